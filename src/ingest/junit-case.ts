@@ -1,0 +1,83 @@
+/** One JUnit <testcase> while it streams: its result elements, reruns and output, turned into attempts. */
+import type { Attempt, AttemptStatus } from "../model/report.ts";
+import type { XmlAttributes } from "./xml.ts";
+import { boundText, secondsToMs } from "./values.ts";
+
+/** Surefire/Gradle rerun elements: each one is an extra attempt of the testcase. */
+export const RERUN_STATUS: Record<string, AttemptStatus> = {
+  flakyFailure: "failed",
+  flakyError: "error",
+  rerunFailure: "failed",
+  rerunError: "error",
+};
+
+// Which result wins when a testcase carries several (seen in the wild): error > failure > skipped.
+const RESULT_RANK: Record<AttemptStatus, number> = { passed: 0, skipped: 1, failed: 2, error: 3 };
+const RESULT_STATUS: Record<string, AttemptStatus> = { failure: "failed", error: "error", skipped: "skipped" };
+// googletest, Bazel and gtest-like tools say "not run" with an attribute instead of <skipped/>.
+const SKIP_MARKERS = new Set(["disabled", "notrun", "skipped", "ignored", "suppressed"]);
+
+/** Accumulates the attempts of one testcase from its child elements. */
+export class JUnitCase {
+  readonly primary: Attempt;
+  /** Surefire flaky* reruns ran before the final passing run; rerun* reruns after the first failing one. */
+  private readonly before: Attempt[] = [];
+  private readonly after: Attempt[] = [];
+  private rerun: Attempt | undefined;
+  private readonly maxText: number;
+
+  constructor(attributes: XmlAttributes, maxText: number) {
+    this.maxText = maxText;
+    const marker = (attributes.status ?? attributes.result ?? "").toLowerCase();
+    this.primary = { status: SKIP_MARKERS.has(marker) ? "skipped" : "passed", durationMs: secondsToMs(attributes.time) };
+  }
+
+  /** A child element opened; returns true when its text should be collected. */
+  open(name: string, attributes: XmlAttributes): boolean {
+    const rerunStatus = RERUN_STATUS[name];
+    if (rerunStatus) {
+      this.rerun = { status: rerunStatus, durationMs: secondsToMs(attributes.time), ...this.describe(attributes) };
+      (name.startsWith("flaky") ? this.before : this.after).push(this.rerun);
+      return true;
+    }
+    const resultStatus = RESULT_STATUS[name];
+    if (resultStatus && !this.rerun && RESULT_RANK[resultStatus] >= RESULT_RANK[this.primary.status]) {
+      Object.assign(this.primary, { status: resultStatus, ...this.describe(attributes) });
+      return true;
+    }
+    return name === "system-out" || name === "system-err" || name === "stackTrace";
+  }
+
+  /** A child element closed with its collected text. */
+  close(name: string, text: string | undefined): void {
+    if (RERUN_STATUS[name]) {
+      setIfPresent(this.rerun!, "stack", text);
+      this.rerun = undefined;
+      return;
+    }
+    const target = this.rerun ?? this.primary;
+    if (name === "stackTrace") setIfPresent(target, "stack", text);
+    else if (name === "system-out") setIfPresent(target, "stdout", text);
+    else if (name === "system-err") setIfPresent(target, "stderr", text);
+    else if (RESULT_STATUS[name] && !this.rerun && RESULT_STATUS[name] === this.primary.status) {
+      setIfPresent(this.primary, "stack", text);
+    }
+  }
+
+  /** All attempts in the order they ran. */
+  attempts(): Attempt[] {
+    return [...this.before, this.primary, ...this.after];
+  }
+
+  private describe(attributes: XmlAttributes): Pick<Attempt, "message" | "type"> {
+    const described: Pick<Attempt, "message" | "type"> = {};
+    if (attributes.message) described.message = boundText(attributes.message, this.maxText);
+    if (attributes.type) described.type = boundText(attributes.type, this.maxText);
+    return described;
+  }
+}
+
+function setIfPresent(attempt: Attempt, field: "stack" | "stdout" | "stderr", text: string | undefined): void {
+  const trimmed = text?.trim();
+  if (trimmed) attempt[field] = trimmed;
+}

@@ -1,0 +1,47 @@
+/** Small value readers shared by the parsers: bounded text, durations, line numbers. */
+
+/** Durations above this (about 11.5 days) are nonsense in a test report and read as unknown. */
+const MAX_DURATION_MS = 1_000_000_000;
+
+/** Cuts text to `max` characters, saying how much was dropped, so huge logs never fail an upload. */
+export function boundText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max)}\n…[truncated ${text.length - max} characters]`;
+}
+
+/** Milliseconds from a number of milliseconds; null for NaN, negative or absurd values. */
+export function sanitizeMs(ms: number): number | null {
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_DURATION_MS) return null;
+  return Math.round(ms * 1000) / 1000; // microsecond precision, no float noise (0.1084258 s → 108.4258 ms)
+}
+
+/** Milliseconds from a seconds attribute ("1.5", "1,234.5"); null when absent or not a sane number. */
+export function secondsToMs(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const trimmed = value.trim();
+  // Some tools print thousands separators; a lone comma is a decimal comma.
+  const normalized = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(trimmed) ? trimmed.replaceAll(",", "") : trimmed.replace(",", ".");
+  if (normalized === "" || !/^[+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(normalized)) return null;
+  return sanitizeMs(Number(normalized) * 1000);
+}
+
+/** Milliseconds from a .NET TimeSpan ("00:00:00.1084258", "1.02:03:04.5"); null when unreadable. */
+export function timeSpanToMs(value: string | undefined): number | null {
+  const match = value === undefined ? null : /^\s*(?:(\d+)\.)?(\d+):(\d+):(\d+(?:\.\d+)?)\s*$/.exec(value);
+  if (!match) return null;
+  const [, days, hours, minutes, seconds] = match;
+  const totalSeconds = Number(days ?? 0) * 86400 + Number(hours) * 3600 + Number(minutes) * 60 + Number(seconds);
+  return sanitizeMs(totalSeconds * 1000);
+}
+
+/** A positive line number, or undefined. */
+export function lineNumber(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\s*\d{1,9}\s*$/.test(value)) return undefined;
+  const line = Number(value);
+  return line > 0 ? line : undefined;
+}
+
+/** A non-negative integer count (declared tests), or undefined. */
+export function count(value: string | undefined): number | undefined {
+  return value !== undefined && /^\s*\d{1,12}\s*$/.test(value) ? Number(value) : undefined;
+}
