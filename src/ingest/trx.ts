@@ -1,0 +1,89 @@
+/**
+ * Visual Studio TRX: <UnitTestResult>s (with <InnerResults> for data rows and retries) joined to their
+ * <UnitTest>/<TestMethod> definitions for the class name; results may come before the definitions.
+ */
+import type { ParseLimits } from "../model/limits.ts";
+import type { Attempt, AttemptStatus, ParsedReport } from "../model/report.ts";
+import { ReportParseError } from "./errors.ts";
+import { TestFolder } from "./fold.ts";
+import type { ReportInput } from "./input.ts";
+import { timeSpanToMs } from "./values.ts";
+import { readXml, type XmlVisitor } from "./xml.ts";
+
+// Outcomes that ran to a verdict; the rest (NotExecuted, Aborted, NotRunnable, Inconclusive, Pending …)
+// did not, and count as skipped.
+const STATUS_BY_OUTCOME: Record<string, AttemptStatus> = {
+  passed: "passed",
+  passedbutrunaborted: "passed",
+  completed: "passed",
+  warning: "passed",
+  failed: "failed",
+  error: "error",
+  timeout: "error",
+  disconnected: "error",
+};
+const TEXT_ELEMENTS: Record<string, "message" | "stack" | "stdout" | "stderr"> = {
+  Message: "message",
+  StackTrace: "stack",
+  StdOut: "stdout",
+  StdErr: "stderr",
+};
+
+interface PendingResult {
+  testId: string;
+  testName: string;
+  attempt: Attempt;
+  hasInner: boolean;
+}
+
+/** Parses a Visual Studio TRX report. */
+export async function parseTrx(input: ReportInput, limits: ParseLimits): Promise<ParsedReport> {
+  const results: PendingResult[] = [];
+  const open: PendingResult[] = [];
+  const classById = new Map<string, string>();
+  let definitionId: string | undefined;
+
+  const visitor: XmlVisitor = {
+    open(name, attributes, depth) {
+      if (depth === 0 && name !== "TestRun") {
+        throw new ReportParseError("not_a_report", `not a TRX report: root element <${name}>`);
+      }
+      if (name === "UnitTestResult") {
+        if (open.length > 0) open[open.length - 1].hasInner = true;
+        const status = STATUS_BY_OUTCOME[(attributes.outcome ?? "").toLowerCase()] ?? "skipped";
+        const attempt: Attempt = { status, durationMs: timeSpanToMs(attributes.duration) };
+        open.push({ testId: attributes.testId ?? "", testName: attributes.testName ?? "", attempt, hasInner: false });
+        if (results.length + open.length > limits.maxTestcases) {
+          throw new ReportParseError("limit_exceeded", `more than ${limits.maxTestcases} test executions in one report`);
+        }
+        return false;
+      }
+      if (name === "UnitTest") definitionId = attributes.id;
+      else if (name === "TestMethod" && definitionId && attributes.className) classById.set(definitionId, attributes.className);
+      return open.length > 0 && name in TEXT_ELEMENTS;
+    },
+    close(name, text) {
+      if (name === "UnitTestResult") {
+        const result = open.pop()!;
+        // A result with inner results only sums them up: the inner ones are the executions.
+        if (!result.hasInner) results.push(result);
+      } else if (name === "UnitTest") {
+        definitionId = undefined;
+      } else if (open.length > 0 && name in TEXT_ELEMENTS) {
+        const trimmed = text?.trim();
+        if (trimmed) open[open.length - 1].attempt[TEXT_ELEMENTS[name]] = trimmed;
+      }
+    },
+  };
+
+  await readXml(input, limits, visitor);
+  const folder = new TestFolder(limits);
+  for (const { testId, testName, attempt } of results) {
+    if (!testName) continue;
+    const suite = classById.get(testId) ?? "";
+    // testName is often "Namespace.Class.Method": the suite already says the class.
+    const name = suite && testName.startsWith(`${suite}.`) ? testName.slice(suite.length + 1) : testName;
+    folder.add({ suite, name, properties: {}, attempts: [attempt] });
+  }
+  return folder.finish("trx", []);
+}
