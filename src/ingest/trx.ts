@@ -7,7 +7,7 @@ import type { Attempt, AttemptStatus, ParsedReport } from "../model/report.ts";
 import { ReportParseError } from "./errors.ts";
 import { TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
-import { timeSpanToMs } from "./values.ts";
+import { isoSpanMs, timeSpanToMs } from "./values.ts";
 import { readXml, type XmlVisitor } from "./xml.ts";
 
 // Outcomes that ran to a verdict; the rest (NotExecuted, Aborted, NotRunnable, Inconclusive, Pending …)
@@ -51,7 +51,9 @@ export async function parseTrx(input: ReportInput, limits: ParseLimits): Promise
       if (name === "UnitTestResult") {
         if (open.length > 0) open[open.length - 1].hasInner = true;
         const status = STATUS_BY_OUTCOME[(attributes.outcome ?? "").toLowerCase()] ?? "skipped";
-        const attempt: Attempt = { status, durationMs: timeSpanToMs(attributes.duration) };
+        // Older MSTest writes no duration for tests that did not run: the start/end times still say it.
+        const durationMs = timeSpanToMs(attributes.duration) ?? isoSpanMs(attributes.startTime, attributes.endTime);
+        const attempt: Attempt = { status, durationMs };
         open.push({ testId: attributes.testId ?? "", testName: attributes.testName ?? "", attempt, hasInner: false });
         if (results.length + open.length > limits.maxTestcases) {
           throw new ReportParseError("limit_exceeded", `more than ${limits.maxTestcases} test executions in one report`);
@@ -59,7 +61,10 @@ export async function parseTrx(input: ReportInput, limits: ParseLimits): Promise
         return false;
       }
       if (name === "UnitTest") definitionId = attributes.id;
-      else if (name === "TestMethod" && definitionId && attributes.className) classById.set(definitionId, attributes.className);
+      else if (name === "TestMethod" && definitionId && attributes.className) {
+        // MSTest writes assembly-qualified names: "Ns.Class, Assembly, Version=…".
+        classById.set(definitionId, attributes.className.split(",")[0].trim());
+      }
       return open.length > 0 && name in TEXT_ELEMENTS;
     },
     close(name, text) {

@@ -34,6 +34,23 @@ export function timeSpanToMs(value: string | undefined): number | null {
   return sanitizeMs(totalSeconds * 1000);
 }
 
+// ISO 8601 with up to 7 fractional digits (.NET writes ticks), which Date.parse would round to ms.
+const ISO_TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)?$/;
+
+function isoToMs(value: string | undefined): number | null {
+  const match = value === undefined ? null : ISO_TIME.exec(value.trim());
+  if (!match) return null;
+  const whole = Date.parse(`${match[1]}${match[3] ?? "Z"}`);
+  return Number.isNaN(whole) ? null : whole + Number(`0${match[2] ?? ""}`) * 1000;
+}
+
+/** Milliseconds between two ISO timestamps (sub-millisecond digits kept); null when either is unreadable. */
+export function isoSpanMs(start: string | undefined, end: string | undefined): number | null {
+  const from = isoToMs(start);
+  const to = isoToMs(end);
+  return from === null || to === null ? null : sanitizeMs(to - from);
+}
+
 /** A positive line number, or undefined. */
 export function lineNumber(value: string | undefined): number | undefined {
   if (value === undefined || !/^\s*\d{1,9}\s*$/.test(value)) return undefined;
