@@ -31,7 +31,13 @@ afterEach(async () => {
 });
 
 /** Runs the command against a fresh recording server; returns its output, exit code, requests and waits. */
-async function upload(args: string[], options: { replies?: ScriptedReply[]; env?: Record<string, string> } = {}) {
+interface UploadOptions {
+  replies?: ScriptedReply[];
+  env?: Record<string, string>;
+  stopSignal?: Promise<string>;
+}
+
+async function upload(args: string[], options: UploadOptions = {}) {
   await server?.close(); // a test may upload twice
   server = await startRecordingServer(options.replies ?? [created("r_1")]);
   const sleeps: number[] = [];
@@ -49,7 +55,7 @@ async function upload(args: string[], options: { replies?: ScriptedReply[]; env?
     cwd: workDir,
     stdout: (line) => stdout.push(line),
     stderr: (line) => stderr.push(line),
-    stopSignal: new Promise(() => {}),
+    stopSignal: options.stopSignal ?? new Promise(() => {}),
   };
   const exitCode = await command.run(args, io);
   const output = [...stdout, ...stderr].join("\n");
@@ -203,5 +209,12 @@ describe("flakeguard upload", () => {
     expect(result.stdout).toContain("reports/junit.xml");
     expect(result.stdout).toContain("reports/nested/ctrf.json");
     expect(result.output).not.toContain(TOKEN);
+  });
+
+  it("stops sending when the process is asked to stop", async () => {
+    const result = await upload(["reports/**"], { stopSignal: Promise.resolve("SIGTERM") });
+    expect(result.requests).toHaveLength(0);
+    expect(result.stderr).toContain("interrupted by SIGTERM");
+    expect(result.exitCode).toBe(0);
   });
 });
