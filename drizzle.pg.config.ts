@@ -1,0 +1,8 @@
+import { defineConfig } from "drizzle-kit";
+
+// PostgreSQL and PGlite share this schema and its migrations.
+export default defineConfig({
+  dialect: "postgresql",
+  schema: "./src/store/schema/pg.ts",
+  out: "./migrations/pg",
+});

@@ -1,0 +1,106 @@
+CREATE TABLE `events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`project_id` text,
+	`kind` text NOT NULL,
+	`actor` text NOT NULL,
+	`data` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `events_project_idx` ON `events` (`project_id`,`created_at`);--> statement-breakpoint
+CREATE TABLE `jobs` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`kind` text NOT NULL,
+	`payload` text NOT NULL,
+	`state` text NOT NULL,
+	`run_at` integer NOT NULL,
+	`attempts` integer NOT NULL,
+	`max_attempts` integer NOT NULL,
+	`locked_by` text,
+	`locked_until` integer,
+	`last_error` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `jobs_claim_idx` ON `jobs` (`state`,`run_at`);--> statement-breakpoint
+CREATE TABLE `projects` (
+	`id` text PRIMARY KEY NOT NULL,
+	`slug` text NOT NULL,
+	`name` text NOT NULL,
+	`default_branch` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `projects_slug_idx` ON `projects` (`slug`);--> statement-breakpoint
+CREATE TABLE `reports` (
+	`id` text PRIMARY KEY NOT NULL,
+	`project_id` text NOT NULL,
+	`dedupe_key` text NOT NULL,
+	`content_hash` text NOT NULL,
+	`format` text,
+	`commit_sha` text,
+	`branch` text,
+	`pr` text,
+	`ci_run` text,
+	`job` text,
+	`attempt` integer NOT NULL,
+	`variant` text NOT NULL,
+	`filename` text,
+	`state` text NOT NULL,
+	`error` text,
+	`counts` text,
+	`raw_size` integer NOT NULL,
+	`raw` blob,
+	`received_at` integer NOT NULL,
+	`processed_at` integer,
+	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `reports_dedupe_idx` ON `reports` (`project_id`,`dedupe_key`);--> statement-breakpoint
+CREATE INDEX `reports_project_state_idx` ON `reports` (`project_id`,`state`);--> statement-breakpoint
+CREATE INDEX `reports_project_run_idx` ON `reports` (`project_id`,`ci_run`);--> statement-breakpoint
+CREATE TABLE `results` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`project_id` text NOT NULL,
+	`report_id` text NOT NULL,
+	`test_id` text NOT NULL,
+	`attempt` integer NOT NULL,
+	`status` text NOT NULL,
+	`final` integer NOT NULL,
+	`duration_ms` integer,
+	`message` text,
+	`stack` text,
+	`fingerprint` text,
+	FOREIGN KEY (`report_id`) REFERENCES `reports`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`test_id`) REFERENCES `tests`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `results_report_test_attempt_idx` ON `results` (`report_id`,`test_id`,`attempt`);--> statement-breakpoint
+CREATE INDEX `results_test_idx` ON `results` (`test_id`);--> statement-breakpoint
+CREATE TABLE `tests` (
+	`id` text PRIMARY KEY NOT NULL,
+	`project_id` text NOT NULL,
+	`suite` text NOT NULL,
+	`name` text NOT NULL,
+	`file` text NOT NULL,
+	`first_seen_at` integer NOT NULL,
+	`last_seen_at` integer NOT NULL,
+	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `tests_project_idx` ON `tests` (`project_id`);--> statement-breakpoint
+CREATE TABLE `tokens` (
+	`id` text PRIMARY KEY NOT NULL,
+	`project_id` text,
+	`scope` text NOT NULL,
+	`name` text NOT NULL,
+	`prefix` text NOT NULL,
+	`hash` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`last_used_at` integer,
+	`revoked_at` integer,
+	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `tokens_hash_idx` ON `tokens` (`hash`);

@@ -1,0 +1,49 @@
+import { hashToken, mintToken } from "../auth/tokens.ts";
+import type { TokenRecord, TokenScope } from "../model/project.ts";
+import type { EventStore } from "../store/events.ts";
+import type { TokenStore } from "../store/tokens.ts";
+
+/** A token just created: its record and the secret, which is shown this once and never stored. */
+export interface IssuedToken {
+  record: TokenRecord;
+  secret: string;
+}
+
+/** Creates a token (admin, or upload for one project) and records who made it. */
+export async function issueToken(
+  deps: { tokens: TokenStore; events: EventStore },
+  input: { scope: TokenScope; projectId: string | null; name: string; actor: string },
+  now: number,
+): Promise<IssuedToken> {
+  const minted = mintToken(input.scope);
+  const record = await deps.tokens.createToken(
+    { scope: input.scope, projectId: input.projectId, name: input.name, prefix: minted.prefix, hash: minted.hash },
+    now,
+  );
+  await deps.events.recordEvent(
+    { projectId: input.projectId, kind: "token.created", actor: input.actor, data: { tokenId: record.id, scope: input.scope, name: input.name } },
+    now,
+  );
+  return { record, secret: minted.secret };
+}
+
+/**
+ * Makes sure an admin token exists at start: the configured one (stored as its hash), or, on the
+ * first start with none, a new one whose secret the caller prints once.
+ */
+export async function ensureAdminToken(
+  deps: { tokens: TokenStore; events: EventStore },
+  configured: string | undefined,
+  now: number,
+): Promise<{ generated?: string }> {
+  if (configured) {
+    const hash = hashToken(configured);
+    if (!(await deps.tokens.findTokenByHash(hash))) {
+      await deps.tokens.createToken({ scope: "admin", projectId: null, name: "FLAKEGUARD_ADMIN_TOKEN", prefix: configured.slice(0, 8), hash }, now);
+    }
+    return {};
+  }
+  if (await deps.tokens.hasAdminToken()) return {};
+  const issued = await issueToken(deps, { scope: "admin", projectId: null, name: "first start", actor: "system" }, now);
+  return { generated: issued.secret };
+}

@@ -1,0 +1,109 @@
+import type { Config } from "./config/settings.ts";
+import { createHttpApp } from "./http/server.ts";
+import type { HttpDeps } from "./http/deps.ts";
+import { serveUi } from "./http/static.ts";
+import { JOBS } from "./jobs/registry.ts";
+import { startWorker, type Worker } from "./jobs/worker.ts";
+import { lockDataDir, type DirLock } from "./lib/dir-lock.ts";
+import { FatalError } from "./lib/errors.ts";
+import type { Logger } from "./lib/log.ts";
+import { createMetrics } from "./metrics/registry.ts";
+import { DEFAULT_PARSE_LIMITS } from "./model/limits.ts";
+import { createUploads } from "./pipeline.ts";
+import { openDb, ping, type Db, type OpenOptions } from "./store/db.ts";
+import { createStore, type Store } from "./store/index.ts";
+import { migrate, migrationStatus } from "./store/migrate.ts";
+import { parseDatabaseUrl } from "./store/url.ts";
+import { runtimeName, VERSION } from "./version.ts";
+import type { UiAssets } from "./runtime/embedded.ts";
+
+/** An open database with its data-directory lock. */
+export interface OpenedDatabase {
+  db: Db;
+  release(): Promise<void>;
+}
+
+/**
+ * Opens the configured database: locks an embedded data directory against a second process, opens
+ * the backend, and applies pending migrations (or, with migrate=false, refuses a stale schema).
+ */
+export async function openDatabase(config: Config, cwd: string, embedded: OpenOptions, log: Logger, now: () => number): Promise<OpenedDatabase> {
+  const target = parseDatabaseUrl(config.databaseUrl, cwd);
+  const lock: DirLock | undefined = target.backend === "postgres" ? undefined : lockDataDir(config.dataDir);
+  let db: Db;
+  try {
+    db = await openDb(target, { ...embedded, onPoolError: (err) => log.warn({ err }, "PostgreSQL connection lost") });
+  } catch (e) {
+    lock?.release();
+    throw e;
+  }
+  try {
+    if (config.migrate) {
+      const status = await migrate(db, now());
+      if (status.applied.length > 0) log.info({ applied: status.applied }, "migrations applied");
+    } else {
+      const status = await migrationStatus(db);
+      if (status.pending.length > 0) {
+        throw new FatalError(`the database schema is out of date (${status.pending.length} pending migration(s), first ${status.pending[0]}); run \`flakeguard migrate\` or start without --migrate=false`);
+      }
+    }
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    lock?.release();
+    throw e;
+  }
+  return { db, release: async () => { await db.close(); lock?.release(); } };
+}
+
+/** The wired application: HTTP, store, worker. */
+export interface App {
+  http: ReturnType<typeof createHttpApp>;
+  store: Store;
+  /** Stops background work (the worker finishes its current job). */
+  stop(): Promise<void>;
+  /** Marks the app as shutting down: /readyz answers 503 from now on. */
+  drain(): void;
+}
+
+/** Inputs of the composition root. */
+export interface AppOptions {
+  config: Config;
+  db: Db;
+  log: Logger;
+  clock?: () => number;
+  ui?: UiAssets;
+  /** Run the in-process worker (role all|worker); tests turn it off to drive jobs themselves. */
+  worker?: boolean;
+}
+
+/** The composition root: builds every dependency once and wires them. */
+export function createApp(o: AppOptions): App {
+  const clock = o.clock ?? Date.now;
+  const store = createStore(o.db);
+  const metrics = createMetrics({ version: VERSION, backend: o.db.backend, runtime: runtimeName() });
+  let worker: Worker | undefined;
+  let draining = false;
+  const uploads = createUploads({
+    store, clock,
+    limits: { ...DEFAULT_PARSE_LIMITS, maxBytes: o.config.maxUploadBytes },
+    inlineMaxBytes: o.config.inlineMaxBytes,
+    notifyWorker: () => worker?.wake(),
+  });
+  const deps: HttpDeps = {
+    store, uploads, config: o.config, log: o.log, metrics, clock, version: VERSION,
+    ready: async () => {
+      if (draining) throw new Error("shutting down");
+      await ping(o.db);
+    },
+    ui: o.ui && o.ui.size > 0 ? serveUi(o.ui) : undefined,
+  };
+  const http = createHttpApp(deps);
+  if (o.worker ?? o.config.role !== "api") {
+    worker = startWorker({ jobs: store.jobs, registry: JOBS, deps: { uploads }, log: o.log, clock });
+  }
+  return {
+    http, store,
+    drain: () => { draining = true; },
+    stop: async () => { draining = true; await worker?.stop(); },
+  };
+}

@@ -1,0 +1,76 @@
+import { createServer } from "node:http";
+import { serve as serveNode } from "@hono/node-server";
+import { ensureAdminToken } from "../act/tokens.ts";
+import { createApp, openDatabase } from "../app.ts";
+import { FatalError } from "../lib/errors.ts";
+import { createLogger } from "../lib/log.ts";
+import { pgliteEmbeddedOptions, sqliteNativeBinding, uiAssets } from "../runtime/embedded.ts";
+import { VERSION } from "../version.ts";
+import { SERVER_FLAGS, SERVER_FLAGS_HELP, parseFlags } from "./args.ts";
+import type { Command } from "./command.ts";
+import { configFromFlags } from "./server-config.ts";
+
+/** `flakeguard serve`: the API, the worker, the UI and /metrics in one process. */
+export const serveCommand: Command = {
+  path: ["serve"],
+  summary: "Run the server (API, job worker, web UI, /metrics)",
+  help: `Usage: flakeguard serve [flags]
+
+Runs FlakeGuard: on the embedded SQLite database in ./flakeguard-data by default, or on PGlite or
+PostgreSQL with --database-url. The first start prints an admin token once.
+
+Flags:
+${SERVER_FLAGS_HELP}`,
+  async run(args, io) {
+    const { values } = parseFlags(args, SERVER_FLAGS);
+    const { config } = configFromFlags(values, io);
+    const log = createLogger(config.logLevel);
+    const opened = await openDatabase(config, io.cwd, {
+      sqliteNativeBinding: sqliteNativeBinding(),
+      pgliteOptions: config.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,
+    }, log, Date.now);
+    const app = createApp({ config, db: opened.db, log, ui: uiAssets() });
+    const admin = await ensureAdminToken(app.store, config.adminToken, Date.now());
+    if (admin.generated) {
+      io.stdout(`First start: created an admin token. It is shown only this once; keep it secret:\n\n    ${admin.generated}\n`);
+    }
+    const server = await listen(app.http.fetch, config.port, config.host);
+    log.info({ url: `http://${config.host}:${config.port}`, version: VERSION, backend: opened.db.backend, role: config.role }, "flakeguard serving");
+    const signal = await io.stopSignal;
+    log.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
+    app.drain();
+    await closeServer(server, config.shutdownGraceMs);
+    await app.stop();
+    await opened.release();
+    log.info("stopped");
+    return 0;
+  },
+};
+
+type NodeServer = ReturnType<typeof createServer>;
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, host: string): Promise<NodeServer> {
+  return new Promise((resolve, reject) => {
+    const server = serveNode({ fetch, port, hostname: host, createServer }) as NodeServer;
+    server.requestTimeout = 120_000;
+    server.headersTimeout = 30_000;
+    server.once("listening", () => resolve(server));
+    server.once("error", (e: NodeJS.ErrnoException) => {
+      if (e.code === "EADDRINUSE") reject(new FatalError(`port ${port} on ${host} is already in use`));
+      else if (e.code === "EACCES") reject(new FatalError(`no permission to listen on ${host}:${port}`));
+      else reject(new FatalError(`cannot listen on ${host}:${port}: ${e.message}`));
+    });
+  });
+}
+
+/** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
+function closeServer(server: NodeServer, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

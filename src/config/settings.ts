@@ -1,0 +1,77 @@
+/** The one typed table of settings: name, type, default, where it may come from, and whether it is secret. */
+
+/** How a setting's text (from env or a flag) is read. */
+export type SettingType = "string" | "integer" | "boolean" | "bytes" | "enum";
+
+/** One setting. */
+export interface Setting {
+  type: SettingType;
+  doc: string;
+  /** The default; undefined means unset (optional), a function derives it from other settings. */
+  default?: string | number | boolean | ((c: Partial<Config>) => string | number | boolean);
+  /** Environment variables, first wins; `FLAKEGUARD_<NAME>` unless given. */
+  env?: string[];
+  /** The command-line flag, when it has one. */
+  flag?: string;
+  /** Masked in `flakeguard config`; also read from `<ENV>_FILE`. */
+  secret?: boolean;
+  values?: readonly string[];
+  /** A pattern a string value must match, and what to say when it does not. */
+  pattern?: { re: RegExp; says: string };
+  min?: number;
+  max?: number;
+}
+
+/** The effective configuration. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string;
+  role: "all" | "api" | "worker";
+  migrate: boolean;
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  adminToken?: string;
+  maxUploadBytes: number;
+  inlineMaxBytes: number;
+  shutdownGraceMs: number;
+  redisUrl?: string;
+  githubAppId?: string;
+  githubPrivateKey?: string;
+  githubWebhookSecret?: string;
+}
+
+/** Every server setting, in the order `flakeguard config` prints them. */
+export const SETTINGS: { [K in keyof Config]-?: Setting } = {
+  port: { type: "integer", default: 8080, flag: "port", min: 1, max: 65535, doc: "HTTP port" },
+  host: { type: "string", default: "127.0.0.1", flag: "host", doc: "address to listen on" },
+  dataDir: { type: "string", default: "./flakeguard-data", flag: "data-dir", doc: "data directory (embedded database, lock)" },
+  databaseUrl: {
+    type: "string", flag: "database-url", env: ["DATABASE_URL", "FLAKEGUARD_DATABASE_URL"], secret: true,
+    default: (c) => `sqlite:${c.dataDir ?? "./flakeguard-data"}/flakeguard.db`,
+    doc: "sqlite:FILE, pglite:DIR or postgres://…",
+  },
+  role: { type: "enum", values: ["all", "api", "worker"], default: "all", flag: "role", doc: "what this process runs" },
+  migrate: { type: "boolean", default: true, flag: "migrate", doc: "apply pending migrations at start (false: refuse a stale schema)" },
+  logLevel: { type: "enum", values: ["debug", "info", "warn", "error", "silent"], default: "info", flag: "log-level", doc: "log level" },
+  adminToken: {
+    type: "string", secret: true, pattern: { re: /^fga_[A-Za-z0-9_-]{22,}$/, says: "must be fga_ followed by at least 22 characters of [A-Za-z0-9_-] (128 random bits)" },
+    doc: "admin token (fga_…); generated on first start when unset" },
+  maxUploadBytes: { type: "bytes", default: 100 * 1024 * 1024, min: 1024, doc: "largest report accepted, after decompression" },
+  inlineMaxBytes: { type: "bytes", default: 8 * 1024 * 1024, min: 0, doc: "reports up to this size are processed in the request (201); larger ones by the job queue (202)" },
+  shutdownGraceMs: { type: "integer", default: 10_000, min: 0, max: 600_000, doc: "how long in-flight requests may finish after SIGTERM (ms)" },
+  redisUrl: { type: "string", env: ["REDIS_URL", "FLAKEGUARD_REDIS_URL"], secret: true, doc: "Redis for shared state across replicas" },
+  githubAppId: { type: "string", doc: "GitHub App id" },
+  githubPrivateKey: { type: "string", secret: true, doc: "GitHub App private key (PEM)" },
+  githubWebhookSecret: { type: "string", secret: true, doc: "GitHub App webhook secret" },
+};
+
+/** `dataDir` → `FLAKEGUARD_DATA_DIR`. */
+export function defaultEnvName(key: string): string {
+  return "FLAKEGUARD_" + key.replace(/[A-Z]/g, (c) => "_" + c).toUpperCase();
+}
+
+/** The environment variables a setting is read from, first wins. */
+export function envNames(key: keyof Config): string[] {
+  return SETTINGS[key].env ?? [defaultEnvName(key)];
+}

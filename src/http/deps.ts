@@ -1,0 +1,22 @@
+import type { MiddlewareHandler } from "hono";
+import type { Config } from "../config/settings.ts";
+import type { Logger } from "../lib/log.ts";
+import type { Metrics } from "../metrics/registry.ts";
+import type { Store } from "../store/index.ts";
+import type { Uploads } from "../pipeline.ts";
+import type { HttpEnv } from "./env.ts";
+
+/** What the HTTP layer needs; app.ts builds it. */
+export interface HttpDeps {
+  store: Store;
+  uploads: Uploads;
+  config: Config;
+  log: Logger;
+  metrics: Metrics;
+  clock: () => number;
+  version: string;
+  /** Throws when the process is not ready to serve (database down, schema stale, shutting down). */
+  ready: () => Promise<void>;
+  /** Serves the embedded UI for non-API paths, when there is one. */
+  ui?: MiddlewareHandler<HttpEnv>;
+}

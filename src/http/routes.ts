@@ -1,0 +1,20 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { HttpDeps } from "./deps.ts";
+import type { HttpEnv } from "./env.ts";
+import { registerHealth } from "./health.ts";
+import {
+  createProjectHandler, createProjectRoute, getProjectHandler, getProjectRoute, listProjectsHandler, listProjectsRoute,
+} from "./projects.ts";
+import { getReportHandler, getReportRoute, uploadReportHandler, uploadReportRoute } from "./reports.ts";
+import { createTokenHandler, createTokenRoute } from "./tokens.ts";
+
+/** The whole route table. Health and metrics are unauthenticated; everything under /api/v1 needs a token. */
+export function registerRoutes(app: OpenAPIHono<HttpEnv>, d: HttpDeps): void {
+  registerHealth(app, d);
+  app.openapi(createProjectRoute, createProjectHandler(d));
+  app.openapi(listProjectsRoute, listProjectsHandler(d));
+  app.openapi(getProjectRoute, getProjectHandler(d));
+  app.openapi(createTokenRoute, createTokenHandler(d));
+  app.openapi(uploadReportRoute, uploadReportHandler(d));
+  app.openapi(getReportRoute, getReportHandler(d));
+}

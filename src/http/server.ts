@@ -1,0 +1,33 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { requestId } from "hono/request-id";
+import type { HttpDeps } from "./deps.ts";
+import type { HttpEnv } from "./env.ts";
+import { errorBody, renderError, validationError } from "./errors.ts";
+import { requireToken } from "./middleware/auth.ts";
+import { observe } from "./middleware/observe.ts";
+import { registerRoutes } from "./routes.ts";
+
+const PUBLIC_API = new Set(["/api/v1/openapi.json", "/api/v1/github/webhook"]);
+
+/** Builds the HTTP application: middleware, the route table, the OpenAPI document, the UI. */
+export function createHttpApp(d: HttpDeps): OpenAPIHono<HttpEnv> {
+  const app = new OpenAPIHono<HttpEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error, result.target);
+    },
+  });
+  app.use("*", requestId());
+  app.use("*", observe(d.log, d.metrics.http));
+  app.use("/api/*", async (c, next) => (PUBLIC_API.has(c.req.path) ? next() : requireToken(d.store.tokens, d.clock)(c, next)));
+  registerRoutes(app, d);
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.doc("/api/v1/openapi.json", {
+    openapi: "3.0.3",
+    info: { title: "FlakeGuard API", version: d.version, description: "Finds, explains and quarantines flaky tests." },
+  });
+  app.all("/api/*", (c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
+  if (d.ui) app.get("*", d.ui);
+  app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError((err, c) => renderError(err, c, c.get("log") ?? d.log));
+  return app;
+}

@@ -1,0 +1,129 @@
+import { createHash } from "node:crypto";
+import { promisify } from "node:util";
+import { gunzip, gzip } from "node:zlib";
+import { dedupeKey, reportRows } from "./analyze/identity.ts";
+import { detectFormat } from "./ingest/detect.ts";
+import { ReportParseError } from "./ingest/errors.ts";
+import { parseReport } from "./ingest/registry.ts";
+import { AppError } from "./lib/errors.ts";
+import type { ReportMeta, ReportRows } from "./model/ingest.ts";
+import type { ParseLimits } from "./model/limits.ts";
+import type { Project } from "./model/project.ts";
+import type { ReportFormat } from "./model/report.ts";
+import type { Store } from "./store/index.ts";
+import type { NewReport, SavedReport } from "./store/reports.ts";
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+/** The job kind that processes a queued report. */
+export const PROCESS_REPORT_JOB = "process-report";
+
+/** One file of an upload, decompressed. */
+export interface Upload {
+  bytes: Uint8Array;
+  contentType?: string;
+  filename: string | null;
+}
+
+/** What an upload produced, per file. */
+export interface UploadOutcome {
+  id: string;
+  status: "processed" | "queued";
+  duplicate: boolean;
+  format: ReportFormat;
+  counts?: Record<string, number>;
+}
+
+/** What the pipeline needs. */
+export interface PipelineDeps {
+  store: Store;
+  clock: () => number;
+  limits: ParseLimits;
+  /** Reports up to this size (bytes) are processed in the request; larger ones by the queue. */
+  inlineMaxBytes: number;
+  /** Wakes the in-process worker after a job is enqueued. */
+  notifyWorker: () => void;
+}
+
+/** The pipeline's entry points, for the HTTP layer and the worker. */
+export interface Uploads {
+  receive(project: Project, files: Upload[], meta: Omit<ReportMeta, "filename">, format?: ReportFormat): Promise<UploadOutcome[]>;
+  processQueued(reportId: string): Promise<void>;
+}
+
+/**
+ * handleReport, for every file of an upload: parse → store → (analyze → act: later stages).
+ * Small uploads are parsed and stored in the request, all files in one transaction, so a refused file
+ * stores nothing; large ones are stored raw and queued, and the worker runs the same stages.
+ */
+export function createUploads(deps: PipelineDeps): Uploads {
+  return {
+    async receive(project, files, meta, format) {
+      const now = deps.clock();
+      const total = files.reduce((n, f) => n + f.bytes.byteLength, 0);
+      const prepared = await Promise.all(files.map((f) => prepare(project, f, meta, format)));
+      if (total > deps.inlineMaxBytes) {
+        const saved = await deps.store.reports.saveQueued(prepared.map((p) => p.report), now, (orm, reportId) =>
+          deps.store.jobs.enqueueJob({ kind: PROCESS_REPORT_JOB, payload: { reportId } }, now, orm));
+        deps.notifyWorker();
+        return saved.map((s, i) => outcome(s, prepared[i].format, "queued"));
+      }
+      const parsed: { report: NewReport; rows: ReportRows }[] = [];
+      for (const p of prepared) {
+        const report = await parseOrRefuse(p.file, p.format, deps.limits);
+        parsed.push({ report: p.report, rows: reportRows(project.id, report) });
+      }
+      const saved = await deps.store.reports.saveProcessed(parsed, now);
+      return saved.map((s, i) => ({ ...outcome(s, prepared[i].format, "processed"), counts: parsed[i].rows.counts }));
+    },
+
+    async processQueued(reportId) {
+      const stored = await deps.store.reports.getRaw(reportId);
+      if (!stored) return;
+      const bytes = new Uint8Array(await gunzipAsync(stored.raw));
+      try {
+        const parsed = await parseReport(bytes, { format: (stored.format ?? undefined) as ReportFormat | undefined }, deps.limits);
+        await deps.store.reports.completeReport(reportId, reportRows(stored.projectId, parsed), deps.clock());
+      } catch (e) {
+        if (!(e instanceof ReportParseError)) throw e; // retried by the queue
+        await deps.store.reports.failReport(reportId, { code: e.code, message: e.message }, deps.clock());
+      }
+    },
+  };
+}
+
+async function prepare(project: Project, f: Upload, meta: Omit<ReportMeta, "filename">, explicit?: ReportFormat) {
+  const label = f.filename ? `file '${f.filename}'` : "the report";
+  if (f.bytes.byteLength === 0) throw new AppError(400, "empty", `${label} is empty`);
+  let format: ReportFormat;
+  try {
+    format = detectFormat(f.bytes.subarray(0, 4096), { format: explicit, contentType: f.contentType });
+  } catch (e) {
+    throw refusal(e, label);
+  }
+  const contentHash = createHash("sha256").update(f.bytes).digest("hex");
+  const fullMeta: ReportMeta = { ...meta, filename: f.filename };
+  const report: NewReport = {
+    ...fullMeta, projectId: project.id, dedupeKey: dedupeKey(contentHash, fullMeta), contentHash, format,
+    rawSize: f.bytes.byteLength, raw: new Uint8Array(await gzipAsync(f.bytes, { level: 1 })),
+  };
+  return { file: f, format, report };
+}
+
+async function parseOrRefuse(f: Upload, format: ReportFormat, limits: ParseLimits) {
+  try {
+    return await parseReport(f.bytes, { format, contentType: f.contentType }, limits);
+  } catch (e) {
+    throw refusal(e, f.filename ? `file '${f.filename}'` : "the report");
+  }
+}
+
+function refusal(e: unknown, label: string): unknown {
+  if (!(e instanceof ReportParseError)) return e;
+  return new AppError(e.status, e.code, `${label} was refused: ${e.message}`);
+}
+
+function outcome(s: SavedReport, format: ReportFormat, status: "processed" | "queued"): UploadOutcome {
+  return { id: s.id, status, duplicate: !s.created, format };
+}

@@ -1,0 +1,135 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { PgDatabase } from "drizzle-orm/pg-core";
+import { FatalError } from "../lib/errors.ts";
+import { Mutex } from "../lib/mutex.ts";
+import * as pgSchema from "./schema/pg.ts";
+import * as sqliteSchema from "./schema/sqlite.ts";
+import { redactUrl, type DatabaseTarget } from "./url.ts";
+
+/** The schema objects. SQLite's tables have the same names and columns, so store code is written once. */
+export type Schema = typeof pgSchema;
+/**
+ * The query builder. Typed as PostgreSQL's; on SQLite it is drizzle's SQLite builder, whose calls used
+ * by the store (select/insert/update/delete, onConflict, returning) have the same shape. The contract
+ * test-suite runs every store function on all three backends to keep that honest.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Orm = PgDatabase<any, Schema>;
+
+/** An open database, whichever backend. */
+export interface Db {
+  backend: DatabaseTarget["backend"];
+  dialect: "sqlite" | "pg";
+  orm: Orm;
+  schema: Schema;
+  /** Runs fn in one transaction (on SQLite: BEGIN IMMEDIATE, one writer at a time). */
+  tx<T>(fn: (orm: Orm) => Promise<T>): Promise<T>;
+  /** Runs raw SQL and returns its rows. */
+  rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** Options that only the embedded backends use (the single executable supplies them). */
+export interface OpenOptions {
+  sqliteNativeBinding?: object;
+  pgliteOptions?: Record<string, unknown>;
+  /** A PGlite data directory dump to start from (tests use a migrated template). */
+  pgliteLoadDataDir?: Blob;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+  onPoolError?: (err: Error) => void;
+}
+
+/** Opens the database a target names. Backends are imported lazily so SQLite never loads PGlite. */
+export async function openDb(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Db> {
+  if (target.backend === "sqlite") return openSqlite(target.path, opts);
+  if (target.backend === "pglite") return openPglite(target.path, opts);
+  return openPostgres(target.url, opts);
+}
+
+async function openSqlite(path: string, opts: OpenOptions): Promise<Db> {
+  const { default: Database } = await import("better-sqlite3");
+  const { drizzle } = await import("drizzle-orm/better-sqlite3");
+  let raw;
+  try {
+    raw = new Database(path, opts.sqliteNativeBinding ? { nativeBinding: opts.sqliteNativeBinding as never } : {});
+    raw.pragma("journal_mode = WAL");
+  } catch (e) {
+    throw new FatalError(`cannot open SQLite database ${path}: ${(e as Error).message}`);
+  }
+  raw.pragma("busy_timeout = 5000");
+  raw.pragma("foreign_keys = ON");
+  raw.pragma("synchronous = NORMAL");
+  const orm = drizzle(raw, { schema: sqliteSchema }) as unknown as Orm;
+  const writer = new Mutex();
+  return {
+    backend: "sqlite",
+    dialect: "sqlite",
+    orm,
+    schema: sqliteSchema as unknown as Schema,
+    tx: (fn) =>
+      writer.run(async () => {
+        raw.exec("BEGIN IMMEDIATE");
+        try {
+          const out = await fn(orm);
+          raw.exec("COMMIT");
+          return out;
+        } catch (e) {
+          if (raw.inTransaction) raw.exec("ROLLBACK");
+          throw e;
+        }
+      }),
+    rows: async <T>(q: SQL) => (orm as unknown as { all(q: SQL): T[] }).all(q),
+    close: async () => {
+      await writer.run(async () => raw.close());
+    },
+  };
+}
+
+async function openPglite(path: string, opts: OpenOptions): Promise<Db> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  const dataDir = path === ":memory:" || path === "memory://" ? undefined : path;
+  let client;
+  try {
+    client = await PGlite.create(dataDir, { ...opts.pgliteOptions, loadDataDir: opts.pgliteLoadDataDir });
+  } catch (e) {
+    throw new FatalError(`cannot open PGlite database ${path}: ${(e as Error).message}`);
+  }
+  const orm = drizzle(client, { schema: pgSchema }) as unknown as Orm;
+  return pgLike("pglite", orm, () => client.close());
+}
+
+async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
+  const { default: pg } = await import("pg");
+  const { drizzle } = await import("drizzle-orm/node-postgres");
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+  // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
+  pool.on("error", (err) => opts.onPoolError?.(err));
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (e) {
+    await pool.end().catch(() => undefined);
+    throw new FatalError(`cannot reach PostgreSQL at ${redactUrl(url)}: ${(e as Error).message || String(e)}`);
+  }
+  const orm = drizzle(pool, { schema: pgSchema }) as unknown as Orm;
+  return pgLike("postgres", orm, () => pool.end());
+}
+
+function pgLike(backend: "pglite" | "postgres", orm: Orm, close: () => Promise<void>): Db {
+  return {
+    backend,
+    dialect: "pg",
+    orm,
+    schema: pgSchema,
+    tx: (fn) => orm.transaction((tx) => fn(tx as unknown as Orm)),
+    rows: async <T>(q: SQL) => (await orm.execute(q)).rows as T[],
+    close,
+  };
+}
+
+/** Checks the database answers (for /readyz). */
+export async function ping(db: Db): Promise<void> {
+  await db.rows(sql`select 1 as ok`);
+}

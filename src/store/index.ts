@@ -1,0 +1,21 @@
+import type { Db } from "./db.ts";
+import { eventStore } from "./events.ts";
+import { jobStore } from "./jobs.ts";
+import { projectStore } from "./projects.ts";
+import { reportStore } from "./reports.ts";
+import { tokenStore } from "./tokens.ts";
+
+/** The one store interface: every aggregate's functions over one open database. */
+export function createStore(db: Db) {
+  return {
+    db,
+    projects: projectStore(db),
+    tokens: tokenStore(db),
+    events: eventStore(db),
+    reports: reportStore(db),
+    jobs: jobStore(db),
+  };
+}
+
+/** The store. */
+export type Store = ReturnType<typeof createStore>;

@@ -1,0 +1,67 @@
+import { and, asc, count, eq, lt, lte, or, sql } from "drizzle-orm";
+import type { Job } from "../model/job.ts";
+import type { Db, Orm } from "./db.ts";
+
+/** A job to enqueue. */
+export interface NewJob {
+  kind: string;
+  payload: Record<string, unknown>;
+  runAt?: number;
+  maxAttempts?: number;
+}
+
+/** The durable job queue: claimed with FOR UPDATE SKIP LOCKED on PostgreSQL, a lease so dead workers' jobs return. */
+export function jobStore(db: Db) {
+  const t = db.schema.jobs;
+  const enqueueWith = (orm: Orm, job: NewJob, now: number) =>
+    orm.insert(t).values({
+      kind: job.kind, payload: job.payload, state: "queued", runAt: job.runAt ?? now, attempts: 0,
+      maxAttempts: job.maxAttempts ?? 5, createdAt: now, updatedAt: now,
+    });
+  return {
+    /** Enqueues a job; pass `orm` to enqueue inside the caller's transaction. */
+    async enqueueJob(job: NewJob, now: number, orm?: Orm): Promise<void> {
+      if (orm) await enqueueWith(orm, job, now);
+      else await db.tx((o) => enqueueWith(o, job, now));
+    },
+
+    /** Claims the next due job (or one whose worker's lease ran out) for `leaseMs`. */
+    async claimJob(workerId: string, now: number, leaseMs: number): Promise<Job | undefined> {
+      return db.tx(async (orm) => {
+        const due = or(and(eq(t.state, "queued"), lte(t.runAt, now)), and(eq(t.state, "running"), lt(t.lockedUntil, now)));
+        let next = orm.select({ id: t.id }).from(t).where(due).orderBy(asc(t.runAt), asc(t.id)).limit(1);
+        if (db.dialect === "pg") next = next.for("update", { skipLocked: true }) as typeof next;
+        const [row] = await next;
+        if (!row) return undefined;
+        const [job] = await orm.update(t)
+          .set({ state: "running", lockedBy: workerId, lockedUntil: now + leaseMs, attempts: sql`${t.attempts} + 1`, updatedAt: now })
+          .where(eq(t.id, row.id))
+          .returning({ id: t.id, kind: t.kind, payload: t.payload, attempts: t.attempts, maxAttempts: t.maxAttempts });
+        return job as Job;
+      });
+    },
+
+    /** Marks a job done. */
+    async completeJob(id: number, now: number): Promise<void> {
+      await db.tx((orm) => orm.update(t).set({ state: "done", lockedBy: null, lockedUntil: null, updatedAt: now }).where(eq(t.id, id)));
+    },
+
+    /** Records a failure: retried at `retryAt`, or dead when it has no attempts left. */
+    async failJob(job: Job, error: string, now: number, retryAt: number): Promise<void> {
+      const dead = job.attempts >= job.maxAttempts;
+      await db.tx((orm) => orm.update(t).set({
+        state: dead ? "dead" : "queued", runAt: dead ? now : retryAt, lastError: error.slice(0, 4000),
+        lockedBy: null, lockedUntil: null, updatedAt: now,
+      }).where(eq(t.id, job.id)));
+    },
+
+    /** How many jobs wait (queued or running). */
+    async countPendingJobs(): Promise<number> {
+      const [r] = await db.orm.select({ n: count() }).from(t).where(or(eq(t.state, "queued"), eq(t.state, "running")));
+      return Number(r.n);
+    },
+  };
+}
+
+/** The jobs aggregate's functions. */
+export type JobStore = ReturnType<typeof jobStore>;

@@ -1,0 +1,111 @@
+import { and, count, eq } from "drizzle-orm";
+import { newId } from "../lib/ids.ts";
+import type { ReportMeta, ReportRecord, ReportRows } from "../model/ingest.ts";
+import type { Db, Orm } from "./db.ts";
+import { insertResults } from "./results.ts";
+import { upsertTests } from "./tests.ts";
+
+/** A report to store: its metadata, identity and the raw bytes (gzipped). */
+export interface NewReport extends ReportMeta {
+  projectId: string;
+  dedupeKey: string;
+  contentHash: string;
+  format: string | null;
+  rawSize: number;
+  raw: Uint8Array;
+}
+
+/** The outcome of saving: the report's id, and whether this upload created it or found it already there. */
+export interface SavedReport {
+  id: string;
+  created: boolean;
+}
+
+/** Reports: stored raw and idempotently, processed inline or later by the queue. */
+export function reportStore(db: Db) {
+  const t = db.schema.reports;
+  const columns = {
+    id: t.id, projectId: t.projectId, format: t.format, state: t.state, counts: t.counts, error: t.error,
+    commit: t.commitSha, branch: t.branch, pr: t.pr, run: t.ciRun, job: t.job, attempt: t.attempt,
+    variant: t.variant, filename: t.filename, rawSize: t.rawSize, receivedAt: t.receivedAt, processedAt: t.processedAt,
+  };
+  const insert = async (orm: Orm, r: NewReport, state: string, now: number): Promise<SavedReport> => {
+    const { commit, run, ...rest } = r;
+    const row = { ...rest, commitSha: commit, ciRun: run, id: newId(now), state, receivedAt: now };
+    const created = await orm.insert(t).values(row).onConflictDoNothing().returning({ id: t.id });
+    if (created.length > 0) return { id: created[0].id, created: true };
+    // Same content and metadata already stored (perhaps by a concurrent upload): answer with that one.
+    const existing = await orm.select({ id: t.id }).from(t)
+      .where(and(eq(t.projectId, r.projectId), eq(t.dedupeKey, r.dedupeKey))).limit(1);
+    return { id: existing[0].id, created: false };
+  };
+  const store = (orm: Orm, projectId: string, reportId: string, rows: ReportRows, now: number) =>
+    upsertTests(orm, db.schema, rows.tests, now)
+      .then(() => insertResults(orm, db.schema, { projectId, reportId }, rows.results))
+      .then(() => orm.update(t).set({ state: "processed", format: rows.format, counts: rows.counts, processedAt: now, error: null })
+        .where(eq(t.id, reportId)));
+  return {
+    /** Stores parsed reports with their tests and results, all or nothing, in one transaction. */
+    async saveProcessed(items: { report: NewReport; rows: ReportRows }[], now: number): Promise<SavedReport[]> {
+      return db.tx(async (orm) => {
+        const saved: SavedReport[] = [];
+        for (const { report, rows } of items) {
+          const s = await insert(orm, report, "queued", now);
+          if (s.created) await store(orm, report.projectId, s.id, rows, now);
+          saved.push(s);
+        }
+        return saved;
+      });
+    },
+
+    /** Stores raw reports as `queued`, with a job per report for the worker, in one transaction. */
+    async saveQueued(reports: NewReport[], now: number, enqueue: (orm: Orm, reportId: string) => Promise<void>): Promise<SavedReport[]> {
+      return db.tx(async (orm) => {
+        const saved: SavedReport[] = [];
+        for (const r of reports) {
+          const s = await insert(orm, r, "queued", now);
+          if (s.created) await enqueue(orm, s.id);
+          saved.push(s);
+        }
+        return saved;
+      });
+    },
+
+    /** Stores the results of a queued report (once: a report already processed is left alone). */
+    async completeReport(reportId: string, rows: ReportRows, now: number): Promise<void> {
+      await db.tx(async (orm) => {
+        const cur = await orm.select({ state: t.state, projectId: t.projectId }).from(t).where(eq(t.id, reportId)).limit(1);
+        if (cur.length === 0 || cur[0].state !== "queued") return;
+        await store(orm, cur[0].projectId, reportId, rows, now);
+      });
+    },
+
+    /** Marks a queued report failed with the parse error. */
+    async failReport(reportId: string, error: { code: string; message: string }, now: number): Promise<void> {
+      await db.tx((orm) => orm.update(t).set({ state: "failed", error, processedAt: now })
+        .where(and(eq(t.id, reportId), eq(t.state, "queued"))));
+    },
+
+    /** A report of a project, without its raw bytes. */
+    async getReport(projectId: string, id: string): Promise<ReportRecord | undefined> {
+      const rows = await db.orm.select(columns).from(t).where(and(eq(t.projectId, projectId), eq(t.id, id))).limit(1);
+      return rows[0] as ReportRecord | undefined;
+    },
+
+    /** The raw (gzipped) bytes of a report, for the worker. */
+    async getRaw(id: string): Promise<{ raw: Uint8Array; format: string | null; projectId: string } | undefined> {
+      const rows = await db.orm.select({ raw: t.raw, format: t.format, projectId: t.projectId }).from(t).where(eq(t.id, id)).limit(1);
+      return rows[0] && rows[0].raw ? (rows[0] as { raw: Uint8Array; format: string | null; projectId: string }) : undefined;
+    },
+
+    /** Report counts of a project: all, and those still queued. */
+    async countReports(projectId: string): Promise<{ reports: number; pendingReports: number }> {
+      const [all] = await db.orm.select({ n: count() }).from(t).where(eq(t.projectId, projectId));
+      const [pending] = await db.orm.select({ n: count() }).from(t).where(and(eq(t.projectId, projectId), eq(t.state, "queued")));
+      return { reports: Number(all.n), pendingReports: Number(pending.n) };
+    },
+  };
+}
+
+/** The reports aggregate's functions. */
+export type ReportStore = ReturnType<typeof reportStore>;

@@ -1,0 +1,109 @@
+/** PostgreSQL (and PGlite) schema. Keep table and column names identical to ./sqlite.ts — a test checks. */
+import { bigint, boolean, customType, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+
+/** Raw bytes (PostgreSQL bytea), read and written as a Uint8Array. */
+const bytes = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => (value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer)),
+});
+
+/** Epoch milliseconds. */
+const millis = (name: string) => bigint(name, { mode: "number" });
+
+export const projects = pgTable("projects", {
+  id: text("id").primaryKey(),
+  slug: text("slug").notNull(),
+  name: text("name").notNull(),
+  defaultBranch: text("default_branch").notNull(),
+  createdAt: millis("created_at").notNull(),
+}, (t) => [uniqueIndex("projects_slug_idx").on(t.slug)]);
+
+export const tokens = pgTable("tokens", {
+  id: text("id").primaryKey(),
+  projectId: text("project_id").references(() => projects.id, { onDelete: "cascade" }),
+  scope: text("scope").notNull(),
+  name: text("name").notNull(),
+  prefix: text("prefix").notNull(),
+  hash: text("hash").notNull(),
+  createdAt: millis("created_at").notNull(),
+  lastUsedAt: millis("last_used_at"),
+  revokedAt: millis("revoked_at"),
+}, (t) => [uniqueIndex("tokens_hash_idx").on(t.hash)]);
+
+export const reports = pgTable("reports", {
+  id: text("id").primaryKey(),
+  projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  dedupeKey: text("dedupe_key").notNull(),
+  contentHash: text("content_hash").notNull(),
+  format: text("format"),
+  commitSha: text("commit_sha"),
+  branch: text("branch"),
+  pr: text("pr"),
+  ciRun: text("ci_run"),
+  job: text("job"),
+  attempt: integer("attempt").notNull(),
+  variant: text("variant").notNull(),
+  filename: text("filename"),
+  state: text("state").notNull(),
+  error: jsonb("error").$type<{ code: string; message: string }>(),
+  counts: jsonb("counts").$type<Record<string, number>>(),
+  rawSize: integer("raw_size").notNull(),
+  raw: bytes("raw"),
+  receivedAt: millis("received_at").notNull(),
+  processedAt: millis("processed_at"),
+}, (t) => [
+  uniqueIndex("reports_dedupe_idx").on(t.projectId, t.dedupeKey),
+  index("reports_project_state_idx").on(t.projectId, t.state),
+  index("reports_project_run_idx").on(t.projectId, t.ciRun),
+]);
+
+export const tests = pgTable("tests", {
+  id: text("id").primaryKey(),
+  projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  suite: text("suite").notNull(),
+  name: text("name").notNull(),
+  file: text("file").notNull(),
+  firstSeenAt: millis("first_seen_at").notNull(),
+  lastSeenAt: millis("last_seen_at").notNull(),
+}, (t) => [index("tests_project_idx").on(t.projectId)]);
+
+export const results = pgTable("results", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+  projectId: text("project_id").notNull(),
+  reportId: text("report_id").notNull().references(() => reports.id, { onDelete: "cascade" }),
+  testId: text("test_id").notNull().references(() => tests.id, { onDelete: "cascade" }),
+  attempt: integer("attempt").notNull(),
+  status: text("status").notNull(),
+  final: boolean("final").notNull(),
+  durationMs: integer("duration_ms"),
+  message: text("message"),
+  stack: text("stack"),
+  fingerprint: text("fingerprint"),
+}, (t) => [
+  uniqueIndex("results_report_test_attempt_idx").on(t.reportId, t.testId, t.attempt),
+  index("results_test_idx").on(t.testId),
+]);
+
+export const jobs = pgTable("jobs", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+  kind: text("kind").notNull(),
+  payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+  state: text("state").notNull(),
+  runAt: millis("run_at").notNull(),
+  attempts: integer("attempts").notNull(),
+  maxAttempts: integer("max_attempts").notNull(),
+  lockedBy: text("locked_by"),
+  lockedUntil: millis("locked_until"),
+  lastError: text("last_error"),
+  createdAt: millis("created_at").notNull(),
+  updatedAt: millis("updated_at").notNull(),
+}, (t) => [index("jobs_claim_idx").on(t.state, t.runAt)]);
+
+export const events = pgTable("events", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+  projectId: text("project_id"),
+  kind: text("kind").notNull(),
+  actor: text("actor").notNull(),
+  data: jsonb("data").$type<Record<string, unknown>>().notNull(),
+  createdAt: millis("created_at").notNull(),
+}, (t) => [index("events_project_idx").on(t.projectId, t.createdAt)]);
