@@ -18,7 +18,9 @@ export interface Execution {
 
 /** Collects executions into tests while a report streams, bounded by maxTestcases attempts. */
 export class TestFolder {
-  private readonly byKey = new Map<string, ParsedTest>();
+  // suite → name → file → test: nested maps hash each string once instead of building a joined key.
+  private readonly bySuite = new Map<string, Map<string, Map<string, ParsedTest>>>();
+  private readonly tests: ParsedTest[] = [];
   private readonly maxAttempts: number;
   private attempts = 0;
 
@@ -32,20 +34,23 @@ export class TestFolder {
     if (this.attempts > this.maxAttempts) {
       throw new ReportParseError("limit_exceeded", `more than ${this.maxAttempts} test executions in one report`);
     }
-    const key = `${execution.suite}\u0000${execution.name}\u0000${execution.file ?? ""}`;
-    const known = this.byKey.get(key);
-    if (!known) {
-      const { suite, name, file, line, properties, attempts } = execution;
-      this.byKey.set(key, { suite, name, file, line, properties, attempts, outcome: "passed", flaky: false });
+    const { suite, name, file, line, properties, attempts } = execution;
+    const byName = this.bySuite.get(suite) ?? this.bySuite.set(suite, new Map()).get(suite)!;
+    const byFile = byName.get(name) ?? byName.set(name, new Map()).get(name)!;
+    const known = byFile.get(file ?? "");
+    if (known) {
+      known.attempts.push(...attempts);
+      Object.assign(known.properties, properties);
       return;
     }
-    known.attempts.push(...execution.attempts);
-    Object.assign(known.properties, execution.properties);
+    const test: ParsedTest = { suite, name, file, line, properties, attempts, outcome: "passed", flaky: false };
+    byFile.set(file ?? "", test);
+    this.tests.push(test);
   }
 
   /** The finished report: outcomes decided, counts summed. */
   finish(format: ReportFormat, suites: ParsedSuite[]): ParsedReport {
-    const tests = [...this.byKey.values()];
+    const tests = this.tests;
     for (const test of tests) Object.assign(test, decideOutcome(test.attempts));
     return { format, suites, tests, counts: countTests(tests) };
   }

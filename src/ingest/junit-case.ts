@@ -21,8 +21,8 @@ const SKIP_MARKERS = new Set(["disabled", "notrun", "skipped", "ignored", "suppr
 export class JUnitCase {
   readonly primary: Attempt;
   /** Surefire flaky* reruns ran before the final passing run; rerun* reruns after the first failing one. */
-  private readonly before: Attempt[] = [];
-  private readonly after: Attempt[] = [];
+  private before: Attempt[] | undefined;
+  private after: Attempt[] | undefined;
   private rerun: Attempt | undefined;
   private readonly maxText: number;
 
@@ -37,7 +37,8 @@ export class JUnitCase {
     const rerunStatus = RERUN_STATUS[name];
     if (rerunStatus) {
       this.rerun = { status: rerunStatus, durationMs: secondsToMs(attributes.time), ...this.describe(attributes) };
-      (name.startsWith("flaky") ? this.before : this.after).push(this.rerun);
+      if (name.startsWith("flaky")) (this.before ??= []).push(this.rerun);
+      else (this.after ??= []).push(this.rerun);
       return true;
     }
     const resultStatus = RESULT_STATUS[name];
@@ -66,7 +67,8 @@ export class JUnitCase {
 
   /** All attempts in the order they ran. */
   attempts(): Attempt[] {
-    return [...this.before, this.primary, ...this.after];
+    if (!this.before && !this.after) return [this.primary];
+    return [...(this.before ?? []), this.primary, ...(this.after ?? [])];
   }
 
   private describe(attributes: XmlAttributes): Pick<Attempt, "message" | "type"> {
