@@ -18,8 +18,9 @@ export interface Execution {
 
 /** Collects executions into tests while a report streams, bounded by maxTestcases attempts. */
 export class TestFolder {
-  // suite → name → file → test: nested maps hash each string once instead of building a joined key.
-  private readonly bySuite = new Map<string, Map<string, Map<string, ParsedTest>>>();
+  // Keyed by name alone (almost always unique): no joined key string and no map per suite, which matters
+  // at 200k tests. The rare same-name tests in other suites or files share a slot in an array.
+  private readonly byName = new Map<string, ParsedTest | ParsedTest[]>();
   private readonly tests: ParsedTest[] = [];
   private readonly maxAttempts: number;
   private attempts = 0;
@@ -35,16 +36,17 @@ export class TestFolder {
       throw new ReportParseError("limit_exceeded", `more than ${this.maxAttempts} test executions in one report`);
     }
     const { suite, name, file, line, properties, attempts } = execution;
-    const byName = this.bySuite.get(suite) ?? this.bySuite.set(suite, new Map()).get(suite)!;
-    const byFile = byName.get(name) ?? byName.set(name, new Map()).get(name)!;
-    const known = byFile.get(file ?? "");
+    const slot = this.byName.get(name);
+    const known = slot === undefined ? undefined : findSame(slot, suite, file);
     if (known) {
       known.attempts.push(...attempts);
       Object.assign(known.properties, properties);
       return;
     }
     const test: ParsedTest = { suite, name, file, line, properties, attempts, outcome: "passed", flaky: false };
-    byFile.set(file ?? "", test);
+    if (slot === undefined) this.byName.set(name, test);
+    else if (Array.isArray(slot)) slot.push(test);
+    else this.byName.set(name, [slot, test]);
     this.tests.push(test);
   }
 
@@ -54,6 +56,11 @@ export class TestFolder {
     for (const test of tests) Object.assign(test, decideOutcome(test.attempts));
     return { format, suites, tests, counts: countTests(tests) };
   }
+}
+
+function findSame(slot: ParsedTest | ParsedTest[], suite: string, file: string | undefined): ParsedTest | undefined {
+  const same = (test: ParsedTest): boolean => test.suite === suite && test.file === file;
+  return Array.isArray(slot) ? slot.find(same) : same(slot) ? slot : undefined;
 }
 
 /** Passed if any attempt passed (flaky when another failed or errored), else the last attempt's status. */
