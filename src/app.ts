@@ -3,7 +3,7 @@ import { createHttpApp } from "./http/server.ts";
 import type { HttpDeps } from "./http/deps.ts";
 import { serveUi } from "./http/static.ts";
 import { JOBS } from "./jobs/registry.ts";
-import { startWorker, type Worker } from "./jobs/worker.ts";
+import { newWorkerId, runNextJob, startWorker, type Worker, type WorkerOptions } from "./jobs/worker.ts";
 import { lockDataDir, type DirLock } from "./lib/dir-lock.ts";
 import { FatalError } from "./lib/errors.ts";
 import type { Logger } from "./lib/log.ts";
@@ -63,6 +63,8 @@ export interface App {
   stop(): Promise<void>;
   /** Marks the app as shutting down: /readyz answers 503 from now on. */
   drain(): void;
+  /** Runs due jobs until none is left (tests and `flakeguard run-jobs`); returns how many ran. */
+  runJobsOnce(): Promise<number>;
 }
 
 /** Inputs of the composition root. */
@@ -98,11 +100,16 @@ export function createApp(o: AppOptions): App {
     ui: o.ui && o.ui.size > 0 ? serveUi(o.ui) : undefined,
   };
   const http = createHttpApp(deps);
-  if (o.worker ?? o.config.role !== "api") {
-    worker = startWorker({ jobs: store.jobs, registry: JOBS, deps: { uploads }, log: o.log, clock });
-  }
+  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads }, log: o.log, clock };
+  if (o.worker ?? o.config.role !== "api") worker = startWorker(workerOptions);
   return {
     http, store,
+    runJobsOnce: async () => {
+      const id = newWorkerId();
+      let ran = 0;
+      while (await runNextJob(workerOptions, id)) ran++;
+      return ran;
+    },
     drain: () => { draining = true; },
     stop: async () => { draining = true; await worker?.stop(); },
   };

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
 import { dedupeKey, reportRows } from "./analyze/identity.ts";
-import { detectFormat } from "./ingest/detect.ts";
+import { SNIFF_BYTES, detectFormat } from "./ingest/detect.ts";
 import { ReportParseError } from "./ingest/errors.ts";
 import { parseReport } from "./ingest/registry.ts";
 import { AppError } from "./lib/errors.ts";
@@ -98,7 +98,7 @@ async function prepare(project: Project, f: Upload, meta: Omit<ReportMeta, "file
   if (f.bytes.byteLength === 0) throw new AppError(400, "empty", `${label} is empty`);
   let format: ReportFormat;
   try {
-    format = detectFormat(f.bytes.subarray(0, 4096), { format: explicit, contentType: f.contentType });
+    format = detectFormat(f.bytes.subarray(0, SNIFF_BYTES), { format: explicit, contentType: f.contentType });
   } catch (e) {
     throw refusal(e, label);
   }

@@ -82,7 +82,9 @@ export async function readUpload(req: Request, maxBytes: number): Promise<Upload
   for (const [, value] of form.entries()) {
     if (typeof value === "string") continue;
     let bytes: Uint8Array = new Uint8Array(await value.arrayBuffer());
+    let contentType = value.type || undefined;
     if (value.name.endsWith(".gz") || value.type === "application/gzip") {
+      contentType = undefined; // the type named the compression, not the report
       const inflated = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>).pipeThrough(limiter(maxBytes - total));
       try {
         bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
@@ -93,7 +95,7 @@ export async function readUpload(req: Request, maxBytes: number): Promise<Upload
     }
     total += bytes.byteLength;
     if (total > maxBytes) throw tooLarge(maxBytes);
-    files.push({ bytes, contentType: value.type || undefined, filename: value.name.replace(/\.gz$/, "") || null });
+    files.push({ bytes, contentType, filename: value.name.replace(/\.gz$/, "") || null });
   }
   if (files.length === 0) throw new AppError(400, "no_files", "the multipart body has no file parts");
   return files;

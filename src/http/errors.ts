@@ -13,7 +13,8 @@ export function errorBody(code: string, message: string) {
 /** Turns a zod validation failure into a 400 naming the first offending field. */
 export function validationError(error: ZodError, where: string): AppError {
   const issue = error.issues[0];
-  const path = [where, ...issue.path.map(String)].join(".");
+  const target = ({ json: "body", param: "path", form: "body" } as Record<string, string>)[where] ?? where;
+  const path = [target, ...issue.path.map(String)].join(".");
   const extra = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : "";
   return new AppError(400, "invalid_request", `${path}: ${issue.message}${extra}`);
 }

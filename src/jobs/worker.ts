@@ -24,38 +24,44 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+/** Claims one due job and runs it; false when there was none. Failures are recorded for a retry with backoff. */
+export async function runNextJob(o: WorkerOptions, workerId: string): Promise<boolean> {
+  const job = await o.jobs.claimJob(workerId, o.clock(), o.leaseMs ?? 5 * 60_000);
+  if (!job) return false;
+  const def = o.registry.get(job.kind);
+  const started = performance.now();
+  try {
+    if (!def) throw new Error(`unknown job kind '${job.kind}'`);
+    await def.run(job, o.deps);
+    await o.jobs.completeJob(job.id, o.clock());
+    o.log.info({ job: job.id, kind: job.kind, ms: Math.round(performance.now() - started) }, "job done");
+  } catch (e) {
+    const backoff = Math.min(60_000 * 2 ** (job.attempts - 1), 3_600_000);
+    await o.jobs.failJob(job, (e as Error).message ?? String(e), o.clock(), o.clock() + backoff);
+    o.log.warn({ job: job.id, kind: job.kind, attempt: job.attempts, err: e }, "job failed");
+  }
+  return true;
+}
+
+/** A new worker id: unique per process and start. */
+export function newWorkerId(): string {
+  return `worker-${process.pid}-${randomBytes(3).toString("hex")}`;
+}
+
 /** Starts a loop that claims due jobs from the database queue and runs them, one at a time. */
 export function startWorker(o: WorkerOptions): Worker {
-  const id = `worker-${process.pid}-${randomBytes(3).toString("hex")}`;
-  const leaseMs = o.leaseMs ?? 5 * 60_000;
+  const id = newWorkerId();
   let stopping = false;
   let wake: () => void = () => undefined;
   const idle = () => new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, o.pollMs ?? 1000);
     wake = () => { clearTimeout(timer); resolve(); };
   });
-  const runOne = async (): Promise<boolean> => {
-    const job = await o.jobs.claimJob(id, o.clock(), leaseMs);
-    if (!job) return false;
-    const def = o.registry.get(job.kind);
-    const started = performance.now();
-    try {
-      if (!def) throw new Error(`unknown job kind '${job.kind}'`);
-      await def.run(job, o.deps);
-      await o.jobs.completeJob(job.id, o.clock());
-      o.log.info({ job: job.id, kind: job.kind, ms: Math.round(performance.now() - started) }, "job done");
-    } catch (e) {
-      const backoff = Math.min(60_000 * 2 ** (job.attempts - 1), 3_600_000);
-      await o.jobs.failJob(job, (e as Error).message ?? String(e), o.clock(), o.clock() + backoff);
-      o.log.warn({ job: job.id, kind: job.kind, attempt: job.attempts, err: e }, "job failed");
-    }
-    return true;
-  };
   const loop = (async () => {
     while (!stopping) {
       let worked = false;
       try {
-        worked = await runOne();
+        worked = await runNextJob(o, id);
       } catch (e) {
         o.log.error({ err: e }, "job queue unavailable");
       }
