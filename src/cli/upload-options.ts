@@ -20,15 +20,22 @@ const FLAG_SPEC = {
   "fail-on-error": { type: "boolean" },
   "dry-run": { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  // main() reads --debug from argv for stack traces; accepted here so strict parsing does not reject it.
+  debug: { type: "boolean" },
 } as const;
 
 /** The command line as typed, before environment and CI detection fill the gaps. */
 export type UploadFlags = ReturnType<typeof parseUploadArgs>;
 
-/** Parses the arguments strictly; throws (node's ERR_PARSE_ARGS_*) naming an unknown flag or a missing value. */
+/** Parses the arguments strictly; throws a one-line error naming an unknown flag or a flag missing its value. */
 export function parseUploadArgs(args: string[]) {
-  const { values, positionals } = parseArgs({ args, options: FLAG_SPEC, allowPositionals: true, strict: true });
-  return { ...values, patterns: positionals };
+  try {
+    const { values, positionals } = parseArgs({ args, options: FLAG_SPEC, allowPositionals: true, strict: true });
+    return { ...values, patterns: positionals };
+  } catch (error) {
+    // Keep node's first sentence ("Unknown option '--projct'"), drop its advice about positionals.
+    throw new Error((error as Error).message.split("\n")[0].replace(/\. To specify a positional.*$/, ""), { cause: error });
+  }
 }
 
 /** True when --fail-on-error is among raw arguments, for deciding how loudly to fail when parsing itself fails. */

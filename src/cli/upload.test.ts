@@ -189,8 +189,13 @@ describe("flakeguard upload", () => {
   it("names an unknown flag", async () => {
     const result = await upload(["--projct", "web", "reports/junit.xml"]);
     expect(result.exitCode).toBe(0);
-    expect(result.stderr).toContain("--projct");
+    expect(result.stderr).toContain("warning: Unknown option '--projct'");
     await expect(upload(["--fail-on-error", "--projct", "web"])).rejects.toThrow(/--projct/);
+  });
+
+  it("accepts --debug, which main() reads for stack traces", async () => {
+    const result = await upload(["--debug", "reports/junit.xml"]);
+    expect(result.requests).toHaveLength(1);
   });
 
   it("reads the token from FLAKEGUARD_TOKEN_FILE", async () => {

@@ -147,7 +147,7 @@ async function printDryRun(plan: UploadPlan, files: ReportFile[], io: CommandIO)
  * it they are warnings and the exit code is 0, because a reporting tool must not fail a green build.
  */
 function configurationFailure(problems: string[], failOnError: boolean, io: CommandIO): number {
-  if (failOnError) throw new UsageError(`upload: ${problems.join("; ")}`);
+  if (failOnError) throw new UsageError(problems.join("; "));
   for (const problem of problems) io.stderr(`${PREFIX} warning: ${problem}`);
   io.stderr(`${PREFIX} nothing uploaded; exiting 0 so the build is not failed (pass --fail-on-error to fail it)`);
   return 0;
