@@ -48,6 +48,8 @@ export async function openDb(target: DatabaseTarget, opts: OpenOptions = {}): Pr
 }
 
 async function openSqlite(path: string, opts: OpenOptions): Promise<Db> {
+  // Deno cannot load better-sqlite3 (a NAN addon, not Node-API): use Deno's built-in node:sqlite instead.
+  if ("Deno" in globalThis) return (await import("./sqlite-deno.ts")).openSqliteDeno(path);
   const { default: Database } = await import("better-sqlite3");
   const { drizzle } = await import("drizzle-orm/better-sqlite3");
   let raw;
