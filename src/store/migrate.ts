@@ -23,13 +23,13 @@ async function appliedNames(db: Db, orm: Orm): Promise<string[]> {
   const q = sql`select name from flakeguard_migrations order by name`;
   const rows = db.dialect === "pg"
     ? (await orm.execute(q)).rows
-    : (orm as unknown as { all(q: unknown): unknown[] }).all(q);
+    : await (orm as unknown as { all(q: unknown): unknown[] | Promise<unknown[]> }).all(q);
   return (rows as { name: string }[]).map((r) => r.name);
 }
 
 async function exec(db: Db, orm: Orm, statement: string): Promise<void> {
   if (db.dialect === "pg") await orm.execute(sql.raw(statement));
-  else (orm as unknown as { run(q: unknown): void }).run(sql.raw(statement));
+  else await (orm as unknown as { run(q: unknown): unknown }).run(sql.raw(statement));
 }
 
 /**

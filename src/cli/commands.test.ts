@@ -1,0 +1,78 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { CommandIO } from "./command.ts";
+import { COMMANDS, main } from "./commands.ts";
+
+function io(env: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CommandIO = {
+    env, cwd: mkdtempSync(join(tmpdir(), "fg-cli-")), stdout: (l) => out.push(l), stderr: (l) => err.push(l),
+    stopSignal: new Promise(() => undefined),
+  };
+  return { value, out, err };
+}
+
+describe("flakeguard main", () => {
+  it("lists every command with --help", async () => {
+    const t = io();
+    expect(await main(["--help"], t.value)).toBe(0);
+    for (const name of ["serve", "migrate", "config", "project create", "token create", "upload", "health", "version"]) {
+      expect(t.out.join("\n")).toContain(name);
+    }
+  });
+
+  it("gives every command a --help with a usage line", async () => {
+    for (const c of COMMANDS) {
+      const t = io();
+      expect(await main([...c.path, "--help"], t.value)).toBe(0);
+      expect(t.out.join("\n")).toMatch(/^Usage: flakeguard /);
+    }
+  });
+
+  it("refuses an unknown command or flag with one line and exit 2", async () => {
+    const a = io();
+    expect(await main(["serv"], a.value)).toBe(2);
+    expect(a.err).toEqual(["flakeguard: unknown command 'serv' (see flakeguard --help)"]);
+    const b = io();
+    expect(await main(["serve", "--prot", "1"], b.value)).toBe(2);
+    expect(b.err[0]).toMatch(/^flakeguard serve: Unknown option '--prot'/);
+    expect(b.err).toHaveLength(1);
+    const c = io();
+    expect(await main(["project"], c.value)).toBe(2);
+    expect(c.err[0]).toContain("did you mean 'project create'");
+  });
+
+  it("stops on bad configuration with one line naming the key", async () => {
+    const t = io({ FLAKEGUARD_PORT: "abc" });
+    expect(await main(["serve"], t.value)).toBe(2);
+    expect(t.err).toEqual([`flakeguard serve: FLAKEGUARD_PORT: must be an integer, got "abc"`]);
+  });
+
+  it("prints the version", async () => {
+    const t = io();
+    expect(await main(["version"], t.value)).toBe(0);
+    expect(t.out[0]).toMatch(/^flakeguard \d+\.\d+\.\d+ \(node \d+/);
+  });
+
+  it("creates a project and an upload token on the embedded database", async () => {
+    const t = io();
+    expect(await main(["project", "create", "web", "--data-dir", "data"], t.value)).toBe(0);
+    expect(t.out[0]).toMatch(/^created project web/);
+    const again = { ...t.value, stdout: (l: string) => t.out.push(l) };
+    expect(await main(["token", "create", "--project", "web", "--data-dir", "data"], again)).toBe(0);
+    expect(t.out.at(-1)).toMatch(/^fgu_[A-Za-z0-9_-]{32}$/);
+    const missing = io();
+    missing.value.cwd = t.value.cwd;
+    expect(await main(["token", "create", "--project", "nope", "--data-dir", "data"], missing.value)).toBe(1);
+    expect(missing.err[0]).toContain("project 'nope' not found");
+  });
+
+  it("exits 1 from health when nothing answers", async () => {
+    const t = io();
+    expect(await main(["health", "--url", "http://127.0.0.1:9/readyz", "--timeout", "2"], t.value)).toBe(1);
+    expect(t.out[0]).toMatch(/^unhealthy: http:\/\/127\.0\.0\.1:9\/readyz/);
+  });
+});
