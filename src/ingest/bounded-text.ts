@@ -1,10 +1,10 @@
 /** Text collected up to a limit while it streams, remembering how much was dropped. */
+import { detach } from "./strings.ts";
 
 /** Appends pieces up to `max` characters; the rest is counted, not kept. */
 export class BoundedText {
   private readonly max: number;
-  private parts: string[] = [];
-  private kept = 0;
+  private text = "";
   private dropped = 0;
 
   constructor(max: number) {
@@ -13,20 +13,18 @@ export class BoundedText {
 
   /** Adds a piece, keeping only what fits. */
   append(piece: string): void {
-    const room = this.max - this.kept;
+    const room = this.max - this.text.length;
     if (piece.length <= room) {
-      this.parts.push(piece);
-      this.kept += piece.length;
+      this.text += piece;
       return;
     }
-    if (room > 0) this.parts.push(piece.slice(0, room));
-    this.kept += Math.max(room, 0);
+    // Full: nothing more is concatenated, only counted.
+    if (room > 0) this.text += piece.slice(0, room);
     this.dropped += piece.length - Math.max(room, 0);
   }
 
-  /** The kept text, with a marker saying how many characters were cut. */
+  /** The kept text (detached from the decoded chunks), with a marker saying how many characters were cut. */
   toString(): string {
-    const text = this.parts.join("");
-    return this.dropped === 0 ? text : `${text}\n…[truncated ${this.dropped} characters]`;
+    return detach(this.dropped === 0 ? this.text : `${this.text}\n…[truncated ${this.dropped} characters]`);
   }
 }

@@ -3,7 +3,7 @@ import type { ParseLimits } from "../model/limits.ts";
 import type { Attempt, AttemptStatus, ParsedReport } from "../model/report.ts";
 import { ctrfReportSchema, type CtrfAttempt, type CtrfStatus, type CtrfTest } from "./ctrf-schema.ts";
 import { ReportParseError } from "./errors.ts";
-import { TestFolder } from "./fold.ts";
+import { NO_PROPERTIES, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { readJson } from "./json.ts";
 import { boundText, lineNumber, sanitizeMs } from "./values.ts";
@@ -31,14 +31,14 @@ export async function parseCtrf(input: ReportInput, limits: ParseLimits): Promis
   }
   const folder = new TestFolder(limits);
   for (const test of checked.data.results.tests) {
-    folder.add({
-      suite: Array.isArray(test.suite) ? test.suite.join(" > ") : (test.suite ?? ""),
-      name: test.name,
-      file: test.filePath || undefined,
-      line: test.line === undefined ? undefined : lineNumber(String(test.line)),
-      properties: test.tags && test.tags.length > 0 ? { tags: test.tags.join(",") } : {},
-      attempts: attemptsOf(test, limits.maxTextLength),
-    });
+    folder.add(
+      Array.isArray(test.suite) ? test.suite.join(" > ") : (test.suite ?? ""),
+      test.name,
+      test.filePath || undefined,
+      test.line === undefined ? undefined : lineNumber(String(test.line)),
+      test.tags && test.tags.length > 0 ? { tags: test.tags.join(",") } : NO_PROPERTIES,
+      attemptsOf(test, limits.maxTextLength),
+    );
   }
   return folder.finish("ctrf", []);
 }

@@ -5,23 +5,27 @@
 import type { Attempt, AttemptStatus, ParsedReport, ParsedSuite, ParsedTest, ReportCounts, ReportFormat } from "../model/report.ts";
 import type { ParseLimits } from "../model/limits.ts";
 import { ReportParseError } from "./errors.ts";
+import { detach, StringPool } from "./strings.ts";
 
-/** One testcase element (or equivalent) as a parser saw it, with one attempt or more (reruns). */
-export interface Execution {
-  suite: string;
-  name: string;
-  file?: string;
-  line?: number;
-  properties: Record<string, string>;
-  attempts: Attempt[];
+/** The properties of every test that has none: one shared frozen object instead of 200k empty ones. */
+export const NO_PROPERTIES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
+/** The writable properties of a test still being read, replacing the shared empty object on first use. */
+export function ownProperties(holder: { properties: Record<string, string> }): Record<string, string> {
+  if (holder.properties === NO_PROPERTIES) holder.properties = {};
+  return holder.properties;
 }
 
 /** Collects executions into tests while a report streams, bounded by maxTestcases attempts. */
 export class TestFolder {
-  // Keyed by name alone (almost always unique): no joined key string and no map per suite, which matters
-  // at 200k tests. The rare same-name tests in other suites or files share a slot in an array.
+  // Keyed by name alone (almost always unique): no joined key string to build and keep per test, no map per
+  // suite. The rare same-name tests in other suites or files share a slot in an array.
   private readonly byName = new Map<string, ParsedTest | ParsedTest[]>();
   private readonly tests: ParsedTest[] = [];
+  /** Suite and class names, shared between tests (see StringPool). */
+  readonly suiteNames = new StringPool();
+  /** File names, shared between tests. */
+  readonly fileNames = new StringPool();
   private readonly maxAttempts: number;
   private attempts = 0;
 
@@ -29,38 +33,75 @@ export class TestFolder {
     this.maxAttempts = limits.maxTestcases;
   }
 
-  /** Adds one execution: a new test, or more attempts of a test already seen. */
-  add(execution: Execution): void {
-    this.attempts += execution.attempts.length;
+  /** Adds one execution (one attempt or more): a new test, or more attempts of a test already seen. */
+  add(suite: string, name: string, file: string | undefined, line: number | undefined, properties: Record<string, string>, attempts: Attempt[]): void {
+    this.attempts += attempts.length;
     if (this.attempts > this.maxAttempts) {
       throw new ReportParseError("limit_exceeded", `more than ${this.maxAttempts} test executions in one report`);
     }
-    const { suite, name, file, line, properties, attempts } = execution;
-    const slot = this.byName.get(name);
+    // Detached before the lookup, so the name is hashed once (V8 caches the hash on the string it hashed).
+    const kept = detach(name);
+    const slot = this.byName.get(kept);
     const known = slot === undefined ? undefined : findSame(slot, suite, file);
     if (known) {
-      known.attempts.push(...attempts);
-      Object.assign(known.properties, properties);
+      for (const attempt of attempts) known.attempts.push(attempt);
+      mergeProperties(known, properties);
       return;
     }
-    const test: ParsedTest = { suite, name, file, line, properties, attempts, outcome: "passed", flaky: false };
-    if (slot === undefined) this.byName.set(name, test);
+    const test: ParsedTest = {
+      suite: this.suiteNames.intern(suite),
+      name: kept,
+      file: file === undefined ? undefined : this.fileNames.intern(file),
+      line,
+      properties,
+      attempts,
+      outcome: "passed",
+      flaky: false,
+    };
+    if (slot === undefined) this.byName.set(kept, test);
     else if (Array.isArray(slot)) slot.push(test);
-    else this.byName.set(name, [slot, test]);
+    else this.byName.set(kept, [slot, test]);
     this.tests.push(test);
   }
 
   /** The finished report: outcomes decided, counts summed. */
   finish(format: ReportFormat, suites: ParsedSuite[]): ParsedReport {
     const tests = this.tests;
-    for (const test of tests) Object.assign(test, decideOutcome(test.attempts));
-    return { format, suites, tests, counts: countTests(tests) };
+    const counts: ReportCounts = { tests: tests.length, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0, attempts: 0 };
+    for (const test of tests) {
+      decideInto(test);
+      counts[test.outcome]++;
+      if (test.flaky) counts.flaky++;
+      counts.attempts += test.attempts.length;
+    }
+    return { format, suites, tests, counts };
   }
 }
 
 function findSame(slot: ParsedTest | ParsedTest[], suite: string, file: string | undefined): ParsedTest | undefined {
-  const same = (test: ParsedTest): boolean => test.suite === suite && test.file === file;
-  return Array.isArray(slot) ? slot.find(same) : same(slot) ? slot : undefined;
+  if (!Array.isArray(slot)) return slot.suite === suite && slot.file === file ? slot : undefined;
+  for (const test of slot) if (test.suite === suite && test.file === file) return test;
+  return undefined;
+}
+
+function mergeProperties(test: ParsedTest, properties: Record<string, string>): void {
+  if (properties === NO_PROPERTIES) return;
+  // The shared empty object is frozen: a test gaining properties gets its own.
+  if (test.properties === NO_PROPERTIES) test.properties = { ...properties };
+  else Object.assign(test.properties, properties);
+}
+
+// decideOutcome without the result object: most tests have one attempt, and there are 200k of them.
+function decideInto(test: ParsedTest): void {
+  const attempts = test.attempts;
+  if (attempts.length === 1) {
+    test.outcome = attempts[0].status;
+    test.flaky = false;
+    return;
+  }
+  const decided = decideOutcome(attempts);
+  test.outcome = decided.outcome;
+  test.flaky = decided.flaky;
 }
 
 /** Passed if any attempt passed (flaky when another failed or errored), else the last attempt's status. */
@@ -69,14 +110,4 @@ export function decideOutcome(attempts: Attempt[]): { outcome: AttemptStatus; fl
   if (!passed) return { outcome: attempts[attempts.length - 1].status, flaky: false };
   const failed = attempts.some((attempt) => attempt.status === "failed" || attempt.status === "error");
   return { outcome: "passed", flaky: failed };
-}
-
-function countTests(tests: ParsedTest[]): ReportCounts {
-  const counts: ReportCounts = { tests: tests.length, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0, attempts: 0 };
-  for (const test of tests) {
-    counts[test.outcome]++;
-    if (test.flaky) counts.flaky++;
-    counts.attempts += test.attempts.length;
-  }
-  return counts;
 }

@@ -1,6 +1,7 @@
 /** One JUnit <testcase> while it streams: its result elements, reruns and output, turned into attempts. */
 import type { Attempt, AttemptStatus } from "../model/report.ts";
 import type { XmlAttributes } from "./xml.ts";
+import { detach } from "./strings.ts";
 import { boundText, secondsToMs } from "./values.ts";
 
 /** Surefire/Gradle rerun elements: each one is an extra attempt of the testcase. */
@@ -17,33 +18,43 @@ const RESULT_STATUS: Record<string, AttemptStatus> = { failure: "failed", error:
 // googletest, Bazel and gtest-like tools say "not run" with an attribute instead of <skipped/>.
 const SKIP_MARKERS = new Set(["disabled", "notrun", "skipped", "ignored", "suppressed"]);
 
-/** Accumulates the attempts of one testcase from its child elements. */
+/** Accumulates the attempts of one testcase from its child elements; reused for every testcase in turn. */
 export class JUnitCase {
-  readonly primary: Attempt;
+  primary: Attempt = { status: "passed", durationMs: null };
   /** Surefire flaky* reruns ran before the final passing run; rerun* reruns after the first failing one. */
   private before: Attempt[] | undefined;
   private after: Attempt[] | undefined;
   private rerun: Attempt | undefined;
   private readonly maxText: number;
 
-  constructor(attributes: XmlAttributes, maxText: number) {
+  constructor(maxText: number) {
     this.maxText = maxText;
-    const marker = (attributes.status ?? attributes.result ?? "").toLowerCase();
-    this.primary = { status: SKIP_MARKERS.has(marker) ? "skipped" : "passed", durationMs: secondsToMs(attributes.time) };
+  }
+
+  /** A new testcase opened: forgets the previous one (whose attempts were handed out) and starts its primary. */
+  start(attributes: XmlAttributes): void {
+    const marker = attributes.status ?? attributes.result;
+    const skipped = marker !== undefined && SKIP_MARKERS.has(marker.toLowerCase());
+    this.primary = { status: skipped ? "skipped" : "passed", durationMs: secondsToMs(attributes.time) };
+    this.before = undefined;
+    this.after = undefined;
+    this.rerun = undefined;
   }
 
   /** A child element opened; returns true when its text should be collected. */
   open(name: string, attributes: XmlAttributes): boolean {
     const rerunStatus = RERUN_STATUS[name];
     if (rerunStatus) {
-      this.rerun = { status: rerunStatus, durationMs: secondsToMs(attributes.time), ...this.describe(attributes) };
+      this.rerun = { status: rerunStatus, durationMs: secondsToMs(attributes.time) };
+      this.describe(this.rerun, attributes);
       if (name.startsWith("flaky")) (this.before ??= []).push(this.rerun);
       else (this.after ??= []).push(this.rerun);
       return true;
     }
     const resultStatus = RESULT_STATUS[name];
     if (resultStatus && !this.rerun && RESULT_RANK[resultStatus] >= RESULT_RANK[this.primary.status]) {
-      Object.assign(this.primary, { status: resultStatus, ...this.describe(attributes) });
+      this.primary.status = resultStatus;
+      this.describe(this.primary, attributes);
       return true;
     }
     return name === "system-out" || name === "system-err" || name === "stackTrace";
@@ -71,11 +82,11 @@ export class JUnitCase {
     return [...(this.before ?? []), this.primary, ...(this.after ?? [])];
   }
 
-  private describe(attributes: XmlAttributes): Pick<Attempt, "message" | "type"> {
-    const described: Pick<Attempt, "message" | "type"> = {};
-    if (attributes.message) described.message = boundText(attributes.message, this.maxText);
-    if (attributes.type) described.type = boundText(attributes.type, this.maxText);
-    return described;
+  // Sets message and type in place (no object to spread); a missing attribute keeps what an earlier result said.
+  private describe(attempt: Attempt, attributes: XmlAttributes): void {
+    const { message, type } = attributes;
+    if (message) attempt.message = detach(boundText(message, this.maxText));
+    if (type) attempt.type = detach(boundText(type, this.maxText));
   }
 }
 

@@ -5,9 +5,10 @@
 import type { ParseLimits } from "../model/limits.ts";
 import type { ParsedReport, ParsedSuite } from "../model/report.ts";
 import { ReportParseError } from "./errors.ts";
-import { TestFolder } from "./fold.ts";
+import { NO_PROPERTIES, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { JUnitCase } from "./junit-case.ts";
+import { detach } from "./strings.ts";
 import { count, lineNumber, secondsToMs } from "./values.ts";
 import { readXml, type XmlAttributes, type XmlVisitor } from "./xml.ts";
 
@@ -17,21 +18,20 @@ interface OpenSuite {
   properties: Record<string, string>;
 }
 
-interface OpenCase {
-  suite: string;
-  name: string | undefined;
-  file?: string;
-  line?: number;
-  properties: Record<string, string>;
-  result: JUnitCase;
-}
-
 /** Parses a JUnit XML report (root <testsuites> or <testsuite>). */
 export async function parseJUnit(input: ReportInput, limits: ParseLimits): Promise<ParsedReport> {
   const folder = new TestFolder(limits);
   const suites: ParsedSuite[] = [];
   const open: OpenSuite[] = [];
-  let testcase: OpenCase | undefined;
+  // The testcase being read. Testcases do not nest, so its fields live here and its JUnitCase is reused:
+  // nothing is allocated per testcase beyond what the report keeps.
+  const result = new JUnitCase(limits.maxTextLength);
+  let inCase = false;
+  let caseSuite = "";
+  let caseName: string | undefined;
+  let caseFile: string | undefined;
+  let caseLine: number | undefined;
+  let caseProperties = NO_PROPERTIES;
   let property: { name: string; into: Record<string, string> } | undefined;
 
   const visitor: XmlVisitor = {
@@ -39,12 +39,14 @@ export async function parseJUnit(input: ReportInput, limits: ParseLimits): Promi
       if (depth === 0 && name !== "testsuites" && name !== "testsuite") {
         throw new ReportParseError("not_a_report", `not a JUnit report: root element <${name}>`);
       }
-      if (testcase) {
-        if (name === "property") return startProperty(attributes, testcase.properties);
-        return testcase.result.open(name, attributes);
+      if (inCase) {
+        if (name !== "property") return result.open(name, attributes);
+        if (attributes.name === undefined) return false;
+        if (caseProperties === NO_PROPERTIES) caseProperties = {};
+        return startProperty(attributes, caseProperties);
       }
       if (name === "testsuite") openSuite(attributes);
-      else if (name === "testcase") testcase = openCase(attributes);
+      else if (name === "testcase") openCase(attributes);
       else if (name === "property" && open.length > 0) return startProperty(attributes, open[open.length - 1].properties);
       return false;
     },
@@ -52,11 +54,12 @@ export async function parseJUnit(input: ReportInput, limits: ParseLimits): Promi
       if (name === "property" && property) {
         if (text !== undefined) property.into[property.name] = text.trim();
         property = undefined;
-      } else if (name === "testcase" && testcase) {
-        closeCase(testcase);
-        testcase = undefined;
-      } else if (testcase) {
-        testcase.result.close(name, text);
+      } else if (name === "testcase" && inCase) {
+        // A testcase without a name cannot be told apart from any other: skipped, as other tools do.
+        if (caseName) folder.add(caseSuite, caseName, caseFile, caseLine, caseProperties, result.attempts());
+        inCase = false;
+      } else if (inCase) {
+        result.close(name, text);
       } else if (name === "testsuite") {
         open.pop();
       }
@@ -64,44 +67,40 @@ export async function parseJUnit(input: ReportInput, limits: ParseLimits): Promi
   };
 
   function openSuite(attributes: XmlAttributes): void {
+    const { timestamp, hostname } = attributes;
     const suite: ParsedSuite = {
-      name: attributes.name ?? "",
+      name: folder.suiteNames.intern(attributes.name ?? ""),
       declaredTests: count(attributes.tests),
       durationMs: secondsToMs(attributes.time),
-      timestamp: attributes.timestamp,
-      hostname: attributes.hostname,
+      timestamp: timestamp === undefined ? undefined : detach(timestamp),
+      hostname: hostname === undefined ? undefined : detach(hostname),
       properties: {},
     };
     suites.push(suite);
-    open.push({ name: suite.name, file: attributes.file ?? open[open.length - 1]?.file, properties: suite.properties });
+    const file = attributes.file;
+    open.push({ name: suite.name, file: file === undefined ? open[open.length - 1]?.file : folder.fileNames.intern(file), properties: suite.properties });
   }
 
-  function openCase(attributes: XmlAttributes): OpenCase {
+  function openCase(attributes: XmlAttributes): void {
     const enclosing = open[open.length - 1];
-    return {
-      suite: attributes.classname || attributes.class || enclosing?.name || "",
-      name: attributes.name,
-      file: attributes.file || attributes.filepath || enclosing?.file || undefined,
-      line: lineNumber(attributes.line),
-      properties: {},
-      result: new JUnitCase(attributes, limits.maxTextLength),
-    };
+    caseSuite = attributes.classname || attributes.class || enclosing?.name || "";
+    caseName = attributes.name;
+    caseFile = attributes.file || attributes.filepath || enclosing?.file || undefined;
+    caseLine = lineNumber(attributes.line);
+    caseProperties = NO_PROPERTIES;
+    result.start(attributes);
+    inCase = true;
   }
 
   function startProperty(attributes: XmlAttributes, into: Record<string, string>): boolean {
     if (attributes.name === undefined) return false;
+    const key = detach(attributes.name);
     if (attributes.value !== undefined) {
-      into[attributes.name] = attributes.value;
+      into[key] = detach(attributes.value);
       return false;
     }
-    property = { name: attributes.name, into }; // the value is the element's text
+    property = { name: key, into }; // the value is the element's text
     return true;
-  }
-
-  function closeCase({ suite, name, file, line, properties, result }: OpenCase): void {
-    // A testcase without a name cannot be told apart from any other: skipped, as other tools do.
-    if (!name) return;
-    folder.add({ suite, name, file, line, properties, attempts: result.attempts() });
   }
 
   await readXml(input, limits, visitor);

@@ -2,7 +2,7 @@
 import type { ParseLimits } from "../model/limits.ts";
 import type { Attempt, AttemptStatus, ParsedReport, ParsedSuite } from "../model/report.ts";
 import { ReportParseError } from "./errors.ts";
-import { TestFolder } from "./fold.ts";
+import { NO_PROPERTIES, ownProperties, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { boundText, count, secondsToMs } from "./values.ts";
 import { readXml, type XmlAttributes, type XmlVisitor } from "./xml.ts";
@@ -46,7 +46,7 @@ export async function parseNUnit(input: ReportInput, limits: ParseLimits): Promi
           inFailure = true;
           if (testcase.attempt.status === "passed") testcase.attempt.status = "failed";
         }
-        if (name === "property" && attributes.name !== undefined) testcase.properties[attributes.name] = attributes.value ?? "";
+        if (name === "property" && attributes.name !== undefined) ownProperties(testcase)[attributes.name] = attributes.value ?? "";
         return TEXT_ELEMENTS.has(name);
       }
       if (name === "test-suite") {
@@ -63,7 +63,7 @@ export async function parseNUnit(input: ReportInput, limits: ParseLimits): Promi
       const bounded = text?.trim();
       if (name === "test-case") {
         const { suite, name: testName, properties, attempt } = testcase;
-        if (testName) folder.add({ suite, name: testName, properties, attempts: [attempt] });
+        if (testName) folder.add(suite, testName, undefined, undefined, properties, [attempt]);
         testcase = undefined;
       } else if (name === "failure") {
         inFailure = false;
@@ -83,7 +83,7 @@ export async function parseNUnit(input: ReportInput, limits: ParseLimits): Promi
       durationMs: secondsToMs(attributes.duration ?? attributes.time),
     };
     if (attributes.label && attempt.status !== "passed") attempt.type = boundText(attributes.label, limits.maxTextLength);
-    return { suite: attributes.classname || fixture, name: attributes.name ?? "", attempt, properties: {} };
+    return { suite: attributes.classname || fixture, name: attributes.name ?? "", attempt, properties: NO_PROPERTIES };
   }
 
   await readXml(input, limits, visitor);

@@ -5,7 +5,7 @@
 import type { ParseLimits } from "../model/limits.ts";
 import type { Attempt, AttemptStatus, ParsedReport } from "../model/report.ts";
 import { ReportParseError } from "./errors.ts";
-import { TestFolder } from "./fold.ts";
+import { NO_PROPERTIES, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { isoSpanMs, timeSpanToMs } from "./values.ts";
 import { readXml, type XmlVisitor } from "./xml.ts";
@@ -88,7 +88,7 @@ export async function parseTrx(input: ReportInput, limits: ParseLimits): Promise
     const suite = classById.get(testId) ?? "";
     // testName is often "Namespace.Class.Method": the suite already says the class.
     const name = suite && testName.startsWith(`${suite}.`) ? testName.slice(suite.length + 1) : testName;
-    folder.add({ suite, name, properties: {}, attempts: [attempt] });
+    folder.add(suite, name, undefined, undefined, NO_PROPERTIES, [attempt]);
   }
   return folder.finish("trx", []);
 }

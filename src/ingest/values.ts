@@ -18,11 +18,26 @@ export function sanitizeMs(ms: number): number | null {
 /** Milliseconds from a seconds attribute ("1.5", "1,234.5"); null when absent or not a sane number. */
 export function secondsToMs(value: string | undefined): number | null {
   if (value === undefined) return null;
+  // Nearly every time attribute is plain "12.345": read it without the regular expressions below.
+  if (isPlainDecimal(value)) return sanitizeMs(Number(value) * 1000);
   const trimmed = value.trim();
   // Some tools print thousands separators; a lone comma is a decimal comma.
   const normalized = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(trimmed) ? trimmed.replaceAll(",", "") : trimmed.replace(",", ".");
   if (normalized === "" || !/^[+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(normalized)) return null;
   return sanitizeMs(Number(normalized) * 1000);
+}
+
+// Digits with at most one dot and at least one digit: what the general path below would read the same way.
+function isPlainDecimal(value: string): boolean {
+  let digits = 0;
+  let dots = 0;
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code >= 48 && code <= 57) digits++;
+    else if (code === 46 && ++dots === 1) continue;
+    else return false;
+  }
+  return digits > 0;
 }
 
 /** Milliseconds from a .NET TimeSpan ("00:00:00.1084258", "1.02:03:04.5"); null when unreadable. */

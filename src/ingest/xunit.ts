@@ -2,7 +2,7 @@
 import type { ParseLimits } from "../model/limits.ts";
 import type { Attempt, AttemptStatus, ParsedReport, ParsedSuite } from "../model/report.ts";
 import { ReportParseError } from "./errors.ts";
-import { TestFolder } from "./fold.ts";
+import { NO_PROPERTIES, ownProperties, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { boundText, count, secondsToMs } from "./values.ts";
 import { readXml, type XmlAttributes, type XmlVisitor } from "./xml.ts";
@@ -32,7 +32,7 @@ export async function parseXUnit(input: ReportInput, limits: ParseLimits): Promi
         if (name === "failure" && attributes["exception-type"]) {
           test.attempt.type = boundText(attributes["exception-type"], limits.maxTextLength);
         }
-        if (name === "trait" && attributes.name !== undefined) test.properties[attributes.name] = attributes.value ?? "";
+        if (name === "trait" && attributes.name !== undefined) ownProperties(test)[attributes.name] = attributes.value ?? "";
         return TEXT_ELEMENTS.has(name);
       }
       if (name === "collection" || name === "class") suites.push(toSuite(attributes));
@@ -44,7 +44,7 @@ export async function parseXUnit(input: ReportInput, limits: ParseLimits): Promi
       const trimmed = text?.trim();
       if (name === "test") {
         const { suite, name: testName, properties, attempt } = test;
-        if (testName) folder.add({ suite, name: testName, properties, attempts: [attempt] });
+        if (testName) folder.add(suite, testName, undefined, undefined, properties, [attempt]);
         test = undefined;
       } else if (trimmed && (name === "message" || name === "reason")) {
         test.attempt.message = trimmed;
@@ -69,7 +69,7 @@ function openTest(attributes: XmlAttributes): OpenTest {
     status: STATUS_BY_RESULT[(attributes.result ?? "").toLowerCase()] ?? "skipped",
     durationMs: secondsToMs(attributes.time),
   };
-  return { suite, name, attempt, properties: {} };
+  return { suite, name, attempt, properties: NO_PROPERTIES };
 }
 
 function toSuite(attributes: XmlAttributes): ParsedSuite {

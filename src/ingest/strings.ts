@@ -1,0 +1,33 @@
+/**
+ * Strings kept in a parsed report. saxes hands out slices of the decoded chunk; in V8 a slice keeps its whole
+ * parent chunk alive, so a kept 50-character name would pin 64 KiB and a big report would stay resident
+ * whole. Kept strings are detached from their chunk, and the few distinct suite and file names are shared.
+ */
+
+// V8 copies substrings shorter than this anyway (SlicedString::kMinLength); longer ones become slices.
+const MIN_SLICE = 13;
+
+/** A copy of `text` that shares no memory with a decoded chunk (a no-op for short strings). */
+export function detach(text: string): string {
+  // Concatenation gives a cons string; slicing it flattens it into a fresh buffer the slice points into.
+  return text.length < MIN_SLICE ? text : ` ${text}`.slice(1);
+}
+
+/** Shares one detached copy of each distinct string (suite, class and file names repeat thousands of times); one pool per kind of name, so the last-name check hits. */
+export class StringPool {
+  private readonly pool = new Map<string, string>();
+  // Consecutive testcases mostly share a class or file: comparing with the last one is cheaper than hashing.
+  private last = "";
+
+  /** The pooled copy of `text`. */
+  intern(text: string): string {
+    if (text === this.last) return this.last;
+    let pooled = this.pool.get(text);
+    if (pooled === undefined) {
+      pooled = detach(text);
+      this.pool.set(pooled, pooled);
+    }
+    this.last = pooled;
+    return pooled;
+  }
+}
