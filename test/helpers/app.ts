@@ -15,7 +15,8 @@ export interface TestApp {
   admin: string;
   /** Sends a request; `token` defaults to the admin token, null sends none. */
   request(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
-  /** Sends JSON and parses the JSON answer. */
+  /** Sends JSON and parses the JSON answer (loosely typed: tests assert on its shape). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json<T = any>(method: string, path: string, body?: unknown, token?: string | null): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }

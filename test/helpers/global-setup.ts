@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
 import type { TestProject } from "vitest/node";
 import { openDb } from "../../src/store/db.ts";
 import { migrate } from "../../src/store/migrate.ts";
@@ -13,10 +14,9 @@ export default async function setup(project: TestProject) {
   const dir = mkdtempSync(join(tmpdir(), "fg-templates-"));
   const templatePath = join(dir, "pglite-template.tar.gz");
   if (BACKENDS.includes("pglite")) {
-    const { PGlite } = await import("@electric-sql/pglite");
     const db = await openDb({ backend: "pglite", path: "memory://" });
     await migrate(db, Date.now());
-    const client = (db.orm as unknown as { $client: InstanceType<typeof PGlite> }).$client;
+    const client = (db.orm as unknown as { $client: PGlite }).$client;
     const dump = await client.dumpDataDir("gzip");
     writeFileSync(templatePath, new Uint8Array(await dump.arrayBuffer()));
     await db.close();
@@ -27,7 +27,7 @@ export default async function setup(project: TestProject) {
       await adminQuery(`drop database if exists ${pgTemplate}`);
       await adminQuery(`create database ${pgTemplate}`);
     } catch (e) {
-      throw new Error(`PostgreSQL is not reachable at ${PG_ADMIN_URL} (${(e as Error).message}); start it, or set FLAKEGUARD_TEST_BACKENDS to leave it out`);
+      throw new Error(`PostgreSQL is not reachable at ${PG_ADMIN_URL} (${(e as Error).message}); start it, or set FLAKEGUARD_TEST_BACKENDS to leave it out`, { cause: e });
     }
     const url = new URL(PG_ADMIN_URL);
     url.pathname = `/${pgTemplate}`;
