@@ -1,16 +1,42 @@
 import { sql } from "drizzle-orm";
 import type { TestRow } from "../model/ingest.ts";
+import { isSqlite, PG_BATCH_ROWS, pgArray, rawSqlite, sqliteInsertRows } from "./bulk.ts";
 import type { Orm, Schema } from "./db.ts";
 
-/** Rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits. */
+/** Rows per INSERT through drizzle's builder: well under SQLite's and PostgreSQL's bound-parameter limits. */
 export const BATCH_ROWS = 500;
+
+// A test seen again only moves last-seen; the WHERE skips writing a row whose last-seen is already `now`
+// (the same test in several files of one upload), which the old unconditional update rewrote.
+const SQLITE_HEAD = "insert into tests (id, project_id, suite, name, file, first_seen_at, last_seen_at)";
+const SQLITE_TAIL = "on conflict (id) do update set last_seen_at = excluded.last_seen_at where last_seen_at <> excluded.last_seen_at";
 
 /** Inserts test identities not seen before and moves last-seen on the others, in the caller's transaction. */
 export async function upsertTests(orm: Orm, schema: Schema, rows: TestRow[], now: number): Promise<void> {
-  const t = schema.tests;
-  for (let i = 0; i < rows.length; i += BATCH_ROWS) {
-    const batch = rows.slice(i, i + BATCH_ROWS).map((r) => ({ ...r, firstSeenAt: now, lastSeenAt: now }));
-    await orm.insert(t).values(batch)
-      .onConflictDoUpdate({ target: t.id, set: { lastSeenAt: sql`excluded.last_seen_at` } });
+  if (rows.length === 0) return;
+  if (isSqlite(orm)) {
+    const raw = rawSqlite(orm);
+    if (raw) {
+      sqliteInsertRows(raw, SQLITE_HEAD, rows.map((r) => [r.id, r.projectId, r.suite, r.name, r.file, now, now]), SQLITE_TAIL);
+      return;
+    }
+    // node:sqlite under Deno: no raw connection to prepare on, so drizzle's builder.
+    const t = schema.tests;
+    for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+      const batch = rows.slice(i, i + BATCH_ROWS).map((r) => ({ ...r, firstSeenAt: now, lastSeenAt: now }));
+      await orm.insert(t).values(batch)
+        .onConflictDoUpdate({ target: t.id, set: { lastSeenAt: sql`excluded.last_seen_at` } });
+    }
+    return;
+  }
+  for (let i = 0; i < rows.length; i += PG_BATCH_ROWS) {
+    const b = rows.slice(i, i + PG_BATCH_ROWS);
+    await orm.execute(sql`insert into tests (id, project_id, suite, name, file, first_seen_at, last_seen_at)
+      select u.*, ${now}::bigint, ${now}::bigint from unnest(
+        ${pgArray(b.map((r) => r.id), "text")}, ${pgArray(b.map((r) => r.projectId), "text")},
+        ${pgArray(b.map((r) => r.suite), "text")}, ${pgArray(b.map((r) => r.name), "text")},
+        ${pgArray(b.map((r) => r.file), "text")}) as u
+      on conflict (id) do update set last_seen_at = excluded.last_seen_at
+      where tests.last_seen_at <> excluded.last_seen_at`);
   }
 }

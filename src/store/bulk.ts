@@ -1,0 +1,69 @@
+// Bulk writes for the store's hot path: the test identities and results of every report (thousands of
+// rows each). Drizzle's insert builder costs more CPU per row than the database does, so these rows skip
+// it: on better-sqlite3, cached prepared multi-row INSERTs run on the raw connection (inside the caller's
+// BEGIN IMMEDIATE: one connection, one transaction); on PostgreSQL and PGlite, one INSERT … SELECT FROM
+// unnest(arrays) per batch, one round trip and a fixed number of parameters whatever the batch size.
+import { is, sql, type SQL } from "drizzle-orm";
+import { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import type { Orm } from "./db.ts";
+
+/** A value in a bulk row. */
+export type Cell = string | number | boolean | null;
+
+/** The part of a better-sqlite3 connection the bulk path uses. */
+interface RawSqlite {
+  prepare(source: string): { run(params: Cell[]): unknown };
+  inTransaction: boolean;
+}
+
+/** SQLite's bound-variable limit (SQLITE_MAX_VARIABLE_NUMBER since 3.32). */
+const SQLITE_MAX_VARIABLES = 32_766;
+/** Rows per SQLite statement: past a few hundred, longer statements stop paying off. */
+const SQLITE_ROWS = 500;
+/** Rows per unnest() batch: bounds one message's size (stacks make rows up to a few KB). */
+export const PG_BATCH_ROWS = 5_000;
+
+const statements = new WeakMap<object, Map<string, ReturnType<RawSqlite["prepare"]>>>();
+
+/** True when `orm` is drizzle's SQLite builder (better-sqlite3, or node:sqlite under Deno). */
+export function isSqlite(orm: Orm): boolean {
+  return is(orm, BaseSQLiteDatabase);
+}
+
+/** The better-sqlite3 connection behind `orm`, if that is what it runs on (not the Deno proxy). */
+export function rawSqlite(orm: Orm): RawSqlite | undefined {
+  const client = (orm as unknown as { $client?: Partial<RawSqlite> }).$client;
+  return client && typeof client.prepare === "function" && typeof client.inTransaction === "boolean" ? (client as RawSqlite) : undefined;
+}
+
+function prepared(raw: RawSqlite, text: string): ReturnType<RawSqlite["prepare"]> {
+  let cache = statements.get(raw);
+  if (!cache) statements.set(raw, (cache = new Map()));
+  let statement = cache.get(text);
+  if (!statement) cache.set(text, (statement = raw.prepare(text)));
+  return statement;
+}
+
+/**
+ * Runs `head VALUES (…),(…) tail` over `rows` (arrays in the head's column order) on better-sqlite3,
+ * SQLITE_ROWS rows per statement; full-size statements are prepared once per connection.
+ */
+export function sqliteInsertRows(raw: RawSqlite, head: string, rows: Cell[][], tail = ""): void {
+  if (rows.length === 0) return;
+  const width = rows[0].length;
+  const perStatement = Math.min(SQLITE_ROWS, Math.floor(SQLITE_MAX_VARIABLES / width));
+  const tuple = `(${Array(width).fill("?").join(",")})`;
+  const text = (n: number) => `${head} values ${Array(n).fill(tuple).join(",")} ${tail}`;
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const batch = rows.slice(i, i + perStatement);
+    // better-sqlite3 binds no booleans: SQLite stores them as 0/1, as drizzle's boolean mode does.
+    const params = batch.flat().map((v) => (typeof v === "boolean" ? Number(v) : v));
+    const statement = batch.length === perStatement ? prepared(raw, text(perStatement)) : raw.prepare(text(batch.length));
+    statement.run(params);
+  }
+}
+
+/** One unnest() argument: a whole column as one array parameter, cast to `type[]`. */
+export function pgArray(values: Cell[], type: "text" | "int" | "bigint" | "bool"): SQL {
+  return sql`${sql.param(values)}::${sql.raw(type)}[]`;
+}

@@ -1,0 +1,58 @@
+// The load of the end-to-end ingest bench: concurrent clients post 2,000-test reports (each with its own
+// commit and run, so none is a duplicate) until a number of results is stored or a deadline passes,
+// while the server's RSS is sampled.
+import type { BenchServer } from "./ingest-server.ts";
+import { rssMb } from "./ingest-server.ts";
+import { TESTS_PER_REPORT } from "./ingest-reports.ts";
+
+/** What one end-to-end run measured. */
+export interface LoadFigures {
+  reports: number;
+  results: number;
+  seconds: number;
+  resultsPerSecond: number;
+  /** Server RSS: the most sampled while loading, and VmHWM (peak since start) at the end. */
+  rssMaxMb: number;
+  rssHwmMb: number;
+  /** True when the deadline stopped the run before `target` results. */
+  cutShort: boolean;
+}
+
+/** Posts reports from `clients` loops until `target` results are stored or `deadlineMs` has passed. */
+export async function runLoad(server: BenchServer, bodies: Uint8Array<ArrayBuffer>[], target: number, clients: number, deadlineMs: number): Promise<LoadFigures> {
+  const wanted = Math.ceil(target / TESTS_PER_REPORT);
+  let next = 0;
+  let done = 0;
+  let rssMax = 0;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(server.pid).now)), 250);
+  const started = performance.now();
+  const stopAt = started + deadlineMs;
+  const client = async (): Promise<void> => {
+    while (next < wanted && performance.now() < stopAt) {
+      const k = next++;
+      const url = `${server.base}/projects/bench/reports?commit=${(0x1000000 + k).toString(16)}&run=bench-${k}&branch=main`;
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { authorization: `Bearer ${server.uploadToken}`, "content-type": "application/xml" },
+        body: bodies[k % bodies.length],
+      });
+      const text = await response.text();
+      if (response.status !== 201) throw new Error(`report ${k}: HTTP ${response.status} ${text.slice(0, 500)}`);
+      const { reports } = JSON.parse(text) as { reports: { duplicate: boolean; counts?: { attempts?: number } }[] };
+      if (reports[0].duplicate) throw new Error(`report ${k} was taken for a duplicate`);
+      done++;
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: clients }, client));
+  } finally {
+    clearInterval(sampler);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const rss = rssMb(server.pid);
+  const results = done * TESTS_PER_REPORT;
+  return {
+    reports: done, results, seconds, resultsPerSecond: results / seconds,
+    rssMaxMb: Math.max(rssMax, rss.now), rssHwmMb: rss.peak, cutShort: results < target,
+  };
+}

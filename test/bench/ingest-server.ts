@@ -1,0 +1,89 @@
+// Starts `flakeguard serve` for the ingest bench: the built executable when there is one, else
+// `node src/main.ts`; reads the admin token it prints and creates a project with an upload token.
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BUILT_BINARY, freePort, stop, waitReady } from "../e2e/process.ts";
+import type { Running } from "../e2e/process.ts";
+
+const MAIN_TS = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+
+/** Which server is measured: the built executable or the sources under Node. */
+export type ServerKind = "binary" | "source";
+
+/** The executable if it exists (unless `--server source` asks otherwise). */
+export function chooseServer(requested: string | undefined): ServerKind {
+  if (requested === "binary" || requested === "source") return requested;
+  return existsSync(BUILT_BINARY) ? "binary" : "source";
+}
+
+/** How the chosen server is described in the output: path, and whether sources are newer than the binary. */
+export function describeServer(kind: ServerKind, newestSourceMs: number): string {
+  if (kind === "source") return `node ${process.version} src/main.ts`;
+  const built = statSync(BUILT_BINARY).mtimeMs;
+  const stale = newestSourceMs > built ? " (older than src/: rebuild with `npm run build` to measure current code)" : "";
+  return `dist/flakeguard built ${new Date(built).toISOString()}${stale}`;
+}
+
+/** A running server with a project `bench` and its upload token. */
+export interface BenchServer {
+  running: Running;
+  port: number;
+  pid: number;
+  uploadToken: string;
+  base: string;
+  dir: string;
+}
+
+/** Starts the server on a fresh data dir; `databaseUrl` picks PGlite or PostgreSQL (default SQLite). */
+export async function startServer(kind: ServerKind, databaseUrl?: (dir: string) => string): Promise<BenchServer> {
+  const dir = mkdtempSync(join(tmpdir(), "flakeguard-ingest-bench-"));
+  const port = await freePort();
+  const args = ["serve", "--port", String(port), "--data-dir", join(dir, "data")];
+  if (databaseUrl) args.push("--database-url", databaseUrl(dir));
+  // Nothing from the developer's environment (FLAKEGUARD_*, DATABASE_URL) may change what is measured.
+  const env = { PATH: "/usr/bin:/bin", HOME: dir, LANG: "C.UTF-8" };
+  const child = kind === "binary"
+    ? spawn(BUILT_BINARY, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] })
+    : spawn(process.execPath, [MAIN_TS, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  // Keep only the tail of the log: a long run must not grow the bench's own memory.
+  let text = "";
+  const keep = (chunk: Buffer) => (text = (text + chunk.toString()).slice(-64_000));
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })));
+  const running: Running = { child, output: () => text, exited };
+  await waitReady(running, port, 120_000);
+  const admin = /^\s+(fga_\S+)\s*$/m.exec(text)?.[1];
+  if (!admin) throw new Error(`no admin token in the server output:\n${text}`);
+  const base = `http://127.0.0.1:${port}/api/v1`;
+  await call(`${base}/projects`, admin, { slug: "bench" });
+  const { token } = (await call(`${base}/projects/bench/tokens`, admin, {})) as { token: string };
+  return { running, port, pid: child.pid ?? 0, uploadToken: token, base, dir };
+}
+
+async function call(url: string, token: string, body: unknown): Promise<unknown> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  if (response.status >= 300) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Stops the server and removes its directory. */
+export async function stopServer(server: BenchServer): Promise<void> {
+  await stop(server.running, 30_000);
+  rmSync(server.dir, { recursive: true, force: true });
+}
+
+/** Resident set size of a process, current and peak (VmHWM), in MB, from /proc. */
+export function rssMb(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+  return { now: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
+}

@@ -1,0 +1,111 @@
+// `npm run bench:ingest`: how fast reports get in. First the parser against the bare tokenizer on a 50 MB
+// JUnit report (test/bench/ingest-parse.ts), then end to end over HTTP into a running server — 2,000-test
+// reports from 4 concurrent clients until 1 M results are stored — on SQLite, PGlite and PostgreSQL, each
+// beside a bare insert of the same rows into the same kind of database (test/bench/ingest-bare.ts).
+// Target: end to end ≥ 50% of the slower bare stage (tokenizer or insert).
+// Flags: --results N (default 1000000), --clients N (4), --server binary|source (binary if built),
+// --backends sqlite,pglite,postgres, --deadline SECONDS per backend (240), --no-parse.
+import { readdirSync, statSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { runParseBench, type ParseBenchResult } from "./ingest-parse.ts";
+import { bareInsert, type BareFigures, type BenchBackend } from "./ingest-bare.ts";
+import { runLoad, type LoadFigures } from "./ingest-load.ts";
+import { reportBodies, TESTS_PER_REPORT, variantRows } from "./ingest-reports.ts";
+import { chooseServer, describeServer, startServer, stopServer } from "./ingest-server.ts";
+
+/** End to end must reach this share of the slower bare stage. */
+const TARGET_RATIO = 0.5;
+const PG_ADMIN_URL = process.env.FLAKEGUARD_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+const flag = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+};
+const RESULTS = Number(flag("results") ?? 1_000_000);
+const CLIENTS = Number(flag("clients") ?? 4);
+const DEADLINE_S = Number(flag("deadline") ?? 240);
+const BACKENDS = (flag("backends") ?? "sqlite,pglite,postgres").split(",") as BenchBackend[];
+const SERVER = chooseServer(flag("server"));
+
+/** Newest mtime under src/, to tell whether the executable was built from the current sources. */
+function newestSource(dir = fileURLToPath(new URL("../../src", import.meta.url))): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** One backend: the end-to-end run, then the bare inserts of as many rows as it stored. */
+async function measureBackend(backend: BenchBackend, bodies: Uint8Array<ArrayBuffer>[], rows: Awaited<ReturnType<typeof variantRows>>) {
+  const dbName = `fg_bench_e2e_${process.pid}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  let load: LoadFigures;
+  if (backend === "postgres") {
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+  }
+  try {
+    const url = new URL(PG_ADMIN_URL);
+    url.pathname = `/${dbName}`;
+    const server = await startServer(SERVER, backend === "sqlite" ? undefined
+      : backend === "pglite" ? (dir) => `pglite:${join(dir, "pg")}` : () => url.toString());
+    try {
+      load = await runLoad(server, bodies, RESULTS, CLIENTS, DEADLINE_S * 1000);
+    } finally {
+      await stopServer(server);
+    }
+  } finally {
+    if (backend === "postgres") {
+      await admin.query(`drop database if exists ${dbName} with (force)`);
+      await admin.end();
+    }
+  }
+  const bare = await bareInsert(backend, PG_ADMIN_URL, rows.tests, rows.results, load.reports);
+  return { backend, load, bare };
+}
+
+const int = (n: number) => Math.round(n).toLocaleString("en");
+const NAMES: Record<BenchBackend, string> = { sqlite: "SQLite", pglite: "PGlite", postgres: "PostgreSQL" };
+
+/** Prints the end-to-end table and the ratio of each backend against the target. */
+function report(parse: ParseBenchResult | undefined, runs: { backend: BenchBackend; load: LoadFigures; bare: BareFigures[] }[]): void {
+  console.log(`\nEnd to end: ${TESTS_PER_REPORT.toLocaleString("en")}-test JUnit reports (5% failing with a ~2 KB stack), ${CLIENTS} concurrent clients, target ${int(RESULTS)} results${RESULTS < 1_000_000 ? " (reduced with --results)" : ""}`);
+  console.log(`server: ${describeServer(SERVER, newestSource())}; machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}\n`);
+  console.log("| backend | results stored | seconds | results/s end to end | server RSS max (MB) | bare insert | bare rows/s | end to end / bare |");
+  console.log("|---|---|---|---|---|---|---|---|");
+  for (const { backend, load, bare } of runs) {
+    const short = load.cutShort ? ` (deadline ${DEADLINE_S} s)` : "";
+    bare.forEach((b, i) => {
+      const head = i === 0
+        ? `| ${NAMES[backend]} | ${int(load.results)}${short} | ${load.seconds.toFixed(1)} | ${int(load.resultsPerSecond)} | ${load.rssMaxMb.toFixed(0)} (VmHWM ${load.rssHwmMb.toFixed(0)})`
+        : "| | | | |";
+      console.log(`${head} | ${b.method} | ${int(b.rowsPerSecond)} | ${((load.resultsPerSecond / b.rowsPerSecond) * 100).toFixed(0)}% |`);
+    });
+  }
+  const tokenizer = parse?.tokenizer.resultsPerSecond;
+  console.log(tokenizer === undefined
+    ? "\nbare tokenizer not measured (--no-parse): the target below uses the bare insert alone"
+    : `\nbare tokenizer: ${int(tokenizer)} results/s; parseReport: ${int(parse?.parser.resultsPerSecond ?? NaN)} results/s (same report shape)`);
+  for (const { backend, load, bare } of runs) {
+    const insert = Math.max(...bare.map((b) => b.rowsPerSecond));
+    const slower = Math.min(insert, tokenizer ?? Infinity);
+    const ratio = load.resultsPerSecond / slower;
+    const which = tokenizer !== undefined && tokenizer < insert ? "tokenizer" : "bare insert";
+    console.log(`${NAMES[backend]}: end to end ${int(load.resultsPerSecond)} results/s = ${(ratio * 100).toFixed(0)}% of the slower bare stage (${which}, ${int(slower)}/s); target ≥ ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? "met" : "missed"}`);
+  }
+}
+
+const parse = process.argv.includes("--no-parse") ? undefined : await runParseBench();
+const bodies = reportBodies();
+const rows = await variantRows("bench-bare", bodies);
+const runs = [];
+for (const backend of BACKENDS) {
+  console.error(`bench:ingest: ${NAMES[backend]}…`);
+  runs.push(await measureBackend(backend, bodies, rows));
+}
+report(parse, runs);
