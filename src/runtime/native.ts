@@ -1,10 +1,10 @@
 // The SQLite addon is a shared object; the dynamic loader can only map files, so the embedded copy is
-// written once to a cache directory keyed by its content hash and loaded from there.
-import { createHash } from "node:crypto";
+// written once to a cache directory keyed by its content hash (computed by build.ts and carried in the
+// asset key) and loaded from there.
 import { chmodSync, existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { isSea, requireAsset, SQLITE_ADDON_ASSET } from "./sea.ts";
+import { assetKeys, isSea, requireAsset, sqliteAddonAssetKey } from "./sea.ts";
 
 // Memoised: dlopen of the same immutable file always yields the same addon, and loading it twice would
 // only re-register its classes.
@@ -14,8 +14,11 @@ let loaded: object | undefined;
 export function sqliteNativeBinding(): object | undefined {
   if (!isSea()) return undefined;
   if (loaded) return loaded;
-  const bytes = requireAsset(SQLITE_ADDON_ASSET);
-  const file = materialise(bytes, "better_sqlite3.node", process.env);
+  const hash = assetKeys()
+    .map((key) => /^sqlite\/([0-9a-f]+)\/better_sqlite3\.node$/.exec(key)?.[1])
+    .find((h) => h !== undefined);
+  if (!hash) throw new Error("this flakeguard executable lacks its embedded SQLite addon; rebuild it");
+  const file = materialise(hash, "better_sqlite3.node", () => requireAsset(sqliteAddonAssetKey(hash)), process.env);
   const module = { exports: {} };
   process.dlopen(module, file);
   loaded = module.exports;
@@ -33,9 +36,8 @@ export function cacheDirCandidates(env: NodeJS.ProcessEnv): string[] {
   return dirs;
 }
 
-/** Writes `bytes` as `<cache>/<hash>/<name>` in the first writable cache directory (once) and returns its path. */
-export function materialise(bytes: Uint8Array, name: string, env: NodeJS.ProcessEnv): string {
-  const hash = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+/** Path of `<cache>/<hash>/<name>` in the first cache directory that has it or can be given it; `read` supplies the bytes (only when the file must be written). */
+export function materialise(hash: string, name: string, read: () => Uint8Array, env: NodeJS.ProcessEnv): string {
   const errors: string[] = [];
   for (const base of cacheDirCandidates(env)) {
     const dir = join(base, hash);
@@ -44,7 +46,7 @@ export function materialise(bytes: Uint8Array, name: string, env: NodeJS.Process
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const partial = `${file}.${process.pid}.tmp`;
-      writeFileSync(partial, bytes, { mode: 0o500 });
+      writeFileSync(partial, read(), { mode: 0o500 });
       chmodSync(partial, 0o500);
       renameSync(partial, file);
       return file;

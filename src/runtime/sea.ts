@@ -2,8 +2,10 @@
 // older Node lines lack some of its exports and a missing named import would fail at link time.
 import * as sea from "node:sea";
 
-/** Asset key of the better-sqlite3 native addon inside the executable. */
-export const SQLITE_ADDON_ASSET = "sqlite/better_sqlite3.node";
+/** Asset key of the better-sqlite3 native addon: `sqlite/<content hash>/better_sqlite3.node`, so a start can find its cached copy without reading or hashing the asset. */
+export function sqliteAddonAssetKey(hash: string): string {
+  return `sqlite/${hash}/better_sqlite3.node`;
+}
 /** Asset keys of PGlite's runtime files inside the executable. */
 export const PGLITE_ASSETS = {
   wasm: "pglite/pglite.wasm",
