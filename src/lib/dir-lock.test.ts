@@ -27,6 +27,19 @@ describe("lockDataDir", () => {
   });
 
   it("names a data directory that cannot be created", () => {
-    expect(() => lockDataDir("/proc/flakeguard-cannot-be-here")).toThrow(/data directory .* cannot be created|not writable/);
+    expect(() => lockDataDir("/proc/flakeguard-cannot-be-here")).toThrow(/data directory .* cannot be created/);
+  });
+});
+
+describe("lockDataDir on odd paths", () => {
+  it("creates missing parents", () => {
+    const base = mkdtempSync(join(tmpdir(), "fg-lock-"));
+    lockDataDir(join(base, "a", "b", "c")).release();
+    expect(existsSync(join(base, "a", "b", "c"))).toBe(true);
+  });
+
+  it("fails at once under a file or on /proc instead of spinning", () => {
+    expect(() => lockDataDir("/etc/hostname/data")).toThrow(/data directory \/etc\/hostname\/data cannot be created/);
+    expect(() => lockDataDir("/proc/flakeguard-test/data")).toThrow(/cannot be created/);
   });
 });

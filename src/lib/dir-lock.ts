@@ -1,5 +1,5 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { FatalError } from "./errors.ts";
 
 /** A held lock on a data directory; release() removes it. */
@@ -22,7 +22,7 @@ function alive(pid: number): boolean {
  */
 export function lockDataDir(dir: string): DirLock {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
   } catch (e) {
     throw new FatalError(`data directory ${dir} cannot be created: ${(e as Error).message}`);
   }
@@ -44,4 +44,21 @@ export function lockDataDir(dir: string): DirLock {
     }
   }
   throw new FatalError(`data directory ${dir} could not be locked`);
+}
+
+/**
+ * mkdir -p without `recursive: true`: Node's recursive mkdir spins forever in an uninterruptible loop
+ * on pseudo file systems such as /proc, where mkdir keeps answering ENOENT.
+ */
+function makeDir(dir: string): void {
+  try {
+    mkdirSync(dir);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return;
+    const parent = dirname(dir);
+    if (code !== "ENOENT" || parent === dir || existsSync(parent)) throw e;
+    makeDir(parent);
+    mkdirSync(dir);
+  }
 }
