@@ -26,11 +26,23 @@ export function reportRows(projectId: string, parsed: ParsedReport): ReportRows 
         durationMs: a.durationMs === null ? null : Math.round(a.durationMs),
         message: a.message ?? null, stack: a.stack ?? null,
         fingerprint: failing ? failureFingerprint(a.type ?? "", a.message ?? "", a.stack ?? "") : null,
+        output: failing ? failureOutput(a.stdout, a.stderr) : null,
       });
     });
     nextAttempt.set(id, base + t.attempts.length);
   }
   return { format: parsed.format, tests: [...tests.values()], results, counts: { ...parsed.counts } };
+}
+
+/** Output kept per failing attempt: enough to see what happened, not a log archive. */
+export const MAX_OUTPUT_CHARS = 16 * 1024;
+
+/** A failing attempt's stdout and stderr as one bounded text (the tail is kept: failures print last). */
+export function failureOutput(stdout: string | undefined, stderr: string | undefined): string | null {
+  const parts = [stdout ? `[stdout]\n${stdout}` : "", stderr ? `[stderr]\n${stderr}` : ""].filter(Boolean);
+  if (parts.length === 0) return null;
+  const text = parts.join("\n");
+  return text.length <= MAX_OUTPUT_CHARS ? text : `…[${text.length - MAX_OUTPUT_CHARS} characters cut]\n` + text.slice(-MAX_OUTPUT_CHARS);
 }
 
 /** Canonical `k=v,k=v` (keys sorted) for variant pairs. */

@@ -49,6 +49,8 @@ export interface ResultRow {
   message: string | null;
   stack: string | null;
   fingerprint: string | null;
+  /** system-out and system-err of a failing attempt, bounded; null for passing ones. */
+  output: string | null;
 }
 
 /** What the pipeline stores for a parsed report. */

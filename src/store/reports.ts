@@ -21,9 +21,28 @@ export interface SavedReport {
   created: boolean;
 }
 
+/** How stale a test's stored last-seen time may get: moving it on every report costs a write per test. */
+const LAST_SEEN_GRANULARITY_MS = 60 * 60_000;
+/** Test ids remembered as stored; past this the oldest are forgotten (and written again when seen). */
+const KNOWN_TESTS_MAX = 500_000;
+
 /** Reports: stored raw and idempotently, processed inline or later by the queue. */
 export function reportStore(db: Db) {
   const t = db.schema.reports;
+  // Test id → the last-seen time this process stored for it, written back only after a commit, so a
+  // rolled-back transaction can never make a test look stored. Tests are never deleted except with
+  // their project, whose ids cannot come back (they hash the project id).
+  const known = new Map<string, number>();
+  const remember = (ids: string[], now: number) => {
+    for (const id of ids) {
+      known.delete(id); // re-inserting moves it to the end: the Map is oldest-first
+      known.set(id, now);
+    }
+    for (const id of known.keys()) {
+      if (known.size <= KNOWN_TESTS_MAX) break;
+      known.delete(id);
+    }
+  };
   const columns = {
     id: t.id, projectId: t.projectId, format: t.format, state: t.state, counts: t.counts, error: t.error,
     commit: t.commitSha, branch: t.branch, pr: t.pr, run: t.ciRun, job: t.job, attempt: t.attempt,
@@ -39,23 +58,30 @@ export function reportStore(db: Db) {
       .where(and(eq(t.projectId, r.projectId), eq(t.dedupeKey, r.dedupeKey))).limit(1);
     return { id: existing[0].id, created: false };
   };
-  const store = (orm: Orm, projectId: string, reportId: string, rows: ReportRows, now: number) =>
-    upsertTests(orm, db.schema, rows.tests, now)
-      .then(() => insertResults(orm, db.schema, { projectId, reportId }, rows.results))
-      .then(() => orm.update(t).set({ state: "processed", format: rows.format, counts: rows.counts, processedAt: now, error: null })
-        .where(eq(t.id, reportId)));
+  /** Stores a report's rows; returns the ids of the tests it wrote (to remember once committed). */
+  const store = async (orm: Orm, projectId: string, reportId: string, rows: ReportRows, now: number): Promise<string[]> => {
+    const stale = rows.tests.filter((x) => (known.get(x.id) ?? -Infinity) < now - LAST_SEEN_GRANULARITY_MS);
+    await upsertTests(orm, db.schema, stale, now);
+    await insertResults(orm, db.schema, { projectId, reportId }, rows.results);
+    await orm.update(t).set({ state: "processed", format: rows.format, counts: rows.counts, processedAt: now, error: null })
+      .where(eq(t.id, reportId));
+    return stale.map((x) => x.id);
+  };
   return {
     /** Stores parsed reports with their tests and results, all or nothing, in one transaction. */
     async saveProcessed(items: { report: NewReport; rows: ReportRows }[], now: number): Promise<SavedReport[]> {
-      return db.tx(async (orm) => {
-        const saved: SavedReport[] = [];
+      const written: string[] = [];
+      const saved = await db.tx(async (orm) => {
+        const out: SavedReport[] = [];
         for (const { report, rows } of items) {
           const s = await insert(orm, report, "queued", now);
-          if (s.created) await store(orm, report.projectId, s.id, rows, now);
-          saved.push(s);
+          if (s.created) written.push(...(await store(orm, report.projectId, s.id, rows, now)));
+          out.push(s);
         }
-        return saved;
+        return out;
       });
+      remember(written, now);
+      return saved;
     },
 
     /** Stores raw reports as `queued`, with a job per report for the worker, in one transaction. */
@@ -73,11 +99,12 @@ export function reportStore(db: Db) {
 
     /** Stores the results of a queued report (once: a report already processed is left alone). */
     async completeReport(reportId: string, rows: ReportRows, now: number): Promise<void> {
-      await db.tx(async (orm) => {
+      const written = await db.tx(async (orm) => {
         const cur = await orm.select({ state: t.state, projectId: t.projectId }).from(t).where(eq(t.id, reportId)).limit(1);
-        if (cur.length === 0 || cur[0].state !== "queued") return;
-        await store(orm, cur[0].projectId, reportId, rows, now);
+        if (cur.length === 0 || cur[0].state !== "queued") return [];
+        return store(orm, cur[0].projectId, reportId, rows, now);
       });
+      remember(written, now);
     },
 
     /** Marks a queued report failed with the parse error. */

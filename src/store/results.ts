@@ -4,7 +4,7 @@ import { isSqlite, PG_BATCH_ROWS, pgArray, rawSqlite, sqliteInsertRows } from ".
 import type { Orm, Schema } from "./db.ts";
 import { BATCH_ROWS } from "./tests.ts";
 
-const SQLITE_HEAD = "insert into results (project_id, report_id, test_id, attempt, status, final, duration_ms, message, stack, fingerprint)";
+const SQLITE_HEAD = "insert into results (project_id, report_id, test_id, attempt, status, final, duration_ms, message, stack, fingerprint, output)";
 
 /** Inserts a report's results in batches, in the caller's transaction. */
 export async function insertResults(
@@ -18,7 +18,7 @@ export async function insertResults(
     const raw = rawSqlite(orm);
     if (raw) {
       sqliteInsertRows(raw, SQLITE_HEAD, rows.map((r) =>
-        [ids.projectId, ids.reportId, r.testId, r.attempt, r.status, r.final, r.durationMs, r.message, r.stack, r.fingerprint]));
+        [ids.projectId, ids.reportId, r.testId, r.attempt, r.status, r.final, r.durationMs, r.message, r.stack, r.fingerprint, r.output]));
       return;
     }
     // node:sqlite under Deno: no raw connection to prepare on, so drizzle's builder.
@@ -30,11 +30,12 @@ export async function insertResults(
   for (let i = 0; i < rows.length; i += PG_BATCH_ROWS) {
     const b = rows.slice(i, i + PG_BATCH_ROWS);
     const column = <T>(pick: (r: ResultRow) => T) => b.map(pick) as (string | number | boolean | null)[];
-    await orm.execute(sql`insert into results (project_id, report_id, test_id, attempt, status, final, duration_ms, message, stack, fingerprint)
+    await orm.execute(sql`insert into results (project_id, report_id, test_id, attempt, status, final, duration_ms, message, stack, fingerprint, output)
       select ${ids.projectId}::text, ${ids.reportId}::text, u.* from unnest(
         ${pgArray(column((r) => r.testId), "text")}, ${pgArray(column((r) => r.attempt), "int")},
         ${pgArray(column((r) => r.status), "text")}, ${pgArray(column((r) => r.final), "bool")},
         ${pgArray(column((r) => r.durationMs), "int")}, ${pgArray(column((r) => r.message), "text")},
-        ${pgArray(column((r) => r.stack), "text")}, ${pgArray(column((r) => r.fingerprint), "text")}) as u`);
+        ${pgArray(column((r) => r.stack), "text")}, ${pgArray(column((r) => r.fingerprint), "text")},
+        ${pgArray(column((r) => r.output), "text")}) as u`);
   }
 }

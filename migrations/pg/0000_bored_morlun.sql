@@ -64,7 +64,8 @@ CREATE TABLE "results" (
 	"duration_ms" integer,
 	"message" text,
 	"stack" text,
-	"fingerprint" text
+	"fingerprint" text,
+	"output" text
 );
 --> statement-breakpoint
 CREATE TABLE "tests" (
@@ -100,7 +101,7 @@ CREATE UNIQUE INDEX "projects_slug_idx" ON "projects" USING btree ("slug");--> s
 CREATE UNIQUE INDEX "reports_dedupe_idx" ON "reports" USING btree ("project_id","dedupe_key");--> statement-breakpoint
 CREATE INDEX "reports_project_state_idx" ON "reports" USING btree ("project_id","state");--> statement-breakpoint
 CREATE INDEX "reports_project_run_idx" ON "reports" USING btree ("project_id","ci_run");--> statement-breakpoint
-CREATE UNIQUE INDEX "results_report_test_attempt_idx" ON "results" USING btree ("report_id","test_id","attempt");--> statement-breakpoint
-CREATE INDEX "results_test_idx" ON "results" USING btree ("test_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "results_test_report_attempt_idx" ON "results" USING btree ("test_id","report_id","attempt");--> statement-breakpoint
+CREATE INDEX "results_report_idx" ON "results" USING btree ("report_id");--> statement-breakpoint
 CREATE INDEX "tests_project_idx" ON "tests" USING btree ("project_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "tokens_hash_idx" ON "tokens" USING btree ("hash");

@@ -72,12 +72,13 @@ CREATE TABLE `results` (
 	`message` text,
 	`stack` text,
 	`fingerprint` text,
+	`output` text,
 	FOREIGN KEY (`report_id`) REFERENCES `reports`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`test_id`) REFERENCES `tests`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `results_report_test_attempt_idx` ON `results` (`report_id`,`test_id`,`attempt`);--> statement-breakpoint
-CREATE INDEX `results_test_idx` ON `results` (`test_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `results_test_report_attempt_idx` ON `results` (`test_id`,`report_id`,`attempt`);--> statement-breakpoint
+CREATE INDEX `results_report_idx` ON `results` (`report_id`);--> statement-breakpoint
 CREATE TABLE `tests` (
 	`id` text PRIMARY KEY NOT NULL,
 	`project_id` text NOT NULL,
