@@ -1,5 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
+import { AppError } from "../lib/errors.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
 import { errorBody, renderError, validationError } from "./errors.ts";
@@ -8,6 +10,14 @@ import { observe } from "./middleware/observe.ts";
 import { registerRoutes } from "./routes.ts";
 
 const PUBLIC_API = new Set(["/api/v1/openapi.json", "/api/v1/github/webhook"]);
+/** JSON bodies of the API are small; report uploads have their own, larger limit (maxUploadBytes). */
+const JSON_BODY_LIMIT = 1024 * 1024;
+const jsonLimit = bodyLimit({
+  maxSize: JSON_BODY_LIMIT,
+  onError: () => {
+    throw new AppError(413, "payload_too_large", `the request body is larger than the limit of ${JSON_BODY_LIMIT / 1024} KiB`);
+  },
+});
 
 /** Builds the HTTP application: middleware, the route table, the OpenAPI document, the UI. */
 export function createHttpApp(d: HttpDeps): OpenAPIHono<HttpEnv> {
@@ -19,6 +29,7 @@ export function createHttpApp(d: HttpDeps): OpenAPIHono<HttpEnv> {
   app.use("*", requestId());
   app.use("*", observe(d.log, d.metrics.http));
   app.use("/api/*", async (c, next) => (PUBLIC_API.has(c.req.path) ? next() : requireToken(d.store.tokens, d.clock)(c, next)));
+  app.use("/api/*", async (c, next) => (/\/reports\/?$/.test(c.req.path) && c.req.method === "POST" ? next() : jsonLimit(c, next)));
   registerRoutes(app, d);
   app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
   app.doc("/api/v1/openapi.json", {
