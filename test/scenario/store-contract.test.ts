@@ -1,0 +1,83 @@
+// The store contract: the same calls give the same answers on SQLite, PGlite and PostgreSQL.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createStore, type Store } from "../../src/store/index.ts";
+import { BACKENDS, freshDb, type TestDb } from "../helpers/backends.ts";
+
+describe.each(BACKENDS)("store contract on %s", (backend) => {
+  let tdb: TestDb;
+  let store: Store;
+  beforeAll(async () => {
+    tdb = await freshDb(backend);
+    store = createStore(tdb.db);
+  });
+  afterAll(() => tdb?.cleanup());
+
+  it("creates, finds and lists projects; a taken slug is a 409", async () => {
+    const p = await store.projects.createProject({ slug: "b-proj", name: "B", defaultBranch: "main" }, 1000);
+    await store.projects.createProject({ slug: "a-proj", name: "A", defaultBranch: "trunk" }, 2000);
+    expect(await store.projects.getProject("b-proj")).toEqual(p);
+    expect(await store.projects.getProjectById(p.id)).toEqual(p);
+    expect(await store.projects.getProject("missing")).toBeUndefined();
+    expect((await store.projects.listProjects()).map((x) => x.slug)).toEqual(["a-proj", "b-proj"]);
+    await expect(store.projects.createProject({ slug: "a-proj", name: "again", defaultBranch: "main" }, 3000))
+      .rejects.toMatchObject({ status: 409 });
+  });
+
+  it("stores tokens by hash, finds live ones, revokes them and throttles last-use writes", async () => {
+    const p = (await store.projects.getProject("a-proj"))!;
+    const rec = await store.tokens.createToken({ scope: "upload", projectId: p.id, name: "ci", prefix: "fgu_abcd", hash: "ab".repeat(32) }, 5000);
+    expect(await store.tokens.findTokenByHash("ab".repeat(32))).toMatchObject({ id: rec.id, scope: "upload", projectId: p.id });
+    expect(await store.tokens.hasAdminToken()).toBe(false);
+    await store.tokens.touchToken(rec.id, 10_000);
+    await store.tokens.touchToken(rec.id, 20_000); // within a minute: not written
+    expect((await store.tokens.listTokens(p.id))[0].lastUsedAt).toBe(10_000);
+    expect(await store.tokens.revokeToken(rec.id, 30_000)).toBe(true);
+    expect(await store.tokens.revokeToken(rec.id, 31_000)).toBe(false);
+    expect(await store.tokens.findTokenByHash("ab".repeat(32))).toBeUndefined();
+  });
+
+  it("keeps the audit log newest first", async () => {
+    const p = (await store.projects.getProject("b-proj"))!;
+    await store.events.recordEvent({ projectId: p.id, kind: "one", actor: "test", data: { n: 1 } }, 1);
+    await store.events.recordEvent({ projectId: p.id, kind: "two", actor: "test", data: { nested: { ok: true } } }, 2);
+    const events = await store.events.listEvents(p.id);
+    expect(events.map((e) => e.kind)).toEqual(["two", "one"]);
+    expect(events[0].data).toEqual({ nested: { ok: true } });
+  });
+
+  it("runs the job queue: due order, one claim per job, lease expiry hands a dead worker's job on, retries then dead", async () => {
+    await store.jobs.enqueueJob({ kind: "later", payload: { n: 2 }, runAt: 5_000, maxAttempts: 2 }, 1_000);
+    await store.jobs.enqueueJob({ kind: "now", payload: { n: 1 } }, 1_000);
+    expect(await store.jobs.countPendingJobs()).toBe(2);
+    const first = await store.jobs.claimJob("w1", 2_000, 10_000);
+    expect(first).toMatchObject({ kind: "now", payload: { n: 1 }, attempts: 1 });
+    expect(await store.jobs.claimJob("w2", 2_000, 10_000)).toBeUndefined(); // "later" is not due, "now" is leased
+    // w1 dies: after its lease, w2 takes the job over
+    const takeover = await store.jobs.claimJob("w2", 13_000, 10_000);
+    expect(takeover).toMatchObject({ id: first!.id, attempts: 2 });
+    await store.jobs.completeJob(takeover!.id, 14_000);
+    const later = await store.jobs.claimJob("w2", 14_000, 10_000);
+    expect(later).toMatchObject({ kind: "later" });
+    await store.jobs.failJob(later!, "boom", 15_000, 60_000);
+    expect(await store.jobs.claimJob("w2", 20_000, 10_000)).toBeUndefined(); // backing off
+    const retry = await store.jobs.claimJob("w2", 60_000, 10_000);
+    expect(retry).toMatchObject({ kind: "later", attempts: 2 });
+    await store.jobs.failJob(retry!, "boom again", 61_000, 120_000);
+    expect(await store.jobs.claimJob("w2", 500_000, 10_000)).toBeUndefined(); // dead after max attempts
+    expect(await store.jobs.countPendingJobs()).toBe(0);
+  });
+
+  it("claims each job exactly once under concurrent workers", async () => {
+    for (let i = 0; i < 20; i++) await store.jobs.enqueueJob({ kind: "race", payload: { i } }, 100_000);
+    const claimed: number[] = [];
+    await Promise.all(Array.from({ length: 4 }, async (_, w) => {
+      for (;;) {
+        const job = await store.jobs.claimJob(`w${w}`, 100_001, 60_000);
+        if (!job) return;
+        claimed.push(job.payload.i as number);
+        await store.jobs.completeJob(job.id, 100_002);
+      }
+    }));
+    expect(claimed.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+});
