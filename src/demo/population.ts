@@ -1,0 +1,78 @@
+/** The simulated test population: names, suites, the job each runs in, and what each test really is. */
+import type { Random } from "./random.ts";
+import { testKey, type TestTruth } from "./types.ts";
+
+/** The CI jobs of every run (one per OS each); outages hit the integration jobs, which need a database. */
+export const JOBS = ["unit 1/4", "unit 2/4", "unit 3/4", "unit 4/4", "integration 1/2", "integration 2/2"] as const;
+
+/** One simulated test. `regression` is in main-commit indices: failing from `from` until `to`. */
+export interface SimTest {
+  key: string;
+  suite: string;
+  name: string;
+  file: string;
+  job: string;
+  truth: TestTruth;
+  regression?: { from: number; to: number; os?: string };
+  /** Which failure text this test prints when it flakes (tests fail for their own reasons). */
+  cause: number;
+}
+
+const MODULES = ["billing", "auth", "cart", "search", "orders", "inventory", "payments", "users", "shipping", "catalog"];
+const CLASSES = ["Service", "Controller", "Repository", "Validator", "Client", "Formatter", "Scheduler", "Cache"];
+const VERBS = ["returns", "rejects", "creates", "updates", "deletes", "renders", "caches", "retries", "parses", "validates"];
+const OBJECTS = ["the order", "an empty cart", "a session token", "the invoice", "a refund", "the profile", "search results", "a webhook", "a coupon"];
+const CONDITIONS = ["when missing", "on timeout", "for admins", "with unicode input", "after expiry", "in bulk", "twice", "concurrently", "by default"];
+
+/** Failure rates spread log-uniformly from 1 % to 40 % (so rare flakes are as common as they are in life). */
+export function spreadRates(count: number): number[] {
+  if (count === 1) return [0.1];
+  return Array.from({ length: count }, (_, i) => Math.round(0.01 * 40 ** (i / (count - 1)) * 10_000) / 10_000);
+}
+
+/** Builds `total` tests in suites of 5–12, assigns jobs, then kinds (pr-broken tests are chosen later). */
+export function buildPopulation(rng: Random, total: number, commits: number, oses: string[]): SimTest[] {
+  const tests: SimTest[] = [];
+  const suites = new Set<string>();
+  const names = new Set<string>();
+  while (tests.length < total) {
+    let suite = `${rng.pick(MODULES)}.${rng.pick(CLASSES)}Test`;
+    while (suites.has(suite)) suite = suite.replace(/(\d*)Test$/, (_, n: string) => `${Number(n || 1) + 1}Test`);
+    suites.add(suite);
+    const job = JOBS[suites.size % JOBS.length];
+    const file = `test/${suite.replace(".", "/")}.ts`;
+    for (let i = rng.int(5, 12); i > 0 && tests.length < total; i--) {
+      let name = `${rng.pick(VERBS)} ${rng.pick(OBJECTS)} ${rng.pick(CONDITIONS)}`;
+      for (let n = 2; names.has(testKey(suite, name)); n++) name = name.replace(/( #\d+)?$/, ` #${n}`);
+      names.add(testKey(suite, name));
+      tests.push({ key: testKey(suite, name), suite, name, file, job, truth: { kind: "healthy" }, cause: rng.int(0, 4) });
+    }
+  }
+  assignKinds(rng, tests, commits, oses);
+  return tests;
+}
+
+/** How many tests of each planted kind: a few percent each, at least two so every kind shows up. */
+export function kindCounts(total: number): { flaky: number; flakyVariant: number; regression: number; prBroken: number } {
+  const share = (p: number) => Math.max(2, Math.round(total * p));
+  return { flaky: share(0.12), flakyVariant: share(0.05), regression: share(0.04), prBroken: share(0.04) };
+}
+
+function assignKinds(rng: Random, tests: SimTest[], commits: number, oses: string[]): void {
+  const counts = kindCounts(tests.length);
+  const order = rng.shuffle(tests);
+  let next = 0;
+  for (const rate of rng.shuffle(spreadRates(counts.flaky))) order[next++].truth = { kind: "flaky", rate };
+  for (const rate of rng.shuffle(spreadRates(counts.flakyVariant))) {
+    order[next++].truth = { kind: "flaky-variant", rate, variant: `os=${rng.pick(oses)}` };
+  }
+  for (let i = 0; i < counts.regression; i++) {
+    const test = order[next++];
+    const from = rng.int(Math.min(5, commits - 2), Math.max(5, commits - 15));
+    // A third of regressions break on one OS only: a trap for rules that count any pass/fail pair on a commit.
+    const os = i % 3 === 2 ? rng.pick(oses) : undefined;
+    test.regression = { from, to: Math.min(commits, from + rng.int(3, 10)), os };
+    test.truth = { kind: "regression", ...(os ? { variant: `os=${os}` } : {}) };
+  }
+  for (let i = 0; i < counts.prBroken; i++) order[next++].truth = { kind: "pr-broken" };
+}
