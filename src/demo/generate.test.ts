@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { generateHistory } from "./generate.ts";
+import { spreadRates } from "./population.ts";
+import type { DemoHistory, TruthKind } from "./types.ts";
+
+const small = (seed: number): DemoHistory => generateHistory({ seed, tests: 80, commits: 40 });
+const failed = (attempts: string[]) => attempts.includes("failed");
+
+describe("generateHistory", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("is deterministic: same seed, same history; another seed, another history; no clock, no Math.random", () => {
+    vi.spyOn(Math, "random").mockImplementation(() => { throw new Error("Math.random used"); });
+    vi.spyOn(Date, "now").mockImplementation(() => { throw new Error("Date.now used"); });
+    expect(JSON.stringify(small(7))).toBe(JSON.stringify(small(7)));
+    expect(JSON.stringify(small(8))).not.toBe(JSON.stringify(small(7)));
+  });
+
+  it("plants every kind, with flaky rates spread from 1 % to 40 %", () => {
+    const { truth } = generateHistory({ seed: 3 });
+    const kinds = new Set(Object.values(truth).map((t) => t.kind));
+    expect([...kinds].sort()).toEqual((["flaky", "flaky-variant", "healthy", "incident-only", "pr-broken", "regression"] satisfies TruthKind[]).sort());
+    const flaky = Object.values(truth).filter((t) => t.kind === "flaky" || t.kind === "flaky-variant");
+        expect(Math.min(...flaky.map((t) => t.rate ?? 0))).toBe(0.01);
+    expect(Math.max(...flaky.map((t) => t.rate ?? 0))).toBe(0.4);
+    expect(Object.values(truth).filter((t) => t.kind === "healthy").length).toBeGreaterThan(Object.keys(truth).length / 2);
+    expect(spreadRates(5)).toEqual([0.01, 0.0251, 0.0632, 0.1591, 0.4]);
+  });
+
+  it("fails regressions on main from the breaking commit until the fixing one, on their variant only", () => {
+    const history = generateHistory({ seed: 5 });
+    const mainOrder = [...new Set(history.uploads.filter((u) => u.meta.branch === "main").map((u) => u.meta.commit))];
+    for (const [key, t] of Object.entries(history.truth).filter(([, t]) => t.kind === "regression")) {
+      const from = mainOrder.indexOf(t.introduced ?? ""), to = t.fixed ? mainOrder.indexOf(t.fixed) : mainOrder.length;
+      for (const u of history.uploads.filter((u) => u.meta.branch === "main" && !u.outage)) {
+        const result = u.results.find((r) => r.key === key);
+        if (!result) continue;
+        const index = mainOrder.indexOf(u.meta.commit);
+        const broken = index >= from && index < to && (!t.variant || u.meta.variant.includes(t.variant));
+        expect(result.attempts.every((a) => a === (broken ? "failed" : "passed"))).toBe(true);
+      }
+    }
+  });
+
+  it("breaks pr-broken tests on one PR push and passes them on the next push", () => {
+    const history = generateHistory({ seed: 5 });
+    for (const [key, t] of Object.entries(history.truth).filter(([, t]) => t.kind === "pr-broken")) {
+      const seen = history.uploads.filter((u) => !u.outage && u.results.some((r) => r.key === key && failed(r.attempts)));
+      expect(seen.length).toBeGreaterThan(0);
+      expect(new Set(seen.map((u) => `${u.meta.pr}@${u.meta.commit}`)).size).toBe(1);
+      expect(seen[0].meta.pr).toBe(t.pr);
+      const pushes = [...new Set(history.uploads.filter((u) => u.meta.pr === t.pr).map((u) => u.meta.commit))];
+      const next = pushes[pushes.indexOf(seen[0].meta.commit) + 1];
+      const after = history.uploads.filter((u) => u.meta.commit === next).flatMap((u) => u.results.filter((r) => r.key === key));
+      expect(after.length).toBeGreaterThan(0);
+      expect(after.every((r) => r.attempts.at(-1) === "passed")).toBe(true);
+    }
+  });
+
+  it("fails healthy tests never and incident-only tests only in outages, which are re-run as attempt 2", () => {
+    const history = generateHistory({ seed: 9 });
+    for (const u of history.uploads) {
+      for (const r of u.results) {
+        const kind = history.truth[r.key].kind;
+        if (kind === "healthy") expect(failed(r.attempts)).toBe(false);
+        if (kind === "incident-only" && failed(r.attempts)) expect(u.outage).toBe(true);
+      }
+    }
+    const outages = history.uploads.filter((u) => u.outage);
+    expect(outages.length).toBeGreaterThanOrEqual(2);
+    for (const o of outages) {
+      const failing = o.results.filter((r) => failed(r.attempts)).length;
+      expect(failing / o.results.length).toBeGreaterThanOrEqual(0.5);
+      const rerun = history.uploads.find((u) => u.meta.run === o.meta.run && u.meta.job === o.meta.job && u.meta.attempt === 2);
+      expect(rerun?.receivedAt).toBeGreaterThan(o.receivedAt);
+    }
+  });
+
+  it("retries failing tests in some jobs only, up to two reruns, and delivers uploads in time order", () => {
+    const history = generateHistory({ seed: 2 });
+    const retried = new Set<string>(), single = new Set<string>();
+    for (const u of history.uploads) {
+      const job = u.meta.job.replace(/ \(.*\)$/, "");
+      for (const r of u.results) {
+        expect(r.attempts.length).toBeLessThanOrEqual(3);
+        if (r.attempts.length > 1) retried.add(job);
+        else if (r.attempts[0] === "failed") single.add(job);
+      }
+    }
+    expect(retried.size).toBeGreaterThan(0);
+    expect([...single].some((job) => !retried.has(job))).toBe(true);
+    expect(history.uploads.every((u, i) => i === 0 || u.receivedAt >= history.uploads[i - 1].receivedAt)).toBe(true);
+    expect(new Set(history.uploads.map((u) => u.meta.variant[0]))).toEqual(new Set(["os=linux", "os=windows", "os=macos"]));
+  });
+});
