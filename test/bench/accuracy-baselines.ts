@@ -1,0 +1,85 @@
+// The two rules the anchors use, computed directly on a generated history (pure, no server):
+// - same-commit (Trunk, Datadog, BuildPulse, CircleCI): flaky once it passed and failed on one commit,
+//   anywhere — in one report (an in-run retry), across jobs, variants or job re-runs;
+// - flip rate (Apple, Buildkite, ReportPortal): flaky once the pass↔fail flips of its recent history on
+//   the default branch exceed a threshold (over its whole history there).
+import type { DemoHistory, DemoUpload } from "../../src/demo/types.ts";
+
+/** A detector's answer for one test: called flaky or not, and after how many of its reports. */
+export interface Detection {
+  flaky: boolean;
+  /** Reports containing the test, in arrival order, up to and including the one that tipped it; null if never. */
+  detectedAfterRuns: number | null;
+}
+
+/** Detections keyed by `suite::name`, one per test of the truth. */
+export type Detections = Map<string, Detection>;
+
+/** Walks uploads in order, counting each test's reports (the shared "runs until detected" measure). */
+export function* replayCounting(history: DemoHistory): Generator<{ upload: DemoUpload; key: string; attempts: string[]; runs: number }> {
+  const runs = new Map<string, number>();
+  for (const upload of history.uploads) {
+    for (const result of upload.results) {
+      const n = (runs.get(result.key) ?? 0) + 1;
+      runs.set(result.key, n);
+      yield { upload, key: result.key, attempts: result.attempts, runs: n };
+    }
+  }
+}
+
+/** Every test of the truth not yet called flaky. */
+function undetected(history: DemoHistory): Detections {
+  return new Map(Object.keys(history.truth).map((key) => [key, { flaky: false, detectedAfterRuns: null }]));
+}
+
+/** Same-commit rule: a pass and a fail of the test on one commit, in any report, job, variant or attempt. */
+export function sameCommitRule(history: DemoHistory): Detections {
+  const out = undetected(history);
+  const seen = new Map<string, number>(); // key@commit → bit 1 passed, bit 2 failed
+  for (const { upload, key, attempts, runs } of replayCounting(history)) {
+    const slot = `${key}@${upload.meta.commit}`;
+    let bits = seen.get(slot) ?? 0;
+    for (const status of attempts) bits |= status === "passed" ? 1 : 2;
+    seen.set(slot, bits);
+    const detection = out.get(key);
+    if (bits === 3 && detection && !detection.flaky) out.set(key, { flaky: true, detectedAfterRuns: runs });
+  }
+  return out;
+}
+
+/** Parameters of the flip-rate rule. */
+export interface FlipRateOptions {
+  /** No verdict before this many default-branch reports. */
+  minRuns: number;
+  /** Flaky while flips / (reports − 1) exceeds this. */
+  threshold: number;
+}
+
+/** The flip-rate rule's defaults: at least 10 reports on main, more than 10 % of consecutive pairs flip. */
+export const FLIP_RATE_DEFAULTS: FlipRateOptions = { minRuns: 10, threshold: 0.1 };
+
+/**
+ * Flip-rate rule over each test's first-attempt outcomes on the default branch, in arrival order, over its
+ * whole history there. Its verdict is the one it gives at the end of the history (a rate can fall back
+ * under the threshold); detection is when the rate last rose above it and stayed there.
+ */
+export function flipRateRule(history: DemoHistory, options: FlipRateOptions = FLIP_RATE_DEFAULTS): Detections {
+  const out = undetected(history);
+  const state = new Map<string, { last: boolean; runs: number; flips: number }>();
+  for (const { upload, key, attempts, runs } of replayCounting(history)) {
+    if (upload.meta.branch !== history.defaultBranch) continue;
+    const failed = attempts[0] === "failed";
+    const s = state.get(key);
+    if (!s) {
+      state.set(key, { last: failed, runs: 1, flips: 0 });
+      continue;
+    }
+    s.flips += s.last === failed ? 0 : 1;
+    s.last = failed;
+    s.runs++;
+    const flaky = s.runs >= options.minRuns && s.flips / (s.runs - 1) > options.threshold;
+    const was = out.get(key)?.flaky ?? false;
+    if (flaky !== was) out.set(key, { flaky, detectedAfterRuns: flaky ? runs : null });
+  }
+  return out;
+}

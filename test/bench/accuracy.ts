@@ -1,0 +1,78 @@
+// `node test/bench/accuracy.ts [--seeds 1,2,3] [--tests N] [--commits N]`: how well flaky tests are told
+// from broken ones and outages. For each seed a demo CI history is generated (src/demo, which knows the
+// truth); FlakeGuard's verdicts (replayed through the real API) are scored beside the same-commit and
+// flip-rate rules computed on the same history. Targets (issue 4): precision and recall ≥ 0.95, no
+// broken, PR-broken or incident-only test called flaky, median detection no later than same-commit's.
+import { generateHistory } from "../../src/demo/generate.ts";
+import type { DemoHistory } from "../../src/demo/types.ts";
+import { flipRateRule, sameCommitRule, type Detections } from "./accuracy-baselines.ts";
+import { metrics, RECALL_MIN_RATE, type Metrics } from "./accuracy-metrics.ts";
+
+export { metrics, type Metrics } from "./accuracy-metrics.ts";
+
+/**
+ * FlakeGuard's own verdicts on a history. TO BE WIRED (lead): start a server on a fresh database, upload
+ * `history.uploads` in order to POST /api/v1/projects/:p/reports (meta in the query, body `junitXml`),
+ * read GET /api/v1/projects/:p/tests, and record after which of each test's reports it first turned
+ * flaky (count reports as `replayCounting` in accuracy-baselines.ts does).
+ */
+export async function flakeguardVerdicts(history: DemoHistory): Promise<Detections> {
+  throw new Error(`not wired yet: replays through the API once detection lands (seed ${history.seed})`);
+}
+
+const flag = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1];
+};
+
+const fmt = (value: number | null, digits = 3) => (value === null ? "—" : value.toFixed(digits));
+
+/** One table row per detector: the figures the targets are about. */
+function table(rows: [string, Metrics][]): string {
+  const head = ["detector", "precision", "recall", "flaky", "regression", "PR-broken", "incident", "healthy", "median runs"];
+  const body = rows.map(([name, m]) => [name, fmt(m.precision), fmt(m.recall), String(m.called), String(m.falseRegression.length),
+    String(m.falsePrBroken.length), String(m.falseIncident.length), String(m.falseHealthy.length), fmt(m.medianDetection, 1)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  return [head, ...body].map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")).join("\n");
+}
+
+/** Mean of each figure over seeds (median runs: mean of the per-seed medians). */
+function average(all: Metrics[]): Metrics {
+  const mean = (pick: (m: Metrics) => number | null) => {
+    const values = all.map(pick).filter((v): v is number => v !== null);
+    return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
+  };
+  const list = (pick: (m: Metrics) => string[]) => all.flatMap(pick);
+  return {
+    precision: mean((m) => m.precision), recall: mean((m) => m.recall),
+    called: Math.round(mean((m) => m.called) ?? 0), eligible: Math.round(mean((m) => m.eligible) ?? 0),
+    falseRegression: list((m) => m.falseRegression), falsePrBroken: list((m) => m.falsePrBroken),
+    falseIncident: list((m) => m.falseIncident), falseHealthy: list((m) => m.falseHealthy),
+    medianDetection: mean((m) => m.medianDetection),
+  };
+}
+
+async function main(): Promise<void> {
+  const seeds = (flag("seeds") ?? "1,2,3").split(",").map(Number);
+  const size = { tests: flag("tests") ? Number(flag("tests")) : undefined, commits: flag("commits") ? Number(flag("commits")) : undefined };
+  const totals = new Map<string, Metrics[]>();
+  for (const seed of seeds) {
+    const history = generateHistory({ seed, ...size });
+    const detectors: [string, Detections | null][] = [["same-commit", sameCommitRule(history)], ["flip-rate", flipRateRule(history)]];
+    try {
+      detectors.unshift(["flakeguard", await flakeguardVerdicts(history)]);
+    } catch (error) {
+      console.log(`flakeguard: ${(error as Error).message}`);
+    }
+    const rows = detectors.filter((d): d is [string, Detections] => d[1] !== null).map(([name, d]) => [name, metrics(history.truth, d)] as [string, Metrics]);
+    for (const [name, m] of rows) totals.set(name, [...(totals.get(name) ?? []), m]);
+    const kinds = Object.values(history.truth).reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.kind]: (acc[t.kind] ?? 0) + 1 }), {});
+    console.log(`\nseed ${seed}: ${history.uploads.length} reports, ${Object.keys(history.truth).length} tests ` +
+      `(${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(", ")}; ${rows[0]?.[1].eligible} flaky at ≥ ${RECALL_MIN_RATE * 100} %)`);
+    console.log(table(rows));
+  }
+  console.log(`\naverage over seeds ${seeds.join(", ")} (wrongly-flaky columns: totals)`);
+  console.log(table([...totals].map(([name, all]) => [name, average(all)])));
+}
+
+if (import.meta.main) await main();
