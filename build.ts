@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, relative } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sqliteAddonAssetKey } from "./src/runtime/sea.ts";
 import { buildUi } from "./ui/build.ts";
@@ -96,12 +96,8 @@ writeFileSync(stampFile, digest);
 console.log(`build: dist/flakeguard ${mb(statSync(output).size)} — ${version.trim()}`);
 
 async function bundleServer(): Promise<void> {
-  const main = join(root, "src/main.ts");
-  // Until the CLI entry exists, a probe entry proves the executable's plumbing.
-  const entry = existsSync(main) ? main : join(root, "src/runtime/probe-entry.ts");
-  if (entry !== main) console.warn(`build: src/main.ts missing; using ${relative(root, entry)}`);
   await build({
-    entryPoints: [entry],
+    entryPoints: [join(root, "src/main.ts")],
     outfile: bundle,
     bundle: true,
     platform: "node",
