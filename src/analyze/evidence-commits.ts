@@ -1,0 +1,54 @@
+/** Which commits a test both passed and failed on, found in one pass without allocating per commit. */
+import type { Observation } from "../model/verdict.ts";
+
+/**
+ * Commit → first failing and first passing observation. Slots live in plain arrays that are reused
+ * from call to call: scoring runs for every test of every report and must not allocate per commit.
+ * Scoring is synchronous, so one index per user (created once per module that needs it) is safe.
+ */
+export class CommitIndex {
+  private readonly slots = new Map<string, number>();
+  private firstFail: number[] = [];
+  private firstPass: number[] = [];
+  private last: number[] = [];
+  private size = 0;
+
+  /** Forget everything from the previous call. */
+  reset(): void {
+    this.slots.clear();
+    this.size = 0;
+  }
+
+  /** Record observation `i` (failing or passing) on `commit`. */
+  note(commit: string, i: number, failing: boolean): void {
+    let slot = this.slots.get(commit);
+    if (slot === undefined) {
+      slot = this.size++;
+      this.slots.set(commit, slot);
+      this.firstFail[slot] = -1;
+      this.firstPass[slot] = -1;
+    }
+    if (failing) { if (this.firstFail[slot] < 0) this.firstFail[slot] = i; }
+    else if (this.firstPass[slot] < 0) this.firstPass[slot] = i;
+    this.last[slot] = i;
+  }
+
+  /** Whether the commit saw both a pass and a failure. */
+  mixed(commit: string | null): boolean {
+    if (commit === null) return false;
+    const slot = this.slots.get(commit);
+    return slot !== undefined && this.firstFail[slot] >= 0 && this.firstPass[slot] >= 0;
+  }
+
+  /** Call `visit(failIndex, passIndex, lastIndex)` for each mixed commit, in the order first seen. */
+  eachMixed(visit: (failed: number, passed: number, last: number) => void): void {
+    for (let s = 0; s < this.size; s++) {
+      if (this.firstFail[s] >= 0 && this.firstPass[s] >= 0) visit(this.firstFail[s], this.firstPass[s], this.last[s]);
+    }
+  }
+}
+
+/** Whether a (counted) observation failed. */
+export function isFailing(o: Observation): boolean {
+  return o.outcome === "failed" || o.outcome === "error";
+}

@@ -1,0 +1,45 @@
+/** The constants of detection, each with the reason for its value (docs/detection.md explains them). */
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** History weight halves every two weeks: a few sprints of changes; older runs say little about today's code. */
+export const HALF_LIFE_MS = 14 * DAY;
+
+/** Fewer counted runs than this and no direct evidence: too early to call a test healthy, so `new`. */
+export const MIN_RUNS = 5;
+
+/**
+ * A retry that passed is the test failing and passing on the same code in the same job: the strongest
+ * evidence there is. One is enough for `flaky`; the weight only ranks it and fades with age.
+ */
+export const RETRY_WEIGHT = 0.6;
+
+/** Passed and failed on one commit in one variant (jobs, shards, job re-runs): nearly as strong as a retry. */
+export const SAME_COMMIT_WEIGHT = 0.5;
+
+/**
+ * Passed on one variant and failed on another at the same commit: a test can fail on Windows only for a
+ * real reason, so this raises the score but never makes a test flaky on its own.
+ */
+export const CROSS_VARIANT_WEIGHT = 0.2;
+
+/**
+ * History alone calls a test flaky only when its failure rate is surely (95 % lower bound) above 1 %:
+ * below that, a handful of failures cannot be told from bad luck; direct evidence catches rarer flakes.
+ */
+export const HISTORY_FLOOR = 0.01;
+
+/** History needs failures at this many separate times, with passes between: one stretch is a regression. */
+export const MIN_EPISODES = 2;
+
+/** A step change is at least this many failures in a row on the default branch (and in ≥ 2 runs). */
+export const BROKEN_MIN_STREAK = 3;
+/** …and at most this many: a test that fails nearly always is broken whatever its past. */
+export const BROKEN_MAX_STREAK = 10;
+/** …and long enough that the test's own past failure rate would produce it by chance less than 1 % of the time. */
+export const BROKEN_CHANCE = 0.01;
+
+/** Evidence items kept per kind, newest first: the UI shows examples, the counts tell the rest. */
+export const EVIDENCE_PER_KIND = 5;
+/** Evidence items kept on a verdict in all. */
+export const MAX_EVIDENCE = 12;

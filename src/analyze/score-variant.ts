@@ -1,0 +1,121 @@
+/** The verdict on one variant's observations: direct evidence, default-branch history, step changes. */
+import type { Evidence, Observation, ScoringContext, Verdict, VerdictStatus } from "../model/verdict.ts";
+import { CommitIndex, isFailing } from "./evidence-commits.ts";
+import { orderEvidence, percent, retryEvidence, runKey, sameCommitEvidence } from "./evidence.ts";
+import {
+  EVIDENCE_PER_KIND, HALF_LIFE_MS, HISTORY_FLOOR, MAX_EVIDENCE, MIN_EPISODES, MIN_RUNS, RETRY_WEIGHT, SAME_COMMIT_WEIGHT,
+} from "./score-constants.ts";
+import type { History } from "./score-history.ts";
+import { scanHistory } from "./score-history.ts";
+import { decay, noisyOr, wilsonHigh, wilsonLow } from "./stats.ts";
+
+// Reused by every call (scoring is synchronous): no per-test allocation of a commit map.
+const commits = new CommitIndex();
+
+/** One variant's verdict, and the commits it both passed and failed on (same-variant evidence). */
+export interface VariantScore {
+  verdict: Verdict;
+  mixedCommits: string[];
+}
+
+/** How sure history makes us, from a failure rate: 0 at the floor, ½ at twice it, toward 1 above. */
+export function historyWeight(rate: number): number {
+  return rate > HISTORY_FLOOR ? 1 - HISTORY_FLOOR / rate : 0;
+}
+
+/** Score observations of one variant, oldest first. */
+export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, variant: string): VariantScore {
+  commits.reset();
+  let runs = 0, failures = 0, retries = 0, incidents = 0, direct = 0;
+  let lastFailureAt: number | null = null;
+  const retryAt: number[] = [];
+  const incidentRuns: string[] = [];
+  for (let i = 0; i < obs.length; i++) {
+    const o = obs[i];
+    if (o.outcome === "skipped") continue;
+    const failing = isFailing(o);
+    if (o.incident) {
+      if (failing) { incidents++; keepLast(incidentRuns, runKey(o)); }
+      continue;
+    }
+    runs++;
+    if (failing) { failures++; lastFailureAt = Math.max(lastFailureAt ?? o.receivedAt, o.receivedAt); }
+    if (o.retriedPass) {
+      retries++;
+      direct = noisyOr(direct, RETRY_WEIGHT * decay(ctx.now - o.receivedAt, HALF_LIFE_MS));
+      keepLast(retryAt, i);
+    }
+    if (o.commit !== null) commits.note(o.commit, i, failing);
+  }
+  const evidence: Evidence[] = [];
+  for (let j = retryAt.length - 1; j >= 0; j--) {
+    const o = obs[retryAt[j]];
+    evidence.push(retryEvidence(o, RETRY_WEIGHT * decay(ctx.now - o.receivedAt, HALF_LIFE_MS), j === retryAt.length - 1 ? retries : 1));
+  }
+  const mixedCommits: string[] = [];
+  const same: Evidence[] = [];
+  commits.eachMixed((failed, passed, last) => {
+    const weight = SAME_COMMIT_WEIGHT * decay(ctx.now - obs[last].receivedAt, HALF_LIFE_MS);
+    direct = noisyOr(direct, weight);
+    mixedCommits.push(obs[failed].commit as string);
+    same.push(sameCommitEvidence(obs[failed], obs[passed], weight, false));
+  });
+  evidence.push(...newestFirst(same));
+  const h = scanHistory(obs, ctx, commits);
+  // The recent (decayed) share that failed; a uniformly old history keeps its share but widens its interval.
+  const mean = h.rateTotal > 0 ? h.rateFailures / h.rateTotal : 0;
+  const low = wilsonLow(h.rateFailures, h.rateTotal);
+  const high = wilsonHigh(h.rateFailures, h.rateTotal);
+  // History moves the score only once it is convincing (interleaved, lower bound above the floor), so a
+  // healthy test scores 0 and `high` alone says how flaky it could still turn out to be.
+  const fromHistory = h.episodes >= MIN_EPISODES && low > HISTORY_FLOOR;
+  if (h.episodes > 0) evidence.push(historyEvidence(h, ctx, mean, low, high, fromHistory ? historyWeight(mean) : 0));
+  if (h.broken) evidence.push(h.broken);
+  if (h.recovered) evidence.push(h.recovered);
+  if (incidents > 0) evidence.push(incidentEvidence(incidents, incidentRuns));
+  const hasDirect = retries > 0 || same.length > 0;
+  const status: VerdictStatus = h.broken ? "broken" : hasDirect ? "flaky" : runs < MIN_RUNS ? "new"
+    : fromHistory ? "flaky" : "healthy";
+  if (variant !== "") for (const e of evidence) e.variant ??= variant;
+  return {
+    mixedCommits,
+    verdict: {
+      status, score: noisyOr(direct, fromHistory ? historyWeight(mean) : 0),
+      low: noisyOr(direct, fromHistory ? historyWeight(low) : 0), high: noisyOr(direct, historyWeight(high)),
+      failureRate: runs === 0 ? 0 : failures / runs, runs, failures, lastFailureAt,
+      evidence: orderEvidence(evidence, status, MAX_EVIDENCE),
+    },
+  };
+}
+
+function keepLast<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > EVIDENCE_PER_KIND) list.shift();
+}
+
+// Highest weight (newest) first, a handful kept; the first says how many there were in all.
+function newestFirst(items: Evidence[]): Evidence[] {
+  if (items.length === 0) return items;
+  items.sort((a, b) => b.weight - a.weight);
+  if (items.length > 1) items[0].text += `; ${items.length} commits like this in all`;
+  if (items.length > EVIDENCE_PER_KIND) items.length = EVIDENCE_PER_KIND;
+  return items;
+}
+
+function historyEvidence(h: History, ctx: ScoringContext, mean: number, low: number, high: number, weight: number): Evidence {
+  const times = h.episodes === 1 ? "once" : `at ${h.episodes} separate times`;
+  const judged = h.episodes >= MIN_EPISODES ? "passing in between" : "one failure stretch is not flakiness";
+  return {
+    kind: "history", weight, runs: [...h.episodeRuns].reverse(),
+    text: `failed ${times} in ${h.observations} runs on ${ctx.defaultBranch}, ${judged}; failure rate ` +
+      `${percent(mean)} (95 % interval ${percent(low)}–${percent(high)}, recent runs weigh more)`,
+  };
+}
+
+function incidentEvidence(count: number, runs: string[]): Evidence {
+  const reports = count === 1 ? "a report that was" : `${count} reports that were`;
+  return {
+    kind: "incident", weight: 0, runs: [...runs].reverse(),
+    text: `failed in ${reports} an infrastructure incident; those failures are not counted`,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Detection: a test's history in, its verdict overall and per variant out. Pure: `now` comes in the
+ * context, nothing is stored or logged, and the same observations in any order give the same verdict.
+ */
+import type { Evidence, Observation, ScoringContext, TestVerdicts, Verdict, VerdictStatus } from "../model/verdict.ts";
+import { CommitIndex, isFailing } from "./evidence-commits.ts";
+import { orderEvidence, sameCommitEvidence } from "./evidence.ts";
+import { CROSS_VARIANT_WEIGHT, HALF_LIFE_MS, MAX_EVIDENCE } from "./score-constants.ts";
+import type { VariantScore } from "./score-variant.ts";
+import { scoreVariant } from "./score-variant.ts";
+import { decay, noisyOr } from "./stats.ts";
+
+/**
+ * Overall takes the worst variant: flaky first (what quarantine acts on), then broken (a real failure
+ * to fix), then healthy; `new` only when every variant is new.
+ */
+export const STATUS_RANK: Record<VerdictStatus, number> = { flaky: 3, broken: 2, healthy: 1, new: 0 };
+
+// Separate from the per-variant index: both are in use while the overall verdict is merged.
+const commits = new CommitIndex();
+
+/** Score one test: every variant on its own, and overall as the worst of them plus cross-variant evidence. */
+export function scoreTest(history: readonly Observation[], ctx: ScoringContext): TestVerdicts {
+  const obs = inOrder(history);
+  let first: string | null = null;
+  let several = false;
+  for (const o of obs) {
+    if (first === null) first = o.variant;
+    else if (o.variant !== first) { several = true; break; }
+  }
+  if (!several) {
+    const { verdict } = scoreVariant(obs, ctx, first ?? "");
+    return { overall: verdict, variants: first ? { [first]: verdict } : {} };
+  }
+  const groups = new Map<string, Observation[]>();
+  for (const o of obs) {
+    const group = groups.get(o.variant);
+    if (group) group.push(o);
+    else groups.set(o.variant, [o]);
+  }
+  const scores: VariantScore[] = [];
+  const variants: Record<string, Verdict> = {};
+  for (const name of [...groups.keys()].sort()) {
+    const score = scoreVariant(groups.get(name) as Observation[], ctx, name);
+    scores.push(score);
+    if (name !== "") variants[name] = score.verdict;
+  }
+  return { overall: merge(scores, crossVariant(obs, ctx, scores)), variants };
+}
+
+/** Oldest first; ties by report id, so the input's order never matters. Sorted input is not copied. */
+function inOrder(history: readonly Observation[]): readonly Observation[] {
+  for (let i = 1; i < history.length; i++) {
+    if (before(history[i], history[i - 1])) return [...history].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+  }
+  return history;
+}
+
+function before(a: Observation, b: Observation): boolean {
+  return a.receivedAt < b.receivedAt || (a.receivedAt === b.receivedAt && a.reportId < b.reportId);
+}
+
+// Commits that passed on one variant and failed on another, and on no single variant did both.
+function crossVariant(obs: readonly Observation[], ctx: ScoringContext, scores: VariantScore[]): Evidence[] {
+  commits.reset();
+  for (let i = 0; i < obs.length; i++) {
+    const o = obs[i];
+    if (o.commit !== null && !o.incident && o.outcome !== "skipped") commits.note(o.commit, i, isFailing(o));
+  }
+  const out: Evidence[] = [];
+  commits.eachMixed((failed, passed, last) => {
+    const commit = obs[failed].commit as string;
+    if (scores.some((s) => s.mixedCommits.includes(commit))) return;
+    const weight = CROSS_VARIANT_WEIGHT * decay(ctx.now - obs[last].receivedAt, HALF_LIFE_MS);
+    out.push(sameCommitEvidence(obs[failed], obs[passed], weight, true));
+  });
+  return out;
+}
+
+function merge(scores: VariantScore[], cross: Evidence[]): Verdict {
+  let status: VerdictStatus = "new";
+  let score = 0, low = 0, high = 0, runs = 0, failures = 0;
+  let lastFailureAt: number | null = null;
+  const evidence: Evidence[] = [...cross];
+  for (const { verdict: v } of scores) {
+    if (STATUS_RANK[v.status] > STATUS_RANK[status]) status = v.status;
+    score = Math.max(score, v.score);
+    low = Math.max(low, v.low);
+    high = Math.max(high, v.high);
+    runs += v.runs;
+    failures += v.failures;
+    if (v.lastFailureAt !== null) lastFailureAt = Math.max(lastFailureAt ?? v.lastFailureAt, v.lastFailureAt);
+    evidence.push(...v.evidence);
+  }
+  let crossWeight = 0;
+  for (const e of cross) crossWeight = noisyOr(crossWeight, e.weight);
+  return {
+    status, score: noisyOr(score, crossWeight), low: noisyOr(low, crossWeight), high: noisyOr(high, crossWeight),
+    failureRate: runs === 0 ? 0 : failures / runs, runs, failures, lastFailureAt,
+    evidence: orderEvidence(evidence, status, MAX_EVIDENCE),
+  };
+}
