@@ -3,6 +3,7 @@ import { createHttpApp } from "./http/server.ts";
 import type { HttpDeps } from "./http/deps.ts";
 import { serveUi } from "./http/static.ts";
 import { JOBS } from "./jobs/registry.ts";
+import { startSchedules, type Scheduler } from "./jobs/schedules.ts";
 import { newWorkerId, runNextJob, startWorker, type Worker, type WorkerOptions } from "./jobs/worker.ts";
 import { lockDataDir, type DirLock } from "./lib/dir-lock.ts";
 import { FatalError } from "./lib/errors.ts";
@@ -89,6 +90,7 @@ export function createApp(o: AppOptions): App {
     store, clock,
     limits: { ...DEFAULT_PARSE_LIMITS, maxBytes: o.config.maxUploadBytes },
     inlineMaxBytes: o.config.inlineMaxBytes,
+    scoreOnIngest: o.config.scoreOnIngest,
     notifyWorker: () => worker?.wake(),
   });
   const deps: HttpDeps = {
@@ -100,8 +102,12 @@ export function createApp(o: AppOptions): App {
     ui: o.ui && o.ui.size > 0 ? serveUi(o.ui) : undefined,
   };
   const http = createHttpApp(deps);
-  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads }, log: o.log, clock };
-  if (o.worker ?? o.config.role !== "api") worker = startWorker(workerOptions);
+  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock }, log: o.log, clock };
+  let schedules: Scheduler | undefined;
+  if (o.worker ?? o.config.role !== "api") {
+    worker = startWorker(workerOptions);
+    schedules = startSchedules({ store, clock, log: o.log, rescore: o.config.rescoreSchedule, wake: () => worker?.wake() });
+  }
   return {
     http, store,
     runJobsOnce: async () => {
@@ -111,6 +117,10 @@ export function createApp(o: AppOptions): App {
       return ran;
     },
     drain: () => { draining = true; },
-    stop: async () => { draining = true; await worker?.stop(); },
+    stop: async () => {
+      draining = true;
+      schedules?.stop();
+      await worker?.stop();
+    },
   };
 }

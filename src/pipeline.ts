@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
+import { detectAfterIngest, type StoredReport } from "./act/detect.ts";
 import { dedupeKey, reportRows } from "./analyze/identity.ts";
 import { SNIFF_BYTES, detectFormat } from "./ingest/detect.ts";
 import { ReportParseError } from "./ingest/errors.ts";
@@ -18,6 +19,8 @@ const gunzipAsync = promisify(gunzip);
 
 /** The job kind that processes a queued report. */
 export const PROCESS_REPORT_JOB = "process-report";
+/** The job kind that rescores a project's tests (all, or `testIds`). */
+export const RESCORE_JOB = "rescore";
 
 /** One file of an upload, decompressed. */
 export interface Upload {
@@ -44,6 +47,8 @@ export interface PipelineDeps {
   inlineMaxBytes: number;
   /** Wakes the in-process worker after a job is enqueued. */
   notifyWorker: () => void;
+  /** Score the tests of each report as it is stored (off: only the scheduled rescore does). */
+  scoreOnIngest: boolean;
 }
 
 /** The pipeline's entry points, for the HTTP layer and the worker. */
@@ -53,7 +58,8 @@ export interface Uploads {
 }
 
 /**
- * handleReport, for every file of an upload: parse → store → (analyze → act: later stages).
+ * handleReport, for every file of an upload: parse → store → analyze (incidents, failure groups,
+ * verdicts of the tests it touched) → act (quarantine and notifications: later stages).
  * Small uploads are parsed and stored in the request, all files in one transaction, so a refused file
  * stores nothing; large ones are stored raw and queued, and the worker runs the same stages.
  */
@@ -75,6 +81,7 @@ export function createUploads(deps: PipelineDeps): Uploads {
         parsed.push({ report: p.report, rows: reportRows(project.id, report) });
       }
       const saved = await deps.store.reports.saveProcessed(parsed, now);
+      await analyze(deps, project, saved.flatMap((s, i) => (s.created ? [stored(s.id, parsed[i].report, parsed[i].rows)] : [])));
       return saved.map((s, i) => ({ ...outcome(s, prepared[i].format, "processed"), counts: parsed[i].rows.counts }));
     },
 
@@ -84,7 +91,10 @@ export function createUploads(deps: PipelineDeps): Uploads {
       const bytes = new Uint8Array(await gunzipAsync(stored.raw));
       try {
         const parsed = await parseReport(bytes, { format: (stored.format ?? undefined) as ReportFormat | undefined }, deps.limits);
-        await deps.store.reports.completeReport(reportId, reportRows(stored.projectId, parsed), deps.clock());
+        const rows = reportRows(stored.projectId, parsed);
+        const completed = await deps.store.reports.completeReport(reportId, rows, deps.clock());
+        const project = await deps.store.projects.getProjectById(stored.projectId);
+        if (completed && project) await analyze(deps, project, [{ ...completed, id: reportId, rows }]);
       } catch (e) {
         if (!(e instanceof ReportParseError)) throw e; // retried by the queue
         await deps.store.reports.failReport(reportId, { code: e.code, message: e.message }, deps.clock());
@@ -126,4 +136,23 @@ function refusal(e: unknown, label: string): unknown {
 
 function outcome(s: SavedReport, format: ReportFormat, status: "processed" | "queued"): UploadOutcome {
   return { id: s.id, status, duplicate: !s.created, format };
+}
+
+function stored(id: string, report: NewReport, rows: ReportRows): StoredReport {
+  return { id, run: report.run, job: report.job, commit: report.commit, rows };
+}
+
+/**
+ * The analyze stage. The reports are already committed, so a failure here must not fail the upload:
+ * the tests are queued for a rescore by the worker instead.
+ */
+async function analyze(deps: PipelineDeps, project: Project, reports: StoredReport[]): Promise<void> {
+  if (!deps.scoreOnIngest || reports.length === 0) return;
+  try {
+    await detectAfterIngest(deps.store, project, reports, deps.clock());
+  } catch (e) {
+    const testIds = [...new Set(reports.flatMap((r) => r.rows.tests.map((t) => t.id)))];
+    await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId: project.id, testIds, cause: (e as Error).message } }, deps.clock());
+    deps.notifyWorker();
+  }
 }

@@ -14,7 +14,7 @@ async function withStore<T>(values: Record<string, string | boolean | undefined>
   const { config } = configFromFlags(values, io);
   const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
   const opened = await openDatabase(config, io.cwd, {
-    sqliteNativeBinding: sqliteNativeBinding(),
+    sqliteNativeBinding: config.databaseUrl.startsWith("sqlite:") ? sqliteNativeBinding() : undefined,
     pgliteOptions: config.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,
   }, log, Date.now);
   try {

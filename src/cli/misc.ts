@@ -53,7 +53,7 @@ ${SERVER_FLAGS_HELP}`,
     const log = createLogger("warn");
     const cfg = { ...config, migrate: !onlyStatus };
     const opened = await openDatabase(cfg, io.cwd, {
-      sqliteNativeBinding: sqliteNativeBinding(),
+      sqliteNativeBinding: cfg.databaseUrl.startsWith("sqlite:") ? sqliteNativeBinding() : undefined,
       pgliteOptions: cfg.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,
     }, log, Date.now).catch((e) => {
       if (onlyStatus && /out of date/.test((e as Error).message)) return undefined;

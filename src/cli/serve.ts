@@ -26,7 +26,7 @@ ${SERVER_FLAGS_HELP}`,
     const { config } = configFromFlags(values, io);
     const log = createLogger(config.logLevel);
     const opened = await openDatabase(config, io.cwd, {
-      sqliteNativeBinding: sqliteNativeBinding(),
+      sqliteNativeBinding: config.databaseUrl.startsWith("sqlite:") ? sqliteNativeBinding() : undefined,
       pgliteOptions: config.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,
     }, log, Date.now);
     const app = createApp({ config, db: opened.db, log, ui: uiAssets() });

@@ -35,6 +35,8 @@ export interface Config {
   maxUploadBytes: number;
   inlineMaxBytes: number;
   shutdownGraceMs: number;
+  scoreOnIngest: boolean;
+  rescoreSchedule: string;
   redisUrl?: string;
   githubAppId?: string;
   githubPrivateKey?: string;
@@ -60,6 +62,8 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   maxUploadBytes: { type: "bytes", default: 100 * 1024 * 1024, min: 1024, doc: "largest report accepted, after decompression" },
   inlineMaxBytes: { type: "bytes", default: 8 * 1024 * 1024, min: 0, doc: "reports up to this size are processed in the request (201); larger ones by the job queue (202)" },
   shutdownGraceMs: { type: "integer", default: 10_000, min: 0, max: 600_000, doc: "how long in-flight requests may finish after SIGTERM (ms)" },
+  scoreOnIngest: { type: "boolean", default: true, doc: "score the tests of each report as it arrives (false: only the scheduled rescore)" },
+  rescoreSchedule: { type: "string", default: "17 * * * *", doc: "cron schedule of the full rescore of every project (croner syntax)" },
   redisUrl: { type: "string", env: ["REDIS_URL", "FLAKEGUARD_REDIS_URL"], secret: true, doc: "Redis for shared state across replicas" },
   githubAppId: { type: "string", doc: "GitHub App id" },
   githubPrivateKey: { type: "string", secret: true, doc: "GitHub App private key (PEM)" },

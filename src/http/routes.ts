@@ -5,6 +5,10 @@ import { registerHealth } from "./health.ts";
 import {
   createProjectHandler, createProjectRoute, getProjectHandler, getProjectRoute, listProjectsHandler, listProjectsRoute,
 } from "./projects.ts";
+import {
+  listFailuresHandler, listFailuresRoute, listIncidentsHandler, listIncidentsRoute, runVerdictHandler, runVerdictRoute,
+} from "./findings.ts";
+import { getTestHandler, getTestRoute, listTestsHandler, listTestsRoute } from "./tests.ts";
 import { getReportHandler, getReportRoute, uploadReportHandler, uploadReportRoute } from "./reports.ts";
 import { createTokenHandler, createTokenRoute } from "./tokens.ts";
 
@@ -17,4 +21,9 @@ export function registerRoutes(app: OpenAPIHono<HttpEnv>, d: HttpDeps): void {
   app.openapi(createTokenRoute, createTokenHandler(d));
   app.openapi(uploadReportRoute, uploadReportHandler(d));
   app.openapi(getReportRoute, getReportHandler(d));
+  app.openapi(listTestsRoute, listTestsHandler(d));
+  app.openapi(getTestRoute, getTestHandler(d));
+  app.openapi(listFailuresRoute, listFailuresHandler(d));
+  app.openapi(listIncidentsRoute, listIncidentsHandler(d));
+  app.openapi(runVerdictRoute, runVerdictHandler(d));
 }

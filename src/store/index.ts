@@ -1,5 +1,10 @@
 import type { Db } from "./db.ts";
 import { eventStore } from "./events.ts";
+import { failureStore } from "./failures.ts";
+import { historyStore } from "./history.ts";
+import { incidentStore } from "./incidents.ts";
+import { testStore } from "./tests.ts";
+import { verdictStore } from "./verdicts.ts";
 import { jobStore } from "./jobs.ts";
 import { projectStore } from "./projects.ts";
 import { reportStore } from "./reports.ts";
@@ -14,6 +19,11 @@ export function createStore(db: Db) {
     events: eventStore(db),
     reports: reportStore(db),
     jobs: jobStore(db),
+    tests: testStore(db),
+    history: historyStore(db),
+    verdicts: verdictStore(db),
+    incidents: incidentStore(db),
+    failures: failureStore(db),
   };
 }
 

@@ -97,14 +97,17 @@ export function reportStore(db: Db) {
       });
     },
 
-    /** Stores the results of a queued report (once: a report already processed is left alone). */
-    async completeReport(reportId: string, rows: ReportRows, now: number): Promise<void> {
-      const written = await db.tx(async (orm) => {
-        const cur = await orm.select({ state: t.state, projectId: t.projectId }).from(t).where(eq(t.id, reportId)).limit(1);
-        if (cur.length === 0 || cur[0].state !== "queued") return [];
-        return store(orm, cur[0].projectId, reportId, rows, now);
+    /** Stores the results of a queued report (once: a report already processed is left alone); its metadata when it did. */
+    async completeReport(reportId: string, rows: ReportRows, now: number): Promise<{ run: string | null; job: string | null; commit: string | null } | undefined> {
+      const done = await db.tx(async (orm) => {
+        const cur = await orm.select({ state: t.state, projectId: t.projectId, run: t.ciRun, job: t.job, commit: t.commitSha })
+          .from(t).where(eq(t.id, reportId)).limit(1);
+        if (cur.length === 0 || cur[0].state !== "queued") return undefined;
+        return { written: await store(orm, cur[0].projectId, reportId, rows, now), meta: { run: cur[0].run, job: cur[0].job, commit: cur[0].commit } };
       });
-      remember(written, now);
+      if (!done) return undefined;
+      remember(done.written, now);
+      return done.meta;
     },
 
     /** Marks a queued report failed with the parse error. */

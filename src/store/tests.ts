@@ -1,7 +1,7 @@
-import { sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { TestRow } from "../model/ingest.ts";
 import { isSqlite, PG_BATCH_ROWS, pgArray, rawSqlite, sqliteInsertRows } from "./bulk.ts";
-import type { Orm, Schema } from "./db.ts";
+import type { Db, Orm, Schema } from "./db.ts";
 
 /** Rows per INSERT through drizzle's builder: well under SQLite's and PostgreSQL's bound-parameter limits. */
 export const BATCH_ROWS = 500;
@@ -40,3 +40,44 @@ export async function upsertTests(orm: Orm, schema: Schema, rows: TestRow[], now
       where tests.last_seen_at <> excluded.last_seen_at`);
   }
 }
+
+/** A stored test identity. */
+export interface TestRecord {
+  id: string;
+  projectId: string;
+  suite: string;
+  name: string;
+  file: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+/** Test identities: look one up. */
+export function testStore(db: Db) {
+  const t = db.schema.tests;
+  return {
+    /** A project's test by id. */
+    async getTest(projectId: string, id: string): Promise<TestRecord | undefined> {
+      const rows = await db.orm.select().from(t).where(and(eq(t.projectId, projectId), eq(t.id, id))).limit(1);
+      return rows[0];
+    },
+
+    /** Every test id of a project (for a full rescore). */
+    async listTestIds(projectId: string): Promise<string[]> {
+      return (await db.orm.select({ id: t.id }).from(t).where(eq(t.projectId, projectId))).map((r) => r.id);
+    },
+
+    /** A project's tests by "suite::name" (what test runners know), for quarantine checks. */
+    async findTestsByName(projectId: string, keys: { suite: string; name: string }[]): Promise<TestRecord[]> {
+      if (keys.length === 0) return [];
+      const found: TestRecord[] = [];
+      for (const k of keys) {
+        found.push(...(await db.orm.select().from(t).where(and(eq(t.projectId, projectId), eq(t.suite, k.suite), eq(t.name, k.name)))));
+      }
+      return found;
+    },
+  };
+}
+
+/** The tests aggregate's functions. */
+export type TestStore = ReturnType<typeof testStore>;

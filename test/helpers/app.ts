@@ -22,10 +22,10 @@ export interface TestApp {
 }
 
 /** Starts the app on a fresh database of `backend`, with config overrides. */
-export async function startTestApp(backend: Backend, overrides: Partial<Config> = {}, opts: { worker?: boolean; logTo?: NodeJS.WritableStream } = {}): Promise<TestApp> {
+export async function startTestApp(backend: Backend, overrides: Partial<Config> = {}, opts: { worker?: boolean; logTo?: NodeJS.WritableStream; clock?: () => number } = {}): Promise<TestApp> {
   const { db, cleanup } = await freshDb(backend);
   const config = { ...loadConfig({ env: {}, cwd: mkdtempSync(join(tmpdir(), "fg-cwd-")) }).config, ...overrides };
-  const app = createApp({ config, db, log: opts.logTo ? createLogger("info", opts.logTo) : createLogger("silent"), worker: opts.worker ?? false });
+  const app = createApp({ config, db, log: opts.logTo ? createLogger("info", opts.logTo) : createLogger("silent"), worker: opts.worker ?? false, clock: opts.clock });
   const admin = (await ensureAdminToken(app.store, undefined, Date.now())).generated!;
   const request = (path: string, init: RequestInit & { token?: string | null } = {}) => {
     const headers = new Headers(init.headers);

@@ -1,5 +1,6 @@
 /** SQLite schema. Keep table and column names identical to ./pg.ts — a test checks. */
-import { blob, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Epoch milliseconds. */
 const millis = (name: string) => integer(name);
@@ -81,6 +82,8 @@ export const results = sqliteTable("results", {
   // test_id alone doubled the random index writes of every report (2,000 scattered pages each).
   uniqueIndex("results_test_report_attempt_idx").on(t.testId, t.reportId, t.attempt),
   index("results_report_idx").on(t.reportId),
+  // Failures only (passing rows have no fingerprint): which tests share a failure, cheaply.
+  index("results_fingerprint_idx").on(t.fingerprint).where(sql`fingerprint is not null`),
 ]);
 
 export const jobs = sqliteTable("jobs", {
@@ -106,3 +109,49 @@ export const events = sqliteTable("events", {
   data: json<Record<string, unknown>>("data").notNull(),
   createdAt: millis("created_at").notNull(),
 }, (t) => [index("events_project_idx").on(t.projectId, t.createdAt)]);
+
+export const verdicts = sqliteTable("verdicts", {
+  testId: text("test_id").notNull().references(() => tests.id, { onDelete: "cascade" }),
+  variant: text("variant").notNull(),
+  projectId: text("project_id").notNull(),
+  status: text("status").notNull(),
+  score: real("score").notNull(),
+  low: real("low").notNull(),
+  high: real("high").notNull(),
+  failureRate: real("failure_rate").notNull(),
+  runs: integer("runs").notNull(),
+  failures: integer("failures").notNull(),
+  lastFailureAt: millis("last_failure_at"),
+  evidence: json<unknown[]>("evidence").notNull(),
+  updatedAt: millis("updated_at").notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.testId, t.variant] }),
+  index("verdicts_project_status_idx").on(t.projectId, t.variant, t.status),
+]);
+
+export const incidents = sqliteTable("incidents", {
+  id: text("id").primaryKey(),
+  projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  reportId: text("report_id").notNull().references(() => reports.id, { onDelete: "cascade" }),
+  ciRun: text("ci_run"),
+  job: text("job"),
+  commitSha: text("commit_sha"),
+  cause: text("cause"),
+  reason: text("reason").notNull(),
+  failing: integer("failing").notNull(),
+  total: integer("total").notNull(),
+  createdAt: millis("created_at").notNull(),
+}, (t) => [
+  uniqueIndex("incidents_report_idx").on(t.reportId),
+  index("incidents_project_idx").on(t.projectId, t.createdAt),
+]);
+
+export const failureGroups = sqliteTable("failure_groups", {
+  projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  fingerprint: text("fingerprint").notNull(),
+  message: text("message"),
+  stack: text("stack"),
+  occurrences: integer("occurrences").notNull(),
+  firstSeenAt: millis("first_seen_at").notNull(),
+  lastSeenAt: millis("last_seen_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.projectId, t.fingerprint] })]);

@@ -8,6 +8,36 @@ CREATE TABLE `events` (
 );
 --> statement-breakpoint
 CREATE INDEX `events_project_idx` ON `events` (`project_id`,`created_at`);--> statement-breakpoint
+CREATE TABLE `failure_groups` (
+	`project_id` text NOT NULL,
+	`fingerprint` text NOT NULL,
+	`message` text,
+	`stack` text,
+	`occurrences` integer NOT NULL,
+	`first_seen_at` integer NOT NULL,
+	`last_seen_at` integer NOT NULL,
+	PRIMARY KEY(`project_id`, `fingerprint`),
+	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `incidents` (
+	`id` text PRIMARY KEY NOT NULL,
+	`project_id` text NOT NULL,
+	`report_id` text NOT NULL,
+	`ci_run` text,
+	`job` text,
+	`commit_sha` text,
+	`cause` text,
+	`reason` text NOT NULL,
+	`failing` integer NOT NULL,
+	`total` integer NOT NULL,
+	`created_at` integer NOT NULL,
+	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`report_id`) REFERENCES `reports`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `incidents_report_idx` ON `incidents` (`report_id`);--> statement-breakpoint
+CREATE INDEX `incidents_project_idx` ON `incidents` (`project_id`,`created_at`);--> statement-breakpoint
 CREATE TABLE `jobs` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`kind` text NOT NULL,
@@ -79,6 +109,7 @@ CREATE TABLE `results` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `results_test_report_attempt_idx` ON `results` (`test_id`,`report_id`,`attempt`);--> statement-breakpoint
 CREATE INDEX `results_report_idx` ON `results` (`report_id`);--> statement-breakpoint
+CREATE INDEX `results_fingerprint_idx` ON `results` (`fingerprint`) WHERE fingerprint is not null;--> statement-breakpoint
 CREATE TABLE `tests` (
 	`id` text PRIMARY KEY NOT NULL,
 	`project_id` text NOT NULL,
@@ -104,4 +135,23 @@ CREATE TABLE `tokens` (
 	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE UNIQUE INDEX `tokens_hash_idx` ON `tokens` (`hash`);
+CREATE UNIQUE INDEX `tokens_hash_idx` ON `tokens` (`hash`);--> statement-breakpoint
+CREATE TABLE `verdicts` (
+	`test_id` text NOT NULL,
+	`variant` text NOT NULL,
+	`project_id` text NOT NULL,
+	`status` text NOT NULL,
+	`score` real NOT NULL,
+	`low` real NOT NULL,
+	`high` real NOT NULL,
+	`failure_rate` real NOT NULL,
+	`runs` integer NOT NULL,
+	`failures` integer NOT NULL,
+	`last_failure_at` integer,
+	`evidence` text NOT NULL,
+	`updated_at` integer NOT NULL,
+	PRIMARY KEY(`test_id`, `variant`),
+	FOREIGN KEY (`test_id`) REFERENCES `tests`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `verdicts_project_status_idx` ON `verdicts` (`project_id`,`variant`,`status`);

@@ -1,0 +1,78 @@
+import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { classifyFailure } from "../analyze/classify.ts";
+import { notFound } from "../lib/errors.ts";
+import type { HttpDeps } from "./deps.ts";
+import type { HttpEnv } from "./env.ts";
+import { loadProject } from "./projects.ts";
+import { ProjectParam, authErrors, iso, notFoundResponse } from "./schemas.ts";
+
+const Limit = z.object({ limit: z.coerce.number().int().min(1).max(500).optional() });
+const loose = (name: string) => z.object({}).passthrough().openapi(name);
+
+/** GET /api/v1/projects/:project/failures */
+export const listFailuresRoute = createRoute({
+  method: "get", path: "/api/v1/projects/{project}/failures", tags: ["detection"],
+  summary: "Failure groups: failures by normalised message and stack, with counts and the tests sharing them",
+  security: [{ bearer: [] }], request: { params: ProjectParam, query: Limit },
+  responses: { 200: { description: "Failure groups", content: { "application/json": { schema: loose("FailureGroups") } } }, ...authErrors, ...notFoundResponse },
+});
+
+/** GET /api/v1/projects/:project/incidents */
+export const listIncidentsRoute = createRoute({
+  method: "get", path: "/api/v1/projects/{project}/incidents", tags: ["detection"],
+  summary: "Infrastructure incidents: reports where most tests failed together, with their cause",
+  security: [{ bearer: [] }], request: { params: ProjectParam, query: Limit },
+  responses: { 200: { description: "Incidents", content: { "application/json": { schema: loose("Incidents") } } }, ...authErrors, ...notFoundResponse },
+});
+
+/** GET /api/v1/projects/:project/runs/:run/verdict */
+export const runVerdictRoute = createRoute({
+  method: "get", path: "/api/v1/projects/{project}/runs/{run}/verdict", tags: ["detection"],
+  summary: "Per-failure verdicts for one CI run: known-flaky, quarantined, new-failure or incident",
+  security: [{ bearer: [] }], request: { params: ProjectParam.extend({ run: z.string().max(200) }) },
+  responses: { 200: { description: "The run's failures, classified", content: { "application/json": { schema: loose("RunVerdict") } } }, ...authErrors, ...notFoundResponse },
+});
+
+/** Handler: failure groups. */
+export const listFailuresHandler = (d: HttpDeps): RouteHandler<typeof listFailuresRoute, HttpEnv> => async (c) => {
+  const project = await loadProject(d.store, c, c.req.valid("param").project);
+  const groups = await d.store.failures.listFailureGroups(project.id, c.req.valid("query").limit ?? 100);
+  return c.json({ failures: groups.map((g) => ({ ...g, firstSeenAt: iso(g.firstSeenAt), lastSeenAt: iso(g.lastSeenAt) })) }, 200);
+};
+
+/** Handler: incidents. */
+export const listIncidentsHandler = (d: HttpDeps): RouteHandler<typeof listIncidentsRoute, HttpEnv> => async (c) => {
+  const project = await loadProject(d.store, c, c.req.valid("param").project);
+  const incidents = await d.store.incidents.listIncidents(project.id, c.req.valid("query").limit ?? 100);
+  return c.json({ incidents: incidents.map((i) => ({ ...i, createdAt: iso(i.createdAt) })) }, 200);
+};
+
+/** Handler: the verdict on each failure of a CI run. */
+export const runVerdictHandler = (d: HttpDeps): RouteHandler<typeof runVerdictRoute, HttpEnv> => async (c) => {
+  const { project: slug, run } = c.req.valid("param");
+  const project = await loadProject(d.store, c, slug);
+  const reports = await d.store.history.runReports(project.id, run);
+  if (reports.length === 0) throw notFound(`run '${run}' in project '${slug}'`);
+  const failures = await d.store.history.runFailures(project.id, run);
+  const [verdicts, incidents] = await Promise.all([
+    d.store.verdicts.overallVerdicts([...new Set(failures.map((f) => f.testId))]),
+    d.store.incidents.incidentReports(project.id, reports.map((r) => r.id)),
+  ]);
+  const classified = failures.map((f) => {
+    const verdict = verdicts.get(f.testId);
+    const incident = incidents.has(f.reportId);
+    const kind = f.passedOnRetry && !incident ? "known-flaky" : classifyFailure({ verdict, quarantined: false, incident });
+    return {
+      testId: f.testId, suite: f.suite, name: f.name, file: f.file, job: f.job, variant: f.variant, reportId: f.reportId,
+      class: kind, passedOnRetry: f.passedOnRetry, fingerprint: f.fingerprint, message: f.message,
+      verdict: verdict ? { status: verdict.status, score: verdict.score, interval: [verdict.low, verdict.high] } : null,
+    };
+  });
+  const summary: Record<string, number> = { "known-flaky": 0, quarantined: 0, "new-failure": 0, incident: 0 };
+  for (const f of classified) summary[f.class]++;
+  const blocking = classified.filter((f) => f.class === "new-failure" && !f.passedOnRetry).length;
+  return c.json({
+    run, reports: reports.map((r) => ({ id: r.id, job: r.job, state: r.state, incident: incidents.has(r.id) })),
+    summary, blocking, failures: classified,
+  }, 200);
+};

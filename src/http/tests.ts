@@ -1,0 +1,93 @@
+import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { notFound } from "../lib/errors.ts";
+import type { HttpDeps } from "./deps.ts";
+import type { HttpEnv } from "./env.ts";
+import { loadProject } from "./projects.ts";
+import { ProjectParam, authErrors, badRequestResponse, iso, notFoundResponse } from "./schemas.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+
+const STATUSES = ["flaky", "broken", "healthy", "new", "quarantined"] as const;
+
+const TestItem = z.object({
+  id: z.string(), suite: z.string(), name: z.string(), file: z.string(),
+  status: z.enum(["flaky", "broken", "healthy", "new"]), score: z.number(),
+  interval: z.tuple([z.number(), z.number()]), failureRate: z.number(), runs: z.number(), failures: z.number(),
+  lastFailureAt: z.string().nullable(), lastSeenAt: z.string().nullable(),
+}).openapi("TestSummary");
+
+const ListQuery = z.object({
+  status: z.enum(STATUSES).optional(),
+  q: z.string().max(200).optional(),
+  sort: z.enum(["score", "failures", "recent"]).optional(),
+  variant: z.string().max(500).optional().openapi({ description: "k=v[,k=v]: verdicts for one variant instead of overall" }),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  cursor: z.string().max(500).optional(),
+});
+
+/** GET /api/v1/projects/:project/tests */
+export const listTestsRoute = createRoute({
+  method: "get", path: "/api/v1/projects/{project}/tests", tags: ["tests"],
+  summary: "Tests with their verdicts; filter, search, sort and page", security: [{ bearer: [] }],
+  request: { params: ProjectParam, query: ListQuery },
+  responses: {
+    200: { description: "A page of tests", content: { "application/json": { schema: z.object({ tests: z.array(TestItem), nextCursor: z.string().nullable() }) } } },
+    ...badRequestResponse, ...authErrors, ...notFoundResponse,
+  },
+});
+
+/** Handler: list tests. */
+export const listTestsHandler = (d: HttpDeps): RouteHandler<typeof listTestsRoute, HttpEnv> => async (c) => {
+  const project = await loadProject(d.store, c, c.req.valid("param").project);
+  const q = c.req.valid("query");
+  const sort = q.sort ?? "score";
+  const limit = q.limit ?? 50;
+  if (q.status === "quarantined") return c.json({ tests: [], nextCursor: null }, 200); // quarantine arrives with its own issue
+  const after = q.cursor ? decodeCursor(q.cursor, sort) : undefined;
+  const items = await d.store.verdicts.listTests(project.id, {
+    status: q.status, q: q.q, sort, variant: q.variant ?? "", limit: limit + 1, after,
+  });
+  const page = items.slice(0, limit);
+  const last = page.at(-1);
+  const value = (t: (typeof page)[number]) => (sort === "score" ? t.score : sort === "failures" ? t.failures : (t.lastFailureAt ?? 0));
+  return c.json({
+    tests: page.map((t) => ({
+      id: t.id, suite: t.suite, name: t.name, file: t.file, status: t.status, score: t.score,
+      interval: [t.low, t.high] as [number, number], failureRate: t.failureRate, runs: t.runs, failures: t.failures,
+      lastFailureAt: iso(t.lastFailureAt), lastSeenAt: iso(t.lastSeenAt),
+    })),
+    nextCursor: items.length > limit && last ? encodeCursor(sort, value(last), last.id) : null,
+  }, 200);
+};
+
+/** GET /api/v1/projects/:project/tests/:id */
+export const getTestRoute = createRoute({
+  method: "get", path: "/api/v1/projects/{project}/tests/{id}", tags: ["tests"],
+  summary: "One test: verdicts overall and per variant with their evidence, history, failure groups",
+  security: [{ bearer: [] }],
+  request: { params: ProjectParam.extend({ id: z.string().max(100) }) },
+  responses: {
+    200: { description: "The test", content: { "application/json": { schema: z.object({}).passthrough().openapi("TestDetail") } } },
+    ...authErrors, ...notFoundResponse,
+  },
+});
+
+/** Handler: one test in full. */
+export const getTestHandler = (d: HttpDeps): RouteHandler<typeof getTestRoute, HttpEnv> => async (c) => {
+  const { project: slug, id } = c.req.valid("param");
+  const project = await loadProject(d.store, c, slug);
+  const test = await d.store.tests.getTest(project.id, id);
+  if (!test) throw notFound(`test '${id}' in project '${slug}'`);
+  const [verdicts, histories] = await Promise.all([d.store.verdicts.testVerdicts(id), d.store.history.observations([id], 200)]);
+  const history = (histories.get(id) ?? []).reverse();
+  const fingerprints = new Map<string, number>();
+  for (const o of history) if (o.fingerprint) fingerprints.set(o.fingerprint, (fingerprints.get(o.fingerprint) ?? 0) + 1);
+  const { "": overall, ...variants } = verdicts;
+  return c.json({
+    id: test.id, suite: test.suite, name: test.name, file: test.file,
+    firstSeenAt: iso(test.firstSeenAt), lastSeenAt: iso(test.lastSeenAt),
+    verdict: overall ?? null, variants,
+    history: history.map((o) => ({ ...o, receivedAt: iso(o.receivedAt) })),
+    fingerprints: [...fingerprints.entries()].map(([fingerprint, count]) => ({ fingerprint, count })).sort((a, b) => b.count - a.count),
+  }, 200);
+};
+

@@ -1,0 +1,68 @@
+import { desc, eq, sql } from "drizzle-orm";
+import type { Db } from "./db.ts";
+
+/** One occurrence batch of a failure fingerprint from a report. */
+export interface FailureSighting {
+  fingerprint: string;
+  message: string | null;
+  stack: string | null;
+  count: number;
+}
+
+/** A failure group: one normalised failure, how often and when it was seen, and how many tests share it. */
+export interface FailureGroup {
+  fingerprint: string;
+  message: string | null;
+  stack: string | null;
+  occurrences: number;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  tests: number;
+}
+
+/** Failure groups: failures grouped by fingerprint across runs. */
+export function failureStore(db: Db) {
+  const t = db.schema.failureGroups;
+  return {
+    /** Adds a report's failures to their groups (first sighting keeps its message and stack as the sample). */
+    async recordFailures(projectId: string, sightings: FailureSighting[], now: number): Promise<void> {
+      if (sightings.length === 0) return;
+      await db.tx(async (orm) => {
+        for (let i = 0; i < sightings.length; i += 200) {
+          await orm.insert(t).values(sightings.slice(i, i + 200).map((s) => ({
+            projectId, fingerprint: s.fingerprint, message: s.message?.slice(0, 4000) ?? null, stack: s.stack?.slice(0, 8000) ?? null,
+            occurrences: s.count, firstSeenAt: now, lastSeenAt: now,
+          }))).onConflictDoUpdate({
+            target: [t.projectId, t.fingerprint],
+            set: { occurrences: sql`${t.occurrences} + excluded.occurrences`, lastSeenAt: sql`excluded.last_seen_at` },
+          });
+        }
+      });
+    },
+
+    /** A project's failure groups, most recent first, with how many tests share each. */
+    async listFailureGroups(projectId: string, limit = 100): Promise<FailureGroup[]> {
+      const groups = await db.orm.select().from(t).where(eq(t.projectId, projectId)).orderBy(desc(t.lastSeenAt)).limit(limit);
+      if (groups.length === 0) return [];
+      const fps = sql.join(groups.map((g) => sql`${g.fingerprint}`), sql`, `);
+      const counts = await db.rows<{ fingerprint: string; tests: number | string }>(sql`
+        select fingerprint, count(distinct test_id) as tests from results
+        where fingerprint in (${fps}) and project_id = ${projectId} group by fingerprint`);
+      const byFp = new Map(counts.map((c) => [c.fingerprint, Number(c.tests)]));
+      return groups.map((g) => ({
+        fingerprint: g.fingerprint, message: g.message, stack: g.stack, occurrences: g.occurrences,
+        firstSeenAt: g.firstSeenAt, lastSeenAt: g.lastSeenAt, tests: byFp.get(g.fingerprint) ?? 0,
+      }));
+    },
+
+    /** Tests that failed with a fingerprint. */
+    async testsWithFingerprint(projectId: string, fingerprint: string): Promise<string[]> {
+      const rows = await db.rows<{ testId: string }>(sql`
+        select distinct test_id as "testId" from results where fingerprint = ${fingerprint} and project_id = ${projectId}`);
+      return rows.map((r) => r.testId);
+    },
+  };
+}
+
+/** The failure-groups aggregate's functions. */
+export type FailureStore = ReturnType<typeof failureStore>;

@@ -1,0 +1,131 @@
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { TestVerdicts, Verdict, VerdictStatus } from "../model/verdict.ts";
+import type { Db } from "./db.ts";
+
+/** A test with its verdict, as listed. */
+export interface TestListItem {
+  id: string;
+  suite: string;
+  name: string;
+  file: string;
+  status: VerdictStatus;
+  score: number;
+  low: number;
+  high: number;
+  failureRate: number;
+  runs: number;
+  failures: number;
+  lastFailureAt: number | null;
+  lastSeenAt: number;
+}
+
+/** How the test list is sorted. */
+export type TestSort = "score" | "failures" | "recent";
+
+/** Filters of the test list; `after` is the keyset cursor (the last item of the previous page). */
+export interface TestQuery {
+  status?: VerdictStatus;
+  q?: string;
+  sort: TestSort;
+  variant: string;
+  limit: number;
+  after?: { value: number; id: string };
+}
+
+/** Verdicts per test and variant ("" is overall). */
+export function verdictStore(db: Db) {
+  const v = db.schema.verdicts;
+  return {
+    /** Replaces the verdicts of the given tests, overall and per variant. */
+    async saveVerdicts(projectId: string, verdicts: Map<string, TestVerdicts>, now: number): Promise<void> {
+      const rows = [...verdicts.entries()].flatMap(([testId, tv]) =>
+        [["", tv.overall] as const, ...Object.entries(tv.variants)].map(([variant, x]) => ({
+          testId, variant, projectId, status: x.status, score: x.score, low: x.low, high: x.high,
+          failureRate: x.failureRate, runs: x.runs, failures: x.failures, lastFailureAt: x.lastFailureAt,
+          evidence: x.evidence as unknown[], updatedAt: now,
+        })));
+      if (rows.length === 0) return;
+      await db.tx(async (orm) => {
+        for (let i = 0; i < rows.length; i += 300) {
+          await orm.insert(v).values(rows.slice(i, i + 300)).onConflictDoUpdate({
+            target: [v.testId, v.variant],
+            set: {
+              status: sql`excluded.status`, score: sql`excluded.score`, low: sql`excluded.low`, high: sql`excluded.high`,
+              failureRate: sql`excluded.failure_rate`, runs: sql`excluded.runs`, failures: sql`excluded.failures`,
+              lastFailureAt: sql`excluded.last_failure_at`, evidence: sql`excluded.evidence`, updatedAt: sql`excluded.updated_at`,
+            },
+          });
+        }
+      });
+    },
+
+    /** The tests among `testIds` whose overall verdict is healthy (their passing runs need no rescoring). */
+    async healthyAmong(testIds: string[]): Promise<Set<string>> {
+      const out = new Set<string>();
+      for (let i = 0; i < testIds.length; i += 1000) {
+        const rows = await db.orm.select({ id: v.testId }).from(v)
+          .where(and(inArray(v.testId, testIds.slice(i, i + 1000)), eq(v.variant, ""), eq(v.status, "healthy")));
+        for (const r of rows) out.add(r.id);
+      }
+      return out;
+    },
+
+    /** The overall verdicts of some tests. */
+    async overallVerdicts(testIds: string[]): Promise<Map<string, Verdict>> {
+      const out = new Map<string, Verdict>();
+      if (testIds.length === 0) return out;
+      const rows = await db.orm.select().from(v).where(and(inArray(v.testId, testIds), eq(v.variant, "")));
+      for (const r of rows) out.set(r.testId, toVerdict(r));
+      return out;
+    },
+
+    /** Every verdict of one test: "" overall, then per variant. */
+    async testVerdicts(testId: string): Promise<Record<string, Verdict>> {
+      const rows = await db.orm.select().from(v).where(eq(v.testId, testId));
+      return Object.fromEntries(rows.map((r) => [r.variant, toVerdict(r)]));
+    },
+
+    /** A page of a project's tests with their verdicts (tests never scored count as `new`). */
+    async listTests(projectId: string, query: TestQuery): Promise<TestListItem[]> {
+      const key: Record<TestSort, SQL> = {
+        score: sql`coalesce(v.score, 0)`,
+        failures: sql`coalesce(v.failures, 0)`,
+        recent: sql`coalesce(v.last_failure_at, 0)`,
+      };
+      const conditions: SQL[] = [sql`t.project_id = ${projectId}`];
+      if (query.status) conditions.push(sql`coalesce(v.status, 'new') = ${query.status}`);
+      if (query.q) {
+        const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        conditions.push(sql`(lower(t.name) like ${like} escape '\\' or lower(t.suite) like ${like} escape '\\' or lower(t.file) like ${like} escape '\\')`);
+      }
+      if (query.after) {
+        conditions.push(sql`(${key[query.sort]} < ${query.after.value} or (${key[query.sort]} = ${query.after.value} and t.id > ${query.after.id}))`);
+      }
+      const rows = await db.rows<Record<string, unknown>>(sql`
+        select t.id, t.suite, t.name, t.file, t.last_seen_at as "lastSeenAt",
+          coalesce(v.status, 'new') as status, coalesce(v.score, 0) as score, coalesce(v.low, 0) as low,
+          coalesce(v.high, 1) as high, coalesce(v.failure_rate, 0) as "failureRate", coalesce(v.runs, 0) as runs,
+          coalesce(v.failures, 0) as failures, v.last_failure_at as "lastFailureAt"
+        from tests t left join verdicts v on v.test_id = t.id and v.variant = ${query.variant}
+        where ${sql.join(conditions, sql` and `)}
+        order by ${key[query.sort]} desc, t.id asc
+        limit ${query.limit}`);
+      return rows.map((r) => ({
+        id: String(r.id), suite: String(r.suite), name: String(r.name), file: String(r.file),
+        status: r.status as VerdictStatus, score: Number(r.score), low: Number(r.low), high: Number(r.high),
+        failureRate: Number(r.failureRate), runs: Number(r.runs), failures: Number(r.failures),
+        lastFailureAt: r.lastFailureAt == null ? null : Number(r.lastFailureAt), lastSeenAt: Number(r.lastSeenAt),
+      }));
+    },
+  };
+}
+
+function toVerdict(r: { status: string; score: number; low: number; high: number; failureRate: number; runs: number; failures: number; lastFailureAt: number | null; evidence: unknown }): Verdict {
+  return {
+    status: r.status as VerdictStatus, score: r.score, low: r.low, high: r.high, failureRate: r.failureRate,
+    runs: r.runs, failures: r.failures, lastFailureAt: r.lastFailureAt, evidence: r.evidence as Verdict["evidence"],
+  };
+}
+
+/** The verdicts aggregate's functions. */
+export type VerdictStore = ReturnType<typeof verdictStore>;
