@@ -20,8 +20,10 @@ describe("scoreTest: broken and recovered", () => {
   });
 
   it("needs the failing stretch in two runs or more", () => {
-    const oneRun = [...line("P".repeat(20)), ...[1, 2, 3].map((j) => obs({ reportId: `j${j}`, run: "last", job: `shard-${j}`, outcome: "failed" }))];
+    const oneRun = [...line("P".repeat(20)), ...[1, 2, 3].map((j) => obs({ reportId: `j${j}`, run: "last", job: `shard-${j}`, outcome: "failed", receivedAt: NOW }))];
     expect(scoreTest(oneRun, ctx).overall.status).toBe("healthy");
+    oneRun.push(obs({ reportId: "k", run: "next", commit: sha("next"), outcome: "failed", receivedAt: NOW + 1 }));
+    expect(scoreTest(oneRun, ctx).overall.status).toBe("broken");
   });
 
   it("calls a regression that was fixed healthy again, not flaky", () => {

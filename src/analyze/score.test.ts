@@ -155,4 +155,11 @@ describe("scoreTest: default-branch history", () => {
     expect(overall.status).toBe("healthy");
     expect(overall.failures).toBe(5);
   });
+
+  it("takes reports without branch or PR as default-branch history, but not PR reports without a branch", () => {
+    const pattern = "PPPFPPPPFPPPPPFPPPPP";
+    expect(scoreTest(line(pattern, { branch: null }), ctx).overall.status).toBe("flaky");
+    expect(scoreTest(line(pattern, { branch: null, pr: "4" }), ctx).overall.status).toBe("healthy");
+    expect(scoreTest(line(pattern, { branch: "release-1" }), ctx).overall.status).toBe("healthy");
+  });
 });
