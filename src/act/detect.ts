@@ -21,8 +21,8 @@ export interface StoredReport {
 /**
  * Detection after a report is stored: records an incident when most tests failed together, adds its
  * failures to their groups, and rescores the tests it touched — every test that failed in it, and every
- * test whose verdict is not already healthy. A healthy test that passed again keeps its verdict until
- * the scheduled full rescore (incremental: not a recompute of every test per upload).
+ * test not known to be clean (healthy, never failing). A clean test that passed again keeps its verdict
+ * until the scheduled full rescore (incremental: not a recompute of every test per upload).
  */
 export async function detectAfterIngest(store: Store, project: Project, reports: StoredReport[], now: number): Promise<number> {
   const candidates = new Set<string>();
@@ -40,8 +40,8 @@ export async function detectAfterIngest(store: Store, project: Project, reports:
     for (const t of r.rows.tests) candidates.add(t.id);
     for (const id of o.touched) touched.add(id);
   }
-  const healthy = await store.verdicts.healthyAmong([...candidates].filter((id) => !touched.has(id)));
-  const rescore = [...candidates].filter((id) => touched.has(id) || !healthy.has(id));
+  const clean = await store.verdicts.cleanAmong([...candidates].filter((id) => !touched.has(id)));
+  const rescore = [...candidates].filter((id) => touched.has(id) || !clean.has(id));
   return rescoreTests(store, project, rescore, now);
 }
 

@@ -59,12 +59,15 @@ export function verdictStore(db: Db) {
       });
     },
 
-    /** The tests among `testIds` whose overall verdict is healthy (their passing runs need no rescoring). */
-    async healthyAmong(testIds: string[]): Promise<Set<string>> {
+    /**
+     * The tests among `testIds` that are healthy with no counted failure in their scored history: a pass
+     * cannot change their verdict. (One that failed before may now have passed on the same commit.)
+     */
+    async cleanAmong(testIds: string[]): Promise<Set<string>> {
       const out = new Set<string>();
       for (let i = 0; i < testIds.length; i += 1000) {
         const rows = await db.orm.select({ id: v.testId }).from(v)
-          .where(and(inArray(v.testId, testIds.slice(i, i + 1000)), eq(v.variant, ""), eq(v.status, "healthy")));
+          .where(and(inArray(v.testId, testIds.slice(i, i + 1000)), eq(v.variant, ""), eq(v.status, "healthy"), eq(v.failures, 0)));
         for (const r of rows) out.add(r.id);
       }
       return out;

@@ -7,17 +7,13 @@ import { generateHistory } from "../../src/demo/generate.ts";
 import type { DemoHistory } from "../../src/demo/types.ts";
 import { flipRateRule, sameCommitRule, type Detections } from "./accuracy-baselines.ts";
 import { metrics, RECALL_MIN_RATE, type Metrics } from "./accuracy-metrics.ts";
+import { replayThroughApi } from "./accuracy-replay.ts";
 
 export { metrics, type Metrics } from "./accuracy-metrics.ts";
 
-/**
- * FlakeGuard's own verdicts on a history. TO BE WIRED (lead): start a server on a fresh database, upload
- * `history.uploads` in order to POST /api/v1/projects/:p/reports (meta in the query, body `junitXml`),
- * read GET /api/v1/projects/:p/tests, and record after which of each test's reports it first turned
- * flaky (count reports as `replayCounting` in accuracy-baselines.ts does).
- */
+/** FlakeGuard's own verdicts on a history, replayed through the real API (accuracy-replay.ts). */
 export async function flakeguardVerdicts(history: DemoHistory): Promise<Detections> {
-  throw new Error(`not wired yet: replays through the API once detection lands (seed ${history.seed})`);
+  return replayThroughApi(history);
 }
 
 const flag = (name: string): string | undefined => {

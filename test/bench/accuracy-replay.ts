@@ -1,0 +1,54 @@
+// FlakeGuard's verdicts on a demo history, through the real API: every upload is POSTed in order to an
+// in-process server on a fresh SQLite database (the same Hono routes, store and pipeline as `serve`),
+// with the clock set to the upload's simulated time; after each upload the flaky list is read, so the
+// report after which each test turned flaky for good is known.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureAdminToken } from "../../src/act/tokens.ts";
+import { createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config/load.ts";
+import { uploadQuery } from "../../src/demo/query.ts";
+import type { DemoHistory } from "../../src/demo/types.ts";
+import { testKey } from "../../src/demo/types.ts";
+import { createLogger } from "../../src/lib/log.ts";
+import { openDb } from "../../src/store/db.ts";
+import { migrate } from "../../src/store/migrate.ts";
+import type { Detections } from "./accuracy-baselines.ts";
+
+/** Replays a history through the API and reads back which tests FlakeGuard calls flaky, and when. */
+export async function replayThroughApi(history: DemoHistory): Promise<Detections> {
+  const dir = mkdtempSync(join(tmpdir(), "fg-accuracy-"));
+  let now = history.uploads[0]?.receivedAt ?? 0;
+  const db = await openDb({ backend: "sqlite", path: join(dir, "fg.db") });
+  await migrate(db, now);
+  const config = { ...loadConfig({ env: {}, cwd: dir }).config, inlineMaxBytes: 64 * 1024 * 1024 };
+  const app = createApp({ config, db, log: createLogger("silent"), worker: false, clock: () => now });
+  try {
+    const admin = (await ensureAdminToken(app.store, undefined, now)).generated!;
+    const call = async (path: string, init: RequestInit = {}) => {
+      const res = await app.http.request(path, { ...init, headers: { authorization: `Bearer ${admin}`, ...init.headers } });
+      if (res.status >= 300) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${await res.text()}`);
+      return res.json();
+    };
+    await call("/api/v1/projects", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ slug: "demo", defaultBranch: history.defaultBranch }) });
+    const runs = new Map<string, number>();
+    const flakySince = new Map<string, number>();
+    for (const upload of history.uploads) {
+      now = upload.receivedAt;
+      for (const r of upload.results) runs.set(r.key, (runs.get(r.key) ?? 0) + 1);
+      await call(`/api/v1/projects/demo/reports?${uploadQuery(upload.meta)}`, { method: "POST", body: upload.junitXml });
+      const flaky = new Set(((await call("/api/v1/projects/demo/tests?status=flaky&limit=500")).tests as { suite: string; name: string }[])
+        .map((t) => testKey(t.suite, t.name)));
+      for (const key of flakySince.keys()) if (!flaky.has(key)) flakySince.delete(key);
+      for (const key of flaky) if (!flakySince.has(key)) flakySince.set(key, runs.get(key) ?? 0);
+    }
+    return new Map(Object.keys(history.truth).map((key) => [key, {
+      flaky: flakySince.has(key), detectedAfterRuns: flakySince.get(key) ?? null,
+    }]));
+  } finally {
+    await app.stop();
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
