@@ -1,5 +1,6 @@
 import { detectIncident } from "../analyze/incidents.ts";
 import { scoreTest } from "../analyze/score.ts";
+import { testsToRescore, type TestInReport } from "../analyze/rescore-set.ts";
 import { reportOutcomes } from "../analyze/summary.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import type { Project } from "../model/project.ts";
@@ -20,13 +21,13 @@ export interface StoredReport {
 
 /**
  * Detection after a report is stored: records an incident when most tests failed together, adds its
- * failures to their groups, and rescores the tests it touched — every test that failed in it, and every
- * test not known to be clean (healthy, never failing). A clean test that passed again keeps its verdict
- * until the scheduled full rescore (incremental: not a recompute of every test per upload).
+ * failures to their groups, and rescores the tests whose verdict the report may change
+ * (`testsToRescore`): incremental, not a recompute of every test per upload.
  */
 export async function detectAfterIngest(store: Store, project: Project, reports: StoredReport[], now: number): Promise<number> {
-  const candidates = new Set<string>();
-  const touched = new Set<string>();
+  const seen: TestInReport[] = [];
+  const sameCommit = new Set<string>();
+  const ids = reports.map((r) => r.id);
   for (const r of reports) {
     const o = reportOutcomes(r.rows);
     const incident = detectIncident(o.summary);
@@ -37,11 +38,13 @@ export async function detectAfterIngest(store: Store, project: Project, reports:
       }, now);
     }
     await store.failures.recordFailures(project.id, o.sightings, now);
-    for (const t of r.rows.tests) candidates.add(t.id);
-    for (const id of o.touched) touched.add(id);
+    for (const t of r.rows.tests) {
+      seen.push({ id: t.id, failing: o.failing.has(t.id), retried: o.retried.has(t.id), incident: incident.incident });
+    }
+    if (r.commit) for (const id of await store.history.failedOnCommit(project.id, r.commit, ids)) sameCommit.add(id);
   }
-  const clean = await store.verdicts.cleanAmong([...candidates].filter((id) => !touched.has(id)));
-  const rescore = [...candidates].filter((id) => touched.has(id) || !clean.has(id));
+  const statuses = await store.verdicts.overallStatuses([...new Set(seen.map((t) => t.id))]);
+  const rescore = [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit))];
   return rescoreTests(store, project, rescore, now);
 }
 

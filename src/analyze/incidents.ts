@@ -5,8 +5,6 @@ import type { IncidentVerdict, ReportFailureSummary } from "../model/verdict.ts"
 export const INCIDENT_MIN_TESTS = 10;
 /** Half the tests failing at once: independent flakes or one regression almost never do that. */
 export const INCIDENT_FAILING_SHARE = 0.5;
-/** This many failures in one report, whatever its size: flakes rarely coincide twenty at a time. */
-export const INCIDENT_MANY_FAILURES = 20;
 /** A shared fingerprint needs this many failures: one or two alike are a coincidence or one bug. */
 export const INCIDENT_MIN_SHARED = 5;
 /** Share of the failures one fingerprint must hold: an outage fails every test with the same message. */
@@ -20,9 +18,8 @@ export function detectIncident(summary: ReportFailureSummary): IncidentVerdict {
   if (total >= INCIDENT_MIN_TESTS && failing >= total * INCIDENT_FAILING_SHARE) {
     return { incident: true, cause, reason: `${failing} of ${total} tests failed together${because(cause, shared)}` };
   }
-  if (failing >= INCIDENT_MANY_FAILURES) {
-    return { incident: true, cause, reason: `${failing} tests failed in one report${because(cause, shared)}` };
-  }
+  // No rule on the number of failures alone: a real regression can fail many tests at once, each its
+  // own way, and those failures are evidence about the tests (broken), not an outage.
   if (shared >= INCIDENT_MIN_SHARED && shared >= failing * INCIDENT_SHARED_SHARE) {
     return { incident: true, cause, reason: `${shared} of ${failing} failures share one failure fingerprint` };
   }

@@ -5,8 +5,10 @@ import type { FailureSighting } from "../store/failures.ts";
 /** Which tests of a report failed (no attempt passed), which failed then passed, and the failures by fingerprint. */
 export interface ReportOutcomes {
   summary: ReportFailureSummary;
-  /** Tests with at least one failed or errored attempt (failing, or flaky within the report). */
-  touched: Set<string>;
+  /** Tests with a failed or errored attempt and no passing one. */
+  failing: Set<string>;
+  /** Tests that failed and passed within the report (an in-run retry). */
+  retried: Set<string>;
   sightings: FailureSighting[];
 }
 
@@ -37,7 +39,8 @@ export function reportOutcomes(rows: ReportRows): ReportOutcomes {
   }
   return {
     summary: { total: rows.tests.length, failing, byFingerprint },
-    touched: new Set(failed.keys()),
+    failing: new Set([...failed.keys()].filter((id) => !passed.has(id))),
+    retried: new Set([...failed.keys()].filter((id) => passed.has(id))),
     sightings: [...samples.values()],
   };
 }

@@ -77,6 +77,16 @@ export function historyStore(db: Db) {
       }));
     },
 
+    /** Tests that failed on `commit` in reports other than `except` (a pass now is same-commit evidence). */
+    async failedOnCommit(projectId: string, commit: string, except: string[]): Promise<Set<string>> {
+      const skip = sql.join(except.map((id) => sql`${id}`), sql`, `);
+      const rows = await db.rows<{ testId: string }>(sql`
+        select distinct r.test_id as "testId" from reports rep join results r on r.report_id = rep.id
+        where rep.project_id = ${projectId} and rep.commit_sha = ${commit} and rep.id not in (${skip})
+          and r.status in ('failed', 'error')`);
+      return new Set(rows.map((r) => r.testId));
+    },
+
     /** Reports of a CI run. */
     async runReports(projectId: string, run: string): Promise<{ id: string; job: string | null; state: string }[]> {
       return db.rows(sql`select id, job, state from reports where project_id = ${projectId} and ci_run = ${run} order by received_at`);

@@ -59,16 +59,13 @@ export function verdictStore(db: Db) {
       });
     },
 
-    /**
-     * The tests among `testIds` that are healthy with no counted failure in their scored history: a pass
-     * cannot change their verdict. (One that failed before may now have passed on the same commit.)
-     */
-    async cleanAmong(testIds: string[]): Promise<Set<string>> {
-      const out = new Set<string>();
+    /** The overall status of each of `testIds` that has a verdict. */
+    async overallStatuses(testIds: string[]): Promise<Map<string, VerdictStatus>> {
+      const out = new Map<string, VerdictStatus>();
       for (let i = 0; i < testIds.length; i += 1000) {
-        const rows = await db.orm.select({ id: v.testId }).from(v)
-          .where(and(inArray(v.testId, testIds.slice(i, i + 1000)), eq(v.variant, ""), eq(v.status, "healthy"), eq(v.failures, 0)));
-        for (const r of rows) out.add(r.id);
+        const rows = await db.orm.select({ id: v.testId, status: v.status }).from(v)
+          .where(and(inArray(v.testId, testIds.slice(i, i + 1000)), eq(v.variant, "")));
+        for (const r of rows) out.set(r.id, r.status as VerdictStatus);
       }
       return out;
     },

@@ -11,6 +11,11 @@ export const TESTS_PER_REPORT = 2_000;
 /** Distinct bodies: report k uses body k % VARIANTS (its commit and run still make it a new report). */
 export const VARIANTS = 20;
 
+const ASSERTIONS = ["expected status ok but was failed", "timeout waiting for element", "null pointer in handler",
+  "expected list to contain widget", "assertion on header value", "connection reset by peer", "unexpected token in JSON",
+  "index out of bounds", "expected true but was false", "mock was not called", "illegal state: closed", "date mismatch",
+  "wrong currency code", "permission denied for user", "duplicate key value", "missing field name", "cache miss on key",
+  "expected sorted order", "stale element reference", "unexpected redirect"];
 const STACK = Array.from({ length: 30 }, (_, i) => `    at com.example.service.Handler${i}.call(Handler${i}.java:${100 + i})`).join("\n");
 
 /** The JUnit XML of variant `v`: suites of 100 cases, every 20th (shifted by v) failing with a ~2 KB stack. */
@@ -20,7 +25,8 @@ export function reportXml(v: number): string {
     if (i % 100 === 0) parts.push(`  <testsuite name="com.example.Suite${i / 100}" tests="100" time="12.5">\n`);
     const head = `    <testcase classname="com.example.service.HandlerTest${i % 997}" name="handles request number ${i} with a descriptive name" file="src/test/java/com/example/HandlerTest.java" time="0.${(i * 7 + v) % 1000}"`;
     if ((i + v) % 20 === 0) {
-      parts.push(`${head}>\n      <failure message="expected &lt;200&gt; but was &lt;500&gt; in run ${v}" type="java.lang.AssertionError"><![CDATA[java.lang.AssertionError: expected <200> but was <500>\n${STACK}]]></failure>\n      <system-out>request ${i} took 12 ms</system-out>\n    </testcase>\n`);
+      // Each failing test fails its own way (a real suite's failures differ), so the report is no outage.
+      parts.push(`${head}>\n      <failure message="${ASSERTIONS[i % ASSERTIONS.length]} in run ${v}" type="java.lang.AssertionError"><![CDATA[java.lang.AssertionError: expected <200> but was <500>\n${STACK}]]></failure>\n      <system-out>request ${i} took 12 ms</system-out>\n    </testcase>\n`);
     } else {
       parts.push(`${head}/>\n`);
     }

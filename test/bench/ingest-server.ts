@@ -44,7 +44,9 @@ export async function startServer(kind: ServerKind, databaseUrl?: (dir: string) 
   const args = ["serve", "--port", String(port), "--data-dir", join(dir, "data")];
   if (databaseUrl) args.push("--database-url", databaseUrl(dir));
   // Nothing from the developer's environment (FLAKEGUARD_*, DATABASE_URL) may change what is measured.
-  const env = { PATH: "/usr/bin:/bin", HOME: dir, LANG: "C.UTF-8" };
+  const env: Record<string, string> = { PATH: "/usr/bin:/bin", HOME: dir, LANG: "C.UTF-8" };
+  // The one setting a run may choose: scoring on ingest (default on), to measure what scoring costs.
+  if (process.env.FLAKEGUARD_SCORE_ON_INGEST) env.FLAKEGUARD_SCORE_ON_INGEST = process.env.FLAKEGUARD_SCORE_ON_INGEST;
   const child = kind === "binary"
     ? spawn(BUILT_BINARY, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] })
     : spawn(process.execPath, [MAIN_TS, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });

@@ -56,6 +56,7 @@ export const reports = pgTable("reports", {
   uniqueIndex("reports_dedupe_idx").on(t.projectId, t.dedupeKey),
   index("reports_project_state_idx").on(t.projectId, t.state),
   index("reports_project_run_idx").on(t.projectId, t.ciRun),
+  index("reports_project_commit_idx").on(t.projectId, t.commitSha),
 ]);
 
 export const tests = pgTable("tests", {

@@ -90,6 +90,7 @@ CREATE TABLE `reports` (
 CREATE UNIQUE INDEX `reports_dedupe_idx` ON `reports` (`project_id`,`dedupe_key`);--> statement-breakpoint
 CREATE INDEX `reports_project_state_idx` ON `reports` (`project_id`,`state`);--> statement-breakpoint
 CREATE INDEX `reports_project_run_idx` ON `reports` (`project_id`,`ci_run`);--> statement-breakpoint
+CREATE INDEX `reports_project_commit_idx` ON `reports` (`project_id`,`commit_sha`);--> statement-breakpoint
 CREATE TABLE `results` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`project_id` text NOT NULL,

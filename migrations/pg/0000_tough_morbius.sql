@@ -149,6 +149,7 @@ CREATE UNIQUE INDEX "projects_slug_idx" ON "projects" USING btree ("slug");--> s
 CREATE UNIQUE INDEX "reports_dedupe_idx" ON "reports" USING btree ("project_id","dedupe_key");--> statement-breakpoint
 CREATE INDEX "reports_project_state_idx" ON "reports" USING btree ("project_id","state");--> statement-breakpoint
 CREATE INDEX "reports_project_run_idx" ON "reports" USING btree ("project_id","ci_run");--> statement-breakpoint
+CREATE INDEX "reports_project_commit_idx" ON "reports" USING btree ("project_id","commit_sha");--> statement-breakpoint
 CREATE UNIQUE INDEX "results_test_report_attempt_idx" ON "results" USING btree ("test_id","report_id","attempt");--> statement-breakpoint
 CREATE INDEX "results_report_idx" ON "results" USING btree ("report_id");--> statement-breakpoint
 CREATE INDEX "results_fingerprint_idx" ON "results" USING btree ("fingerprint") WHERE fingerprint is not null;--> statement-breakpoint
