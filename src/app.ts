@@ -10,7 +10,7 @@ import { FatalError } from "./lib/errors.ts";
 import type { Logger } from "./lib/log.ts";
 import { createMetrics } from "./metrics/registry.ts";
 import { DEFAULT_PARSE_LIMITS } from "./model/limits.ts";
-import { createUploads } from "./pipeline.ts";
+import { createUploads, type Uploads } from "./pipeline.ts";
 import { openDb, ping, type Db, type OpenOptions } from "./store/db.ts";
 import { createStore, type Store } from "./store/index.ts";
 import { migrate, migrationStatus } from "./store/migrate.ts";
@@ -60,6 +60,8 @@ export async function openDatabase(config: Config, cwd: string, embedded: OpenOp
 export interface App {
   http: ReturnType<typeof createHttpApp>;
   store: Store;
+  /** The pipeline's entry points (for in-process uploads such as `flakeguard seed`). */
+  uploads: Uploads;
   /** Stops background work (the worker finishes its current job). */
   stop(): Promise<void>;
   /** Marks the app as shutting down: /readyz answers 503 from now on. */
@@ -109,7 +111,7 @@ export function createApp(o: AppOptions): App {
     schedules = startSchedules({ store, clock, log: o.log, rescore: o.config.rescoreSchedule, wake: () => worker?.wake() });
   }
   return {
-    http, store,
+    http, store, uploads,
     runJobsOnce: async () => {
       const id = newWorkerId();
       let ran = 0;

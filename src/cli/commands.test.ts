@@ -1,7 +1,9 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { openDb } from "../store/db.ts";
 import type { CommandIO } from "./command.ts";
 import { COMMANDS, main } from "./commands.ts";
 
@@ -68,6 +70,25 @@ describe("flakeguard main", () => {
     missing.value.cwd = t.value.cwd;
     expect(await main(["token", "create", "--project", "nope", "--data-dir", "data"], missing.value)).toBe(1);
     expect(missing.err[0]).toContain("project 'nope' not found");
+  });
+
+  it("seeds a demo history whose flaky tests and outages detection finds", async () => {
+    const t = io();
+    expect(await main(["seed", "--demo", "--tests", "60", "--commits", "30", "--data-dir", "data"], t.value)).toBe(0);
+    expect(t.out.at(-1)).toMatch(/^seeded project demo: \d+ reports, 60 tests \(seed 1\)$/);
+    const db = await openDb({ backend: "sqlite", path: join(t.value.cwd, "data", "flakeguard.db") });
+    try {
+      const count = async (q: string) => Number((await db.rows<{ n: number }>(sql.raw(q)))[0].n);
+      expect(await count("select count(*) as n from verdicts where variant = '' and status = 'flaky'")).toBeGreaterThan(3);
+      expect(await count("select count(*) as n from incidents")).toBeGreaterThan(0);
+    } finally {
+      await db.close();
+    }
+    const again = io();
+    again.value.cwd = t.value.cwd;
+    expect(await main(["seed", "--demo", "--data-dir", "data"], again.value)).toBe(1);
+    expect(again.err[0]).toContain("'demo' already exists");
+    expect(await main(["seed"], io().value)).toBe(2);
   });
 
   it("exits 1 from health when nothing answers", async () => {

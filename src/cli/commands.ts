@@ -3,6 +3,7 @@ import { AppError } from "../lib/errors.ts";
 import { projectCreateCommand, tokenCreateCommand } from "./admin.ts";
 import { UsageError, type Command, type CommandIO } from "./command.ts";
 import { configCommand, healthCommand, migrateCommand, versionCommand } from "./misc.ts";
+import { seedCommand } from "./seed.ts";
 import { serveCommand } from "./serve.ts";
 import { uploadCommand } from "./upload.ts";
 
@@ -14,6 +15,7 @@ export const COMMANDS: Command[] = [
   projectCreateCommand,
   tokenCreateCommand,
   uploadCommand,
+  seedCommand,
   healthCommand,
   versionCommand,
 ];
