@@ -18,7 +18,12 @@ export interface FailureGroup {
   firstSeenAt: number;
   lastSeenAt: number;
   tests: number;
+  /** Some of the tests that failed this way (up to TESTS_PER_GROUP). */
+  testIds: string[];
 }
+
+/** Test ids listed per failure group; `tests` has the full count. */
+export const TESTS_PER_GROUP = 20;
 
 /** Failure groups: failures grouped by fingerprint across runs. */
 export function failureStore(db: Db) {
@@ -45,14 +50,18 @@ export function failureStore(db: Db) {
       const groups = await db.orm.select().from(t).where(eq(t.projectId, projectId)).orderBy(desc(t.lastSeenAt)).limit(limit);
       if (groups.length === 0) return [];
       const fps = sql.join(groups.map((g) => sql`${g.fingerprint}`), sql`, `);
-      const counts = await db.rows<{ fingerprint: string; tests: number | string }>(sql`
-        select fingerprint, count(distinct test_id) as tests from results
-        where fingerprint in (${fps}) and project_id = ${projectId} group by fingerprint`);
-      const byFp = new Map(counts.map((c) => [c.fingerprint, Number(c.tests)]));
-      return groups.map((g) => ({
-        fingerprint: g.fingerprint, message: g.message, stack: g.stack, occurrences: g.occurrences,
-        firstSeenAt: g.firstSeenAt, lastSeenAt: g.lastSeenAt, tests: byFp.get(g.fingerprint) ?? 0,
-      }));
+      const pairs = await db.rows<{ fingerprint: string; testId: string }>(sql`
+        select distinct fingerprint, test_id as "testId" from results
+        where fingerprint in (${fps}) and project_id = ${projectId} order by fingerprint, test_id`);
+      const byFp = new Map<string, string[]>();
+      for (const p of pairs) byFp.set(p.fingerprint, [...(byFp.get(p.fingerprint) ?? []), p.testId]);
+      return groups.map((g) => {
+        const ids = byFp.get(g.fingerprint) ?? [];
+        return {
+          fingerprint: g.fingerprint, message: g.message, stack: g.stack, occurrences: g.occurrences,
+          firstSeenAt: g.firstSeenAt, lastSeenAt: g.lastSeenAt, tests: ids.length, testIds: ids.slice(0, TESTS_PER_GROUP),
+        };
+      });
     },
 
     /** Tests that failed with a fingerprint. */

@@ -66,6 +66,8 @@ describe.each(BACKENDS)("detection on %s", (backend) => {
     const outage = failures.find((f: { fingerprint: string }) => f.fingerprint === incidents[0].cause);
     expect(outage.message).toContain("ECONNREFUSED");
     expect(outage.tests).toBeGreaterThanOrEqual(12);
+    expect(outage.testIds).toHaveLength(Math.min(outage.tests, 20));
+    expect(outage.occurrences).toBeGreaterThanOrEqual(outage.tests);
   });
 
   it("classifies each failure of a run", async () => {
