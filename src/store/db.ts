@@ -4,6 +4,7 @@ import { FatalError } from "../lib/errors.ts";
 import { Mutex } from "../lib/mutex.ts";
 import * as pgSchema from "./schema/pg.ts";
 import * as sqliteSchema from "./schema/sqlite.ts";
+import { SQLITE_PRAGMAS } from "./sqlite-pragmas.ts";
 import { redactUrl, type DatabaseTarget } from "./url.ts";
 
 /** The schema objects. SQLite's tables have the same names and columns, so store code is written once. */
@@ -55,16 +56,10 @@ async function openSqlite(path: string, opts: OpenOptions): Promise<Db> {
   let raw;
   try {
     raw = new Database(path, opts.sqliteNativeBinding ? { nativeBinding: opts.sqliteNativeBinding as never } : {});
-    raw.pragma("journal_mode = WAL");
+    for (const pragma of SQLITE_PRAGMAS) raw.pragma(pragma);
   } catch (e) {
     throw new FatalError(`cannot open SQLite database ${path}: ${(e as Error).message}`);
   }
-  raw.pragma("busy_timeout = 5000");
-  raw.pragma("foreign_keys = ON");
-  raw.pragma("synchronous = NORMAL");
-  // Checkpoint every ~40 MB of WAL instead of every 4 MB: each checkpoint syncs the file, and with the
-  // default one landed inside every few report commits.
-  raw.pragma("wal_autocheckpoint = 10000");
   const orm = drizzle(raw, { schema: sqliteSchema }) as unknown as Orm;
   const writer = new Mutex();
   return {

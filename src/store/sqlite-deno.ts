@@ -9,6 +9,7 @@ import { FatalError } from "../lib/errors.ts";
 import { Mutex } from "../lib/mutex.ts";
 import type { Db, Orm, Schema } from "./db.ts";
 import * as sqliteSchema from "./schema/sqlite.ts";
+import { SQLITE_PRAGMAS } from "./sqlite-pragmas.ts";
 
 type Row = Record<string, unknown>;
 
@@ -21,13 +22,10 @@ export async function openSqliteDeno(path: string): Promise<Db> {
   let raw: DatabaseSync;
   try {
     raw = new DatabaseSync(path);
-    raw.exec("pragma journal_mode = WAL");
+    for (const pragma of SQLITE_PRAGMAS) raw.exec(`pragma ${pragma}`);
   } catch (e) {
     throw new FatalError(`cannot open SQLite database ${path}: ${(e as Error).message}`);
   }
-  raw.exec("pragma busy_timeout = 5000");
-  raw.exec("pragma foreign_keys = ON");
-  raw.exec("pragma synchronous = NORMAL");
 
   const dialect = new SQLiteAsyncDialect();
   const compile = (q: SQLWrapper | string) =>

@@ -2,20 +2,12 @@ import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { TestVerdicts, Verdict, VerdictStatus } from "../model/verdict.ts";
 import type { Db } from "./db.ts";
 
-/** A test with its verdict, as listed. */
-export interface TestListItem {
+/** A test with its verdict (less the evidence), as listed. */
+export interface TestListItem extends Omit<Verdict, "evidence"> {
   id: string;
   suite: string;
   name: string;
   file: string;
-  status: VerdictStatus;
-  score: number;
-  low: number;
-  high: number;
-  failureRate: number;
-  runs: number;
-  failures: number;
-  lastFailureAt: number | null;
   lastSeenAt: number;
 }
 
