@@ -40,6 +40,12 @@ export class CommitIndex {
     return slot !== undefined && this.firstFail[slot] >= 0 && this.firstPass[slot] >= 0;
   }
 
+  /** The first passing observation's index on `commit`, or -1. */
+  passOf(commit: string): number {
+    const slot = this.slots.get(commit);
+    return slot === undefined ? -1 : this.firstPass[slot];
+  }
+
   /** Call `visit(failIndex, passIndex, lastIndex)` for each mixed commit, in the order first seen. */
   eachMixed(visit: (failed: number, passed: number, last: number) => void): void {
     for (let s = 0; s < this.size; s++) {

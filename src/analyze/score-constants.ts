@@ -32,11 +32,23 @@ export const HISTORY_FLOOR = 0.01;
 /** History needs failures at this many separate times, with passes between: one stretch is a regression. */
 export const MIN_EPISODES = 2;
 
+/**
+ * A failure episode on the default branch with passing runs on the same variant before and after is an
+ * *isolated failure*: no step change explains it. This many on one variant in the last half-life (14 days)
+ * call a test flaky, whatever its rate: two breaks each fixed by the next commit are far rarer than a flake.
+ */
+export const MIN_ISOLATED = 2;
+/** Score weight of one isolated failure (they count only once there are `MIN_ISOLATED`). */
+export const ISOLATED_WEIGHT = 0.3;
+
 /** A step change is at least this many failures in a row on the default branch (and in ≥ 2 runs). */
 export const BROKEN_MIN_STREAK = 3;
 /** …and at most this many: a test that fails nearly always is broken whatever its past. */
 export const BROKEN_MAX_STREAK = 10;
-/** …and long enough that the test's own past failure rate would produce it by chance less than 1 % of the time. */
+/**
+ * …and long enough that the test's own past failure rate would produce it by chance less than 1 % of the
+ * time anywhere in its runs so far (the chance is shared out over those runs: a long history has many tries).
+ */
 export const BROKEN_CHANCE = 0.01;
 
 /** Evidence items kept per kind, newest first: the UI shows examples, the counts tell the rest. */

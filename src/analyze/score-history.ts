@@ -1,14 +1,21 @@
 /**
  * History on the default branch: a decayed failure rate over the separate failure episodes, with
  * stretches of consecutive failures (step changes) set apart as regressions — broken while they last,
- * "recovered" once the test passes again — instead of counting as flakiness.
+ * "recovered" once the test passes again — instead of counting as flakiness; and isolated failures
+ * (one run failing between passing runs), which no step change explains.
  */
 import type { Evidence, Observation, ScoringContext } from "../model/verdict.ts";
 import type { CommitIndex } from "./evidence-commits.ts";
 import { isFailing } from "./evidence-commits.ts";
-import { runKey, shortCommit } from "./evidence.ts";
-import { BROKEN_CHANCE, BROKEN_MAX_STREAK, BROKEN_MIN_STREAK, EVIDENCE_PER_KIND, HALF_LIFE_MS } from "./score-constants.ts";
-import { decay, streakNeeded } from "./stats.ts";
+import { isolatedEvidence, onDefaultBranch, recovered, stepChange } from "./evidence-history.ts";
+import { runKey } from "./evidence.ts";
+import { BROKEN_CHANCE, BROKEN_MAX_STREAK, BROKEN_MIN_STREAK, EVIDENCE_PER_KIND, HALF_LIFE_MS, ISOLATED_WEIGHT, SAME_COMMIT_WEIGHT } from "./score-constants.ts";
+import { decay, noisyOr, streakNeeded } from "./stats.ts";
+
+export { onDefaultBranch } from "./evidence-history.ts";
+
+/** Where else (another variant) an observation's commit passed, if anywhere: `null` when it did not. */
+export type PassedElsewhere = (commit: string) => Observation | null;
 
 /** What the default-branch history says. Rate counts are decayed by age; regressions are left out. */
 export interface History {
@@ -20,32 +27,36 @@ export interface History {
   episodeRuns: string[];
   /** Observations on the default branch that counted. */
   observations: number;
+  /** Failure episodes with passing runs before and after, in the last half-life, and their decayed weights combined. */
+  isolated: number;
+  isolatedWeight: number;
+  /** Isolated failures whose commit passed on another variant: direct evidence, newest last. */
+  confirmed: Evidence[];
   /** The test is failing now, from some commit onward: a step change. */
   broken: Evidence | null;
   /** The latest regression that was fixed (failed in a row, then passed again). */
   recovered: Evidence | null;
 }
 
-/**
- * Whether an observation is default-branch history. Reports without branch and PR say nothing either
- * way; they are taken as the main pipeline, which is where uploads without metadata usually come from.
- */
-export function onDefaultBranch(o: Observation, ctx: ScoringContext): boolean {
-  return o.pr === null && (o.branch === null || o.branch === ctx.defaultBranch);
-}
-
 /** Scan counted observations (oldest first) on the default branch. `commits` holds the mixed commits. */
-export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, commits: CommitIndex): History {
-  const h: History = { rateFailures: 0, rateTotal: 0, episodes: 0, episodeRuns: [], observations: 0, broken: null, recovered: null };
+export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, commits: CommitIndex, elsewhere?: PassedElsewhere): History {
+  const h: History = {
+    rateFailures: 0, rateTotal: 0, episodes: 0, episodeRuns: [], observations: 0, isolated: 0, isolatedWeight: 0, confirmed: [],
+    broken: null, recovered: null,
+  };
   let failsBefore = 0; // raw, outside regressions: the test's own failure rate before a stretch
   let seenBefore = 0;
+  let passed = false; // a default-branch pass came before the open stretch
   let start = -1; // the open stretch of consecutive failures
   let length = 0;
   let weight = 0;
   let manyRuns = false;
   let mixed = false;
+  let twin: Observation | null = null; // a pass of a failing commit of the stretch on another variant
+  let twinOf = -1;
   const close = (passedAt: number): void => {
-    const k = streakNeeded(seenBefore === 0 ? 0 : failsBefore / seenBefore, BROKEN_CHANCE, BROKEN_MIN_STREAK, BROKEN_MAX_STREAK);
+    // Long enough that its own past rate would produce such a stretch anywhere in its runs so far < 1 % of the time.
+    const k = streakNeeded(seenBefore === 0 ? 0 : failsBefore / seenBefore, BROKEN_CHANCE / Math.max(1, seenBefore), BROKEN_MIN_STREAK, BROKEN_MAX_STREAK);
     if (length >= k && manyRuns && !mixed) {
       if (passedAt < 0) h.broken = stepChange(obs, ctx, start, length);
       else h.recovered = recovered(obs, ctx, start, length, passedAt);
@@ -53,6 +64,8 @@ export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, co
       episode(h, runKey(obs[start]), weight);
       failsBefore += length;
       seenBefore += length;
+      // No step change explains a stretch that ended in a pass and came after one.
+      if (passedAt >= 0 && passed) isolated(h, obs[start], ctx, twin === null || mixed ? null : [obs[twinOf], twin]);
     }
     start = -1;
   };
@@ -62,14 +75,16 @@ export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, co
     h.observations++;
     const w = decay(ctx.now - o.receivedAt, HALF_LIFE_MS);
     if (isFailing(o)) {
-      if (start < 0) [start, length, weight, manyRuns, mixed] = [i, 0, 0, false, false];
+      if (start < 0) [start, length, weight, manyRuns, mixed, twin] = [i, 0, 0, false, false, null];
       length++;
       weight += w;
       manyRuns ||= runKey(o) !== runKey(obs[start]);
       mixed ||= commits.mixed(o.commit);
+      if (twin === null && elsewhere && o.commit !== null) [twin, twinOf] = [elsewhere(o.commit), i];
       continue;
     }
     if (start >= 0) close(i);
+    passed = true;
     h.rateTotal += w;
     seenBefore++;
     if (o.retriedPass) {
@@ -91,32 +106,15 @@ function episode(h: History, run: string, weight: number): void {
   if (h.episodeRuns.length > EVIDENCE_PER_KIND) h.episodeRuns.shift();
 }
 
-function stretchRuns(obs: readonly Observation[], ctx: ScoringContext, start: number, end: number): string[] {
-  const runs: string[] = [];
-  for (let i = start; i < end && runs.length < EVIDENCE_PER_KIND; i++) {
-    const o = obs[i];
-    const run = runKey(o);
-    if (isFailing(o) && !o.incident && onDefaultBranch(o, ctx) && !runs.includes(run)) runs.push(run);
+// A failure episode between passing runs. Passed elsewhere (another variant) at that commit, it is direct evidence.
+function isolated(h: History, failed: Observation, ctx: ScoringContext, twin: [Observation, Observation] | null): void {
+  const age = decay(ctx.now - failed.receivedAt, HALF_LIFE_MS);
+  // Counted only while recent, so that an old history stops convincing (as the failure rate's interval does).
+  if (ctx.now - failed.receivedAt <= HALF_LIFE_MS) {
+    h.isolated++;
+    h.isolatedWeight = noisyOr(h.isolatedWeight, ISOLATED_WEIGHT * age);
   }
-  return runs;
-}
-
-function stepChange(obs: readonly Observation[], ctx: ScoringContext, start: number, length: number): Evidence {
-  const first = obs[start];
-  return {
-    kind: "step-change", weight: 1, runs: stretchRuns(obs, ctx, start, obs.length), ...(first.commit === null ? {} : { commit: first.commit }),
-    text: `failing since commit ${shortCommit(first.commit)} on ${ctx.defaultBranch}: the last ${length} runs all failed, ` +
-      "with no retry or same-commit pass among them — a real break, not flakiness",
-  };
-}
-
-function recovered(obs: readonly Observation[], ctx: ScoringContext, start: number, length: number, passedAt: number): Evidence {
-  const first = obs[start];
-  const fixed = obs[passedAt];
-  return {
-    kind: "recovered", weight: 0, runs: stretchRuns(obs, ctx, start, passedAt),
-    ...(first.commit === null ? {} : { commit: first.commit }),
-    text: `failed ${length} times in a row from commit ${shortCommit(first.commit)}, then passed again at ` +
-      `${shortCommit(fixed.commit)}: a regression that was fixed, not flakiness`,
-  };
+  if (twin === null) return;
+  h.confirmed.push(isolatedEvidence(twin[0], twin[1], ctx, SAME_COMMIT_WEIGHT * age));
+  if (h.confirmed.length > EVIDENCE_PER_KIND) h.confirmed.shift();
 }

@@ -1,11 +1,12 @@
 /** The verdict on one variant's observations: direct evidence, default-branch history, step changes. */
 import type { Evidence, Observation, ScoringContext, Verdict, VerdictStatus } from "../model/verdict.ts";
 import { CommitIndex, isFailing } from "./evidence-commits.ts";
-import { orderEvidence, percent, retryEvidence, runKey, sameCommitEvidence } from "./evidence.ts";
+import { historyEvidence, incidentEvidence } from "./evidence-history.ts";
+import { orderEvidence, retryEvidence, runKey, sameCommitEvidence } from "./evidence.ts";
 import {
-  EVIDENCE_PER_KIND, HALF_LIFE_MS, HISTORY_FLOOR, MAX_EVIDENCE, MIN_EPISODES, MIN_RUNS, RETRY_WEIGHT, SAME_COMMIT_WEIGHT,
+  EVIDENCE_PER_KIND, HALF_LIFE_MS, HISTORY_FLOOR, MAX_EVIDENCE, MIN_EPISODES, MIN_ISOLATED, MIN_RUNS, RETRY_WEIGHT, SAME_COMMIT_WEIGHT,
 } from "./score-constants.ts";
-import type { History } from "./score-history.ts";
+import type { PassedElsewhere } from "./score-history.ts";
 import { scanHistory } from "./score-history.ts";
 import { decay, noisyOr, wilsonHigh, wilsonLow } from "./stats.ts";
 
@@ -23,8 +24,8 @@ export function historyWeight(rate: number): number {
   return rate > HISTORY_FLOOR ? 1 - HISTORY_FLOOR / rate : 0;
 }
 
-/** Score observations of one variant, oldest first. */
-export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, variant: string): VariantScore {
+/** Score observations of one variant, oldest first; `elsewhere` finds passes of a commit on other variants. */
+export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, variant: string, elsewhere?: PassedElsewhere): VariantScore {
   commits.reset();
   let runs = 0, failures = 0, retries = 0, incidents = 0, direct = 0;
   let lastFailureAt: number | null = null;
@@ -60,8 +61,13 @@ export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, v
     mixedCommits.push(obs[failed].commit as string);
     same.push(sameCommitEvidence(obs[failed], obs[passed], weight, false));
   });
+  const h = scanHistory(obs, ctx, commits, elsewhere);
+  for (const e of h.confirmed) {
+    direct = noisyOr(direct, e.weight);
+    mixedCommits.push(e.commit as string);
+    same.push(e);
+  }
   evidence.push(...newestFirst(same));
-  const h = scanHistory(obs, ctx, commits);
   // The recent (decayed) share that failed; a uniformly old history keeps its share but widens its interval.
   const mean = h.rateTotal > 0 ? h.rateFailures / h.rateTotal : 0;
   const low = wilsonLow(h.rateFailures, h.rateTotal);
@@ -69,19 +75,21 @@ export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, v
   // History moves the score only once it is convincing (interleaved, lower bound above the floor), so a
   // healthy test scores 0 and `high` alone says how flaky it could still turn out to be.
   const fromHistory = h.episodes >= MIN_EPISODES && low > HISTORY_FLOOR;
-  if (h.episodes > 0) evidence.push(historyEvidence(h, ctx, mean, low, high, fromHistory ? historyWeight(mean) : 0));
+  const isolated = h.isolated >= MIN_ISOLATED ? h.isolatedWeight : 0;
+  const historyScore = noisyOr(fromHistory ? historyWeight(mean) : 0, isolated);
+  if (h.episodes > 0) evidence.push(historyEvidence(h, ctx, mean, low, high, historyScore));
   if (h.broken) evidence.push(h.broken);
   if (h.recovered) evidence.push(h.recovered);
   if (incidents > 0) evidence.push(incidentEvidence(incidents, incidentRuns));
   const hasDirect = retries > 0 || same.length > 0;
   const status: VerdictStatus = h.broken ? "broken" : hasDirect ? "flaky" : runs < MIN_RUNS ? "new"
-    : fromHistory ? "flaky" : "healthy";
+    : fromHistory || isolated > 0 ? "flaky" : "healthy";
   if (variant !== "") for (const e of evidence) e.variant ??= variant;
   return {
     mixedCommits,
     verdict: {
-      status, score: noisyOr(direct, fromHistory ? historyWeight(mean) : 0),
-      low: noisyOr(direct, fromHistory ? historyWeight(low) : 0), high: noisyOr(direct, historyWeight(high)),
+      status, score: noisyOr(direct, historyScore),
+      low: noisyOr(direct, noisyOr(fromHistory ? historyWeight(low) : 0, isolated)), high: noisyOr(direct, noisyOr(historyWeight(high), isolated)),
       failureRate: runs === 0 ? 0 : failures / runs, runs, failures, lastFailureAt,
       evidence: orderEvidence(evidence, status, MAX_EVIDENCE),
     },
@@ -100,22 +108,4 @@ function newestFirst(items: Evidence[]): Evidence[] {
   if (items.length > 1) items[0].text += `; ${items.length} commits like this in all`;
   if (items.length > EVIDENCE_PER_KIND) items.length = EVIDENCE_PER_KIND;
   return items;
-}
-
-function historyEvidence(h: History, ctx: ScoringContext, mean: number, low: number, high: number, weight: number): Evidence {
-  const times = h.episodes === 1 ? "once" : `at ${h.episodes} separate times`;
-  const judged = h.episodes >= MIN_EPISODES ? "passing in between" : "one failure stretch is not flakiness";
-  return {
-    kind: "history", weight, runs: [...h.episodeRuns].reverse(),
-    text: `failed ${times} in ${h.observations} runs on ${ctx.defaultBranch}, ${judged}; failure rate ` +
-      `${percent(mean)} (95 % interval ${percent(low)}–${percent(high)}, recent runs weigh more)`,
-  };
-}
-
-function incidentEvidence(count: number, runs: string[]): Evidence {
-  const reports = count === 1 ? "a report that was" : `${count} reports that were`;
-  return {
-    kind: "incident", weight: 0, runs: [...runs].reverse(),
-    text: `failed in ${reports} an infrastructure incident; those failures are not counted`,
-  };
 }

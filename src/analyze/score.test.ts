@@ -43,7 +43,8 @@ describe("scoreTest: in-report retries", () => {
     expect(flaky.status).toBe("flaky");
     expect(kinds(flaky)[0]).toBe("retry");
     expect(flaky.evidence[0].text).toContain("2 retries like this in all");
-    // The same failures without retries are two isolated failures in 200 runs: not enough to say.
+    // The same failures without retries are two isolated failures, but 23 and 10 days old: only one is
+    // recent (14 days), and one alone is not enough to say.
     const plain = scoreTest(line(pattern.replace(/R/g, "F"), { every: 4 * HOUR }), ctx).overall;
     expect(plain.status).toBe("healthy");
   });
@@ -111,7 +112,7 @@ describe("scoreTest: default-branch history", () => {
     const { overall } = scoreTest(line("PPPPFPPPPPPPPFPPPPPPPPPFPPPPPPPFPPPPPP"), ctx);
     expect(overall.status).toBe("flaky");
     expect(overall.evidence[0].kind).toBe("history");
-    expect(overall.evidence[0].text).toMatch(/failed at 4 separate times in 38 runs on main, passing in between; failure rate [\d.]+ % \(95 % interval/);
+    expect(overall.evidence[0].text).toMatch(/failed at 4 separate times in 38 runs on main, 4 of them in the last 14 days with passing runs before and after; failure rate [\d.]+ % \(95 % interval/);
     expect(overall.low).toBeGreaterThan(0);
     expect(overall.low).toBeLessThanOrEqual(overall.score);
     expect(overall.score).toBeLessThanOrEqual(overall.high);

@@ -38,10 +38,15 @@ export function scoreTest(history: readonly Observation[], ctx: ScoringContext):
     if (group) group.push(o);
     else groups.set(o.variant, [o]);
   }
+  indexCommits(obs);
+  const elsewhere = (commit: string): Observation | null => {
+    const i = commits.passOf(commit);
+    return i < 0 ? null : obs[i];
+  };
   const scores: VariantScore[] = [];
   const variants: Record<string, Verdict> = {};
   for (const name of [...groups.keys()].sort()) {
-    const score = scoreVariant(groups.get(name) as Observation[], ctx, name);
+    const score = scoreVariant(groups.get(name) as Observation[], ctx, name, elsewhere);
     scores.push(score);
     if (name !== "") variants[name] = score.verdict;
   }
@@ -60,13 +65,17 @@ function before(a: Observation, b: Observation): boolean {
   return a.receivedAt < b.receivedAt || (a.receivedAt === b.receivedAt && a.reportId < b.reportId);
 }
 
-// Commits that passed on one variant and failed on another, and on no single variant did both.
-function crossVariant(obs: readonly Observation[], ctx: ScoringContext, scores: VariantScore[]): Evidence[] {
+// Every variant's counted observations by commit: which passed where.
+function indexCommits(obs: readonly Observation[]): void {
   commits.reset();
   for (let i = 0; i < obs.length; i++) {
     const o = obs[i];
     if (o.commit !== null && !o.incident && o.outcome !== "skipped") commits.note(o.commit, i, isFailing(o));
   }
+}
+
+// Commits that passed on one variant and failed on another, and on no single variant did both (nor an isolated failure).
+function crossVariant(obs: readonly Observation[], ctx: ScoringContext, scores: VariantScore[]): Evidence[] {
   const out: Evidence[] = [];
   commits.eachMixed((failed, passed, last) => {
     const commit = obs[failed].commit as string;
