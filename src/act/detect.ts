@@ -55,7 +55,10 @@ export async function rescoreTests(store: Store, project: Project, testIds: stri
     const batch = testIds.slice(i, i + 500);
     const histories = await store.history.observations(batch, HISTORY_LIMIT);
     const verdicts = new Map<string, TestVerdicts>();
-    for (const id of batch) verdicts.set(id, scoreTest(histories.get(id) ?? [], ctx));
+    for (const id of batch) {
+      const history = histories.get(id) ?? [];
+      verdicts.set(id, scoreTest(history, { ...ctx, completeHistory: history.length < HISTORY_LIMIT }));
+    }
     await store.verdicts.saveVerdicts(project.id, verdicts, now);
   }
   return testIds.length;

@@ -64,8 +64,9 @@ export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, co
       episode(h, runKey(obs[start]), weight);
       failsBefore += length;
       seenBefore += length;
-      // No step change explains a stretch that ended in a pass and came after one.
-      if (passedAt >= 0 && passed) isolated(h, obs[start], ctx, twin === null || mixed ? null : [obs[twinOf], twin]);
+      // No step change explains a stretch that ended in a pass and came after one — or that opened a
+      // complete history (a cut history may begin inside a longer regression).
+      if (passedAt >= 0 && (passed || ctx.completeHistory === true)) isolated(h, obs[start], ctx, twin === null || mixed ? null : [obs[twinOf], twin]);
     }
     start = -1;
   };

@@ -25,6 +25,12 @@ describe("scoreTest: isolated failures", () => {
     expect(scoreTest(matrix("FPPPPPPPPP"), ctx).overall.status).not.toBe("flaky");
   });
 
+  it("takes the first run as the start when the history is complete (nothing cut before it)", () => {
+    expect(scoreTest(matrix("FPPPPPPPPP"), { ...ctx, completeHistory: true }).overall.status).toBe("flaky");
+    // still no flaky call for a regression at the start that lasted: a step change
+    expect(scoreTest(matrix("FFFFPPPPPP"), { ...ctx, completeHistory: true }).overall.status).not.toBe("flaky");
+  });
+
   it("does not call a Windows-only regression that was fixed flaky", () => {
     const { overall } = scoreTest(matrix("PPPPFFFPPPP"), ctx);
     expect(overall.status).toBe("healthy");

@@ -64,6 +64,8 @@ export interface TestVerdicts {
 export interface ScoringContext {
   defaultBranch: string;
   now: number;
+  /** The history handed in is all there is (not cut to the newest N): its first run is the test's first. */
+  completeHistory?: boolean;
 }
 
 /** A report's failures summarised for incident detection. */
