@@ -6,6 +6,7 @@ import { configCommand, healthCommand, migrateCommand, versionCommand } from "./
 import { seedCommand } from "./seed.ts";
 import { serveCommand } from "./serve.ts";
 import { uploadCommand } from "./upload.ts";
+import { runCommand } from "./run.ts";
 
 /** Every subcommand: one file plus one line here. */
 export const COMMANDS: Command[] = [
@@ -15,6 +16,7 @@ export const COMMANDS: Command[] = [
   projectCreateCommand,
   tokenCreateCommand,
   uploadCommand,
+  runCommand,
   seedCommand,
   healthCommand,
   versionCommand,
