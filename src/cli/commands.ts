@@ -7,6 +7,7 @@ import { seedCommand } from "./seed.ts";
 import { serveCommand } from "./serve.ts";
 import { uploadCommand } from "./upload.ts";
 import { runCommand } from "./run.ts";
+import { quarantineAddCommand, quarantineLsCommand, quarantineRmCommand } from "./quarantine.ts";
 
 /** Every subcommand: one file plus one line here. */
 export const COMMANDS: Command[] = [
@@ -17,6 +18,9 @@ export const COMMANDS: Command[] = [
   tokenCreateCommand,
   uploadCommand,
   runCommand,
+  quarantineLsCommand,
+  quarantineAddCommand,
+  quarantineRmCommand,
   seedCommand,
   healthCommand,
   versionCommand,
