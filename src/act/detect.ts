@@ -6,6 +6,7 @@ import type { ReportRows } from "../model/ingest.ts";
 import type { Project } from "../model/project.ts";
 import type { TestVerdicts } from "../model/verdict.ts";
 import type { Store } from "../store/index.ts";
+import { applyQuarantinePolicy } from "./quarantine.ts";
 
 /** Observations per test the scorer looks at: enough for rare flakes, bounded for speed. */
 export const HISTORY_LIMIT = 200;
@@ -60,6 +61,7 @@ export async function rescoreTests(store: Store, project: Project, testIds: stri
       verdicts.set(id, scoreTest(history, { ...ctx, completeHistory: history.length < HISTORY_LIMIT }));
     }
     await store.verdicts.saveVerdicts(project.id, verdicts, now);
+    await applyQuarantinePolicy(store, project, verdicts, histories, now);
   }
   return testIds.length;
 }

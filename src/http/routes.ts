@@ -11,6 +11,11 @@ import {
 import { getTestHandler, getTestRoute, listTestsHandler, listTestsRoute } from "./tests.ts";
 import { getReportHandler, getReportRoute, uploadReportHandler, uploadReportRoute } from "./reports.ts";
 import { createTokenHandler, createTokenRoute } from "./tokens.ts";
+import {
+  addQuarantineHandler, addQuarantineRoute, checkQuarantineHandler, checkQuarantineRoute, listQuarantineHandler, listQuarantineRoute,
+  releaseQuarantineHandler, releaseQuarantineRoute,
+} from "./quarantine.ts";
+import { getPolicyHandler, getPolicyRoute, previewPolicyHandler, previewPolicyRoute, putPolicyHandler, putPolicyRoute } from "./policy.ts";
 
 /** The whole route table. Health and metrics are unauthenticated; everything under /api/v1 needs a token. */
 export function registerRoutes(app: OpenAPIHono<HttpEnv>, d: HttpDeps): void {
@@ -26,4 +31,11 @@ export function registerRoutes(app: OpenAPIHono<HttpEnv>, d: HttpDeps): void {
   app.openapi(listFailuresRoute, listFailuresHandler(d));
   app.openapi(listIncidentsRoute, listIncidentsHandler(d));
   app.openapi(runVerdictRoute, runVerdictHandler(d));
+  app.openapi(listQuarantineRoute, listQuarantineHandler(d));
+  app.openapi(checkQuarantineRoute, checkQuarantineHandler(d));
+  app.openapi(addQuarantineRoute, addQuarantineHandler(d));
+  app.openapi(releaseQuarantineRoute, releaseQuarantineHandler(d));
+  app.openapi(getPolicyRoute, getPolicyHandler(d));
+  app.openapi(putPolicyRoute, putPolicyHandler(d));
+  app.openapi(previewPolicyRoute, previewPolicyHandler(d));
 }

@@ -3,6 +3,7 @@ import type { Uploads } from "../pipeline.ts";
 import type { Store } from "../store/index.ts";
 import { processReportJob } from "./process-report.ts";
 import { rescoreJob } from "./rescore.ts";
+import { releaseQuarantineJob } from "./release-quarantine.ts";
 
 /** What a job handler may use. */
 export interface JobDeps {
@@ -19,5 +20,5 @@ export interface JobDefinition {
 
 /** Every job kind, by name. */
 export const JOBS: ReadonlyMap<string, JobDefinition> = new Map(
-  [processReportJob, rescoreJob].map((j) => [j.kind, j]),
+  [processReportJob, rescoreJob, releaseQuarantineJob].map((j) => [j.kind, j]),
 );

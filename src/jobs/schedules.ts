@@ -2,6 +2,7 @@ import { Cron } from "croner";
 import type { Logger } from "../lib/log.ts";
 import { RESCORE_JOB } from "../pipeline.ts";
 import type { Store } from "../store/index.ts";
+import { RELEASE_QUARANTINE_JOB } from "./release-quarantine.ts";
 
 /** Running schedules. */
 export interface Scheduler {
@@ -27,5 +28,10 @@ export function startSchedules(o: ScheduleOptions): Scheduler {
     }
     o.wake();
   });
-  return { stop: () => rescore.stop() };
+  // Every 10 minutes: expiry is a promise to people, so it should not wait for the hourly rescore.
+  const expiry = new Cron("*/10 * * * *", { protect: true, catch: (e) => o.log.error({ err: e }, "schedule failed") }, async () => {
+    await o.store.jobs.enqueueJob({ kind: RELEASE_QUARANTINE_JOB, payload: {} }, o.clock());
+    o.wake();
+  });
+  return { stop: () => { rescore.stop(); expiry.stop(); } };
 }

@@ -9,6 +9,8 @@ import { jobStore } from "./jobs.ts";
 import { projectStore } from "./projects.ts";
 import { reportStore } from "./reports.ts";
 import { tokenStore } from "./tokens.ts";
+import { quarantineStore } from "./quarantine.ts";
+import { policyStore } from "./policies.ts";
 
 /** The one store interface: every aggregate's functions over one open database. */
 export function createStore(db: Db) {
@@ -24,6 +26,8 @@ export function createStore(db: Db) {
     verdicts: verdictStore(db),
     incidents: incidentStore(db),
     failures: failureStore(db),
+    quarantine: quarantineStore(db),
+    policies: policyStore(db),
   };
 }
 

@@ -54,6 +54,14 @@ CREATE TABLE `jobs` (
 );
 --> statement-breakpoint
 CREATE INDEX `jobs_claim_idx` ON `jobs` (`state`,`run_at`);--> statement-breakpoint
+CREATE TABLE `policies` (
+	`project_id` text PRIMARY KEY NOT NULL,
+	`policy` text NOT NULL,
+	`updated_by` text NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
 CREATE TABLE `projects` (
 	`id` text PRIMARY KEY NOT NULL,
 	`slug` text NOT NULL,
@@ -63,6 +71,28 @@ CREATE TABLE `projects` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `projects_slug_idx` ON `projects` (`slug`);--> statement-breakpoint
+CREATE TABLE `quarantines` (
+	`id` text PRIMARY KEY NOT NULL,
+	`project_id` text NOT NULL,
+	`test_id` text NOT NULL,
+	`state` text NOT NULL,
+	`mode` text NOT NULL,
+	`reason` text NOT NULL,
+	`owner` text,
+	`decided_by` text NOT NULL,
+	`since` integer NOT NULL,
+	`expires_at` integer,
+	`released_at` integer,
+	`released_by` text,
+	`release_reason` text,
+	`veto_until` integer,
+	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`test_id`) REFERENCES `tests`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `quarantines_active_idx` ON `quarantines` (`test_id`) WHERE state = 'active';--> statement-breakpoint
+CREATE INDEX `quarantines_project_idx` ON `quarantines` (`project_id`,`state`);--> statement-breakpoint
+CREATE INDEX `quarantines_test_idx` ON `quarantines` (`test_id`,`since`);--> statement-breakpoint
 CREATE TABLE `reports` (
 	`id` text PRIMARY KEY NOT NULL,
 	`project_id` text NOT NULL,

@@ -47,12 +47,36 @@ CREATE TABLE "jobs" (
 	"updated_at" bigint NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "policies" (
+	"project_id" text PRIMARY KEY NOT NULL,
+	"policy" jsonb NOT NULL,
+	"updated_by" text NOT NULL,
+	"updated_at" bigint NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE "projects" (
 	"id" text PRIMARY KEY NOT NULL,
 	"slug" text NOT NULL,
 	"name" text NOT NULL,
 	"default_branch" text NOT NULL,
 	"created_at" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "quarantines" (
+	"id" text PRIMARY KEY NOT NULL,
+	"project_id" text NOT NULL,
+	"test_id" text NOT NULL,
+	"state" text NOT NULL,
+	"mode" text NOT NULL,
+	"reason" text NOT NULL,
+	"owner" text,
+	"decided_by" text NOT NULL,
+	"since" bigint NOT NULL,
+	"expires_at" bigint,
+	"released_at" bigint,
+	"released_by" text,
+	"release_reason" text,
+	"veto_until" bigint
 );
 --> statement-breakpoint
 CREATE TABLE "reports" (
@@ -135,6 +159,9 @@ CREATE TABLE "verdicts" (
 ALTER TABLE "failure_groups" ADD CONSTRAINT "failure_groups_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "incidents" ADD CONSTRAINT "incidents_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "incidents" ADD CONSTRAINT "incidents_report_id_reports_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."reports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "policies" ADD CONSTRAINT "policies_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "quarantines" ADD CONSTRAINT "quarantines_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "quarantines" ADD CONSTRAINT "quarantines_test_id_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "reports" ADD CONSTRAINT "reports_project_id_projects_id_fk" FOREIGN KEY ("project_id") REFERENCES "public"."projects"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "results" ADD CONSTRAINT "results_report_id_reports_id_fk" FOREIGN KEY ("report_id") REFERENCES "public"."reports"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "results" ADD CONSTRAINT "results_test_id_tests_id_fk" FOREIGN KEY ("test_id") REFERENCES "public"."tests"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -146,6 +173,9 @@ CREATE UNIQUE INDEX "incidents_report_idx" ON "incidents" USING btree ("report_i
 CREATE INDEX "incidents_project_idx" ON "incidents" USING btree ("project_id","created_at");--> statement-breakpoint
 CREATE INDEX "jobs_claim_idx" ON "jobs" USING btree ("state","run_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "projects_slug_idx" ON "projects" USING btree ("slug");--> statement-breakpoint
+CREATE UNIQUE INDEX "quarantines_active_idx" ON "quarantines" USING btree ("test_id") WHERE state = 'active';--> statement-breakpoint
+CREATE INDEX "quarantines_project_idx" ON "quarantines" USING btree ("project_id","state");--> statement-breakpoint
+CREATE INDEX "quarantines_test_idx" ON "quarantines" USING btree ("test_id","since");--> statement-breakpoint
 CREATE UNIQUE INDEX "reports_dedupe_idx" ON "reports" USING btree ("project_id","dedupe_key");--> statement-breakpoint
 CREATE INDEX "reports_project_state_idx" ON "reports" USING btree ("project_id","state");--> statement-breakpoint
 CREATE INDEX "reports_project_run_idx" ON "reports" USING btree ("project_id","ci_run");--> statement-breakpoint
