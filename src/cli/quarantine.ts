@@ -63,9 +63,9 @@ export function createQuarantineCommands(deps: SendDeps = defaultUploadDeps()): 
       if (positionals.length !== 1) throw new UsageError("quarantine rm takes one <testId|suite::name>");
       const target = resolveTarget(values, io.env, ADMIN_TOKENS);
       const testId = await resolveTestId(target, deps, positionals[0]);
-      // The reason goes into the audit log when the server reads it; a DELETE body is otherwise ignored.
-      const options = values.reason?.trim() ? { body: { reason: values.reason.trim() } } : {};
-      await callApi(target, deps, "DELETE", `/quarantine/${encodeURIComponent(testId)}`, options);
+      // In the query, not a body: proxies and some clients drop DELETE bodies. It goes into the audit log.
+      const reason = values.reason?.trim() ? `?${new URLSearchParams({ reason: values.reason.trim() })}` : "";
+      await callApi(target, deps, "DELETE", `/quarantine/${encodeURIComponent(testId)}${reason}`);
       io.stdout(`released ${positionals[0]}${testId === positionals[0] ? "" : ` (${testId})`}`);
       return 0;
     },
