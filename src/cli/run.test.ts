@@ -114,10 +114,12 @@ describe("flakeguard run", () => {
     expect(server!.requests.map((r) => r.path)).toEqual(["/api/v1/projects/web/reports"]);
   });
 
-  it("finds reports with the default globs", async () => {
-    const result = await runWrapper(["--", ...writesReport("quarantined-failure.xml", 1)]);
+  it("finds reports with the default globs, never inside node_modules", async () => {
+    const vendored = `mkdir -p node_modules/dep && cat '${join(FIXTURES, "real-failure.xml")}' > node_modules/dep/junit.xml; `;
+    const [sh, c, script] = writesReport("quarantined-failure.xml", 1);
+    const result = await runWrapper(["--", sh, c, vendored + script]);
     expect(result.exitCode).toBe(0);
-    expect(result.stdout).toContain("flakeguard run: uploaded out/junit.xml");
+    expect(result.stdout.filter((l) => l.includes("uploaded"))).toEqual(["flakeguard run: uploaded out/junit.xml"]);
   });
 
   it("forwards SIGTERM to the command and exits 128 + 15", async () => {
