@@ -34,6 +34,13 @@ describe("flakeguard main", () => {
     }
   });
 
+  it("leaves --help after -- to the wrapped command", async () => {
+    const t = io();
+    // run would execute `true --help`; without a server it warns and keeps the command's exit code (0)
+    expect(await main(["run", "--", "true", "--help"], t.value)).toBe(0);
+    expect(t.out.join("\n")).not.toMatch(/^Usage: flakeguard run/m);
+  });
+
   it("refuses an unknown command or flag with one line and exit 2", async () => {
     const a = io();
     expect(await main(["serv"], a.value)).toBe(2);

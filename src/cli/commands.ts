@@ -40,7 +40,9 @@ function overview(): string {
 
 /** Runs the subcommand argv names; resolves to the exit code. Errors become one line (stack with --debug). */
 export async function main(argv: string[], io: CommandIO): Promise<number> {
-  const debug = argv.includes("--debug");
+  // Flags after `--` belong to a wrapped command (`flakeguard run -- jest --help`), not to flakeguard.
+  const own = argv.includes("--") ? argv.slice(0, argv.indexOf("--")) : argv;
+  const debug = own.includes("--debug");
   if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
     io.stdout(overview());
     return argv.length === 0 ? 2 : 0;
@@ -54,7 +56,8 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     return 2;
   }
   const args = argv.slice(command.path.length);
-  if (args.includes("--help") || args.includes("-h")) {
+  const ownArgs = own.slice(command.path.length);
+  if (ownArgs.includes("--help") || ownArgs.includes("-h")) {
     io.stdout(command.help);
     return 0;
   }

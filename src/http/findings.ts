@@ -54,14 +54,18 @@ export const runVerdictHandler = (d: HttpDeps): RouteHandler<typeof runVerdictRo
   const reports = await d.store.history.runReports(project.id, run);
   if (reports.length === 0) throw notFound(`run '${run}' in project '${slug}'`);
   const failures = await d.store.history.runFailures(project.id, run);
-  const [verdicts, incidents] = await Promise.all([
-    d.store.verdicts.overallVerdicts([...new Set(failures.map((f) => f.testId))]),
+  const testIds = [...new Set(failures.map((f) => f.testId))];
+  const [verdicts, incidents, quarantined] = await Promise.all([
+    d.store.verdicts.overallVerdicts(testIds),
     d.store.incidents.incidentReports(project.id, reports.map((r) => r.id)),
+    d.store.quarantine.activeFor(testIds),
   ]);
   const classified = failures.map((f) => {
     const verdict = verdicts.get(f.testId);
     const incident = incidents.has(f.reportId);
-    const kind = f.passedOnRetry && !incident ? "known-flaky" : classifyFailure({ verdict, quarantined: false, incident });
+    const classed = classifyFailure({ verdict, quarantined: quarantined.has(f.testId), incident });
+    // A failure that passed on a retry in the same report is flaky by its own evidence.
+    const kind = classed === "new-failure" && f.passedOnRetry ? "known-flaky" : classed;
     return {
       testId: f.testId, suite: f.suite, name: f.name, file: f.file, job: f.job, variant: f.variant, reportId: f.reportId,
       class: kind, passedOnRetry: f.passedOnRetry, fingerprint: f.fingerprint, message: f.message,

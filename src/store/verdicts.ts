@@ -22,6 +22,8 @@ export interface TestQuery {
   variant: string;
   limit: number;
   after?: { value: number; id: string };
+  /** Only these tests (e.g. the quarantined ones). */
+  ids?: string[];
 }
 
 /** Verdicts per test and variant ("" is overall). */
@@ -86,6 +88,10 @@ export function verdictStore(db: Db) {
       };
       const conditions: SQL[] = [sql`t.project_id = ${projectId}`];
       if (query.status) conditions.push(sql`coalesce(v.status, 'new') = ${query.status}`);
+      if (query.ids) {
+        if (query.ids.length === 0) return [];
+        conditions.push(sql`t.id in (${sql.join(query.ids.map((id) => sql`${id}`), sql`, `)})`);
+      }
       if (query.q) {
         const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         conditions.push(sql`(lower(t.name) like ${like} escape '\\' or lower(t.suite) like ${like} escape '\\' or lower(t.file) like ${like} escape '\\')`);

@@ -105,6 +105,8 @@ describe.each(BACKENDS)("quarantine on %s", (backend) => {
 
   it("lets upload tokens read and check, not change", async () => {
     expect(await list(upload)).toHaveLength(2);
+    const listed = (await t.json("GET", "/api/v1/projects/web/tests?status=quarantined", undefined, upload)).body.tests as { name: string }[];
+    expect(listed.map((x) => x.name).sort()).toEqual(["flapsA", "flapsB"]);
     expect((await t.json("POST", "/api/v1/projects/web/quarantine/check", { tests: ["app.Suite::flapsA"] }, upload)).body.quarantined).toHaveLength(1);
     const s0 = await idOf("steady0");
     expect((await t.json("POST", "/api/v1/projects/web/quarantine", { testId: s0, reason: "x", owner: "me" }, upload)).status).toBe(403);
