@@ -44,8 +44,9 @@ export async function detectAfterIngest(store: Store, project: Project, reports:
     }
     if (r.commit) for (const id of await store.history.failedOnCommit(project.id, r.commit, ids)) sameCommit.add(id);
   }
-  const statuses = await store.verdicts.overallStatuses([...new Set(seen.map((t) => t.id))]);
-  const rescore = [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit))];
+  const testIds = [...new Set(seen.map((t) => t.id))];
+  const [statuses, quarantined] = await Promise.all([store.verdicts.overallStatuses(testIds), store.quarantine.activeFor(testIds)]);
+  const rescore = [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit, new Set(quarantined.keys())))];
   return rescoreTests(store, project, rescore, now);
 }
 

@@ -86,13 +86,15 @@ export async function applyQuarantinePolicy(
   if (!policy.autoQuarantine) return out;
   const flaky = ids.filter((id) => !active.has(id) && verdicts.get(id)!.overall.status === "flaky");
   if (flaky.length === 0) return out;
-  const [names, vetoes] = await Promise.all([store.quarantine.identities(project.id, flaky), store.quarantine.vetoes(flaky)]);
+  const [names, vetoes, releases] = await Promise.all([
+    store.quarantine.identities(project.id, flaky), store.quarantine.vetoes(flaky), store.quarantine.lastReleases(flaky),
+  ]);
   const picked = flaky.flatMap((id) => {
     const name = names.get(id);
     if (!name) return [];
     const verdict = verdicts.get(id)!.overall;
     const d = autoQuarantineDecision(policy, { testId: id, ...name, verdict, history: histories.get(id) ?? [] },
-      { defaultBranch: project.defaultBranch, now, vetoUntil: vetoes.get(id) ?? null });
+      { defaultBranch: project.defaultBranch, now, vetoUntil: vetoes.get(id) ?? null, releasedAt: releases.get(id) ?? null });
     return d.quarantine ? [{ id, score: verdict.score, reason: d.reason }] : [];
   }).sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   let room = policy.cap - (await store.quarantine.countActive(project.id));

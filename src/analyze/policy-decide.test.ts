@@ -17,13 +17,18 @@ function history(pattern: string, branch: string | null = "main"): Observation[]
 const verdict = (status: Verdict["status"], score: number): Verdict =>
   ({ status, score, low: score, high: score, failureRate: 0.1, runs: 20, failures: 2, lastFailureAt: NOW, evidence: [] });
 const test = (v: Verdict, pattern = "ppppprpppprppp") => ({ testId: "t1", suite: "app.Suite", name: "flaps", file: "app.js", verdict: v, history: history(pattern) });
-const ctx: { defaultBranch: string; now: number; vetoUntil: number | null } = { defaultBranch: "main", now: NOW, vetoUntil: null };
+const ctx: { defaultBranch: string; now: number; vetoUntil: number | null; releasedAt?: number | null } = { defaultBranch: "main", now: NOW, vetoUntil: null };
 const decide = (v: Verdict, policy: Partial<Policy> = {}, extra: Partial<typeof ctx> = {}, pattern?: string) =>
   autoQuarantineDecision({ ...DEFAULT_POLICY, ...policy }, test(v, pattern), { ...ctx, ...extra });
 
 describe("autoQuarantineDecision", () => {
   it("quarantines a flaky test over the threshold with enough evidence", () => {
     expect(decide(verdict("flaky", 0.8))).toMatchObject({ quarantine: true, reason: expect.stringContaining("failed on 2 commits in 14 runs") });
+  });
+  it("brings a released test back only after a new failure", () => {
+    // "ppppprpppprppp": the last retry is 3 days before NOW
+    expect(decide(verdict("flaky", 0.8), {}, { releasedAt: NOW - 2 * DAY }).reason).toMatch(/^released at .*; no failure since$/);
+    expect(decide(verdict("flaky", 0.8), {}, { releasedAt: NOW - 4 * DAY }).quarantine).toBe(true);
   });
   it("never quarantines a broken test, whatever its score", () => {
     expect(decide(verdict("broken", 1))).toEqual({ quarantine: false, reason: "verdict is broken" });

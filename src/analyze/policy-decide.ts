@@ -53,7 +53,9 @@ export function policyEvidence(policy: Policy, history: Observation[], defaultBr
 }
 
 /** Should automation quarantine this test now? Never a broken test, an exempt one, or one a person released recently. */
-export function autoQuarantineDecision(policy: Policy, t: PolicyTest, ctx: { defaultBranch: string; now: number; vetoUntil: number | null }): Decision {
+export function autoQuarantineDecision(
+  policy: Policy, t: PolicyTest, ctx: { defaultBranch: string; now: number; vetoUntil: number | null; releasedAt?: number | null },
+): Decision {
   const v = t.verdict;
   const no = (reason: string): Decision => ({ quarantine: false, reason });
   if (!policy.autoQuarantine) return no("automatic quarantine is off");
@@ -61,6 +63,12 @@ export function autoQuarantineDecision(policy: Policy, t: PolicyTest, ctx: { def
   const glob = exemptBy(policy, t);
   if (glob) return no(`exempt by '${glob}'`);
   if (ctx.vetoUntil !== null && ctx.vetoUntil > ctx.now) return no(`released by a person; automation waits until ${new Date(ctx.vetoUntil).toISOString()}`);
+  // A test released once (its passes convinced the release rule, or its expiry came) comes back only for a
+  // new failure: its verdict may stay flaky on old evidence, which must not flip it in and out every rescore.
+  const releasedAt = ctx.releasedAt ?? null;
+  if (releasedAt !== null && !t.history.some((o) => o.receivedAt > releasedAt && counted(o) && failed(o))) {
+    return no(`released at ${new Date(releasedAt).toISOString()}; no failure since`);
+  }
   if (v.score < policy.threshold) return no(`score ${v.score.toFixed(2)} below the threshold ${policy.threshold}`);
   const e = policyEvidence(policy, t.history, ctx.defaultBranch, ctx.now);
   if (e.runs < policy.minRuns) return no(`${e.runs} runs, fewer than ${policy.minRuns}`);

@@ -25,6 +25,11 @@ describe("testsToRescore", () => {
     expect(pick([{ id: "healthy" }, { id: "flaky" }, { id: "broken" }, { id: "sameCommit" }])).toEqual(["broken", "sameCommit"]);
   });
 
+  it("rescores a quarantined test that passes: its passes are what release it", () => {
+    const tests = [{ id: "flaky", failing: false, retried: false, incident: false }];
+    expect(testsToRescore(tests, (id) => statuses[id], new Set(), new Set(["flaky"]))).toEqual(["flaky"]);
+  });
+
   it("ignores an incident report: none of its results count", () => {
     expect(pick([{ id: "healthy", failing: true, incident: true }, { id: "young", failing: true, incident: true }, { id: "unknown", incident: true }])).toEqual([]);
   });

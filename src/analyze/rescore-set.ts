@@ -17,12 +17,14 @@ export interface TestInReport {
  * count); otherwise a test with no verdict or a `new` one;
  * a failure (unless already broken: it stays broken); a retry (unless already flaky); a pass of a broken
  * test (it may have recovered), or of a healthy test that failed on the same commit elsewhere (same-commit
- * evidence). Flaky tests that pass keep their status; the scheduled full rescore refreshes every score.
+ * evidence), or of a quarantined test (its passes are what release it). Other flaky tests that pass keep
+ * their status; the scheduled full rescore refreshes every score.
  */
 export function testsToRescore(
   tests: TestInReport[],
   status: (id: string) => VerdictStatus | undefined,
   failedOnSameCommit: ReadonlySet<string>,
+  quarantined: ReadonlySet<string> = new Set(),
 ): string[] {
   const out: string[] = [];
   for (const t of tests) {
@@ -31,7 +33,7 @@ export function testsToRescore(
     if (s === undefined || s === "new") out.push(t.id);
     else if (t.failing) { if (s !== "broken") out.push(t.id); }
     else if (t.retried) { if (s !== "flaky") out.push(t.id); }
-    else if (s === "broken" || (s === "healthy" && failedOnSameCommit.has(t.id))) out.push(t.id);
+    else if (s === "broken" || quarantined.has(t.id) || (s === "healthy" && failedOnSameCommit.has(t.id))) out.push(t.id);
   }
   return out;
 }

@@ -88,6 +88,22 @@ export function quarantineStore(db: Db) {
       return out;
     },
 
+    /** When each test's latest quarantine was released (a test released since may not come back unprompted). */
+    async lastReleases(testIds: string[]): Promise<Map<string, number>> {
+      const out = new Map<string, number>();
+      const seen = new Set<string>();
+      for (let i = 0; i < testIds.length; i += 500) {
+        const rows = await db.orm.select({ testId: q.testId, releasedAt: q.releasedAt }).from(q)
+          .where(inArray(q.testId, testIds.slice(i, i + 500))).orderBy(desc(q.since), desc(q.id));
+        for (const r of rows) {
+          if (seen.has(r.testId)) continue; // only the latest entry counts
+          seen.add(r.testId);
+          if (r.releasedAt != null) out.set(r.testId, r.releasedAt);
+        }
+      }
+      return out;
+    },
+
     /** Quarantines a test and records the event in one transaction; undefined when it already is quarantined. */
     async quarantine(input: NewQuarantine, event: NewEvent, now: number): Promise<QuarantineRecord | undefined> {
       return db.tx(async (orm) => {

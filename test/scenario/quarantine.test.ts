@@ -158,10 +158,13 @@ describe.each(BACKENDS)("quarantine on %s", (backend) => {
     await rescoreAll();
     expect(await names()).toEqual(["fixme"]); // 20 passes: the rate could still be up to 16 %
     for (let i = 0; i < 20; i++) await send({ fixme: "p" });
-    await rescoreAll();
+    // released on the upload that convinced the rule (a quarantined test's passes are rescored), not later
     expect(await list()).toEqual([]);
     const release = (await events()).find((e) => e.kind === "quarantine.released" && e.data.why === "evidence");
-    expect(release?.data.reason).toMatch(/0 failures in 40 runs since quarantine/);
+    expect(release?.data.reason).toMatch(/0 failures in 35 runs since quarantine/);
+    // its verdict may still say flaky on old evidence: a full rescore must not put it back without a new failure
+    await rescoreAll();
+    expect(await list()).toEqual([]);
   });
 
   it("previews a policy without saving it, and names unknown keys", async () => {
