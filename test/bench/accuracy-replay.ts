@@ -16,8 +16,14 @@ import { openDb } from "../../src/store/db.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import type { Detections } from "./accuracy-baselines.ts";
 
+/** What a replay found: flaky calls (and when), and every test the default policy ever quarantined. */
+export interface Replay {
+  detections: Detections;
+  everQuarantined: Set<string>;
+}
+
 /** Replays a history through the API and reads back which tests FlakeGuard calls flaky, and when. */
-export async function replayThroughApi(history: DemoHistory): Promise<Detections> {
+export async function replayThroughApi(history: DemoHistory): Promise<Replay> {
   const dir = mkdtempSync(join(tmpdir(), "fg-accuracy-"));
   let now = history.uploads[0]?.receivedAt ?? 0;
   const db = await openDb({ backend: "sqlite", path: join(dir, "fg.db") });
@@ -34,6 +40,7 @@ export async function replayThroughApi(history: DemoHistory): Promise<Detections
     await call("/api/v1/projects", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ slug: "demo", defaultBranch: history.defaultBranch }) });
     const runs = new Map<string, number>();
     const flakySince = new Map<string, number>();
+    const everQuarantined = new Set<string>();
     for (const upload of history.uploads) {
       now = upload.receivedAt;
       for (const r of upload.results) runs.set(r.key, (runs.get(r.key) ?? 0) + 1);
@@ -42,10 +49,14 @@ export async function replayThroughApi(history: DemoHistory): Promise<Detections
         .map((t) => testKey(t.suite, t.name)));
       for (const key of flakySince.keys()) if (!flaky.has(key)) flakySince.delete(key);
       for (const key of flaky) if (!flakySince.has(key)) flakySince.set(key, runs.get(key) ?? 0);
+      // The default policy quarantines as it goes: which tests did it ever hide?
+      const res = await app.http.request("/api/v1/projects/demo/quarantine?format=text", { headers: { authorization: `Bearer ${admin}` } });
+      for (const line of (await res.text()).split("\n")) if (line) everQuarantined.add(line);
     }
-    return new Map(Object.keys(history.truth).map((key) => [key, {
+    const detections: Detections = new Map(Object.keys(history.truth).map((key) => [key, {
       flaky: flakySince.has(key), detectedAfterRuns: flakySince.get(key) ?? null,
     }]));
+    return { detections, everQuarantined };
   } finally {
     await app.stop();
     await db.close();

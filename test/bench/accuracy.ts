@@ -13,7 +13,15 @@ export { metrics, type Metrics } from "./accuracy-metrics.ts";
 
 /** FlakeGuard's own verdicts on a history, replayed through the real API (accuracy-replay.ts). */
 export async function flakeguardVerdicts(history: DemoHistory): Promise<Detections> {
-  return replayThroughApi(history);
+  return (await replayThroughApi(history)).detections;
+}
+
+/** Issue 5's check on a replay: which truly-not-flaky tests the default quarantine policy ever hid. */
+function quarantineLine(history: DemoHistory, everQuarantined: Set<string>): string {
+  const by = (kind: string) => [...everQuarantined].filter((key) => history.truth[key]?.kind === kind).length;
+  const flaky = [...everQuarantined].filter((key) => ["flaky", "flaky-variant"].includes(history.truth[key]?.kind ?? "")).length;
+  return `quarantine (default policy, cap 25): ${everQuarantined.size} tests ever quarantined — ${flaky} flaky; ` +
+    `hidden regressions ${by("regression")}, pull-request breaks ${by("pr-broken")}, incident-only ${by("incident-only")}, healthy ${by("healthy")}`;
 }
 
 const flag = (name: string): string | undefined => {
@@ -55,8 +63,11 @@ async function main(): Promise<void> {
   for (const seed of seeds) {
     const history = generateHistory({ seed, ...size });
     const detectors: [string, Detections | null][] = [["same-commit", sameCommitRule(history)], ["flip-rate", flipRateRule(history)]];
+    let quarantine = "";
     try {
-      detectors.unshift(["flakeguard", await flakeguardVerdicts(history)]);
+      const replay = await replayThroughApi(history);
+      detectors.unshift(["flakeguard", replay.detections]);
+      quarantine = quarantineLine(history, replay.everQuarantined);
     } catch (error) {
       console.log(`flakeguard: ${(error as Error).message}`);
     }
@@ -66,6 +77,7 @@ async function main(): Promise<void> {
     console.log(`\nseed ${seed}: ${history.uploads.length} reports, ${Object.keys(history.truth).length} tests ` +
       `(${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(", ")}; ${rows[0]?.[1].eligible} flaky at ≥ ${RECALL_MIN_RATE * 100} %)`);
     console.log(table(rows));
+    if (quarantine) console.log(quarantine);
   }
   console.log(`\naverage over seeds ${seeds.join(", ")} (wrongly-flaky columns: totals)`);
   console.log(table([...totals].map(([name, all]) => [name, average(all)])));
