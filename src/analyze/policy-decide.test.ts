@@ -23,7 +23,12 @@ const decide = (v: Verdict, policy: Partial<Policy> = {}, extra: Partial<typeof 
 
 describe("autoQuarantineDecision", () => {
   it("quarantines a flaky test over the threshold with enough evidence", () => {
-    expect(decide(verdict("flaky", 0.8))).toMatchObject({ quarantine: true, reason: expect.stringContaining("failed on 2 commits in 14 runs") });
+    expect(decide(verdict("flaky", 0.8))).toMatchObject({ quarantine: true, reason: expect.stringContaining("2 separate failure episodes in 14 runs") });
+  });
+  it("counts consecutive failures as one episode: a short regression is not quarantined", () => {
+    // two commits failing in a row, then fixed: one episode, however many commits it spans
+    expect(decide(verdict("flaky", 0.8), {}, {}, "pppppppffppppp").reason).toMatch(/^1 separate failure episodes/);
+    expect(decide(verdict("flaky", 0.8), {}, {}, "pppfpppppfpppp").quarantine).toBe(true);
   });
   it("brings a released test back only after a new failure", () => {
     // "ppppprpppprppp": the last retry is 3 days before NOW
@@ -38,7 +43,7 @@ describe("autoQuarantineDecision", () => {
     expect(decide(verdict("flaky", 0.8), { minRuns: 15 }).reason).toBe("14 runs, fewer than 15");
     expect(decide(verdict("flaky", 0.8), { minFailures: 3 }).quarantine).toBe(false);
     // failures older than the lookback do not count
-    expect(decide(verdict("flaky", 0.8), { lookbackDays: 5 }).reason).toMatch(/failed on 1 commits in 5 days/);
+    expect(decide(verdict("flaky", 0.8), { lookbackDays: 5 }).reason).toMatch(/1 separate failure episodes in 5 days/);
   });
   it("leaves exempt tests alone: globs on suite, name, file or suite::name", () => {
     for (const g of ["app.*", "fl?ps", "*.js", "app.Suite::*"]) expect(decide(verdict("flaky", 0.9), { exempt: [g] }).reason).toBe(`exempt by '${g}'`);

@@ -44,12 +44,22 @@ export function watched(policy: Policy, o: Observation, defaultBranch: string): 
 const counted = (o: Observation) => !o.incident && o.outcome !== "skipped";
 const failed = (o: Observation) => o.retriedPass || o.outcome === "failed" || o.outcome === "error";
 
-/** Runs in the window and distinct commits that failed within the lookback, on watched branches. */
-export function policyEvidence(policy: Policy, history: Observation[], defaultBranch: string, now: number): { runs: number; failingCommits: number } {
+/**
+ * Runs in the window, and the separate failure episodes within the lookback on watched branches: a
+ * failure after a pass of the same variant starts one; consecutive failures are one (a regression fails
+ * on every commit until it is fixed, a flaky test fails now and then); a retry that passed is one.
+ */
+export function policyEvidence(policy: Policy, history: Observation[], defaultBranch: string, now: number): { runs: number; failureEpisodes: number } {
   const recent = history.filter((o) => counted(o) && watched(policy, o, defaultBranch)).slice(-policy.window);
   const since = now - policy.lookbackDays * DAY;
-  const commits = new Set(recent.filter((o) => failed(o) && o.receivedAt >= since).map((o) => o.commit ?? `report:${o.reportId}`));
-  return { runs: recent.length, failingCommits: commits.size };
+  const failing = new Map<string, boolean>(); // variant → its last run failed
+  let episodes = 0;
+  for (const o of [...recent].sort((a, b) => a.receivedAt - b.receivedAt)) {
+    const isFailure = failed(o) && !o.retriedPass;
+    if (o.receivedAt >= since && (o.retriedPass || (isFailure && !failing.get(o.variant)))) episodes++;
+    failing.set(o.variant, isFailure);
+  }
+  return { runs: recent.length, failureEpisodes: episodes };
 }
 
 /** Should automation quarantine this test now? Never a broken test, an exempt one, or one a person released recently. */
@@ -72,10 +82,12 @@ export function autoQuarantineDecision(
   if (v.score < policy.threshold) return no(`score ${v.score.toFixed(2)} below the threshold ${policy.threshold}`);
   const e = policyEvidence(policy, t.history, ctx.defaultBranch, ctx.now);
   if (e.runs < policy.minRuns) return no(`${e.runs} runs, fewer than ${policy.minRuns}`);
-  if (e.failingCommits < policy.minFailures) return no(`failed on ${e.failingCommits} commits in ${policy.lookbackDays} days, fewer than ${policy.minFailures}`);
+  if (e.failureEpisodes < policy.minFailures) {
+    return no(`${e.failureEpisodes} separate failure episodes in ${policy.lookbackDays} days, fewer than ${policy.minFailures}`);
+  }
   return {
     quarantine: true,
-    reason: `flaky (score ${v.score.toFixed(2)} ≥ ${policy.threshold}), failed on ${e.failingCommits} commits in ${e.runs} runs`,
+    reason: `flaky (score ${v.score.toFixed(2)} ≥ ${policy.threshold}), ${e.failureEpisodes} separate failure episodes in ${e.runs} runs`,
   };
 }
 
