@@ -48,18 +48,23 @@ const failed = (o: Observation) => o.retriedPass || o.outcome === "failed" || o.
  * Runs in the window, and the separate failure episodes within the lookback on watched branches: a
  * failure after a pass of the same variant starts one; consecutive failures are one (a regression fails
  * on every commit until it is fixed, a flaky test fails now and then); a retry that passed is one.
+ * Episodes starting at one commit are one (a regression starts failing on every OS at once); each branch
+ * is followed on its own.
  */
 export function policyEvidence(policy: Policy, history: Observation[], defaultBranch: string, now: number): { runs: number; failureEpisodes: number } {
   const recent = history.filter((o) => counted(o) && watched(policy, o, defaultBranch)).slice(-policy.window);
   const since = now - policy.lookbackDays * DAY;
-  const failing = new Map<string, boolean>(); // variant → its last run failed
-  let episodes = 0;
+  // Each branch and variant is its own timeline: a pull request's passing run (based on an older commit)
+  // between two failing runs of a broken main does not split main's one episode in two.
+  const failing = new Map<string, boolean>(); // branch and variant → its last run failed
+  const starts = new Set<string>(); // the commit (or report) each episode started at
   for (const o of [...recent].sort((a, b) => a.receivedAt - b.receivedAt)) {
+    const line = `${o.branch ?? o.pr ?? ""}\u0000${o.variant}`;
     const isFailure = failed(o) && !o.retriedPass;
-    if (o.receivedAt >= since && (o.retriedPass || (isFailure && !failing.get(o.variant)))) episodes++;
-    failing.set(o.variant, isFailure);
+    if (o.receivedAt >= since && (o.retriedPass || (isFailure && !failing.get(line)))) starts.add(o.commit ?? `report:${o.reportId}`);
+    failing.set(line, isFailure);
   }
-  return { runs: recent.length, failureEpisodes: episodes };
+  return { runs: recent.length, failureEpisodes: starts.size };
 }
 
 /** Should automation quarantine this test now? Never a broken test, an exempt one, or one a person released recently. */
