@@ -4,8 +4,8 @@ import { main } from "./commands.ts";
 import type { QuarantineEntry } from "./quarantine-client.ts";
 import { createQuarantineCommands } from "./quarantine.ts";
 import { parseExpiry } from "./quarantine-options.ts";
-import type { FakeTest } from "./quarantine-test-server.ts";
-import { startQuarantineServer } from "./quarantine-test-server.ts";
+import type { FakeTest } from "../../test/helpers/fake-quarantine-server.ts";
+import { startQuarantineServer } from "../../test/helpers/fake-quarantine-server.ts";
 
 const NOW = Date.parse("2026-11-27T10:00:00.000Z");
 const TESTS: FakeTest[] = [

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CommandIO } from "./command.ts";
 import type { QuarantineEntry } from "./quarantine-client.ts";
-import { startQuarantineServer } from "./quarantine-test-server.ts";
+import { startQuarantineServer } from "../../test/helpers/fake-quarantine-server.ts";
 import { createRunCommand } from "./run.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../test/fixtures/run/", import.meta.url));

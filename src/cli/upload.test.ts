@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CommandIO } from "./command.ts";
 import { UsageError } from "./command.ts";
 import { createUploadCommand } from "./upload.ts";
-import type { ScriptedReply } from "./upload-test-server.ts";
-import { startRecordingServer } from "./upload-test-server.ts";
+import type { ScriptedReply } from "../../test/helpers/fake-upload-server.ts";
+import { startRecordingServer } from "../../test/helpers/fake-upload-server.ts";
 
 const TOKEN = "fgu_secret_token_value";
 const JUNIT = `<?xml version="1.0"?><testsuite name="s"><testcase name="t"/></testsuite>`;

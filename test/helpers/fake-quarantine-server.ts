@@ -1,8 +1,7 @@
-import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
-import type { QuarantineEntry } from "./quarantine-client.ts";
+import type { QuarantineEntry } from "../../src/cli/quarantine-client.ts";
+import { listenLocal } from "./local-server.ts";
 
 /** A test the fake server knows, as `GET …/tests` lists it. */
 export interface FakeTest {
@@ -27,29 +26,14 @@ export interface SeenRequest {
  */
 export async function startQuarantineServer(state: { tests: FakeTest[]; quarantined: QuarantineEntry[] }) {
   const requests: SeenRequest[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => {
-      const raw = Buffer.concat(chunks);
-      const url = new URL(request.url ?? "/", "http://fake");
-      const body = (request.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString();
-      const seen = { method: request.method ?? "", path: url.pathname, query: url.searchParams, auth: request.headers.authorization ?? "", body };
-      requests.push(seen);
-      answer(seen, state, response, request);
-    });
+  const server = await listenLocal((request, raw, response) => {
+    const url = new URL(request.url ?? "/", "http://fake");
+    const body = (request.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString();
+    const seen = { method: request.method ?? "", path: url.pathname, query: url.searchParams, auth: request.headers.authorization ?? "", body };
+    requests.push(seen);
+    answer(seen, state, response, request);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return { ...server, requests };
 }
 
 function answer(seen: SeenRequest, state: { tests: FakeTest[]; quarantined: QuarantineEntry[] }, response: ServerResponse, request: IncomingMessage) {
