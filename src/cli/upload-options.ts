@@ -43,14 +43,8 @@ export function failOnErrorRequested(args: string[]): boolean {
   return args.includes("--fail-on-error");
 }
 
-/** Report metadata sent in the query string; absent fields are not sent. */
-export interface UploadMetadata {
-  commit?: string;
-  branch?: string;
-  pr?: number;
-  run?: string;
-  job?: string;
-  attempt?: number;
+/** Report metadata sent in the query string (CI facts plus variants and format); absent fields are not sent. */
+export interface UploadMetadata extends Pick<CiInfo, "commit" | "branch" | "pr" | "run" | "job" | "attempt"> {
   variants: string[];
   format?: string;
 }

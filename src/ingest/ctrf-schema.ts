@@ -6,26 +6,26 @@ const text = z.string().optional();
 const lines = z.union([z.string(), z.array(z.string())]).optional();
 const milliseconds = z.number().optional();
 
-/** One retry attempt of a CTRF test. */
-export const ctrfAttemptSchema = z.object({
-  attempt: z.number().optional(),
+/** What one run of a CTRF test reports: the final run and each retry alike. */
+const ctrfOutcome = {
   status: ctrfStatus,
   duration: milliseconds,
   message: text,
   trace: text,
   stdout: lines,
   stderr: lines,
+};
+
+/** One retry attempt of a CTRF test. */
+export const ctrfAttemptSchema = z.object({
+  attempt: z.number().optional(),
+  ...ctrfOutcome,
 });
 
 /** One CTRF test with its optional retries. */
 export const ctrfTestSchema = z.object({
   name: z.string(),
-  status: ctrfStatus,
-  duration: milliseconds,
-  message: text,
-  trace: text,
-  stdout: lines,
-  stderr: lines,
+  ...ctrfOutcome,
   suite: z.union([z.string(), z.array(z.string())]).optional(),
   filePath: text,
   line: z.number().optional(),
