@@ -17,6 +17,7 @@ import { migrate, migrationStatus } from "./store/migrate.ts";
 import { parseDatabaseUrl } from "./store/url.ts";
 import { runtimeName, VERSION } from "./version.ts";
 import type { UiAssets } from "./runtime/embedded.ts";
+import { memorySharedState, type SharedState } from "./shared-state/index.ts";
 
 /** An open database with its data-directory lock. */
 export interface OpenedDatabase {
@@ -60,6 +61,7 @@ export async function openDatabase(config: Config, cwd: string, embedded: OpenOp
 export interface App {
   http: ReturnType<typeof createHttpApp>;
   store: Store;
+  shared: SharedState;
   /** The pipeline's entry points (for in-process uploads such as `flakeguard seed`). */
   uploads: Uploads;
   /** Stops background work (the worker finishes its current job). */
@@ -79,12 +81,15 @@ export interface AppOptions {
   ui?: UiAssets;
   /** Run the in-process worker (role all|worker); tests turn it off to drive jobs themselves. */
   worker?: boolean;
+  /** Shared state (Redis when scaled out); in memory when not given. */
+  shared?: SharedState;
 }
 
 /** The composition root: builds every dependency once and wires them. */
 export function createApp(o: AppOptions): App {
   const clock = o.clock ?? Date.now;
   const store = createStore(o.db);
+  const shared = o.shared ?? memorySharedState(clock);
   const metrics = createMetrics({ version: VERSION, backend: o.db.backend, runtime: runtimeName() });
   let worker: Worker | undefined;
   let draining = false;
@@ -96,7 +101,7 @@ export function createApp(o: AppOptions): App {
     notifyWorker: () => worker?.wake(),
   });
   const deps: HttpDeps = {
-    store, uploads, config: o.config, log: o.log, metrics, clock, version: VERSION,
+    store, uploads, config: o.config, log: o.log, metrics, clock, version: VERSION, shared,
     ready: async () => {
       if (draining) throw new Error("shutting down");
       await ping(o.db);
@@ -111,7 +116,7 @@ export function createApp(o: AppOptions): App {
     schedules = startSchedules({ store, clock, log: o.log, rescore: o.config.rescoreSchedule, wake: () => worker?.wake() });
   }
   return {
-    http, store, uploads,
+    http, store, uploads, shared,
     runJobsOnce: async () => {
       const id = newWorkerId();
       let ran = 0;
@@ -123,6 +128,7 @@ export function createApp(o: AppOptions): App {
       draining = true;
       schedules?.stop();
       await worker?.stop();
+      await shared.close();
     },
   };
 }

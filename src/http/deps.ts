@@ -5,6 +5,7 @@ import type { Metrics } from "../metrics/registry.ts";
 import type { Store } from "../store/index.ts";
 import type { Uploads } from "../pipeline.ts";
 import type { HttpEnv } from "./env.ts";
+import type { SharedState } from "../shared-state/index.ts";
 
 /** What the HTTP layer needs; app.ts builds it. */
 export interface HttpDeps {
@@ -15,6 +16,8 @@ export interface HttpDeps {
   metrics: Metrics;
   clock: () => number;
   version: string;
+  /** Rate limits, caches and live updates: per process, or shared through Redis. */
+  shared: SharedState;
   /** Throws when the process is not ready to serve (database down, schema stale, shutting down). */
   ready: () => Promise<void>;
   /** Serves the embedded UI for non-API paths, when there is one. */

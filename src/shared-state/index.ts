@@ -1,0 +1,19 @@
+import { memoryBus, type Bus } from "./bus.ts";
+import { memoryCache, type Cache } from "./cache.ts";
+import { memoryRateLimiter, type RateLimiter } from "./rate-limit.ts";
+
+/** State that replicas share when scaled out (Redis), or that one process keeps in memory. */
+export interface SharedState {
+  limiter: RateLimiter;
+  cache: Cache;
+  bus: Bus;
+  /** "memory" or "redis", for /metrics and the about page. */
+  kind: "memory" | "redis";
+  close(): Promise<void>;
+}
+
+/** The in-memory shared state of a single process. */
+export function memorySharedState(now: () => number): SharedState {
+  const bus = memoryBus();
+  return { limiter: memoryRateLimiter(now), cache: memoryCache(now), bus, kind: "memory", close: () => bus.close() };
+}
