@@ -189,3 +189,11 @@ export const policies = pgTable("policies", {
   updatedBy: text("updated_by").notNull(),
   updatedAt: millis("updated_at").notNull(),
 });
+
+/** One row per schedule tick that fired: the primary key makes a tick fire once across all replicas. */
+export const scheduleTicks = pgTable("schedule_ticks", {
+  schedule: text("schedule").notNull(),
+  tickAt: millis("tick_at").notNull(),
+  firedBy: text("fired_by").notNull(),
+  firedAt: millis("fired_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.schedule, t.tickAt] })]);
