@@ -232,3 +232,35 @@ export const outbox = sqliteTable("outbox", {
   index("outbox_due_idx").on(t.status, t.nextAttemptAt),
   index("outbox_project_idx").on(t.projectId, t.createdAt),
 ]);
+
+/** People who sign in with a name and password; an admin creates them. */
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** scrypt, encoded with its parameters and salt (src/auth/passwords.ts). */
+  passwordHash: text("password_hash").notNull(),
+  role: text("role").notNull(),
+  createdAt: millis("created_at").notNull(),
+  updatedAt: millis("updated_at").notNull(),
+  lastLoginAt: millis("last_login_at"),
+  disabledAt: millis("disabled_at"),
+}, (t) => [uniqueIndex("users_name_idx").on(t.name)]);
+
+/** Browser sessions: only the hash of the cookie secret is stored; a user's or an admin token's. */
+export const sessions = sqliteTable("sessions", {
+  id: text("id").primaryKey(),
+  hash: text("hash").notNull(),
+  userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+  tokenId: text("token_id").references(() => tokens.id, { onDelete: "cascade" }),
+  role: text("role").notNull(),
+  createdAt: millis("created_at").notNull(),
+  expiresAt: millis("expires_at").notNull(),
+  lastSeenAt: millis("last_seen_at").notNull(),
+  revokedAt: millis("revoked_at"),
+  userAgent: text("user_agent"),
+  ip: text("ip"),
+}, (t) => [
+  uniqueIndex("sessions_hash_idx").on(t.hash),
+  index("sessions_user_idx").on(t.userId),
+  index("sessions_token_idx").on(t.tokenId),
+]);
