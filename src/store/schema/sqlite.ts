@@ -53,6 +53,8 @@ export const reports = sqliteTable("reports", {
   index("reports_project_state_idx").on(t.projectId, t.state),
   index("reports_project_run_idx").on(t.projectId, t.ciRun),
   index("reports_project_commit_idx").on(t.projectId, t.commitSha),
+  // Newest reports of a project first: the runs list and the overview's failures per day.
+  index("reports_project_received_idx").on(t.projectId, t.receivedAt),
 ]);
 
 export const tests = sqliteTable("tests", {
@@ -155,7 +157,11 @@ export const failureGroups = sqliteTable("failure_groups", {
   occurrences: integer("occurrences").notNull(),
   firstSeenAt: millis("first_seen_at").notNull(),
   lastSeenAt: millis("last_seen_at").notNull(),
-}, (t) => [primaryKey({ columns: [t.projectId, t.fingerprint] })]);
+}, (t) => [
+  primaryKey({ columns: [t.projectId, t.fingerprint] }),
+  // The project page lists the most recently seen groups.
+  index("failure_groups_project_seen_idx").on(t.projectId, t.lastSeenAt),
+]);
 
 export const quarantines = sqliteTable("quarantines", {
   id: text("id").primaryKey(),
@@ -264,3 +270,15 @@ export const sessions = sqliteTable("sessions", {
   index("sessions_user_idx").on(t.userId),
   index("sessions_token_idx").on(t.tokenId),
 ]);
+
+/** A project's counts at the end of each day (the rescore job writes today's): the overview's 30-day trend. */
+export const dailyCounts = sqliteTable("daily_counts", {
+  projectId: text("project_id").notNull().references(() => projects.id, { onDelete: "cascade" }),
+  /** UTC day, YYYY-MM-DD. */
+  day: text("day").notNull(),
+  tests: integer("tests").notNull(),
+  flaky: integer("flaky").notNull(),
+  broken: integer("broken").notNull(),
+  quarantined: integer("quarantined").notNull(),
+  updatedAt: millis("updated_at").notNull(),
+}, (t) => [primaryKey({ columns: [t.projectId, t.day] })]);
