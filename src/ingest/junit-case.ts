@@ -1,20 +1,21 @@
 /** One JUnit <testcase> while it streams: its result elements, reruns and output, turned into attempts. */
 import type { Attempt, AttemptStatus } from "../model/report.ts";
 import type { XmlAttributes } from "./xml.ts";
+import { lookupTable } from "./lookup.ts";
 import { detach } from "./strings.ts";
 import { boundText, secondsToMs } from "./values.ts";
 
 /** Surefire/Gradle rerun elements: each one is an extra attempt of the testcase. */
-export const RERUN_STATUS: Record<string, AttemptStatus> = {
+export const RERUN_STATUS = lookupTable<AttemptStatus>({
   flakyFailure: "failed",
   flakyError: "error",
   rerunFailure: "failed",
   rerunError: "error",
-};
+});
 
 // Which result wins when a testcase carries several (seen in the wild): error > failure > skipped.
 const RESULT_RANK: Record<AttemptStatus, number> = { passed: 0, skipped: 1, failed: 2, error: 3 };
-const RESULT_STATUS: Record<string, AttemptStatus> = { failure: "failed", error: "error", skipped: "skipped" };
+const RESULT_STATUS = lookupTable<AttemptStatus>({ failure: "failed", error: "error", skipped: "skipped" });
 // googletest, Bazel and gtest-like tools say "not run" with an attribute instead of <skipped/>.
 const SKIP_MARKERS = new Set(["disabled", "notrun", "skipped", "ignored", "suppressed"]);
 

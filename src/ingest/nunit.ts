@@ -4,11 +4,12 @@ import type { Attempt, AttemptStatus, ParsedReport, ParsedSuite } from "../model
 import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, ownProperties, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
+import { lookupTable } from "./lookup.ts";
 import { boundText, count, secondsToMs } from "./values.ts";
 import { readXml, type XmlAttributes, type XmlVisitor } from "./xml.ts";
 
 // NUnit 3 result values and NUnit 2 ones (Success, Failure, Error, Ignored, NotRunnable …), lower-cased.
-const STATUS_BY_RESULT: Record<string, AttemptStatus> = {
+const STATUS_BY_RESULT = lookupTable<AttemptStatus>({
   passed: "passed",
   success: "passed",
   warning: "passed",
@@ -16,7 +17,7 @@ const STATUS_BY_RESULT: Record<string, AttemptStatus> = {
   failure: "failed",
   error: "error",
   cancelled: "error",
-};
+});
 // A bare <test-suite> root is what NUnit 3 writes for one assembly without the run wrapper.
 const ROOTS = new Set(["test-run", "test-results", "test-suite"]);
 const TEXT_ELEMENTS = new Set(["message", "stack-trace", "output"]);

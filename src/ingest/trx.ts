@@ -7,12 +7,13 @@ import type { Attempt, AttemptStatus, ParsedReport } from "../model/report.ts";
 import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
+import { lookupTable } from "./lookup.ts";
 import { isoSpanMs, timeSpanToMs } from "./values.ts";
 import { readXml, type XmlVisitor } from "./xml.ts";
 
 // Outcomes that ran to a verdict; the rest (NotExecuted, Aborted, NotRunnable, Inconclusive, Pending …)
 // did not, and count as skipped.
-const STATUS_BY_OUTCOME: Record<string, AttemptStatus> = {
+const STATUS_BY_OUTCOME = lookupTable<AttemptStatus>({
   passed: "passed",
   passedbutrunaborted: "passed",
   completed: "passed",
@@ -21,13 +22,13 @@ const STATUS_BY_OUTCOME: Record<string, AttemptStatus> = {
   error: "error",
   timeout: "error",
   disconnected: "error",
-};
-const TEXT_ELEMENTS: Record<string, "message" | "stack" | "stdout" | "stderr"> = {
+});
+const TEXT_ELEMENTS = lookupTable<"message" | "stack" | "stdout" | "stderr">({
   Message: "message",
   StackTrace: "stack",
   StdOut: "stdout",
   StdErr: "stderr",
-};
+});
 
 interface PendingResult {
   testId: string;
@@ -74,7 +75,7 @@ export async function parseTrx(input: ReportInput, limits: ParseLimits): Promise
         if (!result.hasInner) results.push(result);
       } else if (name === "UnitTest") {
         definitionId = undefined;
-      } else if (open.length > 0 && name in TEXT_ELEMENTS) {
+      } else if (open.length > 0 && TEXT_ELEMENTS[name] !== undefined) {
         const trimmed = text?.trim();
         if (trimmed) open[open.length - 1].attempt[TEXT_ELEMENTS[name]] = trimmed;
       }

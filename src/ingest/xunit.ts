@@ -4,10 +4,11 @@ import type { Attempt, AttemptStatus, ParsedReport, ParsedSuite } from "../model
 import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, ownProperties, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
+import { lookupTable } from "./lookup.ts";
 import { boundText, count, secondsToMs } from "./values.ts";
 import { readXml, type XmlAttributes, type XmlVisitor } from "./xml.ts";
 
-const STATUS_BY_RESULT: Record<string, AttemptStatus> = { pass: "passed", fail: "failed", skip: "skipped" };
+const STATUS_BY_RESULT = lookupTable<AttemptStatus>({ pass: "passed", fail: "failed", skip: "skipped" });
 const TEXT_ELEMENTS = new Set(["message", "stack-trace", "output", "reason"]);
 
 interface OpenTest {
