@@ -44,7 +44,7 @@ export const MAX_ATTEMPTS = 3;
 export function runJob(rng: Random, tests: readonly SimTest[], ctx: JobContext): Execution[] {
   return tests.map((test) => {
     const steady = steadyFailure(rng, test, ctx);
-    const rate = flakeRate(test, ctx.os);
+    const rate = flakeRate(test, ctx.os, ctx.base);
     const attempts: SimAttempt[] = [];
     do {
       const failing = steady ?? (rng.chance(rate) ? flakyFailure(test.cause, test.file, ctx.time, rng) : undefined);
@@ -64,9 +64,11 @@ function steadyFailure(rng: Random, test: SimTest, ctx: JobContext): FailureText
   return undefined;
 }
 
-/** Per-attempt failure probability of a test on an OS. */
-export function flakeRate(test: SimTest, os: string): number {
+/** Per-attempt failure probability of a test on an OS, in the code of main commit `base`. */
+export function flakeRate(test: SimTest, os: string, base = 0): number {
   const { kind, rate = 0, variant } = test.truth;
+  // A flaky test someone fixed never fails again in code that carries the fix.
+  if (test.flakeFixedAt !== undefined && base >= test.flakeFixedAt) return 0;
   if (kind === "flaky") return rate;
   if (kind === "flaky-variant" && variant === `os=${os}`) return rate;
   return 0;

@@ -92,4 +92,19 @@ describe("generateHistory", () => {
     expect(history.uploads.every((u, i) => i === 0 || u.receivedAt >= history.uploads[i - 1].receivedAt)).toBe(true);
     expect(new Set(history.uploads.map((u) => u.meta.variant[0]))).toEqual(new Set(["os=linux", "os=windows", "os=macos"]));
   });
+
+  it("with fixFlaky, a share of the flaky tests never fail in code that carries their fix, and the rest of the history is unchanged", () => {
+    const plain = generateHistory({ seed: 2, tests: 120, commits: 60 });
+    const history = generateHistory({ seed: 2, tests: 120, commits: 60, fixFlaky: 0.5 });
+    const fixed = Object.entries(history.truth).filter(([, t]) => t.kind === "flaky" && t.fixed);
+    expect(fixed.length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(history.truth)).toEqual(Object.keys(plain.truth));
+    const mainOrder = [...new Set(history.uploads.filter((u) => u.meta.branch === "main").map((u) => u.meta.commit))];
+    for (const [key, t] of fixed) {
+      const fixAt = mainOrder.indexOf(t.fixed!);
+      expect(fixAt).toBeGreaterThan(0);
+      const after = history.uploads.filter((u) => u.meta.branch === "main" && !u.outage && mainOrder.indexOf(u.meta.commit) >= fixAt);
+      expect(after.flatMap((u) => u.results.filter((r) => r.key === key)).some((r) => failed(r.attempts))).toBe(false);
+    }
+  });
 });

@@ -5,7 +5,7 @@
 import { runJob, type Outage } from "./execute.ts";
 import { renderJUnit } from "./junit-xml.ts";
 import { jobSlot, planOutages, planPrBreaks, planRetries, RERUN_CHANCE } from "./plan.ts";
-import { buildPopulation, JOBS, type SimTest } from "./population.ts";
+import { buildPopulation, JOBS, planFlakeFixes, type SimTest } from "./population.ts";
 import { Random } from "./random.ts";
 import { buildTimeline, type Push } from "./timeline.ts";
 import type { DemoHistory, DemoUpload, GenerateOptions, TestTruth } from "./types.ts";
@@ -20,6 +20,7 @@ export function generateHistory(options: GenerateOptions): DemoHistory {
   const commits = Math.max(20, options.commits ?? 150);
   const oses = options.oses ?? ["linux", "windows", "macos"];
   const tests = buildPopulation(rng, Math.max(40, options.tests ?? 300), commits, oses);
+  planFlakeFixes(tests, commits, options.fixFlaky ?? 0);
   const { main, all } = buildTimeline(rng, commits, Math.max(2, options.prs ?? Math.round(commits / 4)), options.startTime ?? DEFAULT_START);
   const breaks = planPrBreaks(rng, tests, all);
   const outages = planOutages(rng, all.length, oses, options.outages ?? Math.max(2, Math.round(commits / 20)));
@@ -76,6 +77,7 @@ function finalTruth(tests: readonly SimTest[], main: readonly Push[], uploads: r
       truth[test.key].introduced = main[test.regression.from].commit;
       truth[test.key].fixed = main[test.regression.to]?.commit;
     }
+    if (test.flakeFixedAt !== undefined) truth[test.key].fixed = main[test.flakeFixedAt].commit;
   }
   // A healthy test fails only when an outage catches it, so any failure makes it incident-only.
   for (const upload of uploads) {

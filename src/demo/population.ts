@@ -14,6 +14,8 @@ export interface SimTest {
   job: string;
   truth: TestTruth;
   regression?: { from: number; to: number; os?: string };
+  /** Flaky tests only: the main-commit index whose code fixed the flakiness (it never fails after). */
+  flakeFixedAt?: number;
   /** Which failure text this test prints when it flakes (tests fail for their own reasons). */
   cause: number;
 }
@@ -75,4 +77,15 @@ function assignKinds(rng: Random, tests: SimTest[], commits: number, oses: strin
     test.truth = { kind: "regression", ...(os ? { variant: `os=${os}` } : {}) };
   }
   for (let i = 0; i < counts.prBroken; i++) order[next++].truth = { kind: "pr-broken" };
+}
+
+/**
+ * Marks `share` of the flaky tests (every few, by key order, so no random draw shifts the rest of the
+ * history) as fixed at 60 % of the main history: the case a quarantine must let go of again.
+ */
+export function planFlakeFixes(tests: SimTest[], commits: number, share: number): void {
+  if (share <= 0) return;
+  const flaky = tests.filter((t) => t.truth.kind === "flaky").sort((a, b) => (a.key < b.key ? -1 : 1));
+  const step = 1 / Math.min(1, share);
+  for (let i = 0; i < flaky.length; i += step) flaky[Math.floor(i)].flakeFixedAt = Math.floor(commits * 0.6);
 }

@@ -9,7 +9,7 @@ export interface TestTruth {
   rate?: number;
   /** `k=v` of the only variant a flaky-variant test flakes on, or a variant-only regression fails on. */
   variant?: string;
-  /** Regression: the main commit that broke it and the one that fixed it. */
+  /** Regression: the main commit that broke it and the one that fixed it; flaky: the commit that fixed the flake. */
   introduced?: string;
   fixed?: string;
   /** PR-broken: the pull request (number) whose push broke it until the next push. */
@@ -71,6 +71,8 @@ export interface GenerateOptions {
   oses?: string[];
   /** Infrastructure outages (default commits / 20, at least 2). */
   outages?: number;
+  /** Share of the flaky tests that get fixed partway through the history (default 0). */
+  fixFlaky?: number;
   /** Simulated time of the first push, ms since the epoch (default 2025-01-06T09:00Z). */
   startTime?: number;
 }

@@ -20,6 +20,8 @@ import type { Detections } from "./accuracy-baselines.ts";
 export interface Replay {
   detections: Detections;
   everQuarantined: Set<string>;
+  /** Per test, the simulated times it entered and left quarantine (`to` null: still in at the end). */
+  quarantined: Map<string, { from: number; to: number | null }[]>;
 }
 
 /** Replays a history through the API and reads back which tests FlakeGuard calls flaky, and when. */
@@ -41,6 +43,7 @@ export async function replayThroughApi(history: DemoHistory): Promise<Replay> {
     const runs = new Map<string, number>();
     const flakySince = new Map<string, number>();
     const everQuarantined = new Set<string>();
+    const quarantined = new Map<string, { from: number; to: number | null }[]>();
     for (const upload of history.uploads) {
       now = upload.receivedAt;
       for (const r of upload.results) runs.set(r.key, (runs.get(r.key) ?? 0) + 1);
@@ -51,12 +54,19 @@ export async function replayThroughApi(history: DemoHistory): Promise<Replay> {
       for (const key of flaky) if (!flakySince.has(key)) flakySince.set(key, runs.get(key) ?? 0);
       // The default policy quarantines as it goes: which tests did it ever hide?
       const res = await app.http.request("/api/v1/projects/demo/quarantine?format=text", { headers: { authorization: `Bearer ${admin}` } });
-      for (const line of (await res.text()).split("\n")) if (line) everQuarantined.add(line);
+      const listed = new Set((await res.text()).split("\n").filter(Boolean));
+      for (const key of listed) {
+        everQuarantined.add(key);
+        const spans = quarantined.get(key) ?? [];
+        if (spans.length === 0 || spans.at(-1)!.to !== null) spans.push({ from: now, to: null });
+        quarantined.set(key, spans);
+      }
+      for (const [key, spans] of quarantined) if (!listed.has(key) && spans.at(-1)!.to === null) spans.at(-1)!.to = now;
     }
     const detections: Detections = new Map(Object.keys(history.truth).map((key) => [key, {
       flaky: flakySince.has(key), detectedAfterRuns: flakySince.get(key) ?? null,
     }]));
-    return { detections, everQuarantined };
+    return { detections, everQuarantined, quarantined };
   } finally {
     await app.stop();
     await db.close();

@@ -1,4 +1,4 @@
-// `node test/bench/accuracy.ts [--seeds 1,2,3] [--tests N] [--commits N]`: how well flaky tests are told
+// `node test/bench/accuracy.ts [--seeds 1,2,3] [--tests N] [--commits N] [--fix-flaky SHARE]`: how well flaky tests are told
 // from broken ones and outages. For each seed a demo CI history is generated (src/demo, which knows the
 // truth); FlakeGuard's verdicts (replayed through the real API) are scored beside the same-commit and
 // flip-rate rules computed on the same history. Targets (issue 4): precision and recall ≥ 0.95, no
@@ -8,6 +8,7 @@ import type { DemoHistory } from "../../src/demo/types.ts";
 import { flipRateRule, sameCommitRule, type Detections } from "./accuracy-baselines.ts";
 import { metrics, RECALL_MIN_RATE, type Metrics } from "./accuracy-metrics.ts";
 import { replayThroughApi } from "./accuracy-replay.ts";
+import { fixFigures, fixLine } from "./accuracy-fixes.ts";
 
 export { metrics, type Metrics } from "./accuracy-metrics.ts";
 
@@ -58,7 +59,10 @@ function average(all: Metrics[]): Metrics {
 
 async function main(): Promise<void> {
   const seeds = (flag("seeds") ?? "1,2,3").split(",").map(Number);
-  const size = { tests: flag("tests") ? Number(flag("tests")) : undefined, commits: flag("commits") ? Number(flag("commits")) : undefined };
+  const size = {
+    tests: flag("tests") ? Number(flag("tests")) : undefined, commits: flag("commits") ? Number(flag("commits")) : undefined,
+    fixFlaky: flag("fix-flaky") ? Number(flag("fix-flaky")) : undefined,
+  };
   const totals = new Map<string, Metrics[]>();
   for (const seed of seeds) {
     const history = generateHistory({ seed, ...size });
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
       const replay = await replayThroughApi(history);
       detectors.unshift(["flakeguard", replay.detections]);
       quarantine = quarantineLine(history, replay.everQuarantined);
+      if (size.fixFlaky) quarantine += "\n" + fixLine(fixFigures(history, replay));
     } catch (error) {
       console.log(`flakeguard: ${(error as Error).message}`);
     }
