@@ -109,7 +109,7 @@ export function createApp(o: AppOptions): App {
     ui: o.ui && o.ui.size > 0 ? serveUi(o.ui) : undefined,
   };
   const http = createHttpApp(deps);
-  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock }, log: o.log, clock };
+  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, config: o.config, metrics, log: o.log }, log: o.log, clock };
   let schedules: Scheduler | undefined;
   if (o.worker ?? o.config.role !== "api") {
     worker = startWorker(workerOptions);

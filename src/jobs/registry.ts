@@ -1,15 +1,23 @@
+import type { Config } from "../config/settings.ts";
+import type { Logger } from "../lib/log.ts";
+import type { Metrics } from "../metrics/registry.ts";
 import type { Job } from "../model/job.ts";
 import type { Uploads } from "../pipeline.ts";
 import type { Store } from "../store/index.ts";
 import { processReportJob } from "./process-report.ts";
 import { rescoreJob } from "./rescore.ts";
 import { releaseQuarantineJob } from "./release-quarantine.ts";
+import { deliverNotificationsJob } from "./deliver-notifications.ts";
 
 /** What a job handler may use. */
 export interface JobDeps {
   uploads: Uploads;
   store: Store;
   clock: () => number;
+  /** Settings, metrics and log, for jobs that talk to the outside (notifications). */
+  config?: Config;
+  metrics?: Metrics;
+  log?: Logger;
 }
 
 /** A kind of job: its name and what running one does. A job is one file plus one line below. */
@@ -20,5 +28,5 @@ export interface JobDefinition {
 
 /** Every job kind, by name. */
 export const JOBS: ReadonlyMap<string, JobDefinition> = new Map(
-  [processReportJob, rescoreJob, releaseQuarantineJob].map((j) => [j.kind, j]),
+  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob].map((j) => [j.kind, j]),
 );

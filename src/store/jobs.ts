@@ -25,6 +25,17 @@ export function jobStore(db: Db) {
       else await db.tx((o) => enqueueWith(o, job, now));
     },
 
+    /** Enqueues a job unless one of its kind is already queued to run by then (a wake-up that needs no twin). */
+    async enqueueJobOnce(job: NewJob, now: number, orm?: Orm): Promise<boolean> {
+      const once = async (o: Orm) => {
+        const [queued] = await o.select({ id: t.id }).from(t).where(and(eq(t.kind, job.kind), eq(t.state, "queued"), lte(t.runAt, job.runAt ?? now))).limit(1);
+        if (queued) return false;
+        await enqueueWith(o, job, now);
+        return true;
+      };
+      return orm ? once(orm) : db.tx(once);
+    },
+
     /** Claims the next due job (or one whose worker's lease ran out) for `leaseMs`. */
     async claimJob(workerId: string, now: number, leaseMs: number): Promise<Job | undefined> {
       return db.tx(async (orm) => {

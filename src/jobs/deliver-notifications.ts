@@ -1,0 +1,22 @@
+import { deliverDue } from "../notify/deliver.ts";
+import { DELIVER_NOTIFICATIONS_JOB } from "../notify/emit.ts";
+import type { JobDefinition } from "./registry.ts";
+
+/**
+ * Delivers due notifications (one round, see deliverDue) and queues itself again for the next due
+ * one: the outbox, not this job, holds the state, so a lost or duplicate job costs nothing.
+ */
+export const deliverNotificationsJob: JobDefinition = {
+  kind: DELIVER_NOTIFICATIONS_JOB,
+  async run(_job, deps) {
+    const round = await deliverDue({
+      store: deps.store, clock: deps.clock, log: deps.log,
+      publicUrl: deps.config?.publicUrl, timeoutMs: deps.config?.notifyTimeoutMs ?? 10_000, giveUpMs: deps.config?.notifyGiveUpMs ?? 3_600_000,
+      count: (channel, outcome, n) => deps.metrics?.notifications.inc({ channel, outcome }, n),
+    });
+    if (round.nextDueAt !== undefined) {
+      const now = deps.clock();
+      await deps.store.jobs.enqueueJobOnce({ kind: DELIVER_NOTIFICATIONS_JOB, payload: {}, runAt: Math.max(round.nextDueAt, now + 1), maxAttempts: 3 }, now);
+    }
+  },
+};
