@@ -15,7 +15,7 @@ export async function buildUi(root: string, outDir: string): Promise<UiBuild> {
   mkdirSync(outDir, { recursive: true });
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [join(root, "ui/main.ts")],
+    entryPoints: [join(root, "ui/main.tsx")],
     outdir: outDir,
     entryNames: "assets/[name]-[hash]",
     assetNames: "assets/[name]-[hash]",

@@ -1,0 +1,22 @@
+// Settings: tokens, users, integrations, backups, about — one tab each, each with its own URL.
+import { Page, Tabs } from "../components/bits.tsx";
+import { About, Backups } from "./settings-about.tsx";
+import { Integrations } from "./settings-integrations.tsx";
+import { Tokens } from "./settings-tokens.tsx";
+import { Users } from "./settings-users.tsx";
+
+const TABS: [string, string][] = [["tokens", "Tokens"], ["users", "Users"], ["integrations", "Integrations"], ["backups", "Backups"], ["about", "About"]];
+
+/** The settings page; `tab` comes from the URL (/settings/:tab). */
+export function SettingsPage({ tab = "tokens", admin }: { tab?: string; admin: boolean }) {
+  return (
+    <Page title="Settings">
+      <Tabs tabs={TABS} current={tab} href={(id) => `/settings/${id}`} />
+      {tab === "tokens" && <Tokens admin={admin} />}
+      {tab === "users" && <Users admin={admin} />}
+      {tab === "integrations" && <Integrations admin={admin} />}
+      {tab === "backups" && <Backups />}
+      {tab === "about" && <About />}
+    </Page>
+  );
+}

@@ -1,0 +1,106 @@
+// Test: the history strip, the evidence in plain words, verdicts per variant, failure groups with a
+// sample stack, the quarantine state and its controls, and the audit trail.
+import { get, getOptional, seg } from "../api.ts";
+import { Ago, Badge, Empty, ErrorNote, Loading, Page } from "../components/bits.tsx";
+import { HistoryStrip, type StripCell } from "../components/strip.tsx";
+import { useData } from "../data.ts";
+import { pct, scoreText, short, when } from "../format.ts";
+import { useLive } from "../live.ts";
+import type { AuditEvent, Evidence, FailureGroup, QuarantineEntry, TestDetail, Verdict } from "../types.ts";
+import { FailureGroups } from "./project.tsx";
+import { QuarantinePanel } from "./quarantine-form.tsx";
+
+function EvidenceList({ slug, evidence }: { slug: string; evidence: Evidence[] }) {
+  if (evidence.length === 0) return <Empty>No evidence yet: not enough runs to say.</Empty>;
+  return (
+    <ul class="card">
+      {[...evidence].sort((a, b) => b.weight - a.weight).map((e, i) => (
+        <li key={i}>
+          {e.text}
+          {e.runs.length > 0 && <> — runs {e.runs.slice(0, 6).map((r, j) => <>{j > 0 && ", "}<a href={`/projects/${seg(slug)}/runs/${seg(r)}`}>{r}</a></>)}{e.runs.length > 6 && ` and ${e.runs.length - 6} more`}</>}
+          {e.commit && <> (commit <code>{short(e.commit)}</code>)</>}
+          {e.variant && <span class="muted"> [{e.variant}]</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Variants({ variants }: { variants: Record<string, Verdict> }) {
+  const rows = Object.entries(variants);
+  if (rows.length === 0) return null;
+  return (
+    <>
+      <h2>By variant</h2>
+      <div class="table-wrap"><table>
+        <thead><tr><th>Variant</th><th>Verdict</th><th class="num">Score</th><th class="num">Failure rate</th></tr></thead>
+        <tbody>
+          {rows.map(([variant, v]) => (
+            <tr key={variant}><td>{variant}</td><td><Badge status={v.status} /></td><td class="num">{scoreText(v.score, [v.low, v.high])}</td><td class="num">{pct(v.failureRate)}</td></tr>
+          ))}
+        </tbody>
+      </table></div>
+    </>
+  );
+}
+
+function Audit({ events }: { events: AuditEvent[] | null }) {
+  if (events === null) return <Empty>This server keeps no audit trail for the UI yet.</Empty>;
+  if (events.length === 0) return <Empty>Nothing recorded for this test yet.</Empty>;
+  return (
+    <ol class="card">
+      {events.map((e) => (
+        <li key={e.id}><strong>{e.kind}</strong> by {e.actor} — {when(e.createdAt)}{typeof e.data?.reason === "string" && <>: {e.data.reason}</>}</li>
+      ))}
+    </ol>
+  );
+}
+
+const toCells = (detail: TestDetail): StripCell[] => detail.history.map((o) => ({
+  run: o.run, commit: o.commit, branch: o.branch, variant: o.variant, at: o.receivedAt, outcome: o.outcome,
+  retried: o.retriedPass, attempts: o.attempts, incident: o.incident,
+}));
+
+/** The test page. */
+export function TestPage({ slug, id, canChange }: { slug: string; id: string; canChange: boolean }) {
+  const base = `/api/v1/projects/${seg(slug)}`;
+  const { data, error, reload } = useData(async () => {
+    const [test, quarantine, failures, events] = await Promise.all([
+      get<TestDetail>(`${base}/tests/${seg(id)}`),
+      get<{ tests: QuarantineEntry[] }>(`${base}/quarantine`),
+      get<{ failures: FailureGroup[] }>(`${base}/failures?limit=500`),
+      getOptional<{ events: AuditEvent[] } | null>(`${base}/events?limit=200&testId=${seg(id)}`, null),
+    ]);
+    const mine = new Set(test.fingerprints.map((f) => f.fingerprint));
+    return {
+      test, entry: quarantine.tests.find((q) => q.testId === id),
+      groups: failures.failures.filter((g) => mine.has(g.fingerprint)),
+      events: events && events.events.filter((e) => e.data?.testId === id || (Array.isArray(e.data?.testIds) && e.data.testIds.includes(id))),
+    };
+  }, [slug, id]);
+  useLive(slug, reload);
+  if (!data) return error ? <ErrorNote error={error} /> : <Loading />;
+  const { test, entry } = data;
+  const v = test.verdict;
+  return (
+    <Page title={test.name} sub={<>{test.suite}{test.file && ` · ${test.file}`} · first seen <Ago at={test.firstSeenAt} /></>}>
+      <ErrorNote error={error} />
+      <div class="counts">
+        {v && <span class="count"><Badge status={entry ? "quarantined" : v.status} /><span class="muted">{v.status}</span></span>}
+        {v && <span class="count"><b>{scoreText(v.score, [v.low, v.high])}</b> flakiness score (95 % interval)</span>}
+        {v && <span class="count"><b>{pct(v.failureRate)}</b> failed {v.failures} of {v.runs} runs</span>}
+        {v && <span class="count"><b><Ago at={v.lastFailureAt == null ? null : new Date(v.lastFailureAt).toISOString()} /></b> last failure</span>}
+      </div>
+      <h2>History</h2>
+      {test.history.length ? <HistoryStrip cells={toCells(test)} project={slug} /> : <Empty>No runs recorded.</Empty>}
+      <h2>Why</h2>
+      <EvidenceList slug={slug} evidence={v?.evidence ?? []} />
+      <Variants variants={test.variants} />
+      <QuarantinePanel slug={slug} testId={id} entry={entry} canChange={canChange} onChange={reload} />
+      <h2>Failure groups</h2>
+      <FailureGroups slug={slug} groups={data.groups} />
+      <h2>Audit trail</h2>
+      <Audit events={data.events} />
+    </Page>
+  );
+}

@@ -1,0 +1,153 @@
+// The shapes the UI reads from the API (see src/http/ and docs).
+import type { TrendDay } from "./components/spark.tsx";
+
+/** A project. */
+export interface Project {
+  id: string;
+  slug: string;
+  name: string;
+  defaultBranch: string;
+  createdAt: string | null;
+  counts?: { reports: number; pendingReports: number };
+}
+
+/** A project on the overview. */
+export interface OverviewProject {
+  id: string;
+  slug: string;
+  name: string;
+  counts: { tests: number; flaky: number; broken: number; quarantined: number };
+  trend: TrendDay[];
+}
+
+/** An infrastructure incident. */
+export interface Incident {
+  id: string;
+  reportId: string;
+  run: string | null;
+  job: string | null;
+  commit: string | null;
+  cause: string | null;
+  reason: string;
+  failing: number;
+  total: number;
+  createdAt: string | null;
+  project?: string;
+}
+
+/** A test in a list. */
+export interface TestSummary {
+  id: string;
+  suite: string;
+  name: string;
+  file: string;
+  status: "flaky" | "broken" | "healthy" | "new";
+  score: number;
+  interval: [number, number];
+  failureRate: number;
+  runs: number;
+  failures: number;
+  lastFailureAt: string | null;
+  lastSeenAt: string | null;
+}
+
+/** One piece of evidence for a verdict. */
+export interface Evidence {
+  kind: string;
+  text: string;
+  runs: string[];
+  commit?: string;
+  variant?: string;
+  weight: number;
+}
+
+/** A verdict, overall or for one variant. */
+export interface Verdict {
+  status: string;
+  score: number;
+  low: number;
+  high: number;
+  failureRate: number;
+  runs: number;
+  failures: number;
+  lastFailureAt: number | null;
+  evidence: Evidence[];
+}
+
+/** One observation of a test in a report. */
+export interface Observation {
+  reportId: string;
+  run: string | null;
+  job: string | null;
+  commit: string | null;
+  branch: string | null;
+  variant: string;
+  receivedAt: string | null;
+  outcome: string;
+  retriedPass: boolean;
+  attempts: number;
+  fingerprint: string | null;
+  incident: boolean;
+}
+
+/** A test in full. */
+export interface TestDetail {
+  id: string;
+  suite: string;
+  name: string;
+  file: string;
+  firstSeenAt: string | null;
+  lastSeenAt: string | null;
+  verdict: Verdict | null;
+  variants: Record<string, Verdict>;
+  history: Observation[];
+  fingerprints: { fingerprint: string; count: number }[];
+}
+
+/** A failure group. */
+export interface FailureGroup {
+  fingerprint: string;
+  message: string | null;
+  stack: string | null;
+  occurrences: number;
+  firstSeenAt: string | null;
+  lastSeenAt: string | null;
+  tests: number;
+  testIds: string[];
+}
+
+/** An active quarantine. */
+export interface QuarantineEntry {
+  testId: string;
+  suite: string;
+  name: string;
+  file: string;
+  mode: "mute" | "skip";
+  reason: string;
+  owner: string | null;
+  decidedBy: string;
+  since: string | null;
+  expiresAt: string | null;
+}
+
+/** A CI run in the project's list. */
+export interface RunSummary {
+  run: string;
+  commit: string | null;
+  branch: string | null;
+  pr: string | null;
+  reports: number;
+  tests: number;
+  failed: number;
+  flaky: number;
+  startedAt: string | null;
+}
+
+/** An audit event. */
+export interface AuditEvent {
+  id: string;
+  kind: string;
+  actor: string;
+  data: Record<string, unknown> | null;
+  createdAt: string | null;
+}
