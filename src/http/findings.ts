@@ -1,5 +1,5 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { classifyFailure } from "../analyze/classify.ts";
+import { runVerdict } from "../act/run-verdict.ts";
 import { notFound } from "../lib/errors.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
@@ -51,32 +51,7 @@ export const listIncidentsHandler = (d: HttpDeps): RouteHandler<typeof listIncid
 export const runVerdictHandler = (d: HttpDeps): RouteHandler<typeof runVerdictRoute, HttpEnv> => async (c) => {
   const { project: slug, run } = c.req.valid("param");
   const project = await loadProject(d.store, c, slug);
-  const reports = await d.store.history.runReports(project.id, run);
-  if (reports.length === 0) throw notFound(`run '${run}' in project '${slug}'`);
-  const failures = await d.store.history.runFailures(project.id, run);
-  const testIds = [...new Set(failures.map((f) => f.testId))];
-  const [verdicts, incidents, quarantined] = await Promise.all([
-    d.store.verdicts.overallVerdicts(testIds),
-    d.store.incidents.incidentReports(project.id, reports.map((r) => r.id)),
-    d.store.quarantine.activeFor(testIds),
-  ]);
-  const classified = failures.map((f) => {
-    const verdict = verdicts.get(f.testId);
-    const incident = incidents.has(f.reportId);
-    const classed = classifyFailure({ verdict, quarantined: quarantined.has(f.testId), incident });
-    // A failure that passed on a retry in the same report is flaky by its own evidence.
-    const kind = classed === "new-failure" && f.passedOnRetry ? "known-flaky" : classed;
-    return {
-      testId: f.testId, suite: f.suite, name: f.name, file: f.file, job: f.job, variant: f.variant, reportId: f.reportId,
-      class: kind, passedOnRetry: f.passedOnRetry, fingerprint: f.fingerprint, message: f.message,
-      verdict: verdict ? { status: verdict.status, score: verdict.score, interval: [verdict.low, verdict.high] } : null,
-    };
-  });
-  const summary: Record<string, number> = { "known-flaky": 0, quarantined: 0, "new-failure": 0, incident: 0 };
-  for (const f of classified) summary[f.class]++;
-  const blocking = classified.filter((f) => f.class === "new-failure" && !f.passedOnRetry).length;
-  return c.json({
-    run, reports: reports.map((r) => ({ id: r.id, job: r.job, state: r.state, incident: incidents.has(r.id) })),
-    summary, blocking, failures: classified,
-  }, 200);
+  const verdict = await runVerdict(d.store, project.id, run);
+  if (!verdict) throw notFound(`run '${run}' in project '${slug}'`);
+  return c.json(verdict, 200);
 };
