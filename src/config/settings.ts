@@ -37,14 +37,14 @@ export interface Config {
   shutdownGraceMs: number;
   scoreOnIngest: boolean;
   rescoreSchedule: string;
+  sessionTtlMs: number;
+  sessionMaxAgeMs: number;
+  loginAttempts: number;
+  trustProxy: boolean;
   redisUrl?: string;
   githubAppId?: string;
   githubPrivateKey?: string;
   githubWebhookSecret?: string;
-  publicUrl?: string;
-  digestSchedule: string;
-  notifyTimeoutMs: number;
-  notifyGiveUpMs: number;
 }
 
 /** Every server setting, in the order `flakeguard config` prints them. */
@@ -68,14 +68,14 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   shutdownGraceMs: { type: "integer", default: 10_000, min: 0, max: 600_000, doc: "how long in-flight requests may finish after SIGTERM (ms)" },
   scoreOnIngest: { type: "boolean", default: true, doc: "score the tests of each report as it arrives (false: only the scheduled rescore)" },
   rescoreSchedule: { type: "string", default: "17 * * * *", doc: "cron schedule of the full rescore of every project (croner syntax)" },
+  sessionTtlMs: { type: "integer", default: 7 * 24 * 3_600_000, min: 60_000, doc: "a sign-in session ends after this long unused (sliding; ms)" },
+  sessionMaxAgeMs: { type: "integer", default: 30 * 24 * 3_600_000, min: 60_000, doc: "a sign-in session ends this long after sign-in, however much it is used (ms)" },
+  loginAttempts: { type: "integer", default: 10, min: 1, max: 10_000, doc: "sign-in attempts per name and client address per 15 minutes (5 times as many per address), then 429" },
+  trustProxy: { type: "boolean", default: false, doc: "take the client address from X-Forwarded-For (only behind a reverse proxy that sets it)" },
   redisUrl: { type: "string", env: ["REDIS_URL", "FLAKEGUARD_REDIS_URL"], secret: true, doc: "Redis for shared state across replicas" },
   githubAppId: { type: "string", doc: "GitHub App id" },
   githubPrivateKey: { type: "string", secret: true, doc: "GitHub App private key (PEM)" },
   githubWebhookSecret: { type: "string", secret: true, doc: "GitHub App webhook secret" },
-  publicUrl: { type: "string", pattern: { re: /^https?:\/\/[^\s]+$/, says: "must be an http(s) URL" }, doc: "the URL people open FlakeGuard at (links in Slack messages and webhooks)" },
-  digestSchedule: { type: "string", default: "0 9 * * *", doc: "cron schedule of the daily Slack digest (croner syntax, server time zone)" },
-  notifyTimeoutMs: { type: "integer", default: 10_000, min: 100, max: 120_000, doc: "how long one notification request may take before it counts as failed and is retried (ms)" },
-  notifyGiveUpMs: { type: "integer", default: 3_600_000, min: 1000, doc: "how long a notification is retried before it is marked failed (ms)" },
 };
 
 /** `dataDir` → `FLAKEGUARD_DATA_DIR`. */

@@ -6,6 +6,8 @@ export interface HttpEnv {
   Variables: {
     requestId: string;
     principal: Principal;
+    /** The session cookie's secret when the request is signed in with one (CSRF tokens are keyed by it). */
+    sessionSecret?: string;
     log: Logger;
   };
 }

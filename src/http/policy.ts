@@ -5,7 +5,6 @@ import { parsePolicy, type Policy } from "../analyze/policy.ts";
 import { AppError } from "../lib/errors.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
-import { requireAdmin } from "./middleware/auth.ts";
 import { loadProject } from "./projects.ts";
 import { ProjectParam, authErrors, badRequestResponse, iso, notFoundResponse } from "./schemas.ts";
 
@@ -55,11 +54,10 @@ export const getPolicyHandler = (d: HttpDeps): RouteHandler<typeof getPolicyRout
 
 /** Handler: save a policy; an audit event records the old and new one. */
 export const putPolicyHandler = (d: HttpDeps): RouteHandler<typeof putPolicyRoute, HttpEnv> => async (c) => {
-  requireAdmin(c);
   const project = await loadProject(d.store, c, c.req.valid("param").project);
   const policy = parseOrThrow(c.req.valid("json"), "body");
   const previous = await loadPolicy(d.store, project.id);
-  const actor = `token:${c.get("principal").tokenId}`;
+  const actor = c.get("principal").actor;
   const now = d.clock();
   await d.store.policies.savePolicy(project.id, { ...policy }, { projectId: project.id, kind: "policy.updated", actor, data: { policy: { ...policy }, previous: { ...previous } } }, now);
   return c.json({ policy: { ...policy }, updatedBy: actor, updatedAt: iso(now) }, 200);

@@ -5,7 +5,7 @@ import type { Project } from "../model/project.ts";
 import type { Store } from "../store/index.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
-import { requireAdmin, requireProjectAccess } from "./middleware/auth.ts";
+import { requireProjectAccess } from "./middleware/auth.ts";
 import { ErrorSchema, ProjectParam, authErrors, badRequestResponse, iso, notFoundResponse } from "./schemas.ts";
 
 const ProjectSchema = z.object({
@@ -71,11 +71,10 @@ export async function loadProject(store: Store, c: Parameters<typeof requireProj
 
 /** Handler: create a project. */
 export const createProjectHandler = (d: HttpDeps): RouteHandler<typeof createProjectRoute, HttpEnv> => async (c) => {
-  requireAdmin(c);
   const body = c.req.valid("json");
   const project = await createProject(d.store, {
     slug: body.slug, name: body.name ?? body.slug, defaultBranch: body.defaultBranch ?? "main",
-  }, `token:${c.get("principal").tokenId}`, d.clock());
+  }, c.get("principal").actor, d.clock());
   return c.json(projectJson(project), 201);
 };
 
@@ -83,7 +82,7 @@ export const createProjectHandler = (d: HttpDeps): RouteHandler<typeof createPro
 export const listProjectsHandler = (d: HttpDeps): RouteHandler<typeof listProjectsRoute, HttpEnv> => async (c) => {
   const p = c.get("principal");
   const all = await d.store.projects.listProjects();
-  const visible = p.kind === "admin" ? all : all.filter((x) => x.id === p.projectId);
+  const visible = p.kind === "upload" ? all.filter((x) => x.id === p.projectId) : all;
   return c.json({ projects: visible.map((x) => projectJson(x)) }, 200);
 };
 

@@ -5,7 +5,6 @@ import { AppError } from "../lib/errors.ts";
 import type { ActiveQuarantine } from "../store/quarantine.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
-import { requireAdmin } from "./middleware/auth.ts";
 import { loadProject } from "./projects.ts";
 import { ErrorSchema, ProjectParam, authErrors, badRequestResponse, iso, notFoundResponse } from "./schemas.ts";
 
@@ -81,7 +80,7 @@ export const checkQuarantineHandler = (d: HttpDeps): RouteHandler<typeof checkQu
 /** POST /api/v1/projects/:project/quarantine */
 export const addQuarantineRoute = createRoute({
   method: "post", path: "/api/v1/projects/{project}/quarantine", tags: ["quarantine"], security: [{ bearer: [] }],
-  summary: "Quarantine a test (admin)",
+  summary: "Quarantine a test (member or admin)",
   request: { params: ProjectParam, body: { required: true, content: { "application/json": { schema: z.object({
     testId: z.string().min(1).max(100), reason: z.string().min(1).max(2000), owner: z.string().max(200).nullable().optional(),
     expiresAt: z.string().datetime({ offset: true }).optional(), mode: z.enum(["mute", "skip"]).optional(),
@@ -91,13 +90,12 @@ export const addQuarantineRoute = createRoute({
 
 /** Handler: quarantine a test by hand. */
 export const addQuarantineHandler = (d: HttpDeps): RouteHandler<typeof addQuarantineRoute, HttpEnv> => async (c) => {
-  requireAdmin(c);
   const project = await loadProject(d.store, c, c.req.valid("param").project);
   const body = c.req.valid("json");
   const now = d.clock();
   const expiresAt = body.expiresAt === undefined ? undefined : Date.parse(body.expiresAt);
   if (expiresAt !== undefined && expiresAt <= now) throw new AppError(400, "invalid_request", "body.expiresAt: must be in the future");
-  const q = await quarantineTest(d.store, project, { testId: body.testId, reason: body.reason, owner: body.owner ?? null, expiresAt, mode: body.mode }, `token:${c.get("principal").tokenId}`, now);
+  const q = await quarantineTest(d.store, project, { testId: body.testId, reason: body.reason, owner: body.owner ?? null, expiresAt, mode: body.mode }, c.get("principal").actor, now);
   const test = (await d.store.tests.getTest(project.id, q.testId))!;
   return c.json(entryJson({ ...q, suite: test.suite, name: test.name, file: test.file }), 201);
 };
@@ -105,17 +103,16 @@ export const addQuarantineHandler = (d: HttpDeps): RouteHandler<typeof addQuaran
 /** DELETE /api/v1/projects/:project/quarantine/:testId */
 export const releaseQuarantineRoute = createRoute({
   method: "delete", path: "/api/v1/projects/{project}/quarantine/{testId}", tags: ["quarantine"], security: [{ bearer: [] }],
-  summary: "Release a test (admin); automation will not quarantine it again for the policy's veto period",
+  summary: "Release a test (member or admin); automation will not quarantine it again for the policy's veto period",
   request: { params: ProjectParam.extend({ testId: z.string().max(100) }), query: z.object({ reason: z.string().max(2000).optional() }) },
   responses: { 200: { description: "Released", content: { "application/json": { schema: Entry.extend({ releasedAt: z.string().nullable(), vetoUntil: z.string().nullable() }) } } }, ...conflict, ...authErrors, ...notFoundResponse },
 });
 
 /** Handler: release a test by hand. */
 export const releaseQuarantineHandler = (d: HttpDeps): RouteHandler<typeof releaseQuarantineRoute, HttpEnv> => async (c) => {
-  requireAdmin(c);
   const { project: slug, testId } = c.req.valid("param");
   const project = await loadProject(d.store, c, slug);
-  const q = await releaseTest(d.store, project, testId, `token:${c.get("principal").tokenId}`, c.req.valid("query").reason ?? "released by hand", d.clock());
+  const q = await releaseTest(d.store, project, testId, c.get("principal").actor, c.req.valid("query").reason ?? "released by hand", d.clock());
   const test = (await d.store.tests.getTest(project.id, q.testId))!;
   return c.json({ ...entryJson({ ...q, suite: test.suite, name: test.name, file: test.file }), releasedAt: iso(q.releasedAt), vetoUntil: iso(q.vetoUntil) }, 200);
 };

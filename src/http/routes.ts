@@ -1,4 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import { api, openApiDocument, publicMatcher, type RouteRule } from "./access.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
 import { registerHealth } from "./health.ts";
@@ -17,25 +18,39 @@ import {
 } from "./quarantine.ts";
 import { getPolicyHandler, getPolicyRoute, previewPolicyHandler, previewPolicyRoute, putPolicyHandler, putPolicyRoute } from "./policy.ts";
 
-/** The whole route table. Health and metrics are unauthenticated; everything under /api/v1 needs a token. */
+/**
+ * The whole API route table. Each row says who may call the route (see `Access` in src/auth/access.ts):
+ * public, signed-in, viewer, read (viewers and this project's upload token), upload, member, admin.
+ * Add a route with ONE row: `api(access, xxxRoute, xxxHandler)`, or `plain(access, method, path, handler)`
+ * for non-OpenAPI handlers. test/scenario/auth-matrix.test.ts fails for a route that has no row.
+ */
+export const ROUTES: readonly RouteRule[] = [
+  openApiDocument("public", "/api/v1/openapi.json"),
+  api("admin", createProjectRoute, createProjectHandler),
+  api("read", listProjectsRoute, listProjectsHandler),
+  api("read", getProjectRoute, getProjectHandler),
+  api("admin", createTokenRoute, createTokenHandler),
+  api("upload", uploadReportRoute, uploadReportHandler),
+  api("read", getReportRoute, getReportHandler),
+  api("read", listTestsRoute, listTestsHandler),
+  api("read", getTestRoute, getTestHandler),
+  api("read", listFailuresRoute, listFailuresHandler),
+  api("read", listIncidentsRoute, listIncidentsHandler),
+  api("read", runVerdictRoute, runVerdictHandler),
+  api("read", listQuarantineRoute, listQuarantineHandler),
+  api("read", checkQuarantineRoute, checkQuarantineHandler),
+  api("member", addQuarantineRoute, addQuarantineHandler),
+  api("member", releaseQuarantineRoute, releaseQuarantineHandler),
+  api("read", getPolicyRoute, getPolicyHandler),
+  api("admin", putPolicyRoute, putPolicyHandler),
+  api("read", previewPolicyRoute, previewPolicyHandler),
+];
+
+/** Whether a request is for a public route (its credentials are not read). */
+export const isPublicRoute = publicMatcher(ROUTES);
+
+/** Registers health, metrics and every row of the route table. */
 export function registerRoutes(app: OpenAPIHono<HttpEnv>, d: HttpDeps): void {
   registerHealth(app, d);
-  app.openapi(createProjectRoute, createProjectHandler(d));
-  app.openapi(listProjectsRoute, listProjectsHandler(d));
-  app.openapi(getProjectRoute, getProjectHandler(d));
-  app.openapi(createTokenRoute, createTokenHandler(d));
-  app.openapi(uploadReportRoute, uploadReportHandler(d));
-  app.openapi(getReportRoute, getReportHandler(d));
-  app.openapi(listTestsRoute, listTestsHandler(d));
-  app.openapi(getTestRoute, getTestHandler(d));
-  app.openapi(listFailuresRoute, listFailuresHandler(d));
-  app.openapi(listIncidentsRoute, listIncidentsHandler(d));
-  app.openapi(runVerdictRoute, runVerdictHandler(d));
-  app.openapi(listQuarantineRoute, listQuarantineHandler(d));
-  app.openapi(checkQuarantineRoute, checkQuarantineHandler(d));
-  app.openapi(addQuarantineRoute, addQuarantineHandler(d));
-  app.openapi(releaseQuarantineRoute, releaseQuarantineHandler(d));
-  app.openapi(getPolicyRoute, getPolicyHandler(d));
-  app.openapi(putPolicyRoute, putPolicyHandler(d));
-  app.openapi(previewPolicyRoute, previewPolicyHandler(d));
+  for (const row of ROUTES) row.register(app, d);
 }

@@ -5,11 +5,10 @@ import { AppError } from "../lib/errors.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
 import { errorBody, renderError, validationError } from "./errors.ts";
-import { requireToken } from "./middleware/auth.ts";
+import { authenticate } from "./middleware/auth.ts";
 import { observe } from "./middleware/observe.ts";
-import { registerRoutes } from "./routes.ts";
+import { isPublicRoute, registerRoutes } from "./routes.ts";
 
-const PUBLIC_API = new Set(["/api/v1/openapi.json", "/api/v1/github/webhook"]);
 /** JSON bodies of the API are small; report uploads have their own, larger limit (maxUploadBytes). */
 const JSON_BODY_LIMIT = 1024 * 1024;
 const jsonLimit = bodyLimit({
@@ -28,14 +27,9 @@ export function createHttpApp(d: HttpDeps): OpenAPIHono<HttpEnv> {
   });
   app.use("*", requestId());
   app.use("*", observe(d.log, d.metrics.http));
-  app.use("/api/*", async (c, next) => (PUBLIC_API.has(c.req.path) ? next() : requireToken(d.store.tokens, d.clock)(c, next)));
+  app.use("/api/*", authenticate(d, isPublicRoute));
   app.use("/api/*", async (c, next) => (/\/reports\/?$/.test(c.req.path) && c.req.method === "POST" ? next() : jsonLimit(c, next)));
   registerRoutes(app, d);
-  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
-  app.doc("/api/v1/openapi.json", {
-    openapi: "3.0.3",
-    info: { title: "FlakeGuard API", version: d.version, description: "Finds, explains and quarantines flaky tests." },
-  });
   app.all("/api/*", (c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
   if (d.ui) app.get("*", d.ui);
   app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));

@@ -2,7 +2,6 @@ import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { issueToken } from "../act/tokens.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
-import { requireAdmin } from "./middleware/auth.ts";
 import { loadProject } from "./projects.ts";
 import { ProjectParam, authErrors, badRequestResponse, iso, notFoundResponse } from "./schemas.ts";
 
@@ -35,13 +34,12 @@ export const createTokenRoute = createRoute({
 
 /** Handler: create a token. */
 export const createTokenHandler = (d: HttpDeps): RouteHandler<typeof createTokenRoute, HttpEnv> => async (c) => {
-  requireAdmin(c);
   const project = await loadProject(d.store, c, c.req.valid("param").project);
   const body = c.req.valid("json") ?? {};
   const scope = body.scope ?? "upload";
   const issued = await issueToken(d.store, {
     scope, projectId: scope === "upload" ? project.id : null, name: body.name ?? `${scope} token`,
-    actor: `token:${c.get("principal").tokenId}`,
+    actor: c.get("principal").actor,
   }, d.clock());
   c.header("Cache-Control", "no-store");
   return c.json({

@@ -24,10 +24,17 @@ export interface TokenRecord {
   revokedAt: number | null;
 }
 
-/** Who is making a request, once their token is verified. */
+/** What a signed-in person may do: `viewer` reads, `member` also quarantines and releases, `admin` everything. */
+export type Role = "admin" | "member" | "viewer";
+
+/**
+ * Who is making a request, once their token or session cookie is verified. `role` is what access rules
+ * check; `actor` is what the audit log records (`token:<id>`, `user:<name>`).
+ */
 export type Principal =
-  | { kind: "admin"; tokenId: string }
-  | { kind: "upload"; tokenId: string; projectId: string };
+  | { kind: "admin"; role: "admin"; tokenId: string; actor: string }
+  | { kind: "upload"; role: "upload"; tokenId: string; projectId: string; actor: string }
+  | { kind: "session"; role: Role; sessionId: string; userId: string | null; tokenId: string | null; name: string; actor: string };
 
 /** One entry of the audit log. */
 export interface AuditEvent {

@@ -11,8 +11,8 @@ import { reportStore } from "./reports.ts";
 import { tokenStore } from "./tokens.ts";
 import { quarantineStore } from "./quarantine.ts";
 import { policyStore } from "./policies.ts";
-import { integrationStore } from "./integrations.ts";
-import { outboxStore } from "./outbox.ts";
+import { userStore } from "./users.ts";
+import { sessionStore } from "./sessions.ts";
 
 /** The one store interface: every aggregate's functions over one open database. */
 export function createStore(db: Db) {
@@ -30,8 +30,8 @@ export function createStore(db: Db) {
     failures: failureStore(db),
     quarantine: quarantineStore(db),
     policies: policyStore(db),
-    integrations: integrationStore(db),
-    outbox: outboxStore(db),
+    users: userStore(db),
+    sessions: sessionStore(db),
   };
 }
 
