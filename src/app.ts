@@ -1,5 +1,6 @@
 import type { Config } from "./config/settings.ts";
 import { createHttpApp } from "./http/server.ts";
+import { createWorkerHttpApp } from "./http/worker-app.ts";
 import type { HttpDeps } from "./http/deps.ts";
 import { serveUi } from "./http/static.ts";
 import { JOBS } from "./jobs/registry.ts";
@@ -8,7 +9,9 @@ import { newWorkerId, runNextJob, startWorker, type Worker, type WorkerOptions }
 import { lockDataDir, type DirLock } from "./lib/dir-lock.ts";
 import { FatalError } from "./lib/errors.ts";
 import type { Logger } from "./lib/log.ts";
+import { instrumentUploads } from "./metrics/ingest.ts";
 import { createMetrics } from "./metrics/registry.ts";
+import { stateGauges } from "./metrics/state.ts";
 import { DEFAULT_PARSE_LIMITS } from "./model/limits.ts";
 import { createUploads, type Uploads } from "./pipeline.ts";
 import { openDb, ping, type Db, type OpenOptions } from "./store/db.ts";
@@ -93,13 +96,14 @@ export function createApp(o: AppOptions): App {
   const metrics = createMetrics({ version: VERSION, backend: o.db.backend, runtime: runtimeName() });
   let worker: Worker | undefined;
   let draining = false;
-  const uploads = createUploads({
+  const uploads = instrumentUploads(createUploads({
     store, clock,
     limits: { ...DEFAULT_PARSE_LIMITS, maxBytes: o.config.maxUploadBytes },
     inlineMaxBytes: o.config.inlineMaxBytes,
     scoreOnIngest: o.config.scoreOnIngest,
     notifyWorker: () => worker?.wake(),
-  });
+  }), metrics.ingest, store);
+  stateGauges(metrics.registry, store, shared.cache, clock, (err) => o.log.warn({ err }, "metrics: database counts unavailable"));
   const deps: HttpDeps = {
     store, uploads, config: o.config, log: o.log, metrics, clock, version: VERSION, shared,
     ready: async () => {
@@ -108,12 +112,16 @@ export function createApp(o: AppOptions): App {
     },
     ui: o.ui && o.ui.size > 0 ? serveUi(o.ui) : undefined,
   };
-  const http = createHttpApp(deps);
-  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, config: o.config, metrics, log: o.log }, log: o.log, clock };
+  // --role worker serves health and metrics only; the API belongs to the api replicas.
+  const http = o.config.role === "worker" ? createWorkerHttpApp(deps) : createHttpApp(deps);
+  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, config: o.config, metrics, log: o.log }, log: o.log, clock, metrics: metrics.jobs };
   let schedules: Scheduler | undefined;
   if (o.worker ?? o.config.role !== "api") {
     worker = startWorker(workerOptions);
-    schedules = startSchedules({ store, clock, log: o.log, rescore: o.config.rescoreSchedule, wake: () => worker?.wake() });
+    schedules = startSchedules({
+      store, clock, log: o.log, rescore: o.config.rescoreSchedule, wake: () => worker?.wake(),
+      schedulerId: newWorkerId(), onFired: (schedule) => metrics.jobs.ticks.inc({ schedule }),
+    });
   }
   return {
     http, store, uploads, shared,

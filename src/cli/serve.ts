@@ -5,12 +5,13 @@ import { createApp, openDatabase } from "../app.ts";
 import { FatalError } from "../lib/errors.ts";
 import { createLogger } from "../lib/log.ts";
 import { pgliteEmbeddedOptions, sqliteNativeBinding, uiAssets } from "../runtime/embedded.ts";
+import { createSharedState } from "../shared-state/index.ts";
 import { VERSION } from "../version.ts";
 import { SERVER_FLAGS, SERVER_FLAGS_HELP, parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 import { configFromFlags } from "./server-config.ts";
 
-/** `flakeguard serve`: the API, the worker, the UI and /metrics in one process. */
+/** `flakeguard serve`: the API, the worker, the UI and /metrics in one process, or one role of a scaled-out install. */
 export const serveCommand: Command = {
   path: ["serve"],
   summary: "Run the server (API, job worker, web UI, /metrics)",
@@ -18,6 +19,11 @@ export const serveCommand: Command = {
 
 Runs FlakeGuard: on the embedded SQLite database in ./flakeguard-data by default, or on PGlite or
 PostgreSQL with --database-url. The first start prints an admin token once.
+
+Roles (--role): all (default) runs everything; api serves the API and UI without running jobs;
+worker runs the job queue and the schedules and serves only /livez, /readyz and /metrics. On
+PostgreSQL any number of api and worker processes share the work; set REDIS_URL so they also
+share rate limits, caches and live updates.
 
 Flags:
 ${SERVER_FLAGS_HELP}`,
@@ -29,13 +35,23 @@ ${SERVER_FLAGS_HELP}`,
       sqliteNativeBinding: config.databaseUrl.startsWith("sqlite:") ? sqliteNativeBinding() : undefined,
       pgliteOptions: config.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,
     }, log, Date.now);
-    const app = createApp({ config, db: opened.db, log, ui: uiAssets() });
+    let shared;
+    try {
+      shared = await createSharedState({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, log, now: Date.now });
+    } catch (e) {
+      await opened.release();
+      throw e;
+    }
+    if (!config.redisUrl && config.role !== "all") {
+      log.warn({ role: config.role }, "no REDIS_URL: rate limits, caches and live updates stay inside this replica (see README, Scaling out)");
+    }
+    const app = createApp({ config, db: opened.db, log, ui: uiAssets(), shared });
     const admin = await ensureAdminToken(app.store, config.adminToken, Date.now());
     if (admin.generated) {
       io.stdout(`First start: created an admin token. It is shown only this once; keep it secret:\n\n    ${admin.generated}\n`);
     }
     const server = await listen(app.http.fetch, config.port, config.host);
-    log.info({ url: `http://${config.host}:${config.port}`, version: VERSION, backend: opened.db.backend, role: config.role }, "flakeguard serving");
+    log.info({ url: `http://${config.host}:${config.port}`, version: VERSION, backend: opened.db.backend, role: config.role, shared: shared.kind }, "flakeguard serving");
     const signal = await io.stopSignal;
     log.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
     app.drain();

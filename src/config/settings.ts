@@ -42,6 +42,9 @@ export interface Config {
   loginAttempts: number;
   trustProxy: boolean;
   redisUrl?: string;
+  redisPrefix: string;
+  uploadRateLimit: number;
+  apiRateLimit: number;
   githubAppId?: string;
   githubPrivateKey?: string;
   githubWebhookSecret?: string;
@@ -73,6 +76,9 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   loginAttempts: { type: "integer", default: 10, min: 1, max: 10_000, doc: "sign-in attempts per name and client address per 15 minutes (5 times as many per address), then 429" },
   trustProxy: { type: "boolean", default: false, doc: "take the client address from X-Forwarded-For (only behind a reverse proxy that sets it)" },
   redisUrl: { type: "string", env: ["REDIS_URL", "FLAKEGUARD_REDIS_URL"], secret: true, doc: "Redis for shared state across replicas" },
+  redisPrefix: { type: "string", default: "flakeguard:", doc: "prefix of every Redis key and channel (several installations can share one Redis)" },
+  uploadRateLimit: { type: "integer", default: 3000, min: 0, doc: "report uploads per token per minute (0: unlimited); shared across replicas with Redis" },
+  apiRateLimit: { type: "integer", default: 6000, min: 0, doc: "other API requests per token per minute (0: unlimited); shared across replicas with Redis" },
   githubAppId: { type: "string", doc: "GitHub App id" },
   githubPrivateKey: { type: "string", secret: true, doc: "GitHub App private key (PEM)" },
   githubWebhookSecret: { type: "string", secret: true, doc: "GitHub App webhook secret" },

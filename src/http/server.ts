@@ -7,6 +7,7 @@ import type { HttpEnv } from "./env.ts";
 import { errorBody, renderError, validationError } from "./errors.ts";
 import { authenticate } from "./middleware/auth.ts";
 import { observe } from "./middleware/observe.ts";
+import { rateLimit } from "./middleware/rate-limit.ts";
 import { isPublicRoute, registerRoutes } from "./routes.ts";
 
 /** JSON bodies of the API are small; report uploads have their own, larger limit (maxUploadBytes). */
@@ -28,6 +29,7 @@ export function createHttpApp(d: HttpDeps): OpenAPIHono<HttpEnv> {
   app.use("*", requestId());
   app.use("*", observe(d.log, d.metrics.http));
   app.use("/api/*", authenticate(d, isPublicRoute));
+  app.use("/api/*", rateLimit(d.shared.limiter, d.config, d.clock));
   app.use("/api/*", async (c, next) => (/\/reports\/?$/.test(c.req.path) && c.req.method === "POST" ? next() : jsonLimit(c, next)));
   registerRoutes(app, d);
   app.all("/api/*", (c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));

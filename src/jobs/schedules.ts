@@ -2,6 +2,7 @@ import { Cron } from "croner";
 import type { Logger } from "../lib/log.ts";
 import { RESCORE_JOB } from "../pipeline.ts";
 import type { Store } from "../store/index.ts";
+import type { NewJob } from "../store/jobs.ts";
 import { RELEASE_QUARANTINE_JOB } from "./release-quarantine.ts";
 
 /** Running schedules. */
@@ -18,20 +19,59 @@ export interface ScheduleOptions {
   rescore: string;
   /** Wakes the worker after jobs were enqueued. */
   wake: () => void;
+  /** Who fires the ticks (recorded with each tick); unique per process. */
+  schedulerId: string;
+  /** Called after each tick this scheduler fired (metrics). */
+  onFired?: (schedule: string) => void;
 }
 
-/** Starts the croner schedules; each tick enqueues durable jobs, which the worker runs. */
-export function startSchedules(o: ScheduleOptions): Scheduler {
-  const rescore = new Cron(o.rescore, { protect: true, catch: (e) => o.log.error({ err: e }, "schedule failed") }, async () => {
-    for (const p of await o.store.projects.listProjects()) {
-      await o.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId: p.id } }, o.clock());
-    }
-    o.wake();
-  });
+/** A schedule: its name, its cron expression, and the durable jobs each tick enqueues. One line each below. */
+export interface ScheduleDefinition {
+  name: string;
+  cron(o: ScheduleOptions): string;
+  jobs(store: Store, tickAt: number): Promise<NewJob[]>;
+}
+
+/** Every schedule. */
+export const SCHEDULES: ScheduleDefinition[] = [
+  {
+    name: "rescore", cron: (o) => o.rescore,
+    jobs: async (store, tickAt) => (await store.projects.listProjects()).map((p) => ({ kind: RESCORE_JOB, payload: { projectId: p.id, tickAt } })),
+  },
   // Every 10 minutes: expiry is a promise to people, so it should not wait for the hourly rescore.
-  const expiry = new Cron("*/10 * * * *", { protect: true, catch: (e) => o.log.error({ err: e }, "schedule failed") }, async () => {
-    await o.store.jobs.enqueueJob({ kind: RELEASE_QUARANTINE_JOB, payload: {} }, o.clock());
-    o.wake();
+  { name: "release-quarantine", cron: () => "*/10 * * * *", jobs: async (_store, tickAt) => [{ kind: RELEASE_QUARANTINE_JOB, payload: { tickAt } }] },
+];
+
+/** Ticks are kept this long: far longer than any clock skew between replicas. */
+const TICK_RETENTION_MS = 24 * 3600_000;
+
+/**
+ * Fires tick `tickAt` of `def` unless another scheduler (another replica) already did: the tick is
+ * claimed and its jobs enqueued in one transaction, so each tick enqueues its jobs exactly once.
+ */
+export async function fireTick(o: ScheduleOptions, def: ScheduleDefinition, tickAt: number): Promise<boolean> {
+  const jobs = await def.jobs(o.store, tickAt);
+  const now = o.clock();
+  const fired = await o.store.scheduleTicks.claimTick(def.name, tickAt, o.schedulerId, now, async (orm) => {
+    for (const job of jobs) await o.store.jobs.enqueueJob(job, now, orm);
   });
-  return { stop: () => { rescore.stop(); expiry.stop(); } };
+  if (fired) {
+    await o.store.scheduleTicks.pruneTicks(def.name, tickAt - TICK_RETENTION_MS);
+    o.onFired?.(def.name);
+    o.wake();
+  }
+  return fired;
+}
+
+/** Starts the croner schedules; each tick, claimed once across replicas, enqueues durable jobs that workers run. */
+export function startSchedules(o: ScheduleOptions, schedules: ScheduleDefinition[] = SCHEDULES): Scheduler {
+  const crons = schedules.map((def) => new Cron(def.cron(o), {
+    protect: true,
+    catch: (e) => o.log.error({ err: e, schedule: def.name }, "schedule failed"),
+  }, async (self: Cron) => {
+    // The tick is the scheduled time, not the moment this process woke up, so replicas agree on it.
+    const tickAt = self.previousRuns(1, new Date())[0]?.getTime();
+    if (tickAt !== undefined) await fireTick(o, def, tickAt);
+  }));
+  return { stop: () => { for (const c of crons) c.stop(); } };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../lib/log.ts";
+import type { JobMetrics } from "../metrics/jobs.ts";
 import type { JobStore } from "../store/jobs.ts";
 import type { JobDefinition, JobDeps } from "./registry.ts";
 
@@ -14,6 +15,8 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** How often an idle worker looks for due jobs. */
   pollMs?: number;
+  /** Job durations by kind and outcome. */
+  metrics?: JobMetrics;
 }
 
 /** A running worker loop. */
@@ -34,10 +37,13 @@ export async function runNextJob(o: WorkerOptions, workerId: string): Promise<bo
     if (!def) throw new Error(`unknown job kind '${job.kind}'`);
     await def.run(job, o.deps);
     await o.jobs.completeJob(job.id, o.clock());
+    o.metrics?.duration.observe({ kind: job.kind, outcome: "ok" }, (performance.now() - started) / 1000);
     o.log.info({ job: job.id, kind: job.kind, ms: Math.round(performance.now() - started) }, "job done");
   } catch (e) {
     const backoff = Math.min(60_000 * 2 ** (job.attempts - 1), 3_600_000);
-    await o.jobs.failJob(job, (e as Error).message ?? String(e), o.clock(), o.clock() + backoff);
+    const retryAt = (e as { retryAt?: unknown }).retryAt; // a rate-limited call says when to come back
+    await o.jobs.failJob(job, (e as Error).message ?? String(e), o.clock(), typeof retryAt === "number" ? retryAt : o.clock() + backoff);
+    o.metrics?.duration.observe({ kind: job.kind, outcome: "failed" }, (performance.now() - started) / 1000);
     o.log.warn({ job: job.id, kind: job.kind, attempt: job.attempts, err: e }, "job failed");
   }
   return true;

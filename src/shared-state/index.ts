@@ -1,3 +1,4 @@
+import type { Logger } from "../lib/log.ts";
 import { memoryBus, type Bus } from "./bus.ts";
 import { memoryCache, type Cache } from "./cache.ts";
 import { memoryRateLimiter, type RateLimiter } from "./rate-limit.ts";
@@ -16,4 +17,11 @@ export interface SharedState {
 export function memorySharedState(now: () => number): SharedState {
   const bus = memoryBus();
   return { limiter: memoryRateLimiter(now), cache: memoryCache(now), bus, kind: "memory", close: () => bus.close() };
+}
+
+/** Redis when `redisUrl` is set (rate limits, caches and live updates shared by every replica), else in memory. */
+export async function createSharedState(o: { redisUrl?: string; redisPrefix: string; log: Logger; now: () => number }): Promise<SharedState> {
+  if (!o.redisUrl) return memorySharedState(o.now);
+  const { redisSharedState } = await import("./redis.ts");
+  return redisSharedState({ url: o.redisUrl, prefix: o.redisPrefix, log: o.log });
 }

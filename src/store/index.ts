@@ -11,6 +11,8 @@ import { reportStore } from "./reports.ts";
 import { tokenStore } from "./tokens.ts";
 import { quarantineStore } from "./quarantine.ts";
 import { policyStore } from "./policies.ts";
+import { scheduleTickStore } from "./schedule-ticks.ts";
+import { statsStore } from "./stats.ts";
 import { userStore } from "./users.ts";
 import { sessionStore } from "./sessions.ts";
 
@@ -30,6 +32,8 @@ export function createStore(db: Db) {
     failures: failureStore(db),
     quarantine: quarantineStore(db),
     policies: policyStore(db),
+    scheduleTicks: scheduleTickStore(db),
+    stats: statsStore(db),
     users: userStore(db),
     sessions: sessionStore(db),
   };

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, lt, lte, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, lt, lte, max, min, or, sql } from "drizzle-orm";
 import type { Job } from "../model/job.ts";
 import type { Db, Orm } from "./db.ts";
 
@@ -71,7 +71,26 @@ export function jobStore(db: Db) {
       const [r] = await db.orm.select({ n: count() }).from(t).where(or(eq(t.state, "queued"), eq(t.state, "running")));
       return Number(r.n);
     },
+
+    /** The queue at a glance: jobs per state, when the oldest due queued job became due, and each kind's last success. */
+    async queueStats(): Promise<QueueStats> {
+      const states = await db.orm.select({ state: t.state, n: count() }).from(t).groupBy(t.state);
+      const [oldest] = await db.orm.select({ at: min(t.runAt) }).from(t).where(eq(t.state, "queued"));
+      const done = await db.orm.select({ kind: t.kind, at: max(t.updatedAt) }).from(t).where(eq(t.state, "done")).groupBy(t.kind);
+      return {
+        byState: Object.fromEntries(states.map((s) => [s.state, Number(s.n)])),
+        oldestQueuedAt: oldest?.at == null ? null : Number(oldest.at),
+        lastSuccessAt: Object.fromEntries(done.map((d) => [d.kind, Number(d.at)])),
+      };
+    },
   };
+}
+
+/** Jobs per state, the oldest queued job's due time, and the last success per kind (epoch ms). */
+export interface QueueStats {
+  byState: Record<string, number>;
+  oldestQueuedAt: number | null;
+  lastSuccessAt: Record<string, number>;
 }
 
 /** The jobs aggregate's functions. */

@@ -122,6 +122,12 @@ export function reportStore(db: Db) {
       return rows[0] as ReportRecord | undefined;
     },
 
+    /** A report by id alone, without its raw bytes (the worker's metrics read its outcome). */
+    async getReportById(id: string): Promise<ReportRecord | undefined> {
+      const rows = await db.orm.select(columns).from(t).where(eq(t.id, id)).limit(1);
+      return rows[0] as ReportRecord | undefined;
+    },
+
     /** The raw (gzipped) bytes of a report, for the worker. */
     async getRaw(id: string): Promise<{ raw: Uint8Array; format: string | null; projectId: string } | undefined> {
       const rows = await db.orm.select({ raw: t.raw, format: t.format, projectId: t.projectId }).from(t).where(eq(t.id, id)).limit(1);

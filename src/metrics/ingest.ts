@@ -1,0 +1,77 @@
+import { Counter, Histogram, type Registry } from "prom-client";
+import { AppError } from "../lib/errors.ts";
+import type { Uploads } from "../pipeline.ts";
+import type { Store } from "../store/index.ts";
+
+/** Report ingestion metrics. */
+export interface IngestMetrics {
+  reports: Counter<"format">;
+  results: Counter;
+  parseFailures: Counter<"reason">;
+  duration: Histogram<"mode">;
+}
+
+/** Why a report can be refused (ReportParseError codes plus the upload's own limits), a bounded label set. */
+const PARSE_REASONS = new Set([
+  "empty", "malformed", "not_a_report", "unsupported_format", "limit_exceeded", "doctype_refused", "invalid_shape", "payload_too_large",
+]);
+
+/** Registers the ingest counters and the ingest duration histogram. */
+export function ingestMetrics(registry: Registry): IngestMetrics {
+  return {
+    reports: new Counter({
+      name: "flakeguard_reports_ingested_total", help: "Reports parsed and stored (duplicates not counted), by format.",
+      labelNames: ["format"], registers: [registry],
+    }),
+    results: new Counter({
+      name: "flakeguard_results_ingested_total", help: "Test results (one per attempt) stored from ingested reports.", registers: [registry],
+    }),
+    parseFailures: new Counter({
+      name: "flakeguard_parse_failures_total", help: "Reports refused as unreadable, by reason.",
+      labelNames: ["reason"], registers: [registry],
+    }),
+    duration: new Histogram({
+      name: "flakeguard_ingest_duration_seconds",
+      help: "Time to ingest one upload: in the request (mode=inline) or by a worker (mode=queued).",
+      labelNames: ["mode"], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry],
+    }),
+  };
+}
+
+/** Wraps the pipeline's entry points so every upload is counted and timed, without the pipeline knowing. */
+export function instrumentUploads(inner: Uploads, m: IngestMetrics, store: Store): Uploads {
+  return {
+    async receive(project, files, meta, format) {
+      const end = m.duration.startTimer({ mode: "inline" });
+      try {
+        const outcomes = await inner.receive(project, files, meta, format);
+        for (const o of outcomes) {
+          if (o.duplicate || o.status !== "processed") continue;
+          m.reports.inc({ format: o.format });
+          m.results.inc(o.counts?.attempts ?? o.counts?.tests ?? 0);
+        }
+        if (outcomes.some((o) => o.status === "processed")) end();
+        return outcomes;
+      } catch (e) {
+        if (e instanceof AppError && PARSE_REASONS.has(e.code)) m.parseFailures.inc({ reason: e.code });
+        throw e;
+      }
+    },
+
+    async processQueued(reportId) {
+      // The worker's outcome is in the report row; count it only when this call moved it out of `queued`.
+      const before = await store.reports.getReportById(reportId);
+      const end = m.duration.startTimer({ mode: "queued" });
+      await inner.processQueued(reportId);
+      end();
+      if (before?.state !== "queued") return;
+      const report = await store.reports.getReportById(reportId);
+      if (report?.state === "processed") {
+        m.reports.inc({ format: report.format ?? "unknown" });
+        m.results.inc(report.counts?.attempts ?? report.counts?.tests ?? 0);
+      } else if (report?.state === "failed" && report.error) {
+        m.parseFailures.inc({ reason: PARSE_REASONS.has(report.error.code) ? report.error.code : "other" });
+      }
+    },
+  };
+}
