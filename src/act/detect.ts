@@ -6,6 +6,7 @@ import type { ReportRows } from "../model/ingest.ts";
 import type { Project } from "../model/project.ts";
 import type { TestVerdicts } from "../model/verdict.ts";
 import type { Store } from "../store/index.ts";
+import { notifyVerdictChanges } from "../notify/changes.ts";
 import { applyQuarantinePolicy } from "./quarantine.ts";
 
 /** Observations per test the scorer looks at: enough for rare flakes, bounded for speed. */
@@ -61,7 +62,9 @@ export async function rescoreTests(store: Store, project: Project, testIds: stri
       const history = histories.get(id) ?? [];
       verdicts.set(id, scoreTest(history, { ...ctx, completeHistory: history.length < HISTORY_LIMIT }));
     }
+    const before = await store.verdicts.overallStatuses(batch);
     await store.verdicts.saveVerdicts(project.id, verdicts, now);
+    await notifyVerdictChanges(store, project, before, verdicts, now);
     await applyQuarantinePolicy(store, project, verdicts, histories, now);
   }
   return testIds.length;

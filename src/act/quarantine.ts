@@ -4,6 +4,7 @@ import { storedPolicy, type Policy, type QuarantineMode } from "../analyze/polic
 import { AppError, notFound } from "../lib/errors.ts";
 import type { Project } from "../model/project.ts";
 import type { Observation, TestVerdicts } from "../model/verdict.ts";
+import { notifyQuarantineChange } from "../notify/changes.ts";
 import type { Store } from "../store/index.ts";
 import type { QuarantineRecord } from "../store/quarantine.ts";
 
@@ -39,6 +40,7 @@ export async function quarantineTest(store: Store, project: Project, input: Manu
     data: { testId: entry.testId, reason: entry.reason, owner: entry.owner, mode: entry.mode, expiresAt: entry.expiresAt, automatic: false },
   }, now);
   if (!done) throw new AppError(409, "conflict", `test '${input.testId}' is already quarantined`);
+  await notifyQuarantineChange(store, project, done, "quarantined", false, now);
   return done;
 }
 
@@ -51,6 +53,7 @@ export async function releaseTest(store: Store, project: Project, testId: string
     projectId: project.id, kind: "quarantine.released", actor, data: { testId, reason, vetoUntil, automatic: false },
   }, now);
   if (!done) throw new AppError(409, "conflict", `test '${testId}' is not quarantined`);
+  await notifyQuarantineChange(store, project, done, "released", false, now);
   return done;
 }
 
@@ -59,6 +62,7 @@ export async function autoRelease(store: Store, projectId: string, testId: strin
   const done = await store.quarantine.release(testId, { by: POLICY_ACTOR, reason, vetoUntil: null }, {
     projectId, kind: "quarantine.released", actor: POLICY_ACTOR, data: { testId, reason, why, automatic: true },
   }, now);
+  if (done) await notifyQuarantineChange(store, projectId, done, "released", true, now);
   return done !== undefined;
 }
 
@@ -105,7 +109,7 @@ export async function applyQuarantinePolicy(
       projectId: project.id, kind: "quarantine.added", actor: POLICY_ACTOR,
       data: { testId: p.id, reason: p.reason, mode: entry.mode, expiresAt: entry.expiresAt, automatic: true },
     }, now);
-    if (done) { out.quarantined.push(p.id); room--; }
+    if (done) { out.quarantined.push(p.id); room--; await notifyQuarantineChange(store, project, done, "quarantined", true, now); }
   }
   return out;
 }

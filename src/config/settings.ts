@@ -48,6 +48,10 @@ export interface Config {
   githubAppId?: string;
   githubPrivateKey?: string;
   githubWebhookSecret?: string;
+  publicUrl?: string;
+  digestSchedule: string;
+  notifyTimeoutMs: number;
+  notifyGiveUpMs: number;
 }
 
 /** Every server setting, in the order `flakeguard config` prints them. */
@@ -82,6 +86,10 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   githubAppId: { type: "string", doc: "GitHub App id" },
   githubPrivateKey: { type: "string", secret: true, doc: "GitHub App private key (PEM)" },
   githubWebhookSecret: { type: "string", secret: true, doc: "GitHub App webhook secret" },
+  publicUrl: { type: "string", pattern: { re: /^https?:\/\/[^\s]+$/, says: "must be an http(s) URL" }, doc: "the URL people open FlakeGuard at (links in Slack messages and webhooks)" },
+  digestSchedule: { type: "string", default: "0 9 * * *", doc: "cron schedule of the daily Slack digest (croner syntax, server time zone)" },
+  notifyTimeoutMs: { type: "integer", default: 10_000, min: 100, max: 120_000, doc: "how long one notification request may take before it counts as failed and is retried (ms)" },
+  notifyGiveUpMs: { type: "integer", default: 3_600_000, min: 1000, doc: "how long a notification is retried before it is marked failed (ms)" },
 };
 
 /** `dataDir` → `FLAKEGUARD_DATA_DIR`. */

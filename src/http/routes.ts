@@ -17,6 +17,10 @@ import {
   releaseQuarantineHandler, releaseQuarantineRoute,
 } from "./quarantine.ts";
 import { getPolicyHandler, getPolicyRoute, previewPolicyHandler, previewPolicyRoute, putPolicyHandler, putPolicyRoute } from "./policy.ts";
+import {
+  createIntegrationHandler, createIntegrationRoute, deleteIntegrationHandler, deleteIntegrationRoute, listDeliveriesHandler, listDeliveriesRoute,
+  listIntegrationsHandler, listIntegrationsRoute, testIntegrationHandler, testIntegrationRoute, updateIntegrationHandler, updateIntegrationRoute,
+} from "./integrations.ts";
 
 /**
  * The whole API route table. Each row says who may call the route (see `Access` in src/auth/access.ts):
@@ -44,6 +48,12 @@ export const ROUTES: readonly RouteRule[] = [
   api("read", getPolicyRoute, getPolicyHandler),
   api("admin", putPolicyRoute, putPolicyHandler),
   api("read", previewPolicyRoute, previewPolicyHandler),
+  api("member", listIntegrationsRoute, listIntegrationsHandler),
+  api("admin", createIntegrationRoute, createIntegrationHandler),
+  api("admin", updateIntegrationRoute, updateIntegrationHandler),
+  api("admin", deleteIntegrationRoute, deleteIntegrationHandler),
+  api("admin", testIntegrationRoute, testIntegrationHandler),
+  api("member", listDeliveriesRoute, listDeliveriesHandler),
 ];
 
 /** Whether a request is for a public route (its credentials are not read). */

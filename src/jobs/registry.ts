@@ -8,6 +8,7 @@ import { processReportJob } from "./process-report.ts";
 import { rescoreJob } from "./rescore.ts";
 import { releaseQuarantineJob } from "./release-quarantine.ts";
 import { deliverNotificationsJob } from "./deliver-notifications.ts";
+import { digestJob } from "./digest.ts";
 
 /** What a job handler may use. */
 export interface JobDeps {
@@ -28,5 +29,5 @@ export interface JobDefinition {
 
 /** Every job kind, by name. */
 export const JOBS: ReadonlyMap<string, JobDefinition> = new Map(
-  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob].map((j) => [j.kind, j]),
+  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob].map((j) => [j.kind, j]),
 );

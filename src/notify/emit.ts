@@ -30,7 +30,7 @@ export async function emitEvents(store: Store, events: NotificationEvent[], now:
   const rows = outboxRows(integrations, events);
   if (rows.length === 0) return 0;
   const write = async (o: Orm) => {
-    const added = await store.outbox.enqueue(rows, now, o);
+    const added = (await store.outbox.enqueue(rows, now, o)).length;
     if (added > 0) await store.jobs.enqueueJobOnce({ kind: DELIVER_NOTIFICATIONS_JOB, payload: {}, maxAttempts: 3 }, now, o);
     return added;
   };

@@ -65,6 +65,11 @@ export interface NotificationEvent {
   message?: string;
 }
 
+/** Whether a verdict moving `from` → `to` is worth telling: a change, and not a first verdict of new/healthy. */
+export function isNews(from: VerdictStatus | null, to: VerdictStatus): boolean {
+  return from !== to && !((from === null || from === "new") && (to === "new" || to === "healthy"));
+}
+
 /**
  * Events for one test's overall verdict moving `from` → `to`: `verdict.changed` always, plus
  * `test.flaky` / `test.broken` when it became one. A first verdict of new/healthy is no news (a fresh
@@ -73,8 +78,7 @@ export interface NotificationEvent {
  */
 export function verdictEvents(project: ProjectRef, test: TestRef, change: VerdictChange & { lastFailureAt: number | null }, now: number): NotificationEvent[] {
   const { from, to } = change;
-  if (from === to) return [];
-  if ((from === null || from === "new") && (to === "new" || to === "healthy")) return [];
+  if (!isNews(from, to)) return [];
   const stamp = `${test.id}:${from ?? "none"}>${to}:${change.runs}:${change.failures}:${change.lastFailureAt ?? 0}`;
   const verdict: VerdictChange = { from, to, score: change.score, failureRate: change.failureRate, runs: change.runs, failures: change.failures };
   const base = { occurredAt: now, project, test, verdict };

@@ -11,6 +11,9 @@ import { reportStore } from "./reports.ts";
 import { tokenStore } from "./tokens.ts";
 import { quarantineStore } from "./quarantine.ts";
 import { policyStore } from "./policies.ts";
+import { integrationStore } from "./integrations.ts";
+import { outboxStore } from "./outbox.ts";
+import { digestStore } from "./digest.ts";
 import { scheduleTickStore } from "./schedule-ticks.ts";
 import { statsStore } from "./stats.ts";
 import { userStore } from "./users.ts";
@@ -32,6 +35,9 @@ export function createStore(db: Db) {
     failures: failureStore(db),
     quarantine: quarantineStore(db),
     policies: policyStore(db),
+    integrations: integrationStore(db),
+    outbox: outboxStore(db),
+    digest: digestStore(db),
     scheduleTicks: scheduleTickStore(db),
     stats: statsStore(db),
     users: userStore(db),

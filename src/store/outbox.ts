@@ -51,17 +51,17 @@ export function outboxStore(db: Db) {
   const i = db.schema.integrations;
   const due = (now: number) => or(and(eq(o.status, "pending"), lte(o.nextAttemptAt, now)), and(eq(o.status, "sending"), lt(o.lockedUntil, now)));
   const insert = async (orm: Orm, items: NewOutboxItem[], now: number) => {
-    if (items.length === 0) return 0;
+    if (items.length === 0) return [];
     const rows = await orm.insert(o).values(items.map((x) => ({
       id: newId(now), ...x, status: "pending", attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now,
     }))).onConflictDoNothing().returning({ id: o.id });
-    return rows.length;
+    return rows.map((r) => r.id);
   };
   const finish = (ids: string[], set: Partial<typeof o.$inferInsert>) =>
     ids.length === 0 ? Promise.resolve() : db.tx(async (orm) => { await orm.update(o).set(set).where(inArray(o.id, ids)); });
   return {
-    /** Queues notifications, skipping events already queued for the integration; pass `orm` to join the caller's transaction. Returns how many are new. */
-    async enqueue(items: NewOutboxItem[], now: number, orm?: Orm): Promise<number> {
+    /** Queues notifications, skipping events already queued for the integration; pass `orm` to join the caller's transaction. Returns the new rows' ids. */
+    async enqueue(items: NewOutboxItem[], now: number, orm?: Orm): Promise<string[]> {
       return orm ? insert(orm, items, now) : db.tx((x) => insert(x, items, now));
     },
 
@@ -109,6 +109,12 @@ export function outboxStore(db: Db) {
       const rows = [...(await waiting("pending", o.nextAttemptAt)), ...(await waiting("sending", o.lockedUntil))];
       const times = rows.map((r) => Math.max(Number(r.at ?? 0), Number(r.slot ?? 0)));
       return times.length === 0 ? undefined : Math.min(...times);
+    },
+
+    /** One notification of a project. */
+    async getDelivery(projectId: string, id: string): Promise<OutboxItem | undefined> {
+      const rows = await db.orm.select().from(o).where(and(eq(o.projectId, projectId), eq(o.id, id))).limit(1);
+      return rows[0] as OutboxItem | undefined;
     },
 
     /** A page of a project's notifications, newest first. */
