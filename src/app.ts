@@ -119,7 +119,7 @@ export function createApp(o: AppOptions): App {
   if (o.worker ?? o.config.role !== "api") {
     worker = startWorker(workerOptions);
     schedules = startSchedules({
-      store, clock, log: o.log, rescore: o.config.rescoreSchedule, wake: () => worker?.wake(),
+      store, clock, log: o.log, rescore: o.config.rescoreSchedule, digest: o.config.digestSchedule, wake: () => worker?.wake(),
       schedulerId: newWorkerId(), onFired: (schedule) => metrics.jobs.ticks.inc({ schedule }),
     });
   }

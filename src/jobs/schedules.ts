@@ -3,6 +3,7 @@ import type { Logger } from "../lib/log.ts";
 import { RESCORE_JOB } from "../pipeline.ts";
 import type { Store } from "../store/index.ts";
 import type { NewJob } from "../store/jobs.ts";
+import { DIGEST_JOB, digestProjects } from "./digest.ts";
 import { RELEASE_QUARANTINE_JOB } from "./release-quarantine.ts";
 
 /** Running schedules. */
@@ -17,6 +18,8 @@ export interface ScheduleOptions {
   log: Logger;
   /** Cron expression of the full rescore. */
   rescore: string;
+  /** Cron expression of the daily digest (Slack). */
+  digest?: string;
   /** Wakes the worker after jobs were enqueued. */
   wake: () => void;
   /** Who fires the ticks (recorded with each tick); unique per process. */
@@ -40,6 +43,10 @@ export const SCHEDULES: ScheduleDefinition[] = [
   },
   // Every 10 minutes: expiry is a promise to people, so it should not wait for the hourly rescore.
   { name: "release-quarantine", cron: () => "*/10 * * * *", jobs: async (_store, tickAt) => [{ kind: RELEASE_QUARANTINE_JOB, payload: { tickAt } }] },
+  {
+    name: "digest", cron: (o) => o.digest ?? "0 9 * * *",
+    jobs: async (store, tickAt) => (await digestProjects(store)).map((projectId) => ({ kind: DIGEST_JOB, payload: { projectId, tickAt } })),
+  },
 ];
 
 /** Ticks are kept this long: far longer than any clock skew between replicas. */

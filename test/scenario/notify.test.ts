@@ -5,7 +5,9 @@
 // deliveries view; the metrics counter.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rescoreTests } from "../../src/act/detect.ts";
-import { DIGEST_JOB, digestProjects } from "../../src/jobs/digest.ts";
+import { digestProjects } from "../../src/jobs/digest.ts";
+import { fireTick, SCHEDULES, type ScheduleOptions } from "../../src/jobs/schedules.ts";
+import { createLogger } from "../../src/lib/log.ts";
 import { emitEvents } from "../../src/notify/emit.ts";
 import type { NotificationEvent } from "../../src/notify/events.ts";
 import { verifySignature } from "../../src/notify/signature.ts";
@@ -203,13 +205,17 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
     hook.outage(null);
   });
 
-  it("sends the daily digest once a day", async () => {
+  it("sends the daily digest once a day, from its schedule", async () => {
     const project = (await t.app.store.projects.getProject("web"))!;
     expect(await digestProjects(t.app.store)).toEqual([project.id]);
+    const digest = SCHEDULES.find((x) => x.name === "digest")!;
+    const o: ScheduleOptions = { store: t.app.store, clock: () => now, log: createLogger("silent"), rescore: "0 * * * *", digest: "0 9 * * *", wake: () => undefined, schedulerId: "test" };
+    expect(digest.cron(o)).toBe("0 9 * * *");
     now += HOUR;
     const before = slack.messages.length;
-    for (let i = 0; i < 2; i++) { // a second tick the same day queues nothing
-      await t.app.store.jobs.enqueueJob({ kind: DIGEST_JOB, payload: { projectId: project.id, tickAt: now } }, now);
+    // the 09:00 tick, fired twice (two replicas), then a second tick the same day: one digest per integration
+    for (const tickAt of [now, now, now + 60_000]) {
+      await fireTick(o, digest, tickAt);
       await t.app.runJobsOnce();
       now += 5 * SECOND;
       await t.app.runJobsOnce();
