@@ -1,5 +1,7 @@
 // Settings → Backups and About.
-import { getOptional } from "../api.ts";
+import { useState } from "preact/hooks";
+import { getOptional, request } from "../api.ts";
+import { when } from "../format.ts";
 import { Empty, ErrorNote, Loading } from "../components/bits.tsx";
 import { useData } from "../data.ts";
 
@@ -27,25 +29,47 @@ export function About() {
   );
 }
 
-interface BackupList {
-  backups: { name: string; size?: number; createdAt?: string | null }[];
+interface Backup {
+  name?: string;
+  file?: string;
+  size?: number;
+  createdAt?: string | null;
 }
 
-/** The backups tab: the server's backups when it lists them, else how to make one. */
-export function Backups() {
-  const { data, error } = useData(() => getOptional<BackupList | null>("/api/v1/backups", null), []);
+/** The backups tab: the server's backups and "back up now" when it has a backups API, else how to make one. */
+export function Backups({ admin }: { admin: boolean }) {
+  const { data, error, reload } = useData(() => getOptional<{ backups: Backup[] } | null>("/api/v1/backups", null), []);
+  const [problem, setProblem] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
   if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
-  if (data === null || data.backups.length === 0) {
-    return (
-      <div class="card">
-        <p>No backups are listed by this server.</p>
-        <p>SQLite (the default): stop the server or use SQLite's online backup, then copy the data directory, e.g.</p>
-        <pre>sqlite3 flakeguard-data/flakeguard.db ".backup 'flakeguard-backup.db'"</pre>
-        <p>PostgreSQL: <code>pg_dump --format=custom "$DATABASE_URL" &gt; flakeguard.dump</code></p>
-      </div>
-    );
-  }
+  const now = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await request("POST", "/api/v1/backups");
+      reload();
+    } catch (e) {
+      setProblem(e as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
-    <ul class="card">{data.backups.map((b) => <li key={b.name}>{b.name}{b.createdAt && ` — ${b.createdAt}`}</li>)}</ul>
+    <>
+      {data && admin && <div class="toolbar"><button type="button" class="primary" disabled={busy} onClick={now}>Back up now</button></div>}
+      <ErrorNote error={problem} />
+      {data && data.backups.length > 0 && (
+        <ul class="card">{data.backups.map((b, i) => <li key={i}>{b.name ?? b.file}{b.size != null && ` — ${(b.size / 1024 / 1024).toFixed(1)} MB`}{b.createdAt && ` — ${when(b.createdAt)}`}</li>)}</ul>
+      )}
+      {(!data || data.backups.length === 0) && (
+        <div class="card">
+          <p>{data ? "No backups yet." : "This server lists no backups here."} Make one from the command line, while the server runs:</p>
+          <pre>flakeguard backup --keep 14</pre>
+          <p>It writes a checked file (manifest with row counts and a SHA-256, then the database copy) to the backup directory. Restore into an empty data directory or database:</p>
+          <pre>flakeguard restore FILE</pre>
+          <p class="muted">Scheduled backups: the <code>backupSchedule</code> setting.</p>
+        </div>
+      )}
+    </>
   );
 }

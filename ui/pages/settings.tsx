@@ -15,7 +15,7 @@ export function SettingsPage({ tab = "tokens", admin }: { tab?: string; admin: b
       {tab === "tokens" && <Tokens admin={admin} />}
       {tab === "users" && <Users admin={admin} />}
       {tab === "integrations" && <Integrations admin={admin} />}
-      {tab === "backups" && <Backups />}
+      {tab === "backups" && <Backups admin={admin} />}
       {tab === "about" && <About />}
     </Page>
   );

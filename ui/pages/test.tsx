@@ -69,13 +69,13 @@ export function TestPage({ slug, id, canChange }: { slug: string; id: string; ca
       get<TestDetail>(`${base}/tests/${seg(id)}`),
       get<{ tests: QuarantineEntry[] }>(`${base}/quarantine`),
       get<{ failures: FailureGroup[] }>(`${base}/failures?limit=500`),
-      getOptional<{ events: AuditEvent[] } | null>(`${base}/events?limit=200&testId=${seg(id)}`, null),
+      getOptional<{ events: AuditEvent[] } | null>(`${base}/events?limit=200&test=${seg(id)}`, null),
     ]);
     const mine = new Set(test.fingerprints.map((f) => f.fingerprint));
     return {
       test, entry: quarantine.tests.find((q) => q.testId === id),
       groups: failures.failures.filter((g) => mine.has(g.fingerprint)),
-      events: events && events.events.filter((e) => e.data?.testId === id || (Array.isArray(e.data?.testIds) && e.data.testIds.includes(id))),
+      events: events && events.events,
     };
   }, [slug, id]);
   useLive(slug, reload);

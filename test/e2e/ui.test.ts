@@ -1,0 +1,151 @@
+// The web UI in headless Chromium against the built executable: first-run setup to the first report
+// arriving live; finding a flaky test in seeded history, quarantining it, seeing it in the list,
+// releasing it; the run page; signing out; signing in with a user and password.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run, sandbox, type Sandbox } from "./process.ts";
+import { launchBrowser, printedAdminToken, serve, type Served } from "./ui-browser.ts";
+
+const JUNIT = `<testsuite name="checkout"><testcase classname="checkout.Cart" name="adds an item"/>
+<testcase classname="checkout.Cart" name="removes an item"><failure message="expected 0, got 1">at Cart.remove</failure></testcase></testsuite>`;
+
+describe("web UI in a browser", () => {
+  let box: Sandbox;
+  let served: Served;
+  let admin: string;
+  let browser: Browser;
+  let page: Page;
+  const api = (path: string, init: RequestInit = {}) =>
+    fetch(`${served.url}${path}`, { ...init, headers: { authorization: `Bearer ${admin}`, "content-type": "application/json", ...init.headers } });
+
+  beforeAll(async () => {
+    box = sandbox();
+    served = await serve(box);
+    admin = printedAdminToken(served.server.output());
+    browser = await launchBrowser();
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    // (closing the browser ends its event streams, so the server stops at once)
+    if (served) await served.stop();
+  });
+
+  async function signInWithToken(): Promise<void> {
+    await page.goto(`${served.url}/`);
+    await page.getByLabel("Admin token").fill(admin);
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
+
+  it("serves hashed assets for a year and index.html revalidated; client routes fall back to index.html", async () => {
+    const index = await fetch(`${served.url}/projects/anything/tests/x`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get("cache-control")).toBe("no-cache");
+    const html = await index.text();
+    const script = /src="(\/assets\/main-[A-Z0-9]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${served.url}${script}`);
+    expect(asset.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(asset.headers.get("content-type")).toMatch(/javascript/);
+    // Nothing is fetched from elsewhere: no CDN, no web fonts.
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(await asset.text()).not.toMatch(/fonts\.googleapis|cdn\.jsdelivr|unpkg\.com/);
+  });
+
+  it("first run: signs in with the admin token, creates a project and upload token, shows CI snippets, then the first report arriving live", async () => {
+    await signInWithToken();
+    await expect.poll(() => page.url()).toMatch(/\/setup$/);
+    await page.getByLabel("Project slug").fill("web");
+    await page.getByLabel("Display name (optional)").fill("Web app");
+    await page.getByRole("button", { name: "Create project and upload token" }).click();
+    await page.getByRole("heading", { name: "Web app is ready" }).waitFor();
+    for (const label of ["GitHub Actions", "GitLab CI", "Command line"]) {
+      await expect.poll(() => page.getByLabel(label, { exact: true }).textContent()).toContain("FLAKEGUARD_PROJECT");
+    }
+    const token = (await page.getByLabel("Upload token", { exact: true }).textContent())!.trim();
+    expect(token).toMatch(/^fgu_/);
+    expect(await page.getByLabel("Command line", { exact: true }).textContent()).toContain(served.url);
+    await page.getByText("Waiting for the first report").waitFor();
+
+    const upload = await fetch(`${served.url}/api/v1/projects/web/reports?commit=abc123&branch=main&run=1`, {
+      method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/xml" }, body: JUNIT,
+    });
+    expect(upload.status).toBeLessThan(300);
+    await page.getByText("First report received").waitFor();
+    await page.getByRole("link", { name: "Open Web app" }).click();
+    await page.getByRole("heading", { name: "Web app" }).waitFor();
+  });
+
+  it("finds a flaky test in seeded history, quarantines it, sees it in the list, releases it", async () => {
+    // Seed a CI history with known flaky tests (the server is stopped so only one process writes). The
+    // page leaves first: an open event stream would hold the server's shutdown for its grace period.
+    await page.goto("about:blank");
+    await served.stop();
+    const seeded = await run(box, ["seed", "--demo", "--tests", "40", "--commits", "30"]);
+    expect(seeded.code, seeded.output).toBe(0);
+    served = await serve(box);
+
+    const flaky = (await (await api("/api/v1/projects/demo/tests?status=flaky&limit=500")).json()).tests as { id: string; name: string }[];
+    const quarantined = new Set(((await (await api("/api/v1/projects/demo/quarantine")).json()).tests as { testId: string }[]).map((q) => q.testId));
+    const target = flaky.find((t) => !quarantined.has(t.id));
+    expect(target, "the demo history has a flaky test that is not quarantined").toBeDefined();
+
+    await page.goto(`${served.url}/`);
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await page.getByRole("link", { name: /^Demo/ }).click();
+    await page.getByRole("table").waitFor();
+    await page.getByLabel("Search").fill(target!.name);
+    await expect.poll(() => new URL(page.url()).searchParams.get("q")).toBe(target!.name);
+    await page.getByRole("link", { name: target!.name, exact: true }).click();
+    await page.getByRole("heading", { name: target!.name }).waitFor();
+    await page.getByRole("heading", { name: "History" }).waitFor();
+    expect(await page.locator(".strip .cell").count()).toBeGreaterThan(5);
+
+    await page.getByLabel("Reason").fill("flaky: races the cache warm-up");
+    await page.getByLabel("Owner").fill("team-checkout");
+    await page.getByRole("button", { name: "Quarantine", exact: true }).click();
+    await page.getByRole("button", { name: "Release" }).waitFor();
+
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Quarantine" }).click();
+    const row = page.getByRole("row").filter({ hasText: target!.name });
+    await row.getByText("team-checkout").waitFor();
+    await row.getByText("flaky: races the cache warm-up").waitFor();
+    await page.getByLabel(`Select ${target!.name}`).check();
+    await page.getByRole("button", { name: "Release selected (1)" }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    const after = (await (await api("/api/v1/projects/demo/quarantine")).json()).tests as { testId: string }[];
+    expect(after.map((q) => q.testId)).not.toContain(target!.id);
+  });
+
+  it("shows a run's failures with their verdicts", async () => {
+    const tests = (await (await api("/api/v1/projects/demo/tests?status=flaky&limit=1")).json()).tests as { id: string }[];
+    const detail = await (await api(`/api/v1/projects/demo/tests/${tests[0].id}`)).json();
+    const failedRun = (detail.history as { run: string; outcome: string }[]).find((o) => o.outcome === "failed")!.run;
+    await page.goto(`${served.url}/projects/demo/runs/${encodeURIComponent(failedRun)}`);
+    await page.getByRole("heading", { name: `Run ${failedRun}` }).waitFor();
+    expect(await page.locator("tbody .badge").count()).toBeGreaterThan(0);
+  });
+
+  it("signs out, and the session is gone after a reload", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("heading", { name: "Sign in to FlakeGuard" }).waitFor();
+    await page.reload();
+    await page.getByRole("heading", { name: "Sign in to FlakeGuard" }).waitFor();
+  });
+
+  it("signs in with a user name and password", async (ctx) => {
+    const created = await api("/api/v1/users", { method: "POST", body: JSON.stringify({ name: "ada", password: "correct horse battery", role: "member" }) });
+    if (created.status === 404) ctx.skip();
+    expect(created.status).toBe(201);
+    await page.goto(`${served.url}/`);
+    await page.getByLabel("User and password").check();
+    await page.getByLabel("User name").fill("ada");
+    await page.getByLabel("Password", { exact: true }).fill("wrong password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").getByText("wrong user name or password").waitFor();
+    await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Overview" }).waitFor();
+    await page.getByText("ada (member)").waitFor();
+  });
+});
