@@ -21,6 +21,7 @@ import { parseDatabaseUrl } from "./store/url.ts";
 import { runtimeName, VERSION } from "./version.ts";
 import type { UiAssets } from "./runtime/embedded.ts";
 import { memorySharedState, type SharedState } from "./shared-state/index.ts";
+import { busPublisher } from "./shared-state/publish.ts";
 
 /** An open database with its data-directory lock. */
 export interface OpenedDatabase {
@@ -94,6 +95,7 @@ export function createApp(o: AppOptions): App {
   const store = createStore(o.db);
   const shared = o.shared ?? memorySharedState(clock);
   const metrics = createMetrics({ version: VERSION, backend: o.db.backend, runtime: runtimeName() });
+  const publish = busPublisher(shared.bus, o.log);
   let worker: Worker | undefined;
   let draining = false;
   const uploads = instrumentUploads(createUploads({
@@ -102,6 +104,7 @@ export function createApp(o: AppOptions): App {
     inlineMaxBytes: o.config.inlineMaxBytes,
     scoreOnIngest: o.config.scoreOnIngest,
     notifyWorker: () => worker?.wake(),
+    publish,
   }), metrics.ingest, store);
   stateGauges(metrics.registry, store, shared.cache, clock, (err) => o.log.warn({ err }, "metrics: database counts unavailable"));
   const deps: HttpDeps = {
@@ -114,7 +117,7 @@ export function createApp(o: AppOptions): App {
   };
   // --role worker serves health and metrics only; the API belongs to the api replicas.
   const http = o.config.role === "worker" ? createWorkerHttpApp(deps) : createHttpApp(deps);
-  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, config: o.config, metrics, log: o.log }, log: o.log, clock, metrics: metrics.jobs };
+  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, publish, config: o.config, metrics, log: o.log }, log: o.log, clock, metrics: metrics.jobs };
   let schedules: Scheduler | undefined;
   if (o.worker ?? o.config.role !== "api") {
     worker = startWorker(workerOptions);

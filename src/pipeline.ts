@@ -8,6 +8,7 @@ import { ReportParseError } from "./ingest/errors.ts";
 import { parseReport } from "./ingest/registry.ts";
 import { AppError } from "./lib/errors.ts";
 import type { ReportMeta, ReportRows } from "./model/ingest.ts";
+import { publishNothing, type Publish } from "./model/live.ts";
 import type { ParseLimits } from "./model/limits.ts";
 import type { Project } from "./model/project.ts";
 import type { ReportFormat } from "./model/report.ts";
@@ -49,6 +50,8 @@ export interface PipelineDeps {
   notifyWorker: () => void;
   /** Score the tests of each report as it is stored (off: only the scheduled rescore does). */
   scoreOnIngest: boolean;
+  /** Announces processed reports, new verdicts, quarantines and incidents to live subscribers (the UI). */
+  publish?: Publish;
 }
 
 /** The pipeline's entry points, for the HTTP layer and the worker. */
@@ -81,7 +84,9 @@ export function createUploads(deps: PipelineDeps): Uploads {
         parsed.push({ report: p.report, rows: reportRows(project.id, report) });
       }
       const saved = await deps.store.reports.saveProcessed(parsed, now);
-      await analyze(deps, project, saved.flatMap((s, i) => (s.created ? [stored(s.id, parsed[i].report, parsed[i].rows)] : [])));
+      const created = saved.flatMap((s, i) => (s.created ? [stored(s.id, parsed[i].report, parsed[i].rows)] : []));
+      await analyze(deps, project, created);
+      announce(deps, project, created);
       return saved.map((s, i) => ({ ...outcome(s, prepared[i].format, "processed"), counts: parsed[i].rows.counts }));
     },
 
@@ -94,7 +99,10 @@ export function createUploads(deps: PipelineDeps): Uploads {
         const rows = reportRows(stored.projectId, parsed);
         const completed = await deps.store.reports.completeReport(reportId, rows, deps.clock());
         const project = await deps.store.projects.getProjectById(stored.projectId);
-        if (completed && project) await analyze(deps, project, [{ ...completed, id: reportId, rows }]);
+        if (completed && project) {
+          await analyze(deps, project, [{ ...completed, id: reportId, rows }]);
+          announce(deps, project, [{ ...completed, id: reportId, rows }]);
+        }
       } catch (e) {
         if (!(e instanceof ReportParseError)) throw e; // retried by the queue
         await deps.store.reports.failReport(reportId, { code: e.code, message: e.message }, deps.clock());
@@ -149,10 +157,18 @@ function stored(id: string, report: NewReport, rows: ReportRows): StoredReport {
 async function analyze(deps: PipelineDeps, project: Project, reports: StoredReport[]): Promise<void> {
   if (!deps.scoreOnIngest || reports.length === 0) return;
   try {
-    await detectAfterIngest(deps.store, project, reports, deps.clock());
+    await detectAfterIngest(deps.store, project, reports, deps.clock(), deps.publish);
   } catch (e) {
     const testIds = [...new Set(reports.flatMap((r) => r.rows.tests.map((t) => t.id)))];
     await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId: project.id, testIds, cause: (e as Error).message } }, deps.clock());
     deps.notifyWorker();
+  }
+}
+
+/** Tells live subscribers which reports were processed (after analysis, so what they read is current). */
+function announce(deps: PipelineDeps, project: Project, reports: StoredReport[]): void {
+  const publish = deps.publish ?? publishNothing;
+  for (const r of reports) {
+    publish("report.processed", project.id, { project: project.slug, reportId: r.id, run: r.run, job: r.job, commit: r.commit, counts: r.rows.counts });
   }
 }

@@ -3,10 +3,11 @@ import { scoreTest } from "../analyze/score.ts";
 import { testsToRescore, type TestInReport } from "../analyze/rescore-set.ts";
 import { reportOutcomes } from "../analyze/summary.ts";
 import type { ReportRows } from "../model/ingest.ts";
+import { publishNothing, type Publish } from "../model/live.ts";
 import type { Project } from "../model/project.ts";
 import type { TestVerdicts } from "../model/verdict.ts";
 import type { Store } from "../store/index.ts";
-import { notifyVerdictChanges } from "../notify/changes.ts";
+import { verdictChangeWrite } from "../notify/changes.ts";
 import { applyQuarantinePolicy } from "./quarantine.ts";
 
 /** Observations per test the scorer looks at: enough for rare flakes, bounded for speed. */
@@ -26,7 +27,7 @@ export interface StoredReport {
  * failures to their groups, and rescores the tests whose verdict the report may change
  * (`testsToRescore`): incremental, not a recompute of every test per upload.
  */
-export async function detectAfterIngest(store: Store, project: Project, reports: StoredReport[], now: number): Promise<number> {
+export async function detectAfterIngest(store: Store, project: Project, reports: StoredReport[], now: number, publish: Publish = publishNothing): Promise<number> {
   const seen: TestInReport[] = [];
   const sameCommit = new Set<string>();
   const ids = reports.map((r) => r.id);
@@ -38,6 +39,7 @@ export async function detectAfterIngest(store: Store, project: Project, reports:
         projectId: project.id, reportId: r.id, run: r.run, job: r.job, commit: r.commit, cause: incident.cause,
         reason: incident.reason, failing: o.summary.failing, total: o.summary.total,
       }, now);
+      publish("incident.opened", project.id, { project: project.slug, reportId: r.id, run: r.run, job: r.job, cause: incident.cause });
     }
     await store.failures.recordFailures(project.id, o.sightings, now);
     for (const t of r.rows.tests) {
@@ -48,11 +50,12 @@ export async function detectAfterIngest(store: Store, project: Project, reports:
   const testIds = [...new Set(seen.map((t) => t.id))];
   const [statuses, quarantined] = await Promise.all([store.verdicts.overallStatuses(testIds), store.quarantine.activeFor(testIds)]);
   const rescore = [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit, new Set(quarantined.keys())))];
-  return rescoreTests(store, project, rescore, now);
+  return rescoreTests(store, project, rescore, now, publish);
 }
 
-/** Rescores tests from their stored history and saves the verdicts; returns how many were scored. */
-export async function rescoreTests(store: Store, project: Project, testIds: string[], now: number): Promise<number> {
+/** Rescores tests from their stored history and saves the verdicts; returns how many were scored. Announces both live. */
+export async function rescoreTests(store: Store, project: Project, testIds: string[], now: number, publish: Publish = publishNothing): Promise<number> {
+  const changed = { quarantined: [] as string[], released: [] as string[] };
   const ctx = { defaultBranch: project.defaultBranch, now };
   for (let i = 0; i < testIds.length; i += 500) {
     const batch = testIds.slice(i, i + 500);
@@ -63,9 +66,12 @@ export async function rescoreTests(store: Store, project: Project, testIds: stri
       verdicts.set(id, scoreTest(history, { ...ctx, completeHistory: history.length < HISTORY_LIMIT }));
     }
     const before = await store.verdicts.overallStatuses(batch);
-    await store.verdicts.saveVerdicts(project.id, verdicts, now);
-    await notifyVerdictChanges(store, project, before, verdicts, now);
-    await applyQuarantinePolicy(store, project, verdicts, histories, now);
+    await store.verdicts.saveVerdicts(project.id, verdicts, now, await verdictChangeWrite(store, project, before, verdicts, now));
+    const applied = await applyQuarantinePolicy(store, project, verdicts, histories, now);
+    changed.quarantined.push(...applied.quarantined);
+    changed.released.push(...applied.released);
   }
+  if (testIds.length > 0) publish("verdicts.changed", project.id, { project: project.slug, tests: testIds.length });
+  if (changed.quarantined.length + changed.released.length > 0) publish("quarantine.changed", project.id, { project: project.slug, ...changed });
   return testIds.length;
 }

@@ -3,6 +3,7 @@ import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { quarantineTest, releaseTest } from "../act/quarantine.ts";
 import { AppError } from "../lib/errors.ts";
 import type { ActiveQuarantine } from "../store/quarantine.ts";
+import { busPublisher } from "../shared-state/publish.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
 import { loadProject } from "./projects.ts";
@@ -97,6 +98,7 @@ export const addQuarantineHandler = (d: HttpDeps): RouteHandler<typeof addQuaran
   if (expiresAt !== undefined && expiresAt <= now) throw new AppError(400, "invalid_request", "body.expiresAt: must be in the future");
   const q = await quarantineTest(d.store, project, { testId: body.testId, reason: body.reason, owner: body.owner ?? null, expiresAt, mode: body.mode }, c.get("principal").actor, now);
   const test = (await d.store.tests.getTest(project.id, q.testId))!;
+  busPublisher(d.shared.bus, d.log)("quarantine.changed", project.id, { project: project.slug, quarantined: [q.testId], released: [] });
   return c.json(entryJson({ ...q, suite: test.suite, name: test.name, file: test.file }), 201);
 };
 
@@ -114,5 +116,6 @@ export const releaseQuarantineHandler = (d: HttpDeps): RouteHandler<typeof relea
   const project = await loadProject(d.store, c, slug);
   const q = await releaseTest(d.store, project, testId, c.get("principal").actor, c.req.valid("query").reason ?? "released by hand", d.clock());
   const test = (await d.store.tests.getTest(project.id, q.testId))!;
+  busPublisher(d.shared.bus, d.log)("quarantine.changed", project.id, { project: project.slug, quarantined: [], released: [q.testId] });
   return c.json({ ...entryJson({ ...q, suite: test.suite, name: test.name, file: test.file }), releasedAt: iso(q.releasedAt), vetoUntil: iso(q.vetoUntil) }, 200);
 };

@@ -17,6 +17,12 @@ import {
   releaseQuarantineHandler, releaseQuarantineRoute,
 } from "./quarantine.ts";
 import { getPolicyHandler, getPolicyRoute, previewPolicyHandler, previewPolicyRoute, putPolicyHandler, putPolicyRoute } from "./policy.ts";
+import { overviewHandler, overviewRoute } from "./overview.ts";
+import { listRunsHandler, listRunsRoute } from "./runs.ts";
+import { testHistoryHandler, testHistoryRoute } from "./history.ts";
+import { listEventsHandler, listEventsRoute } from "./events.ts";
+import { aboutHandler, aboutRoute } from "./about.ts";
+import { streamHandler, streamRoute } from "./stream.ts";
 import {
   createIntegrationHandler, createIntegrationRoute, deleteIntegrationHandler, deleteIntegrationRoute, listDeliveriesHandler, listDeliveriesRoute,
   listIntegrationsHandler, listIntegrationsRoute, testIntegrationHandler, testIntegrationRoute, updateIntegrationHandler, updateIntegrationRoute,
@@ -48,6 +54,12 @@ export const ROUTES: readonly RouteRule[] = [
   api("read", getPolicyRoute, getPolicyHandler),
   api("admin", putPolicyRoute, putPolicyHandler),
   api("read", previewPolicyRoute, previewPolicyHandler),
+  api("read", overviewRoute, overviewHandler),
+  api("read", listRunsRoute, listRunsHandler),
+  api("read", testHistoryRoute, testHistoryHandler),
+  api("read", listEventsRoute, listEventsHandler),
+  api("viewer", aboutRoute, aboutHandler),
+  api("read", streamRoute, streamHandler),
   api("member", listIntegrationsRoute, listIntegrationsHandler),
   api("admin", createIntegrationRoute, createIntegrationHandler),
   api("admin", updateIntegrationRoute, updateIntegrationHandler),

@@ -5,6 +5,7 @@ import type { HttpEnv } from "./env.ts";
 import { loadProject } from "./projects.ts";
 import { ProjectParam, authErrors, badRequestResponse, iso, notFoundResponse } from "./schemas.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
+import type { ActiveQuarantine } from "../store/quarantine.ts";
 
 const STATUSES = ["flaky", "broken", "healthy", "new", "quarantined"] as const;
 
@@ -13,6 +14,10 @@ const TestItem = z.object({
   status: z.enum(["flaky", "broken", "healthy", "new"]), score: z.number(),
   interval: z.tuple([z.number(), z.number()]), failureRate: z.number(), runs: z.number(), failures: z.number(),
   lastFailureAt: z.string().nullable(), lastSeenAt: z.string().nullable(),
+  variants: z.array(z.object({ variant: z.string(), status: z.enum(["flaky", "broken", "healthy", "new"]), score: z.number(), failureRate: z.number() }))
+    .openapi({ description: "verdicts per variant (k=v,…), when the test ran in several" }),
+  quarantine: z.object({ mode: z.enum(["mute", "skip"]), owner: z.string().nullable(), decidedBy: z.string(), since: z.string().nullable(), expiresAt: z.string().nullable() }).nullable(),
+  owner: z.string().nullable().openapi({ description: "who owns fixing it: the owner of its quarantine, when it has one" }),
 }).openapi("TestSummary");
 
 const ListQuery = z.object({
@@ -49,12 +54,15 @@ export const listTestsHandler = (d: HttpDeps): RouteHandler<typeof listTestsRout
   });
   const page = items.slice(0, limit);
   const last = page.at(-1);
+  const pageIds = page.map((t) => t.id);
+  const [variants, quarantines] = await Promise.all([d.store.verdicts.variantVerdicts(pageIds), d.store.quarantine.activeFor(pageIds)]);
   const value = (t: (typeof page)[number]) => (sort === "score" ? t.score : sort === "failures" ? t.failures : (t.lastFailureAt ?? 0));
   return c.json({
     tests: page.map((t) => ({
       id: t.id, suite: t.suite, name: t.name, file: t.file, status: t.status, score: t.score,
       interval: [t.low, t.high] as [number, number], failureRate: t.failureRate, runs: t.runs, failures: t.failures,
-      lastFailureAt: iso(t.lastFailureAt), lastSeenAt: iso(t.lastSeenAt),
+      lastFailureAt: iso(t.lastFailureAt), lastSeenAt: iso(t.lastSeenAt), variants: variants.get(t.id) ?? [],
+      ...quarantineJson(quarantines.get(t.id)),
     })),
     nextCursor: items.length > limit && last ? encodeCursor(sort, value(last), last.id) : null,
   }, 200);
@@ -78,7 +86,9 @@ export const getTestHandler = (d: HttpDeps): RouteHandler<typeof getTestRoute, H
   const project = await loadProject(d.store, c, slug);
   const test = await d.store.tests.getTest(project.id, id);
   if (!test) throw notFound(`test '${id}' in project '${slug}'`);
-  const [verdicts, histories] = await Promise.all([d.store.verdicts.testVerdicts(id), d.store.history.observations([id], 200)]);
+  const [verdicts, histories, quarantines] = await Promise.all([
+    d.store.verdicts.testVerdicts(id), d.store.history.observations([id], 200), d.store.quarantine.activeFor([id]),
+  ]);
   const history = (histories.get(id) ?? []).reverse();
   const fingerprints = new Map<string, number>();
   for (const o of history) if (o.fingerprint) fingerprints.set(o.fingerprint, (fingerprints.get(o.fingerprint) ?? 0) + 1);
@@ -86,9 +96,17 @@ export const getTestHandler = (d: HttpDeps): RouteHandler<typeof getTestRoute, H
   return c.json({
     id: test.id, suite: test.suite, name: test.name, file: test.file,
     firstSeenAt: iso(test.firstSeenAt), lastSeenAt: iso(test.lastSeenAt),
-    verdict: overall ?? null, variants,
+    verdict: overall ?? null, variants, ...quarantineJson(quarantines.get(id)),
     history: history.map((o) => ({ ...o, receivedAt: iso(o.receivedAt) })),
     fingerprints: [...fingerprints.entries()].map(([fingerprint, count]) => ({ fingerprint, count })).sort((a, b) => b.count - a.count),
   }, 200);
 };
 
+
+/** A test's active quarantine (and its owner) as the test list and detail show it. */
+function quarantineJson(q: ActiveQuarantine | undefined) {
+  return {
+    quarantine: q ? { mode: q.mode, owner: q.owner, decidedBy: q.decidedBy, since: iso(q.since), expiresAt: iso(q.expiresAt) } : null,
+    owner: q?.owner ?? null,
+  };
+}

@@ -2,6 +2,7 @@ import type { Config } from "../config/settings.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Metrics } from "../metrics/registry.ts";
 import type { Job } from "../model/job.ts";
+import type { Publish } from "../model/live.ts";
 import type { Uploads } from "../pipeline.ts";
 import type { Store } from "../store/index.ts";
 import { processReportJob } from "./process-report.ts";
@@ -15,6 +16,8 @@ export interface JobDeps {
   uploads: Uploads;
   store: Store;
   clock: () => number;
+  /** Announces changes to live subscribers (the UI's event stream). */
+  publish?: Publish;
   /** Settings, metrics and log, for jobs that talk to the outside (notifications). */
   config?: Config;
   metrics?: Metrics;

@@ -8,6 +8,6 @@ export const RELEASE_QUARANTINE_JOB = "release-quarantine";
 export const releaseQuarantineJob: JobDefinition = {
   kind: RELEASE_QUARANTINE_JOB,
   async run(_job, deps) {
-    await releaseExpired(deps.store, deps.clock());
+    await releaseExpired(deps.store, deps.clock(), deps.publish);
   },
 };

@@ -1,4 +1,4 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { AuditEvent } from "../model/project.ts";
 import type { Db, Orm } from "./db.ts";
 
@@ -24,6 +24,12 @@ export function eventStore(db: Db) {
     /** A project's events, newest first. */
     async listEvents(projectId: string, limit = 100): Promise<AuditEvent[]> {
       return db.orm.select().from(t).where(eq(t.projectId, projectId)).orderBy(desc(t.id)).limit(limit);
+    },
+
+    /** A project's events about one test (`data.testId`), newest first: a test's audit trail. */
+    async listTestEvents(projectId: string, testId: string, limit = 100): Promise<AuditEvent[]> {
+      const about = db.dialect === "pg" ? sql`${t.data}->>'testId' = ${testId}` : sql`json_extract(${t.data}, '$.testId') = ${testId}`;
+      return db.orm.select().from(t).where(and(eq(t.projectId, projectId), about)).orderBy(desc(t.id)).limit(limit);
     },
   };
 }

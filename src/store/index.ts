@@ -11,6 +11,8 @@ import { reportStore } from "./reports.ts";
 import { tokenStore } from "./tokens.ts";
 import { quarantineStore } from "./quarantine.ts";
 import { policyStore } from "./policies.ts";
+import { overviewStore } from "./overview.ts";
+import { runStore } from "./runs.ts";
 import { integrationStore } from "./integrations.ts";
 import { outboxStore } from "./outbox.ts";
 import { digestStore } from "./digest.ts";
@@ -35,6 +37,8 @@ export function createStore(db: Db) {
     failures: failureStore(db),
     quarantine: quarantineStore(db),
     policies: policyStore(db),
+    overview: overviewStore(db),
+    runs: runStore(db),
     integrations: integrationStore(db),
     outbox: outboxStore(db),
     digest: digestStore(db),

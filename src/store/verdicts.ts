@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { TestVerdicts, Verdict, VerdictStatus } from "../model/verdict.ts";
-import type { Db } from "./db.ts";
+import type { Db, Orm } from "./db.ts";
 
 /** A test with its verdict (less the evidence), as listed. */
 export interface TestListItem extends Omit<Verdict, "evidence"> {
@@ -30,8 +30,8 @@ export interface TestQuery {
 export function verdictStore(db: Db) {
   const v = db.schema.verdicts;
   return {
-    /** Replaces the verdicts of the given tests, overall and per variant. */
-    async saveVerdicts(projectId: string, verdicts: Map<string, TestVerdicts>, now: number): Promise<void> {
+    /** Replaces the verdicts of the given tests, overall and per variant; `then` writes in the same transaction (the outbox). */
+    async saveVerdicts(projectId: string, verdicts: Map<string, TestVerdicts>, now: number, then?: (orm: Orm) => Promise<unknown>): Promise<void> {
       const rows = [...verdicts.entries()].flatMap(([testId, tv]) =>
         [["", tv.overall] as const, ...Object.entries(tv.variants)].map(([variant, x]) => ({
           testId, variant, projectId, status: x.status, score: x.score, low: x.low, high: x.high,
@@ -50,6 +50,7 @@ export function verdictStore(db: Db) {
             },
           });
         }
+        await then?.(orm);
       });
     },
 
@@ -73,6 +74,20 @@ export function verdictStore(db: Db) {
       return out;
     },
 
+    /** The per-variant verdicts (not the overall one) of some tests, by test id: the leaderboard's variant column. */
+    async variantVerdicts(testIds: string[]): Promise<Map<string, { variant: string; status: VerdictStatus; score: number; failureRate: number }[]>> {
+      const out = new Map<string, { variant: string; status: VerdictStatus; score: number; failureRate: number }[]>();
+      if (testIds.length === 0) return out;
+      const rows = await db.orm.select({ testId: v.testId, variant: v.variant, status: v.status, score: v.score, failureRate: v.failureRate })
+        .from(v).where(and(inArray(v.testId, testIds), sql`${v.variant} <> ''`)).orderBy(v.testId, v.variant);
+      for (const r of rows) {
+        const list = out.get(r.testId) ?? [];
+        list.push({ variant: r.variant, status: r.status as VerdictStatus, score: r.score, failureRate: r.failureRate });
+        out.set(r.testId, list);
+      }
+      return out;
+    },
+
     /** Every verdict of one test: "" overall, then per variant. */
     async testVerdicts(testId: string): Promise<Record<string, Verdict>> {
       const rows = await db.orm.select().from(v).where(eq(v.testId, testId));
@@ -87,7 +102,11 @@ export function verdictStore(db: Db) {
         recent: sql`coalesce(v.last_failure_at, 0)`,
       };
       const conditions: SQL[] = [sql`t.project_id = ${projectId}`];
-      if (query.status) conditions.push(sql`coalesce(v.status, 'new') = ${query.status}`);
+      // A status other than `new` is always a stored verdict: an inner join driven by the verdicts'
+      // (project, variant, status) index reads those rows only, not every test of the project.
+      const scored = query.status !== undefined && query.status !== "new";
+      if (scored) conditions.push(sql`v.project_id = ${projectId} and v.status = ${query.status}`);
+      else if (query.status) conditions.push(sql`coalesce(v.status, 'new') = ${query.status}`);
       if (query.ids) {
         if (query.ids.length === 0) return [];
         conditions.push(sql`t.id in (${sql.join(query.ids.map((id) => sql`${id}`), sql`, `)})`);
@@ -104,7 +123,7 @@ export function verdictStore(db: Db) {
           coalesce(v.status, 'new') as status, coalesce(v.score, 0) as score, coalesce(v.low, 0) as low,
           coalesce(v.high, 1) as high, coalesce(v.failure_rate, 0) as "failureRate", coalesce(v.runs, 0) as runs,
           coalesce(v.failures, 0) as failures, v.last_failure_at as "lastFailureAt"
-        from tests t left join verdicts v on v.test_id = t.id and v.variant = ${query.variant}
+        from tests t ${scored ? sql`join` : sql`left join`} verdicts v on v.test_id = t.id and v.variant = ${query.variant}
         where ${sql.join(conditions, sql` and `)}
         order by ${key[query.sort]} desc, t.id asc
         limit ${query.limit}`);
