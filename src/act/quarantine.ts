@@ -4,7 +4,7 @@ import { storedPolicy, type Policy, type QuarantineMode } from "../analyze/polic
 import { AppError, notFound } from "../lib/errors.ts";
 import type { Project } from "../model/project.ts";
 import type { Observation, TestVerdicts } from "../model/verdict.ts";
-import { notifyQuarantineChange } from "../notify/changes.ts";
+import { quarantineChangeWrite } from "../notify/changes.ts";
 import type { Store } from "../store/index.ts";
 import type { QuarantineRecord } from "../store/quarantine.ts";
 
@@ -38,9 +38,8 @@ export async function quarantineTest(store: Store, project: Project, input: Manu
   const done = await store.quarantine.quarantine(entry, {
     projectId: project.id, kind: "quarantine.added", actor,
     data: { testId: entry.testId, reason: entry.reason, owner: entry.owner, mode: entry.mode, expiresAt: entry.expiresAt, automatic: false },
-  }, now);
+  }, now, await quarantineChangeWrite(store, project, input.testId, "quarantined", false, now));
   if (!done) throw new AppError(409, "conflict", `test '${input.testId}' is already quarantined`);
-  await notifyQuarantineChange(store, project, done, "quarantined", false, now);
   return done;
 }
 
@@ -51,9 +50,8 @@ export async function releaseTest(store: Store, project: Project, testId: string
   const vetoUntil = policy.vetoDays > 0 ? now + policy.vetoDays * DAY : null;
   const done = await store.quarantine.release(testId, { by: actor, reason, vetoUntil }, {
     projectId: project.id, kind: "quarantine.released", actor, data: { testId, reason, vetoUntil, automatic: false },
-  }, now);
+  }, now, await quarantineChangeWrite(store, project, testId, "released", false, now));
   if (!done) throw new AppError(409, "conflict", `test '${testId}' is not quarantined`);
-  await notifyQuarantineChange(store, project, done, "released", false, now);
   return done;
 }
 
@@ -61,8 +59,7 @@ export async function releaseTest(store: Store, project: Project, testId: string
 export async function autoRelease(store: Store, projectId: string, testId: string, why: string, reason: string, now: number): Promise<boolean> {
   const done = await store.quarantine.release(testId, { by: POLICY_ACTOR, reason, vetoUntil: null }, {
     projectId, kind: "quarantine.released", actor: POLICY_ACTOR, data: { testId, reason, why, automatic: true },
-  }, now);
-  if (done) await notifyQuarantineChange(store, projectId, done, "released", true, now);
+  }, now, await quarantineChangeWrite(store, projectId, testId, "released", true, now));
   return done !== undefined;
 }
 
@@ -108,8 +105,8 @@ export async function applyQuarantinePolicy(
     const done = await store.quarantine.quarantine(entry, {
       projectId: project.id, kind: "quarantine.added", actor: POLICY_ACTOR,
       data: { testId: p.id, reason: p.reason, mode: entry.mode, expiresAt: entry.expiresAt, automatic: true },
-    }, now);
-    if (done) { out.quarantined.push(p.id); room--; await notifyQuarantineChange(store, project, done, "quarantined", true, now); }
+    }, now, await quarantineChangeWrite(store, project, p.id, "quarantined", true, now));
+    if (done) { out.quarantined.push(p.id); room--; }
   }
   return out;
 }

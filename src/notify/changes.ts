@@ -1,17 +1,26 @@
-/** The act stage's hooks: verdict and quarantine changes become notification events in the outbox. */
+/**
+ * The act stage's hooks: verdict and quarantine changes become notification events, written to the
+ * outbox in the same transaction as the change (the store functions take the prepared write).
+ */
 import type { Project } from "../model/project.ts";
 import type { TestVerdicts, VerdictStatus } from "../model/verdict.ts";
+import type { Orm } from "../store/db.ts";
 import type { Store } from "../store/index.ts";
-import type { QuarantineRecord } from "../store/quarantine.ts";
-import { emitEvents } from "./emit.ts";
+import type { AlsoWrite } from "../store/quarantine.ts";
+import { outboxRows, prepareEvents, writeRows } from "./emit.ts";
 import { isNews, quarantineEvent, verdictEvents, type NotificationEvent, type ProjectRef } from "./events.ts";
 
 const ref = (p: Project): ProjectRef => ({ id: p.id, slug: p.slug, name: p.name });
 
-/** Queues notifications for tests whose overall verdict differs from `before` (their status before the rescore). */
-export async function notifyVerdictChanges(store: Store, project: Project, before: ReadonlyMap<string, VerdictStatus>, verdicts: ReadonlyMap<string, TestVerdicts>, now: number): Promise<void> {
+/**
+ * The outbox write for tests whose overall verdict moves from `before` (their status before the
+ * rescore) to the new one; undefined when nothing is news or no integration listens.
+ */
+export async function verdictChangeWrite(store: Store, project: Project, before: ReadonlyMap<string, VerdictStatus>, verdicts: ReadonlyMap<string, TestVerdicts>, now: number): Promise<((orm: Orm) => Promise<unknown>) | undefined> {
   const changed = [...verdicts].filter(([id, v]) => isNews(before.get(id) ?? null, v.overall.status));
-  if (changed.length === 0) return;
+  if (changed.length === 0) return undefined;
+  const integrations = await store.integrations.enabledIntegrations(project.id);
+  if (integrations.length === 0) return undefined;
   const names = await store.quarantine.identities(project.id, changed.map(([id]) => id));
   const events: NotificationEvent[] = changed.flatMap(([id, v]) => {
     const name = names.get(id);
@@ -21,20 +30,23 @@ export async function notifyVerdictChanges(store: Store, project: Project, befor
       from: before.get(id) ?? null, to: o.status, score: o.score, failureRate: o.failureRate, runs: o.runs, failures: o.failures, lastFailureAt: o.lastFailureAt,
     }, now);
   });
-  await emitEvents(store, events, now);
+  return prepareEvents(store, events, now, integrations);
 }
 
-/** Queues the notification of a quarantine that started or ended. */
-export async function notifyQuarantineChange(store: Store, project: Project | string, q: QuarantineRecord, kind: "quarantined" | "released", automatic: boolean, now: number): Promise<void> {
+/** The outbox write for a quarantine of `testId` starting or ending, given the entry once the store wrote it. */
+export async function quarantineChangeWrite(store: Store, project: Project | string, testId: string, kind: "quarantined" | "released", automatic: boolean, now: number): Promise<AlsoWrite | undefined> {
   const p = typeof project === "string" ? await store.projects.getProjectById(project) : project;
-  if (!p) return;
-  const name = (await store.quarantine.identities(p.id, [q.testId])).get(q.testId);
-  if (!name) return;
-  const released = kind === "released";
-  const decidedBy = released ? (q.releasedBy ?? "unknown") : q.decidedBy;
-  const event = quarantineEvent(ref(p), { id: q.testId, ...name }, kind, {
-    id: q.id, mode: q.mode, reason: released ? (q.releaseReason ?? "") : q.reason, decidedBy,
-    automatic, expiresAt: released ? null : q.expiresAt,
-  }, now);
-  await emitEvents(store, [event], now);
+  if (!p) return undefined;
+  const integrations = await store.integrations.enabledIntegrations(p.id);
+  if (integrations.length === 0) return undefined; // the common case: nothing to prepare
+  const name = (await store.quarantine.identities(p.id, [testId])).get(testId);
+  if (!name) return undefined;
+  return async (orm, q) => {
+    const released = kind === "released";
+    const event = quarantineEvent(ref(p), { id: testId, ...name }, kind, {
+      id: q.id, mode: q.mode, reason: released ? (q.releaseReason ?? "") : q.reason, decidedBy: released ? (q.releasedBy ?? "unknown") : q.decidedBy,
+      automatic, expiresAt: released ? null : q.expiresAt,
+    }, now);
+    return writeRows(store, outboxRows(integrations, [event]), now, orm);
+  };
 }

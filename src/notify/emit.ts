@@ -18,21 +18,32 @@ export function outboxRows(integrations: Integration[], events: NotificationEven
     })));
 }
 
+/** Writes prepared outbox rows (and the delivery job) inside a transaction; returns how many rows were new. */
+export type OutboxWrite = (orm: Orm) => Promise<number>;
+
+/** Writes outbox rows and, when any is new, wakes the delivery job, in the caller's transaction. Returns how many were new. */
+export async function writeRows(store: Store, rows: NewOutboxItem[], now: number, orm: Orm): Promise<number> {
+  const added = (await store.outbox.enqueue(rows, now, orm)).length;
+  if (added > 0) await store.jobs.enqueueJobOnce({ kind: DELIVER_NOTIFICATIONS_JOB, payload: {}, maxAttempts: 3 }, now, orm);
+  return added;
+}
+
 /**
- * Queues events of one project for its integrations and, when any row is new, a delivery job. Pass
- * `orm` to write inside the caller's transaction (the change and its notifications commit together).
- * An event already queued (same key) is skipped, so recomputing a change never notifies twice.
- * Returns how many rows were new; the caller wakes the worker.
+ * Prepares the outbox rows of some events of one project (reading its integrations now) and returns
+ * the write to run inside the transaction of the change itself, so the change and its notifications
+ * commit together; undefined when no integration takes them. An event already queued (same key) is
+ * skipped, so recomputing a change never notifies twice.
  */
+export async function prepareEvents(store: Store, events: NotificationEvent[], now: number, integrations?: Integration[]): Promise<OutboxWrite | undefined> {
+  if (events.length === 0) return undefined;
+  const rows = outboxRows(integrations ?? await store.integrations.enabledIntegrations(events[0].project.id), events);
+  if (rows.length === 0) return undefined;
+  return (orm) => writeRows(store, rows, now, orm);
+}
+
+/** Queues events of one project for its integrations in a transaction of their own (or the caller's `orm`); returns how many rows were new. */
 export async function emitEvents(store: Store, events: NotificationEvent[], now: number, orm?: Orm): Promise<number> {
-  if (events.length === 0) return 0;
-  const integrations = await store.integrations.enabledIntegrations(events[0].project.id);
-  const rows = outboxRows(integrations, events);
-  if (rows.length === 0) return 0;
-  const write = async (o: Orm) => {
-    const added = (await store.outbox.enqueue(rows, now, o)).length;
-    if (added > 0) await store.jobs.enqueueJobOnce({ kind: DELIVER_NOTIFICATIONS_JOB, payload: {}, maxAttempts: 3 }, now, o);
-    return added;
-  };
+  const write = await prepareEvents(store, events, now);
+  if (!write) return 0;
   return orm ? write(orm) : store.db.tx(write);
 }

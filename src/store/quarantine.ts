@@ -39,6 +39,9 @@ export interface Release {
   vetoUntil: number | null;
 }
 
+/** More writes that commit with a quarantine change (its notifications in the outbox). */
+export type AlsoWrite = (orm: Orm, q: QuarantineRecord) => Promise<unknown>;
+
 /** Quarantines: at most one active per test (a partial unique index), every change with its audit event. */
 export function quarantineStore(db: Db) {
   const q = db.schema.quarantines;
@@ -104,23 +107,25 @@ export function quarantineStore(db: Db) {
       return out;
     },
 
-    /** Quarantines a test and records the event in one transaction; undefined when it already is quarantined. */
-    async quarantine(input: NewQuarantine, event: NewEvent, now: number): Promise<QuarantineRecord | undefined> {
+    /** Quarantines a test and records the event in one transaction (with what `then` writes: the outbox); undefined when it already is quarantined. */
+    async quarantine(input: NewQuarantine, event: NewEvent, now: number, then?: AlsoWrite): Promise<QuarantineRecord | undefined> {
       return db.tx(async (orm) => {
         const rows = await orm.insert(q).values({ id: newId(now), ...input, state: "active", since: now }).onConflictDoNothing().returning();
         if (rows.length === 0) return undefined;
         await record(orm, { ...event, data: { ...event.data, quarantineId: rows[0].id } }, now);
+        await then?.(orm, rows[0] as QuarantineRecord);
         return rows[0] as QuarantineRecord;
       });
     },
 
-    /** Releases a test's active quarantine and records the event; undefined when it was not quarantined. */
-    async release(testId: string, r: Release, event: NewEvent, now: number): Promise<QuarantineRecord | undefined> {
+    /** Releases a test's active quarantine and records the event (with what `then` writes); undefined when it was not quarantined. */
+    async release(testId: string, r: Release, event: NewEvent, now: number, then?: AlsoWrite): Promise<QuarantineRecord | undefined> {
       return db.tx(async (orm) => {
         const rows = await orm.update(q).set({ state: "released", releasedAt: now, releasedBy: r.by, releaseReason: r.reason, vetoUntil: r.vetoUntil })
           .where(and(eq(q.testId, testId), eq(q.state, "active"))).returning();
         if (rows.length === 0) return undefined;
         await record(orm, { ...event, data: { ...event.data, quarantineId: rows[0].id } }, now);
+        await then?.(orm, rows[0] as QuarantineRecord);
         return rows[0] as QuarantineRecord;
       });
     },
