@@ -36,8 +36,8 @@ export function stateGauges(registry: Registry, store: Store, cache: Cache, cloc
         onError(e);
         return lastGood;
       } finally {
-        // Gauges collected in the same scrape share one read; the next scrape asks the cache again.
-        setTimeout(() => { pending = undefined; }, 1000).unref();
+        // The gauges of one scrape are collected together and share this read; the next scrape asks the cache again.
+        pending = undefined;
       }
     })();
     return pending;
