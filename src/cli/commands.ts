@@ -4,6 +4,7 @@ import { projectCreateCommand, tokenCreateCommand } from "./admin.ts";
 import { UsageError, type Command, type CommandIO } from "./command.ts";
 import { configCommand, healthCommand, migrateCommand, versionCommand } from "./misc.ts";
 import { seedCommand } from "./seed.ts";
+import { backupCommand, restoreCommand } from "./backup.ts";
 import { serveCommand } from "./serve.ts";
 import { uploadCommand } from "./upload.ts";
 import { runCommand } from "./run.ts";
@@ -22,6 +23,8 @@ export const COMMANDS: Command[] = [
   quarantineAddCommand,
   quarantineRmCommand,
   seedCommand,
+  backupCommand,
+  restoreCommand,
   healthCommand,
   versionCommand,
 ];

@@ -40,6 +40,10 @@ export interface Config {
   sessionTtlMs: number;
   sessionMaxAgeMs: number;
   loginAttempts: number;
+  backupSchedule: string;
+  backupDir: string;
+  backupKeep: number;
+  retentionDays: number;
   trustProxy: boolean;
   redisUrl?: string;
   redisPrefix: string;
@@ -89,6 +93,10 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   publicUrl: { type: "string", pattern: { re: /^https?:\/\/[^\s]+$/, says: "must be an http(s) URL" }, doc: "the URL people open FlakeGuard at (links in Slack messages and webhooks)" },
   digestSchedule: { type: "string", default: "0 9 * * *", doc: "cron schedule of the daily Slack digest (croner syntax, server time zone)" },
   notifyTimeoutMs: { type: "integer", default: 10_000, min: 100, max: 120_000, doc: "how long one notification request may take before it counts as failed and is retried (ms)" },
+  backupSchedule: { type: "string", default: "off", doc: "cron schedule of the backup into backupDir (croner syntax), or off" },
+  backupDir: { type: "string", default: (c) => `${c.dataDir ?? "./flakeguard-data"}/backups`, doc: "where scheduled backups (and `flakeguard backup` without --to) are written" },
+  backupKeep: { type: "integer", default: 7, min: 1, max: 10_000, doc: "scheduled backups kept in backupDir; older ones are deleted" },
+  retentionDays: { type: "integer", default: 90, min: 0, max: 36_500, doc: "raw reports and per-test results older than this are pruned daily; tests, verdicts and aggregates stay (0: keep forever)" },
   notifyGiveUpMs: { type: "integer", default: 3_600_000, min: 1000, doc: "how long a notification is retried before it is marked failed (ms)" },
 };
 

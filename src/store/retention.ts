@@ -1,0 +1,49 @@
+import { and, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
+import type { Db } from "./db.ts";
+
+/** What one retention pass removed. */
+export interface PruneOutcome {
+  /** Reports whose raw bytes and per-test results were dropped (their rows stay, with counts). */
+  reports: number;
+  /** Per-test result rows deleted. */
+  results: number;
+}
+
+// Bounded batches keep each transaction (and SQLite's single writer) short on a large backlog.
+const BATCH = 500;
+
+/**
+ * Drops the raw material of reports received before `before`: the uploaded bytes and the per-test
+ * results. The report rows (metadata, counts), tests, verdicts, incidents and failure groups stay, so
+ * lists, verdicts and audit survive; later scoring sees only the history that is left.
+ */
+export async function pruneRawResults(db: Db, before: number): Promise<PruneOutcome> {
+  const r = db.schema.reports;
+  const out: PruneOutcome = { reports: 0, results: 0 };
+  for (;;) {
+    const batch = await db.tx(async (orm) => {
+      // Queued reports are never pruned: their raw bytes are still to be processed.
+      const old = await orm.select({ id: r.id }).from(r)
+        .where(and(lt(r.receivedAt, before), ne(r.state, "queued"), isNotNull(r.raw)))
+        .limit(BATCH);
+      const ids = old.map((o) => o.id);
+      if (ids.length === 0) return { reports: 0, results: 0 };
+      const res = db.schema.results;
+      const [n] = await orm.select({ n: sql<number | string>`count(*)` }).from(res).where(inArray(res.reportId, ids));
+      await orm.delete(res).where(inArray(res.reportId, ids));
+      await orm.update(r).set({ raw: null }).where(inArray(r.id, ids));
+      return { reports: ids.length, results: Number(n?.n ?? 0) };
+    });
+    out.reports += batch.reports;
+    out.results += batch.results;
+    if (batch.reports < BATCH) return out;
+  }
+}
+
+/** How many reports still hold raw material from before `before` (what a prune would touch). */
+export async function countPrunable(db: Db, before: number): Promise<number> {
+  const r = db.schema.reports;
+  const rows = await db.orm.select({ n: sql<number | string>`count(*)` }).from(r)
+    .where(and(lt(r.receivedAt, before), ne(r.state, "queued"), isNotNull(r.raw)));
+  return Number(rows[0]?.n ?? 0);
+}
