@@ -1,6 +1,7 @@
 import { hashToken, mintToken } from "../auth/tokens.ts";
 import type { TokenRecord, TokenScope } from "../model/project.ts";
 import type { EventStore } from "../store/events.ts";
+import type { SessionStore } from "../store/sessions.ts";
 import type { TokenStore } from "../store/tokens.ts";
 
 /** A token just created: its record and the secret, which is shown this once and never stored. */
@@ -46,4 +47,16 @@ export async function ensureAdminToken(
   if (await deps.tokens.hasAdminToken()) return {};
   const issued = await issueToken(deps, { scope: "admin", projectId: null, name: "first start", actor: "system" }, now);
   return { generated: issued.secret };
+}
+
+/** Revokes a token and every session signed in with it; false when there was no such live token. */
+export async function revokeToken(
+  deps: { tokens: TokenStore; events: EventStore; sessions: SessionStore },
+  id: string, actor: string, now: number,
+): Promise<boolean> {
+  const token = await deps.tokens.getToken(id);
+  if (!token || !(await deps.tokens.revokeToken(id, now))) return false;
+  await deps.sessions.revokeSessionsOf({ tokenId: id }, now);
+  await deps.events.recordEvent({ projectId: token.projectId, kind: "token.revoked", actor, data: { tokenId: id, scope: token.scope, name: token.name } }, now);
+  return true;
 }

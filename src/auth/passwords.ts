@@ -1,7 +1,10 @@
 /** Password hashing with scrypt (node:crypto): a per-user salt, parameters encoded in the hash. */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
-/** scrypt cost: N=2^15, r=8, p=1 (32 MiB, tens of milliseconds), the OWASP minimum. */
+/**
+ * scrypt cost: N=2^15, r=8, p=1 — 32 MiB and ~0.1–0.5 s per hash. Below OWASP's N=2^17 on purpose, so a burst of
+ * sign-ins cannot take a small appliance's memory; hashes carry their parameters, so the cost can rise later.
+ */
 export const DEFAULT_COST = { N: 32768, r: 8, p: 1 } as const;
 const KEY_BYTES = 32;
 const SALT_BYTES = 16;

@@ -11,7 +11,14 @@ import {
 } from "./findings.ts";
 import { getTestHandler, getTestRoute, listTestsHandler, listTestsRoute } from "./tests.ts";
 import { getReportHandler, getReportRoute, uploadReportHandler, uploadReportRoute } from "./reports.ts";
-import { createTokenHandler, createTokenRoute } from "./tokens.ts";
+import { createTokenHandler, createTokenRoute, listTokensHandler, listTokensRoute, revokeTokenHandler, revokeTokenRoute } from "./tokens.ts";
+import {
+  getSessionHandler, getSessionRoute, listSessionsHandler, listSessionsRoute, revokeSessionHandler, revokeSessionRoute,
+  signInHandler, signInRoute, signOutHandler, signOutRoute,
+} from "./session.ts";
+import {
+  createUserHandler, createUserRoute, deleteUserHandler, deleteUserRoute, listUsersHandler, listUsersRoute, updateUserHandler, updateUserRoute,
+} from "./users.ts";
 import {
   addQuarantineHandler, addQuarantineRoute, checkQuarantineHandler, checkQuarantineRoute, listQuarantineHandler, listQuarantineRoute,
   releaseQuarantineHandler, releaseQuarantineRoute,
@@ -40,6 +47,17 @@ export const ROUTES: readonly RouteRule[] = [
   api("read", listProjectsRoute, listProjectsHandler),
   api("read", getProjectRoute, getProjectHandler),
   api("admin", createTokenRoute, createTokenHandler),
+  api("admin", listTokensRoute, listTokensHandler),
+  api("admin", revokeTokenRoute, revokeTokenHandler),
+  api("public", signInRoute, signInHandler), // throttled per name and address
+  api("signed-in", getSessionRoute, getSessionHandler),
+  api("signed-in", signOutRoute, signOutHandler),
+  api("viewer", listSessionsRoute, listSessionsHandler),
+  api("viewer", revokeSessionRoute, revokeSessionHandler),
+  api("admin", listUsersRoute, listUsersHandler),
+  api("admin", createUserRoute, createUserHandler),
+  api("admin", updateUserRoute, updateUserHandler),
+  api("admin", deleteUserRoute, deleteUserHandler),
   api("upload", uploadReportRoute, uploadReportHandler),
   api("read", getReportRoute, getReportHandler),
   api("read", listTestsRoute, listTestsHandler),

@@ -1,5 +1,6 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { issueToken } from "../act/tokens.ts";
+import { issueToken, revokeToken } from "../act/tokens.ts";
+import { notFound } from "../lib/errors.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
 import { loadProject } from "./projects.ts";
@@ -46,4 +47,41 @@ export const createTokenHandler = (d: HttpDeps): RouteHandler<typeof createToken
     id: issued.record.id, token: issued.secret, scope, project: scope === "upload" ? project.slug : null,
     name: issued.record.name, prefix: issued.record.prefix, createdAt: iso(issued.record.createdAt),
   }, 201);
+};
+
+const TokenItem = z.object({
+  id: z.string(), scope: z.enum(["upload", "admin"]), prefix: z.string().openapi({ description: "The first characters of the secret, to recognise it" }),
+  project: z.string().nullable(), name: z.string(), createdAt: z.string().nullable(), lastUsedAt: z.string().nullable(),
+}).openapi("TokenInfo");
+
+/** GET /api/v1/tokens */
+export const listTokensRoute = createRoute({
+  method: "get", path: "/api/v1/tokens", tags: ["tokens"], security: [{ bearer: [] }],
+  summary: "Every live token (admin): prefix and last use, never the secret or its hash",
+  responses: { 200: { description: "Tokens, oldest first", content: { "application/json": { schema: z.object({ tokens: z.array(TokenItem) }) } } }, ...authErrors },
+});
+
+/** Handler: list live tokens. */
+export const listTokensHandler = (d: HttpDeps): RouteHandler<typeof listTokensRoute, HttpEnv> => async (c) => {
+  const [tokens, projects] = await Promise.all([d.store.tokens.listLiveTokens(), d.store.projects.listProjects()]);
+  const slugs = new Map(projects.map((p) => [p.id, p.slug]));
+  return c.json({ tokens: tokens.map((t) => ({
+    id: t.id, scope: t.scope, prefix: t.prefix, project: t.projectId ? slugs.get(t.projectId) ?? null : null, name: t.name,
+    createdAt: iso(t.createdAt), lastUsedAt: iso(t.lastUsedAt),
+  })) }, 200);
+};
+
+/** DELETE /api/v1/tokens/:id */
+export const revokeTokenRoute = createRoute({
+  method: "delete", path: "/api/v1/tokens/{id}", tags: ["tokens"], security: [{ bearer: [] }],
+  summary: "Revoke a token (admin); its later use is refused (401), sessions signed in with it end",
+  request: { params: z.object({ id: z.string().max(100) }) },
+  responses: { 204: { description: "Revoked" }, ...authErrors, ...notFoundResponse },
+});
+
+/** Handler: revoke a token. */
+export const revokeTokenHandler = (d: HttpDeps): RouteHandler<typeof revokeTokenRoute, HttpEnv> => async (c) => {
+  const { id } = c.req.valid("param");
+  if (!(await revokeToken(d.store, id, c.get("principal").actor, d.clock()))) throw notFound(`token '${id}'`);
+  return c.body(null, 204);
 };

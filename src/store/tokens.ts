@@ -56,6 +56,17 @@ export function tokenStore(db: Db) {
       return (await db.orm.select(publicColumns).from(t).where(where).orderBy(asc(t.createdAt))) as TokenRecord[];
     },
 
+    /** Every live token (admin and upload), oldest first: what Settings → Tokens lists. */
+    async listLiveTokens(): Promise<TokenRecord[]> {
+      return (await db.orm.select(publicColumns).from(t).where(isNull(t.revokedAt)).orderBy(asc(t.createdAt))) as TokenRecord[];
+    },
+
+    /** A token by id (live or not), without its hash. */
+    async getToken(id: string): Promise<TokenRecord | undefined> {
+      const rows = await db.orm.select(publicColumns).from(t).where(eq(t.id, id)).limit(1);
+      return rows[0] as TokenRecord | undefined;
+    },
+
     /** Revokes a token; false when there was no such live token. */
     async revokeToken(id: string, now: number): Promise<boolean> {
       const rows = await db.tx((orm) => orm.update(t).set({ revokedAt: now })

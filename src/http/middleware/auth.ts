@@ -97,3 +97,16 @@ export function requireProjectAccess(c: Context<HttpEnv>, project: Project): voi
     throw forbidden(`this token cannot access project '${project.slug}'`);
   }
 }
+
+/**
+ * The client's address: the socket's peer, or with `trustProxy` the first X-Forwarded-For entry
+ * (only a reverse proxy that sets the header may be trusted with it).
+ */
+export function clientIp(c: Context<HttpEnv>, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = c.req.header("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) return forwarded.slice(0, 100);
+  }
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? "unknown";
+}
