@@ -132,7 +132,9 @@ export interface QuarantineEntry {
 
 /** A CI run in the project's list. */
 export interface RunSummary {
-  run: string;
+  /** Null for a report uploaded without a run id (then `key` is the report id). */
+  run: string | null;
+  key: string;
   commit: string | null;
   branch: string | null;
   pr: string | null;

@@ -14,7 +14,7 @@ export function Page(props: { title: string; children: ComponentChildren; action
         <h1>{props.title}</h1>
         {props.actions}
       </div>
-      {props.sub && <p class="muted">{props.sub}</p>}
+      {props.sub && <div class="muted sub-title">{props.sub}</div>}
       {props.children}
     </>
   );

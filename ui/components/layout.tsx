@@ -16,8 +16,8 @@ function ThemeSwitch() {
   const [theme, setTheme] = useState((localStorage.getItem(THEME_KEY) ?? "system") as Theme);
   return (
     <label class="inline">
-      Theme
-      <select value={theme} onChange={(e) => {
+      <span class="label">Theme</span>
+      <select aria-label="Theme" value={theme} onChange={(e) => {
         const next = (e.target as HTMLSelectElement).value as Theme;
         localStorage.setItem(THEME_KEY, next);
         applyTheme(next);
@@ -48,7 +48,7 @@ export function Layout(props: { user: User; section: string; project?: string; o
         </nav>
         <div class="who">
           <ThemeSwitch />
-          <span>{props.user.name} ({props.user.role})</span>
+          <span class="name">{props.user.name} ({props.user.role})</span>
           <button type="button" onClick={props.onSignOut}>Sign out</button>
         </div>
       </header>

@@ -3,7 +3,7 @@
 import { get, getOptional, isMissingRoute, seg } from "../api.ts";
 import { Ago, Badge, Empty, ErrorNote, Loading, Page, Tabs } from "../components/bits.tsx";
 import { useData } from "../data.ts";
-import { pct, scoreText, short } from "../format.ts";
+import { pct, short } from "../format.ts";
 import { useLive } from "../live.ts";
 import { setQuery, useLocation } from "../router.ts";
 import type { FailureGroup, Incident, Project, QuarantineEntry, RunSummary, TestSummary } from "../types.ts";
@@ -16,7 +16,7 @@ function TestTable({ slug, tests, owners }: { slug: string; tests: (TestSummary 
   return (
     <div class="table-wrap"><table>
       <thead><tr>
-        <th>Test</th><th class="num">Score (interval)</th><th class="num">Failure rate</th><th>Last failure</th>
+        <th>Test</th><th class="num">Score (interval)</th><th class="num">Failure rate</th><th class="hide-small">Last failure</th>
         {showVariants && <th class="hide-small">Variants</th>}<th class="hide-small">Owner</th>
       </tr></thead>
       <tbody>
@@ -28,9 +28,9 @@ function TestTable({ slug, tests, owners }: { slug: string; tests: (TestSummary 
                 <a href={`/projects/${seg(slug)}/tests/${seg(t.id)}`}>{t.name}</a> {q ? <Badge status="quarantined" /> : t.status !== "flaky" && <Badge status={t.status} />}
                 <span class="sub">{t.suite}{t.file ? ` · ${t.file}` : ""}</span>
               </td>
-              <td class="num">{scoreText(t.score, t.interval)}</td>
+              <td class="num">{t.score.toFixed(2)}<span class="sub">{t.interval[0].toFixed(2)}–{t.interval[1].toFixed(2)}</span></td>
               <td class="num">{pct(t.failureRate)}<span class="sub">{t.failures} of {t.runs} runs</span></td>
-              <td><Ago at={t.lastFailureAt} /></td>
+              <td class="hide-small"><Ago at={t.lastFailureAt} /></td>
               {showVariants && <td class="hide-small">{t.variants?.join(", ") || "–"}</td>}
               <td class="hide-small">{q?.owner ?? "–"}</td>
             </tr>
@@ -51,8 +51,8 @@ function Runs({ slug }: { slug: string }) {
       <thead><tr><th>Run</th><th>Commit</th><th class="num">Tests</th><th class="num">Failed</th><th class="num">Flaky</th><th>Started</th></tr></thead>
       <tbody>
         {data.runs.map((r) => (
-          <tr key={r.run}>
-            <td><a href={`/projects/${seg(slug)}/runs/${seg(r.run)}`}>{r.run}</a>{r.pr && <span class="sub">PR {r.pr}</span>}</td>
+          <tr key={r.key}>
+            <td>{r.run ? <a href={`/projects/${seg(slug)}/runs/${seg(r.run)}`}>{r.run}</a> : <span class="muted">no run id</span>}{r.pr && <span class="sub">PR {r.pr}</span>}</td>
             <td><code>{short(r.commit)}</code><span class="sub">{r.branch}</span></td>
             <td class="num">{r.tests}</td><td class="num">{r.failed}</td><td class="num">{r.flaky}</td>
             <td><Ago at={r.startedAt} /></td>

@@ -31,7 +31,8 @@ export function RunPage({ slug, run }: { slug: string; run: string }) {
   const order = ["new-failure", "incident", "known-flaky", "quarantined"];
   const failures = [...data.failures].sort((a, b) => order.indexOf(a.class) - order.indexOf(b.class));
   return (
-    <Page title={`Run ${run}`} sub={`${data.reports.length} report${data.reports.length === 1 ? "" : "s"}: ${data.reports.map((r) => r.job ?? "job").join(", ")}`}>
+    <Page title={`Run ${run}`} sub={<details><summary>{data.reports.length} report{data.reports.length === 1 ? "" : "s"}{data.reports.some((r) => r.incident) && " (incident)"}</summary>
+      {data.reports.map((r) => r.job ?? "job").join(", ")}</details>}>
       <p class={data.blocking ? "error" : "card ok"} role="status">
         {data.blocking ? `${data.blocking} new failure${data.blocking === 1 ? "" : "s"} need a look.` : "No new failures: every failure is explained."}
       </p>
