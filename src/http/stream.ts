@@ -40,12 +40,14 @@ export const streamHandler = (d: HttpDeps, heartbeatMs = HEARTBEAT_MS): RouteHan
   return streamSSE(c, async (stream) => {
     const queue: BusMessage[] = [];
     let wake = () => undefined as void;
-    const unsubscribe = d.shared.bus.subscribe((msg) => {
+    const subscription = d.shared.bus.subscribe((msg) => {
       if (!visible(msg.projectId)) return;
       if (queue.length >= MAX_QUEUED) { stream.abort(); return; }
       queue.push(msg);
       wake();
     });
+    let subscribed = true;
+    const unsubscribe = () => { if (subscribed) { subscribed = false; subscription(); } };
     stream.onAbort(() => { unsubscribe(); wake(); });
     try {
       // Subscribed before this is written: a client that saw `ready` misses nothing published after it.
