@@ -10,7 +10,7 @@ import { UsageError, type Command, type CommandIO } from "./command.ts";
 import { configFromFlags } from "./server-config.ts";
 
 /** Opens the configured database (migrating it) for one administrative command, then closes it. */
-async function withStore<T>(values: Record<string, string | boolean | undefined>, io: CommandIO, fn: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(values: Record<string, string | boolean | undefined>, io: CommandIO, fn: (store: Store) => Promise<T>): Promise<T> {
   const { config } = configFromFlags(values, io);
   const log = createLogger(config.logLevel === "info" ? "warn" : config.logLevel);
   const opened = await openDatabase(config, io.cwd, {

@@ -4,6 +4,7 @@ import { projectCreateCommand, tokenCreateCommand } from "./admin.ts";
 import { UsageError, type Command, type CommandIO } from "./command.ts";
 import { configCommand, healthCommand, migrateCommand, versionCommand } from "./misc.ts";
 import { seedCommand } from "./seed.ts";
+import { userCreateCommand, userLsCommand } from "./user.ts";
 import { backupCommand, restoreCommand } from "./backup.ts";
 import { serveCommand } from "./serve.ts";
 import { uploadCommand } from "./upload.ts";
@@ -17,6 +18,8 @@ export const COMMANDS: Command[] = [
   configCommand,
   projectCreateCommand,
   tokenCreateCommand,
+  userCreateCommand,
+  userLsCommand,
   uploadCommand,
   runCommand,
   quarantineLsCommand,
