@@ -30,11 +30,13 @@ export async function downloadArtifact(client: GitHubClient, repo: string, artif
   const res = await client.request("GET", `/repos/${repo}/actions/artifacts/${artifactId}/zip`, undefined, { redirect: "manual" });
   const location = res.headers.get("location");
   if (!location) throw new GitHubError(`artifact ${artifactId}: GitHub answered ${res.status} without a download location`, res.status);
-  let blob: Response;
-  try {
-    blob = await fetchImpl(location, { signal: AbortSignal.timeout(60_000) });
-  } catch (e) {
-    throw new GitHubRetryableError(`artifact ${artifactId}: download failed: ${(e as Error).message}`, null);
+  let blob: Response | undefined;
+  for (let tries = 2; !blob; tries--) { // twice: a kept-alive connection may have just been closed
+    try {
+      blob = await fetchImpl(location, { signal: AbortSignal.timeout(60_000) });
+    } catch (e) {
+      if (tries <= 1) throw new GitHubRetryableError(`artifact ${artifactId}: download failed: ${(e as Error).message}`, null);
+    }
   }
   if (!blob.ok || !blob.body) {
     const what = `artifact ${artifactId}: download answered ${blob.status}`;

@@ -74,18 +74,21 @@ export function createGitHubClient(o: ClientOptions): GitHubClient {
     const now = o.clock();
     if (blockedUntil > now) throw new GitHubRetryableError(`GitHub rate limit: waiting until ${new Date(blockedUntil).toISOString()}`, null, blockedUntil);
     const url = path.startsWith("http") ? path : base + path;
-    let res: Response;
-    try {
-      res = await doFetch(url, {
-        method, redirect: init.redirect ?? "follow", signal: AbortSignal.timeout(o.timeoutMs ?? 15_000),
-        headers: {
-          accept: init.accept ?? "application/vnd.github+json", "x-github-api-version": "2022-11-28", "user-agent": "flakeguard",
-          authorization: `Bearer ${await o.token()}`, ...(body === undefined ? {} : { "content-type": "application/json" }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (e) {
-      throw new GitHubRetryableError(`${method} ${path}: ${(e as Error).message}`, null);
+    let res: Response | undefined;
+    // A GET is sent twice when the first dies on the network: a kept-alive connection the server had just closed.
+    for (let tries = method === "GET" ? 2 : 1; !res; tries--) {
+      try {
+        res = await doFetch(url, {
+          method, redirect: init.redirect ?? "follow", signal: AbortSignal.timeout(o.timeoutMs ?? 15_000),
+          headers: {
+            accept: init.accept ?? "application/vnd.github+json", "x-github-api-version": "2022-11-28", "user-agent": "flakeguard",
+            authorization: `Bearer ${await o.token()}`, ...(body === undefined ? {} : { "content-type": "application/json" }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      } catch (e) {
+        if (tries <= 1) throw new GitHubRetryableError(`${method} ${path}: ${(e as Error).message}`, null);
+      }
     }
     if (res.headers.get("x-ratelimit-remaining") === "0" && res.ok) {
       blockedUntil = Math.max(blockedUntil, Number(res.headers.get("x-ratelimit-reset")) * 1000 || 0);

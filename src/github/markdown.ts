@@ -18,8 +18,11 @@ export function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ").slice(0, 200);
 }
 
-/** One row per failing test (the same test in several jobs once), new failures first. */
-export function failureTable(failures: ClassifiedFailure[]): string {
+/**
+ * One row per failing test (the same test in several jobs once), new failures first. `scores` adds the
+ * flakiness score, which moves with every run: the PR comment leaves it out so an unchanged outcome stays silent.
+ */
+export function failureTable(failures: ClassifiedFailure[], scores = true): string {
   const byTest = new Map<string, ClassifiedFailure & { jobs: Set<string> }>();
   for (const f of failures) {
     const seen = byTest.get(f.testId);
@@ -27,10 +30,10 @@ export function failureTable(failures: ClassifiedFailure[]): string {
     else byTest.set(f.testId, { ...f, jobs: new Set(f.job ? [f.job] : []) });
   }
   const rows = [...byTest.values()].sort((a, b) => ORDER.indexOf(a.class) - ORDER.indexOf(b.class) || testLabel(a).localeCompare(testLabel(b)));
-  const lines = ["| verdict | test | flakiness | jobs |", "|---|---|---|---|"];
+  const lines = scores ? ["| verdict | test | flakiness | jobs |", "|---|---|---|---|"] : ["| verdict | test | jobs |", "|---|---|---|"];
   for (const f of rows.slice(0, MAX_ROWS)) {
-    const score = f.verdict ? `${Math.round(f.verdict.score * 100)}%` : "–";
-    lines.push(`| ${CLASS_LABEL[f.class]} | \`${cell(testLabel(f))}\` | ${score} | ${cell([...f.jobs].sort().join(", "))} |`);
+    const score = f.verdict && f.verdict.status !== "new" ? `${Math.round(f.verdict.score * 100)}%` : "–";
+    lines.push(`| ${CLASS_LABEL[f.class]} | \`${cell(testLabel(f))}\` |${scores ? ` ${score} |` : ""} ${cell([...f.jobs].sort().join(", "))} |`);
   }
   if (rows.length > MAX_ROWS) lines.push(`\n…and ${rows.length - MAX_ROWS} more.`);
   return lines.join("\n");

@@ -23,7 +23,7 @@ export function renderPrComment(v: RunVerdict): string | undefined {
     "### FlakeGuard",
     `${head}. Flaky: ${s["known-flaky"]}, quarantined: ${s.quarantined}, incidents: ${s.incident}.`,
     "",
-    failureTable(v.failures),
+    failureTable(v.failures, false),
   ].join("\n");
 }
 
