@@ -49,6 +49,10 @@ export interface TestSummary {
   failures: number;
   lastFailureAt: string | null;
   lastSeenAt: string | null;
+  /** Verdicts per variant, when the test ran in several (newer servers). */
+  variants?: { variant: string; status: string; score: number; failureRate: number }[];
+  /** Who owns fixing it: its quarantine's owner (newer servers). */
+  owner?: string | null;
 }
 
 /** One piece of evidence for a verdict. */

@@ -1,5 +1,5 @@
 // The history strip: one cell per run, coloured by outcome, a row per variant, runs of one commit
-// boxed together, retries shown as a half-failed half-passed cell.
+// boxed together, a cell split into its attempts when the run retried.
 import { short, when } from "../format.ts";
 
 /** One run of a test, as the strip draws it. */
@@ -10,20 +10,14 @@ export interface StripCell {
   variant: string;
   at: string | null;
   outcome: string;
-  /** Failed and then passed on a retry within the run. */
-  retried: boolean;
-  attempts: number;
+  /** Every attempt in order: an in-run retry shows as a cell split into its attempts. */
+  attempts: string[];
   incident: boolean;
 }
 
-function cellClass(c: StripCell): string {
-  if (c.incident) return "cell incident";
-  if (c.retried) return "cell retried";
-  return `cell ${c.outcome}`;
-}
-
 function describe(c: StripCell): string {
-  const what = c.incident ? `${c.outcome} during an incident` : c.retried ? `failed, then passed on retry (${c.attempts} attempts)` : c.outcome;
+  const tries = c.attempts.length > 1 ? ` after ${c.attempts.length} attempts (${c.attempts.join(", ")})` : "";
+  const what = `${c.outcome}${tries}${c.incident ? " during an incident" : ""}`;
   return `${what} — run ${c.run ?? "?"}, commit ${short(c.commit)}${c.branch ? ` on ${c.branch}` : ""}, ${when(c.at)}`;
 }
 
@@ -52,8 +46,10 @@ export function HistoryStrip({ cells, project }: { cells: StripCell[]; project: 
               {byCommit(sorted.filter((c) => c.variant === variant)).map((group, i) => (
                 <span class="commit" key={i} title={`commit ${short(group[0].commit)}`}>
                   {group.map((c, j) => (
-                    <a key={j} class={cellClass(c)} title={describe(c)} aria-label={describe(c)}
-                      href={c.run ? `/projects/${encodeURIComponent(project)}/runs/${encodeURIComponent(c.run)}` : undefined} />
+                    <a key={j} class={`cell${c.incident ? " incident" : ""}`} title={describe(c)} aria-label={describe(c)}
+                      href={c.run ? `/projects/${encodeURIComponent(project)}/runs/${encodeURIComponent(c.run)}` : undefined}>
+                      {(c.attempts.length ? c.attempts : [c.outcome]).map((a, k) => <i key={k} class={a} />)}
+                    </a>
                   ))}
                 </span>
               ))}
@@ -62,11 +58,11 @@ export function HistoryStrip({ cells, project }: { cells: StripCell[]; project: 
         ))}
       </div>
       <div class="legend" aria-hidden="true">
-        <span><i class="cell passed" />passed</span>
-        <span><i class="cell failed" />failed</span>
-        <span><i class="cell retried" />passed on retry</span>
-        <span><i class="cell incident" />incident</span>
-        <span><i class="cell skipped" />skipped</span>
+        <span><i class="cell"><i class="passed" /></i>passed</span>
+        <span><i class="cell"><i class="failed" /></i>failed</span>
+        <span><i class="cell"><i class="failed" /><i class="passed" /></i>passed on retry</span>
+        <span><i class="cell incident"><i class="failed" /></i>incident</span>
+        <span><i class="cell"><i class="skipped" /></i>skipped</span>
       </div>
     </div>
   );

@@ -10,9 +10,9 @@ import type { FailureGroup, Incident, Project, QuarantineEntry, RunSummary, Test
 
 const TABS: [string, string][] = [["flaky", "Flaky"], ["broken", "Broken"], ["runs", "Runs"], ["incidents", "Incidents"], ["failures", "Failure groups"]];
 
-function TestTable({ slug, tests, owners }: { slug: string; tests: (TestSummary & { variants?: string[] })[]; owners: Map<string, QuarantineEntry> }) {
+function TestTable({ slug, tests, owners }: { slug: string; tests: TestSummary[]; owners: Map<string, QuarantineEntry> }) {
   if (tests.length === 0) return <Empty>No tests match.</Empty>;
-  const showVariants = tests.some((t) => Array.isArray(t.variants));
+  const showVariants = tests.some((t) => t.variants && t.variants.length > 0);
   return (
     <div class="table-wrap"><table>
       <thead><tr>
@@ -22,6 +22,7 @@ function TestTable({ slug, tests, owners }: { slug: string; tests: (TestSummary 
       <tbody>
         {tests.map((t) => {
           const q = owners.get(t.id);
+          const owner = t.owner ?? q?.owner;
           return (
             <tr key={t.id}>
               <td>
@@ -31,8 +32,10 @@ function TestTable({ slug, tests, owners }: { slug: string; tests: (TestSummary 
               <td class="num">{t.score.toFixed(2)}<span class="sub">{t.interval[0].toFixed(2)}–{t.interval[1].toFixed(2)}</span></td>
               <td class="num">{pct(t.failureRate)}<span class="sub">{t.failures} of {t.runs} runs</span></td>
               <td class="hide-small"><Ago at={t.lastFailureAt} /></td>
-              {showVariants && <td class="hide-small">{t.variants?.join(", ") || "–"}</td>}
-              <td class="hide-small">{q?.owner ?? "–"}</td>
+              {showVariants && <td class="hide-small">{t.variants?.length ? t.variants.map((v) => (
+                <span key={v.variant} class={`badge ${v.status}`} title={`${v.variant}: ${v.status}, failed ${pct(v.failureRate)}`}>{v.variant}</span>
+              )) : "–"}</td>}
+              <td class="hide-small">{owner ?? "–"}</td>
             </tr>
           );
         })}

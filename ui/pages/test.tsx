@@ -56,24 +56,26 @@ function Audit({ events }: { events: AuditEvent[] | null }) {
   );
 }
 
+/** Strip cells from the test's observations (servers without the history endpoint). */
 const toCells = (detail: TestDetail): StripCell[] => detail.history.map((o) => ({
   run: o.run, commit: o.commit, branch: o.branch, variant: o.variant, at: o.receivedAt, outcome: o.outcome,
-  retried: o.retriedPass, attempts: o.attempts, incident: o.incident,
+  attempts: o.retriedPass ? ["failed", "passed"] : [o.outcome], incident: o.incident,
 }));
 
 /** The test page. */
 export function TestPage({ slug, id, canChange }: { slug: string; id: string; canChange: boolean }) {
   const base = `/api/v1/projects/${seg(slug)}`;
   const { data, error, reload } = useData(async () => {
-    const [test, quarantine, failures, events] = await Promise.all([
+    const [test, history, quarantine, failures, events] = await Promise.all([
       get<TestDetail>(`${base}/tests/${seg(id)}`),
+      getOptional<{ cells: StripCell[] } | null>(`${base}/tests/${seg(id)}/history?limit=300`, null),
       get<{ tests: QuarantineEntry[] }>(`${base}/quarantine`),
       get<{ failures: FailureGroup[] }>(`${base}/failures?limit=500`),
       getOptional<{ events: AuditEvent[] } | null>(`${base}/events?limit=200&test=${seg(id)}`, null),
     ]);
     const mine = new Set(test.fingerprints.map((f) => f.fingerprint));
     return {
-      test, entry: quarantine.tests.find((q) => q.testId === id),
+      test, cells: history?.cells ?? toCells(test), entry: quarantine.tests.find((q) => q.testId === id),
       groups: failures.failures.filter((g) => mine.has(g.fingerprint)),
       events: events && events.events,
     };
@@ -92,7 +94,7 @@ export function TestPage({ slug, id, canChange }: { slug: string; id: string; ca
         {v && <span class="count"><b><Ago at={v.lastFailureAt == null ? null : new Date(v.lastFailureAt).toISOString()} /></b> last failure</span>}
       </div>
       <h2>History</h2>
-      {test.history.length ? <HistoryStrip cells={toCells(test)} project={slug} /> : <Empty>No runs recorded.</Empty>}
+      {data.cells.length ? <HistoryStrip cells={data.cells} project={slug} /> : <Empty>No runs recorded.</Empty>}
       <h2>Why</h2>
       <EvidenceList slug={slug} evidence={v?.evidence ?? []} />
       <Variants variants={test.variants} />
