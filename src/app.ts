@@ -1,5 +1,6 @@
 import type { Config } from "./config/settings.ts";
 import { createHttpApp } from "./http/server.ts";
+import { createGitHub } from "./github/service.ts";
 import { createWorkerHttpApp } from "./http/worker-app.ts";
 import type { HttpDeps } from "./http/deps.ts";
 import { serveUi } from "./http/static.ts";
@@ -117,7 +118,7 @@ export function createApp(o: AppOptions): App {
   };
   // --role worker serves health and metrics only; the API belongs to the api replicas.
   const http = o.config.role === "worker" ? createWorkerHttpApp(deps) : createHttpApp(deps);
-  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, publish, config: o.config, metrics, log: o.log }, log: o.log, clock, metrics: metrics.jobs };
+  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, publish, config: o.config, metrics, log: o.log, github: createGitHub(o.config, clock) }, log: o.log, clock, metrics: metrics.jobs };
   let schedules: Scheduler | undefined;
   if (o.worker ?? o.config.role !== "api") {
     worker = startWorker(workerOptions);

@@ -52,6 +52,14 @@ export interface Config {
   githubAppId?: string;
   githubPrivateKey?: string;
   githubWebhookSecret?: string;
+  githubApiUrl: string;
+  githubToken?: string;
+  githubArtifactPatterns: string;
+  githubArtifactMaxBytes: number;
+  githubArtifactMaxExtractedBytes: number;
+  githubArtifactMaxFiles: number;
+  githubIssueReopenDays: number;
+  githubIssueGroupMin: number;
   publicUrl?: string;
   digestSchedule: string;
   notifyTimeoutMs: number;
@@ -90,6 +98,14 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   githubAppId: { type: "string", doc: "GitHub App id" },
   githubPrivateKey: { type: "string", secret: true, doc: "GitHub App private key (PEM)" },
   githubWebhookSecret: { type: "string", secret: true, doc: "GitHub App webhook secret" },
+  githubApiUrl: { type: "string", default: "https://api.github.com", pattern: { re: /^https?:\/\/[^\s]+$/, says: "must be an http(s) URL" }, doc: "GitHub REST API base URL (GitHub Enterprise: https://HOST/api/v3)" },
+  githubToken: { type: "string", secret: true, doc: "token mode: a personal or installation token for PR comments on CLI uploads to projects linked to a repository" },
+  githubArtifactPatterns: { type: "string", default: "*test*report*,*junit*,*results*", doc: "artifact names that hold test reports (comma-separated, * and ?, case-insensitive)" },
+  githubArtifactMaxBytes: { type: "bytes", default: 200 * 1024 * 1024, min: 1024, doc: "largest artifact zip downloaded" },
+  githubArtifactMaxExtractedBytes: { type: "bytes", default: 1024 * 1024 * 1024, min: 1024, doc: "largest sum of files extracted from one artifact (each file at most maxUploadBytes)" },
+  githubArtifactMaxFiles: { type: "integer", default: 10_000, min: 1, doc: "most entries in one artifact zip" },
+  githubIssueReopenDays: { type: "integer", default: 30, min: 0, doc: "a test that flakes again within this many days of its issue closing reopens it (later: a new issue)" },
+  githubIssueGroupMin: { type: "integer", default: 3, min: 2, doc: "this many tests of one suite turning flaky together get one issue" },
   publicUrl: { type: "string", pattern: { re: /^https?:\/\/[^\s]+$/, says: "must be an http(s) URL" }, doc: "the URL people open FlakeGuard at (links in Slack messages and webhooks)" },
   digestSchedule: { type: "string", default: "0 9 * * *", doc: "cron schedule of the daily Slack digest (croner syntax, server time zone)" },
   notifyTimeoutMs: { type: "integer", default: 10_000, min: 100, max: 120_000, doc: "how long one notification request may take before it counts as failed and is retried (ms)" },

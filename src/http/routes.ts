@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { api, openApiDocument, publicMatcher, type RouteRule } from "./access.ts";
+import { api, openApiDocument, plain, publicMatcher, type RouteRule } from "./access.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
 import { registerHealth } from "./health.ts";
@@ -30,6 +30,7 @@ import { testHistoryHandler, testHistoryRoute } from "./history.ts";
 import { listEventsHandler, listEventsRoute } from "./events.ts";
 import { aboutHandler, aboutRoute } from "./about.ts";
 import { streamHandler, streamRoute } from "./stream.ts";
+import { githubWebhookHandler } from "./github.ts";
 import {
   createIntegrationHandler, createIntegrationRoute, deleteIntegrationHandler, deleteIntegrationRoute, listDeliveriesHandler, listDeliveriesRoute,
   listIntegrationsHandler, listIntegrationsRoute, testIntegrationHandler, testIntegrationRoute, updateIntegrationHandler, updateIntegrationRoute,
@@ -43,6 +44,7 @@ import {
  */
 export const ROUTES: readonly RouteRule[] = [
   openApiDocument("public", "/api/v1/openapi.json"),
+  plain("public", "POST", "/api/v1/github/webhook", githubWebhookHandler), // authenticated by its signature
   api("admin", createProjectRoute, createProjectHandler),
   api("read", listProjectsRoute, listProjectsHandler),
   api("read", getProjectRoute, getProjectHandler),

@@ -10,6 +10,9 @@ import { rescoreJob } from "./rescore.ts";
 import { releaseQuarantineJob } from "./release-quarantine.ts";
 import { deliverNotificationsJob } from "./deliver-notifications.ts";
 import { digestJob } from "./digest.ts";
+import type { GitHub } from "../github/service.ts";
+import { githubWebhookJob } from "./github-webhook.ts";
+import { githubPublishJob } from "./github-publish.ts";
 
 /** What a job handler may use. */
 export interface JobDeps {
@@ -22,6 +25,8 @@ export interface JobDeps {
   config?: Config;
   metrics?: Metrics;
   log?: Logger;
+  /** The GitHub App / token client, for the github-* jobs. */
+  github?: GitHub;
 }
 
 /** A kind of job: its name and what running one does. A job is one file plus one line below. */
@@ -32,5 +37,5 @@ export interface JobDefinition {
 
 /** Every job kind, by name. */
 export const JOBS: ReadonlyMap<string, JobDefinition> = new Map(
-  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob].map((j) => [j.kind, j]),
+  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob, githubWebhookJob, githubPublishJob].map((j) => [j.kind, j]),
 );

@@ -11,6 +11,7 @@ import { reportStore } from "./reports.ts";
 import { tokenStore } from "./tokens.ts";
 import { quarantineStore } from "./quarantine.ts";
 import { policyStore } from "./policies.ts";
+import { githubStore } from "./github.ts";
 import { overviewStore } from "./overview.ts";
 import { runStore } from "./runs.ts";
 import { integrationStore } from "./integrations.ts";
@@ -37,6 +38,7 @@ export function createStore(db: Db) {
     failures: failureStore(db),
     quarantine: quarantineStore(db),
     policies: policyStore(db),
+    github: githubStore(db),
     overview: overviewStore(db),
     runs: runStore(db),
     integrations: integrationStore(db),
