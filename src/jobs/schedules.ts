@@ -3,8 +3,11 @@ import type { Logger } from "../lib/log.ts";
 import { RESCORE_JOB } from "../pipeline.ts";
 import type { Store } from "../store/index.ts";
 import type { NewJob } from "../store/jobs.ts";
+import { DELIVER_NOTIFICATIONS_JOB } from "../notify/emit.ts";
 import { DIGEST_JOB, digestProjects } from "./digest.ts";
 import { RELEASE_QUARANTINE_JOB } from "./release-quarantine.ts";
+import { BACKUP_JOB } from "./backup.ts";
+import { PRUNE_RESULTS_JOB } from "./prune-results.ts";
 
 /** Running schedules. */
 export interface Scheduler {
@@ -20,6 +23,8 @@ export interface ScheduleOptions {
   rescore: string;
   /** Cron expression of the daily digest (Slack). */
   digest?: string;
+  /** Cron expression of the scheduled backup, or off. */
+  backup?: string;
   /** Wakes the worker after jobs were enqueued. */
   wake: () => void;
   /** Who fires the ticks (recorded with each tick); unique per process. */
@@ -43,10 +48,18 @@ export const SCHEDULES: ScheduleDefinition[] = [
   },
   // Every 10 minutes: expiry is a promise to people, so it should not wait for the hourly rescore.
   { name: "release-quarantine", cron: () => "*/10 * * * *", jobs: async (_store, tickAt) => [{ kind: RELEASE_QUARANTINE_JOB, payload: { tickAt } }] },
+  // Every minute: a safety net for notifications whose delivery job was lost (it died after its attempts).
+  {
+    name: "deliver-notifications", cron: () => "* * * * *",
+    jobs: async (store, tickAt) => ((await store.outbox.nextDueAt()) ?? Infinity) <= tickAt ? [{ kind: DELIVER_NOTIFICATIONS_JOB, payload: { tickAt } }] : [],
+  },
   {
     name: "digest", cron: (o) => o.digest ?? "0 9 * * *",
     jobs: async (store, tickAt) => (await digestProjects(store)).map((projectId) => ({ kind: DIGEST_JOB, payload: { projectId, tickAt } })),
   },
+  { name: "backup", cron: (o) => o.backup ?? "off", jobs: async (_store, tickAt) => [{ kind: BACKUP_JOB, payload: { tickAt } }] },
+  // Daily, at a quiet hour: retention is a bound on disk, not a promise to the minute.
+  { name: "prune-results", cron: () => "41 3 * * *", jobs: async (_store, tickAt) => [{ kind: PRUNE_RESULTS_JOB, payload: { tickAt } }] },
 ];
 
 /** Ticks are kept this long: far longer than any clock skew between replicas. */
@@ -72,7 +85,7 @@ export async function fireTick(o: ScheduleOptions, def: ScheduleDefinition, tick
 
 /** Starts the croner schedules; each tick, claimed once across replicas, enqueues durable jobs that workers run. */
 export function startSchedules(o: ScheduleOptions, schedules: ScheduleDefinition[] = SCHEDULES): Scheduler {
-  const crons = schedules.map((def) => new Cron(def.cron(o), {
+  const crons = schedules.filter((def) => def.cron(o) !== "off").map((def) => new Cron(def.cron(o), {
     protect: true,
     catch: (e) => o.log.error({ err: e, schedule: def.name }, "schedule failed"),
   }, async (self: Cron) => {

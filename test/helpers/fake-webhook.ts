@@ -26,6 +26,7 @@ export async function startFakeWebhook(): Promise<FakeWebhook> {
   let wait = 0;
   const server = await listenLocal((req, body, res) => {
     const answer = () => {
+      if (res.destroyed || req.socket.destroyed) return; // the sender gave up (timed out): it never got an answer
       if (down !== null) return res.writeHead(down, { "content-type": "text/plain" }).end("unavailable");
       received.push({ headers: req.headers, body: body.toString("utf8") });
       res.writeHead(200, { "content-type": "application/json" }).end("{}");

@@ -3,6 +3,7 @@
 // Slack message and one signed webhook; a rescore sends nothing again; 429 then success delivers once;
 // an hour of 5xx is retried with backoff then failed while uploads keep going; the daily digest; the
 // deliveries view; the metrics counter.
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rescoreTests } from "../../src/act/detect.ts";
 import { digestProjects } from "../../src/jobs/digest.ts";
@@ -228,13 +229,41 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
     expect(text).toContain("https://flakeguard.example/projects/web");
   });
 
+  it("a timeout is retried; a configuration error (channel_not_found) fails at once; a lost delivery job is replaced by the minute schedule", async () => {
+    now += HOUR;
+    hook.delay(3000); // longer than notifyTimeoutMs (2 s): the request is aborted
+    const slow = (await t.json("POST", `/api/v1/projects/web/integrations/${ids.webhook}/test`)).body.delivery.id;
+    await t.app.runJobsOnce();
+    let d = (await deliveries()).deliveries.find((x) => x.id === slow)!;
+    expect(d).toMatchObject({ status: "pending", attempts: 1, lastStatus: null, lastError: "timed out after 2000 ms" });
+    hook.delay(0);
+    now = Date.parse(d.nextAttemptAt!);
+    await t.app.runJobsOnce();
+    d = (await deliveries()).deliveries.find((x) => x.id === slow)!;
+    expect(d).toMatchObject({ status: "sent", attempts: 2 });
+
+    const wrong = await t.json("POST", "/api/v1/projects/web/integrations", { kind: "slack", name: "wrong", config: { token: slack.token, channel: "#nope", apiUrl: slack.apiUrl }, events: [] });
+    const failing = (await t.json("POST", `/api/v1/projects/web/integrations/${wrong.body.id}/test`)).body.delivery.id;
+    await t.app.runJobsOnce();
+    d = (await deliveries()).deliveries.find((x) => x.id === failing)!;
+    expect(d).toMatchObject({ status: "failed", attempts: 1, lastStatus: 200, lastError: "chat.postMessage: channel_not_found" });
+
+    const lost = (await t.json("POST", `/api/v1/projects/web/integrations/${ids.webhook}/test`)).body.delivery.id;
+    await t.app.store.db.rows(sql`delete from jobs where kind = 'deliver-notifications' returning id`);
+    expect(await t.app.runJobsOnce()).toBe(0);
+    const o: ScheduleOptions = { store: t.app.store, clock: () => now, log: createLogger("silent"), rescore: "0 * * * *", wake: () => undefined, schedulerId: "test" };
+    await fireTick(o, SCHEDULES.find((x) => x.name === "deliver-notifications")!, now);
+    await t.app.runJobsOnce();
+    expect((await deliveries()).deliveries.find((x) => x.id === lost)).toMatchObject({ status: "sent", attempts: 1 });
+  });
+
   it("shows every delivery's state, and counts them in the metrics", async () => {
     const all = await deliveries();
-    expect(all.counts.failed).toBe(1);
+    expect(all.counts.failed).toBe(2);
     expect(all.counts.pending + all.counts.sending).toBe(0);
     expect(all.counts.sent).toBe(all.deliveries.filter((d) => d.status === "sent").length);
     const failed = await deliveries("&status=failed");
-    expect(failed.deliveries.map((d) => d.eventType)).toEqual(["ping"]);
+    expect(failed.deliveries.map((d) => [d.eventType, d.lastStatus])).toEqual([["ping", 200], ["ping", 503]]);
     const page = await t.json("GET", "/api/v1/projects/web/deliveries?limit=2");
     expect(page.body.deliveries).toHaveLength(2);
     const next = await t.json("GET", `/api/v1/projects/web/deliveries?limit=2&cursor=${page.body.nextCursor}`);
