@@ -123,7 +123,7 @@ export function createApp(o: AppOptions): App {
   if (o.worker ?? o.config.role !== "api") {
     worker = startWorker(workerOptions);
     schedules = startSchedules({
-      store, clock, log: o.log, rescore: o.config.rescoreSchedule, digest: o.config.digestSchedule, wake: () => worker?.wake(),
+      store, clock, log: o.log, rescore: o.config.rescoreSchedule, digest: o.config.digestSchedule, backup: o.config.backupSchedule, wake: () => worker?.wake(),
       schedulerId: newWorkerId(), onFired: (schedule) => metrics.jobs.ticks.inc({ schedule }),
     });
   }

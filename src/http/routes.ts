@@ -29,6 +29,7 @@ import { listRunsHandler, listRunsRoute } from "./runs.ts";
 import { testHistoryHandler, testHistoryRoute } from "./history.ts";
 import { listEventsHandler, listEventsRoute } from "./events.ts";
 import { aboutHandler, aboutRoute } from "./about.ts";
+import { createBackupHandler, createBackupRoute, listBackupsHandler, listBackupsRoute } from "./backups.ts";
 import { streamHandler, streamRoute } from "./stream.ts";
 import { githubWebhookHandler } from "./github.ts";
 import {
@@ -79,6 +80,8 @@ export const ROUTES: readonly RouteRule[] = [
   api("read", testHistoryRoute, testHistoryHandler),
   api("read", listEventsRoute, listEventsHandler),
   api("viewer", aboutRoute, aboutHandler),
+  api("admin", listBackupsRoute, listBackupsHandler),
+  api("admin", createBackupRoute, createBackupHandler),
   api("read", streamRoute, streamHandler),
   api("member", listIntegrationsRoute, listIntegrationsHandler),
   api("admin", createIntegrationRoute, createIntegrationHandler),

@@ -13,6 +13,8 @@ import { digestJob } from "./digest.ts";
 import type { GitHub } from "../github/service.ts";
 import { githubWebhookJob } from "./github-webhook.ts";
 import { githubPublishJob } from "./github-publish.ts";
+import { backupJob } from "./backup.ts";
+import { pruneResultsJob } from "./prune-results.ts";
 
 /** What a job handler may use. */
 export interface JobDeps {
@@ -37,5 +39,5 @@ export interface JobDefinition {
 
 /** Every job kind, by name. */
 export const JOBS: ReadonlyMap<string, JobDefinition> = new Map(
-  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob, githubWebhookJob, githubPublishJob].map((j) => [j.kind, j]),
+  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob, githubWebhookJob, githubPublishJob, backupJob, pruneResultsJob].map((j) => [j.kind, j]),
 );

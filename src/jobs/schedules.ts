@@ -6,6 +6,8 @@ import type { NewJob } from "../store/jobs.ts";
 import { DELIVER_NOTIFICATIONS_JOB } from "../notify/emit.ts";
 import { DIGEST_JOB, digestProjects } from "./digest.ts";
 import { RELEASE_QUARANTINE_JOB } from "./release-quarantine.ts";
+import { BACKUP_JOB } from "./backup.ts";
+import { PRUNE_RESULTS_JOB } from "./prune-results.ts";
 
 /** Running schedules. */
 export interface Scheduler {
@@ -21,6 +23,8 @@ export interface ScheduleOptions {
   rescore: string;
   /** Cron expression of the daily digest (Slack). */
   digest?: string;
+  /** Cron expression of the scheduled backup, or off. */
+  backup?: string;
   /** Wakes the worker after jobs were enqueued. */
   wake: () => void;
   /** Who fires the ticks (recorded with each tick); unique per process. */
@@ -53,6 +57,9 @@ export const SCHEDULES: ScheduleDefinition[] = [
     name: "digest", cron: (o) => o.digest ?? "0 9 * * *",
     jobs: async (store, tickAt) => (await digestProjects(store)).map((projectId) => ({ kind: DIGEST_JOB, payload: { projectId, tickAt } })),
   },
+  { name: "backup", cron: (o) => o.backup ?? "off", jobs: async (_store, tickAt) => [{ kind: BACKUP_JOB, payload: { tickAt } }] },
+  // Daily, at a quiet hour: retention is a bound on disk, not a promise to the minute.
+  { name: "prune-results", cron: () => "41 3 * * *", jobs: async (_store, tickAt) => [{ kind: PRUNE_RESULTS_JOB, payload: { tickAt } }] },
 ];
 
 /** Ticks are kept this long: far longer than any clock skew between replicas. */
