@@ -1,4 +1,5 @@
 import { hashToken, mintToken } from "../auth/tokens.ts";
+import { ConfigError } from "../lib/errors.ts";
 import type { TokenRecord, TokenScope } from "../model/project.ts";
 import type { EventStore } from "../store/events.ts";
 import type { SessionStore } from "../store/sessions.ts";
@@ -40,7 +41,15 @@ export async function ensureAdminToken(
   if (configured) {
     const hash = hashToken(configured);
     if (!(await deps.tokens.findTokenByHash(hash))) {
-      await deps.tokens.createToken({ scope: "admin", projectId: null, name: "FLAKEGUARD_ADMIN_TOKEN", prefix: configured.slice(0, 8), hash }, now);
+      if (await deps.tokens.wasRevoked(hash)) {
+        throw new ConfigError("FLAKEGUARD_ADMIN_TOKEN: this token was revoked (Settings → Tokens); set a new one");
+      }
+      try {
+        await deps.tokens.createToken({ scope: "admin", projectId: null, name: "FLAKEGUARD_ADMIN_TOKEN", prefix: configured.slice(0, 8), hash }, now);
+      } catch (e) {
+        // Replicas starting together on one database: another one stored the same token first.
+        if (!(await deps.tokens.findTokenByHash(hash))) throw e;
+      }
     }
     return {};
   }

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, or } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, lt, or } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
 import type { TokenRecord, TokenScope } from "../model/project.ts";
 import type { Db } from "./db.ts";
@@ -35,6 +35,12 @@ export function tokenStore(db: Db) {
     async findTokenByHash(hash: string): Promise<StoredToken | undefined> {
       const rows = await db.orm.select().from(t).where(and(eq(t.hash, hash), isNull(t.revokedAt))).limit(1);
       return rows[0] as StoredToken | undefined;
+    },
+
+    /** Whether a token with this hash existed and was revoked (a revoked secret must not come back). */
+    async wasRevoked(hash: string): Promise<boolean> {
+      const rows = await db.orm.select({ id: t.id }).from(t).where(and(eq(t.hash, hash), isNotNull(t.revokedAt))).limit(1);
+      return rows.length > 0;
     },
 
     /** Whether any live admin token exists (first start creates one when not). */

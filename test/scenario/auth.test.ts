@@ -1,6 +1,7 @@
 // Sign-in and authorization on every backend: passwords, admin-token sign-in, throttling, cookie flags,
 // CSRF, sliding and absolute expiry (injected clock), revocation, roles, users, tokens listing and revocation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureAdminToken } from "../../src/act/tokens.ts";
 import { BACKENDS } from "../helpers/backends.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 
@@ -261,6 +262,8 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
     expect((await viaToken.call("POST", "/api/v1/projects", { slug: "via-token" })).status).toBe(201);
     expect((await t.request(`/api/v1/tokens/${second.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await viaToken.call("GET", "/api/v1/session")).status).toBe(401);
+    // A revoked secret cannot come back as the configured admin token.
+    await expect(ensureAdminToken(t.app.store, second.token, now)).rejects.toThrow(/was revoked/);
     expect((await t.json("GET", "/api/v1/session")).body).toMatchObject({ user: { role: "admin" }, csrfToken: null });
   });
 });
