@@ -138,9 +138,8 @@ describe("scale-out on PostgreSQL + Redis behind NGINX", () => {
     box = sandbox();
     dir = mkdtempSync(join(tmpdir(), "fg-scale-"));
     for (const k of Object.keys(ports) as (keyof typeof ports)[]) ports[k] = await freePort();
-    // The first replica migrates the fresh database; the others then start together.
-    await waitReady(serve("api1"), ports.api1);
-    await Promise.all((["api2", "worker1", "worker2"] as const).map((n) => waitReady(serve(n), ports[n])));
+    // All four start together on the fresh database: one migrates under the lock, the others wait for it.
+    await Promise.all((["api1", "api2", "worker1", "worker2"] as const).map((n) => waitReady(serve(n), ports[n])));
 
     writeFileSync(join(dir, "flakeguard.conf"), nginxConfig([ports.api1, ports.api2], ports.nginx));
     writeFileSync(join(dir, "nginx.conf"), nginxMain(dir));
