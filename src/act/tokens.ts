@@ -45,12 +45,7 @@ export async function ensureAdminToken(
         throw new ConfigError("FLAKEGUARD_ADMIN_TOKEN: this token was revoked (Settings → Tokens); set a new one");
       }
       try {
-        try {
         await deps.tokens.createToken({ scope: "admin", projectId: null, name: "FLAKEGUARD_ADMIN_TOKEN", prefix: configured.slice(0, 8), hash }, now);
-      } catch (e) {
-        // Replicas starting together on one database: another one stored the same token first.
-        if (!(await deps.tokens.findTokenByHash(hash))) throw e;
-      }
       } catch (e) {
         // Replicas starting together on one database: another one stored the same token first.
         if (!(await deps.tokens.findTokenByHash(hash))) throw e;
