@@ -21,6 +21,9 @@ Flags:
   --attempt N         attempt of the run (re-runs of the same run count up from 1)
   --variant k=v       dimension of this run, e.g. os=linux; repeatable
   --format F          junit, ctrf, trx, nunit or xunit (default: the server detects it)
+  --github-token T    token mode: after the upload, create or edit this PR's FlakeGuard comment with a
+                      personal or installation token (env FLAKEGUARD_GITHUB_TOKEN; repository from
+                      GITHUB_REPOSITORY, API from GITHUB_API_URL); needs --pr and --run (detected on Actions)
   --fail-on-error     exit non-zero when the upload fails
   --dry-run           print what would be sent, send nothing
   -h, --help          this text

@@ -17,6 +17,7 @@ const FLAG_SPEC = {
   attempt: { type: "string" },
   variant: { type: "string", multiple: true },
   format: { type: "string" },
+  "github-token": { type: "string" },
   "fail-on-error": { type: "boolean" },
   "dry-run": { type: "boolean" },
   help: { type: "boolean", short: "h" },

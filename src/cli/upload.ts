@@ -10,6 +10,7 @@ import { describePlan, describeReceipts } from "./upload-describe.ts";
 import type { ReportFile } from "./upload-files.ts";
 import { contentTypeFor, expandReportPatterns, formatBytes } from "./upload-files.ts";
 import { UPLOAD_HELP } from "./upload-help.ts";
+import { commentOnPullRequest, githubCommentTarget } from "./upload-github.ts";
 import type { ReadyPlan, UploadPlan } from "./upload-options.ts";
 import { failOnErrorRequested, isReady, parseUploadArgs, resolveUploadPlan } from "./upload-options.ts";
 import { describeErrorAnswer, readReceipts } from "./upload-response.ts";
@@ -75,6 +76,7 @@ async function runUpload(args: string[], io: CommandIO, deps: SendDeps): Promise
     return plan.failOnError ? 1 : 0;
   }
   const failed = await uploadAll(plan, files, io, deps);
+  if (failed < files.length) await githubTokenMode(flags["github-token"], plan, io, deps);
   if (failed === 0) {
     io.stdout(`${PREFIX} uploaded ${files.length} of ${files.length} files`);
     return 0;
@@ -116,6 +118,18 @@ async function uploadAll(plan: ReadyPlan, files: ReportFile[], io: CommandIO, de
     }
   }
   return files.length - uploaded;
+}
+
+/** Token mode: the PR comment from the run's verdict, when a GitHub token is given; failures are warnings. */
+async function githubTokenMode(flagToken: string | undefined, plan: ReadyPlan, io: CommandIO, deps: SendDeps): Promise<void> {
+  const target = githubCommentTarget(flagToken, plan, io.env);
+  if (target === undefined) return;
+  if (typeof target === "string") return void io.stderr(`${PREFIX} warning: ${target}`);
+  try {
+    io.stdout(`${PREFIX} ${await commentOnPullRequest(plan, target, deps)}`);
+  } catch (error) {
+    io.stderr(`${PREFIX} warning: PR comment not posted: ${(error as Error).message}`);
+  }
 }
 
 /** Reads and gzips one file; a file that cannot be read is warned about and skipped. */

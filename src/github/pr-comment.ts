@@ -27,6 +27,9 @@ export function renderPrComment(v: RunVerdict): string | undefined {
   ].join("\n");
 }
 
+/** What an existing comment becomes when the latest run has no failures. */
+export const ALL_CLEAR = `${COMMENT_MARKER}\n### FlakeGuard\n✅ No failures in the latest run.`;
+
 /** What publishing did. */
 export type CommentOutcome = "created" | "updated" | "unchanged" | "skipped";
 
@@ -36,26 +39,30 @@ export async function publishPrComment(client: GitHubClient, store: GitHubStore,
   const stored = await store.getObject(repo, "pr_comment", key);
   if (body === undefined) {
     if (!stored) return "skipped";
-    body = `${COMMENT_MARKER}\n### FlakeGuard\n✅ No failures in the latest run.`;
+    body = ALL_CLEAR;
   }
   const hash = createHash("sha256").update(body).digest("hex");
   if (stored?.bodyHash === hash) return "unchanged";
   const done = await upsertComment(client, repo, pr, body, stored?.number);
-  await store.saveObject({ repo, kind: "pr_comment", key, number: done.id, state: "posted", bodyHash: hash, data: { pr } }, now);
+  if (done.id) await store.saveObject({ repo, kind: "pr_comment", key, number: done.id, state: "posted", bodyHash: hash, data: { pr } }, now);
   return done.outcome;
 }
 
 /**
  * Store-free: edits the comment `knownId` (or the PR's comment carrying the marker) to `body`, or
- * posts one when there is none. The CLI's token mode uses it directly.
+ * posts one when there is none; `body` undefined (no failures) only turns an existing comment all-clear.
+ * The CLI's token mode uses it directly.
  */
-export async function upsertComment(client: GitHubClient, repo: string, pr: number, body: string, knownId?: string): Promise<{ id: string; outcome: CommentOutcome }> {
+export async function upsertComment(client: GitHubClient, repo: string, pr: number, body: string | undefined, knownId?: string): Promise<{ id: string | undefined; outcome: CommentOutcome }> {
   let id = knownId;
   if (!id) {
     const found = await findComment(client, repo, pr);
+    if (!found && body === undefined) return { id: undefined, outcome: "skipped" };
+    body ??= ALL_CLEAR;
     if (found?.body === body) return { id: found.id, outcome: "unchanged" };
     id = found?.id;
   }
+  body ??= ALL_CLEAR;
   if (id) {
     try {
       await client.request("PATCH", `/repos/${repo}/issues/comments/${id}`, { body });
