@@ -32,6 +32,19 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        test: {
+          name: "hardening",
+          include: ["test/hardening/**/*.test.ts"],
+          globalSetup: ["test/e2e/build-once.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          // Hostile input, crashes and restarts against real processes, ports and databases: one file at a time,
+          // after the other tiers (groupOrder), so their memory and timing bounds are not measured under their load.
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });
