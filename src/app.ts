@@ -101,7 +101,7 @@ export function createApp(o: AppOptions): App {
   let draining = false;
   const uploads = instrumentUploads(createUploads({
     store, clock,
-    limits: { ...DEFAULT_PARSE_LIMITS, maxBytes: o.config.maxUploadBytes },
+    limits: { ...DEFAULT_PARSE_LIMITS, maxBytes: o.config.maxUploadBytes, maxTestcases: o.config.maxTestcases },
     inlineMaxBytes: o.config.inlineMaxBytes,
     scoreOnIngest: o.config.scoreOnIngest,
     notifyWorker: () => worker?.wake(),

@@ -50,14 +50,17 @@ ${SERVER_FLAGS_HELP}`,
     if (admin.generated) {
       io.stdout(`First start: created an admin token. It is shown only this once; keep it secret:\n\n    ${admin.generated}\n`);
     }
-    const server = await listen(app.http.fetch, config.port, config.host);
+    const server = await listen(app.http.fetch, config.port, config.host, { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs });
     log.info({ url: `http://${config.host}:${config.port}`, version: VERSION, backend: opened.db.backend, role: config.role, shared: shared.kind }, "flakeguard serving");
     const signal = await io.stopSignal;
     log.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
+    const deadline = Date.now() + config.shutdownGraceMs;
     app.drain();
     await closeServer(server, config.shutdownGraceMs);
-    await app.stop();
-    await opened.release();
+    // A long job (a huge queued report) must not hold the exit past the grace period: its lease expires and
+    // another worker, or the next start, runs it again; its writes are one transaction, so nothing is half-done.
+    if (await settlesBefore(app.stop(), deadline)) await opened.release();
+    else log.warn({ graceMs: config.shutdownGraceMs }, "a job was still running at the end of the grace period; it runs again after its lease");
     log.info("stopped");
     return 0;
   },
@@ -65,11 +68,16 @@ ${SERVER_FLAGS_HELP}`,
 
 type NodeServer = ReturnType<typeof createServer>;
 
-function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, host: string): Promise<NodeServer> {
+/**
+ * Listens with slow-client limits: headers within `headersMs`, the whole request within `requestMs` (Node
+ * answers 408 and closes), checked every second or sooner, so a slowloris client holds a socket, not the server.
+ */
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, host: string, timeouts: { headersMs: number; requestMs: number }): Promise<NodeServer> {
   return new Promise((resolve, reject) => {
-    const server = serveNode({ fetch, port, hostname: host, createServer }) as NodeServer;
-    server.requestTimeout = 120_000;
-    server.headersTimeout = 30_000;
+    const requestTimeout = Math.max(timeouts.requestMs, timeouts.headersMs);
+    const connectionsCheckingInterval = Math.min(1000, Math.ceil(timeouts.headersMs / 4));
+    const serverOptions = { headersTimeout: timeouts.headersMs, requestTimeout, connectionsCheckingInterval };
+    const server = serveNode({ fetch, port, hostname: host, createServer, serverOptions }) as NodeServer;
     server.once("listening", () => resolve(server));
     server.once("error", (e: NodeJS.ErrnoException) => {
       if (e.code === "EADDRINUSE") reject(new FatalError(`port ${port} on ${host} is already in use`));
@@ -77,6 +85,17 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, port: num
       else reject(new FatalError(`cannot listen on ${host}:${port}: ${e.message}`));
     });
   });
+}
+
+/** Whether `work` settles before the `deadline` (epoch ms). */
+async function settlesBefore(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([work.then(() => true, () => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */

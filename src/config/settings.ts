@@ -33,8 +33,11 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   adminToken?: string;
   maxUploadBytes: number;
+  maxTestcases: number;
   inlineMaxBytes: number;
   shutdownGraceMs: number;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
   scoreOnIngest: boolean;
   rescoreSchedule: string;
   sessionTtlMs: number;
@@ -83,8 +86,11 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
     type: "string", secret: true, pattern: { re: /^fga_[A-Za-z0-9_-]{22,}$/, says: "must be fga_ followed by at least 22 characters of [A-Za-z0-9_-] (128 random bits)" },
     doc: "admin token (fga_…); generated on first start when unset" },
   maxUploadBytes: { type: "bytes", default: 100 * 1024 * 1024, min: 1024, doc: "largest report accepted, after decompression" },
+  maxTestcases: { type: "integer", default: 1_000_000, min: 1, doc: "most test executions (retries included) in one report; more is refused (413)" },
   inlineMaxBytes: { type: "bytes", default: 8 * 1024 * 1024, min: 0, doc: "reports up to this size are processed in the request (201); larger ones by the job queue (202)" },
   shutdownGraceMs: { type: "integer", default: 10_000, min: 0, max: 600_000, doc: "how long in-flight requests may finish after SIGTERM (ms)" },
+  headersTimeoutMs: { type: "integer", default: 20_000, min: 100, max: 600_000, doc: "a client must send its request headers within this long, or gets 408 (slowloris; ms)" },
+  requestTimeoutMs: { type: "integer", default: 300_000, min: 100, max: 3_600_000, doc: "a client must send its whole request, body included, within this long, or gets 408 (ms)" },
   scoreOnIngest: { type: "boolean", default: true, doc: "score the tests of each report as it arrives (false: only the scheduled rescore)" },
   rescoreSchedule: { type: "string", default: "17 * * * *", doc: "cron schedule of the full rescore of every project (croner syntax)" },
   sessionTtlMs: { type: "integer", default: 7 * 24 * 3_600_000, min: 60_000, doc: "a sign-in session ends after this long unused (sliding; ms)" },
