@@ -1,9 +1,10 @@
 // Plain-words formatting shared by the pages.
 
-/** "3 min ago", "2 d ago"; "never" for null. */
+/** "3 min ago", "2 d ago", "in 5 d" for a future time; "never" for null. */
 export function ago(iso: string | number | null | undefined): string {
   if (iso == null) return "never";
   const ms = Date.now() - (typeof iso === "number" ? iso : Date.parse(iso));
+  if (ms < -45_000) return `in ${ago(Date.now() - ms).replace(/ ago$/, "")}`;
   const s = ms / 1000;
   if (s < 45) return "just now";
   const min = s / 60;

@@ -58,5 +58,7 @@ export function interceptLinks(): void {
     event.preventDefault();
     navigate(a.pathname + a.search);
     window.scrollTo(0, 0);
+    // Keyboard and screen-reader users start reading the new page, not the link they left.
+    document.getElementById("main")?.focus({ preventScroll: true });
   });
 }

@@ -16,7 +16,7 @@ function TestTable({ slug, tests, owners }: { slug: string; tests: TestSummary[]
   return (
     <div class="table-wrap"><table>
       <thead><tr>
-        <th>Test</th><th class="num">Score (interval)</th><th class="num">Failure rate</th><th class="hide-small">Last failure</th>
+        <th>Test</th><th class="num" title="flakiness score and its 95 % interval">Score</th><th class="num">Failure rate</th><th class="hide-small">Last failure</th>
         {showVariants && <th class="hide-small">Variants</th>}<th class="hide-small">Owner</th>
       </tr></thead>
       <tbody>

@@ -43,7 +43,7 @@ export function QuarantinePanel(props: { slug: string; testId: string; entry: Qu
             <dt>Reason</dt><dd>{entry.reason}</dd>
             <dt>Owner</dt><dd>{entry.owner ?? "–"}</dd>
             <dt>Decided by</dt><dd>{entry.decidedBy}</dd>
-            <dt>Expires</dt><dd>{entry.expiresAt ? when(entry.expiresAt) : "never"}</dd>
+            <dt>Expires</dt><dd>{entry.expiresAt ? <><Ago at={entry.expiresAt} /> ({when(entry.expiresAt)})</> : "never"}</dd>
           </dl>
           {props.canChange && <button type="button" class="danger" disabled={busy} onClick={release}>Release</button>}
         </>

@@ -4,7 +4,6 @@ import { useState } from "preact/hooks";
 import { get, request, seg } from "../api.ts";
 import { Ago, Empty, ErrorNote, Loading, Page } from "../components/bits.tsx";
 import { useData } from "../data.ts";
-import { when } from "../format.ts";
 import { useLive } from "../live.ts";
 import type { QuarantineEntry } from "../types.ts";
 import { PolicyForm } from "./policy.tsx";
@@ -63,7 +62,7 @@ export function QuarantinePage({ slug, canChange, admin }: { slug: string; canCh
                   <td>{t.reason}<span class="sub">by {t.decidedBy}</span></td>
                   <td>{t.owner ?? "–"}</td>
                   <td><Ago at={t.since} /></td>
-                  <td>{t.expiresAt ? when(t.expiresAt) : "never"}</td>
+                  <td>{t.expiresAt ? <Ago at={t.expiresAt} /> : "never"}</td>
                   <td>{t.mode}</td>
                 </tr>
               ))}

@@ -10,6 +10,7 @@ interface UserRow {
   role: string;
   createdAt: string | null;
   lastLoginAt: string | null;
+  disabled?: boolean;
 }
 
 const ROLES = ["viewer", "member", "admin"];
@@ -44,7 +45,7 @@ export function Users({ admin }: { admin: boolean }) {
       <ErrorNote error={problem} />
       {data.users.length === 0 ? <Empty>No users yet.</Empty> : (
         <div class="table-wrap"><table>
-          <thead><tr><th>User</th><th>Role</th><th class="hide-small">Created</th><th>Last sign-in</th><th><span class="muted">Actions</span></th></tr></thead>
+          <thead><tr><th>User</th><th>Role</th><th>Enabled</th><th class="hide-small">Created</th><th>Last sign-in</th><th><span class="muted">Actions</span></th></tr></thead>
           <tbody>
             {data.users.map((u) => (
               <tr key={u.id}>
@@ -53,6 +54,8 @@ export function Users({ admin }: { admin: boolean }) {
                   onChange={(e) => act(() => request("PATCH", `/api/v1/users/${seg(u.id)}`, { role: (e.target as HTMLSelectElement).value }))}>
                   {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
                 </select></td>
+                <td><input type="checkbox" aria-label={`${u.name} may sign in`} checked={!u.disabled}
+                  onChange={() => act(() => request("PATCH", `/api/v1/users/${seg(u.id)}`, { disabled: !u.disabled }))} /></td>
                 <td class="hide-small"><Ago at={u.createdAt} /></td><td><Ago at={u.lastLoginAt} /></td>
                 <td><button type="button" class="danger" aria-label={`Remove ${u.name}`}
                   onClick={() => confirm(`Remove ${u.name}? Their sessions end now.`) && act(() => request("DELETE", `/api/v1/users/${seg(u.id)}`))}>Remove</button></td>

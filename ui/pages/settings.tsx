@@ -1,11 +1,13 @@
-// Settings: tokens, users, integrations, backups, about — one tab each, each with its own URL.
+// Settings: tokens, users, sessions, integrations, backups, about — one tab each, each with its own URL.
 import { Page, Tabs } from "../components/bits.tsx";
 import { About, Backups } from "./settings-about.tsx";
+import { Deliveries } from "./settings-deliveries.tsx";
 import { Integrations } from "./settings-integrations.tsx";
+import { Sessions } from "./settings-sessions.tsx";
 import { Tokens } from "./settings-tokens.tsx";
 import { Users } from "./settings-users.tsx";
 
-const TABS: [string, string][] = [["tokens", "Tokens"], ["users", "Users"], ["integrations", "Integrations"], ["backups", "Backups"], ["about", "About"]];
+const TABS: [string, string][] = [["tokens", "Tokens"], ["users", "Users"], ["sessions", "Sessions"], ["integrations", "Integrations"], ["deliveries", "Deliveries"], ["backups", "Backups"], ["about", "About"]];
 
 /** The settings page; `tab` comes from the URL (/settings/:tab). */
 export function SettingsPage({ tab = "tokens", admin }: { tab?: string; admin: boolean }) {
@@ -14,7 +16,9 @@ export function SettingsPage({ tab = "tokens", admin }: { tab?: string; admin: b
       <Tabs tabs={TABS} current={tab} href={(id) => `/settings/${id}`} />
       {tab === "tokens" && <Tokens admin={admin} />}
       {tab === "users" && <Users admin={admin} />}
+      {tab === "sessions" && <Sessions />}
       {tab === "integrations" && <Integrations admin={admin} />}
+      {tab === "deliveries" && <Deliveries />}
       {tab === "backups" && <Backups admin={admin} />}
       {tab === "about" && <About />}
     </Page>
