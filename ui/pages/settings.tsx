@@ -2,13 +2,12 @@
 import { Page, Tabs } from "../components/bits.tsx";
 import { About, Backups } from "./settings-about.tsx";
 import { Deliveries } from "./settings-deliveries.tsx";
-import { Deliveries } from "./settings-deliveries.tsx";
 import { Integrations } from "./settings-integrations.tsx";
 import { Sessions } from "./settings-sessions.tsx";
 import { Tokens } from "./settings-tokens.tsx";
 import { Users } from "./settings-users.tsx";
 
-const TABS: [string, string][] = [["tokens", "Tokens"], ["users", "Users"], ["sessions", "Sessions"], ["integrations", "Integrations"], ["deliveries", "Deliveries"], ["deliveries", "Deliveries"], ["backups", "Backups"], ["about", "About"]];
+const TABS: [string, string][] = [["tokens", "Tokens"], ["users", "Users"], ["sessions", "Sessions"], ["integrations", "Integrations"], ["deliveries", "Deliveries"], ["backups", "Backups"], ["about", "About"]];
 
 /** The settings page; `tab` comes from the URL (/settings/:tab). */
 export function SettingsPage({ tab = "tokens", admin }: { tab?: string; admin: boolean }) {
@@ -19,7 +18,6 @@ export function SettingsPage({ tab = "tokens", admin }: { tab?: string; admin: b
       {tab === "users" && <Users admin={admin} />}
       {tab === "sessions" && <Sessions />}
       {tab === "integrations" && <Integrations admin={admin} />}
-      {tab === "deliveries" && <Deliveries />}
       {tab === "deliveries" && <Deliveries />}
       {tab === "backups" && <Backups admin={admin} />}
       {tab === "about" && <About />}
