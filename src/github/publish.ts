@@ -13,7 +13,8 @@ export const GITHUB_PUBLISH_JOB = "github-publish";
 
 /** What one publish job does, and for which run. */
 export interface PublishTask {
-  what: "check-run" | "pr-comment" | "issues";
+  /** close-issues: only closes the issues of released tests (the scheduled sync). */
+  what: "check-run" | "pr-comment" | "issues" | "close-issues";
   repo: string;
   installationId: string | null;
   projectId: string;
@@ -38,8 +39,16 @@ export function flakyIssueTests(v: RunVerdict): IssueTest[] {
   return v.failures.filter((f) => f.class === "known-flaky").map((f) => ({ testId: f.testId, suite: f.suite, name: f.name, file: f.file, reason: "flaky", message: f.message }));
 }
 
+/** The scheduled sync: one close-issues task per linked repository with an open issue (a release between runs closes its issue). */
+export async function issueSyncJobs(store: Store, tickAt: number): Promise<{ kind: string; payload: Record<string, unknown> }[]> {
+  return (await store.github.repositoriesWithOpenIssues()).map((r) => ({
+    kind: GITHUB_PUBLISH_JOB, payload: { what: "close-issues", repo: r.fullName, installationId: r.installationId, projectId: r.projectId, run: "", headSha: "", tickAt },
+  }));
+}
+
 /** Runs one publish task. */
 export async function publish(gh: GitHub, client: GitHubClient, store: Store, t: PublishTask, now: number): Promise<string> {
+  if (t.what === "close-issues") return `issues closed ${(await closeReleasedIssues(client, store, t.repo, now)).length}`;
   const verdict = (await runVerdict(store, t.projectId, t.run)) ?? { run: t.run, ...EMPTY };
   if (t.what === "check-run") {
     const notes = [...(t.notes ?? []), ...(verdict.reports.length === 0 ? ["no test report was found in this run's artifacts"] : [])];

@@ -105,6 +105,12 @@ export function githubStore(db: Db) {
         .from(repos).where(eq(repos.projectId, projectId)).orderBy(repos.fullName);
     },
 
+    /** Linked repositories that have an open issue of ours, with their installation and project. */
+    async repositoriesWithOpenIssues(): Promise<GitHubRepository[]> {
+      return db.orm.selectDistinct({ fullName: repos.fullName, installationId: repos.installationId, projectId: repos.projectId })
+        .from(repos).innerJoin(obj, and(eq(obj.repo, repos.fullName), eq(obj.kind, "issue"), eq(obj.state, "open")));
+    },
+
     /** One posted object. */
     async getObject(repo: string, kind: GitHubObject["kind"], key: string): Promise<GitHubObject | undefined> {
       const [row] = await db.orm.select().from(obj).where(and(eq(obj.repo, repo.toLowerCase()), eq(obj.kind, kind), eq(obj.key, key)));

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMENT_MARKER } from "../../src/github/pr-comment.ts";
+import { SCHEDULES } from "../../src/jobs/schedules.ts";
 import { signBody } from "../../src/github/signature.ts";
 import { BACKENDS } from "../helpers/backends.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
@@ -195,6 +196,9 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     expect(comments(8)).toHaveLength(1);
     expect(gh.calls("POST", /\/issues\/8\/comments$/, 201)).toHaveLength(1);
     expect(await t.app.runJobsOnce()).toBe(0);
+    const metrics = await (await t.request("/metrics")).text();
+    expect(metrics).toContain('flakeguard_notifications_total{channel="github",outcome="retried"} 1');
+    expect(metrics).toMatch(/flakeguard_notifications_total\{channel="github",outcome="sent"\} \d+/);
   });
 
   it("performs the check run's actions: quarantine the flaky failures, re-run the failed jobs", async () => {
@@ -217,10 +221,16 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
 
   it("closes a flaky test's issue when it is released, reopens it when it flakes again, and groups a suite's tests", async () => {
     const id = await testId("flapper");
-    expect((await t.request(`/api/v1/projects/widgets/quarantine/${id}?reason=fixed`, { method: "DELETE" })).status).toBe(200);
-    await pushRun(106, null, {});
     const issue = gh.issues.get(REPO)!.find((i) => i.title.includes("flapper"))!;
+    await pushRun(106, null, {});
+    expect(issue.state).toBe("open"); // still quarantined
+    expect((await t.request(`/api/v1/projects/widgets/quarantine/${id}?reason=fixed`, { method: "DELETE" })).status).toBe(200);
+    // The scheduled sync closes it without waiting for another CI run.
+    const sync = SCHEDULES.find((s) => s.name === "github-issues")!;
+    for (const job of await sync.jobs(t.app.store, now)) await t.app.store.jobs.enqueueJob(job, now);
+    expect(await t.app.runJobsOnce()).toBe(1);
     expect(issue).toMatchObject({ state: "closed", state_reason: "completed" });
+    expect(await sync.jobs(t.app.store, now)).toEqual([]); // nothing open any more: no work queued
 
     await pushRun(107, null, { flapper: "fp" });
     expect(issue.state).toBe("open");
