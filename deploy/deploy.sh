@@ -24,7 +24,8 @@ Options:
 
 Environment: FLAKEGUARD_COMPOSE overrides the compose command (default: "docker compose", else
 podman-compose, else docker-compose); FLAKEGUARD_IMAGE the image name (default localhost/flakeguard);
-FLAKEGUARD_STATE_DIR where deployed tags are recorded (default deploy/.state).
+FLAKEGUARD_STATE_DIR where deployed tags are recorded (default deploy/.state); FLAKEGUARD_COMPOSE_PROJECT
+the compose project (default flakeguard-ENV). Variables set by the caller win over deploy/env/ files.
 
 Examples:
   deploy/deploy.sh --environment development --seed-data
@@ -68,14 +69,15 @@ run() {
 }
 
 # Settings: the environment's file, then its local secrets, read as compose reads env files (KEY=value,
-# no shell quoting) and exported for compose's ${...} substitution.
+# no shell quoting) and exported for compose's ${...} substitution. As with compose, a variable already
+# set by the caller wins over the file.
 load_env() {
   local key value
   while IFS= read -r line || [ -n "$line" ]; do
     case "$line" in ''|'#'*) continue ;; esac
     key="${line%%=*}" value="${line#*=}"
     [[ "$key" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "$1: not KEY=value: $line"
-    export "$key=$value"
+    if [ -z "${!key+set}" ]; then export "$key=$value"; fi
   done <"$1"
 }
 load_env "$here/env/$environment.env"
@@ -116,7 +118,9 @@ case "$shape" in
   scale) files=(-f "$here/docker-compose.scale.yml") service=api ;;
 esac
 if [ "$monitoring" = 1 ]; then files+=(-f "$here/docker-compose.monitoring.yml"); fi
-project=(-p "flakeguard-$environment")
+project=(-p "${FLAKEGUARD_COMPOSE_PROJECT:-flakeguard-$environment}")
+# podman builds OCI images by default, which drop HEALTHCHECK; the Docker format keeps it.
+export BUILDAH_FORMAT="${BUILDAH_FORMAT:-docker}"
 
 echo "environment $environment, $shape, tag $tag (current ${current:-none}, previous ${previous:-none}), compose: ${compose[*]}"
 
