@@ -15,6 +15,7 @@ import { githubWebhookJob } from "./github-webhook.ts";
 import { githubPublishJob } from "./github-publish.ts";
 import { backupJob } from "./backup.ts";
 import { pruneResultsJob } from "./prune-results.ts";
+import { pruneSessionsJob } from "./prune-sessions.ts";
 
 /** What a job handler may use. */
 export interface JobDeps {
@@ -39,5 +40,5 @@ export interface JobDefinition {
 
 /** Every job kind, by name. */
 export const JOBS: ReadonlyMap<string, JobDefinition> = new Map(
-  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob, githubWebhookJob, githubPublishJob, backupJob, pruneResultsJob].map((j) => [j.kind, j]),
+  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob, githubWebhookJob, githubPublishJob, backupJob, pruneResultsJob, pruneSessionsJob].map((j) => [j.kind, j]),
 );

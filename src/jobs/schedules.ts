@@ -8,7 +8,7 @@ import { DIGEST_JOB, digestProjects } from "./digest.ts";
 import { RELEASE_QUARANTINE_JOB } from "./release-quarantine.ts";
 import { BACKUP_JOB } from "./backup.ts";
 import { PRUNE_RESULTS_JOB } from "./prune-results.ts";
-import { issueSyncJobs } from "../github/publish.ts";
+import { PRUNE_SESSIONS_JOB } from "./prune-sessions.ts";
 
 /** Running schedules. */
 export interface Scheduler {
@@ -61,8 +61,7 @@ export const SCHEDULES: ScheduleDefinition[] = [
   { name: "backup", cron: (o) => o.backup ?? "off", jobs: async (_store, tickAt) => [{ kind: BACKUP_JOB, payload: { tickAt } }] },
   // Daily, at a quiet hour: retention is a bound on disk, not a promise to the minute.
   { name: "prune-results", cron: () => "41 3 * * *", jobs: async (_store, tickAt) => [{ kind: PRUNE_RESULTS_JOB, payload: { tickAt } }] },
-  // Every 15 minutes: a test released between CI runs gets its GitHub issue closed without waiting for the next run.
-  { name: "github-issues", cron: () => "*/15 * * * *", jobs: (store, tickAt) => issueSyncJobs(store, tickAt) },
+  { name: "prune-sessions", cron: () => "47 3 * * *", jobs: async (_store, tickAt) => [{ kind: PRUNE_SESSIONS_JOB, payload: { tickAt } }] },
 ];
 
 /** Ticks are kept this long: far longer than any clock skew between replicas. */
