@@ -140,6 +140,16 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
     expect({ slack: slack.messages.length, hooks: hook.received.length }).toEqual(before);
   });
 
+  it("a change and its notifications commit together: a failing outbox write undoes the change", async () => {
+    const project = (await t.app.store.projects.getProject("web"))!;
+    const s1 = ((await t.json("GET", "/api/v1/projects/web/tests?q=steady1")).body.tests as { id: string }[])[0].id;
+    const entry = { projectId: project.id, testId: s1, mode: "mute" as const, reason: "x", owner: null, decidedBy: "test", expiresAt: null };
+    const event = { projectId: project.id, kind: "quarantine.added", actor: "test", data: {} };
+    await expect(t.app.store.quarantine.quarantine(entry, event, now, async () => { throw new Error("outbox down"); })).rejects.toThrow("outbox down");
+    expect((await t.app.store.quarantine.activeFor([s1])).size).toBe(0);
+    expect((await t.app.store.events.listEvents(project.id, 500)).some((e) => e.kind === "quarantine.added" && e.actor === "test")).toBe(false);
+  });
+
   it("429 with Retry-After, then success: delivered exactly once, after the wait", async () => {
     const bot = await t.json("POST", "/api/v1/projects/web/integrations", { kind: "slack", name: "bot", config: { token: slack.token, channel: "#ci", apiUrl: slack.apiUrl } });
     expect(bot.status, JSON.stringify(bot.body)).toBe(201);
