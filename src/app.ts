@@ -99,6 +99,7 @@ export function createApp(o: AppOptions): App {
   const publish = busPublisher(shared.bus, o.log);
   let worker: Worker | undefined;
   let draining = false;
+  const stopping = new AbortController();
   const uploads = instrumentUploads(createUploads({
     store, clock,
     limits: { ...DEFAULT_PARSE_LIMITS, maxBytes: o.config.maxUploadBytes, maxTestcases: o.config.maxTestcases },
@@ -115,6 +116,7 @@ export function createApp(o: AppOptions): App {
       await ping(o.db);
     },
     ui: o.ui && o.ui.size > 0 ? serveUi(o.ui) : undefined,
+    stopping: stopping.signal,
   };
   // --role worker serves health and metrics only; the API belongs to the api replicas.
   const http = o.config.role === "worker" ? createWorkerHttpApp(deps) : createHttpApp(deps);
@@ -135,9 +137,10 @@ export function createApp(o: AppOptions): App {
       while (await runNextJob(workerOptions, id)) ran++;
       return ran;
     },
-    drain: () => { draining = true; },
+    drain: () => { draining = true; stopping.abort(); },
     stop: async () => {
       draining = true;
+      stopping.abort();
       schedules?.stop();
       await worker?.stop();
       await shared.close();

@@ -20,6 +20,8 @@ export interface HttpDeps {
   shared: SharedState;
   /** Throws when the process is not ready to serve (database down, schema stale, shutting down). */
   ready: () => Promise<void>;
+  /** Aborted when the process starts shutting down: long-lived responses (event streams) end then. */
+  stopping?: AbortSignal;
   /** Serves the embedded UI for non-API paths, when there is one. */
   ui?: MiddlewareHandler<HttpEnv>;
 }

@@ -23,10 +23,10 @@ function countingBus(): Bus & { subscribers: () => number } {
   };
 }
 
-function streamApp(bus: Bus, principal: Principal, heartbeatMs: number) {
+function streamApp(bus: Bus, principal: Principal, heartbeatMs: number, stopping?: AbortSignal) {
   const projects = [{ id: "p1", slug: "web", name: "web", defaultBranch: "main", createdAt: 0 }, { id: "p2", slug: "api", name: "api", defaultBranch: "main", createdAt: 0 }];
   const d = {
-    shared: { bus, kind: "memory" },
+    shared: { bus, kind: "memory" }, stopping,
     store: { projects: { getProject: async (slug: string) => projects.find((p) => p.slug === slug), getProjectById: async (id: string) => projects.find((p) => p.id === id) } },
   } as unknown as HttpDeps;
   const app = new OpenAPIHono<HttpEnv>();
@@ -70,5 +70,16 @@ describe("event stream", () => {
     expect(got).not.toContain("r1");
     expect(got).toContain(`data: ${JSON.stringify({ reportId: "r2", projectId: "p2", project: "api" })}`);
     await reader.cancel();
+  });
+
+  it("ends when the server starts shutting down", async () => {
+    const bus = countingBus();
+    const stopping = new AbortController();
+    const app = streamApp(bus, { kind: "admin", role: "admin", tokenId: "t", actor: "token:t" } as Principal, 60_000, stopping.signal);
+    const reader = (await app.request("/api/v1/stream")).body!.getReader();
+    await readUntil(reader, "event: ready");
+    stopping.abort();
+    for (;;) if ((await reader.read()).done) break;
+    expect(bus.subscribers()).toBe(0);
   });
 });

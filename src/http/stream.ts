@@ -49,6 +49,10 @@ export const streamHandler = (d: HttpDeps, heartbeatMs = HEARTBEAT_MS): RouteHan
     let subscribed = true;
     const unsubscribe = () => { if (subscribed) { subscribed = false; subscription(); } };
     stream.onAbort(() => { unsubscribe(); wake(); });
+    // On shutdown the stream ends, so the server need not wait out its grace period; browsers reconnect.
+    const end = () => stream.abort();
+    d.stopping?.addEventListener("abort", end, { once: true });
+    if (d.stopping?.aborted) end();
     try {
       // Subscribed before this is written: a client that saw `ready` misses nothing published after it.
       await stream.writeSSE({ event: "ready", data: JSON.stringify({ project: only?.slug ?? null }), retry: 3000 });
@@ -70,6 +74,7 @@ export const streamHandler = (d: HttpDeps, heartbeatMs = HEARTBEAT_MS): RouteHan
       }
     } finally {
       unsubscribe();
+      d.stopping?.removeEventListener("abort", end);
     }
   }) as never;
 };

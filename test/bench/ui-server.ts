@@ -2,7 +2,8 @@
 // (test/bench/ui-seed.ts) on SQLite, PGlite and PostgreSQL, then times the requests each page makes,
 // in process through the Hono app (no network), median of N rounds after a warm-up.
 // Target (issue 6): the project page's first screen in ≤ 300 ms of server time.
-// Flags: --tests N (50000), --runs N (30 daily runs), --rounds N (15), --backends sqlite,pglite,postgres.
+// Flags: --tests N (50000), --runs N (30 daily runs), --rounds N (15), --backends sqlite,postgres (pglite too when asked:
+// seeding 1.5 M results into PGlite takes far longer than the measurement).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,7 +24,7 @@ const flag = (name: string) => {
 const TESTS = Number(flag("tests") ?? 50_000);
 const RUNS = Number(flag("runs") ?? 30);
 const ROUNDS = Number(flag("rounds") ?? 15);
-const BACKENDS = (flag("backends") ?? "sqlite,pglite,postgres").split(",") as Backend[];
+const BACKENDS = (flag("backends") ?? "sqlite,postgres").split(",") as Backend[];
 const PG_ADMIN_URL = process.env.FLAKEGUARD_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const TARGET_MS = 300;
 
