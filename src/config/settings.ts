@@ -67,6 +67,7 @@ export interface Config {
   digestSchedule: string;
   notifyTimeoutMs: number;
   notifyGiveUpMs: number;
+  notifyRetentionDays: number;
 }
 
 /** Every server setting, in the order `flakeguard config` prints them. */
@@ -120,6 +121,7 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   backupKeep: { type: "integer", default: 7, min: 1, max: 10_000, doc: "scheduled backups kept in backupDir; older ones are deleted" },
   retentionDays: { type: "integer", default: 90, min: 0, max: 36_500, doc: "raw reports and per-test results older than this are pruned daily; tests, verdicts and aggregates stay (0: keep forever)" },
   notifyGiveUpMs: { type: "integer", default: 3_600_000, min: 1000, doc: "how long a notification is retried before it is marked failed (ms)" },
+  notifyRetentionDays: { type: "integer", default: 30, min: 1, max: 3650, doc: "how long sent and failed notifications stay in the deliveries view (days)" },
 };
 
 /** `dataDir` → `FLAKEGUARD_DATA_DIR`. */

@@ -10,6 +10,7 @@ import { rescoreJob } from "./rescore.ts";
 import { releaseQuarantineJob } from "./release-quarantine.ts";
 import { deliverNotificationsJob } from "./deliver-notifications.ts";
 import { digestJob } from "./digest.ts";
+import { pruneOutboxJob } from "./deliver-prune.ts";
 import type { GitHub } from "../github/service.ts";
 import { githubWebhookJob } from "./github-webhook.ts";
 import { githubPublishJob } from "./github-publish.ts";
@@ -40,5 +41,5 @@ export interface JobDefinition {
 
 /** Every job kind, by name. */
 export const JOBS: ReadonlyMap<string, JobDefinition> = new Map(
-  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob, githubWebhookJob, githubPublishJob, backupJob, pruneResultsJob, pruneSessionsJob].map((j) => [j.kind, j]),
+  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob, pruneOutboxJob, githubWebhookJob, githubPublishJob, backupJob, pruneResultsJob, pruneSessionsJob].map((j) => [j.kind, j]),
 );

@@ -4,6 +4,7 @@ import { RESCORE_JOB } from "../pipeline.ts";
 import type { Store } from "../store/index.ts";
 import type { NewJob } from "../store/jobs.ts";
 import { DELIVER_NOTIFICATIONS_JOB } from "../notify/emit.ts";
+import { PRUNE_OUTBOX_JOB } from "./deliver-prune.ts";
 import { DIGEST_JOB, digestProjects } from "./digest.ts";
 import { RELEASE_QUARANTINE_JOB } from "./release-quarantine.ts";
 import { BACKUP_JOB } from "./backup.ts";
@@ -58,6 +59,7 @@ export const SCHEDULES: ScheduleDefinition[] = [
     name: "digest", cron: (o) => o.digest ?? "0 9 * * *",
     jobs: async (store, tickAt) => (await digestProjects(store)).map((projectId) => ({ kind: DIGEST_JOB, payload: { projectId, tickAt } })),
   },
+  { name: "prune-outbox", cron: () => "23 4 * * *", jobs: async (_store, tickAt) => [{ kind: PRUNE_OUTBOX_JOB, payload: { tickAt } }] },
   { name: "backup", cron: (o) => o.backup ?? "off", jobs: async (_store, tickAt) => [{ kind: BACKUP_JOB, payload: { tickAt } }] },
   // Daily, at a quiet hour: retention is a bound on disk, not a promise to the minute.
   { name: "prune-results", cron: () => "41 3 * * *", jobs: async (_store, tickAt) => [{ kind: PRUNE_RESULTS_JOB, payload: { tickAt } }] },

@@ -126,6 +126,12 @@ export function outboxStore(db: Db) {
       return (await db.orm.select().from(o).where(and(...where)).orderBy(desc(o.id)).limit(q.limit)) as OutboxItem[];
     },
 
+    /** Deletes finished (sent or failed) notifications last touched before `before`; returns how many. */
+    async pruneFinished(before: number): Promise<number> {
+      const rows = await db.tx((orm) => orm.delete(o).where(and(inArray(o.status, ["sent", "failed"]), lt(o.updatedAt, before))).returning({ id: o.id }));
+      return rows.length;
+    },
+
     /** How many of a project's notifications are in each status. */
     async countByStatus(projectId: string): Promise<Record<OutboxStatus, number>> {
       const rows = await db.orm.select({ status: o.status, n: count() }).from(o).where(eq(o.projectId, projectId)).groupBy(o.status);

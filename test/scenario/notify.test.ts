@@ -281,4 +281,17 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
     expect(await metric("slack", "sent")).toBe(all.deliveries.filter((d) => d.status === "sent" && d.integrationId !== ids.webhook).length);
     expect(await metric("webhook", "sent")).toBe(hook.received.length);
   });
+
+  it("forgets finished notifications after notifyRetentionDays (30)", async () => {
+    const project = (await t.app.store.projects.getProject("web"))!;
+    const before = await t.app.store.outbox.countByStatus(project.id);
+    now += 29 * 24 * HOUR;
+    await t.app.store.jobs.enqueueJob({ kind: "prune-outbox", payload: {} }, now);
+    await t.app.runJobsOnce();
+    expect(await t.app.store.outbox.countByStatus(project.id)).toEqual(before);
+    now += 2 * 24 * HOUR;
+    await t.app.store.jobs.enqueueJob({ kind: "prune-outbox", payload: {} }, now);
+    await t.app.runJobsOnce();
+    expect(await t.app.store.outbox.countByStatus(project.id)).toEqual({ pending: 0, sending: 0, sent: 0, failed: 0 });
+  });
 });

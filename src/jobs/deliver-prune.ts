@@ -1,0 +1,16 @@
+import type { JobDefinition } from "./registry.ts";
+
+/** The job kind that forgets old finished notifications. */
+export const PRUNE_OUTBOX_JOB = "prune-outbox";
+
+const DAY = 86_400_000;
+
+/** Deletes sent and failed notifications older than `notifyRetentionDays`: the outbox is a queue, not an archive (the audit log is). */
+export const pruneOutboxJob: JobDefinition = {
+  kind: PRUNE_OUTBOX_JOB,
+  async run(_job, deps) {
+    const days = deps.config?.notifyRetentionDays ?? 30;
+    const pruned = await deps.store.outbox.pruneFinished(deps.clock() - days * DAY);
+    if (pruned > 0) deps.log?.info({ pruned, days }, "old notifications pruned");
+  },
+};
