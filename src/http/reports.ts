@@ -7,6 +7,7 @@ import { readUpload } from "./body.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
 import { loadProject } from "./projects.ts";
+import { queuePrCommentAfterUpload } from "./github-link.ts";
 import { ErrorSchema, ProjectParam, authErrors, badRequestResponse, iso, notFoundResponse } from "./schemas.ts";
 
 const FORMATS = ["auto", "junit", "ctrf", "trx", "nunit", "xunit"] as const;
@@ -87,6 +88,7 @@ export const uploadReportHandler = (d: HttpDeps): RouteHandler<typeof uploadRepo
     commit: q.commit ?? null, branch: q.branch ?? null, pr: q.pr ?? null, run: q.run ?? null, job: q.job ?? null,
     attempt: q.attempt ?? 1, variant,
   }, format);
+  await queuePrCommentAfterUpload(d, project, q, outcomes);
   const queued = outcomes.some((o) => o.status === "queued");
   return c.json({ reports: outcomes }, queued ? 202 : 201);
 };

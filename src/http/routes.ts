@@ -32,6 +32,7 @@ import { aboutHandler, aboutRoute } from "./about.ts";
 import { createBackupHandler, createBackupRoute, listBackupsHandler, listBackupsRoute } from "./backups.ts";
 import { streamHandler, streamRoute } from "./stream.ts";
 import { githubWebhookHandler } from "./github.ts";
+import { linkGitHubHandler, linkGitHubRoute } from "./github-link.ts";
 import {
   createIntegrationHandler, createIntegrationRoute, deleteIntegrationHandler, deleteIntegrationRoute, listDeliveriesHandler, listDeliveriesRoute,
   listIntegrationsHandler, listIntegrationsRoute, testIntegrationHandler, testIntegrationRoute, updateIntegrationHandler, updateIntegrationRoute,
@@ -46,6 +47,7 @@ import {
 export const ROUTES: readonly RouteRule[] = [
   openApiDocument("public", "/api/v1/openapi.json"),
   plain("public", "POST", "/api/v1/github/webhook", githubWebhookHandler), // authenticated by its signature
+  api("admin", linkGitHubRoute, linkGitHubHandler),
   api("admin", createProjectRoute, createProjectHandler),
   api("read", listProjectsRoute, listProjectsHandler),
   api("read", getProjectRoute, getProjectHandler),

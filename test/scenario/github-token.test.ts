@@ -1,5 +1,6 @@
 // Token mode on every backend: a plain CLI upload with --github-token creates the PR's FlakeGuard
-// comment from the run's verdict, edits it in place on the next upload, and sends nothing when unchanged.
+// comment from the run's verdict, edits it in place on the next upload, and sends nothing when unchanged;
+// server side, an upload naming a PR to a project linked to a repository is commented with githubToken.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -37,7 +38,7 @@ describe.each(BACKENDS)("GitHub token mode on %s", (backend) => {
 
   beforeAll(async () => {
     gh = await startFakeGitHub();
-    t = await startTestApp(backend);
+    t = await startTestApp(backend, { githubToken: "ghp_serverSideToken", githubApiUrl: gh.url });
     await t.json("POST", "/api/v1/projects", { slug: "cli" });
     upload = (await t.json("POST", "/api/v1/projects/cli/tokens", {})).body.token;
   });
@@ -62,5 +63,25 @@ describe.each(BACKENDS)("GitHub token mode on %s", (backend) => {
     expect(third).toContain("PR #9 comment unchanged");
     expect(gh.calls("PATCH", /\/issues\/comments\/\d+$/)).toHaveLength(1);
     expect(comments()).toHaveLength(1);
+  });
+
+  it("server side: an API upload naming a PR, to a project linked to a repository, queues the comment made with githubToken", async () => {
+    await t.json("POST", "/api/v1/projects", { slug: "srv" });
+    const bad = await t.json("PUT", "/api/v1/projects/srv/github", { repository: "not a repo" });
+    expect(bad.status).toBe(400);
+    const link = await t.json("PUT", "/api/v1/projects/srv/github", { repository: "octo-org/Server-Repo" });
+    expect(link.status, JSON.stringify(link.body)).toBe(200);
+    expect(link.body).toEqual({ repository: "octo-org/server-repo", project: "srv", installationId: null });
+    const report = `<testsuite name="s"><testcase classname="s" name="z"><failure message="x">boom</failure></testcase></testsuite>`;
+    const res = await t.request("/api/v1/projects/srv/reports?pr=12&run=77&commit=abc", { method: "POST", body: report });
+    expect(res.status).toBe(201);
+    await t.app.runJobsOnce();
+    const posted = gh.calls("POST", /^\/repos\/octo-org\/server-repo\/issues\/12\/comments$/, 201);
+    expect(posted).toHaveLength(1);
+    expect(posted[0].authorization).toBe("Bearer ghp_serverSideToken");
+    expect(posted[0].body.body).toContain("s › z");
+    // The same report again is a duplicate: nothing new to say, nothing queued.
+    await t.request("/api/v1/projects/srv/reports?pr=12&run=77&commit=abc", { method: "POST", body: report });
+    expect(await t.app.runJobsOnce()).toBe(0);
   });
 });
