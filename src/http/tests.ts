@@ -93,12 +93,20 @@ export const getTestHandler = (d: HttpDeps): RouteHandler<typeof getTestRoute, H
   const fingerprints = new Map<string, number>();
   for (const o of history) if (o.fingerprint) fingerprints.set(o.fingerprint, (fingerprints.get(o.fingerprint) ?? 0) + 1);
   const { "": overall, ...variants } = verdicts;
+  const groups = await d.store.failures.groupsByFingerprint(project.id, [...fingerprints.keys()]);
   return c.json({
     id: test.id, suite: test.suite, name: test.name, file: test.file,
     firstSeenAt: iso(test.firstSeenAt), lastSeenAt: iso(test.lastSeenAt),
     verdict: overall ?? null, variants, ...quarantineJson(quarantines.get(id)),
     history: history.map((o) => ({ ...o, receivedAt: iso(o.receivedAt) })),
-    fingerprints: [...fingerprints.entries()].map(([fingerprint, count]) => ({ fingerprint, count })).sort((a, b) => b.count - a.count),
+    // Each with its failure group's sample message and stack, so the test page needs no list of every group.
+    fingerprints: [...fingerprints.entries()].map(([fingerprint, count]) => {
+      const g = groups.get(fingerprint);
+      return {
+        fingerprint, count, message: g?.message ?? null, stack: g?.stack ?? null, occurrences: g?.occurrences ?? null,
+        firstSeenAt: iso(g?.firstSeenAt), lastSeenAt: iso(g?.lastSeenAt),
+      };
+    }).sort((a, b) => b.count - a.count),
   }, 200);
 };
 

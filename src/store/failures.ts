@@ -1,4 +1,4 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
 
 /** One occurrence batch of a failure fingerprint from a report. */
@@ -62,6 +62,15 @@ export function failureStore(db: Db) {
           firstSeenAt: g.firstSeenAt, lastSeenAt: g.lastSeenAt, tests: ids.length, testIds: ids.slice(0, TESTS_PER_GROUP),
         };
       });
+    },
+
+    /** Some failure groups of a project by fingerprint (a test page's groups, with their sample message and stack). */
+    async groupsByFingerprint(projectId: string, fingerprints: string[]): Promise<Map<string, Omit<FailureGroup, "tests" | "testIds">>> {
+      if (fingerprints.length === 0) return new Map();
+      const rows = await db.orm.select().from(t).where(and(eq(t.projectId, projectId), inArray(t.fingerprint, fingerprints)));
+      return new Map(rows.map((g) => [g.fingerprint, {
+        fingerprint: g.fingerprint, message: g.message, stack: g.stack, occurrences: g.occurrences, firstSeenAt: g.firstSeenAt, lastSeenAt: g.lastSeenAt,
+      }]));
     },
 
     /** Tests that failed with a fingerprint. */

@@ -157,6 +157,8 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
     expect(broken.map((x: { name: string; owner: null }) => [x.name, x.owner])).toEqual([["regresses", null]]);
     const detail = (await t.json("GET", `/api/v1/projects/web/tests/${flaky[0].id}`)).body;
     expect(detail.quarantine).toMatchObject({ owner: "ana" });
+    // its failure groups come with their sample message and stack
+    expect(detail.fingerprints).toEqual([expect.objectContaining({ count: 2, message: "assertion failed", stack: expect.stringContaining("app.js:1"), occurrences: expect.any(Number) })]);
   });
 
   it("events: the audit trail of the project and of one test", async () => {
