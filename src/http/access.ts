@@ -53,6 +53,10 @@ export function openApiDocument(access: Access, path: string): RouteRule {
     method: "GET", path, access: checked(access),
     register: (app, d) => {
       app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+      app.openAPIRegistry.registerComponent("securitySchemes", "session", {
+        type: "apiKey", in: "cookie", name: "fg_session",
+        description: "Set by POST /api/v1/session; POST/PUT/PATCH/DELETE also need the X-CSRF-Token header",
+      });
       app.doc(path, {
         openapi: "3.0.3",
         info: { title: "FlakeGuard API", version: d.version, description: "Finds, explains and quarantines flaky tests." },
