@@ -120,7 +120,7 @@ export function createApp(o: AppOptions): App {
   };
   // --role worker serves health and metrics only; the API belongs to the api replicas.
   const http = o.config.role === "worker" ? createWorkerHttpApp(deps) : createHttpApp(deps);
-  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, publish, config: o.config, metrics, log: o.log, github: createGitHub(o.config, clock) }, log: o.log, clock, metrics: metrics.jobs };
+  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, publish, config: o.config, metrics, log: o.log, github: createGitHub(o.config, clock) }, log: o.log, clock, metrics: metrics.jobs, leaseMs: o.config.jobLeaseMs };
   let schedules: Scheduler | undefined;
   if (o.worker ?? o.config.role !== "api") {
     worker = startWorker(workerOptions);

@@ -52,6 +52,7 @@ export interface Config {
   redisPrefix: string;
   uploadRateLimit: number;
   apiRateLimit: number;
+  jobLeaseMs: number;
   githubAppId?: string;
   githubPrivateKey?: string;
   githubWebhookSecret?: string;
@@ -102,6 +103,7 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   redisPrefix: { type: "string", default: "flakeguard:", doc: "prefix of every Redis key and channel (several installations can share one Redis)" },
   uploadRateLimit: { type: "integer", default: 3000, min: 0, doc: "report uploads per token per minute (0: unlimited); shared across replicas with Redis" },
   apiRateLimit: { type: "integer", default: 6000, min: 0, doc: "other API requests per token per minute (0: unlimited); shared across replicas with Redis" },
+  jobLeaseMs: { type: "integer", default: 60_000, min: 1000, max: 3_600_000, doc: "a running job is renewed every third of this; a job whose worker died is retried by another after it (ms)" },
   githubAppId: { type: "string", doc: "GitHub App id" },
   githubPrivateKey: { type: "string", secret: true, doc: "GitHub App private key (PEM)" },
   githubWebhookSecret: { type: "string", secret: true, doc: "GitHub App webhook secret" },

@@ -11,7 +11,10 @@ export interface WorkerOptions {
   deps: JobDeps;
   log: Logger;
   clock: () => number;
-  /** How long a claimed job is ours before another worker may take it over (a dead worker's job returns). */
+  /**
+   * How long a claimed job is ours without a sign of life: the worker renews the lease every third of it
+   * while the job runs, so a job outlives it only when its worker died, and then another worker takes it over.
+   */
   leaseMs?: number;
   /** How often an idle worker looks for due jobs. */
   pollMs?: number;
@@ -27,12 +30,21 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+/** A job's lease when none is configured (renewed while it runs). */
+export const DEFAULT_LEASE_MS = 60_000;
+
 /** Claims one due job and runs it; false when there was none. Failures are recorded for a retry with backoff. */
 export async function runNextJob(o: WorkerOptions, workerId: string): Promise<boolean> {
-  const job = await o.jobs.claimJob(workerId, o.clock(), o.leaseMs ?? 5 * 60_000);
+  const leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
+  const job = await o.jobs.claimJob(workerId, o.clock(), leaseMs);
   if (!job) return false;
   const def = o.registry.get(job.kind);
   const started = performance.now();
+  const heartbeat = setInterval(() => {
+    o.jobs.renewLease(job.id, workerId, o.clock() + leaseMs, o.clock())
+      .catch((e: unknown) => o.log.warn({ err: e, job: job.id }, "could not renew the job's lease"));
+  }, Math.max(100, Math.floor(leaseMs / 3)));
+  heartbeat.unref();
   try {
     if (!def) throw new Error(`unknown job kind '${job.kind}'`);
     await def.run(job, o.deps);
@@ -45,6 +57,8 @@ export async function runNextJob(o: WorkerOptions, workerId: string): Promise<bo
     await o.jobs.failJob(job, (e as Error).message ?? String(e), o.clock(), typeof retryAt === "number" ? retryAt : o.clock() + backoff);
     o.metrics?.duration.observe({ kind: job.kind, outcome: "failed" }, (performance.now() - started) / 1000);
     o.log.warn({ job: job.id, kind: job.kind, attempt: job.attempts, err: e }, "job failed");
+  } finally {
+    clearInterval(heartbeat);
   }
   return true;
 }

@@ -52,6 +52,20 @@ export function jobStore(db: Db) {
       });
     },
 
+    /** Extends a running job's lease while its worker is alive; false when the job is no longer this worker's. */
+    async renewLease(id: number, workerId: string, until: number, now: number): Promise<boolean> {
+      const rows = await db.tx((orm) => orm.update(t).set({ lockedUntil: until, updatedAt: now })
+        .where(and(eq(t.id, id), eq(t.lockedBy, workerId), eq(t.state, "running"))).returning({ id: t.id }));
+      return rows.length > 0;
+    },
+
+    /** Returns running jobs to the queue; only for an embedded database, where a running job can only be a crashed process's. */
+    async requeueRunningJobs(now: number): Promise<number> {
+      const rows = await db.tx((orm) => orm.update(t).set({ state: "queued", lockedBy: null, lockedUntil: null, updatedAt: now })
+        .where(eq(t.state, "running")).returning({ id: t.id }));
+      return rows.length;
+    },
+
     /** Marks a job done. */
     async completeJob(id: number, now: number): Promise<void> {
       await db.tx((orm) => orm.update(t).set({ state: "done", lockedBy: null, lockedUntil: null, updatedAt: now }).where(eq(t.id, id)));

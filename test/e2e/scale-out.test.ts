@@ -117,6 +117,8 @@ describe("scale-out on PostgreSQL + Redis behind NGINX", () => {
     DATABASE_URL: dbUrl, REDIS_URL, FLAKEGUARD_REDIS_PREFIX: prefix, FLAKEGUARD_ADMIN_TOKEN: adminToken,
     FLAKEGUARD_RESCORE_SCHEDULE: "* * * * * *", FLAKEGUARD_INLINE_MAX_BYTES: "4096",
     FLAKEGUARD_API_RATE_LIMIT: String(API_RATE_LIMIT), FLAKEGUARD_LOG_LEVEL: "warn",
+    // A short job lease (renewed while a job runs), so a killed worker's job is retried within seconds.
+    FLAKEGUARD_JOB_LEASE_MS: "3000",
   });
   const q = async <T = Record<string, unknown>>(text: string): Promise<T[]> => (await db.query(text)).rows as T[];
   const api = (path: string, init: RequestInit & { token?: string; port?: number } = {}) => fetch(
@@ -189,11 +191,21 @@ describe("scale-out on PostgreSQL + Redis behind NGINX", () => {
     expect(Number(onB[14].retryAfter)).toBeGreaterThanOrEqual(1);
   });
 
-  it("processes every acknowledged report exactly once while an api replica is killed and restarted", async () => {
+  it("processes every acknowledged report exactly once while an api replica and a worker are killed and restarted", async () => {
     const acked = new Map<number, string>(); // report index → id, from every 2xx answer
     const answers: Record<string, number> = {};
     let next = 0;
     let killedAt = -1;
+    let workerKilledAt = -1;
+    const restarts: Promise<void>[] = [];
+    const killAndRestart = (name: "api2" | "worker1") => {
+      replicas[name].child.kill("SIGKILL");
+      restarts.push((async () => {
+        await replicas[name].exited;
+        await new Promise((r) => setTimeout(r, 1500));
+        await waitReady(serve(name), ports[name]);
+      })());
+    };
     const send = async (i: number) => {
       const { body } = reportBody(i);
       for (let attempt = 1; ; attempt++) {
@@ -222,21 +234,20 @@ describe("scale-out on PostgreSQL + Redis behind NGINX", () => {
     const client = async () => {
       while (next < REPORTS) {
         const i = next++;
+        // Kill one api replica mid-stream, later one worker, and bring each back while uploads go on.
         if (i === 100 && killedAt < 0) {
           killedAt = i;
-          // Kill one api replica mid-stream, and bring it back while uploads go on.
-          replicas.api2.child.kill("SIGKILL");
-          void (async () => {
-            await replicas.api2.exited;
-            await new Promise((r) => setTimeout(r, 1500));
-            await waitReady(serve("api2"), ports.api2);
-          })();
+          killAndRestart("api2");
+        }
+        if (i === 200 && workerKilledAt < 0) {
+          workerKilledAt = i;
+          killAndRestart("worker1");
         }
         await send(i);
       }
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, client));
-    await waitReady(replicas.api2, ports.api2);
+    await Promise.all(restarts);
     expect(acked.size).toBe(REPORTS);
 
     // Workers drain the queue.
@@ -255,9 +266,11 @@ describe("scale-out on PostgreSQL + Redis behind NGINX", () => {
     const dupes = await q("select report_id, test_id, attempt from results group by report_id, test_id, attempt having count(*) > 1");
     expect(dupes).toEqual([]);
     const jobs = await q<{ state: string; n: string }>("select state, count(*) as n from jobs where kind = 'process-report' group by state");
-    expect(jobs).toEqual([{ state: "done", n: String(REPORTS / 2) }]); // one job per queued report, each done once
+    expect(jobs).toEqual([{ state: "done", n: String(REPORTS / 2) }]); // one job per queued report, each done
+    const retried = Number((await q<{ n: string }>("select count(*) as n from jobs where kind = 'process-report' and attempts > 1"))[0].n);
     console.log(`scale-out: ${REPORTS} reports acknowledged (answers by status: ${JSON.stringify(answers)}), ${rows.length} stored, `
-      + `${REPORTS / 2} through the queue; api2 SIGKILLed at report ${killedAt} and restarted`);
+      + `${REPORTS / 2} through the queue (${retried} run again after a worker died); api2 SIGKILLed at report ${killedAt}, `
+      + `worker1 at report ${workerKilledAt}, both restarted`);
   });
 
   it("fires each schedule tick once across the two workers", async () => {

@@ -2,7 +2,9 @@
 // a dead worker's job is taken over and processed once, the worker role serves no API, rate limits answer 429.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { JobDefinition } from "../../src/jobs/registry.ts";
 import { fireTick, SCHEDULES, startSchedules, type ScheduleOptions } from "../../src/jobs/schedules.ts";
+import { runNextJob } from "../../src/jobs/worker.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { BACKENDS } from "../helpers/backends.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
@@ -68,10 +70,31 @@ describe.each(BACKENDS)("scale-out on %s", (backend) => {
     expect(claimed?.kind).toBe("process-report");
     await t.app.uploads.processQueued(reports[0].id);
     expect(await t.app.runJobsOnce()).toBe(0); // leased: nobody else takes it yet
-    now += 5 * 60_000 + 1; // past the lease (the worker's default is 5 minutes)
+    now += 60_000 + 1; // past the lease (60 s by default; nobody renews it: its worker died)
     expect(await t.app.runJobsOnce()).toBeGreaterThanOrEqual(1);
     expect(await count(t, `select count(*) as n from results where report_id = '${reports[0].id}'`)).toBe(5);
     expect(await count(t, `select count(*) as n from jobs where state <> 'done'`)).toBe(0);
+  });
+
+  it("renews the lease of a job that runs longer than the lease, so no other worker takes it", async () => {
+    const slow: JobDefinition = { kind: "slow-test-job", run: () => new Promise((r) => setTimeout(r, 1200)) };
+    await t.app.store.jobs.enqueueJob({ kind: slow.kind, payload: {} }, Date.now());
+    const log = createLogger("silent");
+    const o = { jobs: t.app.store.jobs, registry: new Map([[slow.kind, slow]]), deps: {} as never, log, clock: Date.now, leaseMs: 300 };
+    const running = runNextJob(o, "worker-slow");
+    const lockedBy = async () => (await t.app.store.db.rows<{ locked_by: string | null }>(sql.raw("select locked_by from jobs where kind = 'slow-test-job'")))[0]?.locked_by;
+    while ((await lockedBy()) !== "worker-slow") await new Promise((r) => setTimeout(r, 10)); // claimed before anyone else looks
+    const stolen: unknown[] = [];
+    const deadline = Date.now() + 1000;
+    while (Date.now() < deadline) {
+      const job = await t.app.store.jobs.claimJob("worker-thief", Date.now(), 300);
+      if (job) stolen.push(job);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await running).toBe(true);
+    expect(stolen).toEqual([]);
+    const rows = await t.app.store.db.rows<{ state: string; attempts: number }>(sql.raw("select state, attempts from jobs where kind = 'slow-test-job'"));
+    expect(rows.map((r) => [r.state, Number(r.attempts)])).toEqual([["done", 1]]);
   });
 
   it("hands over a job whose worker died before doing anything, and it is processed once", async () => {
