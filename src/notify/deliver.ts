@@ -73,7 +73,7 @@ async function deliverTo(d: DeliveryDeps, integration: Integration, round: Deliv
   }
 }
 
-/** A notifier that throws is a bug in it, not a reason to retry forever: it counts as a retryable failure like a 5xx. */
+/** A notifier that throws (a bug) must not leave its rows in `sending`: it counts as a retryable failure, given up in time like a 5xx. */
 async function send(notifier: Notifier, items: OutboxItem[], ctx: Parameters<Notifier["send"]>[1]): Promise<DeliveryResult> {
   try {
     return await notifier.send(items, ctx);
