@@ -291,6 +291,36 @@ describe("scale-out on PostgreSQL + Redis behind NGINX", () => {
     console.log(`scale-out: ${ticks.length} rescore ticks, fired by ${firedBy.size} distinct schedulers, each enqueued once`);
   });
 
+  it("fans live updates out through Redis: a report processed by api2 or by a worker reaches a stream on api1", async () => {
+    const abort = new AbortController();
+    const res = await fetch(`http://127.0.0.1:${ports.api1}/api/v1/stream`, { headers: { authorization: `Bearer ${adminToken}` }, signal: abort.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    let text = "";
+    const read = async (until: (t: string) => boolean) => {
+      const end = Date.now() + 20_000;
+      while (!until(text) && Date.now() < end) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      return until(text);
+    };
+    try {
+      expect(await read((t) => t.includes("event: ready"))).toBe(true);
+      const post = async (i: number) => {
+        const r = await api(`/api/v1/projects/scale/reports?commit=live${i}`, { method: "POST", body: reportBody(i).body, token: upload, port: ports.api2, headers: { "content-type": "application/xml" } });
+        return (await r.json()).reports[0].id as string;
+      };
+      const inline = await post(100_000); // small: processed by api2 in the request
+      const queued = await post(100_001); // large: processed by a worker
+      expect(await read((t) => t.includes(inline) && t.includes(queued))).toBe(true);
+      expect(text).toMatch(/event: report\.processed/);
+    } finally {
+      abort.abort();
+    }
+  });
+
   it("is scraped by a real Prometheus with the repo's scrape config", async () => {
     const query = async (expr: string) => {
       const res = await fetch(`http://127.0.0.1:${ports.prometheus}/api/v1/query?query=${encodeURIComponent(expr)}`).catch(() => undefined);
@@ -313,3 +343,19 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+describe("Redis at start", () => {
+  it("refuses to start when REDIS_URL cannot be reached, naming it", async () => {
+    const box = sandbox();
+    try {
+      const port = await freePort();
+      const running = start({ ...box, env: { ...box.env, REDIS_URL: `redis://:hunter2@127.0.0.1:${port}` } }, ["serve", "--role", "api", "--port", String(await freePort())]);
+      const { code } = await running.exited;
+      expect(code).not.toBe(0);
+      expect(running.output()).toMatch(/cannot reach Redis at redis:\/\/.*127\.0\.0\.1:\d+ \(REDIS_URL\)/);
+      expect(running.output()).not.toContain("hunter2");
+    } finally {
+      rmSync(box.dir, { recursive: true, force: true });
+    }
+  });
+});
