@@ -26,6 +26,10 @@ export const pgMigrations: Migration[] = [
   {
     "name": "0005_easy_mandroid",
     "sql": "CREATE TABLE \"github_deliveries\" (\n\t\"id\" text PRIMARY KEY NOT NULL,\n\t\"event\" text NOT NULL,\n\t\"action\" text,\n\t\"payload\" jsonb NOT NULL,\n\t\"received_at\" bigint NOT NULL,\n\t\"processed_at\" bigint,\n\t\"error\" text\n);\n--> statement-breakpoint\nCREATE TABLE \"github_installations\" (\n\t\"id\" text PRIMARY KEY NOT NULL,\n\t\"account\" text NOT NULL,\n\t\"created_at\" bigint NOT NULL,\n\t\"updated_at\" bigint NOT NULL,\n\t\"removed_at\" bigint\n);\n--> statement-breakpoint\nCREATE TABLE \"github_objects\" (\n\t\"repo\" text NOT NULL,\n\t\"kind\" text NOT NULL,\n\t\"key\" text NOT NULL,\n\t\"number\" text NOT NULL,\n\t\"state\" text NOT NULL,\n\t\"body_hash\" text,\n\t\"data\" jsonb NOT NULL,\n\t\"created_at\" bigint NOT NULL,\n\t\"updated_at\" bigint NOT NULL,\n\tCONSTRAINT \"github_objects_repo_kind_key_pk\" PRIMARY KEY(\"repo\",\"kind\",\"key\")\n);\n--> statement-breakpoint\nCREATE TABLE \"github_repositories\" (\n\t\"full_name\" text PRIMARY KEY NOT NULL,\n\t\"installation_id\" text,\n\t\"project_id\" text NOT NULL,\n\t\"created_at\" bigint NOT NULL,\n\t\"updated_at\" bigint NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE \"github_repositories\" ADD CONSTRAINT \"github_repositories_project_id_projects_id_fk\" FOREIGN KEY (\"project_id\") REFERENCES \"public\".\"projects\"(\"id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nCREATE INDEX \"github_repositories_project_idx\" ON \"github_repositories\" USING btree (\"project_id\");"
+  },
+  {
+    "name": "0006_short_nico_minoru",
+    "sql": "DROP INDEX \"verdicts_project_status_idx\";--> statement-breakpoint\nCREATE INDEX \"verdicts_project_status_score_idx\" ON \"verdicts\" USING btree (\"project_id\",\"variant\",\"status\",\"score\" DESC NULLS LAST,\"test_id\");"
   }
 ];
 
@@ -54,5 +58,9 @@ export const sqliteMigrations: Migration[] = [
   {
     "name": "0005_black_mariko_yashida",
     "sql": "CREATE TABLE `github_deliveries` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`event` text NOT NULL,\n\t`action` text,\n\t`payload` text NOT NULL,\n\t`received_at` integer NOT NULL,\n\t`processed_at` integer,\n\t`error` text\n);\n--> statement-breakpoint\nCREATE TABLE `github_installations` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`account` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`removed_at` integer\n);\n--> statement-breakpoint\nCREATE TABLE `github_objects` (\n\t`repo` text NOT NULL,\n\t`kind` text NOT NULL,\n\t`key` text NOT NULL,\n\t`number` text NOT NULL,\n\t`state` text NOT NULL,\n\t`body_hash` text,\n\t`data` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tPRIMARY KEY(`repo`, `kind`, `key`)\n);\n--> statement-breakpoint\nCREATE TABLE `github_repositories` (\n\t`full_name` text PRIMARY KEY NOT NULL,\n\t`installation_id` text,\n\t`project_id` text NOT NULL,\n\t`created_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE INDEX `github_repositories_project_idx` ON `github_repositories` (`project_id`);"
+  },
+  {
+    "name": "0006_sloppy_rocket_racer",
+    "sql": "DROP INDEX `verdicts_project_status_idx`;--> statement-breakpoint\nCREATE INDEX `verdicts_project_status_score_idx` ON `verdicts` (`project_id`,`variant`,`status`,score desc,`test_id`);"
   }
 ];

@@ -129,7 +129,8 @@ export const verdicts = sqliteTable("verdicts", {
   updatedAt: millis("updated_at").notNull(),
 }, (t) => [
   primaryKey({ columns: [t.testId, t.variant] }),
-  index("verdicts_project_status_idx").on(t.projectId, t.variant, t.status),
+  // The leaderboard (a status, best score first) reads this index in order and stops at the page's end.
+  index("verdicts_project_status_score_idx").on(t.projectId, t.variant, t.status, sql`score desc`, t.testId),
 ]);
 
 export const incidents = sqliteTable("incidents", {

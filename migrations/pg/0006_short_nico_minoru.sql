@@ -1,0 +1,2 @@
+DROP INDEX "verdicts_project_status_idx";--> statement-breakpoint
+CREATE INDEX "verdicts_project_status_score_idx" ON "verdicts" USING btree ("project_id","variant","status","score" DESC NULLS LAST,"test_id");
