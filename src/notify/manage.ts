@@ -43,10 +43,16 @@ function validConfig(n: Notifier, config: unknown): Record<string, unknown> {
   throw new AppError(400, "invalid_request", why);
 }
 
-function validEvents(events: string[] | undefined, fallback: readonly string[]): string[] {
+/** The event types an integration of `kind` may subscribe to: not `ping` (test messages go to any), nor another channel's own (`github.…`). */
+function subscribable(kind: string): string[] {
+  return EVENT_TYPES.filter((e) => e !== "ping" && (!NOTIFIERS.has(e.split(".")[0]) || e.split(".")[0] === kind));
+}
+
+function validEvents(kind: string, events: string[] | undefined, fallback: readonly string[]): string[] {
   if (events === undefined) return [...fallback];
-  const unknown = events.filter((e) => !(EVENT_TYPES as readonly string[]).includes(e) || e === "ping");
-  if (unknown.length > 0) throw new AppError(400, "invalid_request", `events: unknown event type(s) ${unknown.join(", ")} (one of ${EVENT_TYPES.filter((e) => e !== "ping").join(", ")})`);
+  const allowed = subscribable(kind);
+  const unknown = events.filter((e) => !allowed.includes(e));
+  if (unknown.length > 0) throw new AppError(400, "invalid_request", `events: unknown event type(s) ${unknown.join(", ")} for ${kind} (one of ${allowed.join(", ")})`);
   return [...new Set(events)];
 }
 
@@ -54,7 +60,7 @@ function validEvents(events: string[] | undefined, fallback: readonly string[]):
 export async function createIntegration(store: Store, project: Project, input: IntegrationInput, actor: string, now: number): Promise<Integration> {
   const n = notifierOf(input.kind ?? "");
   const config = validConfig(n, input.config);
-  const events = validEvents(input.events, n.defaultEvents);
+  const events = validEvents(n.kind, input.events, n.defaultEvents);
   const name = input.name?.trim() || n.kind;
   return store.integrations.createIntegration({ projectId: project.id, kind: n.kind, name, config, events, enabled: input.enabled ?? true }, {
     projectId: project.id, kind: "integration.created", actor, data: { kind: n.kind, name, events, config: maskedConfig({ kind: n.kind, config }) },
@@ -75,7 +81,7 @@ export async function updateIntegration(store: Store, project: Project, id: stri
   const patch = {
     ...(input.name !== undefined ? { name: input.name.trim() || current.name } : {}),
     ...(config ? { config } : {}),
-    ...(input.events !== undefined ? { events: validEvents(input.events, n.defaultEvents) } : {}),
+    ...(input.events !== undefined ? { events: validEvents(n.kind, input.events, n.defaultEvents) } : {}),
     ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
   };
   const updated = await store.integrations.updateIntegration(project.id, id, patch, {
