@@ -6,6 +6,7 @@ import { FatalError } from "../lib/errors.ts";
 import { createLogger } from "../lib/log.ts";
 import { pgliteEmbeddedOptions, sqliteNativeBinding, uiAssets } from "../runtime/embedded.ts";
 import { createSharedState } from "../shared-state/index.ts";
+import { jobStore } from "../store/jobs.ts";
 import { VERSION } from "../version.ts";
 import { SERVER_FLAGS, SERVER_FLAGS_HELP, parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -44,6 +45,11 @@ ${SERVER_FLAGS_HELP}`,
     }
     if (!config.redisUrl && config.role !== "all") {
       log.warn({ role: config.role }, "no REDIS_URL: rate limits, caches and live updates stay inside this replica (see README, Scaling out)");
+    }
+    if (opened.db.backend !== "postgres") {
+      // The data directory is locked to this process, so a job still marked running was a crashed run's: retry it now, not after its lease.
+      const requeued = await jobStore(opened.db).requeueRunningJobs(Date.now());
+      if (requeued > 0) log.warn({ jobs: requeued }, "jobs interrupted by a crash are queued again");
     }
     const app = createApp({ config, db: opened.db, log, ui: uiAssets(), shared });
     const admin = await ensureAdminToken(app.store, config.adminToken, Date.now());
