@@ -1,17 +1,16 @@
-/** Publishing a run's outcome on GitHub: the check run, the PR comment, issues. One durable job per piece, so a retry redoes only its own. */
+/** Publishing a run's outcome on GitHub: the check run, the PR comment, issues. One outbox event per piece, so a retry redoes only its own. */
 import { runVerdict, type RunVerdict } from "../act/run-verdict.ts";
 import type { Store } from "../store/index.ts";
-import type { Orm } from "../store/db.ts";
+import { emitEvents } from "../notify/emit.ts";
+import type { NotificationEvent } from "../notify/events.ts";
+import { GITHUB_EVENT, githubNotifier } from "../notify/github.ts";
 import { publishCheckRun, renderCheckRun } from "./check-run.ts";
 import type { GitHubClient } from "./client.ts";
 import { closeReleasedIssues, openIssues, type IssueTest } from "./issues.ts";
 import { publishPrComment, renderPrComment } from "./pr-comment.ts";
 import type { GitHub } from "./service.ts";
 
-/** The job kind that publishes one piece. */
-export const GITHUB_PUBLISH_JOB = "github-publish";
-
-/** What one publish job does, and for which run. */
+/** One piece of a run's outcome to publish, and for which run: the payload of a `github.publish` outbox event. */
 export interface PublishTask {
   /** close-issues: only closes the issues of released tests (the scheduled sync). */
   what: "check-run" | "pr-comment" | "issues" | "close-issues";
@@ -27,9 +26,29 @@ export interface PublishTask {
   runUrl?: string;
 }
 
-/** Enqueues the publish jobs for a run (in the caller's transaction when `orm` is given). */
-export async function enqueuePublish(store: Store, tasks: PublishTask[], now: number, orm?: Orm): Promise<void> {
-  for (const t of tasks) await store.jobs.enqueueJob({ kind: GITHUB_PUBLISH_JOB, payload: { ...t }, maxAttempts: 10 }, now, orm);
+/**
+ * Queues publish tasks of one project through the outbox (channel `github`), creating the project's
+ * GitHub integration when it has none. `cause` (a delivery id, an upload, a sync tick) is part of each
+ * event key, so the same cause never publishes twice while a new one always does.
+ */
+export async function emitPublish(store: Store, tasks: PublishTask[], cause: string, now: number): Promise<number> {
+  if (tasks.length === 0) return 0;
+  const project = await store.projects.getProjectById(tasks[0].projectId);
+  if (!project) return 0;
+  await ensureGitHubIntegration(store, project.id, now);
+  const events = tasks.map((t) => ({
+    type: GITHUB_EVENT, key: `github:${cause}:${t.what}:${t.repo}:${t.pr ?? ""}`, occurredAt: now,
+    project: { id: project.id, slug: project.slug, name: project.name }, message: `${t.what} for ${t.repo}${t.run ? ` run ${t.run}` : ""}`, github: t,
+  } satisfies NotificationEvent & { github: PublishTask }));
+  return emitEvents(store, events, now);
+}
+
+/** The project's `github` integration, created (enabled, taking github.publish) when it has none; a disabled one stays disabled. */
+export async function ensureGitHubIntegration(store: Store, projectId: string, now: number): Promise<void> {
+  if ((await store.integrations.listIntegrations(projectId)).some((i) => i.kind === githubNotifier.kind)) return;
+  await store.integrations.createIntegration(
+    { projectId, kind: githubNotifier.kind, name: "GitHub", config: {}, events: [GITHUB_EVENT], enabled: true },
+    { projectId, kind: "integration.created", actor: "github", data: { kind: githubNotifier.kind, automatic: true } }, now);
 }
 
 const EMPTY: Omit<RunVerdict, "run"> = { reports: [], summary: { "known-flaky": 0, quarantined: 0, "new-failure": 0, incident: 0 }, blocking: 0, failures: [] };
@@ -39,11 +58,13 @@ export function flakyIssueTests(v: RunVerdict): IssueTest[] {
   return v.failures.filter((f) => f.class === "known-flaky").map((f) => ({ testId: f.testId, suite: f.suite, name: f.name, file: f.file, reason: "flaky", message: f.message }));
 }
 
-/** The scheduled sync: one close-issues task per linked repository with an open issue (a release between runs closes its issue). */
-export async function issueSyncJobs(store: Store, tickAt: number): Promise<{ kind: string; payload: Record<string, unknown> }[]> {
-  return (await store.github.repositoriesWithOpenIssues()).map((r) => ({
-    kind: GITHUB_PUBLISH_JOB, payload: { what: "close-issues", repo: r.fullName, installationId: r.installationId, projectId: r.projectId, run: "", headSha: "", tickAt },
-  }));
+/** The scheduled sync: a close-issues task for every linked repository with an open issue (a release between runs closes its issue). */
+export async function emitIssueSync(store: Store, tickAt: number, now: number): Promise<number> {
+  let queued = 0;
+  for (const r of await store.github.repositoriesWithOpenIssues()) {
+    queued += await emitPublish(store, [{ what: "close-issues", repo: r.fullName, installationId: r.installationId, projectId: r.projectId, run: "", headSha: "" }], `sync-${tickAt}`, now);
+  }
+  return queued;
 }
 
 /** Runs one publish task. */

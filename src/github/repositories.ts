@@ -6,6 +6,7 @@
 import { createProject } from "../act/projects.ts";
 import type { Project } from "../model/project.ts";
 import type { Store } from "../store/index.ts";
+import { ensureGitHubIntegration } from "./publish.ts";
 
 /** A project slug from a repository name: lower case, anything outside [a-z0-9._-] becomes '-'. */
 export function slugFor(text: string): string {
@@ -31,6 +32,7 @@ export async function linkRepository(store: Store, fullName: string, installatio
   }
   if (!project) throw new Error(`no free project slug for repository ${fullName}`);
   await store.github.linkRepository({ fullName, installationId, projectId: project.id }, now);
+  await ensureGitHubIntegration(store, project.id, now);
   await store.events.recordEvent({ projectId: project.id, kind: "github.repository.linked", actor: "github", data: { repository: fullName, installationId } }, now);
   return project;
 }

@@ -5,7 +5,7 @@ import type { GitHubDelivery } from "../store/github.ts";
 import { performAction } from "./actions.ts";
 import { GitHubError } from "./client.ts";
 import { ingestWorkflowRun, type WorkflowRun } from "./ingest.ts";
-import { enqueuePublish, type PublishTask } from "./publish.ts";
+import { emitPublish, type PublishTask } from "./publish.ts";
 import { linkRepository, projectOfRepository } from "./repositories.ts";
 import type { GitHub } from "./service.ts";
 
@@ -55,15 +55,15 @@ export async function processDelivery(d: WebhookDeps, delivery: GitHubDelivery):
       return `repositories +${p.repositories_added?.length ?? 0} -${p.repositories_removed?.length ?? 0}`;
     }
     case "workflow_run":
-      return p.action === "completed" && p.workflow_run && p.repository ? workflowRunCompleted(d, p.repository.full_name, installationId, p.workflow_run) : "ignored";
+      return p.action === "completed" && p.workflow_run && p.repository ? workflowRunCompleted(d, delivery.id, p.repository.full_name, installationId, p.workflow_run) : "ignored";
     case "check_run":
-      return p.action === "requested_action" ? requestedAction(d, p, installationId) : "ignored";
+      return p.action === "requested_action" ? requestedAction(d, delivery.id, p, installationId) : "ignored";
     default:
       return "ignored";
   }
 }
 
-async function workflowRunCompleted(d: WebhookDeps, repo: string, installationId: string | null, run: WorkflowRun): Promise<string> {
+async function workflowRunCompleted(d: WebhookDeps, deliveryId: string, repo: string, installationId: string | null, run: WorkflowRun): Promise<string> {
   const linked = await projectOfRepository(d.store, repo);
   // A repository of a known installation that was not in the installation event (added later, or missed) is linked now.
   const project = linked?.project ?? (installationId && (await d.store.github.hasInstallation(installationId)) ? await linkRepository(d.store, repo, installationId, d.clock()) : undefined);
@@ -76,11 +76,11 @@ async function workflowRunCompleted(d: WebhookDeps, repo: string, installationId
     ...(run.pull_requests ?? []).map((pr) => ({ ...base, what: "pr-comment" as const, pr: pr.number })),
     { ...base, what: "issues" },
   ];
-  await d.store.db.tx((orm) => enqueuePublish(d.store, tasks, d.clock(), orm));
+  await emitPublish(d.store, tasks, deliveryId, d.clock());
   return `run ${run.id}: ${result.reports} reports ingested, ${result.notes.length} refused`;
 }
 
-async function requestedAction(d: WebhookDeps, p: Payload, installationId: string | null): Promise<string> {
+async function requestedAction(d: WebhookDeps, deliveryId: string, p: Payload, installationId: string | null): Promise<string> {
   const repo = p.repository?.full_name;
   const run = p.check_run?.external_id;
   if (!repo || !run || !p.requested_action) return "not our check run";
@@ -89,7 +89,7 @@ async function requestedAction(d: WebhookDeps, p: Payload, installationId: strin
   const client = clientOf(d, installationId ?? linked.installationId);
   const did = await performAction(d.gh, client, d.store, linked.project, { identifier: p.requested_action.identifier, repo, run, login: p.sender?.login ?? "unknown" }, d.clock());
   // The check run shows the new state (quarantined failures no longer count as flaky-to-act-on).
-  await enqueuePublish(d.store, [{ what: "check-run", repo, installationId: installationId ?? linked.installationId, projectId: linked.project.id, run, headSha: p.check_run!.head_sha }], d.clock());
+  await emitPublish(d.store, [{ what: "check-run", repo, installationId: installationId ?? linked.installationId, projectId: linked.project.id, run, headSha: p.check_run!.head_sha }], deliveryId, d.clock());
   return did;
 }
 

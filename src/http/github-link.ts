@@ -1,6 +1,6 @@
 /** PUT /api/v1/projects/:project/github: link a repository to a project by hand (token mode, or to override the App's naming). */
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { GITHUB_PUBLISH_JOB, type PublishTask } from "../github/publish.ts";
+import { emitPublish, ensureGitHubIntegration, type PublishTask } from "../github/publish.ts";
 import type { Project } from "../model/project.ts";
 import type { UploadOutcome } from "../pipeline.ts";
 import type { HttpDeps } from "./deps.ts";
@@ -27,6 +27,7 @@ export const linkGitHubHandler = (d: HttpDeps): RouteHandler<typeof linkGitHubRo
   const installationId = existing?.installationId ?? null;
   const now = d.clock();
   await d.store.github.linkRepository({ fullName: repository, installationId, projectId: project.id }, now);
+  await ensureGitHubIntegration(d.store, project.id, now);
   await d.store.events.recordEvent({ projectId: project.id, kind: "github.repository.linked", actor: actorOf(c.get("principal")), data: { repository, installationId } }, now);
   return c.json({ repository: repository.toLowerCase(), project: project.slug, installationId }, 200);
 };
@@ -38,16 +39,13 @@ function actorOf(p: unknown): string {
 
 /**
  * After an upload through the API that names a PR and a run: the PR comment of each repository linked
- * to the project is queued, when the server can act on it (its App installation, or githubToken).
+ * to the project is queued in the outbox, when the server can act on it (its App installation, or githubToken).
  */
 export async function queuePrCommentAfterUpload(d: HttpDeps, project: Project, meta: { pr?: string | null; run?: string | null; commit?: string | null }, outcomes: UploadOutcome[]): Promise<void> {
   const pr = Number(meta.pr);
   if (!meta.run || !Number.isInteger(pr) || pr <= 0 || outcomes.every((o) => o.duplicate)) return;
   const app = Boolean(d.config.githubAppId && d.config.githubPrivateKey);
   const repos = (await d.store.github.repositoriesOf(project.id)).filter((r) => (r.installationId && app) || d.config.githubToken);
-  const now = d.clock();
-  for (const r of repos) {
-    const task: PublishTask = { what: "pr-comment", repo: r.fullName, installationId: app ? r.installationId : null, projectId: project.id, run: meta.run, headSha: meta.commit ?? "", pr };
-    await d.store.jobs.enqueueJob({ kind: GITHUB_PUBLISH_JOB, payload: { ...task }, maxAttempts: 10 }, now);
-  }
+  const tasks = repos.map((r): PublishTask => ({ what: "pr-comment", repo: r.fullName, installationId: app ? r.installationId : null, projectId: project.id, run: meta.run!, headSha: meta.commit ?? "", pr }));
+  await emitPublish(d.store, tasks, `upload-${outcomes.find((o) => !o.duplicate)!.id}`, d.clock());
 }

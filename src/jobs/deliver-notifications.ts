@@ -1,5 +1,6 @@
 import { deliverDue } from "../notify/deliver.ts";
 import { DELIVER_NOTIFICATIONS_JOB } from "../notify/emit.ts";
+import { githubSender } from "../github/deliver.ts";
 import type { JobDefinition } from "./registry.ts";
 
 /**
@@ -13,6 +14,7 @@ export const deliverNotificationsJob: JobDefinition = {
       store: deps.store, clock: deps.clock, log: deps.log,
       publicUrl: deps.config?.publicUrl, timeoutMs: deps.config?.notifyTimeoutMs ?? 10_000, giveUpMs: deps.config?.notifyGiveUpMs ?? 3_600_000,
       count: (channel, outcome, n) => deps.metrics?.notifications.inc({ channel, outcome }, n),
+      github: deps.github && githubSender(deps.github, deps.store, deps.clock),
     });
     if (round.nextDueAt !== undefined) {
       const now = deps.clock();

@@ -13,7 +13,7 @@ import { digestJob } from "./digest.ts";
 import { pruneOutboxJob } from "./deliver-prune.ts";
 import type { GitHub } from "../github/service.ts";
 import { githubWebhookJob } from "./github-webhook.ts";
-import { githubPublishJob } from "./github-publish.ts";
+import { githubSyncIssuesJob } from "./github-sync-issues.ts";
 import { backupJob } from "./backup.ts";
 import { pruneResultsJob } from "./prune-results.ts";
 import { pruneSessionsJob } from "./prune-sessions.ts";
@@ -41,5 +41,5 @@ export interface JobDefinition {
 
 /** Every job kind, by name. */
 export const JOBS: ReadonlyMap<string, JobDefinition> = new Map(
-  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob, pruneOutboxJob, githubWebhookJob, githubPublishJob, backupJob, pruneResultsJob, pruneSessionsJob].map((j) => [j.kind, j]),
+  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob, pruneOutboxJob, githubWebhookJob, githubSyncIssuesJob, backupJob, pruneResultsJob, pruneSessionsJob].map((j) => [j.kind, j]),
 );

@@ -17,6 +17,8 @@ export interface DeliveryDeps {
   /** Counts each notification's outcome per attempt: sent, retried, failed. */
   count?: (channel: string, outcome: "sent" | "retried" | "failed", n: number) => void;
   fetch?: typeof fetch;
+  /** The github channel's sender (src/github/deliver.ts). */
+  github?: (item: OutboxItem) => Promise<DeliveryResult>;
 }
 
 /** What one round did, and when the next notification is due (for the follow-up job). */
@@ -61,7 +63,7 @@ async function deliverTo(d: DeliveryDeps, integration: Integration, round: Deliv
       const items = await d.store.outbox.claim(integration.id, now, leaseMs, notifier?.maxBatch ?? 100);
       if (items.length === 0) break;
       const result: DeliveryResult = notifier
-        ? await send(notifier, items, { integration, publicUrl: d.publicUrl, timeoutMs: d.timeoutMs, now, fetch: d.fetch ?? fetch })
+        ? await send(notifier, items, { integration, publicUrl: d.publicUrl, timeoutMs: d.timeoutMs, now, fetch: d.fetch ?? fetch, github: d.github })
         : { ok: false, retry: false, status: null, error: `no channel '${integration.kind}'` };
       const done = d.clock();
       await record(d, integration.kind, items, result, done, round);

@@ -4,6 +4,7 @@ import type { VerdictStatus } from "../model/verdict.ts";
 /** Every event type an integration can subscribe to. */
 export const EVENT_TYPES = [
   "test.flaky", "test.broken", "test.quarantined", "test.released", "verdict.changed", "digest", "ping",
+  "github.publish", // a check run, PR comment or issues of a workflow run, for the github channel only (src/notify/github.ts)
 ] as const;
 
 /** One event type. */

@@ -22,6 +22,7 @@ import type { OutboxItem } from "../store/outbox.ts";
 import type { EventType } from "./events.ts";
 import { slackNotifier } from "./slack.ts";
 import { webhookNotifier } from "./webhook.ts";
+import { githubNotifier } from "./github.ts";
 
 /** What a send may use besides the items: the integration (with its secrets), links, limits. */
 export interface DeliveryContext {
@@ -32,6 +33,8 @@ export interface DeliveryContext {
   timeoutMs: number;
   now: number;
   fetch: typeof fetch;
+  /** The github channel's sender (src/github/deliver.ts), when GitHub is configured. */
+  github?: (item: OutboxItem) => Promise<DeliveryResult>;
 }
 
 /** How one send went. `retry` failures are tried again with backoff (or after `retryAfterMs`); others fail for good. */
@@ -57,4 +60,4 @@ export interface Notifier {
 }
 
 /** Every channel, by integration kind. */
-export const NOTIFIERS: ReadonlyMap<string, Notifier> = new Map([slackNotifier, webhookNotifier].map((n) => [n.kind, n]));
+export const NOTIFIERS: ReadonlyMap<string, Notifier> = new Map([slackNotifier, webhookNotifier, githubNotifier].map((n) => [n.kind, n]));

@@ -196,6 +196,11 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     expect(comments(8)).toHaveLength(1);
     expect(gh.calls("POST", /\/issues\/8\/comments$/, 201)).toHaveLength(1);
     expect(await t.app.runJobsOnce()).toBe(0);
+    // It went through the outbox: one row for the comment, sent on its second attempt, under the project's github integration.
+    const rows = await t.app.store.outbox.listDeliveries((await project()).id, { limit: 200 });
+    const comment = rows.filter((r) => r.channel === "github" && (r.payload.github as { what: string; pr?: number }).pr === 8);
+    expect(comment).toEqual([expect.objectContaining({ status: "sent", attempts: 2, eventType: "github.publish" })]);
+    expect((await t.app.store.integrations.listIntegrations((await project()).id)).map((i) => i.kind)).toEqual(["github"]);
     const metrics = await (await t.request("/metrics")).text();
     expect(metrics).toContain('flakeguard_notifications_total{channel="github",outcome="retried"} 1');
     expect(metrics).toMatch(/flakeguard_notifications_total\{channel="github",outcome="sent"\} \d+/);
@@ -226,11 +231,16 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     expect(issue.state).toBe("open"); // still quarantined
     expect((await t.request(`/api/v1/projects/widgets/quarantine/${id}?reason=fixed`, { method: "DELETE" })).status).toBe(200);
     // The scheduled sync closes it without waiting for another CI run.
-    const sync = SCHEDULES.find((s) => s.name === "github-issues")!;
-    for (const job of await sync.jobs(t.app.store, now)) await t.app.store.jobs.enqueueJob(job, now);
-    expect(await t.app.runJobsOnce()).toBe(1);
+    const sync = async () => {
+      now += 15 * 60_000;
+      for (const job of await SCHEDULES.find((s) => s.name === "github-issues")!.jobs(t.app.store, now)) await t.app.store.jobs.enqueueJob(job, now);
+      return t.app.runJobsOnce();
+    };
+    expect(await sync()).toBe(2); // the sync, then the delivery of its outbox event
     expect(issue).toMatchObject({ state: "closed", state_reason: "completed" });
-    expect(await sync.jobs(t.app.store, now)).toEqual([]); // nothing open any more: no work queued
+    const edits = gh.calls("PATCH", /\/issues\/\d+$/).length;
+    expect(await sync()).toBe(1); // nothing open any more: nothing queued
+    expect(gh.calls("PATCH", /\/issues\/\d+$/)).toHaveLength(edits);
 
     await pushRun(107, null, { flapper: "fp" });
     expect(issue.state).toBe("open");
