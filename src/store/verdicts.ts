@@ -96,15 +96,19 @@ export function verdictStore(db: Db) {
 
     /** A page of a project's tests with their verdicts (tests never scored count as `new`). */
     async listTests(projectId: string, query: TestQuery): Promise<TestListItem[]> {
+      // A status other than `new` is always a stored verdict: an inner join driven by the verdicts'
+      // (project, variant, status, score desc, test) index reads those rows only, not every test of the
+      // project, and sorted by score it reads them in index order and stops at the page's end.
+      const scored = query.status !== undefined && query.status !== "new";
       const key: Record<TestSort, SQL> = {
-        score: sql`coalesce(v.score, 0)`,
+        score: scored ? sql`v.score` : sql`coalesce(v.score, 0)`,
         failures: sql`coalesce(v.failures, 0)`,
         recent: sql`coalesce(v.last_failure_at, 0)`,
       };
+      const id = scored ? sql`v.test_id` : sql`t.id`;
+      // PostgreSQL sorts DESC with NULLs first unless told; the index has them last (score is never NULL).
+      const nulls = scored && query.sort === "score" && db.dialect === "pg" ? sql` nulls last` : sql``;
       const conditions: SQL[] = [sql`t.project_id = ${projectId}`];
-      // A status other than `new` is always a stored verdict: an inner join driven by the verdicts'
-      // (project, variant, status) index reads those rows only, not every test of the project.
-      const scored = query.status !== undefined && query.status !== "new";
       if (scored) conditions.push(sql`v.project_id = ${projectId} and v.status = ${query.status}`);
       else if (query.status) conditions.push(sql`coalesce(v.status, 'new') = ${query.status}`);
       if (query.ids) {
@@ -116,7 +120,7 @@ export function verdictStore(db: Db) {
         conditions.push(sql`(lower(t.name) like ${like} escape '\\' or lower(t.suite) like ${like} escape '\\' or lower(t.file) like ${like} escape '\\')`);
       }
       if (query.after) {
-        conditions.push(sql`(${key[query.sort]} < ${query.after.value} or (${key[query.sort]} = ${query.after.value} and t.id > ${query.after.id}))`);
+        conditions.push(sql`(${key[query.sort]} < ${query.after.value} or (${key[query.sort]} = ${query.after.value} and ${id} > ${query.after.id}))`);
       }
       const rows = await db.rows<Record<string, unknown>>(sql`
         select t.id, t.suite, t.name, t.file, t.last_seen_at as "lastSeenAt",
@@ -125,7 +129,7 @@ export function verdictStore(db: Db) {
           coalesce(v.failures, 0) as failures, v.last_failure_at as "lastFailureAt"
         from tests t ${scored ? sql`join` : sql`left join`} verdicts v on v.test_id = t.id and v.variant = ${query.variant}
         where ${sql.join(conditions, sql` and `)}
-        order by ${key[query.sort]} desc, t.id asc
+        order by ${key[query.sort]} desc${nulls}, ${id} asc
         limit ${query.limit}`);
       return rows.map((r) => ({
         id: String(r.id), suite: String(r.suite), name: String(r.name), file: String(r.file),
