@@ -6,16 +6,29 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import { FatalError } from "../lib/errors.ts";
-import { appliedMigrations, sqliteIntegrity, sqliteVacuumInto, tableCounts } from "../store/backup.ts";
+import { sqliteNativeBinding } from "../runtime/embedded.ts";
+import { appliedMigrations, sqliteFile, sqliteIntegrity, sqliteVacuumInto, tableCounts } from "../store/backup.ts";
 import { openDb, type Db, type OpenOptions } from "../store/db.ts";
 import { extractPayload, type Manifest } from "./file.ts";
 import { verifyRestored } from "./verify.ts";
 import type { Dumped } from "./types.ts";
 
+// Inside the single executable better-sqlite3 needs the embedded addon; callers in the server pass none.
+const withBinding = (open: OpenOptions): OpenOptions => (open.sqliteNativeBinding ? open : { ...open, sqliteNativeBinding: sqliteNativeBinding() });
+
 /** Copies the live SQLite database into `work` and gzips it. */
-export async function dumpSqlite(db: Db, work: string, open: OpenOptions): Promise<Dumped> {
+export async function dumpSqlite(live: Db, work: string, given: OpenOptions): Promise<Dumped> {
+  const open = withBinding(given);
   const copy = join(work, "flakeguard.db");
-  await sqliteVacuumInto(db, copy);
+  // VACUUM INTO runs on a connection of its own: the server's connection may be inside a write
+  // transaction (VACUUM refuses to run in one), and WAL lets this reader go on beside the writer.
+  const file = await sqliteFile(live);
+  const reader = file ? await openDb({ backend: "sqlite", path: file }, open) : live;
+  try {
+    await sqliteVacuumInto(reader, copy);
+  } finally {
+    if (reader !== live) await reader.close();
+  }
   // The counts come from the copy itself, so they describe exactly what the backup holds.
   const copyDb = await openDb({ backend: "sqlite", path: copy }, open);
   let counts, migrations;
@@ -32,7 +45,8 @@ export async function dumpSqlite(db: Db, work: string, open: OpenOptions): Promi
 }
 
 /** Restores into `path`, which must not exist; the database is checked before it is moved into place. */
-export async function restoreSqlite(file: string, path: string, open: OpenOptions): Promise<Manifest> {
+export async function restoreSqlite(file: string, path: string, given: OpenOptions): Promise<Manifest> {
+  const open = withBinding(given);
   if (existsSync(path)) throw new FatalError(`refusing to restore: ${path} already exists (restore into an empty data directory)`);
   const gz = `${path}.restore.gz`;
   const tmp = `${path}.restore`;

@@ -41,6 +41,12 @@ export async function sqliteVacuumInto(db: Db, file: string): Promise<void> {
   await (db.orm as unknown as { run(q: SQL): unknown }).run(sql`vacuum into ${file}`);
 }
 
+/** SQLite: the main database file of a connection ("" for an in-memory database). */
+export async function sqliteFile(db: Db): Promise<string> {
+  const rows = await db.rows<{ name: string; file: string }>(sql`pragma database_list`);
+  return rows.find((r) => r.name === "main")?.file ?? "";
+}
+
 /** SQLite: `PRAGMA integrity_check`'s verdict ("ok" when sound). */
 export async function sqliteIntegrity(db: Db): Promise<string> {
   const rows = await db.rows<{ integrity_check: string }>(sql`pragma integrity_check`);

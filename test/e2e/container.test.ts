@@ -128,7 +128,11 @@ describe("the container image under podman", () => {
     expect(run.code, run.out).toBe(0);
   });
 
-  it("takes a backup inside the running container and checks it", () => {
+  it("takes a backup through the server (the executable's embedded SQLite) and from the command line, and checks it", async () => {
+    const viaApi = await api(port, "POST", "/api/v1/backups");
+    expect(viaApi.status, JSON.stringify(viaApi.body)).toBe(201);
+    expect(viaApi.body.name).toMatch(/^flakeguard-sqlite-\d{8}T\d{9}Z\.fgbackup$/);
+    expect(podman(["exec", name, "flakeguard", "restore", "--check", `/data/backups/${viaApi.body.name}`]).out).toMatch(/backup complete/);
     const out = podman(["exec", name, "flakeguard", "backup", "--to", "/data/backups/now.fgbackup"]).out;
     expect(out).toMatch(/backup written: \/data\/backups\/now\.fgbackup .*sqlite/);
     expect(podman(["exec", name, "flakeguard", "restore", "--check", "/data/backups/now.fgbackup"]).out).toMatch(/backup complete/);

@@ -35,7 +35,7 @@ async function emptyTarget(backend: Backend, name: string): Promise<{ target: Da
   const dir = join(work, name);
   if (backend === "sqlite") return { target: { backend, path: join(dir, "flakeguard.db") }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   if (backend === "pglite") return { target: { backend, path: join(dir, "pg") }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  const db = `fg_bk_${process.pid}_${name}_${Math.random().toString(36).slice(2, 8)}`;
+  const db = `fg_bk_${process.pid}_${name.replace(/\W/g, "_")}_${Math.random().toString(36).slice(2, 8)}`;
   await adminQuery(`create database ${db}`);
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${db}`;
@@ -164,6 +164,37 @@ describe.each(BACKENDS)("backup and restore on %s", (backend) => {
   it("refuses a backup of another backend, naming the DATABASE_URL to use", async () => {
     const other: DatabaseTarget = backend === "sqlite" ? { backend: "pglite", path: join(work, "x-pg") } : { backend: "sqlite", path: join(work, "x.db") };
     await expect(restoreBackup({ file, target: other })).rejects.toThrow(new RegExp(`is a ${backend} backup .* set DATABASE_URL=`));
+  });
+});
+
+describe.each(BACKENDS)("online backup on %s", (backend) => {
+  it("is consistent while a write transaction is open: before or after it, never half of it", async () => {
+    const source = await emptyTarget(backend, "online");
+    const db = await openTarget(source.target);
+    const fresh = await emptyTarget(backend, "online-restored");
+    try {
+      await migrate(db, Date.now());
+      let release!: () => void;
+      const gate = new Promise<void>((r) => { release = r; });
+      const writing = db.tx(async (orm) => {
+        for (const slug of ["one", "two"]) {
+          await orm.insert(db.schema.projects).values({ id: `p-${slug}`, slug, name: slug, defaultBranch: "main", createdAt: 1 });
+        }
+        await gate;
+      });
+      const backingUp = createBackup({ db, postgresUrl: source.target.backend === "postgres" ? source.target.url : undefined, dir: join(work, `online-${backend}`), now: Date.now(), version: "test" });
+      await new Promise((r) => setTimeout(r, 200));
+      release();
+      await writing;
+      const { file: f, manifest } = await backingUp;
+      // PGlite waits for the transaction; SQLite and PostgreSQL copy the last committed state.
+      expect([0, 2]).toContain(manifest.counts.projects);
+      await restoreBackup({ file: f, target: fresh.target }); // checks every table against the manifest
+    } finally {
+      await db.close();
+      await source.drop();
+      await fresh.drop();
+    }
   });
 });
 
