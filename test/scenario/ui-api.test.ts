@@ -218,4 +218,22 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
     expect((await t.request("/api/v1/stream?project=nope")).status).toBe(404);
     expect((await t.request("/api/v1/stream", { token: null })).status).toBe(401);
   });
+
+  it("stream: an outage arrives as incident.opened, and the overview lists the incident with its project", async () => {
+    await t.json("POST", "/api/v1/projects", { slug: "infra" });
+    const events = sseReader(await t.request("/api/v1/stream?project=infra"));
+    try {
+      expect((await events.next()).event).toBe("ready");
+      const down = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`t${i}`, "f"]));
+      const reportId = await upload("infra", "commit=i1&branch=main&run=i1&job=e2e", junit(down));
+      const seen = [await events.next()];
+      while (seen.at(-1)!.event !== "report.processed") seen.push(await events.next());
+      expect(seen.find((e) => e.event === "incident.opened")?.data).toMatchObject({ project: "infra", reportId, run: "i1", job: "e2e" });
+    } finally {
+      await events.close();
+    }
+    const incidents = (await t.json("GET", "/api/v1/overview")).body.incidents;
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ project: "infra", run: "i1", failing: 12, total: 12 });
+  });
 });
