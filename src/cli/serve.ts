@@ -11,6 +11,7 @@ import { VERSION } from "../version.ts";
 import { SERVER_FLAGS, SERVER_FLAGS_HELP, parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 import { configFromFlags } from "./server-config.ts";
+import { parseDatabaseUrl } from "../store/url.ts";
 
 /** `flakeguard serve`: the API, the worker, the UI and /metrics in one process, or one role of a scaled-out install. */
 export const serveCommand: Command = {
@@ -32,6 +33,10 @@ ${SERVER_FLAGS_HELP}`,
     const { values } = parseFlags(args, SERVER_FLAGS);
     const { config } = configFromFlags(values, io);
     const log = createLogger(config.logLevel);
+    if (config.role !== "all" && parseDatabaseUrl(config.databaseUrl, io.cwd).backend !== "postgres") {
+      // An embedded database is locked to one process: an api without a worker would never process queued reports.
+      throw new FatalError(`--role ${config.role} needs PostgreSQL (DATABASE_URL=postgres://…); SQLite and PGlite run one process with --role all`);
+    }
     const opened = await openDatabase(config, io.cwd, {
       sqliteNativeBinding: config.databaseUrl.startsWith("sqlite:") ? sqliteNativeBinding() : undefined,
       pgliteOptions: config.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,

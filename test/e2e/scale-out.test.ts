@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, sandbox, start, stop, waitReady, type Running, type Sandbox } from "./process.ts";
+import { freePort, run, sandbox, start, stop, waitReady, type Running, type Sandbox } from "./process.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const DEPLOY = join(ROOT, "deploy");
@@ -344,16 +344,29 @@ async function until(check: () => Promise<boolean>, timeoutMs: number, what: str
   }
 }
 
-describe("Redis at start", () => {
+describe("starting a replica", () => {
   it("refuses to start when REDIS_URL cannot be reached, naming it", async () => {
     const box = sandbox();
     try {
       const port = await freePort();
-      const running = start({ ...box, env: { ...box.env, REDIS_URL: `redis://:hunter2@127.0.0.1:${port}` } }, ["serve", "--role", "api", "--port", String(await freePort())]);
+      const running = start({ ...box, env: { ...box.env, REDIS_URL: `redis://:hunter2@127.0.0.1:${port}` } }, ["serve", "--port", String(await freePort())]);
       const { code } = await running.exited;
       expect(code).not.toBe(0);
       expect(running.output()).toMatch(/cannot reach Redis at redis:\/\/.*127\.0\.0\.1:\d+ \(REDIS_URL\)/);
       expect(running.output()).not.toContain("hunter2");
+    } finally {
+      rmSync(box.dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses --role api or worker on an embedded database, which one process locks", async () => {
+    const box = sandbox();
+    try {
+      for (const role of ["api", "worker"]) {
+        const { code, output } = await run(box, ["serve", "--role", role, "--port", String(await freePort())]);
+        expect(code).toBe(1);
+        expect(output).toContain(`--role ${role} needs PostgreSQL`);
+      }
     } finally {
       rmSync(box.dir, { recursive: true, force: true });
     }
