@@ -6,8 +6,13 @@ import { AppError } from "../lib/errors.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
 
-/** The events we act on; any other is acknowledged and dropped (nothing stored). */
-export const HANDLED_EVENTS = new Set(["installation", "installation_repositories", "workflow_run", "check_run"]);
+/** The events (and actions) we act on; any other is acknowledged and dropped, nothing stored. */
+const HANDLED: Record<string, (action: string | null) => boolean> = {
+  installation: () => true,
+  installation_repositories: () => true,
+  workflow_run: (action) => action === "completed",
+  check_run: (action) => action === "requested_action",
+};
 
 /**
  * Handler: verifies X-Hub-Signature-256 over the raw body (constant time; 401 and nothing stored when
@@ -30,8 +35,8 @@ export const githubWebhookHandler = (d: HttpDeps): Handler<HttpEnv> => async (c)
   } catch {
     throw new AppError(400, "invalid_request", "the body is not JSON (set the App's webhook content type to application/json)");
   }
-  if (!HANDLED_EVENTS.has(event)) return c.json({ status: "ignored", event }, 202);
   const action = typeof payload.action === "string" ? payload.action : null;
+  if (!HANDLED[event]?.(action)) return c.json({ status: "ignored", event, action }, 202);
   const now = d.clock();
   const created = await d.store.github.recordDelivery({ id, event, action, payload }, now, (orm) =>
     d.store.jobs.enqueueJob({ kind: GITHUB_WEBHOOK_JOB, payload: { deliveryId: id }, maxAttempts: 10 }, now, orm));

@@ -55,9 +55,9 @@ export function githubStore(db: Db) {
       return row;
     },
 
-    /** Marks a delivery processed (with the error that stopped it, if one did). */
+    /** Marks a delivery processed (with the error that stopped it, if one did); its payload is dropped, the id stays to refuse redeliveries. */
     async finishDelivery(id: string, now: number, error: string | null): Promise<void> {
-      await db.tx((orm) => orm.update(del).set({ processedAt: now, error: error?.slice(0, 4000) ?? null }).where(eq(del.id, id)));
+      await db.tx((orm) => orm.update(del).set({ processedAt: now, error: error?.slice(0, 4000) ?? null, payload: {} }).where(eq(del.id, id)));
     },
 
     /** Records an installation (or its return after a removal). */

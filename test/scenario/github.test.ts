@@ -89,6 +89,10 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     const garbage = await deliver("installation.created", body, { id: "garbage", signature: "sha256=zz" });
     expect(garbage.status).toBe(401);
     for (const id of ["unsigned", "forged", "garbage"]) expect(await t.app.store.github.getDelivery(id)).toBeUndefined();
+    // Events and actions we do not act on are acknowledged and not stored either.
+    const created = await deliver("check_run.requested_action", { ...fixture("check_run.requested_action").body, action: "created" }, { id: "other-action" });
+    expect(created).toMatchObject({ status: 202, body: { status: "ignored" } });
+    expect(await t.app.store.github.getDelivery("other-action")).toBeUndefined();
     expect(await t.app.store.jobs.countPendingJobs()).toBe(0);
     expect(await t.app.store.projects.getProject("widgets")).toBeUndefined();
   });
@@ -168,7 +172,7 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
   it("refuses a zip bomb and a ../ path, artifact by artifact, and still ingests the good one", async () => {
     now += 3_600_000;
     gh.setArtifacts(REPO, 104, {
-      "bomb-test-results": zip({ "huge.xml": new Uint8Array(64 * 1024 * 1024) }),
+      "bomb-test-results": zip({ "huge.xml": new Uint8Array(16 * 1024 * 1024) }), // ~16 KiB zipped: 1000×
       "evil-junit": zip({ "../../etc/cron.d/evil.xml": junit({ evil: "p" }) }),
       "good-junit": zip({ "unit.xml": junit({ ...passing, flapper: "p" }) }),
     });
