@@ -4,7 +4,7 @@
 export function ago(iso: string | number | null | undefined): string {
   if (iso == null) return "never";
   const ms = Date.now() - (typeof iso === "number" ? iso : Date.parse(iso));
-  if (ms < -45_000) return `in ${ago(Date.now() - ms).replace(/ ago$/, "")}`;
+  if (ms < -45_000) return `in ${ago(Date.now() + ms).replace(/ ago$/, "")}`;
   const s = ms / 1000;
   if (s < 45) return "just now";
   const min = s / 60;

@@ -1,5 +1,6 @@
 // Live updates: server-sent events from /api/v1/stream; when the stream is not available (older
-// server, or a token sign-in that EventSource cannot send), the page polls instead.
+// server, or a token sign-in that EventSource cannot send), the page polls instead. The <html>
+// element's data-live says which ("sse" or "polling").
 import { useEffect, useRef } from "preact/hooks";
 
 /** The event kinds the server sends. */
@@ -25,12 +26,20 @@ export function useLive(project: string | undefined, onChange: () => void): void
     if (typeof EventSource === "function") {
       source = new EventSource(`/api/v1/stream${project ? `?project=${encodeURIComponent(project)}` : ""}`);
       for (const kind of LIVE_EVENTS) source.addEventListener(kind, fire);
+      // `ready` starts every (re)connection: whatever changed while there was none is loaded now.
+      source.addEventListener("ready", () => {
+        document.documentElement.dataset.live = "sse";
+        fire();
+      });
       // A refused stream closes for good; a dropped one reconnects by itself.
       source.onerror = () => {
-        if (source?.readyState === EventSource.CLOSED) startPolling();
+        if (source?.readyState !== EventSource.CLOSED) return;
+        document.documentElement.dataset.live = "polling";
+        startPolling();
       };
     } else startPolling();
     return () => {
+      delete document.documentElement.dataset.live;
       source?.close();
       clearTimeout(timer);
       clearInterval(poll);

@@ -2,7 +2,7 @@
 // arriving live; finding a flaky test in seeded history, quarantining it, seeing it in the list,
 // releasing it; the run page; signing out; signing in with a user and password.
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { run, sandbox, type Sandbox } from "./process.ts";
 import { launchBrowser, printedAdminToken, serve, type Served } from "./ui-browser.ts";
 
@@ -15,6 +15,8 @@ describe("web UI in a browser", () => {
   let admin: string;
   let browser: Browser;
   let page: Page;
+  // Uncaught errors in the page fail the test they happen in.
+  const pageErrors: string[] = [];
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${served.url}${path}`, { ...init, headers: { authorization: `Bearer ${admin}`, "content-type": "application/json", ...init.headers } });
 
@@ -24,6 +26,10 @@ describe("web UI in a browser", () => {
     admin = printedAdminToken(served.server.output());
     browser = await launchBrowser();
     page = await browser.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+  });
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -66,6 +72,8 @@ describe("web UI in a browser", () => {
     expect(token).toMatch(/^fgu_/);
     expect(await page.getByLabel("Command line", { exact: true }).textContent()).toContain(served.url);
     await page.getByText("Waiting for the first report").waitFor();
+    // Subscribed to the event stream (not polling): the report below arrives as a server-sent event.
+    await page.locator("html[data-live=sse]").waitFor({ state: "attached" });
 
     const upload = await fetch(`${served.url}/api/v1/projects/web/reports?commit=abc123&branch=main&run=1`, {
       method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/xml" }, body: JUNIT,
@@ -115,6 +123,20 @@ describe("web UI in a browser", () => {
     await expect.poll(() => row.count()).toBe(0);
     const after = (await (await api("/api/v1/projects/demo/quarantine")).json()).tests as { testId: string }[];
     expect(after.map((q) => q.testId)).not.toContain(target!.id);
+  });
+
+  it("updates the quarantine list live when a test is quarantined elsewhere", async () => {
+    const tests = (await (await api("/api/v1/projects/demo/tests?status=flaky&limit=500")).json()).tests as { id: string; name: string }[];
+    const active = new Set(((await (await api("/api/v1/projects/demo/quarantine")).json()).tests as { testId: string }[]).map((q) => q.testId));
+    const other = tests.find((t) => !active.has(t.id))!;
+    await page.goto(`${served.url}/projects/demo/quarantine`);
+    await page.getByRole("table").waitFor();
+    await page.locator("html[data-live=sse]").waitFor({ state: "attached" });
+    const row = page.getByRole("row").filter({ hasText: other.name });
+    expect(await row.count()).toBe(0);
+    const added = await api("/api/v1/projects/demo/quarantine", { method: "POST", body: JSON.stringify({ testId: other.id, reason: "quarantined from the CLI", owner: "ops" }) });
+    expect(added.status).toBe(201);
+    await row.getByText("quarantined from the CLI").waitFor();
   });
 
   it("shows a run's failures with their verdicts", async () => {
