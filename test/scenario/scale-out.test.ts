@@ -125,8 +125,18 @@ describe("--role worker", () => {
 
 describe("API rate limit (in memory)", () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp("sqlite", { apiRateLimit: 5 }, { clock: () => Date.UTC(2026, 0, 1, 12, 0, 30) }); });
+  beforeAll(async () => { t = await startTestApp("sqlite", { apiRateLimit: 5, uploadRateLimit: 2 }, { clock: () => Date.UTC(2026, 0, 1, 12, 0, 30) }); });
   afterAll(() => t?.close());
+
+  it("gives uploads their own budget per token, apart from the rest of the API", async () => {
+    await t.json("POST", "/api/v1/projects", { slug: "web" }); // API hit 1 of 5 for the admin token
+    const token = (await t.json("POST", "/api/v1/projects/web/tokens", { scope: "upload" })).body.token; // hit 2
+    const up = async (i: number) => (await t.request(`/api/v1/projects/web/reports?commit=u${i}`, { method: "POST", body: JUNIT(1), token })).status;
+    expect([await up(1), await up(2), await up(3)]).toEqual([201, 201, 429]);
+    const other = (await t.json("POST", "/api/v1/projects/web/tokens", { scope: "upload" })).body.token; // hit 3
+    expect(await (await t.request("/api/v1/projects/web/reports?commit=u9", { method: "POST", body: JUNIT(1), token: other })).status).toBe(201);
+    expect((await t.request("/api/v1/projects/web/quarantine", { token })).status).toBe(200); // its API budget is untouched
+  });
 
   it("answers 429 with Retry-After and X-RateLimit headers past the API budget of a token", async () => {
     const statuses: number[] = [];
@@ -135,7 +145,7 @@ describe("API rate limit (in memory)", () => {
       last = await t.request("/api/v1/projects");
       statuses.push(last.status);
     }
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429]);
+    expect(statuses).toEqual([200, 200, 429, 429, 429, 429, 429]); // 3 of the admin token's 5 went to the test above
     expect(last!.headers.get("retry-after")).toMatch(/^\d+$/);
     expect(last!.headers.get("x-ratelimit-limit")).toBe("5");
     expect(last!.headers.get("x-ratelimit-remaining")).toBe("0");
