@@ -11,6 +11,7 @@ import { createBackup, listBackups, pruneBackups, restoreBackup } from "../../sr
 import { loadConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/settings.ts";
 import { PRUNE_RESULTS_JOB } from "../../src/jobs/prune-results.ts";
+import { fireTick, SCHEDULES } from "../../src/jobs/schedules.ts";
 import { ensureAdminToken } from "../../src/act/tokens.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { openDb, type Db } from "../../src/store/db.ts";
@@ -194,6 +195,36 @@ describe.each(BACKENDS)("online backup on %s", (backend) => {
       await db.close();
       await source.drop();
       await fresh.drop();
+    }
+  });
+});
+
+describe.each(BACKENDS)("scheduled backup on %s", (backend) => {
+  it("a tick of the backup schedule enqueues one backup job; the worker writes it into backupDir and keeps backupKeep", async () => {
+    const source = await emptyTarget(backend, "scheduled");
+    const db = await openTarget(source.target);
+    const dir = join(work, `scheduled-${backend}`);
+    const app = appOn(db, source.target, { backupDir: dir, backupKeep: 2, backupSchedule: "15 2 * * *" });
+    try {
+      await migrate(db, Date.now());
+      const def = SCHEDULES.find((d) => d.name === "backup")!;
+      const o = { store: app.store, clock: Date.now, log: createLogger("silent"), rescore: "17 * * * *", backup: "15 2 * * *", wake: () => undefined, schedulerId: "test" };
+      expect(def.cron(o)).toBe("15 2 * * *");
+      expect(def.cron({ ...o, backup: undefined })).toBe("off"); // startSchedules starts no cron for it
+      for (let day = 1; day <= 3; day++) {
+        const tickAt = Date.UTC(2026, 0, day, 2, 15);
+        expect(await fireTick(o, def, tickAt)).toBe(true);
+        expect(await fireTick({ ...o, schedulerId: "other replica" }, def, tickAt)).toBe(false); // once per tick
+        expect(await app.runJobsOnce()).toBe(1);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const left = await listBackups(dir);
+      expect(left).toHaveLength(2);
+      expect(left[0].name).toMatch(new RegExp(`^flakeguard-${backend}-`));
+    } finally {
+      await app.stop();
+      await db.close();
+      await source.drop();
     }
   });
 });
