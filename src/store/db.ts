@@ -106,6 +106,9 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
   pool.on("error", (err) => opts.onPoolError?.(err));
+  // A checked-out client's error (the server shutting down mid-transaction) rejects its query, and is also
+  // emitted as an event the pool does not listen to while the client is out: unhandled, it would kill the process.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   try {
     const c = await pool.connect();
     c.release();
