@@ -250,8 +250,10 @@ describe("scale-out on PostgreSQL + Redis behind NGINX", () => {
     await Promise.all(restarts);
     expect(acked.size).toBe(REPORTS);
 
-    // Workers drain the queue.
+    // Workers drain the queue; a job whose worker was killed comes back after its lease (3 s) and is finished by another.
     await until(async () => Number((await q<{ n: string }>("select count(*) as n from reports where state = 'queued'"))[0].n) === 0, 90_000, "queued reports left");
+    await until(async () => Number((await q<{ n: string }>("select count(*) as n from jobs where kind = 'process-report' and state in ('queued', 'running')"))[0].n) === 0,
+      30_000, "process-report jobs left");
 
     const ids = [...acked.values()];
     expect(new Set(ids).size).toBe(REPORTS);
