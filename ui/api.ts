@@ -17,7 +17,7 @@ export class ApiError extends Error {
 export interface User {
   id: string;
   name: string;
-  role: "viewer" | "member" | "admin";
+  role: "viewer" | "member" | "admin" | "upload";
 }
 
 interface SessionBody {

@@ -58,7 +58,7 @@ export function App() {
   if (problem) return <main id="main"><ErrorNote error={problem} /></main>;
   if (user === undefined) return <main id="main"><Loading /></main>;
   if (user === null) return <SignIn onSignedIn={setUser} />;
-  const context: Context = { user, admin: user.role === "admin", canChange: user.role !== "viewer" };
+  const context: Context = { user, admin: user.role === "admin", canChange: user.role === "admin" || user.role === "member" };
   const found = ROUTES.map(([pattern, section, page]) => ({ params: match(pattern, path), section, page })).find((r) => r.params);
   const leave = async () => {
     await signOut();

@@ -32,22 +32,53 @@ function byCommit(cells: StripCell[]): StripCell[][] {
   return groups;
 }
 
-/** The strip for `cells` (any order; drawn oldest → newest), with links to each run's page. */
+/** "200 runs: 9 failed, 3 passed on a retry, 1 during an incident". */
+function summary(cells: StripCell[]): string {
+  const failed = cells.filter((c) => c.outcome === "failed" || c.outcome === "error").length;
+  const retried = cells.filter((c) => c.outcome === "passed" && c.attempts.length > 1).length;
+  const incidents = cells.filter((c) => c.incident).length;
+  return `${cells.length} runs: ${failed} failed, ${retried} passed on a retry${incidents ? `, ${incidents} during an incident` : ""}`;
+}
+
+const runHref = (project: string, run: string) => `/projects/${encodeURIComponent(project)}/runs/${encodeURIComponent(run)}`;
+
+/** The newest runs as a table: what the strip shows, reachable by keyboard and read by screen readers. */
+function RunList({ cells, project }: { cells: StripCell[]; project: string }) {
+  return (
+    <details>
+      <summary>Newest runs as a list</summary>
+      <div class="table-wrap"><table>
+        <thead><tr><th>Run</th><th>Outcome</th><th>Commit</th><th class="hide-small">Variant</th><th>When</th></tr></thead>
+        <tbody>
+          {cells.slice(0, 30).map((c, i) => (
+            <tr key={i}>
+              <td>{c.run ? <a href={runHref(project, c.run)}>{c.run}</a> : "–"}</td>
+              <td>{c.outcome}{c.attempts.length > 1 && ` (${c.attempts.join(" → ")})`}{c.incident && " · incident"}</td>
+              <td><code>{short(c.commit)}</code></td><td class="hide-small">{c.variant || "–"}</td><td>{when(c.at)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table></div>
+    </details>
+  );
+}
+
+/** The strip for `cells` (any order; drawn oldest → newest); a cell links to its run for the mouse, the list below it for the keyboard. */
 export function HistoryStrip({ cells, project }: { cells: StripCell[]; project: string }) {
   const sorted = [...cells].sort((a, b) => (a.at ?? "").localeCompare(b.at ?? ""));
   const variants = [...new Set(sorted.map((c) => c.variant))].sort();
   return (
     <div class="card">
-      <div class="strip" role="list" aria-label="History, oldest to newest">
+      <div class="strip" role="list" aria-label={`History, oldest to newest: ${summary(cells)}`}>
         {variants.map((variant) => (
-          <div class="strip-row" role="listitem" key={variant}>
+          <div class="strip-row" role="listitem" key={variant} aria-label={`${variant || "all runs"}: ${summary(sorted.filter((c) => c.variant === variant))}`}>
             <span class="variant">{variant || "all runs"}</span>
             <div class="strip-cells">
               {byCommit(sorted.filter((c) => c.variant === variant)).map((group, i) => (
                 <span class="commit" key={i} title={`commit ${short(group[0].commit)}`}>
                   {group.map((c, j) => (
-                    <a key={j} class={`cell${c.incident ? " incident" : ""}`} title={describe(c)} aria-label={describe(c)}
-                      href={c.run ? `/projects/${encodeURIComponent(project)}/runs/${encodeURIComponent(c.run)}` : undefined}>
+                    <a key={j} class={`cell${c.incident ? " incident" : ""}`} title={describe(c)} tabIndex={-1} aria-hidden="true"
+                      href={c.run ? runHref(project, c.run) : undefined}>
                       {(c.attempts.length ? c.attempts : [c.outcome]).map((a, k) => <i key={k} class={a} />)}
                     </a>
                   ))}
@@ -64,6 +95,7 @@ export function HistoryStrip({ cells, project }: { cells: StripCell[]; project: 
         <span><i class="cell incident"><i class="failed" /></i>incident</span>
         <span><i class="cell"><i class="skipped" /></i>skipped</span>
       </div>
+      <RunList cells={[...cells].sort((a, b) => (b.at ?? "").localeCompare(a.at ?? ""))} project={project} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // Test: the history strip, the evidence in plain words, verdicts per variant, failure groups with a
 // sample stack, the quarantine state and its controls, and the audit trail.
+import { useState } from "preact/hooks";
 import { get, getOptional, seg } from "../api.ts";
 import { Ago, Badge, Empty, ErrorNote, Loading, Page } from "../components/bits.tsx";
 import { HistoryStrip, type StripCell } from "../components/strip.tsx";
@@ -10,11 +11,15 @@ import type { AuditEvent, Evidence, FailureGroup, QuarantineEntry, TestDetail, V
 import { FailureGroups } from "./project.tsx";
 import { QuarantinePanel } from "./quarantine-form.tsx";
 
+const EVIDENCE_SHOWN = 5;
+
 function EvidenceList({ slug, evidence }: { slug: string; evidence: Evidence[] }) {
+  const [all, setAll] = useState(false);
   if (evidence.length === 0) return <Empty>No evidence yet: not enough runs to say.</Empty>;
+  const sorted = [...evidence].sort((a, b) => b.weight - a.weight);
   return (
     <ul class="card">
-      {[...evidence].sort((a, b) => b.weight - a.weight).map((e, i) => (
+      {(all ? sorted : sorted.slice(0, EVIDENCE_SHOWN)).map((e, i) => (
         <li key={i}>
           {e.text}
           {e.runs.length > 0 && <> — runs {e.runs.slice(0, 6).map((r, j) => <>{j > 0 && ", "}<a href={`/projects/${seg(slug)}/runs/${seg(r)}`}>{r}</a></>)}{e.runs.length > 6 && ` and ${e.runs.length - 6} more`}</>}
@@ -22,6 +27,11 @@ function EvidenceList({ slug, evidence }: { slug: string; evidence: Evidence[] }
           {e.variant && <span class="muted"> [{e.variant}]</span>}
         </li>
       ))}
+      {sorted.length > EVIDENCE_SHOWN && (
+        <li class="muted"><button type="button" onClick={() => setAll(!all)} aria-expanded={all}>
+          {all ? "Show the strongest only" : `Show all ${sorted.length} pieces of evidence`}
+        </button></li>
+      )}
     </ul>
   );
 }
