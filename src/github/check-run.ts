@@ -39,8 +39,11 @@ export interface CheckRunOutput {
 export function renderCheckRun(v: RunVerdict, notes: string[] = []): CheckRunOutput {
   const s = v.summary;
   const total = v.failures.length;
-  const conclusion = v.blocking > 0 ? "failure" : s.incident > 0 ? "neutral" : "success";
-  const title = total === 0
+  // No report at all is not a pass: the tests may not have run, or their artifacts are not named as expected.
+  const conclusion = v.blocking > 0 ? "failure" : s.incident > 0 || v.reports.length === 0 ? "neutral" : "success";
+  const title = v.reports.length === 0
+    ? "No test reports found"
+    : total === 0
     ? "No failures"
     : v.blocking > 0
       ? `${v.blocking} new failure${v.blocking === 1 ? "" : "s"}; ${s["known-flaky"]} flaky, ${s.quarantined} quarantined`

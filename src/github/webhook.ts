@@ -55,7 +55,7 @@ export async function processDelivery(d: WebhookDeps, delivery: GitHubDelivery):
       return `repositories +${p.repositories_added?.length ?? 0} -${p.repositories_removed?.length ?? 0}`;
     }
     case "workflow_run":
-      return p.action === "completed" && p.workflow_run && p.repository ? workflowRunCompleted(d, delivery.id, p.repository.full_name, installationId, p.workflow_run) : "ignored";
+      return p.action === "completed" && p.workflow_run && p.repository ? workflowRunCompleted(d, delivery.id, p.repository.full_name, installationId, p.repository.full_name.split("/")[0], p.workflow_run) : "ignored";
     case "check_run":
       return p.action === "requested_action" ? requestedAction(d, delivery.id, p, installationId) : "ignored";
     default:
@@ -63,10 +63,15 @@ export async function processDelivery(d: WebhookDeps, delivery: GitHubDelivery):
   }
 }
 
-async function workflowRunCompleted(d: WebhookDeps, deliveryId: string, repo: string, installationId: string | null, run: WorkflowRun): Promise<string> {
+async function workflowRunCompleted(d: WebhookDeps, deliveryId: string, repo: string, installationId: string | null, account: string | undefined, run: WorkflowRun): Promise<string> {
   const linked = await projectOfRepository(d.store, repo);
-  // A repository of a known installation that was not in the installation event (added later, or missed) is linked now.
-  const project = linked?.project ?? (installationId && (await d.store.github.hasInstallation(installationId)) ? await linkRepository(d.store, repo, installationId, d.clock()) : undefined);
+  let project = linked?.project;
+  if (!project && installationId) {
+    // The delivery is signed by GitHub, so its installation is real: one whose installation event was
+    // missed (FlakeGuard was down, or installed before this database) is recorded and the repository linked now.
+    if (!(await d.store.github.hasInstallation(installationId))) await d.store.github.saveInstallation(installationId, account ?? "", d.clock());
+    project = await linkRepository(d.store, repo, installationId, d.clock());
+  }
   if (!project) return `repository ${repo} is not linked to a project`;
   const client = clientOf(d, installationId ?? linked?.installationId ?? null);
   const result = await ingestWorkflowRun(d.gh, client, d.store, d.uploads, project, repo, run, d.clock);

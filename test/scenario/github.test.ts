@@ -256,4 +256,17 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     expect(cart[0].title).toBe("3 flaky tests in app.Cart");
     expect(cart[0].body).toContain("removesItem");
   });
+
+  it("links a repository of an installation it never heard of (its event was missed) and says when a run has no reports", async () => {
+    now += 3_600_000;
+    const body = workflowRun(201, sha(201), null) as Record<string, unknown> & { workflow_run: Record<string, unknown> };
+    const repository = { ...(body.repository as Record<string, unknown>), name: "gadgets", full_name: "octo-org/gadgets" };
+    expect((await deliver("workflow_run.completed", { ...body, repository, installation: { id: 70000001 } })).status).toBe(202);
+    await t.app.runJobsOnce();
+    const gadgets = await t.app.store.projects.getProject("gadgets");
+    expect(await t.app.store.github.getRepository("octo-org/gadgets")).toMatchObject({ installationId: "70000001", projectId: gadgets!.id });
+    const check = gh.checkRuns.find((c) => c.external_id === "201")!;
+    expect(check).toMatchObject({ conclusion: "neutral", output: { title: "No test reports found" } });
+    expect(check.output.summary).toContain("no test report was found");
+  });
 });
