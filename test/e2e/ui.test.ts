@@ -40,7 +40,7 @@ describe("web UI in a browser", () => {
   async function signInWithToken(): Promise<void> {
     await page.goto(`${served.url}/`);
     await page.getByLabel("Admin token").fill(admin);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByLabel("Admin token").press("Enter");
   }
 
   it("serves hashed assets for a year and index.html revalidated; client routes fall back to index.html", async () => {
@@ -146,6 +146,29 @@ describe("web UI in a browser", () => {
     await page.goto(`${served.url}/projects/demo/runs/${encodeURIComponent(failedRun)}`);
     await page.getByRole("heading", { name: `Run ${failedRun}` }).waitFor();
     expect(await page.locator("tbody .badge").count()).toBeGreaterThan(0);
+  });
+
+  it("fits a 320 px wide screen without sideways scrolling, and switches to the dark theme", async () => {
+    const flaky = (await (await api("/api/v1/projects/demo/tests?status=flaky&limit=1")).json()).tests as { id: string }[];
+    await page.setViewportSize({ width: 320, height: 640 });
+    try {
+      for (const path of ["/", "/projects/demo", `/projects/demo/tests/${flaky[0].id}`, "/projects/demo/quarantine", "/settings/tokens"]) {
+        await page.goto(`${served.url}${path}`);
+        await page.locator("main h1").waitFor();
+        await page.getByText("Loading…").waitFor({ state: "detached" });
+        if (path === "/") await page.locator(".uplot").waitFor();
+        expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(320);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    await page.getByLabel("Theme").selectOption("dark");
+    await page.locator("html[data-theme=dark]").waitFor({ state: "attached" });
+    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(background).toBe("rgb(18, 20, 23)");
+    await page.reload();
+    await page.locator("html[data-theme=dark]").waitFor({ state: "attached" });
+    await page.getByLabel("Theme").selectOption("system");
   });
 
   it("signs out, and the session is gone after a reload", async () => {

@@ -30,5 +30,6 @@ export function TrendChart({ trend, title }: { trend: TrendDay[]; title: string 
       plot.destroy();
     };
   }, [trend, title]);
-  return <div class="chart card" ref={box} role="img" aria-label={`${title}: flaky, broken and quarantined tests per day`} />;
+  // The plot takes the inner box's width: the card's padding stays outside it.
+  return <div class="card"><div class="chart" ref={box} role="img" aria-label={`${title}: flaky, broken and quarantined tests per day`} /></div>;
 }
