@@ -17,7 +17,7 @@ Options:
   --postgres          one VM with PostgreSQL (deploy/docker-compose.postgres.yml)
   --scale             scaled out: PostgreSQL, Redis, NGINX, api and worker replicas (deploy/docker-compose.scale.yml)
   --monitoring        add Prometheus and Grafana (deploy/docker-compose.monitoring.yml)
-  --seed-data         fill a demo project (flakeguard seed --demo) before starting; for a new installation
+  --seed-data         fill a demo project (flakeguard seed --demo, 120 tests, 60 commits) before starting
   --down              stop and remove the services (volumes stay)
   --dry-run           print the commands without running them
   -h, --help          this help
@@ -136,7 +136,7 @@ if [ "$tag" = "local" ]; then
 fi
 if [ "$seed" = 1 ]; then
   if [ "$shape" = scale ]; then run "${compose[@]}" "${project[@]}" "${files[@]}" up -d postgres redis migrate; fi
-  run "${compose[@]}" "${project[@]}" "${files[@]}" run --rm "$service" seed --demo ||
+  run "${compose[@]}" "${project[@]}" "${files[@]}" run --rm "$service" seed --demo --tests 120 --commits 60 ||
     echo "deploy.sh: seeding failed (the demo project may exist already); going on" >&2
 fi
 run "${compose[@]}" "${project[@]}" "${files[@]}" up -d

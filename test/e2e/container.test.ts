@@ -162,10 +162,14 @@ describe("deploy/docker-compose.yml through deploy.sh and podman-compose", () =>
     podman(["rmi", "-f", `${composeImage}:local`], { check: false });
   });
 
-  it("builds, starts, answers, and keeps data across down and up", async () => {
-    const up = deploy(["--environment", "development"], port);
+  it("builds, seeds, starts, answers, and keeps data across down and up", async () => {
+    const up = deploy(["--environment", "development", "--seed-data"], port);
     expect(up.status, up.stdout + up.stderr).toBe(0);
     expect(up.stdout).toContain(`healthy: http://127.0.0.1:${port}/readyz`);
+    // --seed-data filled the demo project through `compose run` before the server started.
+    const demo = await api(port, "GET", "/api/v1/projects/demo/tests?limit=1");
+    expect(demo.status, JSON.stringify(demo.body)).toBe(200);
+    expect(demo.body.tests).toHaveLength(1);
     const reportId = await uploadReport(port);
     const down = deploy(["--environment", "development", "--down"], port);
     expect(down.status, down.stdout + down.stderr).toBe(0);
