@@ -57,6 +57,7 @@ export async function processDelivery(d: WebhookDeps, delivery: GitHubDelivery):
     case "workflow_run":
       return p.action === "completed" && p.workflow_run && p.repository ? workflowRunCompleted(d, delivery.id, p.repository.full_name, installationId, p.repository.full_name.split("/")[0], p.workflow_run) : "ignored";
     case "check_run":
+      if (p.action === "rerequested") return rerequested(d, delivery.id, p, installationId);
       return p.action === "requested_action" ? requestedAction(d, delivery.id, p, installationId) : "ignored";
     default:
       return "ignored";
@@ -96,6 +97,17 @@ async function requestedAction(d: WebhookDeps, deliveryId: string, p: Payload, i
   // The check run shows the new state (quarantined failures no longer count as flaky-to-act-on).
   await emitPublish(d.store, [{ what: "check-run", repo, installationId: installationId ?? linked.installationId, projectId: linked.project.id, run, headSha: p.check_run!.head_sha }], deliveryId, d.clock());
   return did;
+}
+
+/** "Re-run" on our check run in GitHub's UI: the check run is published again from the current verdicts. */
+async function rerequested(d: WebhookDeps, deliveryId: string, p: Payload, installationId: string | null): Promise<string> {
+  const repo = p.repository?.full_name;
+  const run = p.check_run?.external_id;
+  if (!repo || !run) return "not our check run";
+  const linked = await projectOfRepository(d.store, repo);
+  if (!linked) return `repository ${repo} is not linked to a project`;
+  await emitPublish(d.store, [{ what: "check-run", repo, installationId: installationId ?? linked.installationId, projectId: linked.project.id, run, headSha: p.check_run!.head_sha }], deliveryId, d.clock());
+  return "check run queued again";
 }
 
 /** The client for an installation (or token mode). */

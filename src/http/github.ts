@@ -11,7 +11,7 @@ const HANDLED: Record<string, (action: string | null) => boolean> = {
   installation: () => true,
   installation_repositories: () => true,
   workflow_run: (action) => action === "completed",
-  check_run: (action) => action === "requested_action",
+  check_run: (action) => action === "requested_action" || action === "rerequested",
 };
 
 /**

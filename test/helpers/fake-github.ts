@@ -76,7 +76,9 @@ export async function startFakeGitHub(opts: { appPublicKey?: string; appId?: str
         "content-type": "application/json; charset=utf-8", "x-github-media-type": "github.v3; format=json",
         "x-ratelimit-limit": String(RATE_LIMIT), "x-ratelimit-remaining": String(RATE_LIMIT - used), "x-ratelimit-used": String(used),
         "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 3600), "x-ratelimit-resource": "core",
-        "x-github-request-id": `FAKE:${used}`, ...headers,
+        "x-github-request-id": `FAKE:${used}`,
+        // A fresh connection per request: a kept-alive one closed by the server just as the client reuses it fails at random.
+        connection: "close", ...headers,
       });
       res.end(json === undefined ? "" : JSON.stringify(json));
     };
@@ -88,7 +90,7 @@ export async function startFakeGitHub(opts: { appPublicKey?: string; appId?: str
       const zip = blobs.get(Number(blob[1]));
       if (!zip || req.headers.authorization) return send(zip ? 400 : 404, { message: "blob" });
       rec.status = 200;
-      res.writeHead(200, { "content-type": "application/zip", "content-length": String(zip.byteLength) });
+      res.writeHead(200, { "content-type": "application/zip", "content-length": String(zip.byteLength), connection: "close" });
       return res.end(zip);
     }
 

@@ -226,6 +226,13 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     expect((await deliver("check_run.requested_action", action("rerun"))).status).toBe(202);
     await t.app.runJobsOnce();
     expect(gh.calls("POST", /\/actions\/runs\/103\/rerun-failed-jobs$/, 201)).toHaveLength(1);
+
+    // "Re-run" on the check run in GitHub's UI publishes it again, in place.
+    const patches = gh.calls("PATCH", /\/check-runs\/\d+$/).length;
+    expect((await deliver("check_run.requested_action", { ...action("rerun"), action: "rerequested" })).status).toBe(202);
+    await t.app.runJobsOnce();
+    expect(gh.calls("PATCH", /\/check-runs\/\d+$/)).toHaveLength(patches + 1);
+    expect(gh.checkRuns.filter((c) => c.external_id === "103")).toHaveLength(1);
   });
 
   it("closes a flaky test's issue when it is released, reopens it when it flakes again, and groups a suite's tests", async () => {
