@@ -171,6 +171,17 @@ describe("web UI in a browser", () => {
     await page.getByLabel("Theme").selectOption("system");
   });
 
+  it("shows every settings tab without an error, and the server's version and database in About", async () => {
+    for (const tab of ["tokens", "users", "sessions", "integrations", "deliveries", "backups", "about"]) {
+      await page.goto(`${served.url}/settings/${tab}`);
+      await page.getByRole("heading", { name: "Settings" }).waitFor();
+      await page.getByText("Loading…").waitFor({ state: "detached" });
+      expect(await page.getByRole("alert").count(), tab).toBe(0);
+    }
+    await page.getByText("Database backend").waitFor();
+    await page.getByText("sqlite", { exact: true }).waitFor();
+  });
+
   it("signs out, and the session is gone after a reload", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in to FlakeGuard" }).waitFor();

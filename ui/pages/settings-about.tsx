@@ -9,8 +9,9 @@ interface AboutInfo {
   version: string;
   runtime?: string;
   backend: string;
-  migrations: { applied: number | string; latest: number | string };
+  migrations: { applied: number; latest: string | null; pending?: number; embedded?: number };
   sharedState?: string;
+  startedAt?: string;
 }
 
 /** The about tab: version, database backend, migrations. */
@@ -23,8 +24,10 @@ export function About() {
       <dt>Version</dt><dd>{data.version}</dd>
       {data.runtime && <><dt>Runtime</dt><dd>{data.runtime}</dd></>}
       <dt>Database backend</dt><dd>{data.backend}</dd>
-      <dt>Migrations</dt><dd>{String(data.migrations.applied)} applied, latest {String(data.migrations.latest)}</dd>
-      {data.sharedState && <><dt>Shared state</dt><dd>{data.sharedState}</dd></>}
+      <dt>Migrations</dt><dd>{data.migrations.applied} applied{data.migrations.latest && <>, newest <code>{data.migrations.latest}</code></>}
+        {data.migrations.pending ? ` — ${data.migrations.pending} pending` : " — up to date"}</dd>
+      {data.sharedState && <><dt>Shared state</dt><dd>{data.sharedState === "memory" ? "in memory (one process)" : data.sharedState}</dd></>}
+      {data.startedAt && <><dt>Running since</dt><dd>{when(data.startedAt)}</dd></>}
     </dl>
   );
 }
