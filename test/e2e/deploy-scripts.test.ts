@@ -149,6 +149,22 @@ describe("deploy scripts", () => {
     expect(missing.stdout + missing.stderr).toMatch(/FLAKEGUARD_(DB_PASSWORD|ADMIN_TOKEN)/);
   });
 
+  it("has a systemd unit that systemd-analyze accepts", () => {
+    const unit = readFileSync(join(root, "deploy/systemd/flakeguard.service"), "utf8");
+    expect(unit).toMatch(/^ExecStart=\/usr\/local\/bin\/flakeguard serve$/m);
+    expect(unit).toMatch(/^EnvironmentFile=-\/etc\/flakeguard\/flakeguard\.env$/m);
+    expect(unit).toMatch(/^Environment=FLAKEGUARD_DATA_DIR=\/var\/lib\/flakeguard$/m);
+    for (const key of ["DynamicUser=yes", "NoNewPrivileges=yes", "ProtectSystem=strict", "CapabilityBoundingSet=", "SystemCallFilter=@system-service"]) {
+      expect(unit).toContain(`\n${key}\n`);
+    }
+    expect(unit).not.toMatch(/^MemoryDenyWriteExecute=yes/m); // V8's JIT needs it off
+    if (spawnSync("systemd-analyze", ["--version"]).status !== 0) return; // verified where systemd is installed
+    const copy = join(work, "flakeguard.service");
+    writeFileSync(copy, unit.replace("/usr/local/bin/flakeguard serve", `${join(root, "dist/flakeguard")} serve`));
+    const r = spawnSync("systemd-analyze", ["verify", copy], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+  });
+
   it("reads secrets from ENV.local.env without shell evaluation", async () => {
     const dir = join(work, "envdir");
     mkdirSync(join(dir, "env"), { recursive: true });
