@@ -122,8 +122,14 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
       "coverage": zip({ "lcov.json": "{}" }),
     });
     now += 3_600_000;
-    expect((await deliver("workflow_run.completed", workflowRun(101, sha(101), 7))).status).toBe(202);
+    const first = await deliver("workflow_run.completed", workflowRun(101, sha(101), 7));
+    expect(first.status).toBe(202);
     await t.app.runJobsOnce();
+    // GitHub's "Redeliver" sends the same delivery id: answered, not processed again.
+    const again = await deliver("workflow_run.completed", workflowRun(101, sha(101), 7), { id: first.id });
+    expect(again).toMatchObject({ status: 200, body: { status: "duplicate" } });
+    expect(await t.app.runJobsOnce()).toBe(0);
+    expect(gh.calls("GET", /\/actions\/runs\/101\/artifacts$/)).toHaveLength(1);
 
     const verdict = await t.json("GET", "/api/v1/projects/widgets/runs/101/verdict");
     expect(verdict.status).toBe(200);
@@ -208,6 +214,19 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     const metrics = await (await t.request("/metrics")).text();
     expect(metrics).toContain('flakeguard_notifications_total{channel="github",outcome="retried"} 1');
     expect(metrics).toMatch(/flakeguard_notifications_total\{channel="github",outcome="sent"\} \d+/);
+  });
+
+  it("waits for the primary rate limit's reset (403, x-ratelimit-remaining: 0) before creating the check run, once", async () => {
+    gh.fail({ method: "POST", path: /\/check-runs$/, status: 403, resetAt: Math.floor(now / 1000) + 3600 + 300 });
+    await pushRun(109, null, { flapper: "fp" });
+    expect(gh.calls("POST", /\/check-runs$/, 403)).toHaveLength(1);
+    expect(gh.checkRuns.filter((c) => c.external_id === "109")).toHaveLength(0);
+    now += 200_000;
+    await t.app.runJobsOnce();
+    expect(gh.calls("POST", /\/check-runs$/, 403)).toHaveLength(1); // nothing sent before the reset
+    now += 101_000;
+    await t.app.runJobsOnce();
+    expect(gh.checkRuns.filter((c) => c.external_id === "109")).toHaveLength(1);
   });
 
   it("performs the check run's actions: quarantine the flaky failures, re-run the failed jobs", async () => {
