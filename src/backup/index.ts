@@ -2,6 +2,7 @@
 // database. The backup file format is in ./file.ts; each backend's copy and restore in its own file.
 import { mkdirSync } from "node:fs";
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { FatalError } from "../lib/errors.ts";
 import type { Db, OpenOptions } from "../store/db.ts";
@@ -81,7 +82,8 @@ export async function restoreBackup(o: RestoreOptions): Promise<Manifest> {
   const t = o.target;
   const base = t.backend === "postgres" ? undefined : dirname(t.path);
   if (base) mkdirSync(base, { recursive: true });
-  const work = await mkdtemp(join(base ?? dirname(resolve(o.file)), ".flakeguard-restore-"));
+  // Beside an embedded target (same disk as the database); for PostgreSQL the temp directory.
+  const work = await mkdtemp(base ? join(base, ".flakeguard-restore-") : join(tmpdir(), "flakeguard-restore-"));
   try {
     if (t.backend === "sqlite") return await restoreSqlite(o.file, t.path, o.open ?? {});
     if (t.backend === "pglite") return await restorePglite(o.file, t.path, work, o.open ?? {});
