@@ -40,13 +40,13 @@ export interface Config {
   requestTimeoutMs: number;
   scoreOnIngest: boolean;
   rescoreSchedule: string;
-  sessionTtlMs: number;
-  sessionMaxAgeMs: number;
-  loginAttempts: number;
   backupSchedule: string;
   backupDir: string;
   backupKeep: number;
   retentionDays: number;
+  sessionTtlMs: number;
+  sessionMaxAgeMs: number;
+  loginAttempts: number;
   trustProxy: boolean;
   redisUrl?: string;
   redisPrefix: string;
@@ -95,6 +95,10 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   requestTimeoutMs: { type: "integer", default: 300_000, min: 100, max: 3_600_000, doc: "a client must send its whole request, body included, within this long, or gets 408 (ms)" },
   scoreOnIngest: { type: "boolean", default: true, doc: "score the tests of each report as it arrives (false: only the scheduled rescore)" },
   rescoreSchedule: { type: "string", default: "17 * * * *", doc: "cron schedule of the full rescore of every project (croner syntax)" },
+  backupSchedule: { type: "string", default: "off", doc: "cron schedule of the backup into backupDir (croner syntax), or off" },
+  backupDir: { type: "string", default: (c) => `${c.dataDir ?? "./flakeguard-data"}/backups`, doc: "where scheduled backups (and `flakeguard backup` without --to) are written" },
+  backupKeep: { type: "integer", default: 7, min: 1, max: 10_000, doc: "scheduled backups kept in backupDir; older ones are deleted" },
+  retentionDays: { type: "integer", default: 90, min: 0, max: 36_500, doc: "raw reports and per-test results older than this are pruned daily; tests, verdicts and aggregates stay (0: keep forever)" },
   sessionTtlMs: { type: "integer", default: 7 * 24 * 3_600_000, min: 60_000, doc: "a sign-in session ends after this long unused (sliding; ms)" },
   sessionMaxAgeMs: { type: "integer", default: 30 * 24 * 3_600_000, min: 60_000, doc: "a sign-in session ends this long after sign-in, however much it is used (ms)" },
   loginAttempts: { type: "integer", default: 10, min: 1, max: 10_000, doc: "sign-in attempts per name and client address per 15 minutes (5 times as many per address), then 429" },
@@ -118,10 +122,6 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   publicUrl: { type: "string", pattern: { re: /^https?:\/\/[^\s]+$/, says: "must be an http(s) URL" }, doc: "the URL people open FlakeGuard at (links in Slack messages and webhooks)" },
   digestSchedule: { type: "string", default: "0 9 * * *", doc: "cron schedule of the daily Slack digest (croner syntax, server time zone)" },
   notifyTimeoutMs: { type: "integer", default: 10_000, min: 100, max: 120_000, doc: "how long one notification request may take before it counts as failed and is retried (ms)" },
-  backupSchedule: { type: "string", default: "off", doc: "cron schedule of the backup into backupDir (croner syntax), or off" },
-  backupDir: { type: "string", default: (c) => `${c.dataDir ?? "./flakeguard-data"}/backups`, doc: "where scheduled backups (and `flakeguard backup` without --to) are written" },
-  backupKeep: { type: "integer", default: 7, min: 1, max: 10_000, doc: "scheduled backups kept in backupDir; older ones are deleted" },
-  retentionDays: { type: "integer", default: 90, min: 0, max: 36_500, doc: "raw reports and per-test results older than this are pruned daily; tests, verdicts and aggregates stay (0: keep forever)" },
   notifyGiveUpMs: { type: "integer", default: 3_600_000, min: 1000, doc: "how long a notification is retried before it is marked failed (ms)" },
   notifyRetentionDays: { type: "integer", default: 30, min: 1, max: 3650, doc: "how long sent and failed notifications stay in the deliveries view (days)" },
 };
