@@ -110,7 +110,7 @@ export function TestPage({ slug, id, canChange }: { slug: string; id: string; ca
       <Variants variants={test.variants} />
       <QuarantinePanel slug={slug} testId={id} entry={entry} canChange={canChange} onChange={reload} />
       <h2>Failure groups</h2>
-      <FailureGroups slug={slug} groups={data.groups} />
+      <FailureGroups slug={slug} groups={data.groups} openFirst />
       <h2>Audit trail</h2>
       <Audit events={data.events} />
     </Page>
