@@ -4,6 +4,9 @@ import { PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "./db.ts";
 import * as pgSchema from "./schema/pg.ts";
 
+// The tables of the connection's schema (PostgreSQL and PGlite).
+const PG_TABLES = "select table_name as name from information_schema.tables where table_schema = current_schema()";
+
 /** The migrations table, which is not in the drizzle schema but is part of every backup. */
 export const MIGRATIONS_TABLE = "flakeguard_migrations";
 
@@ -13,9 +16,12 @@ export function tableNames(): string[] {
   return [...names, MIGRATIONS_TABLE].sort();
 }
 
-/** Rows per table, read in one statement so the figures are of one moment. */
+/**
+ * Rows per table, read in one statement so the figures are of one moment. Only the tables that exist:
+ * a database on an older schema (an old backup, a server not yet upgraded) lacks the newer ones.
+ */
 export async function tableCounts(db: Db): Promise<Record<string, number>> {
-  const parts = tableNames().map((t) => sql`select ${t} as t, count(*) as n from ${sql.identifier(t)}`);
+  const parts = (await existingTables(db)).map((t) => sql`select ${t} as t, count(*) as n from ${sql.identifier(t)}`);
   const rows = await db.rows<{ t: string; n: number | string }>(sql.join(parts, sql` union all `));
   return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]).sort(([a], [b]) => String(a).localeCompare(String(b))));
 }
@@ -30,7 +36,7 @@ export async function appliedMigrations(db: Db): Promise<string[]> {
 export async function existingTables(db: Db): Promise<string[]> {
   const names = tableNames();
   const rows = db.dialect === "pg"
-    ? await db.rows<{ name: string }>(sql`select table_name as name from information_schema.tables where table_schema = current_schema()`)
+    ? await db.rows<{ name: string }>(sql.raw(PG_TABLES))
     : await db.rows<{ name: string }>(sql`select name from sqlite_master where type = 'table'`);
   return rows.map((r) => r.name).filter((n) => names.includes(n)).sort();
 }
@@ -59,9 +65,10 @@ interface PgliteClient {
   dumpDataDir(compression?: "gzip" | "none" | "auto"): Promise<Blob>;
 }
 
-/** The count of every table in one statement, as SQL text (for clients without drizzle). */
-function countsQuery(): string {
-  return tableNames().map((t) => `select '${t}' as t, count(*) as n from "${t}"`).join(" union all ");
+/** The count of every existing FlakeGuard table in one statement, as SQL text (for clients without drizzle). */
+function countsQuery(existing: string[]): string {
+  const names = tableNames().filter((t) => existing.includes(t));
+  return names.map((t) => `select '${t}' as t, count(*) as n from "${t}"`).join(" union all ");
 }
 
 /**
@@ -72,7 +79,8 @@ export async function pgliteDump(db: Db): Promise<{ dump: Blob; counts: Record<s
   const client = (db.orm as unknown as { $client: PgliteClient }).$client;
   await client.query("checkpoint");
   return client.transaction(async (tx) => {
-    const counts = Object.fromEntries((await tx.query<{ t: string; n: number | string }>(countsQuery())).rows.map((r) => [r.t, Number(r.n)]));
+    const existing = (await tx.query<{ name: string }>(PG_TABLES)).rows.map((r) => r.name);
+    const counts = Object.fromEntries((await tx.query<{ t: string; n: number | string }>(countsQuery(existing))).rows.map((r) => [r.t, Number(r.n)]));
     const migrations = (await tx.query<{ name: string }>(`select name from ${MIGRATIONS_TABLE} order by name`)).rows.map((r) => r.name);
     return { dump: await client.dumpDataDir("gzip"), counts, migrations };
   });
@@ -92,7 +100,8 @@ export async function withPostgresSnapshot<T>(
   try {
     await client.query("begin transaction isolation level repeatable read read only");
     const snapshot = (await client.query<{ s: string }>("select pg_export_snapshot() as s")).rows[0]!.s;
-    const counts = Object.fromEntries((await client.query<{ t: string; n: string }>(countsQuery())).rows.map((r) => [r.t, Number(r.n)]));
+    const existing = (await client.query<{ name: string }>(PG_TABLES)).rows.map((r) => r.name);
+    const counts = Object.fromEntries((await client.query<{ t: string; n: string }>(countsQuery(existing))).rows.map((r) => [r.t, Number(r.n)]));
     const migrations = (await client.query<{ name: string }>(`select name from ${MIGRATIONS_TABLE} order by name`)).rows.map((r) => r.name);
     const out = await during({ snapshot, counts, migrations });
     await client.query("commit");
