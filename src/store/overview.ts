@@ -3,6 +3,8 @@
 // failures summed from the reports' counts).
 import { sql } from "drizzle-orm";
 import type { Db } from "./db.ts";
+import type { IncidentRecord } from "./incidents.ts";
+import { reportCount } from "./runs.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -24,19 +26,8 @@ export interface TrendDay {
 }
 
 /** A recent incident with its project's slug. */
-export interface RecentIncident {
-  id: string;
-  projectId: string;
+export interface RecentIncident extends IncidentRecord {
   project: string;
-  reportId: string;
-  run: string | null;
-  job: string | null;
-  commit: string | null;
-  cause: string | null;
-  reason: string;
-  failing: number;
-  total: number;
-  createdAt: number;
 }
 
 /** `YYYY-MM-DD` (UTC) of an instant. */
@@ -47,10 +38,7 @@ const empty = (): ProjectCounts => ({ tests: 0, flaky: 0, broken: 0, quarantined
 
 /** The overview's queries; every function takes the project ids the caller may see. */
 export function overviewStore(db: Db) {
-  /** A number field of the reports' JSON counts, in the dialect's syntax. */
-  const countField = (field: string) => db.dialect === "pg"
-    ? sql`coalesce((counts->>${field})::bigint, 0)`
-    : sql`coalesce(json_extract(counts, ${`$.${field}`}), 0)`;
+  const countField = (field: string) => reportCount(db, field);
 
   /** Tests, flaky, broken (overall verdicts) and active quarantines per project. */
   const counts = async (projectIds: string[]): Promise<Map<string, ProjectCounts>> => {

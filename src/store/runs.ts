@@ -1,6 +1,6 @@
 // CI runs as the UI lists them (a project's reports grouped by CI run id), and one test's history as
 // cells: one per report, with every attempt in order, newest first.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { AttemptStatus } from "../model/report.ts";
 import type { Db } from "./db.ts";
 
@@ -39,11 +39,14 @@ export interface HistoryCell {
   incident: boolean;
 }
 
+/** A number in a report's JSON counts (0 when absent), in the dialect's syntax. */
+export function reportCount(db: Db, field: string): SQL {
+  return db.dialect === "pg" ? sql`coalesce((counts->>${field})::bigint, 0)` : sql`coalesce(json_extract(counts, ${`$.${field}`}), 0)`;
+}
+
 /** Runs and history cells. */
 export function runStore(db: Db) {
-  const countField = (field: string) => db.dialect === "pg"
-    ? sql`coalesce((counts->>${field})::bigint, 0)`
-    : sql`coalesce(json_extract(counts, ${`$.${field}`}), 0)`;
+  const countField = (field: string) => reportCount(db, field);
   return {
     /** A page of a project's runs, newest first; `before` is the keyset cursor (the last run of the previous page). */
     async listRuns(projectId: string, limit: number, before?: { startedAt: number; key: string }): Promise<RunSummary[]> {
