@@ -2,6 +2,7 @@
 import type { Observation, Verdict } from "../model/verdict.ts";
 import type { Policy } from "./policy.ts";
 import { wilsonHigh } from "./stats.ts";
+import { inCommitOrder } from "./order.ts";
 
 const DAY = 86_400_000;
 
@@ -58,7 +59,7 @@ export function policyEvidence(policy: Policy, history: Observation[], defaultBr
   // between two failing runs of a broken main does not split main's one episode in two.
   const failing = new Map<string, boolean>(); // branch and variant → its last run failed
   const starts = new Set<string>(); // the commit (or report) each episode started at
-  for (const o of [...recent].sort((a, b) => a.receivedAt - b.receivedAt)) {
+  for (const o of inCommitOrder(recent)) {
     const line = `${o.branch ?? o.pr ?? ""}\u0000${o.variant}`;
     const isFailure = failed(o) && !o.retriedPass;
     if (o.receivedAt >= since && (o.retriedPass || (isFailure && !failing.get(line)))) starts.add(o.commit ?? `report:${o.reportId}`);

@@ -1,6 +1,7 @@
 /**
  * Detection: a test's history in, its verdict overall and per variant out. Pure: `now` comes in the
- * context, nothing is stored or logged, and the same observations in any order give the same verdict.
+ * context, nothing is stored or logged, and the same observations in any order give the same verdict
+ * (they are read in commit order: order.ts).
  */
 import type { Evidence, Observation, ScoringContext, TestVerdicts, Verdict, VerdictStatus } from "../model/verdict.ts";
 import { CommitIndex, isFailing } from "./evidence-commits.ts";
@@ -9,6 +10,7 @@ import { CROSS_VARIANT_WEIGHT, HALF_LIFE_MS, MAX_EVIDENCE } from "./score-consta
 import type { VariantScore } from "./score-variant.ts";
 import { scoreVariant } from "./score-variant.ts";
 import { decay, noisyOr } from "./stats.ts";
+import { inCommitOrder } from "./order.ts";
 
 /**
  * Overall takes the worst variant: flaky first (what quarantine acts on), then broken (a real failure
@@ -21,7 +23,7 @@ const commits = new CommitIndex();
 
 /** Score one test: every variant on its own, and overall as the worst of them plus cross-variant evidence. */
 export function scoreTest(history: readonly Observation[], ctx: ScoringContext): TestVerdicts {
-  const obs = inOrder(history);
+  const obs = inCommitOrder(history);
   let first: string | null = null;
   let several = false;
   for (const o of obs) {
@@ -51,18 +53,6 @@ export function scoreTest(history: readonly Observation[], ctx: ScoringContext):
     if (name !== "") variants[name] = score.verdict;
   }
   return { overall: merge(scores, crossVariant(obs, ctx, scores)), variants };
-}
-
-/** Oldest first; ties by report id, so the input's order never matters. Sorted input is not copied. */
-function inOrder(history: readonly Observation[]): readonly Observation[] {
-  for (let i = 1; i < history.length; i++) {
-    if (before(history[i], history[i - 1])) return [...history].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-  }
-  return history;
-}
-
-function before(a: Observation, b: Observation): boolean {
-  return a.receivedAt < b.receivedAt || (a.receivedAt === b.receivedAt && a.reportId < b.reportId);
 }
 
 // Every variant's counted observations by commit: which passed where.

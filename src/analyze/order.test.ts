@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_POLICY } from "./policy.ts";
+import { policyEvidence } from "./policy-decide.ts";
+import { inCommitOrder } from "./order.ts";
+import { scoreTest } from "./score.ts";
+import { ctx, HOUR, line, NOW, obs, shuffled } from "./score.fixtures.ts";
+
+// Main passes for 20 commits, then breaks for good; while the newer commits fail, someone re-runs the
+// job of the last good commit, and that re-run (attempt 2) passes — arriving after the first failure.
+function regressionWithLateRerun() {
+  const history = line("P".repeat(20) + "FFF", { every: HOUR });
+  const lastGood = history[19];
+  history.push(obs({ reportId: "rerun", run: lastGood.run, jobAttempt: 2, commit: lastGood.commit, receivedAt: history[20].receivedAt + HOUR / 4 }));
+  return history;
+}
+
+describe("inCommitOrder", () => {
+  it("puts a late re-run of an older commit with that commit, and is independent of input order", () => {
+    const history = regressionWithLateRerun();
+    const ordered = inCommitOrder(history);
+    expect(ordered.map((o) => o.reportId).slice(19, 22)).toEqual([history[19].reportId, "rerun", history[20].reportId]);
+    expect(inCommitOrder(shuffled(history, 7)).map((o) => o.reportId)).toEqual(ordered.map((o) => o.reportId));
+  });
+
+  it("does not copy a history already in order", () => {
+    const history = line("PPFP");
+    expect(inCommitOrder(history)).toBe(history);
+  });
+
+  it("keeps a regression broken when an older commit's re-run passes between its failures", () => {
+    const history = regressionWithLateRerun();
+    expect(scoreTest(history, { ...ctx, now: NOW + 4 * HOUR }).overall.status).toBe("broken");
+  });
+
+  it("counts that regression as one failure episode for the quarantine policy", () => {
+    const history = regressionWithLateRerun();
+    expect(policyEvidence(DEFAULT_POLICY, history, "main", NOW + 4 * HOUR).failureEpisodes).toBe(1);
+  });
+});
