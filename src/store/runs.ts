@@ -47,26 +47,47 @@ export function reportCount(db: Db, field: string): SQL {
 /** Runs and history cells. */
 export function runStore(db: Db) {
   const countField = (field: string) => reportCount(db, field);
+  /** Runs summed from their reports, newest first: all of them, or those with these run ids or lone report ids. */
+  const summed = async (projectId: string, limit: number, before?: { startedAt: number; key: string }, only?: { runs: string[]; lone: string[] }) => {
+    const list = (xs: string[]) => (xs.length === 0 ? sql`null` : sql.join(xs.map((x) => sql`${x}`), sql`, `));
+    const among = only ? sql`and (ci_run in (${list(only.runs)}) or (ci_run is null and id in (${list(only.lone)})))` : sql``;
+    const after = before
+      ? sql`having min(received_at) < ${before.startedAt} or (min(received_at) = ${before.startedAt} and coalesce(ci_run, id) < ${before.key})`
+      : sql``;
+    const rows = await db.rows<Record<string, unknown>>(sql`
+      select coalesce(ci_run, id) as key, max(ci_run) as run, max(commit_sha) as "commit", max(branch) as branch, max(pr) as pr,
+        count(*) as reports, sum(case when state = 'queued' then 1 else 0 end) as pending,
+        sum(${countField("tests")}) as tests, sum(${countField("failed")} + ${countField("error")}) as failed,
+        sum(${countField("flaky")}) as flaky, min(received_at) as "startedAt", max(received_at) as "lastReportAt"
+      from reports where project_id = ${projectId} ${among}
+      group by coalesce(ci_run, id) ${after}
+      order by min(received_at) desc, coalesce(ci_run, id) desc limit ${limit}`);
+    return rows.map((r): RunSummary => ({
+      key: String(r.key), run: (r.run as string | null) ?? null, commit: (r.commit as string | null) ?? null,
+      branch: (r.branch as string | null) ?? null, pr: (r.pr as string | null) ?? null, reports: Number(r.reports),
+      pending: Number(r.pending), tests: Number(r.tests), failed: Number(r.failed), flaky: Number(r.flaky),
+      startedAt: Number(r.startedAt), lastReportAt: Number(r.lastReportAt),
+    }));
+  };
   return {
-    /** A page of a project's runs, newest first; `before` is the keyset cursor (the last run of the previous page). */
-    async listRuns(projectId: string, limit: number, before?: { startedAt: number; key: string }): Promise<RunSummary[]> {
-      const after = before
-        ? sql`having min(received_at) < ${before.startedAt} or (min(received_at) = ${before.startedAt} and coalesce(ci_run, id) < ${before.key})`
-        : sql``;
-      const rows = await db.rows<Record<string, unknown>>(sql`
-        select coalesce(ci_run, id) as key, max(ci_run) as run, max(commit_sha) as "commit", max(branch) as branch, max(pr) as pr,
-          count(*) as reports, sum(case when state = 'queued' then 1 else 0 end) as pending,
-          sum(${countField("tests")}) as tests, sum(${countField("failed")} + ${countField("error")}) as failed,
-          sum(${countField("flaky")}) as flaky, min(received_at) as "startedAt", max(received_at) as "lastReportAt"
-        from reports where project_id = ${projectId}
-        group by coalesce(ci_run, id) ${after}
-        order by min(received_at) desc, coalesce(ci_run, id) desc limit ${limit}`);
-      return rows.map((r) => ({
-        key: String(r.key), run: (r.run as string | null) ?? null, commit: (r.commit as string | null) ?? null,
-        branch: (r.branch as string | null) ?? null, pr: (r.pr as string | null) ?? null, reports: Number(r.reports),
-        pending: Number(r.pending), tests: Number(r.tests), failed: Number(r.failed), flaky: Number(r.flaky),
-        startedAt: Number(r.startedAt), lastReportAt: Number(r.lastReportAt),
-      }));
+    /**
+     * A page of a project's runs, newest first; `before` is the keyset cursor (the last run of the previous
+     * page). Only the runs with a report among the newest `windowRows` reports are summed, which is exact
+     * when the page's last run started after the window's oldest report (no run outside it can be newer);
+     * otherwise, and for a window that held every report, every report is grouped.
+     */
+    async listRuns(projectId: string, limit: number, before?: { startedAt: number; key: string }, windowRows = Math.max(limit * 10, 500)): Promise<RunSummary[]> {
+      const window = await db.rows<{ run: string | null; id: string; at: number | string }>(sql`
+        select ci_run as run, id, received_at as at from reports
+        where project_id = ${projectId} ${before ? sql`and received_at <= ${before.startedAt}` : sql``}
+        order by received_at desc limit ${windowRows}`);
+      if (window.length === 0) return [];
+      if (window.length < windowRows) return summed(projectId, limit, before);
+      const runs = [...new Set(window.flatMap((w) => (w.run === null ? [] : [w.run])))];
+      const lone = window.flatMap((w) => (w.run === null ? [w.id] : []));
+      const rows = await summed(projectId, limit, before, { runs, lone });
+      const oldest = Number(window.at(-1)!.at);
+      return rows.length === limit && rows[limit - 1].startedAt > oldest ? rows : summed(projectId, limit, before);
     },
 
     /** The last `limit` reports of a test, newest first, each with its attempts in order. */

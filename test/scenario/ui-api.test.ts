@@ -236,4 +236,24 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
     expect(incidents).toHaveLength(1);
     expect(incidents[0]).toMatchObject({ project: "infra", run: "i1", failing: 12, total: 12 });
   });
+
+  it("runs: a page summed from the newest reports only is the page summed from every report", async () => {
+    const project = (await t.app.store.projects.getProject("web"))!;
+    now += HOUR;
+    // A late re-run of an old run: its newest report is recent, its start is not.
+    await upload("web", "commit=c2&branch=main&run=r2&job=unit&attempt=2", junit({ steady0: "p" }));
+    const all = async (windowRows: number) => {
+      const out = [];
+      let before: { startedAt: number; key: string } | undefined;
+      for (;;) {
+        const page = await t.app.store.runs.listRuns(project.id, 3, before, windowRows);
+        out.push(...page);
+        if (page.length < 3) return out;
+        before = { startedAt: page[2].startedAt, key: page[2].key };
+      }
+    };
+    const everything = await all(1_000_000);
+    expect(everything.find((r) => r.run === "r2")).toMatchObject({ reports: 2 });
+    for (const windowRows of [1, 2, 3, 5, 8]) expect(await all(windowRows)).toEqual(everything);
+  });
 });
