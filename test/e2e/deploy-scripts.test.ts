@@ -120,33 +120,44 @@ describe("deploy scripts", () => {
   });
 
   it("scaled out: podman-compose reads the compose files into N api and M worker replicas behind NGINX, with monitoring", () => {
-    const r = spawnSync("podman-compose", ["--dry-run", "-p", "fgdry", "-f", join(root, "deploy/docker-compose.scale.yml"), "-f", join(root, "deploy/docker-compose.monitoring.yml"), "up", "-d"], {
-      encoding: "utf8", timeout: 60_000,
-      env: { ...process.env, FLAKEGUARD_ENVIRONMENT: "production", FLAKEGUARD_DB_PASSWORD: "pw", FLAKEGUARD_ADMIN_TOKEN: "fga_abcdefghijklmnopqrstuvwxyz", FLAKEGUARD_API_REPLICAS: "3", FLAKEGUARD_WORKER_REPLICAS: "2" },
-    });
-    expect(r.status, r.stderr).toBe(0);
-    const runs = r.stdout.split("\n").filter((l) => l.startsWith("podman run "));
-    const named = (prefix: string) => runs.filter((l) => l.includes(`--name=fgdry_${prefix}_`));
-    expect(named("api")).toHaveLength(3);
-    expect(named("worker")).toHaveLength(2);
-    for (const l of [...named("api"), ...named("worker")]) {
-      expect(l).toContain("-e DATABASE_URL=postgres://flakeguard:pw@postgres:5432/flakeguard");
-      expect(l).toContain("-e REDIS_URL=redis://redis:6379");
-      expect(l).toContain(`--env-file ${root}deploy/env/production.env`);
-      expect(l).toContain("--migrate=false");
+    // podman-compose 1.0 creates the project's volumes and network even with --dry-run: a project of its own, removed below.
+    const dry = `fgdry${process.pid}`;
+    const cleanup = () => {
+      const volumes = spawnSync("podman", ["volume", "ls", "-q", "--filter", `label=io.podman.compose.project=${dry}`], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+      if (volumes.length > 0) spawnSync("podman", ["volume", "rm", "-f", ...volumes]);
+      spawnSync("podman", ["network", "rm", "-f", `${dry}_default`]);
+    };
+    try {
+      const r = spawnSync("podman-compose", ["--dry-run", "-p", dry, "-f", join(root, "deploy/docker-compose.scale.yml"), "-f", join(root, "deploy/docker-compose.monitoring.yml"), "up", "-d"], {
+        encoding: "utf8", timeout: 60_000,
+        env: { ...process.env, FLAKEGUARD_ENVIRONMENT: "production", FLAKEGUARD_DB_PASSWORD: "pw", FLAKEGUARD_ADMIN_TOKEN: "fga_abcdefghijklmnopqrstuvwxyz", FLAKEGUARD_API_REPLICAS: "3", FLAKEGUARD_WORKER_REPLICAS: "2" },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      const runs = r.stdout.split("\n").filter((l) => l.startsWith("podman run "));
+      const named = (prefix: string) => runs.filter((l) => l.includes(`--name=${dry}_${prefix}_`));
+      expect(named("api")).toHaveLength(3);
+      expect(named("worker")).toHaveLength(2);
+      for (const l of [...named("api"), ...named("worker")]) {
+        expect(l).toContain("-e DATABASE_URL=postgres://flakeguard:pw@postgres:5432/flakeguard");
+        expect(l).toContain("-e REDIS_URL=redis://redis:6379");
+        expect(l).toContain(`--env-file ${root}deploy/env/production.env`);
+        expect(l).toContain("--migrate=false");
+      }
+      expect(named("api")[0]).toContain("serve --role api");
+      expect(named("worker")[0]).toContain("serve --role worker");
+      expect(named("migrate")[0]).toMatch(/ migrate$/);
+      expect(named("nginx")[0]).toContain(`-v ${root}deploy/nginx:/etc/nginx/flakeguard:ro`);
+      expect(named("prometheus")[0]).toContain(`-v ${root}deploy/prometheus:/etc/prometheus:ro`);
+      expect(named("grafana")[0]).toContain(`-v ${root}deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro`);
+      // Without its secrets the scaled-out file refuses to start.
+      const missing = spawnSync("podman-compose", ["--dry-run", "-p", dry, "-f", join(root, "deploy/docker-compose.scale.yml"), "up", "-d"], {
+        encoding: "utf8", timeout: 60_000, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+      });
+      expect(missing.status).not.toBe(0);
+      expect(missing.stdout + missing.stderr).toMatch(/FLAKEGUARD_(DB_PASSWORD|ADMIN_TOKEN)/);
+    } finally {
+      cleanup();
     }
-    expect(named("api")[0]).toContain("serve --role api");
-    expect(named("worker")[0]).toContain("serve --role worker");
-    expect(named("migrate")[0]).toMatch(/ migrate$/);
-    expect(named("nginx")[0]).toContain(`-v ${root}deploy/nginx:/etc/nginx/flakeguard:ro`);
-    expect(named("prometheus")[0]).toContain(`-v ${root}deploy/prometheus:/etc/prometheus:ro`);
-    expect(named("grafana")[0]).toContain(`-v ${root}deploy/grafana/dashboards:/var/lib/grafana/dashboards:ro`);
-    // Without its secrets the scaled-out file refuses to start.
-    const missing = spawnSync("podman-compose", ["--dry-run", "-p", "fgdry", "-f", join(root, "deploy/docker-compose.scale.yml"), "up", "-d"], {
-      encoding: "utf8", timeout: 60_000, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
-    });
-    expect(missing.status).not.toBe(0);
-    expect(missing.stdout + missing.stderr).toMatch(/FLAKEGUARD_(DB_PASSWORD|ADMIN_TOKEN)/);
   });
 
   it("has a systemd unit that systemd-analyze accepts", () => {
