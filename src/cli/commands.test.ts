@@ -96,7 +96,7 @@ describe("flakeguard main", () => {
     expect(await main(["seed", "--demo", "--data-dir", "data"], again.value)).toBe(1);
     expect(again.err[0]).toContain("'demo' already exists");
     expect(await main(["seed"], io().value)).toBe(2);
-  });
+  }, 120_000); // a whole demo history through the pipeline: seconds alone, far more on a loaded CI machine
 
   it("exits 1 from health when nothing answers", async () => {
     const t = io();
