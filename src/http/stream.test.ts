@@ -64,10 +64,12 @@ describe("event stream", () => {
     const app = streamApp(bus, { kind: "upload", role: "upload", tokenId: "t", projectId: "p2", actor: "token:t" } as Principal, 60_000);
     const reader = (await app.request("/api/v1/stream")).body!.getReader();
     await readUntil(reader, "event: ready");
+    await bus.publish({ type: "cache.invalidate", projectId: "p2", data: { reportId: "r0" } });
     await bus.publish({ type: "report.processed", projectId: "p1", data: { reportId: "r1" } });
     await bus.publish({ type: "report.processed", projectId: "p2", data: { reportId: "r2" } });
     const got = await readUntil(reader, "r2");
     expect(got).not.toContain("r1");
+    expect(got).not.toContain("cache.invalidate");
     expect(got).toContain(`data: ${JSON.stringify({ reportId: "r2", projectId: "p2", project: "api" })}`);
     await reader.cancel();
   });

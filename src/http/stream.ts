@@ -1,5 +1,6 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
+import { LIVE_EVENTS } from "../model/live.ts";
 import type { Project } from "../model/project.ts";
 import type { BusMessage } from "../shared-state/bus.ts";
 import type { HttpDeps } from "./deps.ts";
@@ -11,6 +12,7 @@ import { authErrors, badRequestResponse, notFoundResponse } from "./schemas.ts";
 export const HEARTBEAT_MS = 15_000;
 /** Messages queued for one slow client; past this the stream closes and the browser reconnects. */
 const MAX_QUEUED = 1000;
+const LIVE = new Set<string>(LIVE_EVENTS);
 
 /** GET /api/v1/stream */
 export const streamRoute = createRoute({
@@ -41,7 +43,8 @@ export const streamHandler = (d: HttpDeps, heartbeatMs = HEARTBEAT_MS): RouteHan
     const queue: BusMessage[] = [];
     let wake = () => undefined as void;
     const subscription = d.shared.bus.subscribe((msg) => {
-      if (!visible(msg.projectId)) return;
+      // Only the live-update kinds: the bus may carry other messages between replicas.
+      if (!LIVE.has(msg.type) || !visible(msg.projectId)) return;
       if (queue.length >= MAX_QUEUED) { stream.abort(); return; }
       queue.push(msg);
       wake();
