@@ -1,8 +1,9 @@
 // kill -9 in the middle of a stream of uploads, then a restart: every upload that got a 2xx is there and
-// processed, none is half-stored — on SQLite, PGlite and PostgreSQL.
+// processed, none is half-stored — on SQLite, PGlite and PostgreSQL. (The embedded data directory's lock
+// refusing a second process is also checked in test/e2e/binary.test.ts.)
 import { afterAll, describe, expect, it } from "vitest";
 import { BACKENDS, PG_ADMIN_URL, adminQuery } from "../helpers/backends.ts";
-import { sandbox } from "../e2e/process.ts";
+import { freePort, run, sandbox } from "../e2e/process.ts";
 import { serve, type Served } from "./served.ts";
 import { expectStoredWhole, uploadStream } from "./uploads.ts";
 
@@ -53,5 +54,12 @@ describe.each(CASES)("kill -9 during uploads on $backend", ({ backend, args }) =
 
     restarted = await serve({ box, args: args(), env, port: first.port, token: first.token });
     await expectStoredWhole(restarted, log);
-  });
+
+    // The crashed process's lock was taken over; a second live process on the same data directory is refused.
+    if (backend !== "postgres") {
+      const second = await run({ ...box, env: { ...box.env, FLAKEGUARD_LOG_LEVEL: "warn" } }, ["serve", "--port", String(await freePort()), ...args()]);
+      expect(second.code).not.toBe(0);
+      expect(second.output).toMatch(/in use by another flakeguard process/);
+    }
+  }, 240_000);
 });

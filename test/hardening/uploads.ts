@@ -55,7 +55,7 @@ export async function expectStoredWhole(s: Served, log: StreamLog): Promise<void
   await eventually(async () => {
     const project = (await (await s.api("/api/v1/projects/p", {}, s.admin)).json()) as { counts: { pendingReports: number } };
     return project.counts.pendingReports === 0;
-  }, 90_000, "no pending reports");
+  }, 180_000, "no pending reports");
   for (const { n, id } of log.acknowledged) {
     const report = (await (await s.api(`/api/v1/projects/p/reports/${id}`)).json()) as { state: string; counts: { tests: number } | null };
     expect(report.state, `acknowledged upload ${n}`).toBe("processed");
