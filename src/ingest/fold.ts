@@ -6,6 +6,7 @@ import type { Attempt, AttemptStatus, ParsedReport, ParsedSuite, ParsedTest, Rep
 import type { ParseLimits } from "../model/limits.ts";
 import { ReportParseError } from "./errors.ts";
 import { detach, StringPool } from "./strings.ts";
+import { TestIndex } from "./test-index.ts";
 
 /** The properties of every test that has none: one shared frozen object instead of 200k empty ones. */
 export const NO_PROPERTIES: Record<string, string> = Object.freeze({}) as Record<string, string>;
@@ -18,10 +19,9 @@ export function ownProperties(holder: { properties: Record<string, string> }): R
 
 /** Collects executions into tests while a report streams, bounded by maxTestcases attempts. */
 export class TestFolder {
-  // Keyed by name alone (almost always unique): no joined key string to build and keep per test, no map per
-  // suite. The rare same-name tests in other suites or files share a slot in an array.
-  private readonly byName = new Map<string, ParsedTest | ParsedTest[]>();
   private readonly tests: ParsedTest[] = [];
+  // Keyed by name alone (almost always unique): no joined key string to build and keep per test.
+  private readonly index = new TestIndex(this.tests);
   /** Suite and class names, shared between tests (see StringPool). */
   readonly suiteNames = new StringPool();
   /** File names, shared between tests. */
@@ -39,18 +39,16 @@ export class TestFolder {
     if (this.attempts > this.maxAttempts) {
       throw new ReportParseError("limit_exceeded", `more than ${this.maxAttempts} test executions in one report`);
     }
-    // Detached before the lookup, so the name is hashed once (V8 caches the hash on the string it hashed).
-    const kept = detach(name);
-    const slot = this.byName.get(kept);
-    const known = slot === undefined ? undefined : findSame(slot, suite, file);
-    if (known) {
+    const position = this.index.find(suite, name, file);
+    if (position >= 0) {
+      const known = this.tests[position];
       for (const attempt of attempts) known.attempts.push(attempt);
       mergeProperties(known, properties);
       return;
     }
     const test: ParsedTest = {
       suite: this.suiteNames.intern(suite),
-      name: kept,
+      name: detach(name),
       file: file === undefined ? undefined : this.fileNames.intern(file),
       line,
       properties,
@@ -58,10 +56,8 @@ export class TestFolder {
       outcome: "passed",
       flaky: false,
     };
-    if (slot === undefined) this.byName.set(kept, test);
-    else if (Array.isArray(slot)) slot.push(test);
-    else this.byName.set(kept, [slot, test]);
     this.tests.push(test);
+    this.index.add(this.tests.length - 1);
   }
 
   /** The finished report: outcomes decided, counts summed. */
@@ -76,12 +72,6 @@ export class TestFolder {
     }
     return { format, suites, tests, counts };
   }
-}
-
-function findSame(slot: ParsedTest | ParsedTest[], suite: string, file: string | undefined): ParsedTest | undefined {
-  if (!Array.isArray(slot)) return slot.suite === suite && slot.file === file ? slot : undefined;
-  for (const test of slot) if (test.suite === suite && test.file === file) return test;
-  return undefined;
 }
 
 function mergeProperties(test: ParsedTest, properties: Record<string, string>): void {
