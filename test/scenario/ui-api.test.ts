@@ -153,6 +153,18 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
     expect(flaky[0].failureRate).toBeGreaterThanOrEqual(0);
     expect(flaky[0]).toHaveProperty("lastFailureAt"); // the verdict's: failures a retry did not rescue (none here)
     expect(flaky[0].variants.map((v: { variant: string }) => v.variant)).toEqual(["os=linux"]);
+    // Every test by score: pages of scored tests come from the index (status by status); the rest from the scan.
+    const full = (await t.json("GET", "/api/v1/projects/web/tests?limit=100")).body.tests as { id: string; score: number }[];
+    const positive = full.filter((x) => x.score > 0);
+    expect(positive.length).toBeGreaterThan(0);
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    while (paged.length < full.length) {
+      const page = (await t.json("GET", `/api/v1/projects/web/tests?limit=1${cursor ? `&cursor=${cursor}` : ""}`)).body;
+      paged.push(page.tests[0].id);
+      cursor = page.nextCursor;
+    }
+    expect(paged).toEqual(full.map((x) => x.id));
     const broken = (await t.json("GET", "/api/v1/projects/web/tests?status=broken")).body.tests;
     expect(broken.map((x: { name: string; owner: null }) => [x.name, x.owner])).toEqual([["regresses", null]]);
     const detail = (await t.json("GET", `/api/v1/projects/web/tests/${flaky[0].id}`)).body;
