@@ -182,11 +182,14 @@ describe("hostile reports against the executable", () => {
 
   it("stores a report uploaded 20 times concurrently once", async () => {
     const body = enc(suite('<testcase classname="c" name="same1"/><testcase classname="c" name="same2"/>'));
+    const reports = async () => ((await (await s.api("/api/v1/projects/p", {}, s.admin)).json()) as { counts: { reports: number } }).counts.reports;
+    const before = await reports();
     const answers = await Promise.all(Array.from({ length: 20 }, () => upload(body, {}, "?commit=c0ffee&run=20x")));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
     const ids = new Set(answers.map((a) => a.body.reports?.[0].id));
     expect(ids.size).toBe(1);
     expect(answers.filter((a) => (a.body.reports?.[0] as { duplicate?: boolean }).duplicate === false)).toHaveLength(1);
+    expect(await reports()).toBe(before + 1);
   });
 
   it("is still serving, with memory back near where it started", async () => {
