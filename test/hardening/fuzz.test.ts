@@ -24,16 +24,29 @@ const VALUES = fc.oneof(
 const escape = (text: string) => text.replace(/[^\x20-\x7e]/g, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/"/g, "&quot;");
 
 // Elements nest up to four levels; attribute names are unique per element (duplicates are simply malformed XML).
-function elementAt(depth: number): fc.Arbitrary<string> {
+function elementAt(depth: number, tags: readonly string[] = TAGS): fc.Arbitrary<string> {
   return fc.record({
-    tag: fc.constantFrom(...TAGS),
+    tag: fc.constantFrom(...tags),
     attributes: fc.uniqueArray(fc.tuple(fc.constantFrom(...ATTRIBUTES), VALUES), { maxLength: 5, selector: ([name]) => name }),
-    children: depth === 0 ? fc.constant([] as string[]) : fc.array(elementAt(depth - 1), { maxLength: 4 }),
+    children: depth === 0 ? fc.constant([] as string[]) : fc.array(elementAt(depth - 1, tags), { maxLength: 4 }),
     text: fc.option(fc.string({ maxLength: 10 }), { nil: undefined }),
   }).map(({ tag, attributes, children, text }) =>
     `<${tag}${attributes.map(([n, v]) => ` ${n}="${escape(v)}"`).join("")}>${text ? escape(text) : ""}${children.join("")}</${tag}>`);
 }
 const element = elementAt(4);
+
+// Each format's outer elements and the tags it reads inside them, so generated children land where that parser looks.
+const SKELETONS: Record<string, { open: string; close: string; tags: string[] }> = {
+  junit: { open: '<testsuites><testsuite name="s">', close: "</testsuite></testsuites>", tags: ["testcase", "failure", "error", "skipped", "flakyFailure", "rerunFailure", "system-out", "properties", "property"] },
+  trx: { open: "<TestRun><Results>", close: "</Results></TestRun>", tags: ["UnitTestResult", "InnerResults", "Output", "StdOut", "ErrorInfo", "Message", "StackTrace"] },
+  nunit: { open: '<test-run><test-suite fullname="F">', close: "</test-suite></test-run>", tags: ["test-suite", "test-case", "failure", "message", "stack-trace", "output"] },
+  xunit: { open: "<assemblies><assembly><collection>", close: "</collection></assembly></assemblies>", tags: ["test", "failure", "message", "stack-trace", "output", "reason"] },
+};
+const inSkeleton = (format: string) => fc.array(elementAt(3, [...(SKELETONS[format]?.tags ?? TAGS), ...HOSTILE_NAMES]), { minLength: 1, maxLength: 4 }).map((children) => {
+  const { open, close } = SKELETONS[format] ?? { open: "", close: "" };
+  return open + children.join("") + close;
+});
+const anyFormat = fc.oneof(...Object.keys(SKELETONS).map(inSkeleton));
 
 const json = fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify({ results: { tool: { name: "x" }, summary: {}, tests: [v, { name: "__proto__", status: "passed", duration: 1e308 }] } }));
 
@@ -66,12 +79,12 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 describe("parsers on structured hostile documents", () => {
   for (const [format, { parse }] of Object.entries(FORMATS)) {
     it(`${format}: a report or ReportParseError, nothing else`, async () => {
-      await fc.assert(fc.asyncProperty(fc.oneof(element, json), (doc) => parsesOrRefuses(() => parse(bytes(doc), DEFAULT_PARSE_LIMITS))), { numRuns: 300 });
+      await fc.assert(fc.asyncProperty(fc.oneof(element, json, inSkeleton(format)), (doc) => parsesOrRefuses(() => parse(bytes(doc), DEFAULT_PARSE_LIMITS))), { numRuns: 300 });
     });
   }
 
   it("parseReport with detection: a report or ReportParseError, nothing else", async () => {
-    await fc.assert(fc.asyncProperty(fc.oneof(element, json), (doc) => parsesOrRefuses(() => parseReport(bytes(doc), {}, DEFAULT_PARSE_LIMITS))), { numRuns: 500 });
+    await fc.assert(fc.asyncProperty(fc.oneof(element, json, anyFormat), (doc) => parsesOrRefuses(() => parseReport(bytes(doc), {}, DEFAULT_PARSE_LIMITS))), { numRuns: 500 });
   });
 });
 
