@@ -64,7 +64,8 @@ export class JUnitCase {
   /** A child element closed with its collected text. */
   close(name: string, text: string | undefined): void {
     if (RERUN_STATUS[name]) {
-      setIfPresent(this.rerun!, "stack", text);
+      // A rerun element nested in another (malformed, seen from fuzzing) closes the inner one first.
+      if (this.rerun) setIfPresent(this.rerun, "stack", text);
       this.rerun = undefined;
       return;
     }
