@@ -43,6 +43,8 @@ interface Figures {
   reads: autocannon.Result;
   rssStartMb: number;
   rssEndMb: number;
+  /** Half-way through the load: after the warm-up growth (caches, JIT, heap sizing), before the end. */
+  rssMidMb: number;
   rssPeakMb: number;
   reportsStored: number;
 }
@@ -68,6 +70,8 @@ async function measure(backend: string): Promise<Figures> {
     const rssStart = s.rss();
     let peak = rssStart;
     const sampler = setInterval(() => (peak = Math.max(peak, residentBytes(s.running.child.pid!))), 250);
+    let rssMid = 0;
+    const midway = setTimeout(() => (rssMid = residentBytes(s.running.child.pid!)), (DURATION_S * 1000) / 2);
     let n = 0;
     const auth = { authorization: `Bearer ${s.token}` };
     const uploads = autocannon({
@@ -87,10 +91,11 @@ async function measure(backend: string): Promise<Figures> {
     });
     const [u, r] = await Promise.all([uploads, reads]);
     clearInterval(sampler);
+    clearTimeout(midway);
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const rssEnd = s.rss();
     const project = (await (await s.api("/api/v1/projects/p", {}, s.admin)).json()) as { counts: { reports: number } };
-    return { backend, uploads: u, reads: r, rssStartMb: rssStart / MiB, rssEndMb: rssEnd / MiB, rssPeakMb: peak / MiB, reportsStored: project.counts.reports };
+    return { backend, uploads: u, reads: r, rssStartMb: rssStart / MiB, rssEndMb: rssEnd / MiB, rssMidMb: rssMid / MiB, rssPeakMb: peak / MiB, reportsStored: project.counts.reports };
   } finally {
     await s.stop(60_000);
     if (backend === "postgres") await adminQuery(`drop database if exists ${pgName} with (force)`);
@@ -109,7 +114,7 @@ for (const backend of values.backends.split(",").map((b) => b.trim()).filter(Boo
   console.log(`  uploads: ${f.uploads.requests.average.toFixed(1)} req/s (${(f.uploads.requests.average * TESTS_PER_REPORT).toFixed(0)} test results/s), p50 ${f.uploads.latency.p50} ms, p99 ${f.uploads.latency.p99} ms, errors ${errors(f.uploads)}`);
   console.log(`  upload status codes: ${JSON.stringify(f.uploads.statusCodeStats)}, connection errors ${f.uploads.errors}, timeouts ${f.uploads.timeouts}`);
   console.log(`  reads:   ${f.reads.requests.average.toFixed(1)} req/s, p50 ${f.reads.latency.p50} ms, p99 ${f.reads.latency.p99} ms, errors ${errors(f.reads)}`);
-  console.log(`  RSS: ${f.rssStartMb.toFixed(0)} MB at start, ${f.rssEndMb.toFixed(0)} MB at end (peak ${f.rssPeakMb.toFixed(0)} MB); ${f.reportsStored} reports stored`);
+  console.log(`  RSS: ${f.rssStartMb.toFixed(0)} MB at start, ${f.rssMidMb.toFixed(0)} MB half-way, ${f.rssEndMb.toFixed(0)} MB at end (peak ${f.rssPeakMb.toFixed(0)} MB); ${f.reportsStored} reports stored`);
 }
 
 const version = execFileSync(BUILT_BINARY, ["version"]).toString().trim();
@@ -118,7 +123,9 @@ const doc = `# Load benchmark (\`npm run bench:load\`)
 The built executable (${version}) under sustained load: ${CONNECTIONS} connections upload 2,000-test JUnit
 reports (each under a new commit, so each is parsed, stored and scored in the request) while ${READ_CONNECTIONS}
 more read the test list, one test's detail and the quarantine list, for ${DURATION_S} s. Rate limits off. RSS
-is the server's resident memory after a warm-up upload, and 2 s after the load stops.
+is the server's resident memory after a warm-up upload, half-way through the load, and 2 s after the load
+stops: growth from start to half-way is warm-up (page cache of the database, JIT, V8 sizing its heap for the
+load); a leak shows as growth from half-way to the end.
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 1024 ** 3).toFixed(0)} GB RAM,
 a machine shared with other work (load average ${loadavg()[0].toFixed(0)} at the end; figures are indicative). Target: 0 errors, RSS flat.
@@ -127,9 +134,9 @@ a machine shared with other work (load average ${loadavg()[0].toFixed(0)} at the
 |---|---|---|---|---|---|---|---|
 ${figures.flatMap((f) => [row(f, "uploads (2,000 tests)", f.uploads), row(f, "reads", f.reads)]).join("\n")}
 
-| backend | test results/s | reports stored | RSS start MB | RSS end MB | RSS peak MB |
-|---|---|---|---|---|---|
-${figures.map((f) => `| ${f.backend} | ${(f.uploads.requests.average * TESTS_PER_REPORT).toFixed(0)} | ${f.reportsStored} | ${f.rssStartMb.toFixed(0)} | ${f.rssEndMb.toFixed(0)} | ${f.rssPeakMb.toFixed(0)} |`).join("\n")}
+| backend | test results/s | reports stored | RSS start MB | RSS half-way MB | RSS end MB | RSS peak MB |
+|---|---|---|---|---|---|---|
+${figures.map((f) => `| ${f.backend} | ${(f.uploads.requests.average * TESTS_PER_REPORT).toFixed(0)} | ${f.reportsStored} | ${f.rssStartMb.toFixed(0)} | ${f.rssMidMb.toFixed(0)} | ${f.rssEndMb.toFixed(0)} | ${f.rssPeakMb.toFixed(0)} |`).join("\n")}
 
 Errors count connection errors, timeouts (120 s) and non-2xx answers.
 `;
