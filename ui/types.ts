@@ -1,5 +1,9 @@
 // The shapes the UI reads from the API (see src/http/ and docs).
 import type { TrendDay } from "./components/spark.tsx";
+import type { Evidence, Verdict } from "../src/model/verdict.ts";
+
+// A verdict and its evidence are plain JSON on the wire: the server's own types describe them exactly.
+export type { Evidence, Verdict };
 
 /** A project. */
 export interface Project {
@@ -55,28 +59,6 @@ export interface TestSummary {
   owner?: string | null;
 }
 
-/** One piece of evidence for a verdict. */
-export interface Evidence {
-  kind: string;
-  text: string;
-  runs: string[];
-  commit?: string;
-  variant?: string;
-  weight: number;
-}
-
-/** A verdict, overall or for one variant. */
-export interface Verdict {
-  status: string;
-  score: number;
-  low: number;
-  high: number;
-  failureRate: number;
-  runs: number;
-  failures: number;
-  lastFailureAt: number | null;
-  evidence: Evidence[];
-}
 
 /** One observation of a test in a report. */
 export interface Observation {

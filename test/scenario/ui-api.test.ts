@@ -160,7 +160,7 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
     const paged: string[] = [];
     let cursor: string | null = null;
     while (paged.length < full.length) {
-      const page = (await t.json("GET", `/api/v1/projects/web/tests?limit=1${cursor ? `&cursor=${cursor}` : ""}`)).body;
+      const page: { tests: { id: string }[]; nextCursor: string | null } = (await t.json("GET", `/api/v1/projects/web/tests?limit=1${cursor ? `&cursor=${cursor}` : ""}`)).body;
       paged.push(page.tests[0].id);
       cursor = page.nextCursor;
     }
