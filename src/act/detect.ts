@@ -22,6 +22,20 @@ export interface StoredReport {
   rows: ReportRows;
 }
 
+/** Records what one stored report shows: an incident when most of its tests failed together, and its failures in their groups. */
+export async function recordFindings(store: Store, project: Project, r: StoredReport, now: number) {
+  const outcomes = reportOutcomes(r.rows);
+  const incident = detectIncident(outcomes.summary);
+  if (incident.incident) {
+    await store.incidents.recordIncident({
+      projectId: project.id, reportId: r.id, run: r.run, job: r.job, commit: r.commit, cause: incident.cause,
+      reason: incident.reason, failing: outcomes.summary.failing, total: outcomes.summary.total,
+    }, now);
+  }
+  await store.failures.recordFailures(project.id, outcomes.sightings, now);
+  return { outcomes, incident };
+}
+
 /**
  * Detection after a report is stored: records an incident when most tests failed together, adds its
  * failures to their groups, and rescores the tests whose verdict the report may change
@@ -32,16 +46,10 @@ export async function detectAfterIngest(store: Store, project: Project, reports:
   const sameCommit = new Set<string>();
   const ids = reports.map((r) => r.id);
   for (const r of reports) {
-    const o = reportOutcomes(r.rows);
-    const incident = detectIncident(o.summary);
+    const { outcomes: o, incident } = await recordFindings(store, project, r, now);
     if (incident.incident) {
-      await store.incidents.recordIncident({
-        projectId: project.id, reportId: r.id, run: r.run, job: r.job, commit: r.commit, cause: incident.cause,
-        reason: incident.reason, failing: o.summary.failing, total: o.summary.total,
-      }, now);
       publish("incident.opened", project.id, { project: project.slug, reportId: r.id, run: r.run, job: r.job, cause: incident.cause });
     }
-    await store.failures.recordFailures(project.id, o.sightings, now);
     for (const t of r.rows.tests) {
       seen.push({ id: t.id, failing: o.failing.has(t.id), retried: o.retried.has(t.id), incident: incident.incident });
     }

@@ -5,12 +5,10 @@
 // Healthy tests pass; ~2% flake (some passing on an in-run retry); ~0.3% break for good at some run;
 // one job hits an outage (most of its tests fail with one message: an incident).
 import { createHash } from "node:crypto";
-import { rescoreTests } from "../../src/act/detect.ts";
+import { recordFindings, rescoreTests } from "../../src/act/detect.ts";
 import { createProject } from "../../src/act/projects.ts";
 import { dedupeKey, testId } from "../../src/analyze/identity.ts";
 import { failureFingerprint } from "../../src/analyze/fingerprint.ts";
-import { detectIncident } from "../../src/analyze/incidents.ts";
-import { reportOutcomes } from "../../src/analyze/summary.ts";
 import { Random } from "../../src/demo/random.ts";
 import type { ReportRows, ResultRow, TestRow } from "../../src/model/ingest.ts";
 import type { Project } from "../../src/model/project.ts";
@@ -56,15 +54,7 @@ export async function seedProject(store: Store, slug: string, tests: number, run
         report: { ...meta, projectId: project.id, dedupeKey: dedupeKey(hash, meta), contentHash: hash, format: "junit", rawSize: 0, raw: new Uint8Array() },
         rows,
       }], now);
-      const o = reportOutcomes(rows);
-      const incident = detectIncident(o.summary);
-      if (incident.incident) {
-        await store.incidents.recordIncident({
-          projectId: project.id, reportId: saved.id, run: meta.run, job: meta.job, commit: meta.commit, cause: incident.cause,
-          reason: incident.reason, failing: o.summary.failing, total: o.summary.total,
-        }, now);
-      }
-      await store.failures.recordFailures(project.id, o.sightings, now);
+      await recordFindings(store, project, { id: saved.id, run: meta.run, job: meta.job, commit: meta.commit, rows }, now);
       reports++;
       results += rows.results.length;
     }
