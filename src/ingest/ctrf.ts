@@ -1,11 +1,12 @@
 /** CTRF JSON (`results.tests[]`), with `retries`, `retryAttempts` and `flaky` turned into attempts. */
 import type { ParseLimits } from "../model/limits.ts";
-import type { Attempt, AttemptStatus, ParsedReport } from "../model/report.ts";
+import type { Attempt, AttemptStatus } from "../model/report.ts";
 import { ctrfReportSchema, type CtrfAttempt, type CtrfStatus, type CtrfTest } from "./ctrf-schema.ts";
 import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { readJson } from "./json.ts";
+import { collecting, type BatchConsumer, type ReportSummary } from "./stream.ts";
 import { boundText, lineNumber, sanitizeMs } from "./values.ts";
 
 // "pending" and "other" never ran to a verdict.
@@ -17,8 +18,11 @@ const STATUS: Record<CtrfStatus, AttemptStatus> = {
   other: "skipped",
 };
 
-/** Parses a CTRF JSON report; wrong types are refused (422) naming the field. */
-export async function parseCtrf(input: ReportInput, limits: ParseLimits): Promise<ParsedReport> {
+/**
+ * Streams a CTRF JSON report's tests to `onBatch`; wrong types are refused (422) naming the field. JSON is
+ * parsed (and checked) whole first, so nothing is handed out for a report that turns out invalid.
+ */
+export async function streamCtrf(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer): Promise<ReportSummary> {
   const json = await readJson(input, limits);
   if (typeof json !== "object" || json === null || !("results" in json)) {
     throw new ReportParseError("not_a_report", "not a CTRF report: no results object");
@@ -29,7 +33,7 @@ export async function parseCtrf(input: ReportInput, limits: ParseLimits): Promis
     const field = issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("");
     throw new ReportParseError("invalid_shape", `invalid CTRF report: ${field.slice(1) || "root"}: ${issue.message}`);
   }
-  const folder = new TestFolder(limits);
+  const folder = new TestFolder(limits, onBatch);
   for (const test of checked.data.results.tests) {
     folder.add(
       Array.isArray(test.suite) ? test.suite.join(" > ") : (test.suite ?? ""),
@@ -39,9 +43,13 @@ export async function parseCtrf(input: ReportInput, limits: ParseLimits): Promis
       test.tags && test.tags.length > 0 ? { tags: test.tags.join(",") } : NO_PROPERTIES,
       attemptsOf(test, limits.maxTextLength),
     );
+    await folder.flush();
   }
   return folder.finish("ctrf", []);
 }
+
+/** Parses a CTRF JSON report whole; wrong types are refused (422) naming the field. */
+export const parseCtrf = collecting(streamCtrf);
 
 function attemptsOf(test: CtrfTest, maxText: number): Attempt[] {
   const final = toAttempt(test, maxText);

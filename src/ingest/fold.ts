@@ -1,15 +1,27 @@
 /**
- * Folds executions into tests: the same test (suite + name + file) seen again in one report is another
- * attempt of it, in order — that is how in-report retries show up in most formats.
+ * Folds executions into tests while a report streams: the same test (suite + name + file) seen again in
+ * one report is another attempt of it, in order — that is how in-report retries show up in most formats.
+ * Tests are handed out in batches and not kept; what the fold remembers per test is its key (in the
+ * index), its attempt count and a few outcome bits, all in typed arrays.
  */
-import type { Attempt, AttemptStatus, ParsedReport, ParsedSuite, ParsedTest, ReportCounts, ReportFormat } from "../model/report.ts";
+import type { Attempt, AttemptStatus, ParsedSuite, ParsedTest, ReportCounts, ReportFormat } from "../model/report.ts";
 import type { ParseLimits } from "../model/limits.ts";
 import { ReportParseError } from "./errors.ts";
+import { NO_PROPERTIES, type BatchConsumer, type ReportSummary, type TestBatch } from "./stream.ts";
 import { detach, StringPool } from "./strings.ts";
 import { TestIndex } from "./test-index.ts";
 
-/** The properties of every test that has none: one shared frozen object instead of 200k empty ones. */
-export const NO_PROPERTIES: Record<string, string> = Object.freeze({}) as Record<string, string>;
+export { NO_PROPERTIES };
+
+/** Tests per batch: small enough to die young in the garbage collector, large enough for a store's multi-row insert. */
+export const BATCH_SIZE = 1000;
+
+// A test's outcome so far in one byte: did any attempt pass, did any fail or error, the last attempt's status.
+const PASSED = 1;
+const FAILED = 2;
+const STATUSES: readonly AttemptStatus[] = ["passed", "failed", "error", "skipped"];
+const STATUS_CODE: Record<AttemptStatus, number> = { passed: 0, failed: 1, error: 2, skipped: 3 };
+const STATUS_BITS: readonly number[] = [PASSED, FAILED, FAILED, 0];
 
 /** The writable properties of a test still being read, replacing the shared empty object on first use. */
 export function ownProperties(holder: { properties: Record<string, string> }): Record<string, string> {
@@ -19,18 +31,21 @@ export function ownProperties(holder: { properties: Record<string, string> }): R
 
 /** Collects executions into tests while a report streams, bounded by maxTestcases attempts. */
 export class TestFolder {
-  private readonly tests: ParsedTest[] = [];
-  // Keyed by name alone (almost always unique): no joined key string to build and keep per test.
-  private readonly index = new TestIndex(this.tests);
   /** Suite and class names, shared between tests (see StringPool). */
   readonly suiteNames = new StringPool();
   /** File names, shared between tests. */
   readonly fileNames = new StringPool();
+  private readonly index = new TestIndex();
+  private attemptCounts = new Int32Array(1024);
+  private states = new Uint8Array(1024);
+  private batch: TestBatch = { tests: [], ordinals: [], firstAttempts: [] };
+  private readonly onBatch: BatchConsumer;
   private readonly maxAttempts: number;
   private attempts = 0;
 
-  constructor(limits: ParseLimits) {
+  constructor(limits: ParseLimits, onBatch: BatchConsumer) {
     this.maxAttempts = limits.maxTestcases;
+    this.onBatch = onBatch;
   }
 
   /** Adds one execution (one attempt or more): a new test, or more attempts of a test already seen. */
@@ -39,65 +54,75 @@ export class TestFolder {
     if (this.attempts > this.maxAttempts) {
       throw new ReportParseError("limit_exceeded", `more than ${this.maxAttempts} test executions in one report`);
     }
-    const position = this.index.find(suite, name, file);
-    if (position >= 0) {
-      const known = this.tests[position];
-      for (const attempt of attempts) known.attempts.push(attempt);
-      mergeProperties(known, properties);
-      return;
+    const suiteId = this.suiteNames.id(suite);
+    const fileId = file === undefined ? -1 : this.fileNames.id(file);
+    let ordinal = this.index.find(suiteId, name, fileId);
+    let state = 0;
+    let first = 0;
+    if (ordinal < 0) {
+      ordinal = this.index.add();
+      if (ordinal === this.states.length) this.grow();
+    } else {
+      state = this.states[ordinal];
+      first = this.attemptCounts[ordinal];
     }
+    for (const attempt of attempts) {
+      const code = STATUS_CODE[attempt.status];
+      state = (state & (PASSED | FAILED)) | STATUS_BITS[code] | (code << 2);
+    }
+    this.states[ordinal] = state;
+    this.attemptCounts[ordinal] = first + attempts.length;
     const test: ParsedTest = {
-      suite: this.suiteNames.intern(suite),
+      suite: this.suiteNames.text(suiteId),
       name: detach(name),
-      file: file === undefined ? undefined : this.fileNames.intern(file),
+      file: fileId < 0 ? undefined : this.fileNames.text(fileId),
       line,
       properties,
       attempts,
-      outcome: "passed",
-      flaky: false,
+      outcome: outcomeOf(state),
+      flaky: (state & (PASSED | FAILED)) === (PASSED | FAILED),
     };
-    this.tests.push(test);
-    this.index.add(this.tests.length - 1);
+    this.batch.tests.push(test);
+    this.batch.ordinals.push(ordinal);
+    this.batch.firstAttempts.push(first);
   }
 
-  /** The finished report: outcomes decided, counts summed. */
-  finish(format: ReportFormat, suites: ParsedSuite[]): ParsedReport {
-    const tests = this.tests;
-    const counts: ReportCounts = { tests: tests.length, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0, attempts: 0 };
-    for (const test of tests) {
-      decideInto(test);
-      counts[test.outcome]++;
-      if (test.flaky) counts.flaky++;
-      counts.attempts += test.attempts.length;
+  /** Hands the tests out once a batch is full; the caller awaits the returned promise (the consumer's pace). */
+  flush(): Promise<void> | undefined {
+    return this.batch.tests.length >= BATCH_SIZE ? this.emit() : undefined;
+  }
+
+  /** Hands out the last tests and sums the counts over the final outcomes. */
+  async finish(format: ReportFormat, suites: ParsedSuite[]): Promise<ReportSummary> {
+    if (this.batch.tests.length > 0) await this.emit();
+    const size = this.index.size;
+    const counts: ReportCounts = { tests: size, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0, attempts: this.attempts };
+    for (let ordinal = 0; ordinal < size; ordinal++) {
+      const state = this.states[ordinal];
+      counts[outcomeOf(state)]++;
+      if ((state & (PASSED | FAILED)) === (PASSED | FAILED)) counts.flaky++;
     }
-    return { format, suites, tests, counts };
+    return { format, suites, counts };
+  }
+
+  private async emit(): Promise<void> {
+    const batch = this.batch;
+    this.batch = { tests: [], ordinals: [], firstAttempts: [] };
+    await this.onBatch(batch);
+  }
+
+  private grow(): void {
+    const counts = new Int32Array(this.attemptCounts.length * 2);
+    counts.set(this.attemptCounts);
+    this.attemptCounts = counts;
+    const states = new Uint8Array(this.states.length * 2);
+    states.set(this.states);
+    this.states = states;
   }
 }
 
-function mergeProperties(test: ParsedTest, properties: Record<string, string>): void {
-  if (properties === NO_PROPERTIES) return;
-  // The shared empty object is frozen: a test gaining properties gets its own.
-  if (test.properties === NO_PROPERTIES) test.properties = { ...properties };
-  else Object.assign(test.properties, properties);
+// Passed if any attempt passed, else the last attempt's status.
+function outcomeOf(state: number): AttemptStatus {
+  return state & PASSED ? "passed" : STATUSES[state >> 2];
 }
 
-// decideOutcome without the result object: most tests have one attempt, and there are 200k of them.
-function decideInto(test: ParsedTest): void {
-  const attempts = test.attempts;
-  if (attempts.length === 1) {
-    test.outcome = attempts[0].status;
-    test.flaky = false;
-    return;
-  }
-  const decided = decideOutcome(attempts);
-  test.outcome = decided.outcome;
-  test.flaky = decided.flaky;
-}
-
-/** Passed if any attempt passed (flaky when another failed or errored), else the last attempt's status. */
-export function decideOutcome(attempts: Attempt[]): { outcome: AttemptStatus; flaky: boolean } {
-  const passed = attempts.some((attempt) => attempt.status === "passed");
-  if (!passed) return { outcome: attempts[attempts.length - 1].status, flaky: false };
-  const failed = attempts.some((attempt) => attempt.status === "failed" || attempt.status === "error");
-  return { outcome: "passed", flaky: failed };
-}

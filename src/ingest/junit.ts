@@ -3,11 +3,12 @@
  * Playwright, go-junit-report/gotestsum, PHPUnit (nested suites, file), googletest, Bazel.
  */
 import type { ParseLimits } from "../model/limits.ts";
-import type { ParsedReport, ParsedSuite } from "../model/report.ts";
+import type { ParsedSuite } from "../model/report.ts";
 import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { JUnitCase } from "./junit-case.ts";
+import { collecting, type BatchConsumer, type ReportSummary } from "./stream.ts";
 import { detach } from "./strings.ts";
 import { count, lineNumber, secondsToMs } from "./values.ts";
 import { readXml, type XmlAttributes, type XmlVisitor } from "./xml.ts";
@@ -18,9 +19,9 @@ interface OpenSuite {
   properties: Record<string, string>;
 }
 
-/** Parses a JUnit XML report (root <testsuites> or <testsuite>). */
-export async function parseJUnit(input: ReportInput, limits: ParseLimits): Promise<ParsedReport> {
-  const folder = new TestFolder(limits);
+/** Streams a JUnit XML report's tests to `onBatch` as they complete (root <testsuites> or <testsuite>). */
+export async function streamJUnit(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer): Promise<ReportSummary> {
+  const folder = new TestFolder(limits, onBatch);
   const suites: ParsedSuite[] = [];
   const open: OpenSuite[] = [];
   // The testcase being read. Testcases do not nest, so its fields live here and its JUnitCase is reused:
@@ -64,6 +65,7 @@ export async function parseJUnit(input: ReportInput, limits: ParseLimits): Promi
         open.pop();
       }
     },
+    flush: () => folder.flush(),
   };
 
   function openSuite(attributes: XmlAttributes): void {
@@ -106,3 +108,6 @@ export async function parseJUnit(input: ReportInput, limits: ParseLimits): Promi
   await readXml(input, limits, visitor);
   return folder.finish("junit", suites);
 }
+
+/** Parses a JUnit XML report whole (root <testsuites> or <testsuite>). */
+export const parseJUnit = collecting(streamJUnit);

@@ -1,10 +1,11 @@
 /** NUnit XML: NUnit 3 (<test-run>) and NUnit 2 (<test-results>), nested <test-suite>s, <test-case>s. */
 import type { ParseLimits } from "../model/limits.ts";
-import type { Attempt, AttemptStatus, ParsedReport, ParsedSuite } from "../model/report.ts";
+import type { Attempt, AttemptStatus, ParsedSuite } from "../model/report.ts";
 import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, ownProperties, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { lookupTable } from "./lookup.ts";
+import { collecting, type BatchConsumer, type ReportSummary } from "./stream.ts";
 import { boundText, count, secondsToMs } from "./values.ts";
 import { readXml, type XmlAttributes, type XmlVisitor } from "./xml.ts";
 
@@ -29,9 +30,9 @@ interface OpenCase {
   properties: Record<string, string>;
 }
 
-/** Parses an NUnit 2 or 3 XML report. */
-export async function parseNUnit(input: ReportInput, limits: ParseLimits): Promise<ParsedReport> {
-  const folder = new TestFolder(limits);
+/** Streams an NUnit 2 or 3 XML report's tests to `onBatch` as they complete. */
+export async function streamNUnit(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer): Promise<ReportSummary> {
+  const folder = new TestFolder(limits, onBatch);
   const suites: ParsedSuite[] = [];
   const fixtures: string[] = [];
   let testcase: OpenCase | undefined;
@@ -76,6 +77,7 @@ export async function parseNUnit(input: ReportInput, limits: ParseLimits): Promi
         testcase.attempt.stdout = bounded;
       }
     },
+    flush: () => folder.flush(),
   };
 
   function openCase(attributes: XmlAttributes, fixture: string): OpenCase {
@@ -90,6 +92,9 @@ export async function parseNUnit(input: ReportInput, limits: ParseLimits): Promi
   await readXml(input, limits, visitor);
   return folder.finish("nunit", suites);
 }
+
+/** Parses an NUnit 2 or 3 XML report whole. */
+export const parseNUnit = collecting(streamNUnit);
 
 function statusOf(attributes: XmlAttributes): AttemptStatus {
   if (attributes.executed?.toLowerCase() === "false") return "skipped";

@@ -1,22 +1,26 @@
 /**
  * The one table of report formats: how to recognise each and which parser reads it. Adding a format is
- * its parser file plus one line here. `parseReport` is the single entry point.
+ * its parser file plus one line here. `parseReportStream` is the single entry point; `parseReport`
+ * collects its batches into one report.
  */
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from "../model/limits.ts";
 import type { ParsedReport, ReportFormat } from "../model/report.ts";
-import { parseCtrf } from "./ctrf.ts";
+import { parseCtrf, streamCtrf } from "./ctrf.ts";
 import { detectFormat, SNIFF_BYTES, type DetectOptions } from "./detect.ts";
 import { peekHead, type ReportInput } from "./input.ts";
-import { parseJUnit } from "./junit.ts";
-import { parseNUnit } from "./nunit.ts";
-import { parseTrx } from "./trx.ts";
-import { parseXUnit } from "./xunit.ts";
+import { parseJUnit, streamJUnit } from "./junit.ts";
+import { parseNUnit, streamNUnit } from "./nunit.ts";
+import { collecting, type BatchConsumer, type ReportParser, type ReportStreamer, type ReportSummary } from "./stream.ts";
+import { parseTrx, streamTrx } from "./trx.ts";
+import { parseXUnit, streamXUnit } from "./xunit.ts";
 
-/** Reads one report format from bytes. */
-export type ReportParser = (input: ReportInput, limits: ParseLimits) => Promise<ParsedReport>;
+export type { BatchConsumer, ReportParser, ReportStreamer, ReportSummary, TestBatch } from "./stream.ts";
 
 /** How a format is recognised when not named: JSON, or the XML root elements it uses. */
 export interface FormatEntry {
+  /** Streams the tests out in batches. */
+  stream: ReportStreamer;
+  /** Reads the report whole (a collector over `stream`). */
   parse: ReportParser;
   json?: true;
   xmlRoots?: readonly string[];
@@ -24,20 +28,34 @@ export interface FormatEntry {
 
 /** Every format FlakeGuard reads. */
 export const FORMATS: Record<ReportFormat, FormatEntry> = {
-  junit: { parse: parseJUnit, xmlRoots: ["testsuites", "testsuite"] },
-  ctrf: { parse: parseCtrf, json: true },
-  trx: { parse: parseTrx, xmlRoots: ["TestRun"] },
-  nunit: { parse: parseNUnit, xmlRoots: ["test-run", "test-results", "test-suite"] },
-  xunit: { parse: parseXUnit, xmlRoots: ["assemblies", "assembly"] },
+  junit: { stream: streamJUnit, parse: parseJUnit, xmlRoots: ["testsuites", "testsuite"] },
+  ctrf: { stream: streamCtrf, parse: parseCtrf, json: true },
+  trx: { stream: streamTrx, parse: parseTrx, xmlRoots: ["TestRun"] },
+  nunit: { stream: streamNUnit, parse: parseNUnit, xmlRoots: ["test-run", "test-results", "test-suite"] },
+  xunit: { stream: streamXUnit, parse: parseXUnit, xmlRoots: ["assemblies", "assembly"] },
 };
 
-/** Parses a report of any supported format; throws only ReportParseError for bad input. */
+/**
+ * Parses a report of any supported format, handing its tests to `onBatch` as they complete (see TestBatch:
+ * a test retried later in the report appears again with its new attempts); returns the format, suites and
+ * counts. Throws only ReportParseError for bad input; what `onBatch` throws passes through.
+ */
+export async function parseReportStream(
+  input: ReportInput,
+  options: DetectOptions,
+  limits: ParseLimits,
+  onBatch: BatchConsumer,
+): Promise<ReportSummary> {
+  const peeked = await peekHead(input, SNIFF_BYTES);
+  const format = detectFormat(peeked.head, options);
+  return FORMATS[format].stream(peeked.input, limits, onBatch);
+}
+
+/** Parses a report of any supported format whole; throws only ReportParseError for bad input. */
 export async function parseReport(
   input: ReportInput,
   options: DetectOptions = {},
   limits: ParseLimits = DEFAULT_PARSE_LIMITS,
 ): Promise<ParsedReport> {
-  const peeked = await peekHead(input, SNIFF_BYTES);
-  const format = detectFormat(peeked.head, options);
-  return FORMATS[format].parse(peeked.input, limits);
+  return collecting((bytes, bounds, onBatch) => parseReportStream(bytes, options, bounds, onBatch))(input, limits);
 }

@@ -13,21 +13,39 @@ export function detach(text: string): string {
   return text.length < MIN_SLICE ? text : ` ${text}`.slice(1);
 }
 
-/** Shares one detached copy of each distinct string (suite, class and file names repeat thousands of times); one pool per kind of name, so the last-name check hits. */
+/**
+ * Shares one detached copy of each distinct string (suite, class and file names repeat thousands of times),
+ * each with a small integer id; one pool per kind of name, so the last-name check hits.
+ */
 export class StringPool {
-  private readonly pool = new Map<string, string>();
+  private readonly ids = new Map<string, number>();
+  private readonly texts: string[] = [];
   // Consecutive testcases mostly share a class or file: comparing with the last one is cheaper than hashing.
   private last = "";
+  private lastId = -1;
+
+  /** The id of `text`, pooling a detached copy the first time it is seen. */
+  id(text: string): number {
+    if (text === this.last) return this.lastId;
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.texts.length;
+      const pooled = detach(text);
+      this.texts.push(pooled);
+      this.ids.set(pooled, id);
+    }
+    this.last = this.texts[id];
+    this.lastId = id;
+    return id;
+  }
+
+  /** The pooled string of an id. */
+  text(id: number): string {
+    return this.texts[id];
+  }
 
   /** The pooled copy of `text`. */
   intern(text: string): string {
-    if (text === this.last) return this.last;
-    let pooled = this.pool.get(text);
-    if (pooled === undefined) {
-      pooled = detach(text);
-      this.pool.set(pooled, pooled);
-    }
-    this.last = pooled;
-    return pooled;
+    return this.texts[this.id(text)];
   }
 }

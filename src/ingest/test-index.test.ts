@@ -1,51 +1,54 @@
 import { describe, expect, it } from "vitest";
-import type { ParsedTest } from "../model/report.ts";
-import { TestIndex } from "./test-index.ts";
+import { StringPool } from "./strings.ts";
+import { TestIndex, type KeyMix } from "./test-index.ts";
 
-const test = (suite: string, name: string, file?: string): ParsedTest => ({
-  suite,
-  name,
-  file,
-  properties: {},
-  attempts: [{ status: "passed", durationMs: null }],
-  outcome: "passed",
-  flaky: false,
-});
+interface Key {
+  suite: string;
+  name: string;
+  file?: string;
+}
 
-// Adds each test the index does not know yet; returns the position each one was found at or added to.
-function fold(index: TestIndex, tests: ParsedTest[], incoming: ParsedTest[]): number[] {
-  return incoming.map((t) => {
-    const found = index.find(t.suite, t.name, t.file);
-    if (found >= 0) return found;
-    tests.push(t);
-    index.add(tests.length - 1);
-    return tests.length - 1;
+const key = (suite: string, name: string, file?: string): Key => ({ suite, name, file });
+
+// Adds each key the index does not know yet; returns the ordinal each one was found at or added as.
+function fold(index: TestIndex, pools: { suites: StringPool; files: StringPool }, incoming: Key[]): number[] {
+  return incoming.map((k) => {
+    const suite = pools.suites.id(k.suite);
+    const file = k.file === undefined ? -1 : pools.files.id(k.file);
+    const found = index.find(suite, k.name, file);
+    return found >= 0 ? found : index.add();
   });
 }
 
+const setup = (mix?: KeyMix) => ({ index: new TestIndex(mix), pools: { suites: new StringPool(), files: new StringPool() } });
+
 describe("TestIndex", () => {
   it("finds a test by suite, name and file across table growth", () => {
-    const tests: ParsedTest[] = [];
-    const index = new TestIndex(tests);
-    const names = Array.from({ length: 5_000 }, (_, i) => test(`Suite${i % 7}`, `test ${i}`));
-    expect(fold(index, tests, names)).toEqual(names.map((_, i) => i));
-    expect(fold(index, tests, [test("Suite3", "test 3"), test("Suite1", "test 4999")])).toEqual([3, 4999]);
-    expect(tests).toHaveLength(5_000);
+    const { index, pools } = setup();
+    const names = Array.from({ length: 5_000 }, (_, i) => key(`Suite${i % 7}`, `test ${i}`));
+    expect(fold(index, pools, names)).toEqual(names.map((_, i) => i));
+    expect(fold(index, pools, [key("Suite3", "test 3"), key("Suite1", "test 4999")])).toEqual([3, 4999]);
+    expect(index.size).toBe(5_000);
   });
 
   it("tells apart the same name in another suite or file, and a missing file from an empty one", () => {
-    const tests: ParsedTest[] = [];
-    const index = new TestIndex(tests);
-    const incoming = [test("A", "t"), test("B", "t"), test("A", "t", "a.ts"), test("A", "t", ""), test("A", "t"), test("A", "t", "a.ts")];
-    expect(fold(index, tests, incoming)).toEqual([0, 1, 2, 3, 0, 2]);
+    const { index, pools } = setup();
+    const incoming = [key("A", "t"), key("B", "t"), key("A", "t", "a.ts"), key("A", "t", ""), key("A", "t"), key("A", "t", "a.ts")];
+    expect(fold(index, pools, incoming)).toEqual([0, 1, 2, 3, 0, 2]);
   });
 
-  it("stays correct when thousands of tests share a name (equal hashes: falls back to a Map)", () => {
-    const tests: ParsedTest[] = [];
-    const index = new TestIndex(tests);
-    const same = Array.from({ length: 2_000 }, (_, i) => test(`Suite${i}`, "same name"));
-    const others = Array.from({ length: 500 }, (_, i) => test("Other", `other ${i}`));
-    expect(fold(index, tests, [...others, ...same])).toEqual([...others, ...same].map((_, i) => i));
-    expect(fold(index, tests, [test("Suite1999", "same name"), test("Other", "other 499"), test("New", "same name")])).toEqual([2499, 499, 2500]);
+  it("compares names exactly, including characters above U+00FF and names that differ only there", () => {
+    const { index, pools } = setup();
+    const incoming = [key("A", "caf\u00e9"), key("A", "caf\u0169"), key("A", "\u4e2d\u6587 test"), key("A", "cafe"), key("A", "caf\u0169"), key("A", "\u4e2d\u6587 test")];
+    expect(fold(index, pools, incoming)).toEqual([0, 1, 2, 3, 1, 2]);
+  });
+
+  it("stays correct when thousands of keys collide (falls back to a Map, wide names included)", () => {
+    // Every key hashes alike, as crafted names could: the probe walk passes its bound and the index switches.
+    const { index, pools } = setup(() => 7);
+    const same = Array.from({ length: 2_000 }, (_, i) => key("Suite", "same name \u4e2d", `f${i}.ts`));
+    const others = Array.from({ length: 500 }, (_, i) => key("Other", `other ${i}`));
+    expect(fold(index, pools, [...others, ...same])).toEqual([...others, ...same].map((_, i) => i));
+    expect(fold(index, pools, [key("Suite", "same name \u4e2d", "f1999.ts"), key("Other", "other 499"), key("New", "same name \u4e2d")])).toEqual([2499, 499, 2500]);
   });
 });

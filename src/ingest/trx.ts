@@ -3,11 +3,12 @@
  * <UnitTest>/<TestMethod> definitions for the class name; results may come before the definitions.
  */
 import type { ParseLimits } from "../model/limits.ts";
-import type { Attempt, AttemptStatus, ParsedReport } from "../model/report.ts";
+import type { Attempt, AttemptStatus } from "../model/report.ts";
 import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { lookupTable } from "./lookup.ts";
+import { collecting, type BatchConsumer, type ReportSummary } from "./stream.ts";
 import { isoSpanMs, timeSpanToMs } from "./values.ts";
 import { readXml, type XmlVisitor } from "./xml.ts";
 
@@ -37,8 +38,11 @@ interface PendingResult {
   hasInner: boolean;
 }
 
-/** Parses a Visual Studio TRX report. */
-export async function parseTrx(input: ReportInput, limits: ParseLimits): Promise<ParsedReport> {
+/**
+ * Streams a Visual Studio TRX report's tests to `onBatch`. A result names its class only through a
+ * definition that may come later in the file, so the results are held until the end and batched from there.
+ */
+export async function streamTrx(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer): Promise<ReportSummary> {
   const results: PendingResult[] = [];
   const open: PendingResult[] = [];
   const classById = new Map<string, string>();
@@ -83,13 +87,17 @@ export async function parseTrx(input: ReportInput, limits: ParseLimits): Promise
   };
 
   await readXml(input, limits, visitor);
-  const folder = new TestFolder(limits);
+  const folder = new TestFolder(limits, onBatch);
   for (const { testId, testName, attempt } of results) {
     if (!testName) continue;
     const suite = classById.get(testId) ?? "";
     // testName is often "Namespace.Class.Method": the suite already says the class.
     const name = suite && testName.startsWith(`${suite}.`) ? testName.slice(suite.length + 1) : testName;
     folder.add(suite, name, undefined, undefined, NO_PROPERTIES, [attempt]);
+    await folder.flush();
   }
   return folder.finish("trx", []);
 }
+
+/** Parses a Visual Studio TRX report whole. */
+export const parseTrx = collecting(streamTrx);

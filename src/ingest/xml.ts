@@ -18,10 +18,16 @@ export interface XmlVisitor {
   open(name: string, attributes: XmlAttributes, depth: number): boolean;
   /** The matching end tag, with the element's text when it was collected (bounded, cut with a marker). */
   close(name: string, text: string | undefined, depth: number): void;
+  /** Called after each piece of input is read: a returned promise is awaited before reading on (batches out). */
+  flush?(): Promise<void> | undefined;
 }
 
 // Enough bytes to see a BOM and the XML declaration before choosing a decoder.
 const SNIFF_BYTES = 256;
+
+// Input is fed to saxes in pieces of at most this many bytes, so a report given as one big buffer still
+// hands its tests out as it goes instead of all after one huge write.
+const PIECE_BYTES = 64 * 1024;
 
 /** Streams `input` through the visitor; throws ReportParseError on malformed or hostile XML. */
 export async function readXml(input: ReportInput, limits: ParseLimits, visitor: XmlVisitor): Promise<void> {
@@ -29,9 +35,17 @@ export async function readXml(input: ReportInput, limits: ParseLimits, visitor: 
   let decoder: TextDecoder | undefined;
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;
+  const feed = async (bytes: Uint8Array, decoder: TextDecoder): Promise<void> => {
+    for (let offset = 0; offset < bytes.byteLength; offset += PIECE_BYTES) {
+      const piece = bytes.byteLength <= PIECE_BYTES ? bytes : bytes.subarray(offset, offset + PIECE_BYTES);
+      parser.write(decoder.decode(piece, { stream: true }));
+      const flushed = visitor.flush?.();
+      if (flushed) await flushed;
+    }
+  };
   for await (const chunk of boundedChunks(input, limits.maxBytes)) {
     if (decoder) {
-      parser.write(decoder.decode(chunk, { stream: true }));
+      await feed(chunk, decoder);
       continue;
     }
     pending.push(chunk);
@@ -40,12 +54,12 @@ export async function readXml(input: ReportInput, limits: ParseLimits, visitor: 
     const head = concatBytes(pending);
     pending = [];
     decoder = createDecoder(sniffEncoding(head));
-    parser.write(decoder.decode(head, { stream: true }));
+    await feed(head, decoder);
   }
   if (!decoder) {
     const head = concatBytes(pending.length > 0 ? pending : [new Uint8Array(0)]);
     decoder = createDecoder(sniffEncoding(head));
-    parser.write(decoder.decode(head, { stream: true }));
+    await feed(head, decoder);
   }
   parser.write(decoder.decode());
   parser.close();

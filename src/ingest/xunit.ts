@@ -1,10 +1,11 @@
 /** xUnit.net v2 XML (<assemblies>/<assembly>/<collection>/<test>), and v1's <assembly>/<class>/<test>. */
 import type { ParseLimits } from "../model/limits.ts";
-import type { Attempt, AttemptStatus, ParsedReport, ParsedSuite } from "../model/report.ts";
+import type { Attempt, AttemptStatus, ParsedSuite } from "../model/report.ts";
 import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, ownProperties, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { lookupTable } from "./lookup.ts";
+import { collecting, type BatchConsumer, type ReportSummary } from "./stream.ts";
 import { boundText, count, secondsToMs } from "./values.ts";
 import { readXml, type XmlAttributes, type XmlVisitor } from "./xml.ts";
 
@@ -18,9 +19,9 @@ interface OpenTest {
   properties: Record<string, string>;
 }
 
-/** Parses an xUnit.net XML report. */
-export async function parseXUnit(input: ReportInput, limits: ParseLimits): Promise<ParsedReport> {
-  const folder = new TestFolder(limits);
+/** Streams an xUnit.net XML report's tests to `onBatch` as they complete. */
+export async function streamXUnit(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer): Promise<ReportSummary> {
+  const folder = new TestFolder(limits, onBatch);
   const suites: ParsedSuite[] = [];
   let test: OpenTest | undefined;
 
@@ -55,11 +56,15 @@ export async function parseXUnit(input: ReportInput, limits: ParseLimits): Promi
         test.attempt.stdout = trimmed;
       }
     },
+    flush: () => folder.flush(),
   };
 
   await readXml(input, limits, visitor);
   return folder.finish("xunit", suites);
 }
+
+/** Parses an xUnit.net XML report whole. */
+export const parseXUnit = collecting(streamXUnit);
 
 function openTest(attributes: XmlAttributes): OpenTest {
   const suite = attributes.type ?? "";

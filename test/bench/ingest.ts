@@ -90,7 +90,7 @@ function report(parse: ParseBenchResult | undefined, runs: { backend: BenchBacke
   const tokenizer = parse?.tokenizer.resultsPerSecond;
   console.log(tokenizer === undefined
     ? "\nbare tokenizer not measured (--no-parse): the target below uses the bare insert alone"
-    : `\nbare tokenizer: ${int(tokenizer)} results/s; parseReport: ${int(parse?.parser.resultsPerSecond ?? NaN)} results/s (same report shape)`);
+    : `\nbare tokenizer: ${int(tokenizer)} results/s; parser (streaming): ${int(parse?.parser.resultsPerSecond ?? NaN)} results/s (same report shape)`);
   for (const { backend, load, bare } of runs) {
     const insert = Math.max(...bare.map((b) => b.rowsPerSecond));
     const slower = Math.min(insert, tokenizer ?? Infinity);
