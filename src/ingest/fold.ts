@@ -8,7 +8,7 @@ import type { Attempt, AttemptStatus, ParsedSuite, ParsedTest, ReportCounts, Rep
 import type { ParseLimits } from "../model/limits.ts";
 import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, type BatchConsumer, type ReportSummary, type TestBatch } from "./stream.ts";
-import { detach, StringPool } from "./strings.ts";
+import { StringPool } from "./strings.ts";
 import { TestIndex } from "./test-index.ts";
 
 export { NO_PROPERTIES };
@@ -74,7 +74,9 @@ export class TestFolder {
     this.attemptCounts[ordinal] = first + attempts.length;
     const test: ParsedTest = {
       suite: this.suiteNames.text(suiteId),
-      name: detach(name),
+      // Not detached: a batch is dropped soon, and the chunk its strings slice lives no longer. The collector,
+      // which keeps tests, detaches.
+      name,
       file: fileId < 0 ? undefined : this.fileNames.text(fileId),
       line,
       properties,

@@ -6,13 +6,15 @@
 import type { ParseLimits } from "../model/limits.ts";
 import type { ParsedReport, ParsedSuite, ParsedTest, ReportCounts, ReportFormat } from "../model/report.ts";
 import type { ReportInput } from "./input.ts";
+import { detach } from "./strings.ts";
 
 /** Tests completed since the previous batch, in report order. */
 export interface TestBatch {
   /**
    * A test's first appearance carries its key, properties and attempts; a test seen again later (a retry
    * elsewhere in the report) appears again with only its new attempts. `outcome` and `flaky` are the
-   * test's over all its attempts up to that entry, so a test's last entry has its final outcome.
+   * test's over all its attempts up to that entry, so a test's last entry has its final outcome. A name
+   * may share memory with the decoded input: `detach` (strings.ts) what is kept beyond the batch.
    */
   tests: ParsedTest[];
   /** `ordinals[i]`: which test `tests[i]` is, numbered 0, 1, 2 … in order of first appearance. */
@@ -51,6 +53,8 @@ export class TestCollector {
     for (let i = 0; i < tests.length; i++) {
       const entry = tests[i];
       if (firstAttempts[i] === 0) {
+        // Kept to the end: its name must not pin the decoded chunk it was sliced from (see strings.ts).
+        entry.name = detach(entry.name);
         this.tests.push(entry);
         continue;
       }
