@@ -3,48 +3,56 @@ import type { AttemptStatus } from "../model/report.ts";
 import type { Observation } from "../model/verdict.ts";
 import type { Db } from "./db.ts";
 
-interface Row {
-  testId: string; reportId: string; run: string | null; job: string | null; jobAttempt: number | string;
-  commit: string | null; branch: string | null; pr: string | null; variant: string; receivedAt: number | string;
-  anyPass: number | string; anyFail: number | string; finalStatus: string; attempts: number | string;
-  fingerprint: string | null; incident: number | string;
+/** What one test did in one report, folded over its attempts (the report's own fields come separately). */
+interface TestInReportRow {
+  testId: string; reportId: string; anyPass: number | string; anyFail: number | string; finalStatus: string;
+  attempts: number | string; fingerprint: string | null;
 }
+
+/** One report's fields, shared by every observation of it. */
+interface ReportRow {
+  reportId: string; run: string | null; job: string | null; jobAttempt: number | string; commit: string | null;
+  branch: string | null; pr: string | null; variant: string; receivedAt: number | string; incident: number | string;
+}
+
+/** Placeholders per query: far below SQLite's (32,766) and PostgreSQL's (65,535) limits. */
+const IDS_PER_QUERY = 1000;
 
 /** Test histories: what each test did in each report, newest first, folded over its attempts. */
 export function historyStore(db: Db) {
   return {
-    /** The last `limit` observations of each test, oldest first, keyed by test id. */
+    /**
+     * The last `limit` observations of each test, oldest first, keyed by test id. A report's fields are read
+     * once and shared by the observations of all its tests: a full rescore holds hundreds of tests that
+     * share the same few hundred reports, and one row per test and report carrying every field made it
+     * hold hundreds of MB at once.
+     */
     async observations(testIds: string[], limit: number): Promise<Map<string, Observation[]>> {
       const out = new Map<string, Observation[]>();
       if (testIds.length === 0) return out;
       const ids = sql.join(testIds.map((id) => sql`${id}`), sql`, `);
-      const rows = await db.rows<Row>(sql`
-        select * from (
-          select r.test_id as "testId", rep.id as "reportId", rep.ci_run as "run", rep.job as "job",
-            rep.attempt as "jobAttempt", rep.commit_sha as "commit", rep.branch as "branch", rep.pr as "pr",
-            rep.variant as "variant", rep.received_at as "receivedAt",
+      const rows = await db.rows<TestInReportRow>(sql`
+        select "testId", "reportId", "anyPass", "anyFail", "finalStatus", "attempts", "fingerprint" from (
+          select r.test_id as "testId", r.report_id as "reportId", rep.received_at as "receivedAt",
             max(case when r.status = 'passed' then 1 else 0 end) as "anyPass",
             max(case when r.status in ('failed', 'error') then 1 else 0 end) as "anyFail",
             max(case when r.final then r.status end) as "finalStatus",
             count(*) as "attempts", min(r.fingerprint) as "fingerprint",
-            max(case when i.id is null then 0 else 1 end) as "incident",
             row_number() over (partition by r.test_id order by rep.received_at desc, rep.id desc) as rn
           from results r
           join reports rep on rep.id = r.report_id
-          left join incidents i on i.report_id = rep.id
           where r.test_id in (${ids})
-          group by r.test_id, rep.id, rep.ci_run, rep.job, rep.attempt, rep.commit_sha, rep.branch, rep.pr, rep.variant, rep.received_at
+          group by r.test_id, r.report_id, rep.id, rep.received_at
         ) h where rn <= ${limit}
         order by "testId", "receivedAt", "reportId"`);
+      const reports = await reportsById(db, [...new Set(rows.map((r) => r.reportId))]);
       for (const r of rows) {
+        const rep = reports.get(r.reportId);
+        if (!rep) continue; // deleted by retention between the two reads
         const anyPass = Number(r.anyPass) === 1;
-        const anyFail = Number(r.anyFail) === 1;
         const observation: Observation = {
-          reportId: r.reportId, run: r.run, job: r.job, jobAttempt: Number(r.jobAttempt), commit: r.commit,
-          branch: r.branch, pr: r.pr, variant: r.variant, receivedAt: Number(r.receivedAt),
-          outcome: anyPass ? "passed" : (r.finalStatus as AttemptStatus),
-          retriedPass: anyPass && anyFail, attempts: Number(r.attempts), fingerprint: r.fingerprint,
-          incident: Number(r.incident) === 1,
+          ...rep, outcome: anyPass ? "passed" : (r.finalStatus as AttemptStatus),
+          retriedPass: anyPass && Number(r.anyFail) === 1, attempts: Number(r.attempts), fingerprint: r.fingerprint,
         };
         const list = out.get(r.testId);
         if (list) list.push(observation);
@@ -92,6 +100,26 @@ export function historyStore(db: Db) {
       return db.rows(sql`select id, job, state from reports where project_id = ${projectId} and ci_run = ${run} order by received_at`);
     },
   };
+}
+
+/** The fields observations share, per report id (incident: the report was recorded as an infrastructure incident). */
+async function reportsById(db: Db, reportIds: string[]) {
+  const out = new Map<string, Pick<Observation, "reportId" | "run" | "job" | "jobAttempt" | "commit" | "branch" | "pr" | "variant" | "receivedAt" | "incident">>();
+  for (let i = 0; i < reportIds.length; i += IDS_PER_QUERY) {
+    const ids = sql.join(reportIds.slice(i, i + IDS_PER_QUERY).map((id) => sql`${id}`), sql`, `);
+    const rows = await db.rows<ReportRow>(sql`
+      select rep.id as "reportId", rep.ci_run as "run", rep.job as "job", rep.attempt as "jobAttempt",
+        rep.commit_sha as "commit", rep.branch as "branch", rep.pr as "pr", rep.variant as "variant",
+        rep.received_at as "receivedAt", case when exists (select 1 from incidents i where i.report_id = rep.id) then 1 else 0 end as "incident"
+      from reports rep where rep.id in (${ids})`);
+    for (const r of rows) {
+      out.set(r.reportId, {
+        reportId: r.reportId, run: r.run, job: r.job, jobAttempt: Number(r.jobAttempt), commit: r.commit, branch: r.branch,
+        pr: r.pr, variant: r.variant, receivedAt: Number(r.receivedAt), incident: Number(r.incident) === 1,
+      });
+    }
+  }
+  return out;
 }
 
 /** One failing test of a CI run. */

@@ -2,7 +2,9 @@
 // upload 2,000-test reports (each under a new commit, so each is stored and scored) while 4 more read the test
 // list, a test's detail and the quarantine list. Prints requests/s, p50/p99 latency, errors and the server's RSS
 // at start and end; writes docs/benchmarks-load.md unless --no-write.
-// Flags: --duration S (default 60), --connections N (default 16), --backends sqlite,postgres.
+// A full rescore of every test (the hourly job) is scheduled every 20 s during the load, so the memory
+// figures include it. Flags: --duration S (default 60), --connections N (default 16), --backends
+// sqlite,postgres, --rescore CRON (croner, seconds allowed; "off" for none).
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -17,6 +19,7 @@ const { values } = parseArgs({
     duration: { type: "string", default: "60" },
     connections: { type: "string", default: "16" },
     backends: { type: "string", default: "sqlite,postgres" },
+    rescore: { type: "string", default: "*/20 * * * * *" },
     "no-write": { type: "boolean", default: false },
   },
 });
@@ -47,6 +50,15 @@ interface Figures {
   rssMidMb: number;
   rssPeakMb: number;
   reportsStored: number;
+  /** Full rescores that ran during the load (the hourly job, here on `--rescore`'s schedule). */
+  rescores: number;
+}
+
+/** How many rescore jobs the server has finished, from its /metrics. */
+async function rescoresDone(s: Served): Promise<number> {
+  const text = await (await s.api("/metrics", {}, s.admin)).text();
+  const count = /flakeguard_job_duration_seconds_count\{[^}]*kind="rescore"[^}]*\} (\d+)/g;
+  return [...text.matchAll(count)].reduce((n, m) => n + Number(m[1]), 0);
 }
 
 async function measure(backend: string): Promise<Figures> {
@@ -57,7 +69,7 @@ async function measure(backend: string): Promise<Figures> {
     await adminQuery(`create database ${pgName}`);
     args = ["--database-url", Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${pgName}` }).toString()];
   }
-  const s: Served = await serve({ args, env: { FLAKEGUARD_UPLOAD_RATE_LIMIT: "0", FLAKEGUARD_API_RATE_LIMIT: "0", FLAKEGUARD_LOG_LEVEL: "error" } });
+  const s: Served = await serve({ args, env: { FLAKEGUARD_UPLOAD_RATE_LIMIT: "0", FLAKEGUARD_API_RATE_LIMIT: "0", FLAKEGUARD_LOG_LEVEL: "error", FLAKEGUARD_RESCORE_SCHEDULE: values.rescore } });
   try {
     const bodies = [report(1), report(2), report(3)];
     const base = `http://127.0.0.1:${s.port}`;
@@ -67,6 +79,7 @@ async function measure(backend: string): Promise<Figures> {
     const tests = (await (await s.api("/api/v1/projects/p/tests?limit=5")).json()) as { tests: { id: string }[] };
     const testId = tests.tests[0].id;
     await new Promise((r) => setTimeout(r, 1000));
+    const rescoresBefore = await rescoresDone(s);
     const rssStart = s.rss();
     let peak = rssStart;
     const sampler = setInterval(() => (peak = Math.max(peak, residentBytes(s.running.child.pid!))), 250);
@@ -95,7 +108,8 @@ async function measure(backend: string): Promise<Figures> {
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const rssEnd = s.rss();
     const project = (await (await s.api("/api/v1/projects/p", {}, s.admin)).json()) as { counts: { reports: number } };
-    return { backend, uploads: u, reads: r, rssStartMb: rssStart / MiB, rssEndMb: rssEnd / MiB, rssMidMb: rssMid / MiB, rssPeakMb: peak / MiB, reportsStored: project.counts.reports };
+    const rescores = (await rescoresDone(s)) - rescoresBefore;
+    return { backend, uploads: u, reads: r, rssStartMb: rssStart / MiB, rssEndMb: rssEnd / MiB, rssMidMb: rssMid / MiB, rssPeakMb: peak / MiB, reportsStored: project.counts.reports, rescores };
   } finally {
     await s.stop(60_000);
     if (backend === "postgres") await adminQuery(`drop database if exists ${pgName} with (force)`);
@@ -114,7 +128,7 @@ for (const backend of values.backends.split(",").map((b) => b.trim()).filter(Boo
   console.log(`  uploads: ${f.uploads.requests.average.toFixed(1)} req/s (${(f.uploads.requests.average * TESTS_PER_REPORT).toFixed(0)} test results/s), p50 ${f.uploads.latency.p50} ms, p99 ${f.uploads.latency.p99} ms, errors ${errors(f.uploads)}`);
   console.log(`  upload status codes: ${JSON.stringify(f.uploads.statusCodeStats)}, connection errors ${f.uploads.errors}, timeouts ${f.uploads.timeouts}`);
   console.log(`  reads:   ${f.reads.requests.average.toFixed(1)} req/s, p50 ${f.reads.latency.p50} ms, p99 ${f.reads.latency.p99} ms, errors ${errors(f.reads)}`);
-  console.log(`  RSS: ${f.rssStartMb.toFixed(0)} MB at start, ${f.rssMidMb.toFixed(0)} MB half-way, ${f.rssEndMb.toFixed(0)} MB at end (peak ${f.rssPeakMb.toFixed(0)} MB); ${f.reportsStored} reports stored`);
+  console.log(`  RSS: ${f.rssStartMb.toFixed(0)} MB at start, ${f.rssMidMb.toFixed(0)} MB half-way, ${f.rssEndMb.toFixed(0)} MB at end (peak ${f.rssPeakMb.toFixed(0)} MB); ${f.reportsStored} reports stored; ${f.rescores} full rescores ran`);
 }
 
 const version = execFileSync(BUILT_BINARY, ["version"]).toString().trim();
@@ -124,7 +138,8 @@ The built executable (${version}) under sustained load: ${CONNECTIONS} connectio
 reports (each under a new commit, so each is parsed, stored and scored in the request) while ${READ_CONNECTIONS}
 more read the test list, one test's detail and the quarantine list, for ${DURATION_S} s. Rate limits off. RSS
 is the server's resident memory after a warm-up upload, half-way through the load, and 2 s after the load
-stops: growth from start to half-way is warm-up (page cache of the database, JIT, V8 sizing its heap for the
+stops; a full rescore of every test (the hourly job) was scheduled \`${values.rescore}\` during the load, so
+the memory figures include it. Growth from start to half-way is warm-up (page cache of the database, JIT, V8 sizing its heap for the
 load); a leak shows as growth from half-way to the end.
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 1024 ** 3).toFixed(0)} GB RAM,
@@ -134,9 +149,9 @@ a machine shared with other work (load average ${loadavg()[0].toFixed(0)} at the
 |---|---|---|---|---|---|---|---|
 ${figures.flatMap((f) => [row(f, "uploads (2,000 tests)", f.uploads), row(f, "reads", f.reads)]).join("\n")}
 
-| backend | test results/s | reports stored | RSS start MB | RSS half-way MB | RSS end MB | RSS peak MB |
-|---|---|---|---|---|---|---|
-${figures.map((f) => `| ${f.backend} | ${(f.uploads.requests.average * TESTS_PER_REPORT).toFixed(0)} | ${f.reportsStored} | ${f.rssStartMb.toFixed(0)} | ${f.rssMidMb.toFixed(0)} | ${f.rssEndMb.toFixed(0)} | ${f.rssPeakMb.toFixed(0)} |`).join("\n")}
+| backend | test results/s | reports stored | full rescores | RSS start MB | RSS half-way MB | RSS end MB | RSS peak MB |
+|---|---|---|---|---|---|---|---|
+${figures.map((f) => `| ${f.backend} | ${(f.uploads.requests.average * TESTS_PER_REPORT).toFixed(0)} | ${f.reportsStored} | ${f.rescores} | ${f.rssStartMb.toFixed(0)} | ${f.rssMidMb.toFixed(0)} | ${f.rssEndMb.toFixed(0)} | ${f.rssPeakMb.toFixed(0)} |`).join("\n")}
 
 Errors count connection errors, timeouts (120 s) and non-2xx answers.
 `;

@@ -80,4 +80,38 @@ describe.each(BACKENDS)("store contract on %s", (backend) => {
     }));
     expect(claimed.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
+  it("reads test histories: attempts folded per report, the newest `limit` kept oldest first, incidents marked, past 1,000 reports", async () => {
+    const p = await store.projects.createProject({ slug: "history", name: "H", defaultBranch: "main" }, 1);
+    const tests = ["t-flaky", "t-steady"].map((name) => ({ id: `${p.id}-${name}`, projectId: p.id, suite: "s", name, file: "" }));
+    const result = (testId: string, attempt: number, status: "passed" | "failed", final: boolean) => ({
+      testId, attempt, status, final, durationMs: 1, message: null, stack: null, fingerprint: status === "failed" ? "fp-1" : null, output: null,
+    });
+    // 1,100 reports, so one test's reports span more than one lookup of report fields.
+    const reports = Array.from({ length: 1100 }, (_, i) => ({
+      report: {
+        commit: `c${i}`, branch: "main", pr: null, run: `r${i}`, job: "unit", attempt: 1, variant: i % 2 ? "os=linux" : "os=mac", filename: null,
+        projectId: p.id, dedupeKey: `history-${i}`, contentHash: `h${i}`, format: "junit", rawSize: 0, raw: new Uint8Array(),
+      },
+      rows: {
+        format: "junit" as const, tests, counts: {},
+        results: i === 1099
+          ? [result(tests[0].id, 1, "failed", false), result(tests[0].id, 2, "passed", true), result(tests[1].id, 1, "failed", true)]
+          : [result(tests[0].id, 1, "passed", true), result(tests[1].id, 1, "passed", true)],
+      },
+    }));
+    const saved: { id: string }[] = [];
+    for (const [i, r] of reports.entries()) saved.push(...await store.reports.saveProcessed([r], 1000 + i));
+    await store.incidents.recordIncident({ projectId: p.id, reportId: saved[1099].id, run: "r1099", job: "unit", commit: "c1099", cause: "fp-1", reason: "test", failing: 1, total: 2 }, 5000);
+    const all = await store.history.observations(tests.map((t) => t.id), 2000);
+    expect(all.get(tests[0].id)).toHaveLength(1100);
+    expect(all.get(tests[0].id)!.slice(0, 2).map((o) => o.commit)).toEqual(["c0", "c1"]);
+    const newest = await store.history.observations(tests.map((t) => t.id), 3);
+    expect(newest.get(tests[0].id)!.map((o) => o.commit)).toEqual(["c1097", "c1098", "c1099"]);
+    expect(newest.get(tests[0].id)![2]).toEqual({
+      reportId: saved[1099].id, run: "r1099", job: "unit", jobAttempt: 1, commit: "c1099", branch: "main", pr: null, variant: "os=linux",
+      receivedAt: 1000 + 1099, outcome: "passed", retriedPass: true, attempts: 2, fingerprint: "fp-1", incident: true,
+    });
+    expect(newest.get(tests[1].id)![2]).toMatchObject({ outcome: "failed", retriedPass: false, attempts: 1, incident: true });
+    expect(newest.get(tests[1].id)![1]).toMatchObject({ outcome: "passed", incident: false, variant: "os=mac" });
+  });
 });
