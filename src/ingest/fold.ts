@@ -20,8 +20,6 @@ export const BATCH_SIZE = 1000;
 const PASSED = 1;
 const FAILED = 2;
 const STATUSES: readonly AttemptStatus[] = ["passed", "failed", "error", "skipped"];
-const STATUS_CODE: Record<AttemptStatus, number> = { passed: 0, failed: 1, error: 2, skipped: 3 };
-const STATUS_BITS: readonly number[] = [PASSED, FAILED, FAILED, 0];
 
 /** The writable properties of a test still being read, replacing the shared empty object on first use. */
 export function ownProperties(holder: { properties: Record<string, string> }): Record<string, string> {
@@ -66,10 +64,7 @@ export class TestFolder {
       state = this.states[ordinal];
       first = this.attemptCounts[ordinal];
     }
-    for (const attempt of attempts) {
-      const code = STATUS_CODE[attempt.status];
-      state = (state & (PASSED | FAILED)) | STATUS_BITS[code] | (code << 2);
-    }
+    for (let i = 0; i < attempts.length; i++) state = nextState(state, attempts[i].status);
     this.states[ordinal] = state;
     this.attemptCounts[ordinal] = first + attempts.length;
     const test: ParsedTest = {
@@ -121,6 +116,15 @@ export class TestFolder {
     states.set(this.states);
     this.states = states;
   }
+}
+
+// The state after one more attempt (comparisons, not a keyed lookup: statuses are interned literals).
+function nextState(state: number, status: AttemptStatus): number {
+  const seen = state & (PASSED | FAILED);
+  if (status === "passed") return seen | PASSED;
+  if (status === "failed") return seen | FAILED | (1 << 2);
+  if (status === "error") return seen | FAILED | (2 << 2);
+  return seen | (3 << 2);
 }
 
 // Passed if any attempt passed, else the last attempt's status.
