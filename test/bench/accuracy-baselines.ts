@@ -1,6 +1,7 @@
 // The two rules the anchors use, computed directly on a generated history (pure, no server):
 // - same-commit (Trunk, Datadog, BuildPulse, CircleCI): flaky once it passed and failed on one commit,
-//   anywhere — in one report (an in-run retry), across jobs, variants or job re-runs;
+//   anywhere — in one report (an in-run retry), across jobs, variants or job re-runs (and, as a yardstick,
+//   the same rule within one variant only);
 // - flip rate (Apple, Buildkite, ReportPortal): flaky once the pass↔fail flips of its recent history on
 //   the default branch exceed a threshold (over its whole history there).
 import type { DemoHistory, DemoUpload } from "../../src/demo/types.ts";
@@ -32,12 +33,16 @@ function undetected(history: DemoHistory): Detections {
   return new Map(Object.keys(history.truth).map((key) => [key, { flaky: false, detectedAfterRuns: null }]));
 }
 
-/** Same-commit rule: a pass and a fail of the test on one commit, in any report, job, variant or attempt. */
-export function sameCommitRule(history: DemoHistory): Detections {
+/**
+ * Same-commit rule: a pass and a fail of the test on one commit, in any report, job, variant or attempt.
+ * `oneVariant` pairs only within one variant (an in-run retry or a job re-run on the same OS): what is left
+ * of the rule when a pass on Linux and a failure on Windows no longer count, since a break on one OS does that.
+ */
+export function sameCommitRule(history: DemoHistory, { oneVariant = false } = {}): Detections {
   const out = undetected(history);
-  const seen = new Map<string, number>(); // key@commit → bit 1 passed, bit 2 failed
+  const seen = new Map<string, number>(); // key@commit(@variant) → bit 1 passed, bit 2 failed
   for (const { upload, key, attempts, runs } of replayCounting(history)) {
-    const slot = `${key}@${upload.meta.commit}`;
+    const slot = oneVariant ? `${key}@${upload.meta.commit}@${upload.meta.variant.join(",")}` : `${key}@${upload.meta.commit}`;
     let bits = seen.get(slot) ?? 0;
     for (const status of attempts) bits |= status === "passed" ? 1 : 2;
     seen.set(slot, bits);

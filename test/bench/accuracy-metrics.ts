@@ -21,17 +21,24 @@ export interface Metrics {
   falseHealthy: string[];
   /** Median reports-until-detected over the eligible flaky tests it caught. */
   medianDetection: number | null;
+  /** The same median over those in jobs with in-run retries, and over those in jobs without (null: no split given). */
+  medianRetrying: number | null;
+  medianNoRetry: number | null;
 }
 
 const isFlaky = (t: TestTruth | undefined) => t?.kind === "flaky" || t?.kind === "flaky-variant";
 
-/** Scores detections against the truth. */
-export function metrics(truth: Record<string, TestTruth>, predicted: Detections): Metrics {
+/**
+ * Scores detections against the truth. `retrying` (the tests whose job reruns failures in the run) splits
+ * the median: with retries a flake proves itself in its first failing report; without, the detectors differ.
+ */
+export function metrics(truth: Record<string, TestTruth>, predicted: Detections, retrying?: ReadonlySet<string>): Metrics {
   const called = [...predicted].filter(([, d]) => d.flaky).map(([key]) => key);
   const wrong = (kind: TestTruth["kind"]) => called.filter((key) => truth[key]?.kind === kind);
   const eligible = Object.keys(truth).filter((key) => isFlaky(truth[key]) && (truth[key].rate ?? 0) >= RECALL_MIN_RATE);
   const caught = eligible.filter((key) => predicted.get(key)?.flaky);
-  const runs = caught.map((key) => predicted.get(key)?.detectedAfterRuns).filter((n): n is number => typeof n === "number");
+  const runsOf = (keys: string[]) => keys.map((key) => predicted.get(key)?.detectedAfterRuns).filter((n): n is number => typeof n === "number");
+  const runs = runsOf(caught);
   return {
     precision: called.length === 0 ? null : called.filter((key) => isFlaky(truth[key])).length / called.length,
     recall: eligible.length === 0 ? null : caught.length / eligible.length,
@@ -42,6 +49,8 @@ export function metrics(truth: Record<string, TestTruth>, predicted: Detections)
     falseIncident: wrong("incident-only"),
     falseHealthy: wrong("healthy"),
     medianDetection: median(runs),
+    medianRetrying: retrying ? median(runsOf(caught.filter((key) => retrying.has(key)))) : null,
+    medianNoRetry: retrying ? median(runsOf(caught.filter((key) => !retrying.has(key)))) : null,
   };
 }
 

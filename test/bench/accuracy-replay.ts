@@ -1,10 +1,12 @@
 // FlakeGuard's verdicts on a demo history, through the real API: every upload is POSTed in order to an
 // in-process server on a fresh SQLite database (the same Hono routes, store and pipeline as `serve`),
 // with the clock set to the upload's simulated time; after each upload the flaky list is read, so the
-// report after which each test turned flaky for good is known.
+// report after which each test turned flaky for good is known. With `hourlyRescore`, the scheduled full
+// rescore (default cron: every hour at :17) also runs at those simulated times, as it does in a server.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { rescoreTests } from "../../src/act/detect.ts";
 import { ensureAdminToken } from "../../src/act/tokens.ts";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
@@ -20,12 +22,18 @@ import type { Detections } from "./accuracy-baselines.ts";
 export interface Replay {
   detections: Detections;
   everQuarantined: Set<string>;
+  /** Every test called flaky at any moment, even if not at the end. */
+  everFlaky: Set<string>;
   /** Per test, the simulated times it entered and left quarantine (`to` null: still in at the end). */
   quarantined: Map<string, { from: number; to: number | null }[]>;
 }
 
+const HOUR = 3_600_000;
+/** The default rescore schedule's minute past the hour ("17 * * * *"). */
+const RESCORE_MINUTE = 17 * 60_000;
+
 /** Replays a history through the API and reads back which tests FlakeGuard calls flaky, and when. */
-export async function replayThroughApi(history: DemoHistory): Promise<Replay> {
+export async function replayThroughApi(history: DemoHistory, { hourlyRescore = false } = {}): Promise<Replay> {
   const dir = mkdtempSync(join(tmpdir(), "fg-accuracy-"));
   let now = history.uploads[0]?.receivedAt ?? 0;
   const db = await openDb({ backend: "sqlite", path: join(dir, "fg.db") });
@@ -43,15 +51,17 @@ export async function replayThroughApi(history: DemoHistory): Promise<Replay> {
     const runs = new Map<string, number>();
     const flakySince = new Map<string, number>();
     const everQuarantined = new Set<string>();
+    const everFlaky = new Set<string>();
     const quarantined = new Map<string, { from: number; to: number | null }[]>();
-    for (const upload of history.uploads) {
-      now = upload.receivedAt;
-      for (const r of upload.results) runs.set(r.key, (runs.get(r.key) ?? 0) + 1);
-      await call(`/api/v1/projects/demo/reports?${uploadQuery(upload.meta)}`, { method: "POST", body: upload.junitXml });
+    const project = (await app.store.projects.getProject("demo"))!;
+    let tick = Math.floor(now / HOUR) * HOUR + RESCORE_MINUTE;
+    // What the flaky list and the quarantine say now (after an upload or a scheduled rescore).
+    const read = async (): Promise<void> => {
       const flaky = new Set(((await call("/api/v1/projects/demo/tests?status=flaky&limit=500")).tests as { suite: string; name: string }[])
         .map((t) => testKey(t.suite, t.name)));
       for (const key of flakySince.keys()) if (!flaky.has(key)) flakySince.delete(key);
       for (const key of flaky) if (!flakySince.has(key)) flakySince.set(key, runs.get(key) ?? 0);
+      for (const key of flaky) everFlaky.add(key);
       // The default policy quarantines as it goes: which tests did it ever hide?
       const res = await app.http.request("/api/v1/projects/demo/quarantine?format=text", { headers: { authorization: `Bearer ${admin}` } });
       const listed = new Set((await res.text()).split("\n").filter(Boolean));
@@ -62,11 +72,22 @@ export async function replayThroughApi(history: DemoHistory): Promise<Replay> {
         quarantined.set(key, spans);
       }
       for (const [key, spans] of quarantined) if (!listed.has(key) && spans.at(-1)!.to === null) spans.at(-1)!.to = now;
+    };
+    for (const upload of history.uploads) {
+      for (; hourlyRescore && tick <= upload.receivedAt; tick += HOUR) {
+        now = tick;
+        await rescoreTests(app.store, project, await app.store.tests.listTestIds(project.id), now);
+        await read();
+      }
+      now = upload.receivedAt;
+      for (const r of upload.results) runs.set(r.key, (runs.get(r.key) ?? 0) + 1);
+      await call(`/api/v1/projects/demo/reports?${uploadQuery(upload.meta)}`, { method: "POST", body: upload.junitXml });
+      await read();
     }
     const detections: Detections = new Map(Object.keys(history.truth).map((key) => [key, {
       flaky: flakySince.has(key), detectedAfterRuns: flakySince.get(key) ?? null,
     }]));
-    return { detections, everQuarantined, quarantined };
+    return { detections, everQuarantined, everFlaky, quarantined };
   } finally {
     await app.stop();
     await db.close();
