@@ -148,6 +148,8 @@ describe("every format streams through the same contract", () => {
       }
       expect([...whole.values()]).toEqual(report.tests);
       expect(report.tests.map((t) => [t.outcome, t.flaky, t.attempts.length])).toEqual([["passed", true, 2], ["passed", false, 1]]);
+      // Every test has a suite string; CTRF's and TRX's unsuited tests have "" (the pool's first string).
+      for (const test of report.tests) expect(typeof test.suite).toBe("string");
     });
   }
 });

@@ -21,7 +21,7 @@ export class StringPool {
   private readonly ids = new Map<string, number>();
   private readonly texts: string[] = [];
   // Consecutive testcases mostly share a class or file: comparing with the last one is cheaper than hashing.
-  private last = "";
+  private last: string | undefined;
   private lastId = -1;
 
   /** The id of `text`, pooling a detached copy the first time it is seen. */
