@@ -93,7 +93,7 @@ export interface AppOptions {
 /** The composition root: builds every dependency once and wires them. */
 export function createApp(o: AppOptions): App {
   const clock = o.clock ?? Date.now;
-  const store = createStore(o.db);
+  const store = createStore(o.db, { groupCommitMs: o.config.groupCommitMs });
   const shared = o.shared ?? memorySharedState(clock);
   const metrics = createMetrics({ version: VERSION, backend: o.db.backend, runtime: runtimeName() });
   const publish = busPublisher(shared.bus, o.log);

@@ -40,6 +40,7 @@ export interface Config {
   requestTimeoutMs: number;
   scoreOnIngest: boolean;
   rescoreSchedule: string;
+  groupCommitMs: number;
   backupSchedule: string;
   backupDir: string;
   backupKeep: number;
@@ -93,6 +94,7 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   shutdownGraceMs: { type: "integer", default: 10_000, min: 0, max: 600_000, doc: "how long in-flight requests may finish after SIGTERM (ms)" },
   headersTimeoutMs: { type: "integer", default: 20_000, min: 100, max: 600_000, doc: "a client must send its request headers within this long, or gets 408 (slowloris; ms)" },
   requestTimeoutMs: { type: "integer", default: 300_000, min: 100, max: 3_600_000, doc: "a client must send its whole request, body included, within this long, or gets 408 (ms)" },
+  groupCommitMs: { type: "integer", default: 20, min: 0, max: 1000, doc: "SQLite and PGlite: uploads stored within this many ms of each other share one commit, each answered after it (0: a commit per upload; PostgreSQL always commits per upload)" },
   scoreOnIngest: { type: "boolean", default: true, doc: "score the tests of each report as it arrives (false: only the scheduled rescore)" },
   rescoreSchedule: { type: "string", default: "17 * * * *", doc: "cron schedule of the full rescore of every project (croner syntax)" },
   backupSchedule: { type: "string", default: "off", doc: "cron schedule of the backup into backupDir (croner syntax), or off" },

@@ -23,13 +23,14 @@ import { userStore } from "./users.ts";
 import { sessionStore } from "./sessions.ts";
 
 /** The one store interface: every aggregate's functions over one open database. */
-export function createStore(db: Db) {
+export function createStore(db: Db, options: StoreOptions = {}) {
   return {
     db,
     projects: projectStore(db),
     tokens: tokenStore(db),
     events: eventStore(db),
-    reports: reportStore(db),
+    // Group commit only where one connection serialises every transaction anyway (SQLite, PGlite).
+    reports: reportStore(db, db.backend === "postgres" ? 0 : (options.groupCommitMs ?? 0)),
     jobs: jobStore(db),
     tests: testStore(db),
     history: historyStore(db),
@@ -49,6 +50,12 @@ export function createStore(db: Db) {
     users: userStore(db),
     sessions: sessionStore(db),
   };
+}
+
+/** How the store behaves beyond the database it is given. */
+export interface StoreOptions {
+  /** Embedded backends: uploads stored within this many ms of each other share one commit (0: off). */
+  groupCommitMs?: number;
 }
 
 /** The store. */

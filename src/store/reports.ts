@@ -2,6 +2,7 @@ import { and, count, eq } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
 import type { ReportMeta, ReportRecord, ReportRows } from "../model/ingest.ts";
 import type { Db, Orm } from "./db.ts";
+import { commitGroup } from "./commit-group.ts";
 import { insertResults } from "./results.ts";
 import { upsertTests } from "./tests.ts";
 
@@ -27,8 +28,9 @@ const LAST_SEEN_GRANULARITY_MS = 60 * 60_000;
 const KNOWN_TESTS_MAX = 500_000;
 
 /** Reports: stored raw and idempotently, processed inline or later by the queue. */
-export function reportStore(db: Db) {
+export function reportStore(db: Db, groupCommitMs = 0) {
   const t = db.schema.reports;
+  const grouped = commitGroup(db, groupCommitMs);
   // Test id → the last-seen time this process stored for it, written back only after a commit, so a
   // rolled-back transaction can never make a test look stored. Tests are never deleted except with
   // their project, whose ids cannot come back (they hash the project id).
@@ -68,17 +70,17 @@ export function reportStore(db: Db) {
     return stale.map((x) => x.id);
   };
   return {
-    /** Stores parsed reports with their tests and results, all or nothing, in one transaction. */
+    /** Stores parsed reports with their tests and results, all or nothing, in one transaction (perhaps shared with concurrent uploads: group commit). */
     async saveProcessed(items: { report: NewReport; rows: ReportRows }[], now: number): Promise<SavedReport[]> {
-      const written: string[] = [];
-      const saved = await db.tx(async (orm) => {
+      const { saved, written } = await grouped(async (orm) => {
+        const written: string[] = [];
         const out: SavedReport[] = [];
         for (const { report, rows } of items) {
           const s = await insert(orm, report, "queued", now);
           if (s.created) written.push(...(await store(orm, report.projectId, s.id, rows, now)));
           out.push(s);
         }
-        return out;
+        return { saved: out, written };
       });
       remember(written, now);
       return saved;

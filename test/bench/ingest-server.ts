@@ -45,8 +45,11 @@ export async function startServer(kind: ServerKind, databaseUrl?: (dir: string) 
   if (databaseUrl) args.push("--database-url", databaseUrl(dir));
   // Nothing from the developer's environment (FLAKEGUARD_*, DATABASE_URL) may change what is measured.
   const env: Record<string, string> = { PATH: "/usr/bin:/bin", HOME: dir, LANG: "C.UTF-8" };
-  // The one setting a run may choose: scoring on ingest (default on), to measure what scoring costs.
-  if (process.env.FLAKEGUARD_SCORE_ON_INGEST) env.FLAKEGUARD_SCORE_ON_INGEST = process.env.FLAKEGUARD_SCORE_ON_INGEST;
+  // The settings a run may choose, to measure what they cost or give: scoring on ingest (default on) and
+  // group commit on the embedded backends (default 20 ms; 0 = a commit per upload).
+  for (const name of ["FLAKEGUARD_SCORE_ON_INGEST", "FLAKEGUARD_GROUP_COMMIT_MS"]) {
+    if (process.env[name]) env[name] = process.env[name];
+  }
   const child = kind === "binary"
     ? spawn(BUILT_BINARY, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] })
     : spawn(process.execPath, [MAIN_TS, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
