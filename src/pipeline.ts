@@ -2,10 +2,11 @@ import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
 import { detectAfterIngest, type StoredReport } from "./act/detect.ts";
-import { dedupeKey, reportRows } from "./analyze/identity.ts";
+import { dedupeKey, streamedRows } from "./analyze/identity.ts";
 import { SNIFF_BYTES, detectFormat } from "./ingest/detect.ts";
 import { ReportParseError } from "./ingest/errors.ts";
-import { parseReport } from "./ingest/registry.ts";
+import { parseReportStream } from "./ingest/registry.ts";
+import type { DetectOptions } from "./ingest/detect.ts";
 import { AppError } from "./lib/errors.ts";
 import type { ReportMeta, ReportRows } from "./model/ingest.ts";
 import { publishNothing, type Publish } from "./model/live.ts";
@@ -79,10 +80,7 @@ export function createUploads(deps: PipelineDeps): Uploads {
         return saved.map((s, i) => outcome(s, prepared[i].format, "queued"));
       }
       const parsed: { report: NewReport; rows: ReportRows }[] = [];
-      for (const p of prepared) {
-        const report = await parseOrRefuse(p.file, p.format, deps.limits);
-        parsed.push({ report: p.report, rows: reportRows(project.id, report) });
-      }
+      for (const p of prepared) parsed.push({ report: p.report, rows: await parseOrRefuse(project.id, p.file, p.format, deps.limits) });
       const saved = await deps.store.reports.saveProcessed(parsed, now);
       const created = saved.flatMap((s, i) => (s.created ? [stored(s.id, parsed[i].report, parsed[i].rows)] : []));
       await analyze(deps, project, created);
@@ -95,8 +93,7 @@ export function createUploads(deps: PipelineDeps): Uploads {
       if (!stored) return;
       const bytes = new Uint8Array(await gunzipAsync(stored.raw));
       try {
-        const parsed = await parseReport(bytes, { format: (stored.format ?? undefined) as ReportFormat | undefined }, deps.limits);
-        const rows = reportRows(stored.projectId, parsed);
+        const rows = await parseRows(stored.projectId, bytes, { format: (stored.format ?? undefined) as ReportFormat | undefined }, deps.limits);
         const completed = await deps.store.reports.completeReport(reportId, rows, deps.clock());
         const project = await deps.store.projects.getProjectById(stored.projectId);
         if (completed && project) {
@@ -129,9 +126,16 @@ async function prepare(project: Project, f: Upload, meta: Omit<ReportMeta, "file
   return { file: f, format, report };
 }
 
-async function parseOrRefuse(f: Upload, format: ReportFormat, limits: ParseLimits) {
+/** Parses a report straight into the rows to store, batch by batch (no whole-report test objects in between). */
+async function parseRows(projectId: string, bytes: Uint8Array, options: DetectOptions, limits: ParseLimits): Promise<ReportRows> {
+  const rows = streamedRows(projectId);
+  const summary = await parseReportStream(bytes, options, limits, (batch) => rows.add(batch.tests, batch.ordinals));
+  return rows.finish(summary.format, summary.counts);
+}
+
+async function parseOrRefuse(projectId: string, f: Upload, format: ReportFormat, limits: ParseLimits) {
   try {
-    return await parseReport(f.bytes, { format, contentType: f.contentType }, limits);
+    return await parseRows(projectId, f.bytes, { format, contentType: f.contentType }, limits);
   } catch (e) {
     throw refusal(e, f.filename ? `file '${f.filename}'` : "the report");
   }
