@@ -5,7 +5,7 @@ import { detectAfterIngest, type StoredReport } from "./act/detect.ts";
 import { dedupeKey, streamedRows } from "./analyze/identity.ts";
 import { SNIFF_BYTES, detectFormat } from "./ingest/detect.ts";
 import { ReportParseError } from "./ingest/errors.ts";
-import { parseReportStream } from "./ingest/registry.ts";
+import { streamTestcases } from "./ingest/registry.ts";
 import type { DetectOptions } from "./ingest/detect.ts";
 import { AppError } from "./lib/errors.ts";
 import type { ReportMeta, ReportRows } from "./model/ingest.ts";
@@ -129,8 +129,9 @@ async function prepare(project: Project, f: Upload, meta: Omit<ReportMeta, "file
 /** Parses a report straight into the rows to store, batch by batch (no whole-report test objects in between). */
 async function parseRows(projectId: string, bytes: Uint8Array, options: DetectOptions, limits: ParseLimits): Promise<ReportRows> {
   const rows = streamedRows(projectId);
-  const summary = await parseReportStream(bytes, options, limits, (batch) => rows.add(batch.tests, batch.ordinals));
-  return rows.finish(summary.format, summary.counts);
+  // Unfolded: the rows stage folds repeated testcases by the test id it computes anyway.
+  const summary = await streamTestcases(bytes, options, limits, (batch) => rows.add(batch.tests));
+  return rows.finish(summary.format);
 }
 
 async function parseOrRefuse(projectId: string, f: Upload, format: ReportFormat, limits: ParseLimits) {

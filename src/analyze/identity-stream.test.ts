@@ -1,11 +1,12 @@
-// streamedRows must give exactly the rows reportRows gives over the collected report: checked on every
-// report of the shared corpus and on a report whose retries are far apart and cross batch boundaries.
+// streamedRows over the unfolded stream (what the pipeline runs) must give exactly the rows and counts
+// reportRows gives over the collected, parser-folded report: checked on every report of the shared corpus,
+// on retries far apart across batch boundaries, and on retries whose attempts are skipped or errors.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ReportParseError } from "../ingest/errors.ts";
-import { parseReport, parseReportStream } from "../ingest/registry.ts";
+import { parseReport, parseReportStream, streamTestcases } from "../ingest/registry.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import { DEFAULT_PARSE_LIMITS } from "../model/limits.ts";
 import { reportRows, streamedRows } from "./identity.ts";
@@ -20,25 +21,75 @@ function reportFiles(folder: string): string[] {
   });
 }
 
+// Row order is not part of the contract (a later retry's rows come later): compare by test and attempt.
+const sorted = (r: ReportRows) => ({ ...r, results: [...r.results].sort((a, b) => a.testId.localeCompare(b.testId) || a.attempt - b.attempt) });
+
 async function both(bytes: Uint8Array) {
   const rows = streamedRows("p");
-  const summary = await parseReportStream(bytes, {}, DEFAULT_PARSE_LIMITS, (b) => rows.add(b.tests, b.ordinals));
-  // Row order is not part of the contract (a later retry's rows come later): compare by test and attempt.
-  const sorted = (r: ReportRows) => ({ ...r, results: [...r.results].sort((a, b) => a.testId.localeCompare(b.testId) || a.attempt - b.attempt) });
-  return { streamed: sorted(rows.finish(summary.format, summary.counts)), collected: sorted(reportRows("p", await parseReport(bytes))) };
+  const summary = await streamTestcases(bytes, {}, DEFAULT_PARSE_LIMITS, (b) => rows.add(b.tests));
+  // The parser-folded stream into the same rows stage: folding twice changes nothing.
+  const again = streamedRows("p");
+  const folded = await parseReportStream(bytes, {}, DEFAULT_PARSE_LIMITS, (b) => again.add(b.tests));
+  return {
+    streamed: sorted(rows.finish(summary.format)),
+    refolded: sorted(again.finish(folded.format)),
+    collected: sorted(reportRows("p", await parseReport(bytes))),
+  };
 }
 
+const junit = (cases: string[]) => new TextEncoder().encode(`<testsuite name="s">${cases.join("")}</testsuite>`);
+
 describe("streamedRows", () => {
-  it("gives the collected report's rows when a test is retried thousands of testcases later", async () => {
+  it("gives the collected report's rows and counts when a test is retried thousands of testcases later", async () => {
     const cases = Array.from({ length: 3000 }, (_, i) => `<testcase classname="c" name="t${i}"${i === 5 ? "><failure message=\"boom\">at x</failure></testcase>" : "/>"}`);
     cases.push(`<testcase classname="c" name="t5"><failure message="boom again">at x</failure></testcase>`, `<testcase classname="c" name="t5"/>`);
-    const { streamed, collected } = await both(new TextEncoder().encode(`<testsuite name="s">${cases.join("")}</testsuite>`));
+    const { streamed, refolded, collected } = await both(junit(cases));
     expect(streamed).toEqual(collected);
+    expect(refolded).toEqual(collected);
     const t5 = streamed.results.filter((r) => r.testId === streamed.tests[5].id);
     expect(t5.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "failed", false], [2, "failed", false], [3, "passed", true]]);
+    expect(streamed.counts).toEqual({ tests: 3000, passed: 3000, failed: 0, error: 0, skipped: 0, flaky: 1, attempts: 3002 });
   });
 
-  it.runIf(existsSync(CORPUS))("gives the collected report's rows on every corpus report", async () => {
+  it("decides a repeated test's outcome as the parser does when its attempts include skipped and error", async () => {
+    const cases = [
+      // Surefire reruns stay attempts of their testcase; the test comes again later, skipped.
+      `<testcase classname="c" name="a"><rerunFailure message="x"/><error message="y"/></testcase>`,
+      `<testcase classname="c" name="b"><skipped/></testcase>`,
+      `<testcase classname="c" name="c"><error/></testcase>`,
+      `<testcase classname="c" name="d"/>`,
+      `<testcase classname="c" name="a"><skipped/></testcase>`, // a: error, failed, skipped → skipped
+      `<testcase classname="c" name="b"/>`, // b: skipped, passed → passed, not flaky
+      `<testcase classname="c" name="c"><skipped/></testcase>`,
+      `<testcase classname="c" name="c"/>`, // c: error, skipped, passed → passed, flaky
+      `<testcase classname="c" name="d"><error/></testcase>`, // d: passed, error → passed, flaky
+      `<testcase classname="c" name="e" status="notrun"/>`,
+      `<testcase classname="c" name="e"><failure/></testcase>`, // e: skipped, failed → failed
+    ];
+    const { streamed, refolded, collected } = await both(junit(cases));
+    expect(streamed).toEqual(collected);
+    expect(refolded).toEqual(collected);
+    expect(streamed.counts).toEqual({ tests: 5, passed: 3, failed: 1, error: 0, skipped: 1, flaky: 2, attempts: 12 });
+    const a = streamed.results.filter((r) => r.testId === streamed.tests[0].id);
+    expect(a.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "error", false], [2, "failed", false], [3, "skipped", true]]);
+  });
+
+  it("folds two different keys that share an id (a NUL inside CTRF names) into one test with one final attempt", async () => {
+    const ctrf = JSON.stringify({ results: { tool: { name: "x" }, tests: [
+      { name: "b\u0000c", suite: "a", status: "failed" },
+      { name: "c", suite: "a\u0000b", status: "passed" },
+    ] } });
+    const { streamed, collected } = await both(new TextEncoder().encode(ctrf));
+    // The parser keys by suite, name and file, so it sees two tests; the id joins them with NULs, so the
+    // rows have one: reportRows marks each entry's last attempt final, streamedRows only the id's last.
+    expect(collected.counts).toMatchObject({ tests: 2, flaky: 0 });
+    expect(collected.results.map((r) => r.final)).toEqual([true, true]);
+    expect(streamed.tests).toEqual(collected.tests);
+    expect(streamed.results.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "failed", false], [2, "passed", true]]);
+    expect(streamed.counts).toEqual({ tests: 1, passed: 1, failed: 0, error: 0, skipped: 0, flaky: 1, attempts: 2 });
+  });
+
+  it.runIf(existsSync(CORPUS))("gives the collected report's rows and counts on every corpus report", async () => {
     let compared = 0;
     for (const file of reportFiles(CORPUS)) {
       const bytes = readFileSync(file);
@@ -48,6 +99,7 @@ describe("streamedRows", () => {
       });
       if (!outcome) continue;
       expect(outcome.streamed, file).toEqual(outcome.collected);
+      expect(outcome.refolded, file).toEqual(outcome.collected);
       compared++;
     }
     expect(compared).toBeGreaterThan(20);

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import type { ReportMeta, ReportRows, ResultRow, TestRow } from "../model/ingest.ts";
-import type { Attempt, ParsedReport, ReportCounts, ReportFormat } from "../model/report.ts";
+import type { Attempt, ParsedReport, ReportFormat } from "../model/report.ts";
+import { countOutcomes, nextState } from "../ingest/outcome.ts";
+import { detach, StringPool } from "../ingest/strings.ts";
 import { failureFingerprint } from "./fingerprint.ts";
 
 /** A test's stable id: hash of (project, suite/classname, name, file); parameters stay in the name. */
@@ -25,7 +27,7 @@ export function reportRows(projectId: string, parsed: ParsedReport): ReportRows 
   return { format: parsed.format, tests: [...tests.values()], results, counts: { ...parsed.counts } };
 }
 
-/** What a streamed report's batches need to become rows: each test as the stream hands it out. */
+/** What a streamed report's batches need to become rows: each entry as the stream hands it out. */
 interface StreamedEntry {
   suite: string;
   name: string;
@@ -35,48 +37,60 @@ interface StreamedEntry {
 
 /**
  * Builds a report's rows from its streamed batches (see TestBatch in ingest/stream.ts) without first
- * collecting whole tests: `add` takes each batch's entries with their ordinals, `finish` the format and
- * counts. A test retried later in the report continues its attempt numbers, and only its very last
- * attempt is final. Same rows as `reportRows` over the collected report.
+ * collecting whole tests, and folds them by test id: an entry whose id was seen before (a testcase repeated
+ * anywhere in the report, as `streamTestcases` hands every testcase out) continues that test's attempt
+ * numbers, and only the test's very last attempt is final. `finish` sums the counts over each test's
+ * outcome, decided as the parser's fold decides it (ingest/outcome.ts). Same rows and counts as `reportRows`
+ * over the collected report, except that two different keys with one id (possible only through a NUL in a
+ * CTRF name) are one test here.
  */
 export function streamedRows(projectId: string) {
   const tests: TestRow[] = [];
   const results: ResultRow[] = [];
-  const ids: string[] = [];
-  /** Per ordinal: the index in `results` of its latest attempt (final until another comes). */
+  const byId = new Map<string, number>();
+  // Per test, by its index in `tests`: attempts so far, the index in `results` of its latest attempt (final
+  // until another comes; -1 while it has none), and its outcome state.
+  const attemptCounts: number[] = [];
   const lastResult: number[] = [];
-  const attemptsSoFar = new Map<string, number>();
-  const seenIds = new Set<string>();
+  const states: number[] = [];
+  // Entries may slice the decoded input: what a row keeps is detached, and suite and file names shared.
+  const suites = new StringPool();
+  const files = new StringPool();
   return {
-    /** Takes one batch's entries and their ordinals (a test's first entry has a new ordinal). */
-    add(entries: StreamedEntry[], ordinals: number[]): void {
+    /** Takes one batch's entries, in report order. */
+    add(entries: StreamedEntry[]): void {
       for (let i = 0; i < entries.length; i++) {
         const t = entries[i];
-        const ordinal = ordinals[i];
-        let id = ids[ordinal];
-        if (id === undefined) {
-          const file = t.file ?? "";
-          id = ids[ordinal] = testId(projectId, t.suite, t.name, file);
-          if (!seenIds.has(id)) {
-            seenIds.add(id);
-            // The name may be a slice of a decoded chunk: flatten it so a kept row does not pin the chunk.
-            tests.push({ id, projectId, suite: t.suite, name: (" " + t.name).slice(1), file });
-          }
-        } else if (lastResult[ordinal] !== undefined) {
-          results[lastResult[ordinal]].final = false;
+        const file = t.file ?? "";
+        const id = testId(projectId, t.suite, t.name, file);
+        let index = byId.get(id);
+        if (index === undefined) {
+          index = tests.length;
+          byId.set(id, index);
+          tests.push({ id, projectId, suite: suites.intern(t.suite), name: detach(t.name), file: files.intern(file) });
+          attemptCounts.push(0);
+          lastResult.push(-1);
+          states.push(0);
+        } else if (lastResult[index] >= 0 && t.attempts.length > 0) {
+          results[lastResult[index]].final = false;
         }
-        let n = attemptsSoFar.get(id) ?? 0;
-        for (const a of t.attempts) results.push(resultRow(id, ++n, a, false));
-        attemptsSoFar.set(id, n);
+        let n = attemptCounts[index];
+        let state = states[index];
+        for (const a of t.attempts) {
+          results.push(resultRow(id, ++n, a, false));
+          state = nextState(state, a.status);
+        }
+        attemptCounts[index] = n;
+        states[index] = state;
         if (t.attempts.length > 0) {
           results[results.length - 1].final = true;
-          lastResult[ordinal] = results.length - 1;
+          lastResult[index] = results.length - 1;
         }
       }
     },
-    /** The rows, once the report is read. */
-    finish(format: ReportFormat, counts: ReportCounts): ReportRows {
-      return { format, tests, results, counts: { ...counts } };
+    /** The rows and the report's counts, once the report is read. */
+    finish(format: ReportFormat): ReportRows {
+      return { format, tests, results, counts: { ...countOutcomes(states, tests.length, results.length) } };
     },
   };
 }

@@ -6,7 +6,7 @@ import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { readJson } from "./json.ts";
-import { collecting, type BatchConsumer, type ReportSummary } from "./stream.ts";
+import { collecting, type BatchConsumer, type StreamSummary } from "./stream.ts";
 import { boundText, lineNumber, sanitizeMs } from "./values.ts";
 
 // "pending" and "other" never ran to a verdict.
@@ -22,7 +22,7 @@ const STATUS: Record<CtrfStatus, AttemptStatus> = {
  * Streams a CTRF JSON report's tests to `onBatch`; wrong types are refused (422) naming the field. JSON is
  * parsed (and checked) whole first, so nothing is handed out for a report that turns out invalid.
  */
-export async function streamCtrf(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer): Promise<ReportSummary> {
+export async function streamCtrf(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer, fold = true): Promise<StreamSummary> {
   const json = await readJson(input, limits);
   if (typeof json !== "object" || json === null || !("results" in json)) {
     throw new ReportParseError("not_a_report", "not a CTRF report: no results object");
@@ -33,7 +33,7 @@ export async function streamCtrf(input: ReportInput, limits: ParseLimits, onBatc
     const field = issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("");
     throw new ReportParseError("invalid_shape", `invalid CTRF report: ${field.slice(1) || "root"}: ${issue.message}`);
   }
-  const folder = new TestFolder(limits, onBatch);
+  const folder = new TestFolder(limits, onBatch, fold);
   for (const test of checked.data.results.tests) {
     folder.add(
       Array.isArray(test.suite) ? test.suite.join(" > ") : (test.suite ?? ""),

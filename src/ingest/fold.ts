@@ -2,12 +2,15 @@
  * Folds executions into tests while a report streams: the same test (suite + name + file) seen again in
  * one report is another attempt of it, in order — that is how in-report retries show up in most formats.
  * Tests are handed out in batches and not kept; what the fold remembers per test is its key (in the
- * index), its attempt count and a few outcome bits, all in typed arrays.
+ * index), its attempt count and a few outcome bits, all in typed arrays. Without the fold (`fold: false`,
+ * for a consumer that folds by test id itself, as the server's rows stage does) every execution is its own
+ * entry and nothing is remembered.
  */
-import type { Attempt, AttemptStatus, ParsedSuite, ParsedTest, ReportCounts, ReportFormat } from "../model/report.ts";
+import type { Attempt, ParsedSuite, ParsedTest, ReportFormat } from "../model/report.ts";
 import type { ParseLimits } from "../model/limits.ts";
 import { ReportParseError } from "./errors.ts";
-import { NO_PROPERTIES, type BatchConsumer, type ReportSummary, type TestBatch } from "./stream.ts";
+import { countOutcomes, isFlaky, nextState, outcomeOf } from "./outcome.ts";
+import { NO_PROPERTIES, type BatchConsumer, type StreamSummary, type TestBatch } from "./stream.ts";
 import { StringPool } from "./strings.ts";
 import { TestIndex } from "./test-index.ts";
 
@@ -15,11 +18,6 @@ export { NO_PROPERTIES };
 
 /** Tests per batch: small enough to die young in the garbage collector, large enough for a store's multi-row insert. */
 export const BATCH_SIZE = 1000;
-
-// A test's outcome so far in one byte: did any attempt pass, did any fail or error, the last attempt's status.
-const PASSED = 1;
-const FAILED = 2;
-const STATUSES: readonly AttemptStatus[] = ["passed", "failed", "error", "skipped"];
 
 /** The writable properties of a test still being read, replacing the shared empty object on first use. */
 export function ownProperties(holder: { properties: Record<string, string> }): Record<string, string> {
@@ -40,10 +38,15 @@ export class TestFolder {
   private readonly onBatch: BatchConsumer;
   private readonly maxAttempts: number;
   private attempts = 0;
+  private readonly fold: boolean;
+  // Without the fold: entries so far (each its own ordinal).
+  private entries = 0;
 
-  constructor(limits: ParseLimits, onBatch: BatchConsumer) {
+  /** `fold: false` hands every execution out as its own entry (see TestBatch) and counts nothing. */
+  constructor(limits: ParseLimits, onBatch: BatchConsumer, fold = true) {
     this.maxAttempts = limits.maxTestcases;
     this.onBatch = onBatch;
+    this.fold = fold;
   }
 
   /** Adds one execution (one attempt or more): a new test, or more attempts of a test already seen. */
@@ -52,6 +55,7 @@ export class TestFolder {
     if (this.attempts > this.maxAttempts) {
       throw new ReportParseError("limit_exceeded", `more than ${this.maxAttempts} test executions in one report`);
     }
+    if (!this.fold) return this.pass(suite, name, file, line, properties, attempts);
     const suiteId = this.suiteNames.id(suite);
     const fileId = file === undefined ? -1 : this.fileNames.id(file);
     let ordinal = this.index.find(suiteId, name, fileId);
@@ -77,11 +81,21 @@ export class TestFolder {
       properties,
       attempts,
       outcome: outcomeOf(state),
-      flaky: (state & (PASSED | FAILED)) === (PASSED | FAILED),
+      flaky: isFlaky(state),
     };
     this.batch.tests.push(test);
     this.batch.ordinals.push(ordinal);
     this.batch.firstAttempts.push(first);
+  }
+
+  // One execution as its own entry: no key lookup, no pooled names (they may slice the decoded input, as
+  // the name always may: a consumer detaches what it keeps), outcome over its own attempts.
+  private pass(suite: string, name: string, file: string | undefined, line: number | undefined, properties: Record<string, string>, attempts: Attempt[]): void {
+    let state = 0;
+    for (let i = 0; i < attempts.length; i++) state = nextState(state, attempts[i].status);
+    this.batch.tests.push({ suite, name, file, line, properties, attempts, outcome: outcomeOf(state), flaky: isFlaky(state) });
+    this.batch.ordinals.push(this.entries++);
+    this.batch.firstAttempts.push(0);
   }
 
   /** Hands the tests out once a batch is full; the caller awaits the returned promise (the consumer's pace). */
@@ -89,17 +103,11 @@ export class TestFolder {
     return this.batch.tests.length >= BATCH_SIZE ? this.emit() : undefined;
   }
 
-  /** Hands out the last tests and sums the counts over the final outcomes. */
-  async finish(format: ReportFormat, suites: ParsedSuite[]): Promise<ReportSummary> {
+  /** Hands out the last tests and, when folding, sums the counts over the final outcomes. */
+  async finish(format: ReportFormat, suites: ParsedSuite[]): Promise<StreamSummary> {
     if (this.batch.tests.length > 0) await this.emit();
-    const size = this.index.size;
-    const counts: ReportCounts = { tests: size, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0, attempts: this.attempts };
-    for (let ordinal = 0; ordinal < size; ordinal++) {
-      const state = this.states[ordinal];
-      counts[outcomeOf(state)]++;
-      if ((state & (PASSED | FAILED)) === (PASSED | FAILED)) counts.flaky++;
-    }
-    return { format, suites, counts };
+    if (!this.fold) return { format, suites };
+    return { format, suites, counts: countOutcomes(this.states, this.index.size, this.attempts) };
   }
 
   private async emit(): Promise<void> {
@@ -117,18 +125,3 @@ export class TestFolder {
     this.states = states;
   }
 }
-
-// The state after one more attempt (comparisons, not a keyed lookup: statuses are interned literals).
-function nextState(state: number, status: AttemptStatus): number {
-  const seen = state & (PASSED | FAILED);
-  if (status === "passed") return seen | PASSED;
-  if (status === "failed") return seen | FAILED | (1 << 2);
-  if (status === "error") return seen | FAILED | (2 << 2);
-  return seen | (3 << 2);
-}
-
-// Passed if any attempt passed, else the last attempt's status.
-function outcomeOf(state: number): AttemptStatus {
-  return state & PASSED ? "passed" : STATUSES[state >> 2];
-}
-

@@ -8,7 +8,7 @@ import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { JUnitCase } from "./junit-case.ts";
-import { collecting, type BatchConsumer, type ReportSummary } from "./stream.ts";
+import { collecting, type BatchConsumer, type StreamSummary } from "./stream.ts";
 import { detach } from "./strings.ts";
 import { count, lineNumber, secondsToMs } from "./values.ts";
 import { readXml, type XmlAttributes, type XmlVisitor } from "./xml.ts";
@@ -20,8 +20,8 @@ interface OpenSuite {
 }
 
 /** Streams a JUnit XML report's tests to `onBatch` as they complete (root <testsuites> or <testsuite>). */
-export async function streamJUnit(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer): Promise<ReportSummary> {
-  const folder = new TestFolder(limits, onBatch);
+export async function streamJUnit(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer, fold = true): Promise<StreamSummary> {
+  const folder = new TestFolder(limits, onBatch, fold);
   const suites: ParsedSuite[] = [];
   const open: OpenSuite[] = [];
   // The testcase being read. Testcases do not nest, so its fields live here and its JUnitCase is reused:

@@ -5,7 +5,7 @@ import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, ownProperties, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { lookupTable } from "./lookup.ts";
-import { collecting, type BatchConsumer, type ReportSummary } from "./stream.ts";
+import { collecting, type BatchConsumer, type StreamSummary } from "./stream.ts";
 import { boundText, count, secondsToMs } from "./values.ts";
 import { readXml, type XmlAttributes, type XmlVisitor } from "./xml.ts";
 
@@ -31,8 +31,8 @@ interface OpenCase {
 }
 
 /** Streams an NUnit 2 or 3 XML report's tests to `onBatch` as they complete. */
-export async function streamNUnit(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer): Promise<ReportSummary> {
-  const folder = new TestFolder(limits, onBatch);
+export async function streamNUnit(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer, fold = true): Promise<StreamSummary> {
+  const folder = new TestFolder(limits, onBatch, fold);
   const suites: ParsedSuite[] = [];
   const fixtures: string[] = [];
   let testcase: OpenCase | undefined;

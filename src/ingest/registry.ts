@@ -10,11 +10,11 @@ import { detectFormat, SNIFF_BYTES, type DetectOptions } from "./detect.ts";
 import { peekHead, type ReportInput } from "./input.ts";
 import { parseJUnit, streamJUnit } from "./junit.ts";
 import { parseNUnit, streamNUnit } from "./nunit.ts";
-import { collecting, type BatchConsumer, type ReportParser, type ReportStreamer, type ReportSummary } from "./stream.ts";
+import { collecting, folded, type BatchConsumer, type ReportParser, type ReportStreamer, type ReportSummary, type UnfoldedSummary } from "./stream.ts";
 import { parseTrx, streamTrx } from "./trx.ts";
 import { parseXUnit, streamXUnit } from "./xunit.ts";
 
-export type { BatchConsumer, ReportParser, ReportStreamer, ReportSummary, TestBatch } from "./stream.ts";
+export type { BatchConsumer, ReportParser, ReportStreamer, ReportSummary, TestBatch, UnfoldedSummary } from "./stream.ts";
 
 /** How a format is recognised when not named: JSON, or the XML root elements it uses. */
 export interface FormatEntry {
@@ -46,9 +46,30 @@ export async function parseReportStream(
   limits: ParseLimits,
   onBatch: BatchConsumer,
 ): Promise<ReportSummary> {
+  const { streamer, rest } = await detected(input, options);
+  return folded(await streamer(rest, limits, onBatch));
+}
+
+/**
+ * Like `parseReportStream` without the parser's fold: every testcase is its own batch entry with its own
+ * attempts (a Surefire rerun stays an attempt of its testcase), even when the same test comes again later,
+ * and no counts. For a consumer that folds by test id itself (`streamedRows`, analyze/identity.ts): the
+ * parser then keeps no name index.
+ */
+export async function streamTestcases(
+  input: ReportInput,
+  options: DetectOptions,
+  limits: ParseLimits,
+  onBatch: BatchConsumer,
+): Promise<UnfoldedSummary> {
+  const { streamer, rest } = await detected(input, options);
+  const { format, suites } = await streamer(rest, limits, onBatch, false);
+  return { format, suites };
+}
+
+async function detected(input: ReportInput, options: DetectOptions): Promise<{ streamer: ReportStreamer; rest: ReportInput }> {
   const peeked = await peekHead(input, SNIFF_BYTES);
-  const format = detectFormat(peeked.head, options);
-  return FORMATS[format].stream(peeked.input, limits, onBatch);
+  return { streamer: FORMATS[detectFormat(peeked.head, options)].stream, rest: peeked.input };
 }
 
 /** Parses a report of any supported format whole; throws only ReportParseError for bad input. */

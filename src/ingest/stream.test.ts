@@ -153,3 +153,24 @@ describe("every format streams through the same contract", () => {
     });
   }
 });
+
+describe("without the fold", () => {
+  for (const [format, entry] of Object.entries(FORMATS) as [keyof typeof FORMATS, (typeof FORMATS)[keyof typeof FORMATS]][]) {
+    it(`${format}: every testcase is its own entry with its own attempts, and the summary has no counts`, async () => {
+      const batches: TestBatch[] = [];
+      const summary = await entry.stream(bytes(SAMPLES[format]), DEFAULT_PARSE_LIMITS, (batch) => {
+        batches.push(structuredClone(batch));
+      }, false);
+      const report = await entry.parse(bytes(SAMPLES[format]), DEFAULT_PARSE_LIMITS);
+      expect(summary).toEqual({ format: report.format, suites: report.suites });
+      const all = entries(batches);
+      expect(all.map(({ ordinal, first }) => [ordinal, first])).toEqual([[0, 0], [1, 0], [2, 0]]);
+      expect(all.map(({ test }) => [test.name, test.outcome, test.flaky, test.attempts.map((a) => a.status)])).toEqual([
+        [report.tests[0].name, "failed", false, ["failed"]],
+        [report.tests[1].name, "passed", false, ["passed"]],
+        [report.tests[0].name, "passed", false, ["passed"]],
+      ]);
+    });
+  }
+});
+

@@ -15,6 +15,8 @@ export interface TestBatch {
    * elsewhere in the report) appears again with only its new attempts. `outcome` and `flaky` are the
    * test's over all its attempts up to that entry, so a test's last entry has its final outcome. A name
    * may share memory with the decoded input: `detach` (strings.ts) what is kept beyond the batch.
+   * Without the fold (`streamTestcases`) every testcase is its own entry with a new ordinal and its own
+   * attempts (outcome and flaky over those), and suite and file may share the input's memory too.
    */
   tests: ParsedTest[];
   /** `ordinals[i]`: which test `tests[i]` is, numbered 0, 1, 2 … in order of first appearance. */
@@ -33,8 +35,23 @@ export interface ReportSummary {
   counts: ReportCounts;
 }
 
-/** Streams one report format's tests from bytes; throws only ReportParseError for bad input. */
-export type ReportStreamer = (input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer) => Promise<ReportSummary>;
+/** What a stream without the fold knows at the end: no counts, which a consumer folding by test id computes. */
+export type UnfoldedSummary = Omit<ReportSummary, "counts">;
+
+/** What a streamer returns: the counts only when it folded. */
+export type StreamSummary = UnfoldedSummary & { counts?: ReportCounts };
+
+/**
+ * Streams one report format's tests from bytes (folding repeated testcases unless `fold` is false); throws
+ * only ReportParseError for bad input.
+ */
+export type ReportStreamer = (input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer, fold?: boolean) => Promise<StreamSummary>;
+
+/** A folding stream's summary, whose counts are always there. */
+export function folded({ format, suites, counts }: StreamSummary): ReportSummary {
+  if (!counts) throw new Error("a folding report stream returned no counts");
+  return { format, suites, counts };
+}
 
 /** Reads one report format from bytes, whole. */
 export type ReportParser = (input: ReportInput, limits: ParseLimits) => Promise<ParsedReport>;
@@ -71,7 +88,7 @@ export class TestCollector {
 export function collecting(stream: ReportStreamer): ReportParser {
   return async (input, limits) => {
     const collector = new TestCollector();
-    const { format, suites, counts } = await stream(input, limits, collector.add);
+    const { format, suites, counts } = folded(await stream(input, limits, collector.add));
     return { format, suites, tests: collector.tests, counts };
   };
 }

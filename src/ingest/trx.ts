@@ -8,7 +8,7 @@ import { ReportParseError } from "./errors.ts";
 import { NO_PROPERTIES, TestFolder } from "./fold.ts";
 import type { ReportInput } from "./input.ts";
 import { lookupTable } from "./lookup.ts";
-import { collecting, type BatchConsumer, type ReportSummary } from "./stream.ts";
+import { collecting, type BatchConsumer, type StreamSummary } from "./stream.ts";
 import { isoSpanMs, timeSpanToMs } from "./values.ts";
 import { readXml, type XmlVisitor } from "./xml.ts";
 
@@ -42,7 +42,7 @@ interface PendingResult {
  * Streams a Visual Studio TRX report's tests to `onBatch`. A result names its class only through a
  * definition that may come later in the file, so the results are held until the end and batched from there.
  */
-export async function streamTrx(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer): Promise<ReportSummary> {
+export async function streamTrx(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer, fold = true): Promise<StreamSummary> {
   const results: PendingResult[] = [];
   const open: PendingResult[] = [];
   const classById = new Map<string, string>();
@@ -87,7 +87,7 @@ export async function streamTrx(input: ReportInput, limits: ParseLimits, onBatch
   };
 
   await readXml(input, limits, visitor);
-  const folder = new TestFolder(limits, onBatch);
+  const folder = new TestFolder(limits, onBatch, fold);
   for (const { testId, testName, attempt } of results) {
     if (!testName) continue;
     const suite = classById.get(testId) ?? "";

@@ -1,0 +1,40 @@
+/**
+ * A test's outcome over its attempts, in one small integer: did any attempt pass, did any fail or error,
+ * and the last attempt's status. Shared by the parser's fold (fold.ts) and the rows stage's fold by test id
+ * (analyze/identity.ts), so both decide outcome, flakiness and counts the same way.
+ */
+import type { AttemptStatus, ReportCounts } from "../model/report.ts";
+
+const PASSED = 1;
+const FAILED = 2;
+const STATUSES: readonly AttemptStatus[] = ["passed", "failed", "error", "skipped"];
+
+/** The state after one more attempt (comparisons, not a keyed lookup: statuses are interned literals). */
+export function nextState(state: number, status: AttemptStatus): number {
+  const seen = state & (PASSED | FAILED);
+  if (status === "passed") return seen | PASSED;
+  if (status === "failed") return seen | FAILED | (1 << 2);
+  if (status === "error") return seen | FAILED | (2 << 2);
+  return seen | (3 << 2);
+}
+
+/** Passed if any attempt passed, else the last attempt's status (a test with no attempt reads as passed). */
+export function outcomeOf(state: number): AttemptStatus {
+  return state & PASSED ? "passed" : STATUSES[state >> 2];
+}
+
+/** Flaky: some attempt passed and some failed or errored. */
+export function isFlaky(state: number): boolean {
+  return (state & (PASSED | FAILED)) === (PASSED | FAILED);
+}
+
+/** Report counts from each test's final state: tests by outcome, flaky ones, and all attempts. */
+export function countOutcomes(states: ArrayLike<number>, tests: number, attempts: number): ReportCounts {
+  const counts: ReportCounts = { tests, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0, attempts };
+  for (let i = 0; i < tests; i++) {
+    const state = states[i];
+    counts[outcomeOf(state)]++;
+    if (isFlaky(state)) counts.flaky++;
+  }
+  return counts;
+}
