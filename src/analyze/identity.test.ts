@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { ParsedReport } from "../model/report.ts";
 import { MAX_OUTPUT_CHARS, canonicalVariant, dedupeKey, failureOutput, reportRows, testId } from "./identity.ts";
@@ -20,6 +21,9 @@ describe("test identity and report rows", () => {
     expect(testId("p", "a.B", "flaps", "")).not.toBe(testId("q", "a.B", "flaps", ""));
     expect(testId("p", "a.B", "flaps", "")).not.toBe(testId("p", "a.Bflaps", "", ""));
     expect(testId("p", "a", "b", "")).toMatch(/^[0-9a-f]{32}$/);
+    // Ids are stored: pinned to their first definition's digest (UTF-8 of the NUL-joined key), non-ASCII included.
+    expect(testId("p", "a.B", "flaps", "")).toBe("26d3ded5b93ba3547bd8047d40527c65");
+    expect(testId("p", "s", "prüft ✓", "f.ts")).toBe(createHash("sha256").update("p\u0000s\u0000prüft ✓\u0000f.ts").digest("hex").slice(0, 32));
   });
 
   it("makes one test row per test and one result per attempt, in order, with fingerprints on failures", () => {

@@ -1,3 +1,4 @@
+import * as crypto from "node:crypto";
 import { createHash } from "node:crypto";
 import type { ReportMeta, ReportRows, ResultRow, TestRow } from "../model/ingest.ts";
 import type { Attempt, ParsedReport, ReportFormat } from "../model/report.ts";
@@ -7,8 +8,13 @@ import { failureFingerprint } from "./fingerprint.ts";
 
 /** A test's stable id: hash of (project, suite/classname, name, file); parameters stay in the name. */
 export function testId(projectId: string, suite: string, name: string, file: string): string {
-  return createHash("sha256").update([projectId, suite, name, file].join("\u0000")).digest("hex").slice(0, 32);
+  return sha256Hex(projectId + "\u0000" + suite + "\u0000" + name + "\u0000" + file).slice(0, 32);
 }
+
+// The one-shot crypto.hash (Node ≥ 20.12) gives createHash's digest at under half the cost per test, which
+// counts at 200,000 tests a report; older Node (package.json allows ≥ 20) takes the long way.
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === "function" ? (text) => crypto.hash("sha256", text, "hex") : (text) => createHash("sha256").update(text).digest("hex");
 
 /** The rows to store for a parsed report: one test identity per test, one result per attempt. */
 export function reportRows(projectId: string, parsed: ParsedReport): ReportRows {
