@@ -4,7 +4,7 @@ import type { Policy } from "../analyze/policy.ts";
 import { scoreTest } from "../analyze/score.ts";
 import type { Project } from "../model/project.ts";
 import type { Store } from "../store/index.ts";
-import { HISTORY_LIMIT } from "./detect.ts";
+import { HISTORY_LIMIT, RESCORE_BATCH } from "./detect.ts";
 
 const DAY = 86_400_000;
 
@@ -36,8 +36,8 @@ export async function previewPolicy(store: Store, project: Project, policy: Poli
   const start = now - days * DAY;
   const hits: PreviewHit[] = [];
   let considered = 0;
-  for (let i = 0; i < ids.length; i += 500) {
-    const histories = await store.history.observations(ids.slice(i, i + 500), HISTORY_LIMIT);
+  for (let i = 0; i < ids.length; i += RESCORE_BATCH) {
+    const histories = await store.history.observations(ids.slice(i, i + RESCORE_BATCH), HISTORY_LIMIT);
     const failed = [...histories].filter(([, h]) => h.some((o) => o.receivedAt >= start && (o.retriedPass || o.outcome === "failed" || o.outcome === "error")));
     considered += failed.length;
     const names = await store.quarantine.identities(project.id, failed.map(([id]) => id));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY } from "./policy.ts";
 import { policyEvidence } from "./policy-decide.ts";
-import { inCommitOrder } from "./order.ts";
+import { inCommitOrder, withoutOrphanReruns } from "./order.ts";
 import { scoreTest } from "./score.ts";
 import { ctx, HOUR, line, NOW, obs, shuffled } from "./score.fixtures.ts";
 
@@ -35,5 +35,24 @@ describe("inCommitOrder", () => {
   it("counts that regression as one failure episode for the quarantine policy", () => {
     const history = regressionWithLateRerun();
     expect(policyEvidence(DEFAULT_POLICY, history, "main", NOW + 4 * HOUR).failureEpisodes).toBe(1);
+  });
+});
+
+describe("withoutOrphanReruns", () => {
+  it("leaves out a commit first seen through a re-run once the history is cut, so the regression stays broken", () => {
+    // The window starts after the last good commit's first run: only its late re-run is left of it.
+    const cut = regressionWithLateRerun().slice(20);
+    expect(scoreTest(cut, { ...ctx, completeHistory: false }).overall.status).toBe("broken");
+    // Read with the re-run at its arrival, its pass splits the failures and the step change is lost.
+    expect(scoreTest(cut, { ...ctx, completeHistory: true }).overall.status).not.toBe("broken");
+    expect(withoutOrphanReruns(cut, false).map((o) => o.reportId)).not.toContain("rerun");
+    expect(withoutOrphanReruns(cut, false)).toHaveLength(3);
+  });
+
+  it("keeps everything in a complete history, and a re-run whose first run is in view", () => {
+    const cut = regressionWithLateRerun().slice(20);
+    expect(withoutOrphanReruns(cut, true)).toBe(cut);
+    const whole = regressionWithLateRerun();
+    expect(withoutOrphanReruns(whole, false)).toBe(whole);
   });
 });

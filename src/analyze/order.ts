@@ -24,3 +24,22 @@ export function inCommitOrder<T extends Observation>(history: readonly T[]): rea
   }
   return history;
 }
+
+/**
+ * In a truncated history (the newest N observations), a commit first seen through a job re-run (attempt > 1)
+ * lost its first run to the cut: its place in commit order is unknown, and read at the re-run's arrival
+ * its pass would land between a later regression's failures. Such commits are left out; a complete
+ * history keeps everything.
+ */
+export function withoutOrphanReruns<T extends Observation>(history: readonly T[], complete: boolean): readonly T[] {
+  if (complete) return history;
+  const first = new Map<string, T>();
+  for (const o of history) {
+    if (o.commit === null) continue;
+    const seen = first.get(o.commit);
+    if (seen === undefined || o.receivedAt < seen.receivedAt || (o.receivedAt === seen.receivedAt && o.jobAttempt < seen.jobAttempt)) first.set(o.commit, o);
+  }
+  const orphans = new Set<string>();
+  for (const [commit, o] of first) if (o.jobAttempt > 1) orphans.add(commit);
+  return orphans.size === 0 ? history : history.filter((o) => o.commit === null || !orphans.has(o.commit));
+}

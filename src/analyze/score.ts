@@ -10,7 +10,7 @@ import { CROSS_VARIANT_WEIGHT, HALF_LIFE_MS, MAX_EVIDENCE } from "./score-consta
 import type { VariantScore } from "./score-variant.ts";
 import { scoreVariant } from "./score-variant.ts";
 import { decay, noisyOr } from "./stats.ts";
-import { inCommitOrder } from "./order.ts";
+import { inCommitOrder, withoutOrphanReruns } from "./order.ts";
 
 /**
  * Overall takes the worst variant: flaky first (what quarantine acts on), then broken (a real failure
@@ -23,7 +23,7 @@ const commits = new CommitIndex();
 
 /** Score one test: every variant on its own, and overall as the worst of them plus cross-variant evidence. */
 export function scoreTest(history: readonly Observation[], ctx: ScoringContext): TestVerdicts {
-  const obs = inCommitOrder(history);
+  const obs = inCommitOrder(withoutOrphanReruns(history, ctx.completeHistory === true));
   let first: string | null = null;
   let several = false;
   for (const o of obs) {
