@@ -1,5 +1,4 @@
 import * as crypto from "node:crypto";
-import { createHash } from "node:crypto";
 import type { ReportMeta, ReportRows, ResultRow, TestRow } from "../model/ingest.ts";
 import type { Attempt, ParsedReport, ReportFormat } from "../model/report.ts";
 import { countOutcomes, nextState } from "../ingest/outcome.ts";
@@ -14,7 +13,7 @@ export function testId(projectId: string, suite: string, name: string, file: str
 // The one-shot crypto.hash (Node ≥ 20.12) gives createHash's digest at under half the cost per test, which
 // counts at 200,000 tests a report; older Node (package.json allows ≥ 20) takes the long way.
 const sha256Hex: (text: string) => string =
-  typeof crypto.hash === "function" ? (text) => crypto.hash("sha256", text, "hex") : (text) => createHash("sha256").update(text).digest("hex");
+  typeof crypto.hash === "function" ? (text) => crypto.hash("sha256", text, "hex") : (text) => crypto.createHash("sha256").update(text).digest("hex");
 
 /** The rows to store for a parsed report: one test identity per test, one result per attempt. */
 export function reportRows(projectId: string, parsed: ParsedReport): ReportRows {
@@ -131,5 +130,5 @@ export function canonicalVariant(pairs: string[]): string {
 /** The idempotency key of an upload: the content hash and every piece of metadata. */
 export function dedupeKey(contentHash: string, meta: ReportMeta): string {
   const m = [meta.commit, meta.branch, meta.pr, meta.run, meta.job, meta.attempt, meta.variant, meta.filename];
-  return createHash("sha256").update(contentHash + "\u0000" + JSON.stringify(m)).digest("hex");
+  return crypto.createHash("sha256").update(contentHash + "\u0000" + JSON.stringify(m)).digest("hex");
 }
