@@ -1,4 +1,5 @@
 import { createServer } from "node:http";
+import type { Socket } from "node:net";
 import { serve as serveNode } from "@hono/node-server";
 import { ensureAdminToken } from "../act/tokens.ts";
 import { createApp, openDatabase } from "../app.ts";
@@ -79,17 +80,28 @@ ${SERVER_FLAGS_HELP}`,
 
 type NodeServer = ReturnType<typeof createServer>;
 
+/** A listening server and its open connections (to find, when closing, those that never sent a request). */
+interface Listening {
+  server: NodeServer;
+  sockets: Set<Socket>;
+}
+
 /**
  * Listens with slow-client limits: headers within `headersMs`, the whole request within `requestMs` (Node
  * answers 408 and closes), checked every second or sooner, so a slowloris client holds a socket, not the server.
  */
-function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, host: string, timeouts: { headersMs: number; requestMs: number }): Promise<NodeServer> {
+function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, host: string, timeouts: { headersMs: number; requestMs: number }): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const requestTimeout = Math.max(timeouts.requestMs, timeouts.headersMs);
     const connectionsCheckingInterval = Math.min(1000, Math.ceil(timeouts.headersMs / 4));
     const serverOptions = { headersTimeout: timeouts.headersMs, requestTimeout, connectionsCheckingInterval };
     const server = serveNode({ fetch, port, hostname: host, createServer, serverOptions }) as NodeServer;
-    server.once("listening", () => resolve(server));
+    const sockets = new Set<Socket>();
+    server.on("connection", (socket: Socket) => {
+      sockets.add(socket);
+      socket.once("close", () => sockets.delete(socket));
+    });
+    server.once("listening", () => resolve({ server, sockets }));
     server.once("error", (e: NodeJS.ErrnoException) => {
       if (e.code === "EADDRINUSE") reject(new FatalError(`port ${port} on ${host} is already in use`));
       else if (e.code === "EACCES") reject(new FatalError(`no permission to listen on ${host}:${port}`));
@@ -109,14 +121,32 @@ async function settlesBefore(work: Promise<unknown>, deadline: number): Promise<
   }
 }
 
-/** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. */
-function closeServer(server: NodeServer, graceMs: number): Promise<void> {
+/** How often a closing server looks for connections that have gone idle. */
+const IDLE_SWEEP_MS = 100;
+
+/**
+ * Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what is left. Like Go's
+ * `Shutdown`, it closes each connection as soon as it is idle, not only those idle when closing starts (a
+ * keep-alive connection whose event stream ends a moment later), and also connections that never sent a
+ * byte: browsers open those ahead of use, Node does not count them as idle, and its own timeout checks stop
+ * when the server closes, so one would otherwise hold the exit for the whole grace period.
+ */
+function closeServer({ server, sockets }: Listening, graceMs: number): Promise<void> {
+  const unused = () => {
+    for (const socket of sockets) if (socket.bytesRead === 0) socket.destroy();
+  };
   return new Promise((resolve) => {
     const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+    const sweep = setInterval(() => {
+      server.closeIdleConnections();
+      unused();
+    }, IDLE_SWEEP_MS);
     server.close(() => {
       clearTimeout(timer);
+      clearInterval(sweep);
       resolve();
     });
     server.closeIdleConnections();
+    unused();
   });
 }

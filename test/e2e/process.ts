@@ -86,8 +86,11 @@ export async function waitReady(running: Running, port: number, limitMs = 60_000
   throw new Error(`server never became ready (exited: ${exited}); output:\n${running.output()}`);
 }
 
-/** Sends SIGTERM and resolves with the exit code; rejects if the process is still alive after `limitMs`. */
-export async function stop(running: Running, limitMs = 10_000): Promise<number | null> {
+/**
+ * Sends SIGTERM and resolves with the exit code; rejects if the process is still alive after `limitMs`
+ * (by default the server's 10 s grace period and a margin: a server may use all of its grace and still exit well).
+ */
+export async function stop(running: Running, limitMs = 15_000): Promise<number | null> {
   running.child.kill("SIGTERM");
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {

@@ -1,5 +1,7 @@
 // SIGTERM under a stream of uploads: requests in flight complete, new ones are not accepted, the process exits
 // 0 within the grace period, and every acknowledged upload is there after a restart.
+import { request } from "node:http";
+import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
 import { sandbox } from "../e2e/process.ts";
 import { serve } from "./served.ts";
@@ -34,5 +36,29 @@ describe("SIGTERM under load", () => {
     } finally {
       expect(await again.stop()).toBe(0);
     }
+  });
+
+  it("does not wait out the grace period for a connection that never sent a request, an event stream or an idle keep-alive", async () => {
+    // Browsers open connections ahead of use; one of those held the exit for the whole grace period.
+    const longGraceMs = 60_000;
+    const s = await serve({ env: { FLAKEGUARD_SHUTDOWN_GRACE_MS: String(longGraceMs) } });
+    const unused = connect(s.port, "127.0.0.1");
+    await new Promise((resolve) => unused.once("connect", resolve));
+    unused.on("error", () => undefined);
+    const streamEnded = new Promise<void>((resolve, reject) => {
+      request({ host: "127.0.0.1", port: s.port, path: "/api/v1/stream", headers: { authorization: `Bearer ${s.admin}` } }, (res) => {
+        expect(res.statusCode).toBe(200);
+        res.on("data", () => undefined).on("end", resolve).on("error", reject);
+      }).on("error", reject).end();
+    });
+    const keepAlive = await s.api("/livez");
+    await keepAlive.text();
+    await new Promise((r) => setTimeout(r, 300));
+    const signalled = Date.now();
+    s.running.child.kill("SIGTERM");
+    const { code } = await s.running.exited;
+    expect(code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(longGraceMs / 2);
+    await streamEnded;
   });
 });
