@@ -27,6 +27,12 @@ export function describeServer(kind: ServerKind, newestSourceMs: number): string
   return `dist/flakeguard built ${new Date(built).toISOString()}${stale}`;
 }
 
+/** `FLAKEGUARD_BENCH_CPU_PROF=dir` (with `--server source`): the server writes a V8 CPU profile there on exit. */
+function profileFlags(): string[] {
+  const dir = process.env.FLAKEGUARD_BENCH_CPU_PROF;
+  return dir ? ["--cpu-prof", "--cpu-prof-dir", dir] : [];
+}
+
 /** A running server with a project `bench` and its upload token. */
 export interface BenchServer {
   running: Running;
@@ -52,7 +58,7 @@ export async function startServer(kind: ServerKind, databaseUrl?: (dir: string) 
   }
   const child = kind === "binary"
     ? spawn(BUILT_BINARY, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] })
-    : spawn(process.execPath, [MAIN_TS, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    : spawn(process.execPath, [...profileFlags(), MAIN_TS, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
   // Keep only the tail of the log: a long run must not grow the bench's own memory.
   let text = "";
   const keep = (chunk: Buffer) => (text = (text + chunk.toString()).slice(-64_000));
