@@ -10,6 +10,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PARSE_WORKER_ASSET } from "./src/runtime/parse-worker.ts";
 import { sqliteAddonAssetKey } from "./src/runtime/sea.ts";
 import { buildUi } from "./ui/build.ts";
 
@@ -39,6 +40,8 @@ if (args.has("--ui-only")) process.exit(0);
 mkdirSync(work, { recursive: true });
 const bundle = join(work, "flakeguard.cjs");
 await step(`server bundle for ${nodeVersion} → dist/sea/flakeguard.cjs`, bundleServer);
+const parseWorkerBundle = join(work, "parse-worker.cjs");
+await step("parse worker bundle → dist/sea/parse-worker.cjs", () => bundleWorker(join(root, "src/parse-pool/worker.ts"), parseWorkerBundle));
 console.log(`build: bundle ${mb(statSync(bundle).size)}`);
 if (args.has("--bundle-only")) process.exit(0);
 
@@ -47,6 +50,7 @@ const sqliteAddon = join(root, "node_modules/better-sqlite3/build/Release/better
 const sqliteHash = createHash("sha256").update(readFileSync(sqliteAddon)).digest("hex").slice(0, 16);
 const assets: Record<string, string> = {
   [sqliteAddonAssetKey(sqliteHash)]: sqliteAddon,
+  [PARSE_WORKER_ASSET]: parseWorkerBundle,
   "pglite/pglite.wasm": join(root, "node_modules/@electric-sql/pglite/dist/pglite.wasm"),
   "pglite/initdb.wasm": join(root, "node_modules/@electric-sql/pglite/dist/initdb.wasm"),
   "pglite/pglite.data": join(root, "node_modules/@electric-sql/pglite/dist/pglite.data"),
@@ -122,6 +126,14 @@ async function bundleServer(): Promise<void> {
 
 // Stripping the 120 MB Node binary takes seconds, so the stripped copy is kept between builds. It is
 // stripped before injection: the blob is then appended untouched.
+/** A worker thread's entry as one self-contained script: inside the executable it runs from a string (eval), so it is wrapped in a function: a top-level `var crypto` would clash with the global of that name. */
+async function bundleWorker(entry: string, outfile: string): Promise<void> {
+  await build({
+    entryPoints: [entry], outfile, bundle: true, platform: "node", target: nodeTarget, format: "iife",
+    minifySyntax: true, minifyWhitespace: true, legalComments: "eof", logLevel: "warning",
+  });
+}
+
 function stripBase(): string {
   const stripped = join(work, "node-base");
   if (existsSync(stripped) && statSync(stripped).mtimeMs >= statSync(nodeBinary).mtimeMs) return stripped;

@@ -14,6 +14,7 @@ import { instrumentUploads } from "./metrics/ingest.ts";
 import { createMetrics } from "./metrics/registry.ts";
 import { stateGauges } from "./metrics/state.ts";
 import { DEFAULT_PARSE_LIMITS } from "./model/limits.ts";
+import { inlineParsePool, type ParsePool } from "./parse-pool/pool.ts";
 import { createUploads, type Uploads } from "./pipeline.ts";
 import { openDb, ping, type Db, type OpenOptions } from "./store/db.ts";
 import { createStore, type Store } from "./store/index.ts";
@@ -88,6 +89,8 @@ export interface AppOptions {
   worker?: boolean;
   /** Shared state (Redis when scaled out); in memory when not given. */
   shared?: SharedState;
+  /** Where reports are parsed: worker threads (`flakeguard serve`), or inline when not given. */
+  parsePool?: ParsePool;
 }
 
 /** The composition root: builds every dependency once and wires them. */
@@ -100,10 +103,13 @@ export function createApp(o: AppOptions): App {
   let worker: Worker | undefined;
   let draining = false;
   const stopping = new AbortController();
+  const parsePool = o.parsePool ?? inlineParsePool();
   const uploads = instrumentUploads(createUploads({
     store, clock,
     limits: { ...DEFAULT_PARSE_LIMITS, maxBytes: o.config.maxUploadBytes, maxTestcases: o.config.maxTestcases },
+    parse: parsePool.parse,
     inlineMaxBytes: o.config.inlineMaxBytes,
+    inlineConcurrency: o.config.inlineConcurrency,
     scoreOnIngest: o.config.scoreOnIngest,
     notifyWorker: () => worker?.wake(),
     publish,
@@ -120,7 +126,7 @@ export function createApp(o: AppOptions): App {
   };
   // --role worker serves health and metrics only; the API belongs to the api replicas.
   const http = o.config.role === "worker" ? createWorkerHttpApp(deps) : createHttpApp(deps);
-  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, publish, config: o.config, metrics, log: o.log, github: createGitHub(o.config, clock) }, log: o.log, clock, metrics: metrics.jobs, leaseMs: o.config.jobLeaseMs };
+  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, publish, config: o.config, metrics, log: o.log, github: createGitHub(o.config, clock) }, log: o.log, clock, metrics: metrics.jobs, leaseMs: o.config.jobLeaseMs, concurrency: o.config.workerConcurrency };
   let schedules: Scheduler | undefined;
   if (o.worker ?? o.config.role !== "api") {
     worker = startWorker(workerOptions);
@@ -143,6 +149,7 @@ export function createApp(o: AppOptions): App {
       stopping.abort();
       schedules?.stop();
       await worker?.stop();
+      await parsePool.close();
       await shared.close();
     },
   };

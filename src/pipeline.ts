@@ -2,21 +2,24 @@ import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
 import { detectAfterIngest, type StoredReport } from "./act/detect.ts";
-import { dedupeKey, streamedRows } from "./analyze/identity.ts";
-import { SNIFF_BYTES, detectFormat, type DetectOptions } from "./ingest/detect.ts";
+import { dedupeKey } from "./analyze/identity.ts";
+import { SNIFF_BYTES, detectFormat } from "./ingest/detect.ts";
 import { ReportParseError } from "./ingest/errors.ts";
-import { streamTestcases } from "./ingest/registry.ts";
 import { AppError } from "./lib/errors.ts";
 import type { ReportMeta, ReportRows } from "./model/ingest.ts";
 import { publishNothing, type Publish } from "./model/live.ts";
 import type { ParseLimits } from "./model/limits.ts";
 import type { Project } from "./model/project.ts";
 import type { ReportFormat } from "./model/report.ts";
+import type { ParseReportRows } from "./parse-pool/pool.ts";
 import type { Store } from "./store/index.ts";
-import type { NewReport, SavedReport } from "./store/reports.ts";
+import type { CompletedReport, NewReport, SavedReport } from "./store/reports.ts";
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+
+/** Pending jobs past which a burst's uploads are no longer queued but processed in their requests (backpressure). */
+export const BURST_BACKLOG_MAX = 500;
 
 /** The job kind that processes a queued report. */
 export const PROCESS_REPORT_JOB = "process-report";
@@ -44,8 +47,12 @@ export interface PipelineDeps {
   store: Store;
   clock: () => number;
   limits: ParseLimits;
+  /** Parses a report into rows: in a worker thread, or inline. */
+  parse: ParseReportRows;
   /** Reports up to this size (bytes) are processed in the request; larger ones by the queue. */
   inlineMaxBytes: number;
+  /** Uploads processed in requests at once; while that many are, more are queued (202) and processed in batches. */
+  inlineConcurrency: number;
   /** Wakes the in-process worker after a job is enqueued. */
   notifyWorker: () => void;
   /** Score the tests of each report as it is stored (off: only the scheduled rescore does). */
@@ -58,6 +65,8 @@ export interface PipelineDeps {
 export interface Uploads {
   receive(project: Project, files: Upload[], meta: Omit<ReportMeta, "filename">, format?: ReportFormat): Promise<UploadOutcome[]>;
   processQueued(reportId: string): Promise<void>;
+  /** Processes several queued reports together; returns the errors of those to retry, by report id. */
+  processQueuedBatch(reportIds: string[]): Promise<Map<string, unknown>>;
 }
 
 /**
@@ -67,44 +76,109 @@ export interface Uploads {
  * stores nothing; large ones are stored raw and queued, and the worker runs the same stages.
  */
 export function createUploads(deps: PipelineDeps): Uploads {
+  let inline = 0; // uploads being processed in their requests now
   return {
     async receive(project, files, meta, format) {
       const now = deps.clock();
       const total = files.reduce((n, f) => n + f.bytes.byteLength, 0);
       const prepared = await Promise.all(files.map((f) => prepare(project, f, meta, format)));
-      if (total > deps.inlineMaxBytes) {
+      // Under a burst, answering once the raw report is durable and storing results in batches keeps up
+      // where a commit per upload cannot: each commit rewrites the index pages of every test it touched.
+      // Past a backlog, uploads are processed in their requests again, so clients slow down instead.
+      const burst = inline >= deps.inlineConcurrency && (await deps.store.jobs.countPendingJobs()) < BURST_BACKLOG_MAX;
+      if (total > deps.inlineMaxBytes || burst) {
         const saved = await deps.store.reports.saveQueued(prepared.map((p) => p.report), now, (orm, reportId) =>
           deps.store.jobs.enqueueJob({ kind: PROCESS_REPORT_JOB, payload: { reportId } }, now, orm));
         deps.notifyWorker();
         return saved.map((s, i) => outcome(s, prepared[i].format, "queued"));
       }
-      const parsed: { report: NewReport; rows: ReportRows }[] = [];
-      for (const p of prepared) parsed.push({ report: p.report, rows: await parseOrRefuse(project.id, p.file, p.format, deps.limits) });
-      const saved = await deps.store.reports.saveProcessed(parsed, now);
-      const created = saved.flatMap((s, i) => (s.created ? [stored(s.id, parsed[i].report, parsed[i].rows)] : []));
-      await analyze(deps, project, created);
-      announce(deps, project, created);
-      return saved.map((s, i) => ({ ...outcome(s, prepared[i].format, "processed"), counts: parsed[i].rows.counts }));
+      inline++;
+      try {
+        const parsed: { report: NewReport; rows: ReportRows }[] = [];
+        for (const p of prepared) parsed.push({ report: p.report, rows: await parseOrRefuse(deps.parse, project.id, p.file, p.format, deps.limits) });
+        const saved = await deps.store.reports.saveProcessed(parsed, now);
+        const created = saved.flatMap((s, i) => (s.created ? [stored(s.id, parsed[i].report, parsed[i].rows)] : []));
+        await analyze(deps, project, created);
+        announce(deps, project, created);
+        return saved.map((s, i) => ({ ...outcome(s, prepared[i].format, "processed"), counts: parsed[i].rows.counts }));
+      } finally {
+        inline--;
+      }
     },
 
     async processQueued(reportId) {
-      const stored = await deps.store.reports.getRaw(reportId);
-      if (!stored) return;
-      const bytes = new Uint8Array(await gunzipAsync(stored.raw));
-      try {
-        const rows = await parseRows(stored.projectId, bytes, { format: (stored.format ?? undefined) as ReportFormat | undefined }, deps.limits);
-        const completed = await deps.store.reports.completeReport(reportId, rows, deps.clock());
-        const project = await deps.store.projects.getProjectById(stored.projectId);
-        if (completed && project) {
-          await analyze(deps, project, [{ ...completed, id: reportId, rows }]);
-          announce(deps, project, [{ ...completed, id: reportId, rows }]);
-        }
-      } catch (e) {
-        if (!(e instanceof ReportParseError)) throw e; // retried by the queue
-        await deps.store.reports.failReport(reportId, { code: e.code, message: e.message }, deps.clock());
-      }
+      const failed = (await processBatch(deps, [reportId])).get(reportId);
+      if (failed) throw failed;
     },
+
+    processQueuedBatch: (reportIds) => processBatch(deps, reportIds),
   };
+}
+
+/** Results held in memory before a batch is stored: bounds a batch that holds a few very large reports. */
+const BATCH_MAX_RESULTS = 50_000;
+
+/**
+ * The worker's side of handleReport for queued reports: parse each, store them together in one
+ * transaction — one commit for many reports is what makes a backlog cheap — then analyze them together.
+ * A report that cannot be read is marked failed; if the shared transaction fails, each report is stored
+ * on its own so one cannot hold back the rest. Returns the errors to retry, by report id.
+ */
+async function processBatch(deps: PipelineDeps, reportIds: string[]): Promise<Map<string, unknown>> {
+  const errors = new Map<string, unknown>();
+  let parsed: { reportId: string; rows: ReportRows }[] = [];
+  let held = 0;
+  for (const reportId of reportIds) {
+    try {
+      const stored = await deps.store.reports.getRaw(reportId);
+      if (!stored) continue;
+      const bytes = new Uint8Array(await gunzipAsync(stored.raw));
+      const rows = await deps.parse(stored.projectId, bytes, { format: (stored.format ?? undefined) as ReportFormat | undefined }, deps.limits);
+      parsed.push({ reportId, rows });
+      held += rows.results.length;
+    } catch (e) {
+      if (!(e instanceof ReportParseError)) errors.set(reportId, e); // retried by the queue
+      else await deps.store.reports.failReport(reportId, { code: e.code, message: e.message }, deps.clock());
+    }
+    if (held >= BATCH_MAX_RESULTS) {
+      await storeBatch(deps, parsed, errors);
+      parsed = [];
+      held = 0;
+    }
+  }
+  await storeBatch(deps, parsed, errors);
+  return errors;
+}
+
+async function storeBatch(deps: PipelineDeps, parsed: { reportId: string; rows: ReportRows }[], errors: Map<string, unknown>): Promise<void> {
+  if (parsed.length === 0) return;
+  let completed: Map<string, CompletedReport>;
+  try {
+    completed = await deps.store.reports.completeReports(parsed, deps.clock());
+  } catch {
+    completed = new Map();
+    for (const item of parsed) {
+      try {
+        for (const [id, meta] of await deps.store.reports.completeReports([item], deps.clock())) completed.set(id, meta);
+      } catch (e) {
+        errors.set(item.reportId, e);
+      }
+    }
+  }
+  const byProject = new Map<string, StoredReport[]>();
+  for (const { reportId, rows } of parsed) {
+    const meta = completed.get(reportId);
+    if (!meta) continue;
+    const list = byProject.get(meta.projectId) ?? [];
+    list.push({ id: reportId, run: meta.run, job: meta.job, commit: meta.commit, rows });
+    byProject.set(meta.projectId, list);
+  }
+  for (const [projectId, reports] of byProject) {
+    const project = await deps.store.projects.getProjectById(projectId);
+    if (!project) continue;
+    await analyze(deps, project, reports);
+    announce(deps, project, reports);
+  }
 }
 
 async function prepare(project: Project, f: Upload, meta: Omit<ReportMeta, "filename">, explicit?: ReportFormat) {
@@ -125,17 +199,9 @@ async function prepare(project: Project, f: Upload, meta: Omit<ReportMeta, "file
   return { file: f, format, report };
 }
 
-/** Parses a report straight into the rows to store, batch by batch (no whole-report test objects in between). */
-async function parseRows(projectId: string, bytes: Uint8Array, options: DetectOptions, limits: ParseLimits): Promise<ReportRows> {
-  const rows = streamedRows(projectId);
-  // Unfolded: the rows stage folds repeated testcases by the test id it computes anyway.
-  const summary = await streamTestcases(bytes, options, limits, (batch) => rows.add(batch.tests));
-  return rows.finish(summary.format);
-}
-
-async function parseOrRefuse(projectId: string, f: Upload, format: ReportFormat, limits: ParseLimits) {
+async function parseOrRefuse(parse: ParseReportRows, projectId: string, f: Upload, format: ReportFormat, limits: ParseLimits) {
   try {
-    return await parseRows(projectId, f.bytes, { format, contentType: f.contentType }, limits);
+    return await parse(projectId, f.bytes, { format, contentType: f.contentType }, limits);
   } catch (e) {
     throw refusal(e, f.filename ? `file '${f.filename}'` : "the report");
   }

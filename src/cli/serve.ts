@@ -8,6 +8,8 @@ import { createLogger } from "../lib/log.ts";
 import { pgliteEmbeddedOptions, sqliteNativeBinding, uiAssets } from "../runtime/embedded.ts";
 import { createSharedState } from "../shared-state/index.ts";
 import { jobStore } from "../store/jobs.ts";
+import { inlineParsePool, workerParsePool } from "../parse-pool/pool.ts";
+import { parseWorkerSpawner } from "../runtime/parse-worker.ts";
 import { VERSION } from "../version.ts";
 import { SERVER_FLAGS, SERVER_FLAGS_HELP, parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
@@ -57,7 +59,8 @@ ${SERVER_FLAGS_HELP}`,
       const requeued = await jobStore(opened.db).requeueRunningJobs(Date.now());
       if (requeued > 0) log.warn({ jobs: requeued }, "jobs interrupted by a crash are queued again");
     }
-    const app = createApp({ config, db: opened.db, log, ui: uiAssets(), shared });
+    const parsePool = config.parseWorkers > 0 ? workerParsePool(config.parseWorkers, parseWorkerSpawner(config.parseWorkerHeapMb)) : inlineParsePool();
+    const app = createApp({ config, db: opened.db, log, ui: uiAssets(), shared, parsePool });
     const admin = await ensureAdminToken(app.store, config.adminToken, Date.now());
     if (admin.generated) {
       io.stdout(`First start: created an admin token. It is shown only this once; keep it secret:\n\n    ${admin.generated}\n`);

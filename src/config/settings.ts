@@ -41,6 +41,11 @@ export interface Config {
   scoreOnIngest: boolean;
   rescoreSchedule: string;
   groupCommitMs: number;
+  parseWorkers: number;
+  parseWorkerHeapMb: number;
+  inlineConcurrency: number;
+  reportBatch: number;
+  workerConcurrency: number;
   backupSchedule: string;
   backupDir: string;
   backupKeep: number;
@@ -95,6 +100,11 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   headersTimeoutMs: { type: "integer", default: 20_000, min: 100, max: 600_000, doc: "a client must send its request headers within this long, or gets 408 (slowloris; ms)" },
   requestTimeoutMs: { type: "integer", default: 300_000, min: 100, max: 3_600_000, doc: "a client must send its whole request, body included, within this long, or gets 408 (ms)" },
   groupCommitMs: { type: "integer", default: 20, min: 0, max: 1000, doc: "SQLite and PGlite: uploads stored within this many ms of each other share one commit, each answered after it (0: a commit per upload; PostgreSQL always commits per upload)" },
+  parseWorkers: { type: "integer", default: 1, min: 0, max: 64, doc: "worker threads that parse reports, so parsing overlaps database writes and never blocks other requests (0: parse on the main thread)" },
+  parseWorkerHeapMb: { type: "integer", default: 1024, min: 64, max: 65_536, doc: "heap limit of each parse worker (MB): a report needing more fails its upload, never the server" },
+  inlineConcurrency: { type: "integer", default: 1, min: 0, max: 1000, doc: "uploads processed in their request at once (201 with counts); while that many are, further uploads are stored raw, answered 202 and processed by the queue in batches (0: always queue)" },
+  reportBatch: { type: "integer", default: 16, min: 1, max: 1000, doc: "queued reports the worker stores in one transaction and scores together" },
+  workerConcurrency: { type: "integer", default: 2, min: 1, max: 64, doc: "jobs one process runs at once (two let one batch parse while another is written)" },
   scoreOnIngest: { type: "boolean", default: true, doc: "score the tests of each report as it arrives (false: only the scheduled rescore)" },
   rescoreSchedule: { type: "string", default: "17 * * * *", doc: "cron schedule of the full rescore of every project (croner syntax)" },
   backupSchedule: { type: "string", default: "off", doc: "cron schedule of the backup into backupDir (croner syntax), or off" },

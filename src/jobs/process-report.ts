@@ -1,10 +1,19 @@
 import { PROCESS_REPORT_JOB } from "../pipeline.ts";
 import type { JobDefinition } from "./registry.ts";
 
-/** Parses and stores a report that was queued because it was too large to process in the request. */
+/**
+ * Parses and stores a queued report (too large for the request, or sent during a burst). Due reports are
+ * taken in batches: stored in one transaction and scored together.
+ */
 export const processReportJob: JobDefinition = {
   kind: PROCESS_REPORT_JOB,
   async run(job, deps) {
     await deps.uploads.processQueued(String(job.payload.reportId));
   },
+  async runBatch(jobs, deps) {
+    const ids = jobs.map((j) => String(j.payload.reportId));
+    const errors = await deps.uploads.processQueuedBatch(ids);
+    return new Map(jobs.flatMap((j, i) => (errors.has(ids[i]) ? [[j.id, errors.get(ids[i])] as [number, unknown]] : [])));
+  },
+  batchSize: (deps) => deps.config?.reportBatch ?? 1,
 };

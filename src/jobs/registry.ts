@@ -37,6 +37,13 @@ export interface JobDeps {
 export interface JobDefinition {
   kind: string;
   run(job: Job, deps: JobDeps): Promise<void>;
+  /**
+   * Runs several due jobs of this kind together (the worker claims up to `batchSize` of them at once);
+   * returns the errors of the jobs that failed, by job id. Kinds without it run one job at a time.
+   */
+  runBatch?(jobs: Job[], deps: JobDeps): Promise<Map<number, unknown>>;
+  /** How many jobs `runBatch` takes at once. */
+  batchSize?(deps: JobDeps): number;
 }
 
 /** Every job kind, by name. */

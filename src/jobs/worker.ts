@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Logger } from "../lib/log.ts";
 import type { JobMetrics } from "../metrics/jobs.ts";
+import type { Job } from "../model/job.ts";
 import type { JobStore } from "../store/jobs.ts";
 import type { JobDefinition, JobDeps } from "./registry.ts";
 
@@ -20,6 +21,8 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Job durations by kind and outcome. */
   metrics?: JobMetrics;
+  /** Jobs run at once by `startWorker` (default 1). */
+  concurrency?: number;
 }
 
 /** A running worker loop. */
@@ -33,34 +36,57 @@ export interface Worker {
 /** A job's lease when none is configured (renewed while it runs). */
 export const DEFAULT_LEASE_MS = 60_000;
 
-/** Claims one due job and runs it; false when there was none. Failures are recorded for a retry with backoff. */
+/**
+ * Claims one due job and runs it — with more due jobs of its kind when the kind runs in batches; false
+ * when there was none. Failures are recorded, each job on its own, for a retry with backoff.
+ */
 export async function runNextJob(o: WorkerOptions, workerId: string): Promise<boolean> {
   const leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
-  const job = await o.jobs.claimJob(workerId, o.clock(), leaseMs);
-  if (!job) return false;
-  const def = o.registry.get(job.kind);
+  const first = await o.jobs.claimJob(workerId, o.clock(), leaseMs);
+  if (!first) return false;
+  const def = o.registry.get(first.kind);
+  const more = def?.runBatch ? (def.batchSize?.(o.deps) ?? 1) - 1 : 0;
+  const jobs = [first, ...(await o.jobs.claimJobsOfKind(workerId, o.clock(), leaseMs, first.kind, more))];
   const started = performance.now();
   const heartbeat = setInterval(() => {
-    o.jobs.renewLease(job.id, workerId, o.clock() + leaseMs, o.clock())
-      .catch((e: unknown) => o.log.warn({ err: e, job: job.id }, "could not renew the job's lease"));
+    for (const job of jobs) {
+      o.jobs.renewLease(job.id, workerId, o.clock() + leaseMs, o.clock())
+        .catch((e: unknown) => o.log.warn({ err: e, job: job.id }, "could not renew the job's lease"));
+    }
   }, Math.max(100, Math.floor(leaseMs / 3)));
   heartbeat.unref();
   try {
-    if (!def) throw new Error(`unknown job kind '${job.kind}'`);
-    await def.run(job, o.deps);
-    await o.jobs.completeJob(job.id, o.clock());
-    o.metrics?.duration.observe({ kind: job.kind, outcome: "ok" }, (performance.now() - started) / 1000);
-    o.log.info({ job: job.id, kind: job.kind, ms: Math.round(performance.now() - started) }, "job done");
-  } catch (e) {
-    const backoff = Math.min(60_000 * 2 ** (job.attempts - 1), 3_600_000);
-    const retryAt = (e as { retryAt?: unknown }).retryAt; // a rate-limited call says when to come back
-    await o.jobs.failJob(job, (e as Error).message ?? String(e), o.clock(), typeof retryAt === "number" ? retryAt : o.clock() + backoff);
-    o.metrics?.duration.observe({ kind: job.kind, outcome: "failed" }, (performance.now() - started) / 1000);
-    o.log.warn({ job: job.id, kind: job.kind, attempt: job.attempts, err: e }, "job failed");
+    let errors: Map<number, unknown>;
+    try {
+      if (!def) throw new Error(`unknown job kind '${first.kind}'`);
+      if (def.runBatch && jobs.length > 1) errors = await def.runBatch(jobs, o.deps);
+      else errors = await def.run(first, o.deps).then(() => new Map());
+    } catch (e) {
+      errors = new Map(jobs.map((job) => [job.id, e])); // the whole batch is retried
+    }
+    const seconds = (performance.now() - started) / 1000;
+    for (const job of jobs) {
+      const error = errors.get(job.id);
+      if (error === undefined) {
+        await o.jobs.completeJob(job.id, o.clock());
+        o.metrics?.duration.observe({ kind: job.kind, outcome: "ok" }, seconds);
+        o.log.info({ job: job.id, kind: job.kind, ms: Math.round(seconds * 1000), batch: jobs.length > 1 ? jobs.length : undefined }, "job done");
+      } else {
+        await failed(o, job, error, seconds);
+      }
+    }
   } finally {
     clearInterval(heartbeat);
   }
   return true;
+}
+
+async function failed(o: WorkerOptions, job: Job, e: unknown, seconds: number): Promise<void> {
+  const backoff = Math.min(60_000 * 2 ** (job.attempts - 1), 3_600_000);
+  const retryAt = (e as { retryAt?: unknown }).retryAt; // a rate-limited call says when to come back
+  await o.jobs.failJob(job, (e as Error).message ?? String(e), o.clock(), typeof retryAt === "number" ? retryAt : o.clock() + backoff);
+  o.metrics?.duration.observe({ kind: job.kind, outcome: "failed" }, seconds);
+  o.log.warn({ job: job.id, kind: job.kind, attempt: job.attempts, err: e }, "job failed");
 }
 
 /** A new worker id: unique per process and start. */
@@ -68,16 +94,20 @@ export function newWorkerId(): string {
   return `worker-${process.pid}-${randomBytes(3).toString("hex")}`;
 }
 
-/** Starts a loop that claims due jobs from the database queue and runs them, one at a time. */
+/**
+ * Starts `concurrency` loops (default 1) that claim due jobs from the database queue and run them: two let
+ * one batch of reports parse while another is written.
+ */
 export function startWorker(o: WorkerOptions): Worker {
   const id = newWorkerId();
   let stopping = false;
-  let wake: () => void = () => undefined;
+  const sleepers = new Set<() => void>();
   const idle = () => new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, o.pollMs ?? 1000);
-    wake = () => { clearTimeout(timer); resolve(); };
+    const wake = () => { clearTimeout(timer); sleepers.delete(wake); resolve(); };
+    const timer = setTimeout(wake, o.pollMs ?? 1000);
+    sleepers.add(wake);
   });
-  const loop = (async () => {
+  const loop = async () => {
     while (!stopping) {
       let worked = false;
       try {
@@ -87,13 +117,15 @@ export function startWorker(o: WorkerOptions): Worker {
       }
       if (!worked && !stopping) await idle();
     }
-  })();
+  };
+  const loops = Array.from({ length: Math.max(1, o.concurrency ?? 1) }, loop);
+  const wakeAll = () => { for (const wake of [...sleepers]) wake(); };
   return {
-    wake: () => wake(),
+    wake: wakeAll,
     stop: async () => {
       stopping = true;
-      wake();
-      await loop;
+      wakeAll();
+      await Promise.all(loops);
     },
   };
 }

@@ -32,7 +32,7 @@ export function ingestMetrics(registry: Registry): IngestMetrics {
     }),
     duration: new Histogram({
       name: "flakeguard_ingest_duration_seconds",
-      help: "Time to ingest one upload: in the request (mode=inline) or by a worker (mode=queued).",
+      help: "Time to ingest one upload in the request (mode=inline), or one batch of queued reports by a worker (mode=queued).",
       labelNames: ["mode"], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry],
     }),
   };
@@ -40,6 +40,24 @@ export function ingestMetrics(registry: Registry): IngestMetrics {
 
 /** Wraps the pipeline's entry points so every upload is counted and timed, without the pipeline knowing. */
 export function instrumentUploads(inner: Uploads, m: IngestMetrics, store: Store): Uploads {
+  const processQueuedBatch = async (reportIds: string[]): Promise<Map<string, unknown>> => {
+    // The worker's outcome is in the report rows; count only the reports this call moved out of `queued`.
+    const before = await Promise.all(reportIds.map((id) => store.reports.getReportById(id)));
+    const end = m.duration.startTimer({ mode: "queued" });
+    const errors = await inner.processQueuedBatch(reportIds);
+    end();
+    for (const [i, id] of reportIds.entries()) {
+      if (before[i]?.state !== "queued") continue;
+      const report = await store.reports.getReportById(id);
+      if (report?.state === "processed") {
+        m.reports.inc({ format: report.format ?? "unknown" });
+        m.results.inc(report.counts?.attempts ?? report.counts?.tests ?? 0);
+      } else if (report?.state === "failed" && report.error) {
+        m.parseFailures.inc({ reason: PARSE_REASONS.has(report.error.code) ? report.error.code : "other" });
+      }
+    }
+    return errors;
+  };
   return {
     async receive(project, files, meta, format) {
       const end = m.duration.startTimer({ mode: "inline" });
@@ -59,19 +77,10 @@ export function instrumentUploads(inner: Uploads, m: IngestMetrics, store: Store
     },
 
     async processQueued(reportId) {
-      // The worker's outcome is in the report row; count it only when this call moved it out of `queued`.
-      const before = await store.reports.getReportById(reportId);
-      const end = m.duration.startTimer({ mode: "queued" });
-      await inner.processQueued(reportId);
-      end();
-      if (before?.state !== "queued") return;
-      const report = await store.reports.getReportById(reportId);
-      if (report?.state === "processed") {
-        m.reports.inc({ format: report.format ?? "unknown" });
-        m.results.inc(report.counts?.attempts ?? report.counts?.tests ?? 0);
-      } else if (report?.state === "failed" && report.error) {
-        m.parseFailures.inc({ reason: PARSE_REASONS.has(report.error.code) ? report.error.code : "other" });
-      }
+      const failed = (await processQueuedBatch([reportId])).get(reportId);
+      if (failed) throw failed;
     },
+
+    processQueuedBatch,
   };
 }

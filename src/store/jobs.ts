@@ -1,4 +1,4 @@
-import { and, asc, count, eq, lt, lte, max, min, or, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, lt, lte, max, min, or, sql } from "drizzle-orm";
 import type { Job } from "../model/job.ts";
 import type { Db, Orm } from "./db.ts";
 
@@ -18,6 +18,19 @@ export function jobStore(db: Db) {
       kind: job.kind, payload: job.payload, state: "queued", runAt: job.runAt ?? now, attempts: 0,
       maxAttempts: job.maxAttempts ?? 5, createdAt: now, updatedAt: now,
     });
+  /** Due jobs (of `kind`, when given), oldest first, marked running with this worker's lease. */
+  const claim = (workerId: string, now: number, leaseMs: number, limit: number, kind?: string): Promise<Job[]> => db.tx(async (orm) => {
+    const due = or(and(eq(t.state, "queued"), lte(t.runAt, now)), and(eq(t.state, "running"), lt(t.lockedUntil, now)));
+    let next = orm.select({ id: t.id }).from(t).where(kind ? and(eq(t.kind, kind), due) : due).orderBy(asc(t.runAt), asc(t.id)).limit(limit);
+    if (db.dialect === "pg") next = next.for("update", { skipLocked: true }) as typeof next;
+    const ids = (await next).map((row) => row.id);
+    if (ids.length === 0) return [];
+    const jobs = await orm.update(t)
+      .set({ state: "running", lockedBy: workerId, lockedUntil: now + leaseMs, attempts: sql`${t.attempts} + 1`, updatedAt: now })
+      .where(inArray(t.id, ids))
+      .returning({ id: t.id, kind: t.kind, payload: t.payload, attempts: t.attempts, maxAttempts: t.maxAttempts });
+    return (jobs as Job[]).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+  });
   return {
     /** Enqueues a job; pass `orm` to enqueue inside the caller's transaction. */
     async enqueueJob(job: NewJob, now: number, orm?: Orm): Promise<void> {
@@ -38,18 +51,12 @@ export function jobStore(db: Db) {
 
     /** Claims the next due job (or one whose worker's lease ran out) for `leaseMs`. */
     async claimJob(workerId: string, now: number, leaseMs: number): Promise<Job | undefined> {
-      return db.tx(async (orm) => {
-        const due = or(and(eq(t.state, "queued"), lte(t.runAt, now)), and(eq(t.state, "running"), lt(t.lockedUntil, now)));
-        let next = orm.select({ id: t.id }).from(t).where(due).orderBy(asc(t.runAt), asc(t.id)).limit(1);
-        if (db.dialect === "pg") next = next.for("update", { skipLocked: true }) as typeof next;
-        const [row] = await next;
-        if (!row) return undefined;
-        const [job] = await orm.update(t)
-          .set({ state: "running", lockedBy: workerId, lockedUntil: now + leaseMs, attempts: sql`${t.attempts} + 1`, updatedAt: now })
-          .where(eq(t.id, row.id))
-          .returning({ id: t.id, kind: t.kind, payload: t.payload, attempts: t.attempts, maxAttempts: t.maxAttempts });
-        return job as Job;
-      });
+      return (await claim(workerId, now, leaseMs, 1))[0];
+    },
+
+    /** Claims up to `limit` more due jobs of one kind at once (a batch), oldest first. */
+    async claimJobsOfKind(workerId: string, now: number, leaseMs: number, kind: string, limit: number): Promise<Job[]> {
+      return limit > 0 ? claim(workerId, now, leaseMs, limit, kind) : [];
     },
 
     /** Extends a running job's lease while its worker is alive; false when the job is no longer this worker's. */

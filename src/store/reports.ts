@@ -27,6 +27,14 @@ const LAST_SEEN_GRANULARITY_MS = 60 * 60_000;
 /** Test ids remembered as stored; past this the oldest are forgotten (and written again when seen). */
 const KNOWN_TESTS_MAX = 500_000;
 
+/** A queued report's metadata, once its results are stored. */
+export interface CompletedReport {
+  projectId: string;
+  run: string | null;
+  job: string | null;
+  commit: string | null;
+}
+
 /** Reports: stored raw and idempotently, processed inline or later by the queue. */
 export function reportStore(db: Db, groupCommitMs = 0) {
   const t = db.schema.reports;
@@ -69,6 +77,27 @@ export function reportStore(db: Db, groupCommitMs = 0) {
       .where(eq(t.id, reportId));
     return stale.map((x) => x.id);
   };
+  /**
+   * Stores the results of several queued reports in one transaction (the worker's batches: one commit for
+   * many reports); returns the metadata of those it stored, by id. Reports no longer queued are left alone.
+   */
+  const completeReports = async (items: { reportId: string; rows: ReportRows }[], now: number): Promise<Map<string, CompletedReport>> => {
+    const done = await grouped(async (orm) => {
+      const written: string[] = [];
+      const meta = new Map<string, CompletedReport>();
+      for (const { reportId, rows } of items) {
+        const cur = await orm.select({ state: t.state, projectId: t.projectId, run: t.ciRun, job: t.job, commit: t.commitSha })
+          .from(t).where(eq(t.id, reportId)).limit(1);
+        if (cur.length === 0 || cur[0].state !== "queued") continue;
+        written.push(...(await store(orm, cur[0].projectId, reportId, rows, now)));
+        meta.set(reportId, { projectId: cur[0].projectId, run: cur[0].run, job: cur[0].job, commit: cur[0].commit });
+      }
+      return { written, meta };
+    });
+    remember(done.written, now);
+    return done.meta;
+  };
+
   return {
     /** Stores parsed reports with their tests and results, all or nothing, in one transaction (perhaps shared with concurrent uploads: group commit). */
     async saveProcessed(items: { report: NewReport; rows: ReportRows }[], now: number): Promise<SavedReport[]> {
@@ -100,17 +129,11 @@ export function reportStore(db: Db, groupCommitMs = 0) {
     },
 
     /** Stores the results of a queued report (once: a report already processed is left alone); its metadata when it did. */
-    async completeReport(reportId: string, rows: ReportRows, now: number): Promise<{ run: string | null; job: string | null; commit: string | null } | undefined> {
-      const done = await db.tx(async (orm) => {
-        const cur = await orm.select({ state: t.state, projectId: t.projectId, run: t.ciRun, job: t.job, commit: t.commitSha })
-          .from(t).where(eq(t.id, reportId)).limit(1);
-        if (cur.length === 0 || cur[0].state !== "queued") return undefined;
-        return { written: await store(orm, cur[0].projectId, reportId, rows, now), meta: { run: cur[0].run, job: cur[0].job, commit: cur[0].commit } };
-      });
-      if (!done) return undefined;
-      remember(done.written, now);
-      return done.meta;
+    async completeReport(reportId: string, rows: ReportRows, now: number): Promise<CompletedReport | undefined> {
+      return (await completeReports([{ reportId, rows }], now)).get(reportId);
     },
+
+    completeReports,
 
     /** Marks a queued report failed with the parse error. */
     async failReport(reportId: string, error: { code: string; message: string }, now: number): Promise<void> {

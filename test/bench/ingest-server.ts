@@ -51,9 +51,10 @@ export async function startServer(kind: ServerKind, databaseUrl?: (dir: string) 
   if (databaseUrl) args.push("--database-url", databaseUrl(dir));
   // Nothing from the developer's environment (FLAKEGUARD_*, DATABASE_URL) may change what is measured.
   const env: Record<string, string> = { PATH: "/usr/bin:/bin", HOME: dir, LANG: "C.UTF-8" };
-  // The settings a run may choose, to measure what they cost or give: scoring on ingest (default on) and
-  // group commit on the embedded backends (default 20 ms; 0 = a commit per upload).
-  for (const name of ["FLAKEGUARD_SCORE_ON_INGEST", "FLAKEGUARD_GROUP_COMMIT_MS"]) {
+  // The settings a run may choose, to measure what they cost or give: scoring on ingest (default on),
+  // group commit on the embedded backends (default 20 ms; 0 = a commit per upload), parse workers, how
+  // many uploads are processed in their request before the rest are queued, batch size, worker concurrency.
+  for (const name of ["FLAKEGUARD_SCORE_ON_INGEST", "FLAKEGUARD_GROUP_COMMIT_MS", "FLAKEGUARD_PARSE_WORKERS", "FLAKEGUARD_INLINE_CONCURRENCY", "FLAKEGUARD_REPORT_BATCH", "FLAKEGUARD_WORKER_CONCURRENCY"]) {
     if (process.env[name]) env[name] = process.env[name];
   }
   const child = kind === "binary"

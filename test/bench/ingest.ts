@@ -79,7 +79,7 @@ function report(parse: ParseBenchResult | undefined, runs: { backend: BenchBacke
   console.log("| backend | results stored | seconds | results/s end to end | server RSS max (MB) | bare insert | bare rows/s | end to end / bare |");
   console.log("|---|---|---|---|---|---|---|---|");
   for (const { backend, load, bare } of runs) {
-    const short = load.cutShort ? ` (deadline ${DEADLINE_S} s)` : "";
+    const short = `${load.cutShort ? ` (deadline ${DEADLINE_S} s)` : ""}; ${int(load.queued)} of ${int(load.reports)} reports queued (202)`;
     bare.forEach((b, i) => {
       const head = i === 0
         ? `| ${NAMES[backend]} | ${int(load.results)}${short} | ${load.seconds.toFixed(1)} | ${int(load.resultsPerSecond)} | ${load.rssMaxMb.toFixed(0)} (VmHWM ${load.rssHwmMb.toFixed(0)})`

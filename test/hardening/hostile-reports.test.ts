@@ -185,7 +185,8 @@ describe("hostile reports against the executable", () => {
     const reports = async () => ((await (await s.api("/api/v1/projects/p", {}, s.admin)).json()) as { counts: { reports: number } }).counts.reports;
     const before = await reports();
     const answers = await Promise.all(Array.from({ length: 20 }, () => upload(body, {}, "?commit=c0ffee&run=20x")));
-    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(201));
+    // One is processed in its request; the others arrive meanwhile and are stored raw and queued (202).
+    expect(answers.every((a) => a.status === 201 || a.status === 202)).toBe(true);
     const ids = new Set(answers.map((a) => a.body.reports?.[0].id));
     expect(ids.size).toBe(1);
     expect(answers.filter((a) => (a.body.reports?.[0] as { duplicate?: boolean }).duplicate === false)).toHaveLength(1);

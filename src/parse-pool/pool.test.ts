@@ -1,0 +1,58 @@
+// The parse pool against real worker threads: the rows match parsing in this thread, the parser's
+// refusals keep their code and status, a dying worker fails only its own report, and a runtime that
+// cannot start a worker parses inline.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { afterEach, describe, expect, it } from "vitest";
+import { parseRows } from "../analyze/parse-rows.ts";
+import { ReportParseError } from "../ingest/errors.ts";
+import { DEFAULT_PARSE_LIMITS } from "../model/limits.ts";
+import { parseWorkerSpawner } from "../runtime/parse-worker.ts";
+import { workerParsePool, type ParsePool } from "./pool.ts";
+
+const CORPUS = join(import.meta.dirname, "..", "..", "..", "shared", "corpus");
+const REPORT = readFileSync(join(CORPUS, "junit/retries/mixed_flaky_and_passed.xml"));
+
+describe("parse pool", () => {
+  let pool: ParsePool | undefined;
+  afterEach(async () => {
+    await pool?.close();
+    pool = undefined;
+  });
+
+  it("gives the same rows in a worker thread as in this one, for reports parsed side by side", async () => {
+    pool = workerParsePool(2, parseWorkerSpawner(256));
+    const expected = await parseRows("p1", REPORT, {}, DEFAULT_PARSE_LIMITS);
+    expect(expected.results.length).toBeGreaterThan(0);
+    const got = await Promise.all([1, 2, 3].map(() => pool!.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS)));
+    for (const rows of got) expect(rows).toEqual(expected);
+  });
+
+  it("passes the parser's refusal on as a ReportParseError with its code and status", async () => {
+    pool = workerParsePool(1, parseWorkerSpawner(256));
+    const refusal = pool.parse("p1", new TextEncoder().encode('<!DOCTYPE x [<!ENTITY a "b">]><testsuite/>'), {}, DEFAULT_PARSE_LIMITS);
+    await expect(refusal).rejects.toBeInstanceOf(ReportParseError);
+    await expect(refusal).rejects.toMatchObject({ code: "doctype_refused", status: 400 });
+  });
+
+  it("fails only the report of a worker that died, and starts a new worker for the next", async () => {
+    let started = 0;
+    pool = workerParsePool(1, () => {
+      started++;
+      // The first worker dies before answering, as one would when a report exhausts its heap.
+      return started === 1 ? new Worker("process.exit(7)", { eval: true }) : parseWorkerSpawner(256)();
+    });
+    await expect(pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS)).rejects.toThrow(/parse worker stopped: exit code 7/);
+    const rows = await pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS);
+    expect(rows.results.length).toBeGreaterThan(0);
+    expect(started).toBe(2);
+  });
+
+  it("parses in this thread when no worker can be started", async () => {
+    pool = workerParsePool(1, () => {
+      throw new Error("no worker threads here");
+    });
+    expect(await pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS)).toEqual(await parseRows("p1", REPORT, {}, DEFAULT_PARSE_LIMITS));
+  });
+});
