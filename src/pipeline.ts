@@ -18,7 +18,7 @@ import type { CompletedReport, NewReport, SavedReport } from "./store/reports.ts
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-/** Pending jobs past which a burst's uploads are no longer queued but processed in their requests (backpressure). */
+/** Queued reports past which a burst's uploads are processed in their requests again (backpressure). */
 export const BURST_BACKLOG_MAX = 500;
 
 /** The job kind that processes a queued report. */
@@ -77,18 +77,22 @@ export interface Uploads {
  */
 export function createUploads(deps: PipelineDeps): Uploads {
   let inline = 0; // uploads being processed in their requests now
+  const fresh = freshBytes(FRESH_MAX_BYTES);
   return {
     async receive(project, files, meta, format) {
       const now = deps.clock();
       const total = files.reduce((n, f) => n + f.bytes.byteLength, 0);
       const prepared = await Promise.all(files.map((f) => prepare(project, f, meta, format)));
-      // Under a burst, answering once the raw report is durable and storing results in batches keeps up
-      // where a commit per upload cannot: each commit rewrites the index pages of every test it touched.
+      // Under a burst — another upload in process, or reports already queued — answering once the raw report
+      // is durable and storing results in batches keeps up where a commit per upload cannot: each commit
+      // rewrites the index pages of every test it touched. Queued reports also keep their upload order.
       // Past a backlog, uploads are processed in their requests again, so clients slow down instead.
-      const burst = inline >= deps.inlineConcurrency && (await deps.store.jobs.countPendingJobs()) < BURST_BACKLOG_MAX;
+      const backlog = await deps.store.jobs.countPendingJobs(PROCESS_REPORT_JOB);
+      const burst = (inline >= deps.inlineConcurrency || backlog > 0) && backlog < BURST_BACKLOG_MAX;
       if (total > deps.inlineMaxBytes || burst) {
         const saved = await deps.store.reports.saveQueued(prepared.map((p) => p.report), now, (orm, reportId) =>
           deps.store.jobs.enqueueJob({ kind: PROCESS_REPORT_JOB, payload: { reportId } }, now, orm));
+        saved.forEach((s, i) => { if (s.created) fresh.keep(s.id, prepared[i].file.bytes); });
         deps.notifyWorker();
         return saved.map((s, i) => outcome(s, prepared[i].format, "queued"));
       }
@@ -107,11 +111,11 @@ export function createUploads(deps: PipelineDeps): Uploads {
     },
 
     async processQueued(reportId) {
-      const failed = (await processBatch(deps, [reportId])).get(reportId);
+      const failed = (await processBatch(deps, [reportId], fresh)).get(reportId);
       if (failed) throw failed;
     },
 
-    processQueuedBatch: (reportIds) => processBatch(deps, reportIds),
+    processQueuedBatch: (reportIds) => processBatch(deps, reportIds, fresh),
   };
 }
 
@@ -124,21 +128,23 @@ const BATCH_MAX_RESULTS = 50_000;
  * A report that cannot be read is marked failed; if the shared transaction fails, each report is stored
  * on its own so one cannot hold back the rest. Returns the errors to retry, by report id.
  */
-async function processBatch(deps: PipelineDeps, reportIds: string[]): Promise<Map<string, unknown>> {
+async function processBatch(deps: PipelineDeps, reportIds: string[], fresh: FreshBytes): Promise<Map<string, unknown>> {
   const errors = new Map<string, unknown>();
   let parsed: { reportId: string; rows: ReportRows }[] = [];
   let held = 0;
-  for (const reportId of reportIds) {
-    try {
-      const stored = await deps.store.reports.getRaw(reportId);
-      if (!stored) continue;
-      const bytes = new Uint8Array(await gunzipAsync(stored.raw));
-      const rows = await deps.parse(stored.projectId, bytes, { format: (stored.format ?? undefined) as ReportFormat | undefined }, deps.limits);
-      parsed.push({ reportId, rows });
-      held += rows.results.length;
-    } catch (e) {
-      if (!(e instanceof ReportParseError)) errors.set(reportId, e); // retried by the queue
-      else await deps.store.reports.failReport(reportId, { code: e.code, message: e.message }, deps.clock());
+  // One report is read and parsed ahead while the previous one is awaited, so the parse worker is never idle.
+  const load = (reportId: string) => loadQueued(deps, reportId, fresh.take(reportId)).then((rows) => ({ rows }), (error: unknown) => ({ error }));
+  let ahead = reportIds.length > 0 ? load(reportIds[0]) : undefined;
+  for (const [i, reportId] of reportIds.entries()) {
+    const outcome: { rows?: ReportRows; error?: unknown } = await ahead!;
+    ahead = i + 1 < reportIds.length ? load(reportIds[i + 1]) : undefined;
+    if (outcome.rows) {
+      parsed.push({ reportId, rows: outcome.rows });
+      held += outcome.rows.results.length;
+    } else if (outcome.error instanceof ReportParseError) {
+      await deps.store.reports.failReport(reportId, { code: outcome.error.code, message: outcome.error.message }, deps.clock());
+    } else if (outcome.error !== undefined) {
+      errors.set(reportId, outcome.error); // retried by the queue
     }
     if (held >= BATCH_MAX_RESULTS) {
       await storeBatch(deps, parsed, errors);
@@ -148,6 +154,48 @@ async function processBatch(deps: PipelineDeps, reportIds: string[]): Promise<Ma
   }
   await storeBatch(deps, parsed, errors);
   return errors;
+}
+
+/** A queued report's rows: its raw bytes (still in memory, or read back and decompressed) parsed; undefined when it is gone. */
+async function loadQueued(deps: PipelineDeps, reportId: string, kept: Uint8Array | undefined): Promise<ReportRows | undefined> {
+  const stored = await deps.store.reports.getRaw(reportId, { bytes: kept === undefined });
+  if (!stored) return undefined;
+  const bytes = kept ?? new Uint8Array(await gunzipAsync(stored.raw!));
+  return deps.parse(stored.projectId, bytes, { format: (stored.format ?? undefined) as ReportFormat | undefined }, deps.limits);
+}
+
+/** Uncompressed bytes of reports this process just queued, so its worker need not read and gunzip them back. */
+interface FreshBytes {
+  keep(reportId: string, bytes: Uint8Array): void;
+  take(reportId: string): Uint8Array | undefined;
+}
+
+/** Bytes of just-queued reports kept in memory: up to `maxBytes` in all; past that the oldest are dropped (read back from the store). */
+const FRESH_MAX_BYTES = 64 * 1024 * 1024;
+
+function freshBytes(maxBytes: number): FreshBytes {
+  const kept = new Map<string, Uint8Array>();
+  let total = 0;
+  return {
+    keep(reportId, bytes) {
+      if (bytes.byteLength > maxBytes) return;
+      kept.set(reportId, bytes);
+      total += bytes.byteLength;
+      for (const [id, b] of kept) {
+        if (total <= maxBytes) break;
+        kept.delete(id);
+        total -= b.byteLength;
+      }
+    },
+    take(reportId) {
+      const bytes = kept.get(reportId);
+      if (bytes) {
+        kept.delete(reportId);
+        total -= bytes.byteLength;
+      }
+      return bytes;
+    },
+  };
 }
 
 async function storeBatch(deps: PipelineDeps, parsed: { reportId: string; rows: ReportRows }[], errors: Map<string, unknown>): Promise<void> {

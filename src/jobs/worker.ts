@@ -65,16 +65,13 @@ export async function runNextJob(o: WorkerOptions, workerId: string): Promise<bo
       errors = new Map(jobs.map((job) => [job.id, e])); // the whole batch is retried
     }
     const seconds = (performance.now() - started) / 1000;
-    for (const job of jobs) {
-      const error = errors.get(job.id);
-      if (error === undefined) {
-        await o.jobs.completeJob(job.id, o.clock());
-        o.metrics?.duration.observe({ kind: job.kind, outcome: "ok" }, seconds);
-        o.log.info({ job: job.id, kind: job.kind, ms: Math.round(seconds * 1000), batch: jobs.length > 1 ? jobs.length : undefined }, "job done");
-      } else {
-        await failed(o, job, error, seconds);
-      }
+    const done = jobs.filter((job) => !errors.has(job.id));
+    await o.jobs.completeJobs(done.map((job) => job.id), o.clock());
+    for (const job of done) {
+      o.metrics?.duration.observe({ kind: job.kind, outcome: "ok" }, seconds);
+      o.log.info({ job: job.id, kind: job.kind, ms: Math.round(seconds * 1000), batch: jobs.length > 1 ? jobs.length : undefined }, "job done");
     }
+    for (const job of jobs) if (errors.has(job.id)) await failed(o, job, errors.get(job.id), seconds);
   } finally {
     clearInterval(heartbeat);
   }

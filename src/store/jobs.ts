@@ -87,10 +87,16 @@ export function jobStore(db: Db) {
       }).where(eq(t.id, job.id)));
     },
 
-    /** How many jobs wait (queued or running). */
-    async countPendingJobs(): Promise<number> {
-      const [r] = await db.orm.select({ n: count() }).from(t).where(or(eq(t.state, "queued"), eq(t.state, "running")));
+    /** How many jobs (of `kind`, when given) wait: queued or running. */
+    async countPendingJobs(kind?: string): Promise<number> {
+      const pending = or(eq(t.state, "queued"), eq(t.state, "running"));
+      const [r] = await db.orm.select({ n: count() }).from(t).where(kind ? and(pending, eq(t.kind, kind)) : pending);
       return Number(r.n);
+    },
+
+    /** Marks several jobs done in one transaction (a batch's). */
+    async completeJobs(ids: number[], now: number): Promise<void> {
+      if (ids.length > 0) await db.tx((orm) => orm.update(t).set({ state: "done", lockedBy: null, lockedUntil: null, updatedAt: now }).where(inArray(t.id, ids)));
     },
 
     /** The queue at a glance: jobs per state, when the oldest due queued job became due, and each kind's last success. */

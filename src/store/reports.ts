@@ -82,7 +82,8 @@ export function reportStore(db: Db, groupCommitMs = 0) {
    * many reports); returns the metadata of those it stored, by id. Reports no longer queued are left alone.
    */
   const completeReports = async (items: { reportId: string; rows: ReportRows }[], now: number): Promise<Map<string, CompletedReport>> => {
-    const done = await grouped(async (orm) => {
+    // Its own transaction, not the group commit's: a batch is a group already, and the window would only delay it.
+    const done = await db.tx(async (orm) => {
       const written: string[] = [];
       const meta = new Map<string, CompletedReport>();
       for (const { reportId, rows } of items) {
@@ -153,8 +154,12 @@ export function reportStore(db: Db, groupCommitMs = 0) {
       return rows[0] as ReportRecord | undefined;
     },
 
-    /** The raw (gzipped) bytes of a report, for the worker. */
-    async getRaw(id: string): Promise<{ raw: Uint8Array; format: string | null; projectId: string } | undefined> {
+    /** The raw (gzipped) bytes of a report, for the worker; with `bytes: false` only what else it needs. */
+    async getRaw(id: string, options: { bytes?: boolean } = {}): Promise<{ raw?: Uint8Array; format: string | null; projectId: string } | undefined> {
+      if (options.bytes === false) {
+        const rows = await db.orm.select({ format: t.format, projectId: t.projectId }).from(t).where(eq(t.id, id)).limit(1);
+        return rows[0];
+      }
       const rows = await db.orm.select({ raw: t.raw, format: t.format, projectId: t.projectId }).from(t).where(eq(t.id, id)).limit(1);
       return rows[0] && rows[0].raw ? (rows[0] as { raw: Uint8Array; format: string | null; projectId: string }) : undefined;
     },

@@ -107,6 +107,16 @@ describe.each(BACKENDS)("deno task serve on %s", (backend) => {
     expect((await api("/api/v1/projects", "fga_wrongwrongwrongwrong")).status).toBe(401);
   });
 
+  it("parses and stores an uploaded report (in its parse worker thread)", async () => {
+    const token = output.match(ADMIN_TOKEN)![0];
+    const post = (path: string, body: string, type: string) =>
+      fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": type }, body });
+    expect((await post("/api/v1/projects", '{"slug":"deno"}', "application/json")).status).toBe(201);
+    const res = await post("/api/v1/projects/deno/reports?commit=abc", '<testsuite name="s"><testcase classname="a" name="passes"/><testcase classname="a" name="fails"><failure message="no"/></testcase></testsuite>', "application/xml");
+    expect(res.status, await res.clone().text()).toBe(201);
+    expect((await res.json()).reports[0].counts).toMatchObject({ tests: 2, passed: 1, failed: 1 });
+  });
+
   it("stops on SIGTERM", async () => {
     child.kill("SIGTERM");
     const timeout = new Promise<"timeout">((r) => setTimeout(() => r("timeout"), 15_000));

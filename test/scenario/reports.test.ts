@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS } from "../helpers/backends.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
-import { BURST_BACKLOG_MAX } from "../../src/pipeline.ts";
+import { BURST_BACKLOG_MAX, PROCESS_REPORT_JOB } from "../../src/pipeline.ts";
 
 const CORPUS = join(import.meta.dirname, "..", "..", "..", "shared", "corpus");
 const corpus = (p: string) => readFileSync(join(CORPUS, p));
@@ -203,7 +203,7 @@ describe.each(BACKENDS)("uploads in a burst on %s", (backend) => {
   });
   it("processes uploads in their requests again once the queue's backlog is long (backpressure)", async () => {
     await t.app.store.db.tx(async (orm) => {
-      for (let i = 0; i < BURST_BACKLOG_MAX; i++) await t.app.store.jobs.enqueueJob({ kind: "backlog", payload: { i } }, Date.now(), orm);
+      for (let i = 0; i < BURST_BACKLOG_MAX; i++) await t.app.store.jobs.enqueueJob({ kind: PROCESS_REPORT_JOB, payload: { reportId: `gone-${i}` } }, Date.now(), orm);
     });
     const res = await post(JUNIT, "backpressure");
     expect(res.status).toBe(201);
