@@ -19,7 +19,7 @@ const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /** Queued reports past which a burst's uploads are processed in their requests again (backpressure). */
-export const BURST_BACKLOG_MAX = 500;
+export const BURST_BACKLOG_MAX = 64;
 
 /** The job kind that processes a queued report. */
 export const PROCESS_REPORT_JOB = "process-report";

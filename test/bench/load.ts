@@ -135,7 +135,8 @@ const version = execFileSync(BUILT_BINARY, ["version"]).toString().trim();
 const doc = `# Load benchmark (\`npm run bench:load\`)
 
 The built executable (${version}) under sustained load: ${CONNECTIONS} connections upload 2,000-test JUnit
-reports (each under a new commit, so each is parsed, stored and scored in the request) while ${READ_CONNECTIONS}
+reports (each under a new commit, so each is parsed, stored and scored: in its request, or — during a burst —
+answered 202 once stored raw and stored by the queue in batches, until 64 wait) while ${READ_CONNECTIONS}
 more read the test list, one test's detail and the quarantine list, for ${DURATION_S} s. Rate limits off. RSS
 is the server's resident memory after a warm-up upload, half-way through the load, and 2 s after the load
 stops; a full rescore of every test (the hourly job) was scheduled \`${values.rescore}\` during the load, so
