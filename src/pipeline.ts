@@ -11,6 +11,7 @@ import { publishNothing, type Publish } from "./model/live.ts";
 import type { ParseLimits } from "./model/limits.ts";
 import type { Project } from "./model/project.ts";
 import type { ReportFormat } from "./model/report.ts";
+import { keptBytes, type KeptBytes } from "./lib/kept-bytes.ts";
 import type { ParseReportRows } from "./parse-pool/pool.ts";
 import type { Store } from "./store/index.ts";
 import type { CompletedReport, NewReport, SavedReport } from "./store/reports.ts";
@@ -77,7 +78,8 @@ export interface Uploads {
  */
 export function createUploads(deps: PipelineDeps): Uploads {
   let inline = 0; // uploads being processed in their requests now
-  const fresh = freshBytes(FRESH_MAX_BYTES);
+  // Bytes of reports this process just queued, so its worker need not read and gunzip them back.
+  const fresh = keptBytes(FRESH_MAX_BYTES);
   return {
     async receive(project, files, meta, format) {
       const now = deps.clock();
@@ -119,6 +121,9 @@ export function createUploads(deps: PipelineDeps): Uploads {
   };
 }
 
+/** Bytes of just-queued reports kept for the worker, in all. */
+const FRESH_MAX_BYTES = 64 * 1024 * 1024;
+
 /** Results held in memory before a batch is stored: bounds a batch that holds a few very large reports. */
 const BATCH_MAX_RESULTS = 50_000;
 
@@ -128,7 +133,7 @@ const BATCH_MAX_RESULTS = 50_000;
  * A report that cannot be read is marked failed; if the shared transaction fails, each report is stored
  * on its own so one cannot hold back the rest. Returns the errors to retry, by report id.
  */
-async function processBatch(deps: PipelineDeps, reportIds: string[], fresh: FreshBytes): Promise<Map<string, unknown>> {
+async function processBatch(deps: PipelineDeps, reportIds: string[], fresh: KeptBytes): Promise<Map<string, unknown>> {
   const errors = new Map<string, unknown>();
   let parsed: { reportId: string; rows: ReportRows }[] = [];
   let held = 0;
@@ -162,40 +167,6 @@ async function loadQueued(deps: PipelineDeps, reportId: string, kept: Uint8Array
   if (!stored) return undefined;
   const bytes = kept ?? new Uint8Array(await gunzipAsync(stored.raw!));
   return deps.parse(stored.projectId, bytes, { format: (stored.format ?? undefined) as ReportFormat | undefined }, deps.limits);
-}
-
-/** Uncompressed bytes of reports this process just queued, so its worker need not read and gunzip them back. */
-interface FreshBytes {
-  keep(reportId: string, bytes: Uint8Array): void;
-  take(reportId: string): Uint8Array | undefined;
-}
-
-/** Bytes of just-queued reports kept in memory: up to `maxBytes` in all; past that the oldest are dropped (read back from the store). */
-const FRESH_MAX_BYTES = 64 * 1024 * 1024;
-
-function freshBytes(maxBytes: number): FreshBytes {
-  const kept = new Map<string, Uint8Array>();
-  let total = 0;
-  return {
-    keep(reportId, bytes) {
-      if (bytes.byteLength > maxBytes) return;
-      kept.set(reportId, bytes);
-      total += bytes.byteLength;
-      for (const [id, b] of kept) {
-        if (total <= maxBytes) break;
-        kept.delete(id);
-        total -= b.byteLength;
-      }
-    },
-    take(reportId) {
-      const bytes = kept.get(reportId);
-      if (bytes) {
-        kept.delete(reportId);
-        total -= bytes.byteLength;
-      }
-      return bytes;
-    },
-  };
 }
 
 async function storeBatch(deps: PipelineDeps, parsed: { reportId: string; rows: ReportRows }[], errors: Map<string, unknown>): Promise<void> {
