@@ -280,8 +280,9 @@ describe("scale-out on PostgreSQL + Redis behind NGINX", () => {
   });
 
   it("fires each schedule tick once across the two workers", async () => {
-    const tickCount = async () => Number((await q<{ n: string }>("select count(*) as n from schedule_ticks where schedule = 'rescore'"))[0].n);
-    await until(async () => (await tickCount()) >= 5, 30_000, "fewer than 5 rescore ticks");
+    // Ticks enqueue rescore jobs only once a project exists: wait for five of those (one a second).
+    const ticksWithJobs = async () => Number((await q<{ n: string }>("select count(distinct payload->>'tickAt') as n from jobs where kind = 'rescore'"))[0].n);
+    await until(async () => (await ticksWithJobs()) >= 5, 30_000, "fewer than 5 rescore ticks enqueued jobs");
     const ticks = await q<{ schedule: string; tick_at: string; fired_by: string }>("select schedule, tick_at, fired_by from schedule_ticks where schedule = 'rescore'");
     expect(ticks.length).toBeGreaterThanOrEqual(5);
     const firedBy = new Set(ticks.map((t) => t.fired_by));
