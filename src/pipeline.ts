@@ -74,7 +74,8 @@ export interface Uploads {
  * handleReport, for every file of an upload: parse → store → analyze (incidents, failure groups,
  * verdicts of the tests it touched) → act (quarantine and notifications: later stages).
  * Small uploads are parsed and stored in the request, all files in one transaction, so a refused file
- * stores nothing; large ones are stored raw and queued, and the worker runs the same stages.
+ * stores nothing; large ones, and those of a burst, are stored raw and queued, and the worker runs the same
+ * stages on batches of them.
  */
 export function createUploads(deps: PipelineDeps): Uploads {
   let inline = 0; // uploads being processed in their requests now

@@ -129,11 +129,6 @@ export function reportStore(db: Db, groupCommitMs = 0) {
       });
     },
 
-    /** Stores the results of a queued report (once: a report already processed is left alone); its metadata when it did. */
-    async completeReport(reportId: string, rows: ReportRows, now: number): Promise<CompletedReport | undefined> {
-      return (await completeReports([{ reportId, rows }], now)).get(reportId);
-    },
-
     completeReports,
 
     /** Marks a queued report failed with the parse error. */
