@@ -6,6 +6,7 @@ import type { ReportRows } from "../model/ingest.ts";
 import { publishNothing, type Publish } from "../model/live.ts";
 import type { Project } from "../model/project.ts";
 import type { TestVerdicts } from "../model/verdict.ts";
+import type { ReportCache } from "../store/history.ts";
 import type { Store } from "../store/index.ts";
 import { verdictChangeWrite } from "../notify/changes.ts";
 import { applyQuarantinePolicy } from "./quarantine.ts";
@@ -54,6 +55,11 @@ export async function recordFindings(store: Store, project: Project, r: StoredRe
  * (`testsToRescore`): incremental, not a recompute of every test per upload.
  */
 export async function detectAfterIngest(store: Store, project: Project, reports: StoredReport[], now: number, publish: Publish = publishNothing): Promise<number> {
+  return rescoreTests(store, project, await recordAndChooseRescore(store, project, reports, now, publish), now, publish);
+}
+
+/** detectAfterIngest without the rescore: records each report's findings and returns the tests to rescore. */
+export async function recordAndChooseRescore(store: Store, project: Project, reports: StoredReport[], now: number, publish: Publish = publishNothing): Promise<string[]> {
   const seen: TestInReport[] = [];
   const sameCommit = new Set<string>();
   const ids = reports.map((r) => r.id);
@@ -69,17 +75,18 @@ export async function detectAfterIngest(store: Store, project: Project, reports:
   }
   const testIds = [...new Set(seen.map((t) => t.id))];
   const [statuses, quarantined] = await Promise.all([store.verdicts.overallStatuses(testIds), store.quarantine.activeFor(testIds)]);
-  const rescore = [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit, new Set(quarantined.keys())))];
-  return rescoreTests(store, project, rescore, now, publish);
+  return [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit, new Set(quarantined.keys())))];
 }
 
 /** Rescores tests from their stored history and saves the verdicts; returns how many were scored. Announces both live. */
 export async function rescoreTests(store: Store, project: Project, testIds: string[], now: number, publish: Publish = publishNothing): Promise<number> {
   const changed = { quarantined: [] as string[], released: [] as string[] };
   const ctx = { defaultBranch: project.defaultBranch, now };
+  // Read once for all batches: every batch's tests ran in mostly the same reports.
+  const reports: ReportCache = new Map();
   for (let i = 0; i < testIds.length; i += RESCORE_BATCH) {
     const batch = testIds.slice(i, i + RESCORE_BATCH);
-    const histories = await store.history.observations(batch, HISTORY_LIMIT);
+    const histories = await store.history.observations(batch, HISTORY_LIMIT, reports);
     const verdicts = new Map<string, TestVerdicts>();
     for (const id of batch) {
       const history = histories.get(id) ?? [];

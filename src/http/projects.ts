@@ -1,5 +1,5 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { createProject } from "../act/projects.ts";
+import { createProject, projectCounts } from "../act/projects.ts";
 import { notFound } from "../lib/errors.ts";
 import type { Project } from "../model/project.ts";
 import type { Store } from "../store/index.ts";
@@ -14,7 +14,10 @@ const ProjectSchema = z.object({
   name: z.string(),
   defaultBranch: z.string(),
   createdAt: z.string().nullable(),
-  counts: z.object({ reports: z.number(), pendingReports: z.number() }).optional(),
+  counts: z.object({
+    reports: z.number(), pendingReports: z.number(),
+    pendingRescores: z.number().openapi({ description: "Rescores of this project's tests still queued: verdicts catch up with the latest reports once it is 0." }),
+  }).optional(),
 }).openapi("Project");
 
 const NewProjectSchema = z.object({
@@ -57,7 +60,7 @@ export const getProjectRoute = createRoute({
 });
 
 /** The project as the API shows it. */
-export function projectJson(p: Project, counts?: { reports: number; pendingReports: number }) {
+export function projectJson(p: Project, counts?: { reports: number; pendingReports: number; pendingRescores: number }) {
   return { id: p.id, slug: p.slug, name: p.name, defaultBranch: p.defaultBranch, createdAt: iso(p.createdAt), ...(counts ? { counts } : {}) };
 }
 
@@ -89,5 +92,5 @@ export const listProjectsHandler = (d: HttpDeps): RouteHandler<typeof listProjec
 /** Handler: one project with its counts. */
 export const getProjectHandler = (d: HttpDeps): RouteHandler<typeof getProjectRoute, HttpEnv> => async (c) => {
   const project = await loadProject(d.store, c, c.req.valid("param").project);
-  return c.json(projectJson(project, await d.store.reports.countReports(project.id)), 200);
+  return c.json(projectJson(project, await projectCounts(d.store, project.id)), 200);
 };

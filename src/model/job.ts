@@ -6,3 +6,6 @@ export interface Job {
   attempts: number;
   maxAttempts: number;
 }
+
+/** The job kind that rescores a project's tests (all, or `testIds`). */
+export const RESCORE_JOB = "rescore";

@@ -27,25 +27,26 @@ export function historyStore(db: Db) {
      * share the same few hundred reports, and one row per test and report carrying every field made it
      * hold hundreds of MB at once.
      */
-    async observations(testIds: string[], limit: number): Promise<Map<string, Observation[]>> {
+    async observations(testIds: string[], limit: number, reportCache: ReportCache = new Map()): Promise<Map<string, Observation[]>> {
       const out = new Map<string, Observation[]>();
       if (testIds.length === 0) return out;
       const ids = sql.join(testIds.map((id) => sql`${id}`), sql`, `);
-      const rows = await db.rows<TestInReportRow>(sql`
-        select "testId", "reportId", "anyPass", "anyFail", "finalStatus", "attempts", "fingerprint" from (
-          select r.test_id as "testId", r.report_id as "reportId", rep.received_at as "receivedAt",
-            max(case when r.status = 'passed' then 1 else 0 end) as "anyPass",
-            max(case when r.status in ('failed', 'error') then 1 else 0 end) as "anyFail",
-            max(case when r.final then r.status end) as "finalStatus",
-            count(*) as "attempts", min(r.fingerprint) as "fingerprint",
-            row_number() over (partition by r.test_id order by rep.received_at desc, rep.id desc) as rn
-          from results r
-          join reports rep on rep.id = r.report_id
-          where r.test_id in (${ids})
-          group by r.test_id, r.report_id, rep.id, rep.received_at
-        ) h where rn <= ${limit}
-        order by "testId", "receivedAt", "reportId"`);
-      const reports = await reportsById(db, [...new Set(rows.map((r) => r.reportId))]);
+      // Grouped in the order of the test-keyed index (test, report), so nothing is sorted and no report is
+      // joined per row; report ids are time-ordered (UUIDv7 of the time received), so the newest `limit`
+      // of a test are its last rows. A window function ordered by the joined received time cost ~90 % of
+      // a rescore.
+      const grouped = await db.rows<TestInReportRow>(sql`
+        select r.test_id as "testId", r.report_id as "reportId",
+          max(case when r.status = 'passed' then 1 else 0 end) as "anyPass",
+          max(case when r.status in ('failed', 'error') then 1 else 0 end) as "anyFail",
+          max(case when r.final then r.status end) as "finalStatus",
+          count(*) as "attempts", min(r.fingerprint) as "fingerprint"
+        from results r
+        where r.test_id in (${ids})
+        group by r.test_id, r.report_id
+        order by r.test_id, r.report_id`);
+      const rows = newestPerTest(grouped, limit);
+      const reports = await reportsById(db, [...new Set(rows.map((r) => r.reportId))], reportCache);
       for (const r of rows) {
         const rep = reports.get(r.reportId);
         if (!rep) continue; // deleted by retention between the two reads
@@ -102,11 +103,30 @@ export function historyStore(db: Db) {
   };
 }
 
+/** The last `limit` rows of each test in rows sorted by test, then report. */
+function newestPerTest<T extends { testId: string }>(rows: T[], limit: number): T[] {
+  const out: T[] = [];
+  let start = 0;
+  for (let i = 1; i <= rows.length; i++) {
+    if (i < rows.length && rows[i].testId === rows[start].testId) continue;
+    for (let k = Math.max(start, i - limit); k < i; k++) out.push(rows[k]);
+    start = i;
+  }
+  return out;
+}
+
+/** Report fields already read, by id: the batches of one rescore share most of their reports. */
+export type ReportCache = Map<string, Pick<Observation, "reportId" | "run" | "job" | "jobAttempt" | "commit" | "branch" | "pr" | "variant" | "receivedAt" | "incident">>;
+/** Reports a cache holds at most (~200 bytes each); past it, it starts over. */
+const REPORT_CACHE_MAX = 100_000;
+
 /** The fields observations share, per report id (incident: the report was recorded as an infrastructure incident). */
-async function reportsById(db: Db, reportIds: string[]) {
-  const out = new Map<string, Pick<Observation, "reportId" | "run" | "job" | "jobAttempt" | "commit" | "branch" | "pr" | "variant" | "receivedAt" | "incident">>();
-  for (let i = 0; i < reportIds.length; i += IDS_PER_QUERY) {
-    const ids = sql.join(reportIds.slice(i, i + IDS_PER_QUERY).map((id) => sql`${id}`), sql`, `);
+async function reportsById(db: Db, reportIds: string[], cache: ReportCache) {
+  if (cache.size + reportIds.length > REPORT_CACHE_MAX) cache.clear();
+  const out = cache;
+  const missing = reportIds.filter((id) => !cache.has(id));
+  for (let i = 0; i < missing.length; i += IDS_PER_QUERY) {
+    const ids = sql.join(missing.slice(i, i + IDS_PER_QUERY).map((id) => sql`${id}`), sql`, `);
     const rows = await db.rows<ReportRow>(sql`
       select rep.id as "reportId", rep.ci_run as "run", rep.job as "job", rep.attempt as "jobAttempt",
         rep.commit_sha as "commit", rep.branch as "branch", rep.pr as "pr", rep.variant as "variant",

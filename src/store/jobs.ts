@@ -94,6 +94,14 @@ export function jobStore(db: Db) {
       return Number(r.n);
     },
 
+    /** How many jobs of `kind` for one project (payload `projectId`) wait: queued or running. */
+    async countPendingJobsOfProject(kind: string, projectId: string): Promise<number> {
+      const pending = or(eq(t.state, "queued"), eq(t.state, "running"));
+      const ofProject = db.dialect === "pg" ? sql`${t.payload}->>'projectId' = ${projectId}` : sql`json_extract(${t.payload}, '$.projectId') = ${projectId}`;
+      const [r] = await db.orm.select({ n: count() }).from(t).where(and(pending, eq(t.kind, kind), ofProject));
+      return Number(r.n);
+    },
+
     /** Marks several jobs done in one transaction (a batch's). */
     async completeJobs(ids: number[], now: number): Promise<void> {
       if (ids.length > 0) await db.tx((orm) => orm.update(t).set({ state: "done", lockedBy: null, lockedUntil: null, updatedAt: now }).where(inArray(t.id, ids)));

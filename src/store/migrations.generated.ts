@@ -30,6 +30,10 @@ export const pgMigrations: Migration[] = [
   {
     "name": "0006_short_nico_minoru",
     "sql": "DROP INDEX \"verdicts_project_status_idx\";--> statement-breakpoint\nCREATE INDEX \"verdicts_project_status_score_idx\" ON \"verdicts\" USING btree (\"project_id\",\"variant\",\"status\",\"score\" DESC NULLS LAST,\"test_id\");"
+  },
+  {
+    "name": "0007_glorious_jackpot",
+    "sql": "DROP INDEX \"results_test_report_attempt_idx\";--> statement-breakpoint\nCREATE INDEX \"results_test_history_idx\" ON \"results\" USING btree (\"test_id\",\"report_id\",\"attempt\",\"status\",\"final\",\"fingerprint\");"
   }
 ];
 
@@ -62,5 +66,9 @@ export const sqliteMigrations: Migration[] = [
   {
     "name": "0006_sloppy_rocket_racer",
     "sql": "DROP INDEX `verdicts_project_status_idx`;--> statement-breakpoint\nCREATE INDEX `verdicts_project_status_score_idx` ON `verdicts` (`project_id`,`variant`,`status`,score desc,`test_id`);"
+  },
+  {
+    "name": "0007_omniscient_jocasta",
+    "sql": "DROP INDEX `results_test_report_attempt_idx`;--> statement-breakpoint\nCREATE INDEX `results_test_history_idx` ON `results` (`test_id`,`report_id`,`attempt`,`status`,`final`,`fingerprint`);"
   }
 ];

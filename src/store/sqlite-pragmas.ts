@@ -11,4 +11,5 @@ export const SQLITE_PRAGMAS = [
   "foreign_keys = ON",
   "synchronous = NORMAL",
   "wal_autocheckpoint = 10000",
+  "cache_size = -65536",
 ];

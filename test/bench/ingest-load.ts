@@ -50,13 +50,15 @@ export async function runLoad(server: BenchServer, bodies: Uint8Array<ArrayBuffe
   };
   try {
     await Promise.all(Array.from({ length: clients }, client));
-    // Stored means processed: wait until the queue has processed every report, and check none failed.
+    // Stored means processed: wait until the queue has processed every report and rescored their tests
+    // (queued reports are scored by rescore jobs), and check none failed.
     for (;;) {
       const response = await fetch(`${server.base}/projects/bench`, { headers: { authorization: `Bearer ${server.uploadToken}` } });
-      const pending = ((await response.json()) as { counts?: { pendingReports: number } }).counts?.pendingReports;
-      if (pending === undefined) throw new Error(`GET /projects/bench: HTTP ${response.status} without counts`);
+      const counts = ((await response.json()) as { counts?: { pendingReports: number; pendingRescores: number } }).counts;
+      if (counts === undefined) throw new Error(`GET /projects/bench: HTTP ${response.status} without counts`);
+      const pending = counts.pendingReports + counts.pendingRescores;
       if (pending === 0) break;
-      if (performance.now() > stopAt + 600_000) throw new Error(`${pending} reports still queued 10 minutes after the deadline`);
+      if (performance.now() > stopAt + 600_000) throw new Error(`${pending} reports or rescores still queued 10 minutes after the deadline`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } finally {

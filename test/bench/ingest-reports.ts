@@ -25,8 +25,11 @@ export function reportXml(v: number): string {
     if (i % 100 === 0) parts.push(`  <testsuite name="com.example.Suite${i / 100}" tests="100" time="12.5">\n`);
     const head = `    <testcase classname="com.example.service.HandlerTest${i % 997}" name="handles request number ${i} with a descriptive name" file="src/test/java/com/example/HandlerTest.java" time="0.${(i * 7 + v) % 1000}"`;
     if ((i + v) % 20 === 0) {
-      // Each failing test fails its own way (a real suite's failures differ), so the report is no outage.
-      parts.push(`${head}>\n      <failure message="${ASSERTIONS[i % ASSERTIONS.length]} in run ${v}" type="java.lang.AssertionError"><![CDATA[java.lang.AssertionError: expected <200> but was <500>\n${STACK}]]></failure>\n      <system-out>request ${i} took 12 ms</system-out>\n    </testcase>\n`);
+      // Each failing test fails its own way (a real suite's failures differ), so the report is no outage:
+      // its own message (i % 20 is the same for every failure of a report) and its own top frame.
+      const message = `${ASSERTIONS[Math.floor(i / 20) % ASSERTIONS.length]} in run ${v}`;
+      const top = `    at com.example.service.HandlerTest${i % 997}.handlesRequest${i}(HandlerTest.java:${40 + (i % 50)})`;
+      parts.push(`${head}>\n      <failure message="${message}" type="java.lang.AssertionError"><![CDATA[java.lang.AssertionError: expected <200> but was <500>\n${top}\n${STACK}]]></failure>\n      <system-out>request ${i} took 12 ms</system-out>\n    </testcase>\n`);
     } else {
       parts.push(`${head}/>\n`);
     }

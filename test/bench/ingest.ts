@@ -71,7 +71,7 @@ async function measureBackend(backend: BenchBackend, bodies: Uint8Array<ArrayBuf
   // median of BARE_RUNS runs, each into a fresh database.
   const runs: BareFigures[][] = [];
   for (let i = 0; i < BARE_RUNS; i++) runs.push(await bareInsert(backend, PG_ADMIN_URL, rows.tests, rows.results, load.reports));
-  const bare = runs[0].map((first, m) => {
+  const bare = runs.length === 0 ? [] : runs[0].map((first, m) => {
     const sorted = runs.map((r) => r[m]).sort((a, b) => a.rowsPerSecond - b.rowsPerSecond);
     return { ...sorted[Math.floor(sorted.length / 2)], method: `${first.method} (median of ${runs.length}: ${runs.map((r) => int(r[m].rowsPerSecond)).join(" / ")})` };
   });
@@ -88,6 +88,7 @@ function report(parse: ParseBenchResult | undefined, runs: { backend: BenchBacke
   console.log("| backend | results stored | seconds | results/s end to end | server RSS max (MB) | bare insert | bare rows/s | end to end / bare |");
   console.log("|---|---|---|---|---|---|---|---|");
   for (const { backend, load, bare } of runs) {
+    if (bare.length === 0) console.log(`| ${NAMES[backend]} | ${int(load.results)} | ${load.seconds.toFixed(1)} | ${int(load.resultsPerSecond)} | ${load.rssMaxMb.toFixed(0)} | not measured (--bare-runs 0) | | |`);
     const short = `${load.cutShort ? ` (deadline ${DEADLINE_S} s)` : ""}; ${int(load.queued)} of ${int(load.reports)} reports queued (202)`;
     bare.forEach((b, i) => {
       const head = i === 0
@@ -101,6 +102,7 @@ function report(parse: ParseBenchResult | undefined, runs: { backend: BenchBacke
     ? "\nbare tokenizer not measured (--no-parse): the target below uses the bare insert alone"
     : `\nbare tokenizer: ${int(tokenizer)} results/s; parser (streaming): ${int(parse?.parser.resultsPerSecond ?? NaN)} results/s (same report shape)`);
   for (const { backend, load, bare } of runs) {
+    if (bare.length === 0) continue;
     const insert = Math.max(...bare.map((b) => b.rowsPerSecond));
     const slower = Math.min(insert, tokenizer ?? Infinity);
     const ratio = load.resultsPerSecond / slower;

@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS } from "../helpers/backends.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
-import { BURST_BACKLOG_MAX, PROCESS_REPORT_JOB } from "../../src/pipeline.ts";
+import { BURST_BACKLOG_MAX, PROCESS_REPORT_JOB, RESCORE_JOB } from "../../src/pipeline.ts";
 
 const CORPUS = join(import.meta.dirname, "..", "..", "..", "shared", "corpus");
 const corpus = (p: string) => readFileSync(join(CORPUS, p));
@@ -201,12 +201,35 @@ describe.each(BACKENDS)("uploads in a burst on %s", (backend) => {
     const tests = (await t.json("GET", "/api/v1/projects/web/tests?limit=10")).body.tests as { name: string }[];
     expect(tests.map((x) => x.name).sort()).toEqual(["adds", "flaps", "skips"]);
   });
-  it("processes uploads in their requests again once the queue's backlog is long (backpressure)", async () => {
+  it("scores queued reports through rescore jobs, shown as pending, and takes a project's due rescores in one run", async () => {
+    const project = (await t.json("GET", "/api/v1/projects/web")).body as { id: string; counts: { pendingRescores: number } };
+    expect(project.counts.pendingRescores).toBe(0); // the first test's batch was rescored by runJobsOnce
+    const ids = await t.app.store.tests.listTestIds(project.id);
+    expect(ids.length).toBeGreaterThanOrEqual(3);
+    for (const part of [ids.slice(0, 2), ids.slice(1)]) {
+      await t.app.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId: project.id, testIds: part } }, Date.now());
+    }
+    expect((await t.json("GET", "/api/v1/projects/web")).body.counts.pendingRescores).toBe(2);
+    expect(await t.app.runJobsOnce()).toBe(1); // one run took both jobs
+    expect((await t.json("GET", "/api/v1/projects/web")).body.counts.pendingRescores).toBe(0);
+    const jobs = await t.app.store.db.rows<{ state: string }>(sql.raw("select state from jobs where kind = 'rescore'"));
+    expect(jobs.every((j) => j.state === "done")).toBe(true);
+  });
+  it("queues an upload past a long backlog but answers only once the queue drains (backpressure)", async () => {
     await t.app.store.db.tx(async (orm) => {
       for (let i = 0; i < BURST_BACKLOG_MAX; i++) await t.app.store.jobs.enqueueJob({ kind: PROCESS_REPORT_JOB, payload: { reportId: `gone-${i}` } }, Date.now(), orm);
     });
-    const res = await post(JUNIT, "backpressure");
-    expect(res.status).toBe(201);
-    expect((await res.json()).reports[0]).toMatchObject({ status: "processed", counts: { tests: 3 } });
+    let answered = false;
+    const pending = post(JUNIT, "backpressure").then((res) => { answered = true; return res; });
+    // Queued before the answer waits: durable whatever the client does.
+    await expect.poll(() => count(t, "reports where commit_sha = 'backpressure'"), { timeout: 5_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 600)); // three looks at the backlog
+    expect(answered).toBe(false);
+    await t.app.runJobsOnce();
+    const res = await pending;
+    expect(res.status).toBe(202);
+    const report = (await res.json()).reports[0] as { id: string; status: string };
+    expect(report.status).toBe("queued");
+    expect((await t.json("GET", `/api/v1/projects/web/reports/${report.id}`)).body).toMatchObject({ state: "processed", counts: { tests: 3 } });
   });
 });
