@@ -83,6 +83,9 @@ ${SERVER_FLAGS_HELP}`,
 
 type NodeServer = ReturnType<typeof createServer>;
 
+/** How long an idle keep-alive connection stays open. */
+const KEEP_ALIVE_MS = 65_000;
+
 /** A listening server and its open connections (to find, when closing, those that never sent a request). */
 interface Listening {
   server: NodeServer;
@@ -97,7 +100,11 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, port: num
   return new Promise((resolve, reject) => {
     const requestTimeout = Math.max(timeouts.requestMs, timeouts.headersMs);
     const connectionsCheckingInterval = Math.min(1000, Math.ceil(timeouts.headersMs / 4));
-    const serverOptions = { headersTimeout: timeouts.headersMs, requestTimeout, connectionsCheckingInterval };
+    // Keep-alive past NGINX's upstream default (60 s), as Node's own docs advise behind a proxy. With Node's
+    // 5 s, a connection whose next request arrived while the event loop was busy (a long embedded-database
+    // transaction) could be closed by the late timer under that request: the client saw ECONNRESET
+    // (bench:ingest on PGlite did once).
+    const serverOptions = { headersTimeout: timeouts.headersMs, requestTimeout, connectionsCheckingInterval, keepAliveTimeout: KEEP_ALIVE_MS };
     const server = serveNode({ fetch, port, hostname: host, createServer, serverOptions }) as NodeServer;
     const sockets = new Set<Socket>();
     server.on("connection", (socket: Socket) => {
