@@ -17,6 +17,7 @@ import { githubSyncIssuesJob } from "./github-sync-issues.ts";
 import { backupJob } from "./backup.ts";
 import { pruneResultsJob } from "./prune-results.ts";
 import { pruneSessionsJob } from "./prune-sessions.ts";
+import { vacuumJob } from "./vacuum.ts";
 
 /** What a job handler may use. */
 export interface JobDeps {
@@ -48,5 +49,5 @@ export interface JobDefinition {
 
 /** Every job kind, by name. */
 export const JOBS: ReadonlyMap<string, JobDefinition> = new Map(
-  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob, pruneOutboxJob, githubWebhookJob, githubSyncIssuesJob, backupJob, pruneResultsJob, pruneSessionsJob].map((j) => [j.kind, j]),
+  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob, pruneOutboxJob, githubWebhookJob, githubSyncIssuesJob, backupJob, pruneResultsJob, pruneSessionsJob, vacuumJob].map((j) => [j.kind, j]),
 );

@@ -10,6 +10,7 @@ import { RELEASE_QUARANTINE_JOB } from "./release-quarantine.ts";
 import { BACKUP_JOB } from "./backup.ts";
 import { PRUNE_RESULTS_JOB } from "./prune-results.ts";
 import { PRUNE_SESSIONS_JOB } from "./prune-sessions.ts";
+import { VACUUM_JOB } from "./vacuum.ts";
 import { GITHUB_SYNC_ISSUES_JOB } from "./github-sync-issues.ts";
 
 /** Running schedules. */
@@ -65,6 +66,15 @@ export const SCHEDULES: ScheduleDefinition[] = [
   // Daily, at a quiet hour: retention is a bound on disk, not a promise to the minute.
   { name: "prune-results", cron: () => "41 3 * * *", jobs: async (_store, tickAt) => [{ kind: PRUNE_RESULTS_JOB, payload: { tickAt } }] },
   { name: "prune-sessions", cron: () => "47 3 * * *", jobs: async (_store, tickAt) => [{ kind: PRUNE_SESSIONS_JOB, payload: { tickAt } }] },
+  // Every minute, PGlite only (it has no autovacuum): a table that grew by a fifth since its last vacuum
+  // gets one now, so a young database's planner has statistics within a minute of its first big upload.
+  {
+    name: "vacuum", cron: () => "* * * * *",
+    jobs: async (store, tickAt) => {
+      const tables = await store.maintenance.tablesToVacuum();
+      return tables.length > 0 ? [{ kind: VACUUM_JOB, payload: { tickAt, tables } }] : [];
+    },
+  },
   // Every 15 minutes: a test released between CI runs gets its GitHub issue closed without waiting for the next run.
   { name: "github-issues", cron: () => "*/15 * * * *", jobs: async (_store, tickAt) => [{ kind: GITHUB_SYNC_ISSUES_JOB, payload: { tickAt } }] },
 ];

@@ -103,7 +103,9 @@ async function openPglite(path: string, opts: OpenOptions): Promise<Db> {
 async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   const { default: pg } = await import("pg");
   const { drizzle } = await import("drizzle-orm/node-postgres");
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+  // JIT off: its compile costs tens of ms per query, which only pays off on long analytical queries; a
+  // history read planned on missing statistics was estimated costly enough to be compiled every time.
+  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000, options: "-c jit=off" });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
   pool.on("error", (err) => opts.onPoolError?.(err));
   // A checked-out client's error (the server shutting down mid-transaction) rejects its query, and is also

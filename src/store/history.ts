@@ -5,7 +5,7 @@ import type { Db } from "./db.ts";
 
 /** What one test did in one report, folded over its attempts (the report's own fields come separately). */
 interface TestInReportRow {
-  testId: string; reportId: string; anyPass: number | string; anyFail: number | string; finalStatus: string;
+  testId: string; reportId: string; anyPass: number | string; anyFail: number | string; finalStatus: string | null;
   attempts: number | string; fingerprint: string | null;
 }
 
@@ -30,34 +30,22 @@ export function historyStore(db: Db) {
     async observations(testIds: string[], limit: number, reportCache: ReportCache = new Map()): Promise<Map<string, Observation[]>> {
       const out = new Map<string, Observation[]>();
       if (testIds.length === 0) return out;
-      const ids = sql.join(testIds.map((id) => sql`${id}`), sql`, `);
-      // Grouped in the order of the test-keyed index (test, report), so nothing is sorted and no report is
-      // joined per row; report ids are time-ordered (UUIDv7 of the time received), so the newest `limit`
-      // of a test are its last rows. A window function ordered by the joined received time cost ~90 % of
-      // a rescore.
-      const grouped = await db.rows<TestInReportRow>(sql`
-        select r.test_id as "testId", r.report_id as "reportId",
-          max(case when r.status = 'passed' then 1 else 0 end) as "anyPass",
-          max(case when r.status in ('failed', 'error') then 1 else 0 end) as "anyFail",
-          max(case when r.final then r.status end) as "finalStatus",
-          count(*) as "attempts", min(r.fingerprint) as "fingerprint"
-        from results r
-        where r.test_id in (${ids})
-        group by r.test_id, r.report_id
-        order by r.test_id, r.report_id`);
-      const rows = newestPerTest(grouped, limit);
-      const reports = await reportsById(db, [...new Set(rows.map((r) => r.reportId))], reportCache);
-      for (const r of rows) {
-        const rep = reports.get(r.reportId);
-        if (!rep) continue; // deleted by retention between the two reads
-        const anyPass = Number(r.anyPass) === 1;
-        const observation: Observation = {
-          ...rep, outcome: anyPass ? "passed" : (r.finalStatus as AttemptStatus),
-          retriedPass: anyPass && Number(r.anyFail) === 1, attempts: Number(r.attempts), fingerprint: r.fingerprint,
-        };
-        const list = out.get(r.testId);
-        if (list) list.push(observation);
-        else out.set(r.testId, [observation]);
+      const byTest = newestPerTest(await testReportRows(db, testIds, limit), limit);
+      const reportIds = new Set<string>();
+      for (const rows of byTest.values()) for (const r of rows) reportIds.add(r.reportId);
+      const reports = await reportsById(db, [...reportIds], reportCache);
+      for (const [testId, rows] of byTest) {
+        const list: Observation[] = [];
+        for (const r of rows) {
+          const rep = reports.get(r.reportId);
+          if (!rep) continue; // deleted by retention between the two reads
+          const anyPass = Number(r.anyPass) === 1;
+          list.push({
+            ...rep, outcome: anyPass ? "passed" : (r.finalStatus as AttemptStatus),
+            retriedPass: anyPass && Number(r.anyFail) === 1, attempts: Number(r.attempts), fingerprint: r.fingerprint,
+          });
+        }
+        if (list.length > 0) out.set(testId, list);
       }
       return out;
     },
@@ -103,16 +91,60 @@ export function historyStore(db: Db) {
   };
 }
 
-/** The last `limit` rows of each test in rows sorted by test, then report. */
-function newestPerTest<T extends { testId: string }>(rows: T[], limit: number): T[] {
-  const out: T[] = [];
-  let start = 0;
-  for (let i = 1; i <= rows.length; i++) {
-    if (i < rows.length && rows[i].testId === rows[start].testId) continue;
-    for (let k = Math.max(start, i - limit); k < i; k++) out.push(rows[k]);
-    start = i;
+/** What each test did in each of its last `limit` reports (or more), folded over attempts, in no set order. */
+async function testReportRows(db: Db, testIds: string[], limit: number): Promise<TestInReportRow[]> {
+  // A test's attempts in one report, folded: did any pass, did any fail, the final attempt's status.
+  const anyPass = sql`max(case when r.status = 'passed' then 1 else 0 end)`;
+  const anyFail = sql`max(case when r.status in ('failed', 'error') then 1 else 0 end)`;
+  const finalStatus = sql`max(case when r.final then r.status end)`;
+  if (db.dialect === "pg") {
+    // One index range per test, newest first, stopping at `limit` reports: the plan does not depend on
+    // table statistics (PGlite has no autovacuum, and a fresh PostgreSQL table has none yet; without them
+    // an IN list was read by a sequential scan of all results per batch), and a long history is not read
+    // whole. Each test's reports come packed in one string: decoding 400k rows cost PGlite 4 times the query.
+    const ids = sql.join(testIds.map((id) => sql`(${id})`), sql`, `);
+    const packed = await db.rows<{ testId: string; h: string }>(sql`
+      select t.id as "testId", string_agg(h.x, ',') as "h" from (values ${ids}) as t(id)
+      cross join lateral (
+        select r.report_id || ' ' || ${anyPass} || ' ' || ${anyFail} || ' ' || coalesce(${finalStatus}, '') || ' ' || count(*)
+          || ' ' || coalesce(min(r.fingerprint), '') as x
+        from results r where r.test_id = t.id
+        group by r.report_id order by r.report_id desc limit ${limit}) h
+      group by t.id`);
+    return packed.flatMap(({ testId, h }) => h.split(",").map((entry) => {
+      // Fingerprints are hex and report ids UUIDs, so neither holds a space or a comma.
+      const [reportId, anyPass, anyFail, finalStatus, attempts, fingerprint] = entry.split(" ");
+      return { testId, reportId, anyPass, anyFail, finalStatus: finalStatus || null, attempts, fingerprint: fingerprint || null };
+    }));
   }
-  return out;
+  // Grouped in the order of the test-keyed index (test, report), so nothing is sorted and no report is
+  // joined per row; report ids are time-ordered (UUIDv7 of the time received), so the newest `limit` of a
+  // test are its last rows. A window function ordered by the joined received time cost ~90 % of a rescore.
+  // (SQLite's planner picks this index whatever its statistics.)
+  const ids = sql.join(testIds.map((id) => sql`${id}`), sql`, `);
+  return db.rows<TestInReportRow>(sql`
+    select r.test_id as "testId", r.report_id as "reportId", ${anyPass} as "anyPass", ${anyFail} as "anyFail",
+      ${finalStatus} as "finalStatus", count(*) as "attempts", min(r.fingerprint) as "fingerprint" from results r
+    where r.test_id in (${ids})
+    group by r.test_id, r.report_id
+    order by r.test_id, r.report_id`);
+}
+
+/** The last `limit` rows of each test, oldest first, by test id (report ids are time-ordered). */
+function newestPerTest<T extends { testId: string; reportId: string }>(rows: T[], limit: number): Map<string, T[]> {
+  const byTest = new Map<string, T[]>();
+  for (const r of rows) {
+    const list = byTest.get(r.testId);
+    if (list) list.push(r);
+    else byTest.set(r.testId, [r]);
+  }
+  // Rows come in runs already sorted (SQLite ascending, PostgreSQL's per-test reads descending), which
+  // the sort takes in linear time.
+  for (const [id, list] of byTest) {
+    list.sort((a, b) => (a.reportId < b.reportId ? -1 : a.reportId > b.reportId ? 1 : 0));
+    if (list.length > limit) byTest.set(id, list.slice(list.length - limit));
+  }
+  return byTest;
 }
 
 /** Report fields already read, by id: the batches of one rescore share most of their reports. */

@@ -21,6 +21,7 @@ import { scheduleTickStore } from "./schedule-ticks.ts";
 import { statsStore } from "./stats.ts";
 import { userStore } from "./users.ts";
 import { sessionStore } from "./sessions.ts";
+import { maintenanceStore } from "./maintenance.ts";
 
 /** The one store interface: every aggregate's functions over one open database. */
 export function createStore(db: Db, options: StoreOptions = {}) {
@@ -49,6 +50,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     stats: statsStore(db),
     users: userStore(db),
     sessions: sessionStore(db),
+    maintenance: maintenanceStore(db),
   };
 }
 
