@@ -19,7 +19,7 @@ export async function createProject(
 /** What a project holds and what is still in progress: reports, queued reports, and queued rescores of its tests (verdicts not yet current). */
 export async function projectCounts(store: Store, projectId: string): Promise<{ reports: number; pendingReports: number; pendingRescores: number }> {
   const [reports, pendingRescores] = await Promise.all([
-    store.reports.countReports(projectId), store.jobs.countPendingJobsOfProject(RESCORE_JOB, projectId),
+    store.reports.countReports(projectId), store.jobs.countPendingJobs(RESCORE_JOB, projectId),
   ]);
   return { ...reports, pendingRescores };
 }

@@ -154,9 +154,11 @@ const REPORT_CACHE_MAX = 100_000;
 
 /** The fields observations share, per report id (incident: the report was recorded as an infrastructure incident). */
 async function reportsById(db: Db, reportIds: string[], cache: ReportCache) {
-  if (cache.size + reportIds.length > REPORT_CACHE_MAX) cache.clear();
-  const out = cache;
-  const missing = reportIds.filter((id) => !cache.has(id));
+  let missing = reportIds.filter((id) => !cache.has(id));
+  if (cache.size + missing.length > REPORT_CACHE_MAX) {
+    cache.clear();
+    missing = reportIds;
+  }
   for (let i = 0; i < missing.length; i += IDS_PER_QUERY) {
     const ids = sql.join(missing.slice(i, i + IDS_PER_QUERY).map((id) => sql`${id}`), sql`, `);
     const rows = await db.rows<ReportRow>(sql`
@@ -165,13 +167,13 @@ async function reportsById(db: Db, reportIds: string[], cache: ReportCache) {
         rep.received_at as "receivedAt", case when exists (select 1 from incidents i where i.report_id = rep.id) then 1 else 0 end as "incident"
       from reports rep where rep.id in (${ids})`);
     for (const r of rows) {
-      out.set(r.reportId, {
+      cache.set(r.reportId, {
         reportId: r.reportId, run: r.run, job: r.job, jobAttempt: Number(r.jobAttempt), commit: r.commit, branch: r.branch,
         pr: r.pr, variant: r.variant, receivedAt: Number(r.receivedAt), incident: Number(r.incident) === 1,
       });
     }
   }
-  return out;
+  return cache;
 }
 
 /** One failing test of a CI run. */

@@ -87,18 +87,12 @@ export function jobStore(db: Db) {
       }).where(eq(t.id, job.id)));
     },
 
-    /** How many jobs (of `kind`, when given) wait: queued or running. */
-    async countPendingJobs(kind?: string): Promise<number> {
+    /** How many jobs (of `kind`, and of one project by payload `projectId`, when given) wait: queued or running. */
+    async countPendingJobs(kind?: string, projectId?: string): Promise<number> {
       const pending = or(eq(t.state, "queued"), eq(t.state, "running"));
-      const [r] = await db.orm.select({ n: count() }).from(t).where(kind ? and(pending, eq(t.kind, kind)) : pending);
-      return Number(r.n);
-    },
-
-    /** How many jobs of `kind` for one project (payload `projectId`) wait: queued or running. */
-    async countPendingJobsOfProject(kind: string, projectId: string): Promise<number> {
-      const pending = or(eq(t.state, "queued"), eq(t.state, "running"));
-      const ofProject = db.dialect === "pg" ? sql`${t.payload}->>'projectId' = ${projectId}` : sql`json_extract(${t.payload}, '$.projectId') = ${projectId}`;
-      const [r] = await db.orm.select({ n: count() }).from(t).where(and(pending, eq(t.kind, kind), ofProject));
+      const ofProject = projectId === undefined ? undefined
+        : db.dialect === "pg" ? sql`${t.payload}->>'projectId' = ${projectId}` : sql`json_extract(${t.payload}, '$.projectId') = ${projectId}`;
+      const [r] = await db.orm.select({ n: count() }).from(t).where(and(pending, kind ? eq(t.kind, kind) : undefined, ofProject));
       return Number(r.n);
     },
 
