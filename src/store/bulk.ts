@@ -12,7 +12,7 @@ export type Cell = string | number | boolean | null;
 
 /** The part of a better-sqlite3 connection the bulk path uses. */
 interface RawSqlite {
-  prepare(source: string): { run(params: Cell[]): unknown };
+  prepare(source: string): { run(params: Cell[]): unknown; all(params: Cell[]): unknown[] };
   inTransaction: boolean;
 }
 
@@ -42,6 +42,11 @@ function prepared(raw: RawSqlite, text: string): ReturnType<RawSqlite["prepare"]
   let statement = cache.get(text);
   if (!statement) cache.set(text, (statement = raw.prepare(text)));
   return statement;
+}
+
+/** Rows of a read on better-sqlite3, its statement prepared once per connection (for reads run thousands of times). */
+export function sqliteAll<T>(raw: RawSqlite, text: string, params: Cell[]): T[] {
+  return prepared(raw, text).all(params) as T[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { AttemptStatus } from "../model/report.ts";
 import type { Observation } from "../model/verdict.ts";
+import { rawSqlite, sqliteAll } from "./bulk.ts";
 import type { Db } from "./db.ts";
 
 /** What one test did in one report, folded over its attempts (the report's own fields come separately). */
@@ -91,12 +92,27 @@ export function historyStore(db: Db) {
   };
 }
 
+// A test's attempts in one report, folded: did any pass, did any fail, the final attempt's status.
+const ANY_PASS = "max(case when r.status = 'passed' then 1 else 0 end)";
+const ANY_FAIL = "max(case when r.status in ('failed', 'error') then 1 else 0 end)";
+const FINAL_STATUS = "max(case when r.final then r.status end)";
+
+/** One test's newest reports on SQLite, read backwards along the test-keyed index (no sort), stopping at the limit. */
+const SQLITE_TEST_HISTORY = `select r.test_id as "testId", r.report_id as "reportId", ${ANY_PASS} as "anyPass", ${ANY_FAIL} as "anyFail",
+  ${FINAL_STATUS} as "finalStatus", count(*) as "attempts", min(r.fingerprint) as "fingerprint"
+  from results r where r.test_id = ? group by r.report_id order by r.report_id desc limit ?`;
+
 /** What each test did in each of its last `limit` reports (or more), folded over attempts, in no set order. */
 async function testReportRows(db: Db, testIds: string[], limit: number): Promise<TestInReportRow[]> {
-  // A test's attempts in one report, folded: did any pass, did any fail, the final attempt's status.
-  const anyPass = sql`max(case when r.status = 'passed' then 1 else 0 end)`;
-  const anyFail = sql`max(case when r.status in ('failed', 'error') then 1 else 0 end)`;
-  const finalStatus = sql`max(case when r.final then r.status end)`;
+  const raw = rawSqlite(db.orm);
+  if (raw) {
+    // One prepared read per test, so a test with a long history (90 days of CI runs) is read to its
+    // newest `limit` reports, not whole. Full rescore of 2,000 tests with 1,000 reports each: 5.8 → 2.5 s;
+    // with 400 each (nothing to cut) one IN-list query for the batch was 10–30 % faster.
+    const out: TestInReportRow[] = [];
+    for (const id of testIds) for (const row of sqliteAll<TestInReportRow>(raw, SQLITE_TEST_HISTORY, [id, limit])) out.push(row);
+    return out;
+  }
   if (db.dialect === "pg") {
     // One index range per test, newest first, stopping at `limit` reports: the plan does not depend on
     // table statistics (PGlite has no autovacuum, and a fresh PostgreSQL table has none yet; without them
@@ -106,8 +122,8 @@ async function testReportRows(db: Db, testIds: string[], limit: number): Promise
     const packed = await db.rows<{ testId: string; h: string }>(sql`
       select t.id as "testId", string_agg(h.x, ',') as "h" from (values ${ids}) as t(id)
       cross join lateral (
-        select r.report_id || ' ' || ${anyPass} || ' ' || ${anyFail} || ' ' || coalesce(${finalStatus}, '') || ' ' || count(*)
-          || ' ' || coalesce(min(r.fingerprint), '') as x
+        select r.report_id || ' ' || ${sql.raw(ANY_PASS)} || ' ' || ${sql.raw(ANY_FAIL)} || ' ' || coalesce(${sql.raw(FINAL_STATUS)}, '')
+          || ' ' || count(*) || ' ' || coalesce(min(r.fingerprint), '') as x
         from results r where r.test_id = t.id
         group by r.report_id order by r.report_id desc limit ${limit}) h
       group by t.id`);
@@ -117,14 +133,12 @@ async function testReportRows(db: Db, testIds: string[], limit: number): Promise
       return { testId, reportId, anyPass, anyFail, finalStatus: finalStatus || null, attempts, fingerprint: fingerprint || null };
     }));
   }
-  // Grouped in the order of the test-keyed index (test, report), so nothing is sorted and no report is
-  // joined per row; report ids are time-ordered (UUIDv7 of the time received), so the newest `limit` of a
-  // test are its last rows. A window function ordered by the joined received time cost ~90 % of a rescore.
-  // (SQLite's planner picks this index whatever its statistics.)
+  // node:sqlite under Deno (no raw connection to prepare on): one query for the batch, grouped in the
+  // order of the test-keyed index; it reads each test's whole history and keeps the newest `limit`.
   const ids = sql.join(testIds.map((id) => sql`${id}`), sql`, `);
   return db.rows<TestInReportRow>(sql`
-    select r.test_id as "testId", r.report_id as "reportId", ${anyPass} as "anyPass", ${anyFail} as "anyFail",
-      ${finalStatus} as "finalStatus", count(*) as "attempts", min(r.fingerprint) as "fingerprint" from results r
+    select r.test_id as "testId", r.report_id as "reportId", ${sql.raw(ANY_PASS)} as "anyPass", ${sql.raw(ANY_FAIL)} as "anyFail",
+      ${sql.raw(FINAL_STATUS)} as "finalStatus", count(*) as "attempts", min(r.fingerprint) as "fingerprint" from results r
     where r.test_id in (${ids})
     group by r.test_id, r.report_id
     order by r.test_id, r.report_id`);
