@@ -50,7 +50,7 @@ interface Figures {
   rssMidMb: number;
   rssPeakMb: number;
   reportsStored: number;
-  /** Full rescores that ran during the load (the hourly job, here on `--rescore`'s schedule). */
+  /** Rescore jobs finished during the load: the scheduled full ones (`--rescore`) and those ingest queued for stored batches. */
   rescores: number;
 }
 
@@ -128,7 +128,7 @@ for (const backend of values.backends.split(",").map((b) => b.trim()).filter(Boo
   console.log(`  uploads: ${f.uploads.requests.average.toFixed(1)} req/s (${(f.uploads.requests.average * TESTS_PER_REPORT).toFixed(0)} test results/s), p50 ${f.uploads.latency.p50} ms, p99 ${f.uploads.latency.p99} ms, errors ${errors(f.uploads)}`);
   console.log(`  upload status codes: ${JSON.stringify(f.uploads.statusCodeStats)}, connection errors ${f.uploads.errors}, timeouts ${f.uploads.timeouts}`);
   console.log(`  reads:   ${f.reads.requests.average.toFixed(1)} req/s, p50 ${f.reads.latency.p50} ms, p99 ${f.reads.latency.p99} ms, errors ${errors(f.reads)}`);
-  console.log(`  RSS: ${f.rssStartMb.toFixed(0)} MB at start, ${f.rssMidMb.toFixed(0)} MB half-way, ${f.rssEndMb.toFixed(0)} MB at end (peak ${f.rssPeakMb.toFixed(0)} MB); ${f.reportsStored} reports stored; ${f.rescores} full rescores ran`);
+  console.log(`  RSS: ${f.rssStartMb.toFixed(0)} MB at start, ${f.rssMidMb.toFixed(0)} MB half-way, ${f.rssEndMb.toFixed(0)} MB at end (peak ${f.rssPeakMb.toFixed(0)} MB); ${f.reportsStored} reports stored; ${f.rescores} rescore jobs finished (full and queued by ingest)`);
 }
 
 const version = execFileSync(BUILT_BINARY, ["version"]).toString().trim();
@@ -150,7 +150,7 @@ a machine shared with other work (load average ${loadavg()[0].toFixed(0)} at the
 |---|---|---|---|---|---|---|---|
 ${figures.flatMap((f) => [row(f, "uploads (2,000 tests)", f.uploads), row(f, "reads", f.reads)]).join("\n")}
 
-| backend | test results/s | reports stored | full rescores | RSS start MB | RSS half-way MB | RSS end MB | RSS peak MB |
+| backend | test results/s | reports stored | rescore jobs (full + queued) | RSS start MB | RSS half-way MB | RSS end MB | RSS peak MB |
 |---|---|---|---|---|---|---|---|
 ${figures.map((f) => `| ${f.backend} | ${(f.uploads.requests.average * TESTS_PER_REPORT).toFixed(0)} | ${f.reportsStored} | ${f.rescores} | ${f.rssStartMb.toFixed(0)} | ${f.rssMidMb.toFixed(0)} | ${f.rssEndMb.toFixed(0)} | ${f.rssPeakMb.toFixed(0)} |`).join("\n")}
 
