@@ -152,8 +152,8 @@ function newestPerTest<T extends { testId: string; reportId: string }>(rows: T[]
     if (list) list.push(r);
     else byTest.set(r.testId, [r]);
   }
-  // Rows come in runs already sorted (SQLite ascending, PostgreSQL's per-test reads descending), which
-  // the sort takes in linear time.
+  // Each test's rows come already sorted (newest first from the per-test reads, oldest first from Deno's
+  // batch query), which the sort takes in linear time.
   for (const [id, list] of byTest) {
     list.sort((a, b) => (a.reportId < b.reportId ? -1 : a.reportId > b.reportId ? 1 : 0));
     if (list.length > limit) byTest.set(id, list.slice(list.length - limit));
