@@ -32,7 +32,6 @@ const BACKPRESSURE_POLL_MS = 200;
 
 /** The job kind that processes a queued report. */
 export const PROCESS_REPORT_JOB = "process-report";
-export { RESCORE_JOB } from "./model/job.ts";
 
 /** One file of an upload, decompressed. */
 export interface Upload {

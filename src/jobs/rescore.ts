@@ -1,5 +1,5 @@
 import { rescoreTests } from "../act/detect.ts";
-import { RESCORE_JOB } from "../pipeline.ts";
+import { RESCORE_JOB } from "../model/job.ts";
 import type { Job } from "../model/job.ts";
 import type { JobDeps, JobDefinition } from "./registry.ts";
 

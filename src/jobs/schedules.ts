@@ -1,6 +1,6 @@
 import { Cron } from "croner";
 import type { Logger } from "../lib/log.ts";
-import { RESCORE_JOB } from "../pipeline.ts";
+import { RESCORE_JOB } from "../model/job.ts";
 import type { Store } from "../store/index.ts";
 import type { NewJob } from "../store/jobs.ts";
 import { DELIVER_NOTIFICATIONS_JOB } from "../notify/emit.ts";
