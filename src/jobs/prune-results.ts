@@ -1,4 +1,3 @@
-import { pruneRawResults } from "../store/retention.ts";
 import type { JobDefinition } from "./registry.ts";
 
 /** The job kind of the daily retention pass. */
@@ -12,7 +11,7 @@ export const pruneResultsJob: JobDefinition = {
   async run(_job, deps) {
     const days = deps.config?.retentionDays ?? 90;
     if (days === 0) return;
-    const pruned = await pruneRawResults(deps.store.db, deps.clock() - days * DAY_MS);
+    const pruned = await deps.store.retention.pruneRawResults(deps.clock() - days * DAY_MS);
     if (pruned.reports > 0) deps.log?.info({ ...pruned, retentionDays: days }, "raw results pruned");
   },
 };

@@ -3,6 +3,7 @@ import type { AttemptStatus } from "../model/report.ts";
 import type { Observation } from "../model/verdict.ts";
 import { rawSqlite, sqliteAll } from "./bulk.ts";
 import type { Db } from "./db.ts";
+import type { HistoryCache, TestInReport } from "./history-cache.ts";
 
 /** What one test did in one report, folded over its attempts (the report's own fields come separately). */
 interface TestInReportRow {
@@ -19,8 +20,11 @@ interface ReportRow {
 /** Placeholders per query: far below SQLite's (32,766) and PostgreSQL's (65,535) limits. */
 const IDS_PER_QUERY = 1000;
 
-/** Test histories: what each test did in each report, newest first, folded over its attempts. */
-export function historyStore(db: Db) {
+/**
+ * Test histories: what each test did in each report, newest first, folded over its attempts. With a
+ * `cache` (only where this process is the database's only writer), tests scored lately are not read again.
+ */
+export function historyStore(db: Db, cache?: HistoryCache) {
   return {
     /**
      * The last `limit` observations of each test, oldest first, keyed by test id. A report's fields are read
@@ -31,7 +35,26 @@ export function historyStore(db: Db) {
     async observations(testIds: string[], limit: number, reportCache: ReportCache = new Map()): Promise<Map<string, Observation[]>> {
       const out = new Map<string, Observation[]>();
       if (testIds.length === 0) return out;
-      const byTest = newestPerTest(await testReportRows(db, testIds, limit), limit);
+      const byTest = new Map<string, TestInReport[]>();
+      const missing: string[] = [];
+      for (const id of testIds) {
+        const rows = cache?.get(id, limit);
+        if (rows) byTest.set(id, rows);
+        else missing.push(id);
+      }
+      if (missing.length > 0) {
+        // Kept only if it saw committed data and no commit happened meanwhile (one it may have missed):
+        // on SQLite a read inside another caller's open transaction sees its uncommitted rows.
+        const writes = cache?.writes;
+        const committed = !rawSqlite(db.orm)?.inTransaction;
+        const read = newestPerTest(await testReportRows(db, missing, limit), limit);
+        const keep = cache && committed && cache.writes === writes;
+        for (const id of missing) {
+          const rows = read.get(id) ?? [];
+          if (keep) cache.put(id, rows, limit);
+          byTest.set(id, rows);
+        }
+      }
       const reportIds = new Set<string>();
       for (const rows of byTest.values()) for (const r of rows) reportIds.add(r.reportId);
       const reports = await reportsById(db, [...reportIds], reportCache);
@@ -40,15 +63,20 @@ export function historyStore(db: Db) {
         for (const r of rows) {
           const rep = reports.get(r.reportId);
           if (!rep) continue; // deleted by retention between the two reads
-          const anyPass = Number(r.anyPass) === 1;
+          r.reportId = rep.reportId; // one string per report, not one per row held in the cache
           list.push({
-            ...rep, outcome: anyPass ? "passed" : (r.finalStatus as AttemptStatus),
-            retriedPass: anyPass && Number(r.anyFail) === 1, attempts: Number(r.attempts), fingerprint: r.fingerprint,
+            ...rep, outcome: r.anyPass ? "passed" : (r.finalStatus as AttemptStatus),
+            retriedPass: r.anyPass && r.anyFail, attempts: r.attempts, fingerprint: r.fingerprint,
           });
         }
         if (list.length > 0) out.set(testId, list);
       }
       return out;
+    },
+
+    /** Forgets the tests held in memory: results were deleted (retention). */
+    forgetCached(): void {
+      cache?.clear();
     },
 
     /** The tests that failed in a CI run (no attempt passed), per report, with their first failure. */
@@ -145,12 +173,16 @@ async function testReportRows(db: Db, testIds: string[], limit: number): Promise
 }
 
 /** The last `limit` rows of each test, oldest first, by test id (report ids are time-ordered). */
-function newestPerTest<T extends { testId: string; reportId: string }>(rows: T[], limit: number): Map<string, T[]> {
-  const byTest = new Map<string, T[]>();
+function newestPerTest(rows: TestInReportRow[], limit: number): Map<string, TestInReport[]> {
+  const byTest = new Map<string, TestInReport[]>();
   for (const r of rows) {
+    const row: TestInReport = {
+      reportId: r.reportId, anyPass: Number(r.anyPass) === 1, anyFail: Number(r.anyFail) === 1,
+      finalStatus: r.finalStatus, attempts: Number(r.attempts), fingerprint: r.fingerprint,
+    };
     const list = byTest.get(r.testId);
-    if (list) list.push(r);
-    else byTest.set(r.testId, [r]);
+    if (list) list.push(row);
+    else byTest.set(r.testId, [row]);
   }
   // Each test's rows come already sorted (newest first from the per-test reads, oldest first from Deno's
   // batch query), which the sort takes in linear time.

@@ -1,4 +1,6 @@
+import { rawSqlite } from "./bulk.ts";
 import type { Db } from "./db.ts";
+import { HistoryCache } from "./history-cache.ts";
 import { eventStore } from "./events.ts";
 import { failureStore } from "./failures.ts";
 import { historyStore } from "./history.ts";
@@ -22,19 +24,22 @@ import { statsStore } from "./stats.ts";
 import { userStore } from "./users.ts";
 import { sessionStore } from "./sessions.ts";
 import { maintenanceStore } from "./maintenance.ts";
+import { retentionStore } from "./retention.ts";
 
 /** The one store interface: every aggregate's functions over one open database. */
 export function createStore(db: Db, options: StoreOptions = {}) {
+  const cacheRows = options.historyCacheRows ?? HISTORY_CACHE_ROWS;
+  const histories = ownsResults(db) && cacheRows > 0 ? new HistoryCache(cacheRows) : undefined;
   return {
     db,
     projects: projectStore(db),
     tokens: tokenStore(db),
     events: eventStore(db),
     // Group commit only where one connection serialises every transaction anyway (SQLite, PGlite).
-    reports: reportStore(db, db.backend === "postgres" ? 0 : (options.groupCommitMs ?? 0)),
+    reports: reportStore(db, db.backend === "postgres" ? 0 : (options.groupCommitMs ?? 0), histories),
     jobs: jobStore(db),
     tests: testStore(db),
-    history: historyStore(db),
+    history: historyStore(db, histories),
     verdicts: verdictStore(db),
     incidents: incidentStore(db),
     failures: failureStore(db),
@@ -51,6 +56,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     users: userStore(db),
     sessions: sessionStore(db),
     maintenance: maintenanceStore(db),
+    retention: retentionStore(db, histories),
   };
 }
 
@@ -58,6 +64,20 @@ export function createStore(db: Db, options: StoreOptions = {}) {
 export interface StoreOptions {
   /** Embedded backends: uploads stored within this many ms of each other share one commit (0: off). */
   groupCommitMs?: number;
+  /** Rows of test history held in memory where this process is the only writer (default HISTORY_CACHE_ROWS; 0: none). */
+  historyCacheRows?: number;
+}
+
+/** History rows held in memory at most: 2,000 tests × 500 reports, ~60 MB. */
+export const HISTORY_CACHE_ROWS = 1_000_000;
+
+/**
+ * Whether every write of results goes through this process, so a cache of them stays true: PGlite (one
+ * process opens it) and SQLite under better-sqlite3 (whose open transaction a read can be told apart from).
+ * Not PostgreSQL, where other replicas write.
+ */
+function ownsResults(db: Db): boolean {
+  return db.backend === "pglite" || (db.backend === "sqlite" && rawSqlite(db.orm) !== undefined);
 }
 
 /** The store. */

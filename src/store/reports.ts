@@ -1,8 +1,9 @@
 import { and, count, eq } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
-import type { ReportMeta, ReportRecord, ReportRows } from "../model/ingest.ts";
+import type { ReportMeta, ReportRecord, ReportRows, ResultRow } from "../model/ingest.ts";
 import type { Db, Orm } from "./db.ts";
 import { commitGroup } from "./commit-group.ts";
+import type { HistoryCache } from "./history-cache.ts";
 import { insertResults } from "./results.ts";
 import { upsertTests } from "./tests.ts";
 
@@ -27,6 +28,12 @@ const LAST_SEEN_GRANULARITY_MS = 60 * 60_000;
 /** Test ids remembered as stored; past this the oldest are forgotten (and written again when seen). */
 const KNOWN_TESTS_MAX = 500_000;
 
+/** What a transaction wrote, to note once it has committed. */
+interface Written {
+  tests: string[];
+  results: { reportId: string; results: ResultRow[] }[];
+}
+
 /** A queued report's metadata, once its results are stored. */
 export interface CompletedReport {
   projectId: string;
@@ -36,7 +43,7 @@ export interface CompletedReport {
 }
 
 /** Reports: stored raw and idempotently, processed inline or later by the queue. */
-export function reportStore(db: Db, groupCommitMs = 0) {
+export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache) {
   const t = db.schema.reports;
   const grouped = commitGroup(db, groupCommitMs);
   // Test id → the last-seen time this process stored for it, written back only after a commit, so a
@@ -68,14 +75,20 @@ export function reportStore(db: Db, groupCommitMs = 0) {
       .where(and(eq(t.projectId, r.projectId), eq(t.dedupeKey, r.dedupeKey))).limit(1);
     return { id: existing[0].id, created: false };
   };
-  /** Stores a report's rows; returns the ids of the tests it wrote (to remember once committed). */
-  const store = async (orm: Orm, projectId: string, reportId: string, rows: ReportRows, now: number): Promise<string[]> => {
+  /** Stores a report's rows, noting in `written` what to remember once committed. */
+  const store = async (orm: Orm, projectId: string, reportId: string, rows: ReportRows, now: number, written: Written) => {
     const stale = rows.tests.filter((x) => (known.get(x.id) ?? -Infinity) < now - LAST_SEEN_GRANULARITY_MS);
     await upsertTests(orm, db.schema, stale, now);
     await insertResults(orm, db.schema, { projectId, reportId }, rows.results);
     await orm.update(t).set({ state: "processed", format: rows.format, counts: rows.counts, processedAt: now, error: null })
       .where(eq(t.id, reportId));
-    return stale.map((x) => x.id);
+    for (const x of stale) written.tests.push(x.id);
+    written.results.push({ reportId, results: rows.results });
+  };
+  /** After a commit (never before: a rolled-back write must leave no trace): the tests stored, and the results for the history cache. */
+  const committed = (written: Written, now: number) => {
+    remember(written.tests, now);
+    for (const r of written.results) histories?.add(r.reportId, r.results);
   };
   /**
    * Stores the results of several queued reports in one transaction (the worker's batches: one commit for
@@ -84,18 +97,18 @@ export function reportStore(db: Db, groupCommitMs = 0) {
   const completeReports = async (items: { reportId: string; rows: ReportRows }[], now: number): Promise<Map<string, CompletedReport>> => {
     // Its own transaction, not the group commit's: a batch is a group already, and the window would only delay it.
     const done = await db.tx(async (orm) => {
-      const written: string[] = [];
+      const written: Written = { tests: [], results: [] };
       const meta = new Map<string, CompletedReport>();
       for (const { reportId, rows } of items) {
         const cur = await orm.select({ state: t.state, projectId: t.projectId, run: t.ciRun, job: t.job, commit: t.commitSha })
           .from(t).where(eq(t.id, reportId)).limit(1);
         if (cur.length === 0 || cur[0].state !== "queued") continue;
-        written.push(...(await store(orm, cur[0].projectId, reportId, rows, now)));
+        await store(orm, cur[0].projectId, reportId, rows, now, written);
         meta.set(reportId, { projectId: cur[0].projectId, run: cur[0].run, job: cur[0].job, commit: cur[0].commit });
       }
       return { written, meta };
     });
-    remember(done.written, now);
+    committed(done.written, now);
     return done.meta;
   };
 
@@ -103,16 +116,16 @@ export function reportStore(db: Db, groupCommitMs = 0) {
     /** Stores parsed reports with their tests and results, all or nothing, in one transaction (perhaps shared with concurrent uploads: group commit). */
     async saveProcessed(items: { report: NewReport; rows: ReportRows }[], now: number): Promise<SavedReport[]> {
       const { saved, written } = await grouped(async (orm) => {
-        const written: string[] = [];
+        const written: Written = { tests: [], results: [] };
         const out: SavedReport[] = [];
         for (const { report, rows } of items) {
           const s = await insert(orm, report, "queued", now);
-          if (s.created) written.push(...(await store(orm, report.projectId, s.id, rows, now)));
+          if (s.created) await store(orm, report.projectId, s.id, rows, now, written);
           out.push(s);
         }
         return { saved: out, written };
       });
-      remember(written, now);
+      committed(written, now);
       return saved;
     },
 
