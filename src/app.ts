@@ -6,7 +6,7 @@ import type { HttpDeps } from "./http/deps.ts";
 import { serveUi } from "./http/static.ts";
 import { JOBS } from "./jobs/registry.ts";
 import { startSchedules, type Scheduler } from "./jobs/schedules.ts";
-import { newWorkerId, runNextJob, startWorker, type Worker, type WorkerOptions } from "./jobs/worker.ts";
+import { newWorkerId, runNextJob, startWorker, workerConcurrency, type Worker, type WorkerOptions } from "./jobs/worker.ts";
 import { lockDataDir, type DirLock } from "./lib/dir-lock.ts";
 import { FatalError } from "./lib/errors.ts";
 import type { Logger } from "./lib/log.ts";
@@ -126,7 +126,7 @@ export function createApp(o: AppOptions): App {
   };
   // --role worker serves health and metrics only; the API belongs to the api replicas.
   const http = o.config.role === "worker" ? createWorkerHttpApp(deps) : createHttpApp(deps);
-  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, publish, config: o.config, metrics, log: o.log, github: createGitHub(o.config, clock) }, log: o.log, clock, metrics: metrics.jobs, leaseMs: o.config.jobLeaseMs, concurrency: o.config.workerConcurrency };
+  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, publish, config: o.config, metrics, log: o.log, github: createGitHub(o.config, clock) }, log: o.log, clock, metrics: metrics.jobs, leaseMs: o.config.jobLeaseMs, concurrency: workerConcurrency(o.config.workerConcurrency, o.db.backend) };
   let schedules: Scheduler | undefined;
   if (o.worker ?? o.config.role !== "api") {
     worker = startWorker(workerOptions);

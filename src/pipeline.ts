@@ -275,10 +275,12 @@ async function analyze(deps: PipelineDeps, project: Project, reports: StoredRepo
     }
     // Queued reports come in bursts, when the same tests fail again report after report: their rescore is
     // a job, and the worker takes every due rescore job of a project at once, so a test is scored once per
-    // round instead of once per batch (a test's history read is most of what scoring costs).
+    // round instead of once per batch.
+    // While more of the project's reports are queued, its rescore waits for them (jobs/rescore.ts); once
+    // the last is stored, the waiting rescore is made due now, to run with this batch's.
     const testIds = await recordAndChooseRescore(deps.store, project, reports, deps.clock(), deps.publish);
-    if (testIds.length === 0) return;
-    await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId: project.id, testIds } }, deps.clock());
+    if (testIds.length > 0) await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId: project.id, testIds } }, deps.clock());
+    if (!(await deps.store.reports.hasQueuedReports(project.id))) await deps.store.jobs.hurryJobs(RESCORE_JOB, project.id, deps.clock());
     deps.notifyWorker();
   } catch (e) {
     const testIds = [...new Set(reports.flatMap((r) => r.rows.tests.map((t) => t.id)))];

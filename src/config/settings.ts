@@ -104,7 +104,7 @@ export const SETTINGS: { [K in keyof Config]-?: Setting } = {
   parseWorkerHeapMb: { type: "integer", default: 1024, min: 64, max: 65_536, doc: "heap limit of each parse worker (MB): a report needing more fails its upload, never the server" },
   inlineConcurrency: { type: "integer", default: 1, min: 0, max: 1000, doc: "uploads processed in their request at once (201 with counts); while that many are, further uploads are stored raw, answered 202 and processed by the queue in batches (0: always queue)" },
   reportBatch: { type: "integer", default: 16, min: 1, max: 1000, doc: "queued reports the worker stores in one transaction and scores together" },
-  workerConcurrency: { type: "integer", default: 2, min: 1, max: 64, doc: "jobs one process runs at once (two let one batch parse while another is written)" },
+  workerConcurrency: { type: "integer", default: 0, min: 0, max: 64, doc: "jobs one process runs at once; 0: 1 on SQLite and PGlite (one loop stores bigger batches), 2 on PostgreSQL" },
   scoreOnIngest: { type: "boolean", default: true, doc: "score the tests of each report as it arrives (false: only the scheduled rescore)" },
   rescoreSchedule: { type: "string", default: "17 * * * *", doc: "cron schedule of the full rescore of every project (croner syntax)" },
   backupSchedule: { type: "string", default: "off", doc: "cron schedule of the backup into backupDir (croner syntax), or off" },

@@ -18,6 +18,9 @@ export function jobStore(db: Db) {
       kind: job.kind, payload: job.payload, state: "queued", runAt: job.runAt ?? now, attempts: 0,
       maxAttempts: job.maxAttempts ?? 5, createdAt: now, updatedAt: now,
     });
+  /** Jobs whose payload names the project. */
+  const ofProject = (projectId: string) =>
+    db.dialect === "pg" ? sql`${t.payload}->>'projectId' = ${projectId}` : sql`json_extract(${t.payload}, '$.projectId') = ${projectId}`;
   /** Due jobs (of `kind`, when given), oldest first, marked running with this worker's lease. */
   const claim = (workerId: string, now: number, leaseMs: number, limit: number, kind?: string): Promise<Job[]> => db.tx(async (orm) => {
     const due = or(and(eq(t.state, "queued"), lte(t.runAt, now)), and(eq(t.state, "running"), lt(t.lockedUntil, now)));
@@ -90,10 +93,16 @@ export function jobStore(db: Db) {
     /** How many jobs (of `kind`, and of one project by payload `projectId`, when given) wait: queued or running. */
     async countPendingJobs(kind?: string, projectId?: string): Promise<number> {
       const pending = or(eq(t.state, "queued"), eq(t.state, "running"));
-      const ofProject = projectId === undefined ? undefined
-        : db.dialect === "pg" ? sql`${t.payload}->>'projectId' = ${projectId}` : sql`json_extract(${t.payload}, '$.projectId') = ${projectId}`;
-      const [r] = await db.orm.select({ n: count() }).from(t).where(and(pending, kind ? eq(t.kind, kind) : undefined, ofProject));
+      const [r] = await db.orm.select({ n: count() }).from(t)
+        .where(and(pending, kind ? eq(t.kind, kind) : undefined, projectId === undefined ? undefined : ofProject(projectId)));
       return Number(r.n);
+    },
+
+    /** Makes a project's queued jobs of `kind` that wait for a later time due now; returns how many. */
+    async hurryJobs(kind: string, projectId: string, now: number): Promise<number> {
+      const rows = await db.tx((orm) => orm.update(t).set({ runAt: now, updatedAt: now })
+        .where(and(eq(t.kind, kind), eq(t.state, "queued"), sql`${t.runAt} > ${now}`, ofProject(projectId))).returning({ id: t.id }));
+      return rows.length;
     },
 
     /** Marks several jobs done in one transaction (a batch's). */

@@ -172,6 +172,12 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
       return rows[0] && rows[0].raw ? (rows[0] as { raw: Uint8Array; format: string | null; projectId: string }) : undefined;
     },
 
+    /** Whether a project has reports still queued for processing. */
+    async hasQueuedReports(projectId: string): Promise<boolean> {
+      const rows = await db.orm.select({ id: t.id }).from(t).where(and(eq(t.projectId, projectId), eq(t.state, "queued"))).limit(1);
+      return rows.length > 0;
+    },
+
     /** Report counts of a project: all, and those still queued. */
     async countReports(projectId: string): Promise<{ reports: number; pendingReports: number }> {
       const [all] = await db.orm.select({ n: count() }).from(t).where(eq(t.projectId, projectId));

@@ -2,7 +2,7 @@
 // commit and run, so none is a duplicate) until a number of results is stored or a deadline passes,
 // while the server's RSS is sampled.
 import type { BenchServer } from "./ingest-server.ts";
-import { rssMb } from "./ingest-server.ts";
+import { cpuSeconds, rssMb } from "./ingest-server.ts";
 import { TESTS_PER_REPORT } from "./ingest-reports.ts";
 
 /** What one end-to-end run measured. */
@@ -15,6 +15,8 @@ export interface LoadFigures {
   resultsPerSecond: number;
   /** Server RSS: the most sampled while loading, and VmHWM (peak since start) at the end. */
   rssMaxMb: number;
+  /** CPU seconds the server used during the load (all its threads): steadier than wall time on a shared machine. */
+  serverCpuSeconds: number;
   rssHwmMb: number;
   /** True when the deadline stopped the run before `target` results. */
   cutShort: boolean;
@@ -28,6 +30,7 @@ export async function runLoad(server: BenchServer, bodies: Uint8Array<ArrayBuffe
   let queued = 0;
   let rssMax = 0;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssMb(server.pid).now)), 250);
+  const cpuAtStart = cpuSeconds(server.pid);
   const started = performance.now();
   const stopAt = started + deadlineMs;
   const client = async (): Promise<void> => {
@@ -69,6 +72,6 @@ export async function runLoad(server: BenchServer, bodies: Uint8Array<ArrayBuffe
   const results = done * TESTS_PER_REPORT;
   return {
     reports: done, queued, results, seconds, resultsPerSecond: results / seconds,
-    rssMaxMb: Math.max(rssMax, rss.now), rssHwmMb: rss.peak, cutShort: results < target,
+    rssMaxMb: Math.max(rssMax, rss.now), rssHwmMb: rss.peak, cutShort: results < target, serverCpuSeconds: cpuSeconds(server.pid) - cpuAtStart,
   };
 }

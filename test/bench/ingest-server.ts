@@ -1,7 +1,7 @@
 // Starts `flakeguard serve` for the ingest bench: the built executable when there is one, else
 // `node src/main.ts`; reads the admin token it prints and creates a project with an upload token.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -62,7 +62,7 @@ export async function startServer(kind: ServerKind, databaseUrl?: (dir: string) 
     : spawn(process.execPath, [...profileFlags(), MAIN_TS, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
   // Keep only the tail of the log: a long run must not grow the bench's own memory.
   let text = "";
-  const keep = (chunk: Buffer) => (text = (text + chunk.toString()).slice(-64_000));
+  const keep = (chunk: Buffer) => { if (process.env.FG_LOG) appendFileSync(process.env.FG_LOG, chunk); return (text = (text + chunk.toString()).slice(-64_000)); };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -91,6 +91,13 @@ async function call(url: string, token: string, body: unknown): Promise<unknown>
 export async function stopServer(server: BenchServer): Promise<void> {
   await stop(server.running, 30_000);
   rmSync(server.dir, { recursive: true, force: true });
+}
+
+/** User and system CPU seconds a process has used, from /proc (clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  // The command name (field 2) is in parentheses and may hold spaces: fields are counted after it.
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Resident set size of a process, current and peak (VmHWM), in MB, from /proc. */

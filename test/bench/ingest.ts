@@ -85,15 +85,15 @@ const NAMES: Record<BenchBackend, string> = { sqlite: "SQLite", pglite: "PGlite"
 function report(parse: ParseBenchResult | undefined, runs: { backend: BenchBackend; load: LoadFigures; bare: BareFigures[] }[]): void {
   console.log(`\nEnd to end: ${TESTS_PER_REPORT.toLocaleString("en")}-test JUnit reports (5% failing with a ~2 KB stack), ${CLIENTS} concurrent clients, target ${int(RESULTS)} results${RESULTS < 1_000_000 ? " (reduced with --results)" : ""}`);
   console.log(`server: ${describeServer(SERVER, newestSource())}; machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}\n`);
-  console.log("| backend | results stored | seconds | results/s end to end | server RSS max (MB) | bare insert | bare rows/s | end to end / bare |");
-  console.log("|---|---|---|---|---|---|---|---|");
+  console.log("| backend | results stored | seconds | results/s end to end | server CPU s | server RSS max (MB) | bare insert | bare rows/s | end to end / bare |");
+  console.log("|---|---|---|---|---|---|---|---|---|");
   for (const { backend, load, bare } of runs) {
-    if (bare.length === 0) console.log(`| ${NAMES[backend]} | ${int(load.results)} | ${load.seconds.toFixed(1)} | ${int(load.resultsPerSecond)} | ${load.rssMaxMb.toFixed(0)} | not measured (--bare-runs 0) | | |`);
+    if (bare.length === 0) console.log(`| ${NAMES[backend]} | ${int(load.results)} | ${load.seconds.toFixed(1)} | ${int(load.resultsPerSecond)} | ${load.serverCpuSeconds.toFixed(1)} | ${load.rssMaxMb.toFixed(0)} | not measured (--bare-runs 0) | | |`);
     const short = `${load.cutShort ? ` (deadline ${DEADLINE_S} s)` : ""}; ${int(load.queued)} of ${int(load.reports)} reports queued (202)`;
     bare.forEach((b, i) => {
       const head = i === 0
-        ? `| ${NAMES[backend]} | ${int(load.results)}${short} | ${load.seconds.toFixed(1)} | ${int(load.resultsPerSecond)} | ${load.rssMaxMb.toFixed(0)} (VmHWM ${load.rssHwmMb.toFixed(0)})`
-        : "| | | | |";
+        ? `| ${NAMES[backend]} | ${int(load.results)}${short} | ${load.seconds.toFixed(1)} | ${int(load.resultsPerSecond)} | ${load.serverCpuSeconds.toFixed(1)} | ${load.rssMaxMb.toFixed(0)} (VmHWM ${load.rssHwmMb.toFixed(0)})`
+        : "| | | | | |";
       console.log(`${head} | ${b.method} | ${int(b.rowsPerSecond)} | ${((load.resultsPerSecond / b.rowsPerSecond) * 100).toFixed(0)}% |`);
     });
   }
