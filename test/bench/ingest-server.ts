@@ -62,7 +62,12 @@ export async function startServer(kind: ServerKind, databaseUrl?: (dir: string) 
     : spawn(process.execPath, [...profileFlags(), MAIN_TS, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
   // Keep only the tail of the log: a long run must not grow the bench's own memory.
   let text = "";
-  const keep = (chunk: Buffer) => { if (process.env.FG_LOG) appendFileSync(process.env.FG_LOG, chunk); return (text = (text + chunk.toString()).slice(-64_000)); };
+  // FLAKEGUARD_BENCH_SERVER_LOG=file: the whole log there too (job batch sizes and timings, for analysis).
+  const logFile = process.env.FLAKEGUARD_BENCH_SERVER_LOG;
+  const keep = (chunk: Buffer) => {
+    if (logFile) appendFileSync(logFile, chunk);
+    text = (text + chunk.toString()).slice(-64_000);
+  };
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

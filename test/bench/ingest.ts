@@ -5,7 +5,8 @@
 // Target: end to end ≥ 50% of the slower bare stage (tokenizer or insert).
 // Flags: --results N (default 1000000), --clients N (4), --server binary|source (binary if built),
 // --backends sqlite,pglite,postgres, --deadline SECONDS per backend (240), --no-parse, --bare-runs N (3: the
-// bare insert's median is used).
+// bare insert's median is used). Environment: FLAKEGUARD_BENCH_SERVER_LOG=file keeps the server's whole log,
+// FLAKEGUARD_BENCH_CPU_PROF=dir (with --server source) a CPU profile of it.
 import { readdirSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
