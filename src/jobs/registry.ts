@@ -45,6 +45,8 @@ export interface JobDefinition {
   runBatch?(jobs: Job[], deps: JobDeps): Promise<Map<number, unknown>>;
   /** How many jobs `runBatch` takes at once. */
   batchSize?(deps: JobDeps): number;
+  /** Runs once when a job of this kind failed its last attempt and will not run again (`error`: its last error). */
+  onDead?(job: Job, error: string, deps: JobDeps): Promise<void>;
 }
 
 /** Every job kind, by name. */

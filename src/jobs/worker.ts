@@ -81,9 +81,16 @@ export async function runNextJob(o: WorkerOptions, workerId: string): Promise<bo
 async function failed(o: WorkerOptions, job: Job, e: unknown, seconds: number): Promise<void> {
   const backoff = Math.min(60_000 * 2 ** (job.attempts - 1), 3_600_000);
   const retryAt = (e as { retryAt?: unknown }).retryAt; // a rate-limited call says when to come back
-  await o.jobs.failJob(job, (e as Error).message ?? String(e), o.clock(), typeof retryAt === "number" ? retryAt : o.clock() + backoff);
+  const message = (e as Error).message ?? String(e);
+  await o.jobs.failJob(job, message, o.clock(), typeof retryAt === "number" ? retryAt : o.clock() + backoff);
   o.metrics?.duration.observe({ kind: job.kind, outcome: "failed" }, seconds);
   o.log.warn({ job: job.id, kind: job.kind, attempt: job.attempts, err: e }, "job failed");
+  if (job.attempts < job.maxAttempts) return;
+  try {
+    await o.registry.get(job.kind)?.onDead?.(job, message, o.deps);
+  } catch (err) {
+    o.log.error({ job: job.id, kind: job.kind, err }, "could not record a job given up on");
+  }
 }
 
 /** A new worker id: unique per process and start. */
@@ -103,8 +110,8 @@ export function workerConcurrency(configured: number, backend: "sqlite" | "pglit
 }
 
 /**
- * Starts `concurrency` loops (default 1) that claim due jobs from the database queue and run them: two let
- * one batch of reports parse while another is written.
+ * Starts `concurrency` loops (default 1) that claim due jobs from the database queue and run them: on
+ * PostgreSQL two let one batch of reports parse while another is written (workerConcurrency).
  */
 export function startWorker(o: WorkerOptions): Worker {
   const id = newWorkerId();

@@ -74,11 +74,6 @@ export function historyStore(db: Db, cache?: HistoryCache) {
       return out;
     },
 
-    /** Forgets the tests held in memory: results were deleted (retention). */
-    forgetCached(): void {
-      cache?.clear();
-    },
-
     /** The tests that failed in a CI run (no attempt passed), per report, with their first failure. */
     async runFailures(projectId: string, run: string): Promise<RunFailure[]> {
       const rows = await db.rows<Record<string, unknown>>(sql`

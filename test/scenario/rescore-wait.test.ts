@@ -3,10 +3,14 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { JobDeps } from "../../src/jobs/registry.ts";
+import { JOBS } from "../../src/jobs/registry.ts";
 import { RESCORE_MAX_WAIT_MS, rescoreJob } from "../../src/jobs/rescore.ts";
+import { runNextJob } from "../../src/jobs/worker.ts";
+import { createLogger } from "../../src/lib/log.ts";
 import { RESCORE_JOB, type Job } from "../../src/model/job.ts";
 import { createStore, type Store } from "../../src/store/index.ts";
 import type { NewReport } from "../../src/store/reports.ts";
+import { PROCESS_REPORT_JOB, type Uploads } from "../../src/pipeline.ts";
 import { BACKENDS, freshDb, type TestDb } from "../helpers/backends.ts";
 
 describe.each(BACKENDS)("rescore during a burst on %s", (backend) => {
@@ -84,9 +88,25 @@ describe.each(BACKENDS)("rescore during a burst on %s", (backend) => {
     const before = await tdb.db.rows<{ at: number | string }>(sql`select max(updated_at) as at from verdicts`);
     const [job] = await claimRescores(since + RESCORE_MAX_WAIT_MS);
     await rescoreJob.run(job, deps(since + RESCORE_MAX_WAIT_MS));
+    await store.jobs.completeJobs([job.id], since + RESCORE_MAX_WAIT_MS);
     const after = await tdb.db.rows<{ at: number | string }>(sql`select max(updated_at) as at from verdicts`);
     expect(Number(after[0].at)).toBe(since + RESCORE_MAX_WAIT_MS);
     expect(Number(after[0].at)).toBeGreaterThan(Number(before[0].at));
     expect(await store.reports.hasQueuedReports(projectId)).toBe(true);
+  });
+
+  it("fails a report whose processing was given up on, so it holds back neither pendingReports nor rescores", async () => {
+    const pendingBefore = (await store.reports.countReports(projectId)).pendingReports + 1;
+    const [queued] = await store.reports.saveQueued([newReport()], 40_000, (orm, reportId) =>
+      store.jobs.enqueueJob({ kind: PROCESS_REPORT_JOB, payload: { reportId }, maxAttempts: 2 }, 40_000, orm));
+    const broken = { processQueued: async () => { throw new Error("disk on fire"); } } as unknown as Uploads;
+    const worker = { jobs: store.jobs, registry: JOBS, deps: { store, uploads: broken, clock: () => 40_000 }, log: createLogger("silent"), clock: () => 40_000 };
+    expect(await runNextJob(worker, "w")).toBe(true); // first attempt: retried later
+    expect((await store.reports.getReport(projectId, queued.id))?.state).toBe("queued");
+    expect(await runNextJob({ ...worker, clock: () => 10_000_000 }, "w")).toBe(true); // last attempt: given up
+    expect(await store.reports.getReport(projectId, queued.id)).toMatchObject({
+      state: "failed", error: { code: "processing_failed", message: "processing failed 2 times; last error: disk on fire" },
+    });
+    expect((await store.reports.countReports(projectId)).pendingReports).toBe(pendingBefore - 1);
   });
 });
