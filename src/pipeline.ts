@@ -139,7 +139,10 @@ async function backlogBelow(deps: PipelineDeps, max: number): Promise<void> {
 /** Bytes of just-queued reports kept for the worker, in all. */
 const FRESH_MAX_BYTES = 64 * 1024 * 1024;
 
-/** Results held in memory before a batch is stored: bounds a batch that holds a few very large reports. */
+/**
+ * Results held in memory before a batch is stored. It bounds a batch of a few very large reports, and splits
+ * a large batch so the parse worker reads the next reports while the main thread writes these.
+ */
 const BATCH_MAX_RESULTS = 50_000;
 
 /**

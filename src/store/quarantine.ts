@@ -1,5 +1,6 @@
-import { and, desc, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, desc, eq, lte, sql } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
+import { inIds } from "./bulk.ts";
 import type { Db, Orm } from "./db.ts";
 import type { NewEvent } from "./events.ts";
 
@@ -62,10 +63,9 @@ export function quarantineStore(db: Db) {
     /** The active quarantines of some tests, by test id. */
     async activeFor(testIds: string[]): Promise<Map<string, ActiveQuarantine>> {
       const out = new Map<string, ActiveQuarantine>();
-      for (let i = 0; i < testIds.length; i += 500) {
-        const rows = await activeQuery().where(and(inArray(q.testId, testIds.slice(i, i + 500)), eq(q.state, "active")));
-        for (const r of rows) out.set(r.q.testId, flat(r));
-      }
+      if (testIds.length === 0) return out;
+      const rows = await activeQuery().where(and(inIds(db.dialect, q.testId, testIds), eq(q.state, "active")));
+      for (const r of rows) out.set(r.q.testId, flat(r));
       return out;
     },
 
@@ -79,14 +79,13 @@ export function quarantineStore(db: Db) {
     async vetoes(testIds: string[]): Promise<Map<string, number>> {
       const out = new Map<string, number>();
       const seen = new Set<string>();
-      for (let i = 0; i < testIds.length; i += 500) {
-        const rows = await db.orm.select({ testId: q.testId, vetoUntil: q.vetoUntil }).from(q)
-          .where(inArray(q.testId, testIds.slice(i, i + 500))).orderBy(desc(q.since), desc(q.id));
-        for (const r of rows) {
-          if (seen.has(r.testId)) continue; // only the latest decision counts: a person's re-quarantine ends the veto
-          seen.add(r.testId);
-          if (r.vetoUntil != null) out.set(r.testId, r.vetoUntil);
-        }
+      if (testIds.length === 0) return out;
+      const rows = await db.orm.select({ testId: q.testId, vetoUntil: q.vetoUntil }).from(q)
+        .where(inIds(db.dialect, q.testId, testIds)).orderBy(desc(q.since), desc(q.id));
+      for (const r of rows) {
+        if (seen.has(r.testId)) continue; // only the latest decision counts: a person's re-quarantine ends the veto
+        seen.add(r.testId);
+        if (r.vetoUntil != null) out.set(r.testId, r.vetoUntil);
       }
       return out;
     },
@@ -95,14 +94,13 @@ export function quarantineStore(db: Db) {
     async lastReleases(testIds: string[]): Promise<Map<string, number>> {
       const out = new Map<string, number>();
       const seen = new Set<string>();
-      for (let i = 0; i < testIds.length; i += 500) {
-        const rows = await db.orm.select({ testId: q.testId, releasedAt: q.releasedAt }).from(q)
-          .where(inArray(q.testId, testIds.slice(i, i + 500))).orderBy(desc(q.since), desc(q.id));
-        for (const r of rows) {
-          if (seen.has(r.testId)) continue; // only the latest entry counts
-          seen.add(r.testId);
-          if (r.releasedAt != null) out.set(r.testId, r.releasedAt);
-        }
+      if (testIds.length === 0) return out;
+      const rows = await db.orm.select({ testId: q.testId, releasedAt: q.releasedAt }).from(q)
+        .where(inIds(db.dialect, q.testId, testIds)).orderBy(desc(q.since), desc(q.id));
+      for (const r of rows) {
+        if (seen.has(r.testId)) continue; // only the latest entry counts
+        seen.add(r.testId);
+        if (r.releasedAt != null) out.set(r.testId, r.releasedAt);
       }
       return out;
     },
@@ -133,11 +131,10 @@ export function quarantineStore(db: Db) {
     /** Suite, name and file of some tests of a project (what exempt globs and runners match). */
     async identities(projectId: string, testIds: string[]): Promise<Map<string, { suite: string; name: string; file: string }>> {
       const out = new Map<string, { suite: string; name: string; file: string }>();
-      for (let i = 0; i < testIds.length; i += 500) {
-        const rows = await db.orm.select({ id: t.id, suite: t.suite, name: t.name, file: t.file }).from(t)
-          .where(and(eq(t.projectId, projectId), inArray(t.id, testIds.slice(i, i + 500))));
-        for (const r of rows) out.set(r.id, { suite: r.suite, name: r.name, file: r.file });
-      }
+      if (testIds.length === 0) return out;
+      const rows = await db.orm.select({ id: t.id, suite: t.suite, name: t.name, file: t.file }).from(t)
+        .where(and(eq(t.projectId, projectId), inIds(db.dialect, t.id, testIds)));
+      for (const r of rows) out.set(r.id, { suite: r.suite, name: r.name, file: r.file });
       return out;
     },
 

@@ -1,4 +1,5 @@
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import { inIds } from "./bulk.ts";
 import type { TestVerdicts, Verdict, VerdictStatus } from "../model/verdict.ts";
 import type { Db, Orm } from "./db.ts";
 
@@ -102,11 +103,10 @@ export function verdictStore(db: Db) {
     /** The overall status of each of `testIds` that has a verdict. */
     async overallStatuses(testIds: string[]): Promise<Map<string, VerdictStatus>> {
       const out = new Map<string, VerdictStatus>();
-      for (let i = 0; i < testIds.length; i += 1000) {
-        const rows = await db.orm.select({ id: v.testId, status: v.status }).from(v)
-          .where(and(inArray(v.testId, testIds.slice(i, i + 1000)), eq(v.variant, "")));
-        for (const r of rows) out.set(r.id, r.status as VerdictStatus);
-      }
+      if (testIds.length === 0) return out;
+      const rows = await db.orm.select({ id: v.testId, status: v.status }).from(v)
+        .where(and(inIds(db.dialect, v.testId, testIds), eq(v.variant, "")));
+      for (const r of rows) out.set(r.id, r.status as VerdictStatus);
       return out;
     },
 
@@ -114,7 +114,7 @@ export function verdictStore(db: Db) {
     async overallVerdicts(testIds: string[]): Promise<Map<string, Verdict>> {
       const out = new Map<string, Verdict>();
       if (testIds.length === 0) return out;
-      const rows = await db.orm.select().from(v).where(and(inArray(v.testId, testIds), eq(v.variant, "")));
+      const rows = await db.orm.select().from(v).where(and(inIds(db.dialect, v.testId, testIds), eq(v.variant, "")));
       for (const r of rows) out.set(r.testId, toVerdict(r));
       return out;
     },
@@ -124,7 +124,7 @@ export function verdictStore(db: Db) {
       const out = new Map<string, { variant: string; status: VerdictStatus; score: number; failureRate: number }[]>();
       if (testIds.length === 0) return out;
       const rows = await db.orm.select({ testId: v.testId, variant: v.variant, status: v.status, score: v.score, failureRate: v.failureRate })
-        .from(v).where(and(inArray(v.testId, testIds), sql`${v.variant} <> ''`)).orderBy(v.testId, v.variant);
+        .from(v).where(and(inIds(db.dialect, v.testId, testIds), sql`${v.variant} <> ''`)).orderBy(v.testId, v.variant);
       for (const r of rows) {
         const list = out.get(r.testId) ?? [];
         list.push({ variant: r.variant, status: r.status as VerdictStatus, score: r.score, failureRate: r.failureRate });
