@@ -84,9 +84,18 @@ export async function rescoreTests(store: Store, project: Project, testIds: stri
   const ctx = { defaultBranch: project.defaultBranch, now };
   // Read once for all batches: every batch's tests ran in mostly the same reports.
   const reports: ReportCache = new Map();
+  // The next batches' histories are read while this one is scored and saved, where reads run side by side.
+  const read = (i: number) => {
+    const histories = store.history.observations(testIds.slice(i, i + RESCORE_BATCH), HISTORY_LIMIT, reports);
+    histories.catch(() => undefined); // a read ahead still pending when a batch fails must not be an unhandled rejection
+    return histories;
+  };
+  const ahead: ReturnType<typeof read>[] = [];
   for (let i = 0; i < testIds.length; i += RESCORE_BATCH) {
     const batch = testIds.slice(i, i + RESCORE_BATCH);
-    const histories = await store.history.observations(batch, HISTORY_LIMIT, reports);
+    if (ahead.length === 0) ahead.push(read(i));
+    for (let next = i + ahead.length * RESCORE_BATCH; ahead.length < store.history.readsAtOnce && next < testIds.length; next += RESCORE_BATCH) ahead.push(read(next));
+    const histories = await ahead.shift()!;
     const verdicts = new Map<string, TestVerdicts>();
     for (const id of batch) {
       const history = histories.get(id) ?? [];

@@ -1,5 +1,6 @@
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
-import type { Db } from "./db.ts";
+import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { inIds } from "./bulk.ts";
+import type { Db, Orm } from "./db.ts";
 
 /** One occurrence batch of a failure fingerprint from a report. */
 export interface FailureSighting {
@@ -25,6 +26,26 @@ export interface FailureGroup {
 /** Test ids listed per failure group; `tests` has the full count. */
 export const TESTS_PER_GROUP = 20;
 
+/** Adds each sighting's count to its group's occurrences and moves its last sighting to `now`, in one statement. */
+function countAgain(dialect: Db["dialect"], projectId: string, sightings: FailureSighting[], now: number): SQL {
+  if (dialect === "sqlite") {
+    const pairs = JSON.stringify(sightings.map((s) => [s.fingerprint, s.count]));
+    // Not UPDATE … FROM json_each: SQLite's plan for it scanned every group of the project once per sighting.
+    return sql`update failure_groups set last_seen_at = ${now},
+      occurrences = occurrences + (select value ->> 1 from json_each(${pairs}) where value ->> 0 = failure_groups.fingerprint)
+      where project_id = ${projectId} and fingerprint in (select value ->> 0 from json_each(${pairs}))`;
+  }
+  return sql`update failure_groups as g set occurrences = g.occurrences + s.n, last_seen_at = ${now}
+    from unnest(${sql.param(sightings.map((s) => s.fingerprint))}::text[], ${sql.param(sightings.map((s) => s.count))}::int[]) as s(f, n)
+    where g.project_id = ${projectId} and g.fingerprint = s.f`;
+}
+
+/** Runs a statement that returns nothing, in the caller's transaction. */
+function run(orm: Orm, q: SQL): Promise<unknown> {
+  const o = orm as unknown as { run?: (q: SQL) => unknown; execute?: (q: SQL) => Promise<unknown> };
+  return o.run ? Promise.resolve(o.run(q)) : o.execute!(q);
+}
+
 /** Failure groups: failures grouped by fingerprint across runs. */
 export function failureStore(db: Db) {
   const t = db.schema.failureGroups;
@@ -33,8 +54,18 @@ export function failureStore(db: Db) {
     async recordFailures(projectId: string, sightings: FailureSighting[], now: number): Promise<void> {
       if (sightings.length === 0) return;
       await db.tx(async (orm) => {
-        for (let i = 0; i < sightings.length; i += 200) {
-          await orm.insert(t).values(sightings.slice(i, i + 200).map((s) => ({
+        // Most sightings are of groups already known: those are only counted, without sending their sample
+        // message and stack again (a report's ~100 stacks of 2 KB each, built into an upsert, were its
+        // costliest statement after the results on PGlite).
+        const fingerprints = sightings.map((s) => s.fingerprint);
+        const known = new Set((await orm.select({ fingerprint: t.fingerprint }).from(t)
+          .where(and(eq(t.projectId, projectId), inIds(db.dialect, t.fingerprint, fingerprints)))).map((r) => r.fingerprint));
+        const seenAgain = sightings.filter((s) => known.has(s.fingerprint));
+        if (seenAgain.length > 0) await run(orm, countAgain(db.dialect, projectId, seenAgain, now));
+        // New groups, with their samples; a concurrent upload may have created one meanwhile, so still an upsert.
+        const fresh = sightings.filter((s) => !known.has(s.fingerprint));
+        for (let i = 0; i < fresh.length; i += 200) {
+          await orm.insert(t).values(fresh.slice(i, i + 200).map((s) => ({
             projectId, fingerprint: s.fingerprint, message: s.message?.slice(0, 4000) ?? null, stack: s.stack?.slice(0, 8000) ?? null,
             occurrences: s.count, firstSeenAt: now, lastSeenAt: now,
           }))).onConflictDoUpdate({

@@ -27,6 +27,13 @@ const IDS_PER_QUERY = 1000;
 export function historyStore(db: Db, cache?: HistoryCache) {
   return {
     /**
+     * History reads worth running at once: PostgreSQL runs each on its own pooled connection and core (a
+     * full rescore of 2,000 tests × 500 reports: 3.7–5.0 s one batch at a time, 2.3–2.5 s three at once);
+     * SQLite and PGlite have one connection, where a read ahead would only hold more memory.
+     */
+    readsAtOnce: db.backend === "postgres" ? 3 : 1,
+
+    /**
      * The last `limit` observations of each test, oldest first, keyed by test id. A report's fields are read
      * once and shared by the observations of all its tests: a full rescore holds hundreds of tests that
      * share the same few hundred reports, and one row per test and report carrying every field made it

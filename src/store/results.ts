@@ -1,10 +1,11 @@
 import { sql } from "drizzle-orm";
 import type { ResultRow } from "../model/ingest.ts";
-import { isSqlite, PG_BATCH_ROWS, pgArray, rawSqlite, sqliteInsertRows } from "./bulk.ts";
+import { isSqlite, PG_BATCH_ROWS, pgArray, pgliteCopyRows, rawPglite, rawSqlite, sqliteInsertRows } from "./bulk.ts";
 import type { Orm, Schema } from "./db.ts";
 import { BATCH_ROWS } from "./tests.ts";
 
-const SQLITE_HEAD = "insert into results (project_id, report_id, test_id, attempt, status, final, duration_ms, message, stack, fingerprint, output)";
+const COLUMNS = "project_id, report_id, test_id, attempt, status, final, duration_ms, message, stack, fingerprint, output";
+const SQLITE_HEAD = `insert into results (${COLUMNS})`;
 
 /** Inserts a report's results in batches, in the caller's transaction. */
 export async function insertResults(
@@ -14,17 +15,22 @@ export async function insertResults(
   rows: ResultRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
+  const cells = () => rows.map((r) => [ids.projectId, ids.reportId, r.testId, r.attempt, r.status, r.final, r.durationMs, r.message, r.stack, r.fingerprint, r.output]);
   if (isSqlite(orm)) {
     const raw = rawSqlite(orm);
     if (raw) {
-      sqliteInsertRows(raw, SQLITE_HEAD, rows.map((r) =>
-        [ids.projectId, ids.reportId, r.testId, r.attempt, r.status, r.final, r.durationMs, r.message, r.stack, r.fingerprint, r.output]));
+      sqliteInsertRows(raw, SQLITE_HEAD, cells());
       return;
     }
     // node:sqlite under Deno: no raw connection to prepare on, so drizzle's builder.
     for (let i = 0; i < rows.length; i += BATCH_ROWS) {
       await orm.insert(schema.results).values(rows.slice(i, i + BATCH_ROWS).map((r) => ({ ...ids, ...r })));
     }
+    return;
+  }
+  const lite = rawPglite(orm);
+  if (lite) {
+    await pgliteCopyRows(lite, "results", COLUMNS, cells());
     return;
   }
   for (let i = 0; i < rows.length; i += PG_BATCH_ROWS) {

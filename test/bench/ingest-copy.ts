@@ -40,10 +40,5 @@ export function copyFrom(client: Client, statement: string, chunks: Iterable<Buf
   });
 }
 
-/** One value in COPY text format: `\N` for null, backslash escapes for the separators. */
-export function copyText(value: string | number | boolean | null): string {
-  if (value === null) return "\\N";
-  if (typeof value === "boolean") return value ? "t" : "f";
-  if (typeof value === "number") return String(value);
-  return value.replace(/[\\\n\r\t]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\t"));
-}
+/** One value in COPY text format: the store's own. */
+export { copyText } from "../../src/store/bulk.ts";

@@ -1,5 +1,6 @@
 // The store contract: the same calls give the same answers on SQLite, PGlite and PostgreSQL.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
 import { createStore, type Store } from "../../src/store/index.ts";
 import { BACKENDS, freshDb, type TestDb } from "../helpers/backends.ts";
 
@@ -34,6 +35,23 @@ describe.each(BACKENDS)("store contract on %s", (backend) => {
     expect(await store.tokens.revokeToken(rec.id, 30_000)).toBe(true);
     expect(await store.tokens.revokeToken(rec.id, 31_000)).toBe(false);
     expect(await store.tokens.findTokenByHash("ab".repeat(32))).toBeUndefined();
+  });
+
+  it("counts failure groups: a known fingerprint adds its count and keeps its first sample; a new one starts a group", async () => {
+    const p = (await store.projects.getProject("b-proj"))!;
+    await store.failures.recordFailures(p.id, [{ fingerprint: "f1", message: "first", stack: "at a", count: 2 }], 100);
+    await store.failures.recordFailures(p.id, [
+      { fingerprint: "f1", message: "later", stack: "at b", count: 3 },
+      { fingerprint: "f2", message: "new", stack: "at c", count: 1 },
+    ], 200);
+    const groups = await store.failures.groupsByFingerprint(p.id, ["f1", "f2"]);
+    expect(groups.get("f1")).toMatchObject({ message: "first", stack: "at a", occurrences: 5, firstSeenAt: 100, lastSeenAt: 200 });
+    expect(groups.get("f2")).toMatchObject({ message: "new", stack: "at c", occurrences: 1, firstSeenAt: 200, lastSeenAt: 200 });
+    // Another project's group of the same fingerprint is its own.
+    const other = (await store.projects.getProject("a-proj"))!;
+    await store.failures.recordFailures(other.id, [{ fingerprint: "f1", message: "elsewhere", stack: null, count: 7 }], 300);
+    expect((await store.failures.groupsByFingerprint(p.id, ["f1"])).get("f1")).toMatchObject({ occurrences: 5, lastSeenAt: 200 });
+    expect((await store.failures.groupsByFingerprint(other.id, ["f1"])).get("f1")).toMatchObject({ message: "elsewhere", occurrences: 7 });
   });
 
   it("keeps the audit log newest first", async () => {
@@ -80,6 +98,19 @@ describe.each(BACKENDS)("store contract on %s", (backend) => {
     }));
     expect(claimed.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
+  it("stores result text as given, whatever the bulk path (COPY on PGlite): tabs, newlines, backslashes, \\N, non-ASCII", async () => {
+    const p = await store.projects.createProject({ slug: "text", name: "T", defaultBranch: "main" }, 1);
+    const test = { id: `${p.id}-t`, projectId: p.id, suite: "s", name: "t", file: "" };
+    const message = "tab\there\\back\nnew\rreturn \\N ünïcødé ✓";
+    const [saved] = await store.reports.saveProcessed([{
+      report: { commit: null, branch: null, pr: null, run: null, job: null, attempt: 1, variant: "", filename: null, projectId: p.id, dedupeKey: "text", contentHash: "h", format: "junit", rawSize: 0, raw: new Uint8Array() },
+      rows: { format: "junit", tests: [test], counts: {}, results: [{ testId: test.id, attempt: 1, status: "failed", final: true, durationMs: null, message, stack: "\\", fingerprint: "fp", output: null }] },
+    }], 10);
+    const rows = await tdb.db.rows<{ message: string; stack: string; output: string | null; duration: number | null }>(
+      sql`select message, stack, output, duration_ms as duration from results where report_id = ${saved.id}`);
+    expect(rows).toEqual([{ message, stack: "\\", output: null, duration: null }]);
+  });
+
   it("reads test histories: attempts folded per report, the newest `limit` kept oldest first, incidents marked, past 1,000 reports", async () => {
     const p = await store.projects.createProject({ slug: "history", name: "H", defaultBranch: "main" }, 1);
     const tests = ["t-flaky", "t-steady"].map((name) => ({ id: `${p.id}-${name}`, projectId: p.id, suite: "s", name, file: "" }));
