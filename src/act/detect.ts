@@ -6,6 +6,7 @@ import type { ReportRows } from "../model/ingest.ts";
 import { publishNothing, type Publish } from "../model/live.ts";
 import type { Project } from "../model/project.ts";
 import type { TestVerdicts } from "../model/verdict.ts";
+import type { FailureSighting } from "../store/failures.ts";
 import type { ReportCache } from "../store/history.ts";
 import type { Store } from "../store/index.ts";
 import { verdictChangeWrite } from "../notify/changes.ts";
@@ -37,6 +38,13 @@ export interface StoredReport {
 
 /** Records what one stored report shows: an incident when most of its tests failed together, and its failures in their groups. */
 export async function recordFindings(store: Store, project: Project, r: StoredReport, now: number) {
+  const findings = await recordIncident(store, project, r, now);
+  await store.failures.recordFailures(project.id, findings.outcomes.sightings, now);
+  return findings;
+}
+
+/** A report's outcomes, and its incident recorded when most of its tests failed together. */
+async function recordIncident(store: Store, project: Project, r: StoredReport, now: number) {
   const outcomes = reportOutcomes(r.rows);
   const incident = detectIncident(outcomes.summary);
   if (incident.incident) {
@@ -45,8 +53,19 @@ export async function recordFindings(store: Store, project: Project, r: StoredRe
       reason: incident.reason, failing: outcomes.summary.failing, total: outcomes.summary.total,
     }, now);
   }
-  await store.failures.recordFailures(project.id, outcomes.sightings, now);
   return { outcomes, incident };
+}
+
+/** The sightings of several reports as one list: counts of a fingerprint added up, the first report's sample kept. */
+function mergeSightings(lists: FailureSighting[][]): FailureSighting[] {
+  const merged = new Map<string, FailureSighting>();
+  for (const list of lists) {
+    for (const s of list) {
+      const seen = merged.get(s.fingerprint);
+      merged.set(s.fingerprint, seen ? { ...seen, count: seen.count + s.count } : s);
+    }
+  }
+  return [...merged.values()];
 }
 
 /**
@@ -63,8 +82,10 @@ export async function recordAndChooseRescore(store: Store, project: Project, rep
   const seen: TestInReport[] = [];
   const sameCommit = new Set<string>();
   const ids = reports.map((r) => r.id);
+  const sightings: FailureSighting[][] = [];
   for (const r of reports) {
-    const { outcomes: o, incident } = await recordFindings(store, project, r, now);
+    const { outcomes: o, incident } = await recordIncident(store, project, r, now);
+    sightings.push(o.sightings);
     if (incident.incident) {
       publish("incident.opened", project.id, { project: project.slug, reportId: r.id, run: r.run, job: r.job, cause: incident.cause });
     }
@@ -73,6 +94,8 @@ export async function recordAndChooseRescore(store: Store, project: Project, rep
     }
     if (r.commit) for (const id of await store.history.failedOnCommit(project.id, r.commit, ids)) sameCommit.add(id);
   }
+  // One write for the batch's failures: a transaction per report rewrote the same groups' pages report after report.
+  await store.failures.recordFailures(project.id, mergeSightings(sightings), now);
   const testIds = [...new Set(seen.map((t) => t.id))];
   const [statuses, quarantined] = await Promise.all([store.verdicts.overallStatuses(testIds), store.quarantine.activeFor(testIds)]);
   return [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit, new Set(quarantined.keys())))];

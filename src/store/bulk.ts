@@ -74,6 +74,12 @@ function prepared(raw: RawSqlite, text: string): ReturnType<RawSqlite["prepare"]
   return statement;
 }
 
+/** Runs one statement per parameter list on better-sqlite3, prepared once per connection (for small writes repeated per row). */
+export function sqliteRunEach(raw: RawSqlite, text: string, paramLists: Cell[][]): void {
+  const statement = prepared(raw, text);
+  for (const params of paramLists) statement.run(params);
+}
+
 /** Rows of a read on better-sqlite3, its statement prepared once per connection (for reads run thousands of times). */
 export function sqliteAll<T>(raw: RawSqlite, text: string, params: Cell[]): T[] {
   return prepared(raw, text).all(params) as T[];
@@ -90,10 +96,13 @@ export function sqliteInsertRows(raw: RawSqlite, head: string, rows: Cell[][], t
   const tuple = `(${Array(width).fill("?").join(",")})`;
   const text = (n: number) => `${head} values ${Array(n).fill(tuple).join(",")} ${tail}`;
   for (let i = 0; i < rows.length; i += perStatement) {
-    const batch = rows.slice(i, i + perStatement);
-    // better-sqlite3 binds no booleans: SQLite stores them as 0/1, as drizzle's boolean mode does.
-    const params = batch.flat().map((v) => (typeof v === "boolean" ? Number(v) : v));
-    const statement = batch.length === perStatement ? prepared(raw, text(perStatement)) : raw.prepare(text(batch.length));
+    const n = Math.min(perStatement, rows.length - i);
+    // One flat array per statement, filled in place: a million results made three arrays each before.
+    const params: Cell[] = new Array(n * width);
+    for (let r = 0, k = 0; r < n; r++) {
+      for (const v of rows[i + r]) params[k++] = typeof v === "boolean" ? Number(v) : v; // better-sqlite3 binds no booleans: 0/1, as drizzle stores them
+    }
+    const statement = n === perStatement ? prepared(raw, text(perStatement)) : raw.prepare(text(n));
     statement.run(params);
   }
 }

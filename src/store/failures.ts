@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { inIds } from "./bulk.ts";
+import { inIds, rawSqlite, sqliteRunEach } from "./bulk.ts";
 import type { Db, Orm } from "./db.ts";
 
 /** One occurrence batch of a failure fingerprint from a report. */
@@ -26,11 +26,13 @@ export interface FailureGroup {
 /** Test ids listed per failure group; `tests` has the full count. */
 export const TESTS_PER_GROUP = 20;
 
+const COUNT_AGAIN_SQLITE = "update failure_groups set occurrences = occurrences + ?, last_seen_at = ? where project_id = ? and fingerprint = ?";
+
 /** Adds each sighting's count to its group's occurrences and moves its last sighting to `now`, in one statement. */
 function countAgain(dialect: Db["dialect"], projectId: string, sightings: FailureSighting[], now: number): SQL {
   if (dialect === "sqlite") {
     const pairs = JSON.stringify(sightings.map((s) => [s.fingerprint, s.count]));
-    // Not UPDATE … FROM json_each: SQLite's plan for it scanned every group of the project once per sighting.
+    // node:sqlite under Deno. Not UPDATE … FROM json_each: SQLite's plan for it scanned every group of the project once per sighting.
     return sql`update failure_groups set last_seen_at = ${now},
       occurrences = occurrences + (select value ->> 1 from json_each(${pairs}) where value ->> 0 = failure_groups.fingerprint)
       where project_id = ${projectId} and fingerprint in (select value ->> 0 from json_each(${pairs}))`;
@@ -61,7 +63,10 @@ export function failureStore(db: Db) {
         const known = new Set((await orm.select({ fingerprint: t.fingerprint }).from(t)
           .where(and(eq(t.projectId, projectId), inIds(db.dialect, t.fingerprint, fingerprints)))).map((r) => r.fingerprint));
         const seenAgain = sightings.filter((s) => known.has(s.fingerprint));
-        if (seenAgain.length > 0) await run(orm, countAgain(db.dialect, projectId, seenAgain, now));
+        const raw = rawSqlite(orm);
+        // On better-sqlite3 one prepared update per group is cheapest: json_each in one statement was parsed again per group.
+        if (raw) sqliteRunEach(raw, COUNT_AGAIN_SQLITE, seenAgain.map((s) => [s.count, now, projectId, s.fingerprint]));
+        else if (seenAgain.length > 0) await run(orm, countAgain(db.dialect, projectId, seenAgain, now));
         // New groups, with their samples; a concurrent upload may have created one meanwhile, so still an upsert.
         const fresh = sightings.filter((s) => !known.has(s.fingerprint));
         for (let i = 0; i < fresh.length; i += 200) {

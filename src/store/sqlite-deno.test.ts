@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "./db.ts";
+import { createStore } from "./index.ts";
 import { migrate } from "./migrate.ts";
 import { bindable, openSqliteDeno } from "./sqlite-deno.ts";
 
@@ -90,6 +91,16 @@ describe("SQLite on node:sqlite (the Deno backend)", () => {
     });
     await Promise.all([slow, fast]);
     expect(order).toEqual(["a:start", "a:end", "b:start", "b:end"]);
+  });
+
+  it("counts failure groups again through its own statement (no raw connection to prepare on)", async () => {
+    await db.orm.insert(db.schema.projects).values(project("p1"));
+    const store = createStore(db);
+    await store.failures.recordFailures("p1", [{ fingerprint: "f1", message: "first", stack: null, count: 2 }], 10);
+    await store.failures.recordFailures("p1", [{ fingerprint: "f1", message: "again", stack: null, count: 3 }, { fingerprint: "f2", message: "new", stack: null, count: 1 }], 20);
+    const groups = await store.failures.groupsByFingerprint("p1", ["f1", "f2"]);
+    expect(groups.get("f1")).toMatchObject({ message: "first", occurrences: 5, firstSeenAt: 10, lastSeenAt: 20 });
+    expect(groups.get("f2")).toMatchObject({ message: "new", occurrences: 1 });
   });
 
   it("enforces foreign keys", async () => {
