@@ -66,7 +66,8 @@ export function failureStore(db: Db) {
         const raw = rawSqlite(orm);
         // On better-sqlite3 one prepared update per group is cheapest: json_each in one statement was parsed again per group.
         if (raw) sqliteRunEach(raw, COUNT_AGAIN_SQLITE, seenAgain.map((s) => [s.count, now, projectId, s.fingerprint]));
-        else if (seenAgain.length > 0) await run(orm, countAgain(db.dialect, projectId, seenAgain, now));
+        // Elsewhere one statement per 200: Deno's node:sqlite reads its json_each list once per group counted.
+        else for (let i = 0; i < seenAgain.length; i += 200) await run(orm, countAgain(db.dialect, projectId, seenAgain.slice(i, i + 200), now));
         // New groups, with their samples; a concurrent upload may have created one meanwhile, so still an upsert.
         const fresh = sightings.filter((s) => !known.has(s.fingerprint));
         for (let i = 0; i < fresh.length; i += 200) {
