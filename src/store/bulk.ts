@@ -120,5 +120,5 @@ export function pgArray(values: Cell[], type: "text" | "int" | "bigint" | "bool"
 export function inIds(dialect: "sqlite" | "pg", column: SQLWrapper, ids: readonly string[]): SQL {
   return dialect === "sqlite"
     ? sql`${column} in (select value from json_each(${JSON.stringify(ids)}))`
-    : sql`${column} = any(${sql.param(ids)}::text[])`;
+    : sql`${column} = any(${pgArray([...ids], "text")})`;
 }

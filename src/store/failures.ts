@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { inIds, rawSqlite, sqliteRunEach } from "./bulk.ts";
+import { inIds, pgArray, rawSqlite, sqliteRunEach } from "./bulk.ts";
 import type { Db, Orm } from "./db.ts";
 
 /** One occurrence batch of a failure fingerprint from a report. */
@@ -38,7 +38,7 @@ function countAgain(dialect: Db["dialect"], projectId: string, sightings: Failur
       where project_id = ${projectId} and fingerprint in (select value ->> 0 from json_each(${pairs}))`;
   }
   return sql`update failure_groups as g set occurrences = g.occurrences + s.n, last_seen_at = ${now}
-    from unnest(${sql.param(sightings.map((s) => s.fingerprint))}::text[], ${sql.param(sightings.map((s) => s.count))}::int[]) as s(f, n)
+    from unnest(${pgArray(sightings.map((s) => s.fingerprint), "text")}, ${pgArray(sightings.map((s) => s.count), "int")}) as s(f, n)
     where g.project_id = ${projectId} and g.fingerprint = s.f`;
 }
 
