@@ -16,8 +16,12 @@ import { TestIndex } from "./test-index.ts";
 
 export { NO_PROPERTIES };
 
-/** Tests per batch: small enough to die young in the garbage collector, large enough for a store's multi-row insert. */
-export const BATCH_SIZE = 1000;
+/**
+ * Tests per batch. Consumers gather rows per report, so a batch need not fill a multi-row insert; it only has
+ * to die young. A batch's names slice the decoded input, so every young collection copies what a batch pins:
+ * 250 instead of 1,000 made the bare parse 10 % faster (bench:ingest, 58 MB report: 0.81 → 0.72 s).
+ */
+export const BATCH_SIZE = 250;
 
 /** The writable properties of a test still being read, replacing the shared empty object on first use. */
 export function ownProperties(holder: { properties: Record<string, string> }): Record<string, string> {

@@ -18,8 +18,9 @@ export function sanitizeMs(ms: number): number | null {
 /** Milliseconds from a seconds attribute ("1.5", "1,234.5"); null when absent or not a sane number. */
 export function secondsToMs(value: string | undefined): number | null {
   if (value === undefined) return null;
-  // Nearly every time attribute is plain "12.345": read it without the regular expressions below.
-  if (isPlainDecimal(value)) return sanitizeMs(Number(value) * 1000);
+  // Nearly every time attribute is plain "12.345": read it in one pass, without the regular expressions below.
+  const plain = plainDecimalSeconds(value);
+  if (plain >= 0) return sanitizeMs(plain * 1000);
   const trimmed = value.trim();
   // Some tools print thousands separators; a lone comma is a decimal comma.
   const normalized = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(trimmed) ? trimmed.replaceAll(",", "") : trimmed.replace(",", ".");
@@ -27,18 +28,29 @@ export function secondsToMs(value: string | undefined): number | null {
   return sanitizeMs(Number(normalized) * 1000);
 }
 
-// Digits with at most one dot and at least one digit: what the general path below would read the same way.
-function isPlainDecimal(value: string): boolean {
+// Digits with at most one dot and at least one digit, read as a number; -1 for anything else. The digits
+// are summed as an integer and divided once by a power of ten: while both are exact (below 2^53, at most
+// 22 decimals) that division rounds exactly as Number(value) does, so the result is the same number.
+// Longer values go to Number.
+function plainDecimalSeconds(value: string): number {
   let digits = 0;
-  let dots = 0;
+  let mantissa = 0;
+  let decimals = -1;
   for (let index = 0; index < value.length; index++) {
     const code = value.charCodeAt(index);
-    if (code >= 48 && code <= 57) digits++;
-    else if (code === 46 && ++dots === 1) continue;
-    else return false;
+    if (code >= 48 && code <= 57) {
+      digits++;
+      mantissa = mantissa * 10 + (code - 48);
+      if (decimals >= 0) decimals++;
+    } else if (code === 46 && decimals < 0) decimals = 0;
+    else return -1;
   }
-  return digits > 0;
+  if (digits === 0) return -1;
+  if (digits > 15 || decimals > 22) return Number(value);
+  return decimals > 0 ? mantissa / POWERS_OF_TEN[decimals] : mantissa;
 }
+
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, exponent) => 10 ** exponent);
 
 /** Milliseconds from a .NET TimeSpan ("00:00:00.1084258", "1.02:03:04.5"); null when unreadable. */
 export function timeSpanToMs(value: string | undefined): number | null {
