@@ -10,6 +10,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CHECKPOINT_WORKER_ASSET } from "./src/runtime/checkpoint-worker.ts";
 import { PARSE_WORKER_ASSET } from "./src/runtime/parse-worker.ts";
 import { sqliteAddonAssetKey } from "./src/runtime/sea.ts";
 import { buildUi } from "./ui/build.ts";
@@ -42,6 +43,8 @@ const bundle = join(work, "flakeguard.cjs");
 await step(`server bundle for ${nodeVersion} → dist/sea/flakeguard.cjs`, bundleServer);
 const parseWorkerBundle = join(work, "parse-worker.cjs");
 await step("parse worker bundle → dist/sea/parse-worker.cjs", () => bundleWorker(join(root, "src/parse-pool/worker.ts"), parseWorkerBundle));
+const checkpointWorkerBundle = join(work, "checkpoint-worker.cjs");
+await step("checkpoint worker bundle → dist/sea/checkpoint-worker.cjs", () => bundleWorker(join(root, "src/store/checkpoint-worker.ts"), checkpointWorkerBundle));
 console.log(`build: bundle ${mb(statSync(bundle).size)}`);
 if (args.has("--bundle-only")) process.exit(0);
 
@@ -51,6 +54,7 @@ const sqliteHash = createHash("sha256").update(readFileSync(sqliteAddon)).digest
 const assets: Record<string, string> = {
   [sqliteAddonAssetKey(sqliteHash)]: sqliteAddon,
   [PARSE_WORKER_ASSET]: parseWorkerBundle,
+  [CHECKPOINT_WORKER_ASSET]: checkpointWorkerBundle,
   "pglite/pglite.wasm": join(root, "node_modules/@electric-sql/pglite/dist/pglite.wasm"),
   "pglite/initdb.wasm": join(root, "node_modules/@electric-sql/pglite/dist/initdb.wasm"),
   "pglite/pglite.data": join(root, "node_modules/@electric-sql/pglite/dist/pglite.data"),

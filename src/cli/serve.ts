@@ -5,7 +5,7 @@ import { ensureAdminToken } from "../act/tokens.ts";
 import { createApp, openDatabase } from "../app.ts";
 import { FatalError } from "../lib/errors.ts";
 import { createLogger } from "../lib/log.ts";
-import { pgliteEmbeddedOptions, sqliteNativeBinding, uiAssets } from "../runtime/embedded.ts";
+import { checkpointWorkerSpawner, pgliteEmbeddedOptions, sqliteAddonFile, sqliteNativeBinding, uiAssets } from "../runtime/embedded.ts";
 import { createSharedState } from "../shared-state/index.ts";
 import { jobStore } from "../store/jobs.ts";
 import { inlineParsePool, workerParsePool } from "../parse-pool/pool.ts";
@@ -40,8 +40,13 @@ ${SERVER_FLAGS_HELP}`,
       // An embedded database is locked to one process: an api without a worker would never process queued reports.
       throw new FatalError(`--role ${config.role} needs PostgreSQL (DATABASE_URL=postgres://…); SQLite and PGlite run one process with --role all`);
     }
+    const sqlite = config.databaseUrl.startsWith("sqlite:");
     const opened = await openDatabase(config, io.cwd, {
-      sqliteNativeBinding: config.databaseUrl.startsWith("sqlite:") ? sqliteNativeBinding() : undefined,
+      sqliteNativeBinding: sqlite ? sqliteNativeBinding() : undefined,
+      // The server writes all day: its checkpoints run beside the writer, not inside its commits.
+      sqliteCheckpoints: sqlite
+        ? { spawn: checkpointWorkerSpawner(), addonFile: sqliteAddonFile(), onError: (err) => log.warn({ err: err.message }, "SQLite checkpoint worker") }
+        : undefined,
       pgliteOptions: config.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,
     }, log, Date.now);
     let shared;

@@ -6,6 +6,10 @@ export { isSea } from "./sea.ts";
 export { readAsset } from "./sea.ts";
 /** better-sqlite3 `nativeBinding` inside the executable, else undefined. */
 export { sqliteNativeBinding } from "./native.ts";
+/** The file of the embedded SQLite addon inside the executable, else undefined. */
+export { sqliteAddonFile } from "./native.ts";
+/** Starts the SQLite background checkpoint worker, inside the executable or from source. */
+export { checkpointWorkerSpawner } from "./checkpoint-worker.ts";
 /** PGlite's file options inside the executable, else `{}`. */
 export { pgliteEmbeddedOptions } from "./pglite.ts";
 /** Type of PGlite's file options. */

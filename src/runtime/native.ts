@@ -9,20 +9,29 @@ import { assetKeys, isSea, requireAsset, sqliteAddonAssetKey } from "./sea.ts";
 // Memoised: dlopen of the same immutable file always yields the same addon, and loading it twice would
 // only re-register its classes.
 let loaded: object | undefined;
+let addonFile: string | undefined;
 
 /** better-sqlite3's native binding for `new Database(file, { nativeBinding })` inside the executable; undefined under plain node (it finds its own build). */
 export function sqliteNativeBinding(): object | undefined {
-  if (!isSea()) return undefined;
+  const file = sqliteAddonFile();
+  if (!file) return undefined;
   if (loaded) return loaded;
-  const hash = assetKeys()
-    .map((key) => /^sqlite\/([0-9a-f]+)\/better_sqlite3\.node$/.exec(key)?.[1])
-    .find((h) => h !== undefined);
-  if (!hash) throw new Error("this flakeguard executable lacks its embedded SQLite addon; rebuild it");
-  const file = materialise(hash, "better_sqlite3.node", () => requireAsset(sqliteAddonAssetKey(hash)), process.env);
   const module = { exports: {} };
   process.dlopen(module, file);
   loaded = module.exports;
   return loaded;
+}
+
+/** Inside the executable, the file the embedded SQLite addon is loaded from (a worker thread loads the same one); undefined under plain node. */
+export function sqliteAddonFile(): string | undefined {
+  if (!isSea()) return undefined;
+  if (addonFile) return addonFile;
+  const hash = assetKeys()
+    .map((key) => /^sqlite\/([0-9a-f]+)\/better_sqlite3\.node$/.exec(key)?.[1])
+    .find((h) => h !== undefined);
+  if (!hash) throw new Error("this flakeguard executable lacks its embedded SQLite addon; rebuild it");
+  addonFile = materialise(hash, "better_sqlite3.node", () => requireAsset(sqliteAddonAssetKey(hash)), process.env);
+  return addonFile;
 }
 
 /** Cache directories to try, best first: XDG cache, ~/.cache, then the OS temp directory. */

@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase } from "drizzle-orm/pg-core";
 import { FatalError } from "../lib/errors.ts";
 import { Mutex } from "../lib/mutex.ts";
+import { BackgroundCheckpoints, SAFETY_AUTOCHECKPOINT_PAGES, type CheckpointWorkerSpawner } from "./checkpointer.ts";
 import * as pgSchema from "./schema/pg.ts";
 import * as sqliteSchema from "./schema/sqlite.ts";
 import { SQLITE_PRAGMAS } from "./sqlite-pragmas.ts";
@@ -39,6 +40,11 @@ export interface OpenOptions {
   /** Pool size for PostgreSQL. */
   poolSize?: number;
   onPoolError?: (err: Error) => void;
+  /**
+   * SQLite (better-sqlite3) on a file: checkpoints run in this worker thread instead of inside the
+   * writer's COMMIT (see store/checkpointer.ts). Without it the writer checkpoints every ~40 MB of log.
+   */
+  sqliteCheckpoints?: { spawn: CheckpointWorkerSpawner; addonFile?: string; onError: (err: Error) => void };
 }
 
 /** Opens the database a target names. Backends are imported lazily so SQLite never loads PGlite. */
@@ -62,6 +68,7 @@ async function openSqlite(path: string, opts: OpenOptions): Promise<Db> {
   }
   const orm = drizzle(raw, { schema: sqliteSchema }) as unknown as Orm;
   const writer = new Mutex();
+  const checkpoints = backgroundCheckpoints(raw, path, opts);
   return {
     backend: "sqlite",
     dialect: "sqlite",
@@ -73,6 +80,7 @@ async function openSqlite(path: string, opts: OpenOptions): Promise<Db> {
         try {
           const out = await fn(orm);
           raw.exec("COMMIT");
+          checkpoints?.written();
           return out;
         } catch (e) {
           if (raw.inTransaction) raw.exec("ROLLBACK");
@@ -81,9 +89,20 @@ async function openSqlite(path: string, opts: OpenOptions): Promise<Db> {
       }),
     rows: async <T>(q: SQL) => (orm as unknown as { all(q: SQL): T[] }).all(q),
     close: async () => {
+      await checkpoints?.close();
       await writer.run(async () => raw.close());
     },
   };
+}
+
+// The worker takes the checkpoints; the writer keeps a far higher threshold of its own as a safety net,
+// and a log file grown by a burst is cut back to 64 MiB when it restarts.
+function backgroundCheckpoints(raw: { pragma(source: string): unknown }, path: string, opts: OpenOptions): BackgroundCheckpoints | undefined {
+  const wanted = opts.sqliteCheckpoints;
+  if (!wanted || path === ":memory:" || path === "") return undefined;
+  raw.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`);
+  raw.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  return new BackgroundCheckpoints(wanted.spawn, { path, addonFile: wanted.addonFile, minIntervalMs: 200, idleIntervalMs: 10_000 }, wanted.onError);
 }
 
 async function openPglite(path: string, opts: OpenOptions): Promise<Db> {
