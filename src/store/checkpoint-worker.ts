@@ -17,6 +17,9 @@ db.pragma("busy_timeout = 5000");
 let timer: NodeJS.Timeout | undefined;
 let last = 0;
 
+// One pass; true when it copied every frame in the log. The writer only starts the log over when its next
+// transaction begins on a fully copied log, so a pass that fell behind (commits landed while it copied) is
+// followed by another at once: the frames left are few, and the next gap between commits is long enough.
 function checkpoint(): void {
   timer = undefined;
   last = Date.now();
@@ -28,9 +31,10 @@ function checkpoint(): void {
     answer = { kind: "failed", message: e instanceof Error ? e.message : String(e) };
   }
   parentPort!.postMessage(answer);
+  if (answer.kind === "checkpointed" && answer.checkpointed < answer.log) timer = setTimeout(checkpoint, 0);
 }
 
-// News within minIntervalMs of the last checkpoint waits for the interval: a burst of commits makes one checkpoint.
+// News within minIntervalMs of the last pass waits for the interval: a burst of small commits makes one pass.
 function soon(): void {
   if (timer) return;
   timer = setTimeout(checkpoint, Math.max(0, last + data.minIntervalMs - Date.now()));

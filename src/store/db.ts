@@ -102,7 +102,7 @@ function backgroundCheckpoints(raw: { pragma(source: string): unknown }, path: s
   if (!wanted || path === ":memory:" || path === "") return undefined;
   raw.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`);
   raw.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-  return new BackgroundCheckpoints(wanted.spawn, { path, addonFile: wanted.addonFile, minIntervalMs: 200, idleIntervalMs: 10_000 }, wanted.onError);
+  return new BackgroundCheckpoints(wanted.spawn, { path, addonFile: wanted.addonFile, minIntervalMs: 20, idleIntervalMs: 10_000 }, wanted.onError);
 }
 
 async function openPglite(path: string, opts: OpenOptions): Promise<Db> {

@@ -1,10 +1,10 @@
 import { and, count, eq } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
-import type { ReportMeta, ReportRecord, ReportRows, ResultRow } from "../model/ingest.ts";
+import type { ReportMeta, ReportRecord, ReportRows } from "../model/ingest.ts";
 import type { Db, Orm } from "./db.ts";
 import { commitGroup } from "./commit-group.ts";
 import type { HistoryCache } from "./history-cache.ts";
-import { insertResults } from "./results.ts";
+import { insertResults, type ReportResults } from "./results.ts";
 import { upsertTests } from "./tests.ts";
 
 /** A report to store: its metadata, identity and the raw bytes (gzipped). */
@@ -31,7 +31,7 @@ const KNOWN_TESTS_MAX = 500_000;
 /** What a transaction wrote, to note once it has committed. */
 interface Written {
   tests: string[];
-  results: { reportId: string; results: ResultRow[] }[];
+  results: ReportResults[];
 }
 
 /** A queued report's metadata, once its results are stored. */
@@ -75,20 +75,21 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
       .where(and(eq(t.projectId, r.projectId), eq(t.dedupeKey, r.dedupeKey))).limit(1);
     return { id: existing[0].id, created: false };
   };
-  /** Stores a report's rows, noting in `written` what to remember once committed. */
+  /** Stores a report's tests and state, noting in `written` what to remember once committed; its results wait for `flush`. */
   const store = async (orm: Orm, projectId: string, reportId: string, rows: ReportRows, now: number, written: Written) => {
     const stale = rows.tests.filter((x) => (known.get(x.id) ?? -Infinity) < now - LAST_SEEN_GRANULARITY_MS);
     await upsertTests(orm, db.schema, stale, now);
-    await insertResults(orm, db.schema, { projectId, reportId }, rows.results);
     await orm.update(t).set({ state: "processed", format: rows.format, counts: rows.counts, processedAt: now, error: null })
       .where(eq(t.id, reportId));
     for (const x of stale) written.tests.push(x.id);
-    written.results.push({ reportId, results: rows.results });
+    written.results.push({ projectId, reportId, rows: rows.results });
   };
+  /** Writes the results of every report stored in this transaction at once, grouped by test (see insertResults). */
+  const flush = (orm: Orm, written: Written) => insertResults(orm, db.schema, written.results);
   /** After a commit (never before: a rolled-back write must leave no trace): the tests stored, and the results for the history cache. */
   const committed = (written: Written, now: number) => {
     remember(written.tests, now);
-    for (const r of written.results) histories?.add(r.reportId, r.results);
+    for (const r of written.results) histories?.add(r.reportId, r.rows);
   };
   /**
    * Stores the results of several queued reports in one transaction (the worker's batches: one commit for
@@ -106,6 +107,7 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
         await store(orm, cur[0].projectId, reportId, rows, now, written);
         meta.set(reportId, { projectId: cur[0].projectId, run: cur[0].run, job: cur[0].job, commit: cur[0].commit });
       }
+      await flush(orm, written);
       return { written, meta };
     });
     committed(done.written, now);
@@ -123,6 +125,7 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
           if (s.created) await store(orm, report.projectId, s.id, rows, now, written);
           out.push(s);
         }
+        await flush(orm, written);
         return { saved: out, written };
       });
       committed(written, now);

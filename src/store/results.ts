@@ -1,47 +1,77 @@
 import { sql } from "drizzle-orm";
 import type { ResultRow } from "../model/ingest.ts";
-import { isSqlite, PG_BATCH_ROWS, pgArray, pgliteCopyRows, rawPglite, rawSqlite, sqliteInsertRows } from "./bulk.ts";
+import { isSqlite, PG_BATCH_ROWS, pgArray, pgliteCopyRows, rawPglite, rawSqlite, sqliteInsertRows, type Cell } from "./bulk.ts";
 import type { Orm, Schema } from "./db.ts";
 import { BATCH_ROWS } from "./tests.ts";
 
 const COLUMNS = "project_id, report_id, test_id, attempt, status, final, duration_ms, message, stack, fingerprint, output";
 const SQLITE_HEAD = `insert into results (${COLUMNS})`;
+// One COPY's text at most this many rows: bounds the copy of it inside PGlite's memory.
+const PGLITE_COPY_ROWS = 50_000;
 
-/** Inserts a report's results in batches, in the caller's transaction. */
-export async function insertResults(
-  orm: Orm,
-  schema: Schema,
-  ids: { projectId: string; reportId: string },
-  rows: ResultRow[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const cells = () => rows.map((r) => [ids.projectId, ids.reportId, r.testId, r.attempt, r.status, r.final, r.durationMs, r.message, r.stack, r.fingerprint, r.output]);
+/** One report's results, to be written in the caller's transaction. */
+export interface ReportResults {
+  projectId: string;
+  reportId: string;
+  rows: ResultRow[];
+}
+
+/**
+ * Inserts the results of one transaction's reports, in the caller's transaction, grouped by test: every
+ * report holds the same tests in its own order, and the history index is keyed by test, so rows in report
+ * order land on index pages all over it while rows grouped by test fill each test's pages in turn
+ * (SQLite: 50,000 results 2× faster). A test's rows keep their report order and attempt order.
+ */
+export async function insertResults(orm: Orm, schema: Schema, reports: ReportResults[]): Promise<void> {
+  const cells = byTest(reports);
+  if (cells.length === 0) return;
   if (isSqlite(orm)) {
     const raw = rawSqlite(orm);
-    if (raw) {
-      sqliteInsertRows(raw, SQLITE_HEAD, cells());
-      return;
-    }
+    if (raw) return sqliteInsertRows(raw, SQLITE_HEAD, cells);
     // node:sqlite under Deno: no raw connection to prepare on, so drizzle's builder.
-    for (let i = 0; i < rows.length; i += BATCH_ROWS) {
-      await orm.insert(schema.results).values(rows.slice(i, i + BATCH_ROWS).map((r) => ({ ...ids, ...r })));
+    for (let i = 0; i < cells.length; i += BATCH_ROWS) {
+      await orm.insert(schema.results).values(cells.slice(i, i + BATCH_ROWS).map(asRow));
     }
     return;
   }
   const lite = rawPglite(orm);
   if (lite) {
-    await pgliteCopyRows(lite, "results", COLUMNS, cells());
+    for (let i = 0; i < cells.length; i += PGLITE_COPY_ROWS) await pgliteCopyRows(lite, "results", COLUMNS, cells.slice(i, i + PGLITE_COPY_ROWS));
     return;
   }
-  for (let i = 0; i < rows.length; i += PG_BATCH_ROWS) {
-    const b = rows.slice(i, i + PG_BATCH_ROWS);
-    const column = <T>(pick: (r: ResultRow) => T) => b.map(pick) as (string | number | boolean | null)[];
-    await orm.execute(sql`insert into results (project_id, report_id, test_id, attempt, status, final, duration_ms, message, stack, fingerprint, output)
-      select ${ids.projectId}::text, ${ids.reportId}::text, u.* from unnest(
-        ${pgArray(column((r) => r.testId), "text")}, ${pgArray(column((r) => r.attempt), "int")},
-        ${pgArray(column((r) => r.status), "text")}, ${pgArray(column((r) => r.final), "bool")},
-        ${pgArray(column((r) => r.durationMs), "int")}, ${pgArray(column((r) => r.message), "text")},
-        ${pgArray(column((r) => r.stack), "text")}, ${pgArray(column((r) => r.fingerprint), "text")},
-        ${pgArray(column((r) => r.output), "text")}) as u`);
+  for (let i = 0; i < cells.length; i += PG_BATCH_ROWS) {
+    const b = cells.slice(i, i + PG_BATCH_ROWS);
+    const column = (index: number, type: Parameters<typeof pgArray>[1]) => pgArray(b.map((row) => row[index]) as (string | number | boolean | null)[], type);
+    await orm.execute(sql`insert into results (${sql.raw(COLUMNS)}) select * from unnest(
+      ${column(0, "text")}, ${column(1, "text")}, ${column(2, "text")}, ${column(3, "int")}, ${column(4, "text")},
+      ${column(5, "bool")}, ${column(6, "int")}, ${column(7, "text")}, ${column(8, "text")}, ${column(9, "text")},
+      ${column(10, "text")})`);
   }
+}
+
+// Rows in COLUMNS order, grouped by test id, each group in report order.
+function byTest(reports: ReportResults[]): Cell[][] {
+  const groups = new Map<string, Cell[][]>();
+  for (const { projectId, reportId, rows } of reports) {
+    for (const r of rows) {
+      const row: Cell[] = [projectId, reportId, r.testId, r.attempt, r.status, r.final, r.durationMs, r.message, r.stack, r.fingerprint, r.output];
+      const group = groups.get(r.testId);
+      if (group) group.push(row);
+      else groups.set(r.testId, [row]);
+    }
+  }
+  if (groups.size === 0) return [];
+  // Sorted by id as well: consecutive transactions then sweep the index in the same direction.
+  const ids = [...groups.keys()].sort();
+  const out: Cell[][] = [];
+  for (const id of ids) for (const row of groups.get(id)!) out.push(row);
+  return out;
+}
+
+function asRow(cells: Cell[]) {
+  const [projectId, reportId, testId, attempt, status, final, durationMs, message, stack, fingerprint, output] = cells;
+  return { projectId, reportId, testId, attempt, status, final, durationMs, message, stack, fingerprint, output } as {
+    projectId: string; reportId: string; testId: string; attempt: number; status: string; final: boolean;
+    durationMs: number | null; message: string | null; stack: string | null; fingerprint: string | null; output: string | null;
+  };
 }

@@ -104,7 +104,7 @@ function report(parse: ParseBenchResult | undefined, runs: { backend: BenchBacke
     : `\nbare tokenizer: ${int(tokenizer)} results/s; parser (streaming): ${int(parse?.parser.resultsPerSecond ?? NaN)} results/s (same report shape)`);
   for (const { backend, load, bare } of runs) {
     if (bare.length === 0) continue;
-    const insert = Math.max(...bare.map((b) => b.rowsPerSecond));
+    const insert = Math.max(...bare.filter((b) => !b.informational).map((b) => b.rowsPerSecond));
     const slower = Math.min(insert, tokenizer ?? Infinity);
     const ratio = load.resultsPerSecond / slower;
     const which = tokenizer !== undefined && tokenizer < insert ? "tokenizer" : "bare insert";
