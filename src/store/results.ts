@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { ResultRow } from "../model/ingest.ts";
-import { isSqlite, PG_BATCH_ROWS, pgArray, pgliteCopyRows, rawPglite, rawSqlite, sqliteInsertRows, type Cell } from "./bulk.ts";
+import { isSqlite, PG_BATCH_ROWS, pgArray, pgCopyRows, pgliteCopyRows, rawPgClient, rawPglite, rawSqlite, sqliteInsertRows, type Cell } from "./bulk.ts";
 import type { Orm, Schema } from "./db.ts";
 import { BATCH_ROWS } from "./tests.ts";
 
@@ -42,6 +42,12 @@ export async function insertResults(orm: Orm, schema: Schema, reports: ReportRes
     for (let i = 0; i < cells.length; i += PGLITE_COPY_ROWS) await pgliteCopyRows(lite, "results", COLUMNS, cells.slice(i, i + PGLITE_COPY_ROWS));
     return;
   }
+  const client = rawPgClient(orm);
+  if (client) {
+    await pgCopyRows(client, "results", COLUMNS, cells);
+    return;
+  }
+  // Outside a transaction (no one connection for a COPY stream): one statement per 5,000 rows.
   for (let i = 0; i < cells.length; i += PG_BATCH_ROWS) {
     const b = cells.slice(i, i + PG_BATCH_ROWS);
     const column = (index: number, type: Parameters<typeof pgArray>[1]) => pgArray(b.map((row) => row[index]) as (string | number | boolean | null)[], type);
