@@ -78,11 +78,14 @@ const COPY_CHUNK_ROWS = 2_000;
 export async function pgCopyRows(client: RawPgClient, table: string, columns: string, rows: Cell[][]): Promise<void> {
   if (rows.length === 0) return;
   function* chunks(): Generator<string> {
-    for (let i = 0; i < rows.length; i += COPY_CHUNK_ROWS) {
-      yield rows.slice(i, i + COPY_CHUNK_ROWS).map((row) => row.map(copyText).join("\t")).join("\n") + "\n";
-    }
+    for (let i = 0; i < rows.length; i += COPY_CHUNK_ROWS) yield copyLines(rows.slice(i, i + COPY_CHUNK_ROWS));
   }
   await pipeline(Readable.from(chunks()), client.query(copyFromStdin(`copy ${table} (${columns}) from stdin`)));
+}
+
+/** Rows in COPY's text format: tab-separated values, one line each. */
+function copyLines(rows: Cell[][]): string {
+  return rows.map((row) => row.map(copyText).join("\t")).join("\n") + "\n";
 }
 
 /** One value in COPY's text format: `\N` for null, backslash escapes for the separators. */
@@ -100,7 +103,7 @@ export function copyText(value: Cell): string {
  */
 export async function pgliteCopyRows(raw: RawPglite, table: string, columns: string, rows: Cell[][]): Promise<void> {
   if (rows.length === 0) return;
-  const text = rows.map((row) => row.map(copyText).join("\t")).join("\n") + "\n";
+  const text = copyLines(rows);
   await raw.query(`copy ${table} (${columns}) from '/dev/blob'`, [], { blob: new Blob([text]) });
 }
 

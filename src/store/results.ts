@@ -17,7 +17,7 @@ export interface ReportResults {
 }
 
 /**
- * Inserts the results of one transaction's reports, in the caller's transaction. On SQLite grouped by
+ * Inserts the results of one transaction's reports, in the caller's transaction. On better-sqlite3 grouped by
  * test: every report holds the same tests in its own order, and the history index is keyed by test, so
  * rows in report order land on index pages all over it while rows grouped by test fill each test's pages
  * in turn (50,000 results 2× faster). A test's rows keep their report order and attempt order. PGlite and
@@ -25,18 +25,16 @@ export interface ReportResults {
  * 13.8–14.7k in A/B runs), and the sort is time on its main thread.
  */
 export async function insertResults(orm: Orm, schema: Schema, reports: ReportResults[]): Promise<void> {
-  const sqlite = isSqlite(orm);
-  const cells = sqlite ? byTest(reports) : reports.flatMap(cellsOf);
-  if (cells.length === 0) return;
-  if (sqlite) {
+  if (isSqlite(orm)) {
     const raw = rawSqlite(orm);
-    if (raw) return sqliteInsertRows(raw, SQLITE_HEAD, cells);
-    // node:sqlite under Deno: no raw connection to prepare on, so drizzle's builder.
-    for (let i = 0; i < cells.length; i += BATCH_ROWS) {
-      await orm.insert(schema.results).values(cells.slice(i, i + BATCH_ROWS).map(asRow));
-    }
+    if (raw) return sqliteInsertRows(raw, SQLITE_HEAD, byTest(reports));
+    // node:sqlite under Deno: no raw connection to prepare on, so drizzle's builder, in report order.
+    const rows = reports.flatMap(({ projectId, reportId, rows }) => rows.map((r) => ({ projectId, reportId, ...r })));
+    for (let i = 0; i < rows.length; i += BATCH_ROWS) await orm.insert(schema.results).values(rows.slice(i, i + BATCH_ROWS));
     return;
   }
+  const cells = reports.flatMap(cellsOf);
+  if (cells.length === 0) return;
   const lite = rawPglite(orm);
   if (lite) {
     for (let i = 0; i < cells.length; i += PGLITE_COPY_ROWS) await pgliteCopyRows(lite, "results", COLUMNS, cells.slice(i, i + PGLITE_COPY_ROWS));
@@ -82,10 +80,3 @@ function byTest(reports: ReportResults[]): Cell[][] {
   return out;
 }
 
-function asRow(cells: Cell[]) {
-  const [projectId, reportId, testId, attempt, status, final, durationMs, message, stack, fingerprint, output] = cells;
-  return { projectId, reportId, testId, attempt, status, final, durationMs, message, stack, fingerprint, output } as {
-    projectId: string; reportId: string; testId: string; attempt: number; status: string; final: boolean;
-    durationMs: number | null; message: string | null; stack: string | null; fingerprint: string | null; output: string | null;
-  };
-}
