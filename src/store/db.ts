@@ -3,6 +3,7 @@ import type { PgDatabase } from "drizzle-orm/pg-core";
 import { FatalError } from "../lib/errors.ts";
 import { Mutex } from "../lib/mutex.ts";
 import { BackgroundCheckpoints, SAFETY_AUTOCHECKPOINT_PAGES, type CheckpointWorkerSpawner } from "./checkpointer.ts";
+import { PGLITE_SERIALIZERS } from "./pglite-serializers.ts";
 import * as pgSchema from "./schema/pg.ts";
 import * as sqliteSchema from "./schema/sqlite.ts";
 import { SQLITE_PRAGMAS } from "./sqlite-pragmas.ts";
@@ -111,7 +112,7 @@ async function openPglite(path: string, opts: OpenOptions): Promise<Db> {
   const dataDir = path === ":memory:" || path === "memory://" ? undefined : path;
   let client;
   try {
-    client = await PGlite.create(dataDir, { ...opts.pgliteOptions, loadDataDir: opts.pgliteLoadDataDir });
+    client = await PGlite.create(dataDir, { ...opts.pgliteOptions, loadDataDir: opts.pgliteLoadDataDir, serializers: PGLITE_SERIALIZERS });
   } catch (e) {
     throw new FatalError(`cannot open PGlite database ${path}: ${(e as Error).message}`);
   }

@@ -111,6 +111,18 @@ describe.each(BACKENDS)("store contract on %s", (backend) => {
     expect(rows).toEqual([{ message, stack: "\\", output: null, duration: null }]);
   });
 
+  it("keeps a queued report's raw bytes exactly (every byte value; PGlite's own bytea serializer is replaced)", async () => {
+    const p = await store.projects.createProject({ slug: "raw", name: "R", defaultBranch: "main" }, 1);
+    const raw = new Uint8Array(4096).map((_, i) => (i * 7 + 3) % 256);
+    const report = { commit: null, branch: null, pr: null, run: null, job: null, attempt: 1, variant: "", filename: null, projectId: p.id, dedupeKey: "raw", contentHash: "h", format: "junit", rawSize: raw.length };
+    // a view into a larger buffer: only its own bytes may be stored
+    const [saved] = await store.reports.saveQueued([{ ...report, raw: new Uint8Array([9, ...raw, 9]).subarray(1, raw.length + 1) }], 10, async () => undefined);
+    const stored = await store.reports.getRaw(saved.id);
+    expect(stored).toMatchObject({ format: "junit", projectId: p.id });
+    expect(new Uint8Array(stored!.raw!)).toEqual(raw); // a Buffer on SQLite and PostgreSQL
+
+  });
+
   it("reads test histories: attempts folded per report, the newest `limit` kept oldest first, incidents marked, past 1,000 reports", async () => {
     const p = await store.projects.createProject({ slug: "history", name: "H", defaultBranch: "main" }, 1);
     const tests = ["t-flaky", "t-steady"].map((name) => ({ id: `${p.id}-${name}`, projectId: p.id, suite: "s", name, file: "" }));
