@@ -56,20 +56,25 @@ export async function insertResults(orm: Orm, schema: Schema, reports: ReportRes
   }
 }
 
+// One result's values in COLUMNS order.
+function cellsOfRow(projectId: string, reportId: string, r: ResultRow): Cell[] {
+  return [projectId, reportId, r.testId, r.attempt, r.status, r.final, r.durationMs, r.message, r.stack, r.fingerprint, r.output];
+}
+
 // One report's rows in COLUMNS order.
 function cellsOf({ projectId, reportId, rows }: ReportResults): Cell[][] {
-  return rows.map((r) => [projectId, reportId, r.testId, r.attempt, r.status, r.final, r.durationMs, r.message, r.stack, r.fingerprint, r.output]);
+  return rows.map((r) => cellsOfRow(projectId, reportId, r));
 }
 
 // Rows in COLUMNS order, grouped by test id, each group in report order.
 function byTest(reports: ReportResults[]): Cell[][] {
   const groups = new Map<string, Cell[][]>();
-  for (const report of reports) {
-    for (const row of cellsOf(report)) {
-      const testId = row[2] as string;
-      const group = groups.get(testId);
+  for (const { projectId, reportId, rows } of reports) {
+    for (const r of rows) {
+      const row = cellsOfRow(projectId, reportId, r);
+      const group = groups.get(r.testId);
       if (group) group.push(row);
-      else groups.set(testId, [row]);
+      else groups.set(r.testId, [row]);
     }
   }
   if (groups.size === 0) return [];

@@ -120,7 +120,6 @@ describe.each(BACKENDS)("store contract on %s", (backend) => {
     const stored = await store.reports.getRaw(saved.id);
     expect(stored).toMatchObject({ format: "junit", projectId: p.id });
     expect(new Uint8Array(stored!.raw!)).toEqual(raw); // a Buffer on SQLite and PostgreSQL
-
   });
 
   it("reads test histories: attempts folded per report, the newest `limit` kept oldest first, incidents marked, past 1,000 reports", async () => {
