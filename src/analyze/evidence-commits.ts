@@ -10,7 +10,9 @@ export class CommitIndex {
   private readonly slots = new Map<string, number>();
   private firstFail: number[] = [];
   private firstPass: number[] = [];
+  private first: number[] = [];
   private last: number[] = [];
+  private failedRuns: number[] = [];
   private size = 0;
 
   /** Forget everything from the previous call. */
@@ -19,18 +21,41 @@ export class CommitIndex {
     this.size = 0;
   }
 
-  /** Record observation `i` (failing or passing) on `commit`. */
-  note(commit: string, i: number, failing: boolean): void {
+  /** Record observation `i` (failing or passing, after `attempts` in-run attempts) on `commit`. */
+  note(commit: string, i: number, failing: boolean, attempts = 1): void {
     let slot = this.slots.get(commit);
     if (slot === undefined) {
       slot = this.size++;
       this.slots.set(commit, slot);
       this.firstFail[slot] = -1;
       this.firstPass[slot] = -1;
+      this.first[slot] = i;
+      this.failedRuns[slot] = 0;
     }
-    if (failing) { if (this.firstFail[slot] < 0) this.firstFail[slot] = i; }
-    else if (this.firstPass[slot] < 0) this.firstPass[slot] = i;
+    if (failing) {
+      if (this.firstFail[slot] < 0) this.firstFail[slot] = i;
+      // Every attempt of a failing observation failed (a pass among them would make it a retried pass).
+      this.failedRuns[slot] += Math.max(1, attempts);
+    } else if (this.firstPass[slot] < 0) this.firstPass[slot] = i;
     this.last[slot] = i;
+  }
+
+  /** How many executions (in-run attempts, jobs, job re-runs) failed on `commit`: 0 when unknown. */
+  failedExecutions(commit: string | null): number {
+    const slot = commit === null ? undefined : this.slots.get(commit);
+    return slot === undefined ? 0 : this.failedRuns[slot];
+  }
+
+  /** Whether `commit` was seen only failing: no execution on it passed. */
+  onlyFailed(commit: string | null): boolean {
+    const slot = commit === null ? undefined : this.slots.get(commit);
+    return slot !== undefined && this.firstPass[slot] < 0 && this.firstFail[slot] >= 0;
+  }
+
+  /** First and last observation index noted on `commit` ([-1, -1] when unseen). */
+  span(commit: string): [number, number] {
+    const slot = this.slots.get(commit);
+    return slot === undefined ? [-1, -1] : [this.first[slot], this.last[slot]];
   }
 
   /** Whether the commit saw both a pass and a failure. */

@@ -45,6 +45,38 @@ export function recovered(obs: readonly Observation[], ctx: ScoringContext, star
   };
 }
 
+/** A deterministic failure: every execution at `commit` failed, `executions` of them, as `where` lists. */
+export interface DeterministicFailure {
+  commit: string;
+  executions: number;
+  /** "os=linux, 3 attempts; os=windows" */
+  where: string;
+  /** Commits the failing stretch spans (1 for a one-commit break). */
+  commits: number;
+}
+
+function allFailed(d: DeterministicFailure): string {
+  const more = d.commits > 1 ? ` and the ${d.commits - 1} commit${d.commits > 2 ? "s" : ""} after it` : "";
+  return `failed on all ${d.executions} executions at ${shortCommit(d.commit)} (${d.where})${more}`;
+}
+
+/** "failing at a1b2c3d on main: failed on all 4 executions there (…) — a real break, not flakiness" */
+export function openBreak(obs: readonly Observation[], ctx: ScoringContext, start: number, d: DeterministicFailure): Evidence {
+  return {
+    kind: "step-change", weight: 1, runs: stretchRuns(obs, ctx, start, obs.length), commit: d.commit,
+    text: `failing on ${ctx.defaultBranch}: ${allFailed(d)} — a real break, not flakiness`,
+  };
+}
+
+/** "failed on all 4 executions at a1b2c3d (linux, 3 attempts; windows) and passed at the next commit: a break that was fixed, not a flake" */
+export function fixedBreak(obs: readonly Observation[], ctx: ScoringContext, start: number, passedAt: number, d: DeterministicFailure, count: number): Evidence {
+  const more = count > 1 ? `; ${count} breaks like this in all` : "";
+  return {
+    kind: "recovered", weight: 0, runs: stretchRuns(obs, ctx, start, passedAt), commit: d.commit,
+    text: `${allFailed(d)} and passed at the next commit (${shortCommit(obs[passedAt].commit)}): a break that was fixed, not a flake${more}`,
+  };
+}
+
 /**
  * "failed once at a1b2c3d (os=windows) in run 8812 job unit-1, between passing runs on main, and passed
  * at that commit on os=linux in run 8812 job unit-2": an isolated failure the same code passed elsewhere.

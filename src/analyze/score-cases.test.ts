@@ -19,11 +19,14 @@ describe("scoreTest: broken and recovered", () => {
     expect(scoreTest(line("FFF"), ctx).overall.status).toBe("broken");
   });
 
-  it("needs the failing stretch in two runs or more", () => {
+  it("needs the failing stretch in two runs or more, unless every execution at its commit failed", () => {
+    const oneFailure = [...line("P".repeat(20)), obs({ reportId: "j1", run: "last", commit: sha("last"), outcome: "failed", receivedAt: NOW })];
+    expect(scoreTest(oneFailure, ctx).overall.status).toBe("healthy"); // one execution: ambiguous
+    // Three shards of one run, all failing at one commit, after 20 clean runs: deterministic, a break while it lasts.
     const oneRun = [...line("P".repeat(20)), ...[1, 2, 3].map((j) => obs({ reportId: `j${j}`, run: "last", job: `shard-${j}`, outcome: "failed", receivedAt: NOW }))];
-    expect(scoreTest(oneRun, ctx).overall.status).toBe("healthy");
-    oneRun.push(obs({ reportId: "k", run: "next", commit: sha("next"), outcome: "failed", receivedAt: NOW + 1 }));
-    expect(scoreTest(oneRun, ctx).overall.status).toBe("broken");
+    const { overall } = scoreTest(oneRun, ctx);
+    expect(overall.status).toBe("broken");
+    expect(overall.evidence[0].text).toContain("failed on all 3 executions at c0ffee0");
   });
 
   it("calls a regression that was fixed healthy again, not flaky", () => {

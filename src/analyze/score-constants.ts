@@ -51,6 +51,17 @@ export const BROKEN_MAX_STREAK = 10;
  */
 export const BROKEN_CHANCE = 0.01;
 
+/**
+ * A failure at a commit is *deterministic* when the test failed on every execution there (in-run retries,
+ * jobs, variants, job re-runs) and there were at least this many: a break, not a flake, however short.
+ */
+export const DETERMINISTIC_MIN_EXECUTIONS = 2;
+/**
+ * …and when a flake at the test's own failure rate (per execution, outside such commits) would fail all of
+ * them at once less often than this: at 5 % four failures together are 1 in 160,000, at 40 % they are common.
+ */
+export const DETERMINISTIC_CHANCE = 0.01;
+
 /** Evidence items kept per kind, newest first: the UI shows examples, the counts tell the rest. */
 export const EVIDENCE_PER_KIND = 5;
 /** Evidence items kept on a verdict in all. */

@@ -7,15 +7,14 @@
 import type { Evidence, Observation, ScoringContext } from "../model/verdict.ts";
 import type { CommitIndex } from "./evidence-commits.ts";
 import { isFailing } from "./evidence-commits.ts";
-import { isolatedEvidence, onDefaultBranch, recovered, stepChange } from "./evidence-history.ts";
+import { fixedBreak, isolatedEvidence, onDefaultBranch, openBreak, recovered, stepChange } from "./evidence-history.ts";
+import { executionFailureRate, mayBeDeterministic, ownCommits, tooUnlikelyForFlake, type AtCommit } from "./deterministic.ts";
 import { runKey } from "./evidence.ts";
 import { BROKEN_CHANCE, BROKEN_MAX_STREAK, BROKEN_MIN_STREAK, EVIDENCE_PER_KIND, HALF_LIFE_MS, ISOLATED_WEIGHT, SAME_COMMIT_WEIGHT } from "./score-constants.ts";
 import { decay, noisyOr, streakNeeded } from "./stats.ts";
 
 export { onDefaultBranch } from "./evidence-history.ts";
 
-/** Where else (another variant) an observation's commit passed, if anywhere: `null` when it did not. */
-export type PassedElsewhere = (commit: string) => Observation | null;
 
 /** What the default-branch history says. Rate counts are decayed by age; regressions are left out. */
 export interface History {
@@ -36,14 +35,27 @@ export interface History {
   broken: Evidence | null;
   /** The latest regression that was fixed (failed in a row, then passed again). */
   recovered: Evidence | null;
+  /** Deterministic breaks that a later commit fixed, and the commits of every deterministic break. */
+  fixedBreaks: number;
+  breakCommits: string[];
 }
 
-/** Scan counted observations (oldest first) on the default branch. `commits` holds the mixed commits. */
-export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, commits: CommitIndex, elsewhere?: PassedElsewhere): History {
+/**
+ * Scan counted observations (oldest first) on the default branch. `commits` indexes them by commit;
+ * `others` says what every variant did at a commit (absent: this history is the only variant).
+ */
+export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, commits: CommitIndex, others?: AtCommit): History {
   const h: History = {
     rateFailures: 0, rateTotal: 0, episodes: 0, episodeRuns: [], observations: 0, isolated: 0, isolatedWeight: 0, confirmed: [],
-    broken: null, recovered: null,
+    broken: null, recovered: null, fixedBreaks: 0, breakCommits: [],
   };
+  const at = others ?? ownCommits(obs, commits);
+  const candidate = (commit: string | null) => mayBeDeterministic(commit, commits, at);
+  const rate = executionFailureRate(obs, ctx, candidate);
+  let deterministic = false; // every commit of the open stretch failed on all of its (≥ 2) executions
+  let executions = 0;
+  let lastCommit: string | null = null;
+  let distinctCommits = 0;
   let failsBefore = 0; // raw, outside regressions: the test's own failure rate before a stretch
   let seenBefore = 0;
   let passed = false; // a default-branch pass came before the open stretch
@@ -60,6 +72,16 @@ export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, co
     if (length >= k && manyRuns && !mixed) {
       if (passedAt < 0) h.broken = stepChange(obs, ctx, start, length);
       else h.recovered = recovered(obs, ctx, start, length, passedAt);
+    } else if (deterministic && tooUnlikelyForFlake(rate, executions)) {
+      // A break however short: no flake at this test's rate fails every execution like that.
+      const commit = obs[start].commit as string;
+      for (let i = start; i < (passedAt < 0 ? obs.length : passedAt); i++) {
+        const c = obs[i].commit;
+        if (c !== null && h.breakCommits.at(-1) !== c && isFailing(obs[i]) && onDefaultBranch(obs[i], ctx)) h.breakCommits.push(c);
+      }
+      const what = { commit, executions, where: at.describe(commit), commits: distinctCommits };
+      if (passedAt < 0) h.broken = openBreak(obs, ctx, start, what);
+      else h.recovered = fixedBreak(obs, ctx, start, passedAt, what, ++h.fixedBreaks);
     } else {
       episode(h, runKey(obs[start]), weight);
       failsBefore += length;
@@ -76,12 +98,22 @@ export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, co
     h.observations++;
     const w = decay(ctx.now - o.receivedAt, HALF_LIFE_MS);
     if (isFailing(o)) {
-      if (start < 0) [start, length, weight, manyRuns, mixed, twin] = [i, 0, 0, false, false, null];
+      if (start < 0) {
+        [start, length, weight, manyRuns, mixed, twin] = [i, 0, 0, false, false, null];
+        [deterministic, executions, lastCommit, distinctCommits] = [true, 0, null, 0];
+      }
+      if (o.commit !== lastCommit || o.commit === null) {
+        // Executions are counted per commit, over every variant: each commit of the stretch must qualify.
+        deterministic &&= candidate(o.commit);
+        if (o.commit !== null) executions += at.failedExecutions(o.commit);
+        lastCommit = o.commit;
+        distinctCommits++;
+      }
       length++;
       weight += w;
       manyRuns ||= runKey(o) !== runKey(obs[start]);
       mixed ||= commits.mixed(o.commit);
-      if (twin === null && elsewhere && o.commit !== null) [twin, twinOf] = [elsewhere(o.commit), i];
+      if (twin === null && others && o.commit !== null) [twin, twinOf] = [others.passOf(o.commit), i];
       continue;
     }
     if (start >= 0) close(i);

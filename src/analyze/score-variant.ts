@@ -6,17 +6,18 @@ import { orderEvidence, retryEvidence, runKey, sameCommitEvidence } from "./evid
 import {
   EVIDENCE_PER_KIND, HALF_LIFE_MS, HISTORY_FLOOR, MAX_EVIDENCE, MIN_EPISODES, MIN_ISOLATED, MIN_RUNS, RETRY_WEIGHT, SAME_COMMIT_WEIGHT,
 } from "./score-constants.ts";
-import type { PassedElsewhere } from "./score-history.ts";
+import type { AtCommit } from "./deterministic.ts";
 import { scanHistory } from "./score-history.ts";
 import { decay, noisyOr, wilsonHigh, wilsonLow } from "./stats.ts";
 
 // Reused by every call (scoring is synchronous): no per-test allocation of a commit map.
 const commits = new CommitIndex();
 
-/** One variant's verdict, and the commits it both passed and failed on (same-variant evidence). */
+/** One variant's verdict, the commits it both passed and failed on (same-variant evidence), and its deterministic breaks. */
 export interface VariantScore {
   verdict: Verdict;
   mixedCommits: string[];
+  breakCommits: string[];
 }
 
 /** How sure history makes us, from a failure rate: 0 at the floor, ½ at twice it, toward 1 above. */
@@ -24,8 +25,8 @@ export function historyWeight(rate: number): number {
   return rate > HISTORY_FLOOR ? 1 - HISTORY_FLOOR / rate : 0;
 }
 
-/** Score observations of one variant, oldest first; `elsewhere` finds passes of a commit on other variants. */
-export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, variant: string, elsewhere?: PassedElsewhere): VariantScore {
+/** Score observations of one variant, oldest first; `others` says what every variant did at a commit. */
+export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, variant: string, others?: AtCommit): VariantScore {
   commits.reset();
   let runs = 0, failures = 0, retries = 0, incidents = 0, direct = 0;
   let lastFailureAt: number | null = null;
@@ -46,7 +47,7 @@ export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, v
       direct = noisyOr(direct, RETRY_WEIGHT * decay(ctx.now - o.receivedAt, HALF_LIFE_MS));
       keepLast(retryAt, i);
     }
-    if (o.commit !== null) commits.note(o.commit, i, failing);
+    if (o.commit !== null) commits.note(o.commit, i, failing, o.attempts);
   }
   const evidence: Evidence[] = [];
   for (let j = retryAt.length - 1; j >= 0; j--) {
@@ -61,7 +62,7 @@ export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, v
     mixedCommits.push(obs[failed].commit as string);
     same.push(sameCommitEvidence(obs[failed], obs[passed], weight, false));
   });
-  const h = scanHistory(obs, ctx, commits, elsewhere);
+  const h = scanHistory(obs, ctx, commits, others);
   for (const e of h.confirmed) {
     direct = noisyOr(direct, e.weight);
     mixedCommits.push(e.commit as string);
@@ -86,7 +87,7 @@ export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, v
     : fromHistory || isolated > 0 ? "flaky" : "healthy";
   if (variant !== "") for (const e of evidence) e.variant ??= variant;
   return {
-    mixedCommits,
+    mixedCommits, breakCommits: h.breakCommits,
     verdict: {
       status, score: noisyOr(direct, historyScore),
       low: noisyOr(direct, noisyOr(fromHistory ? historyWeight(low) : 0, isolated)), high: noisyOr(direct, noisyOr(historyWeight(high), isolated)),

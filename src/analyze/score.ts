@@ -6,6 +6,7 @@
 import type { Evidence, Observation, ScoringContext, TestVerdicts, Verdict, VerdictStatus } from "../model/verdict.ts";
 import { CommitIndex, isFailing } from "./evidence-commits.ts";
 import { orderEvidence, sameCommitEvidence } from "./evidence.ts";
+import { describeFailures, type AtCommit } from "./deterministic.ts";
 import { CROSS_VARIANT_WEIGHT, HALF_LIFE_MS, MAX_EVIDENCE } from "./score-constants.ts";
 import type { VariantScore } from "./score-variant.ts";
 import { scoreVariant } from "./score-variant.ts";
@@ -41,14 +42,18 @@ export function scoreTest(history: readonly Observation[], ctx: ScoringContext):
     else groups.set(o.variant, [o]);
   }
   indexCommits(obs);
-  const elsewhere = (commit: string): Observation | null => {
-    const i = commits.passOf(commit);
-    return i < 0 ? null : obs[i];
+  const others: AtCommit = {
+    passOf: (commit) => {
+      const i = commits.passOf(commit);
+      return i < 0 ? null : obs[i];
+    },
+    failedExecutions: (commit) => commits.failedExecutions(commit),
+    describe: (commit) => describeFailures(obs, commits.span(commit), commit),
   };
   const scores: VariantScore[] = [];
   const variants: Record<string, Verdict> = {};
   for (const name of [...groups.keys()].sort()) {
-    const score = scoreVariant(groups.get(name) as Observation[], ctx, name, elsewhere);
+    const score = scoreVariant(groups.get(name) as Observation[], ctx, name, others);
     scores.push(score);
     if (name !== "") variants[name] = score.verdict;
   }
@@ -60,16 +65,17 @@ function indexCommits(obs: readonly Observation[]): void {
   commits.reset();
   for (let i = 0; i < obs.length; i++) {
     const o = obs[i];
-    if (o.commit !== null && !o.incident && o.outcome !== "skipped") commits.note(o.commit, i, isFailing(o));
+    if (o.commit !== null && !o.incident && o.outcome !== "skipped") commits.note(o.commit, i, isFailing(o), o.attempts);
   }
 }
 
-// Commits that passed on one variant and failed on another, and on no single variant did both (nor an isolated failure).
+// Commits that passed on one variant and failed on another, and on no single variant did both (nor an
+// isolated failure); a variant's deterministic break (failed on every execution there) is no flake either.
 function crossVariant(obs: readonly Observation[], ctx: ScoringContext, scores: VariantScore[]): Evidence[] {
   const out: Evidence[] = [];
   commits.eachMixed((failed, passed, last) => {
     const commit = obs[failed].commit as string;
-    if (scores.some((s) => s.mixedCommits.includes(commit))) return;
+    if (scores.some((s) => s.mixedCommits.includes(commit) || s.breakCommits.includes(commit))) return;
     const weight = CROSS_VARIANT_WEIGHT * decay(ctx.now - obs[last].receivedAt, HALF_LIFE_MS);
     out.push(sameCommitEvidence(obs[failed], obs[passed], weight, true));
   });
