@@ -9,7 +9,7 @@ import { OverviewPage } from "./pages/overview.tsx";
 import { ProjectPage } from "./pages/project.tsx";
 import { QuarantinePage } from "./pages/quarantine.tsx";
 import { RunPage } from "./pages/run.tsx";
-import { SettingsPage } from "./pages/settings.tsx";
+import { SettingsPage } from "./pages/settings/index.tsx";
 import { Setup } from "./pages/setup.tsx";
 import { SignIn } from "./pages/signin.tsx";
 import { TestPage } from "./pages/test.tsx";

@@ -2,16 +2,14 @@
 // reportRows gives over the collected, parser-folded report: checked on every report of the shared corpus,
 // on retries far apart across batch boundaries, and on retries whose attempts are skipped or errors.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CORPUS } from "../../test/helpers/corpus.ts";
 import { ReportParseError } from "../ingest/errors.ts";
 import { parseReport, parseReportStream, streamTestcases } from "../ingest/registry.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import { DEFAULT_PARSE_LIMITS } from "../model/limits.ts";
 import { reportRows, streamedRows } from "./identity.ts";
-
-const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), "../../../shared/corpus");
 
 function reportFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {

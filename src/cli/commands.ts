@@ -7,9 +7,9 @@ import { seedCommand } from "./seed.ts";
 import { userCreateCommand, userLsCommand } from "./user.ts";
 import { backupCommand, restoreCommand } from "./backup.ts";
 import { serveCommand } from "./serve.ts";
-import { uploadCommand } from "./upload.ts";
-import { runCommand } from "./run.ts";
-import { quarantineAddCommand, quarantineLsCommand, quarantineRmCommand } from "./quarantine.ts";
+import { uploadCommand } from "./upload/index.ts";
+import { runCommand } from "./run/index.ts";
+import { quarantineAddCommand, quarantineLsCommand, quarantineRmCommand } from "./quarantine/index.ts";
 
 /** Every subcommand: one file plus one line here. */
 export const COMMANDS: Command[] = [

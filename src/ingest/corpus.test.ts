@@ -1,15 +1,13 @@
-/** Parses every file of the shared report corpus and compares it with its `.expected.json`. */
+/** Parses every file of the report corpus (test/fixtures/corpus) and compares it with its `.expected.json`. */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { CORPUS } from "../../test/helpers/corpus.ts";
 import type { ParsedReport, ParsedTest } from "../model/report.ts";
 import { CORPUS_DEVIATIONS } from "./corpus-deviations.ts";
 import { ReportParseError } from "./errors.ts";
 import { parseReport } from "./registry.ts";
 
-// The corpus lives beside the repository: <repo>/../shared/corpus.
-const CORPUS = resolve(dirname(fileURLToPath(import.meta.url)), "../../../shared/corpus");
 const COUNT_FIELDS = ["tests", "passed", "failed", "error", "skipped", "failing", "flaky", "attempts"] as const;
 const KNOWN_FIELDS = new Set<string>([...COUNT_FIELDS, "refused", "cases", "format", "source", "notes", "other"]);
 

@@ -5,13 +5,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
+import { CORPUS } from "../../test/helpers/corpus.ts";
 import { parseRows } from "../analyze/parse-rows.ts";
 import { ReportParseError } from "../ingest/errors.ts";
 import { DEFAULT_PARSE_LIMITS } from "../model/limits.ts";
 import { parseWorkerSpawner } from "../runtime/parse-worker.ts";
 import { workerParsePool, type ParsePool } from "./pool.ts";
 
-const CORPUS = join(import.meta.dirname, "..", "..", "..", "shared", "corpus");
 const REPORT = readFileSync(join(CORPUS, "junit/retries/mixed_flaky_and_passed.xml"));
 
 describe("parse pool", () => {

@@ -29,7 +29,7 @@ const BACKENDS = (flag("backends") ?? "sqlite,postgres").split(",") as Backend[]
 const PG_ADMIN_URL = process.env.FLAKEGUARD_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const TARGET_MS = 300;
 
-/** The pages and the requests each makes first (as ui/pages/*.tsx do); `$T` is the top flaky test. */
+/** The pages and the requests each makes first (as the pages in ui/pages/ do); `$T` is the top flaky test. */
 const PAGES: Record<string, string[]> = {
   "project (first screen: flaky tab)": ["", "/quarantine", "/tests?status=flaky&sort=score&limit=100", "/runs?limit=50"],
   "project, broken tab": ["/tests?status=broken&sort=score&limit=100"],

@@ -3,9 +3,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CORPUS } from "../helpers/corpus.ts";
 import { freePort, run, sandbox, start, stop, waitReady, type Running, type Sandbox } from "./process.ts";
-
-const CORPUS = join(import.meta.dirname, "..", "..", "..", "shared", "corpus");
 
 describe("upload through the executable", () => {
   let box: Sandbox;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { gunzipSync } from "node:zlib";
-import type { QuarantineEntry } from "../../src/cli/quarantine-client.ts";
+import type { QuarantineEntry } from "../../src/cli/quarantine/client.ts";
 import { listenLocal } from "./local-server.ts";
 
 /** A test the fake server knows, as `GET …/tests` lists it. */

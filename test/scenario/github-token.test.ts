@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createUploadCommand } from "../../src/cli/upload.ts";
+import { createUploadCommand } from "../../src/cli/upload/index.ts";
 import { COMMENT_MARKER } from "../../src/github/pr-comment.ts";
 import { BACKENDS } from "../helpers/backends.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";

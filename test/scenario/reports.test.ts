@@ -6,11 +6,11 @@ import { gzipSync } from "node:zlib";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BACKENDS } from "../helpers/backends.ts";
+import { CORPUS } from "../helpers/corpus.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { RESCORE_JOB } from "../../src/model/job.ts";
 import { BURST_BACKLOG_MAX, PROCESS_REPORT_JOB } from "../../src/pipeline.ts";
 
-const CORPUS = join(import.meta.dirname, "..", "..", "..", "shared", "corpus");
 const corpus = (p: string) => readFileSync(join(CORPUS, p));
 
 const JUNIT = `<?xml version="1.0"?>
