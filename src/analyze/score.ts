@@ -95,7 +95,8 @@ function merge(scores: VariantScore[], cross: Evidence[]): Verdict {
     runs += v.runs;
     failures += v.failures;
     if (v.lastFailureAt !== null) lastFailureAt = Math.max(lastFailureAt ?? v.lastFailureAt, v.lastFailureAt);
-    evidence.push(...v.evidence);
+    // A deterministic break reads the same from every variant that failed there: say it once.
+    for (const e of v.evidence) if (!evidence.some((seen) => seen.kind === e.kind && seen.text === e.text)) evidence.push(e);
   }
   let crossWeight = 0;
   for (const e of cross) crossWeight = noisyOr(crossWeight, e.weight);

@@ -43,6 +43,7 @@ export const MAX_ATTEMPTS = 3;
 /** Executes every test of a job. Consistent failures (outage, regression, PR break) fail every retry too. */
 export function runJob(rng: Random, tests: readonly SimTest[], ctx: JobContext): Execution[] {
   return tests.map((test) => {
+    if (test.alwaysSkipped) return { test, attempts: [{ status: "skipped", durationMs: 0 }] };
     const steady = steadyFailure(rng, test, ctx);
     const rate = flakeRate(test, ctx.os, ctx.base);
     const attempts: SimAttempt[] = [];
@@ -60,6 +61,7 @@ function steadyFailure(rng: Random, test: SimTest, ctx: JobContext): FailureText
   if (ctx.outage && rng.chance(ctx.outage.share)) return outageFailure(ctx.outage.cause, ctx.outage.host, ctx.time, rng);
   const r = test.regression;
   if (r && ctx.base >= r.from && ctx.base < r.to && (!r.os || r.os === ctx.os)) return brokenFailure("regression", test.file);
+  if (test.breaksAt?.includes(ctx.base)) return brokenFailure("regression", test.file);
   if (ctx.breaks.has(test.key)) return brokenFailure("pr-broken", test.file);
   return undefined;
 }

@@ -19,7 +19,7 @@ describe("generateHistory", () => {
   it("plants every kind, with flaky rates spread from 1 % to 40 %", () => {
     const { truth } = generateHistory({ seed: 3 });
     const kinds = new Set(Object.values(truth).map((t) => t.kind));
-    expect([...kinds].sort()).toEqual((["flaky", "flaky-variant", "healthy", "incident-only", "pr-broken", "regression"] satisfies TruthKind[]).sort());
+    expect([...kinds].sort()).toEqual((["flaky", "flaky-variant", "healthy", "incident-only", "one-commit-break", "pr-broken", "regression"] satisfies TruthKind[]).sort());
     const flaky = Object.values(truth).filter((t) => t.kind === "flaky" || t.kind === "flaky-variant");
         expect(Math.min(...flaky.map((t) => t.rate ?? 0))).toBe(0.01);
     expect(Math.max(...flaky.map((t) => t.rate ?? 0))).toBe(0.4);
@@ -68,9 +68,12 @@ describe("generateHistory", () => {
     }
     const outages = history.uploads.filter((u) => u.outage);
     expect(outages.length).toBeGreaterThanOrEqual(2);
+    const shares = outages.map((o) => o.results.filter((r) => failed(r.attempts)).length / o.results.length);
+    // Most outages fail most of the job; some only a third of it (too few for a failing-share rule alone).
+    expect(Math.min(...shares)).toBeGreaterThanOrEqual(0.2);
+    expect(shares.some((share) => share < 0.5)).toBe(true);
+    expect(shares.some((share) => share >= 0.7)).toBe(true);
     for (const o of outages) {
-      const failing = o.results.filter((r) => failed(r.attempts)).length;
-      expect(failing / o.results.length).toBeGreaterThanOrEqual(0.5);
       const rerun = history.uploads.find((u) => u.meta.run === o.meta.run && u.meta.job === o.meta.job && u.meta.attempt === 2);
       expect(rerun?.receivedAt).toBeGreaterThan(o.receivedAt);
     }
@@ -91,6 +94,39 @@ describe("generateHistory", () => {
     expect([...single].some((job) => !retried.has(job))).toBe(true);
     expect(history.uploads.every((u, i) => i === 0 || u.receivedAt >= history.uploads[i - 1].receivedAt)).toBe(true);
     expect(new Set(history.uploads.map((u) => u.meta.variant[0]))).toEqual(new Set(["os=linux", "os=windows", "os=macos"]));
+  });
+
+  it("fails one-commit breaks on every execution of their break commits on main, and passes them on main otherwise", () => {
+    const history = generateHistory({ seed: 4 });
+    const breaks = Object.entries(history.truth).filter(([, t]) => t.kind === "one-commit-break");
+    expect(breaks.length).toBeGreaterThanOrEqual(2);
+    expect(breaks.some(([, t]) => (t.breaks?.length ?? 0) >= 2)).toBe(true); // breaks that recur
+    for (const [key, t] of breaks) {
+      for (const u of history.uploads.filter((u) => u.meta.branch === "main" && !u.outage)) {
+        const result = u.results.find((r) => r.key === key);
+        if (result) expect(result.attempts.every((a) => a === (t.breaks?.includes(u.meta.commit) ? "failed" : "passed"))).toBe(true);
+      }
+    }
+  });
+
+  it("repeats a parameterized test's name in one report: a passing or skipped first invocation, then the planted one", () => {
+    const history = generateHistory({ seed: 4 });
+    const second = Object.entries(history.truth).filter(([, t]) => t.invocation === 2);
+    expect(second.length).toBeGreaterThanOrEqual(2);
+    for (const [key] of second) {
+      const firstKey = key.replace(/ \[2\]$/, "");
+      expect(history.truth[firstKey].kind).toMatch(/^(healthy|incident-only)$/);
+      const upload = history.uploads.find((u) => u.results.some((r) => r.key === key))!;
+      const at = upload.results.findIndex((r) => r.key === key);
+      expect(upload.results[at - 1].key).toBe(firstKey);
+      expect(upload.results[at - 1].attempts[0]).not.toBe("failed");
+    }
+  });
+
+  it("has a no-retry profile: one variant, one attempt, no job re-runs", () => {
+    const history = generateHistory({ seed: 2, tests: 80, commits: 40, oses: ["linux"], retries: false, reruns: false });
+    expect(history.uploads.every((u) => u.meta.attempt === 1 && u.meta.variant.join() === "os=linux")).toBe(true);
+    expect(history.uploads.every((u) => u.results.every((r) => r.attempts.length === 1))).toBe(true);
   });
 
   it("with fixFlaky, a share of the flaky tests never fail in code that carries their fix, and the rest of the history is unchanged", () => {

@@ -24,7 +24,8 @@ export function generateHistory(options: GenerateOptions): DemoHistory {
   const { main, all } = buildTimeline(rng, commits, Math.max(2, options.prs ?? Math.round(commits / 4)), options.startTime ?? DEFAULT_START);
   const breaks = planPrBreaks(rng, tests, all);
   const outages = planOutages(rng, all.length, oses, options.outages ?? Math.max(2, Math.round(commits / 20)));
-  const retrying = planRetries(rng);
+  const retrying = options.retries === false ? new Set<string>() : planRetries(rng);
+  const reruns = options.reruns !== false;
   const byJob = new Map(JOBS.map((job) => [job, tests.filter((t) => t.job === job)]));
 
   const uploads: DemoUpload[] = [];
@@ -35,7 +36,7 @@ export function generateHistory(options: GenerateOptions): DemoHistory {
         const first = runOnce(rng, byJob.get(job) ?? [], run, 1, push.time + rng.int(240, 900) * SECOND, outages.get(jobSlot(index, job, os)) ?? null);
         uploads.push(first);
         const failed = first.results.some((r) => r.attempts.at(-1) === "failed");
-        if (first.outage || (failed && rng.chance(push.pr ? RERUN_CHANCE.pr : RERUN_CHANCE.main))) {
+        if (reruns && (first.outage || (failed && rng.chance(push.pr ? RERUN_CHANCE.pr : RERUN_CHANCE.main)))) {
           uploads.push(runOnce(rng, byJob.get(job) ?? [], run, 2, first.receivedAt + rng.int(1200, 3600) * SECOND, null));
         }
       }
@@ -78,6 +79,7 @@ function finalTruth(tests: readonly SimTest[], main: readonly Push[], uploads: r
       truth[test.key].fixed = main[test.regression.to]?.commit;
     }
     if (test.flakeFixedAt !== undefined) truth[test.key].fixed = main[test.flakeFixedAt].commit;
+    if (test.breaksAt) truth[test.key].breaks = test.breaksAt.map((i) => main[i].commit);
   }
   // A healthy test fails only when an outage catches it, so any failure makes it incident-only.
   for (const upload of uploads) {

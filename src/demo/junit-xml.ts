@@ -25,7 +25,8 @@ export function renderJUnit(job: string, hostname: string, time: number, executi
       for (const attempt of tries) {
         const head = `    <testcase classname="${escape(suite)}" name="${escape(test.name)}" file="${escape(test.file)}" time="${seconds(attempt.durationMs)}"`;
         const f = attempt.failure;
-        if (!f) out.push(`${head}/>\n`);
+        if (attempt.status === "skipped") out.push(`${head}>\n      <skipped/>\n    </testcase>\n`);
+        else if (!f) out.push(`${head}/>\n`);
         else out.push(`${head}>\n      <failure message="${escape(f.message)}" type="${escape(f.type)}">${escape(f.stack)}</failure>\n    </testcase>\n`);
       }
     }

@@ -30,7 +30,9 @@ export function planOutages(rng: Random, pushes: number, oses: readonly string[]
   for (let tries = 0; outages.size < count && tries < count * 20; tries++) {
     const slot = jobSlot(rng.int(0, pushes - 1), rng.pick(jobs), rng.pick(oses));
     if (outages.has(slot)) continue;
-    outages.set(slot, { cause: rng.int(0, 2), host: `10.0.${rng.int(0, 9)}.${rng.int(2, 250)}`, share: 0.7 + rng.next() * 0.3 });
+    // A third of outages fail only a third of the job's tests: too few for a failing-share rule alone.
+    const share = rng.chance(1 / 3) ? 0.3 + rng.next() * 0.1 : 0.7 + rng.next() * 0.3;
+    outages.set(slot, { cause: rng.int(0, 2), host: `10.0.${rng.int(0, 9)}.${rng.int(2, 250)}`, share });
   }
   return outages;
 }

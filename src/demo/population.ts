@@ -14,6 +14,10 @@ export interface SimTest {
   job: string;
   truth: TestTruth;
   regression?: { from: number; to: number; os?: string };
+  /** One-commit breaks: the main-commit indices it fails on, on every execution. */
+  breaksAt?: number[];
+  /** Skipped on every run (a parameterized test's disabled first invocation). */
+  alwaysSkipped?: boolean;
   /** Flaky tests only: the main-commit index whose code fixed the flakiness (it never fails after). */
   flakeFixedAt?: number;
   /** Which failure text this test prints when it flakes (tests fail for their own reasons). */
@@ -55,9 +59,12 @@ export function buildPopulation(rng: Random, total: number, commits: number, ose
 }
 
 /** How many tests of each planted kind: a few percent each, at least two so every kind shows up. */
-export function kindCounts(total: number): { flaky: number; flakyVariant: number; regression: number; prBroken: number } {
+export function kindCounts(total: number): { flaky: number; flakyVariant: number; regression: number; oneCommitBreak: number; prBroken: number; parameterized: number } {
   const share = (p: number) => Math.max(2, Math.round(total * p));
-  return { flaky: share(0.12), flakyVariant: share(0.05), regression: share(0.04), prBroken: share(0.04) };
+  return {
+    flaky: share(0.12), flakyVariant: share(0.05), regression: share(0.04), oneCommitBreak: share(0.04), prBroken: share(0.04),
+    parameterized: share(0.03),
+  };
 }
 
 function assignKinds(rng: Random, tests: SimTest[], commits: number, oses: string[]): void {
@@ -76,7 +83,39 @@ function assignKinds(rng: Random, tests: SimTest[], commits: number, oses: strin
     test.regression = { from, to: Math.min(commits, from + rng.int(3, 10)), os };
     test.truth = { kind: "regression", ...(os ? { variant: `os=${os}` } : {}) };
   }
+  for (let i = 0; i < counts.oneCommitBreak; i++) {
+    const test = order[next++];
+    test.breaksAt = breakCommits(rng, commits, rng.int(1, 3));
+    test.truth = { kind: "one-commit-break" };
+  }
   for (let i = 0; i < counts.prBroken; i++) order[next++].truth = { kind: "pr-broken" };
+  addInvocations(rng, tests, counts.parameterized);
+}
+
+// 1–3 main commits, at least three apart, each broken on every execution and fixed by the next commit.
+function breakCommits(rng: Random, commits: number, count: number): number[] {
+  const at: number[] = [];
+  for (let tries = 0; at.length < count && tries < 50; tries++) {
+    const c = rng.int(3, commits - 2);
+    if (at.every((a) => Math.abs(a - c) >= 3)) at.push(c);
+  }
+  return at.sort((a, b) => a - b);
+}
+
+/**
+ * Parameterized tests (a TestNG data provider, a JUnit 5 @ParameterizedTest without display names): a
+ * planted test becomes the second invocation of a testcase name, after a healthy (or always skipped) first
+ * invocation in the same report. Passed-then-failed under one name is no retry: a fold that calls it one
+ * test makes it flaky from a single report.
+ */
+function addInvocations(rng: Random, tests: SimTest[], count: number): void {
+  const planted = rng.shuffle(tests.filter((t) => ["regression", "one-commit-break", "flaky"].includes(t.truth.kind)));
+  for (const test of planted.slice(0, count)) {
+    const first: SimTest = { ...test, truth: { kind: "healthy" }, regression: undefined, breaksAt: undefined, cause: 0, alwaysSkipped: rng.chance(0.5) };
+    test.key = testKey(test.suite, `${test.name} [2]`);
+    test.truth = { ...test.truth, invocation: 2 };
+    tests.splice(tests.indexOf(test), 0, first);
+  }
 }
 
 /**

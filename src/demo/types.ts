@@ -1,7 +1,7 @@
 /** The shapes of a generated demo CI history: uploads as a CI system would send them, and the truth. */
 
 /** What a test really is in the simulation. */
-export type TruthKind = "healthy" | "flaky" | "flaky-variant" | "regression" | "pr-broken" | "incident-only";
+export type TruthKind = "healthy" | "flaky" | "flaky-variant" | "regression" | "one-commit-break" | "pr-broken" | "incident-only";
 
 /** The truth about one test; `rate` is the per-attempt failure probability (on `variant` only, when set). */
 export interface TestTruth {
@@ -14,6 +14,10 @@ export interface TestTruth {
   fixed?: string;
   /** PR-broken: the pull request (number) whose push broke it until the next push. */
   pr?: string;
+  /** One-commit break: the main commits it failed on, on every execution (each fixed by the next commit). */
+  breaks?: string[];
+  /** A parameterized test's later invocation (`name [N]` in the key): the same testcase name repeated in a report. */
+  invocation?: number;
 }
 
 /** Upload metadata, as the upload API takes it in the query string. */
@@ -31,7 +35,7 @@ export interface DemoMeta {
 }
 
 /** Outcome of one attempt as the simulation decided it. */
-export type DemoStatus = "passed" | "failed";
+export type DemoStatus = "passed" | "failed" | "skipped";
 
 /** One test in one report: its attempts in order (in-run retries make several). */
 export interface DemoResult {
@@ -71,6 +75,10 @@ export interface GenerateOptions {
   oses?: string[];
   /** Infrastructure outages (default commits / 20, at least 2). */
   outages?: number;
+  /** Whether half of the jobs rerun a failing test in the run (default true). */
+  retries?: boolean;
+  /** Whether failed jobs get re-run (attempt 2; default true). */
+  reruns?: boolean;
   /** Share of the flaky tests that get fixed partway through the history (default 0). */
   fixFlaky?: number;
   /** Simulated time of the first push, ms since the epoch (default 2025-01-06T09:00Z). */

@@ -44,7 +44,7 @@ export function sameCommitRule(history: DemoHistory, { oneVariant = false } = {}
   for (const { upload, key, attempts, runs } of replayCounting(history)) {
     const slot = oneVariant ? `${key}@${upload.meta.commit}@${upload.meta.variant.join(",")}` : `${key}@${upload.meta.commit}`;
     let bits = seen.get(slot) ?? 0;
-    for (const status of attempts) bits |= status === "passed" ? 1 : 2;
+    for (const status of attempts) if (status !== "skipped") bits |= status === "passed" ? 1 : 2;
     seen.set(slot, bits);
     const detection = out.get(key);
     if (bits === 3 && detection && !detection.flaky) out.set(key, { flaky: true, detectedAfterRuns: runs });

@@ -16,6 +16,7 @@ export interface Metrics {
   eligible: number;
   /** Tests wrongly called flaky, by what they really are. */
   falseRegression: string[];
+  falseOneCommit: string[];
   falsePrBroken: string[];
   falseIncident: string[];
   falseHealthy: string[];
@@ -45,6 +46,7 @@ export function metrics(truth: Record<string, TestTruth>, predicted: Detections,
     called: called.length,
     eligible: eligible.length,
     falseRegression: wrong("regression"),
+    falseOneCommit: wrong("one-commit-break"),
     falsePrBroken: wrong("pr-broken"),
     falseIncident: wrong("incident-only"),
     falseHealthy: wrong("healthy"),

@@ -1,5 +1,5 @@
 // FlakeGuard's verdicts on a demo history, through the real API: every upload is POSTed in order to an
-// in-process server on a fresh SQLite database (the same Hono routes, store and pipeline as `serve`),
+// in-process server on a fresh database — SQLite, PGlite or PostgreSQL (the same Hono routes, store and pipeline as `serve`),
 // with the clock set to the upload's simulated time; after each upload the flaky list is read, so the
 // report after which each test turned flaky for good is known. With `hourlyRescore`, the scheduled full
 // rescore (default cron: every hour at :17) also runs at those simulated times, as it does in a server.
@@ -14,7 +14,8 @@ import { uploadQuery } from "../../src/demo/query.ts";
 import type { DemoHistory } from "../../src/demo/types.ts";
 import { testKey } from "../../src/demo/types.ts";
 import { createLogger } from "../../src/lib/log.ts";
-import { openDb } from "../../src/store/db.ts";
+import pg from "pg";
+import { openDb, type Db } from "../../src/store/db.ts";
 import { migrate } from "../../src/store/migrate.ts";
 import type { Detections } from "./accuracy-baselines.ts";
 
@@ -26,6 +27,41 @@ export interface Replay {
   everFlaky: Set<string>;
   /** Per test, the simulated times it entered and left quarantine (`to` null: still in at the end). */
   quarantined: Map<string, { from: number; to: number | null }[]>;
+  /** Every test's final status and score, as `GET …/tests` gives them once the project reads settled. */
+  final: Map<string, { status: string; score: number }>;
+  /** Tests whose status (or only score) moved when the full rescore ran again after the project read settled. */
+  movedAfterSettled: string[];
+  scoreMovedAfterSettled: string[];
+}
+
+/** The database a replay runs on. */
+export type ReplayBackend = "sqlite" | "pglite" | "postgres";
+
+/** The PostgreSQL server the bench creates its throwaway databases on (trust auth on this machine). */
+const PG_URL = process.env.FLAKEGUARD_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+async function pgAdmin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try { await client.query(statement); } finally { await client.end(); }
+}
+
+/** A fresh database on `backend`, and how to throw it away. */
+async function freshDatabase(backend: ReplayBackend, dir: string): Promise<{ db: Db; drop: () => Promise<void> }> {
+  if (backend === "sqlite") {
+    const db = await openDb({ backend, path: join(dir, "fg.db") });
+    return { db, drop: () => db.close() };
+  }
+  if (backend === "pglite") {
+    const db = await openDb({ backend, path: "memory://" });
+    return { db, drop: () => db.close() };
+  }
+  const name = `fg_accuracy_${process.pid}_${Date.now()}`;
+  await pgAdmin(`create database ${name}`);
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  const db = await openDb({ backend, url: url.toString() });
+  return { db, drop: async () => { await db.close(); await pgAdmin(`drop database if exists ${name} with (force)`); } };
 }
 
 const HOUR = 3_600_000;
@@ -33,10 +69,10 @@ const HOUR = 3_600_000;
 const RESCORE_MINUTE = 17 * 60_000;
 
 /** Replays a history through the API and reads back which tests FlakeGuard calls flaky, and when. */
-export async function replayThroughApi(history: DemoHistory, { hourlyRescore = false } = {}): Promise<Replay> {
+export async function replayThroughApi(history: DemoHistory, { hourlyRescore = false, backend = "sqlite" as ReplayBackend } = {}): Promise<Replay> {
   const dir = mkdtempSync(join(tmpdir(), "fg-accuracy-"));
   let now = history.uploads[0]?.receivedAt ?? 0;
-  const db = await openDb({ backend: "sqlite", path: join(dir, "fg.db") });
+  const { db, drop } = await freshDatabase(backend, dir);
   await migrate(db, now);
   const config = { ...loadConfig({ env: {}, cwd: dir }).config, inlineMaxBytes: 64 * 1024 * 1024 };
   const app = createApp({ config, db, log: createLogger("silent"), worker: false, clock: () => now });
@@ -87,10 +123,30 @@ export async function replayThroughApi(history: DemoHistory, { hourlyRescore = f
     const detections: Detections = new Map(Object.keys(history.truth).map((key) => [key, {
       flaky: flakySince.has(key), detectedAfterRuns: flakySince.get(key) ?? null,
     }]));
-    return { detections, everQuarantined, everFlaky, quarantined };
+    // Settled: nothing queued. Then the scheduled full rescore, at the same moment, must move nothing.
+    const counts = await call("/api/v1/projects/demo");
+    if (counts.counts.pendingReports !== 0 || counts.counts.pendingRescores !== 0) throw new Error(`not settled at the end: ${JSON.stringify(counts)}`);
+    const final = await verdicts(call);
+    await rescoreTests(app.store, project, await app.store.tests.listTestIds(project.id), now);
+    const again = await verdicts(call);
+    const movedAfterSettled = [...final].filter(([key, v]) => again.get(key)?.status !== v.status).map(([key]) => key);
+    const scoreMovedAfterSettled = [...final].filter(([key, v]) => again.get(key)?.score !== v.score).map(([key]) => key);
+    return { detections, everQuarantined, everFlaky, quarantined, final, movedAfterSettled, scoreMovedAfterSettled };
   } finally {
     await app.stop();
-    await db.close();
+    await drop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Every test's status and score, page by page, keyed like the truth. */
+async function verdicts(call: (path: string) => Promise<{ tests: { suite: string; name: string; status: string; score: number }[]; nextCursor: string | null }>) {
+  const out = new Map<string, { status: string; score: number }>();
+  let cursor: string | null | undefined = null;
+  do {
+    const page = await call(`/api/v1/projects/demo/tests?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    for (const t of page.tests) out.set(testKey(t.suite, t.name), { status: t.status, score: t.score });
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
 }

@@ -1,4 +1,4 @@
-// `node test/bench/accuracy.ts [--seeds 1,2,3] [--tests N] [--commits N] [--fix-flaky SHARE] [--hourly-rescore] [--offline]`: how well flaky tests are told
+// `node test/bench/accuracy.ts [--seeds 1,2,3] [--tests N] [--commits N] [--fix-flaky SHARE] [--hourly-rescore] [--offline] [--profile no-retry] [--backends sqlite,pglite,postgres]`: how well flaky tests are told
 // from broken ones and outages. For each seed a demo CI history is generated (src/demo, which knows the
 // truth); FlakeGuard's verdicts (replayed through the real API) are scored beside the same-commit and
 // flip-rate rules computed on the same history. Targets (issue 4): precision and recall ≥ 0.95, no
@@ -11,7 +11,7 @@ import type { DemoHistory } from "../../src/demo/types.ts";
 import { flipRateRule, sameCommitRule, type Detections } from "./accuracy-baselines.ts";
 import { metrics, RECALL_MIN_RATE, type Metrics } from "./accuracy-metrics.ts";
 import { replayOffline } from "./accuracy-offline.ts";
-import { replayThroughApi } from "./accuracy-replay.ts";
+import { replayThroughApi, type Replay, type ReplayBackend } from "./accuracy-replay.ts";
 import { fixFigures, fixLine } from "./accuracy-fixes.ts";
 
 export { metrics, type Metrics } from "./accuracy-metrics.ts";
@@ -26,13 +26,13 @@ function quarantineLine(history: DemoHistory, everQuarantined: Set<string>): str
   const by = (kind: string) => [...everQuarantined].filter((key) => history.truth[key]?.kind === kind).length;
   const flaky = [...everQuarantined].filter((key) => ["flaky", "flaky-variant"].includes(history.truth[key]?.kind ?? "")).length;
   return `quarantine (default policy, cap 25): ${everQuarantined.size} tests ever quarantined — ${flaky} flaky; ` +
-    `hidden regressions ${by("regression")}, pull-request breaks ${by("pr-broken")}, incident-only ${by("incident-only")}, healthy ${by("healthy")}`;
+    `hidden regressions ${by("regression")}, one-commit breaks ${by("one-commit-break")}, pull-request breaks ${by("pr-broken")}, incident-only ${by("incident-only")}, healthy ${by("healthy")}`;
 }
 
 /** Tests not truly flaky that FlakeGuard called flaky at any moment (the table counts the end verdicts only). */
 function everFlakyLine(history: DemoHistory, everFlaky: Set<string>): string {
   const by = (kind: string) => [...everFlaky].filter((key) => history.truth[key]?.kind === kind).length;
-  return `called flaky at any moment, not only at the end: regressions ${by("regression")}, pull-request breaks ${by("pr-broken")}, ` +
+  return `called flaky at any moment, not only at the end: regressions ${by("regression")}, one-commit breaks ${by("one-commit-break")}, pull-request breaks ${by("pr-broken")}, ` +
     `incident-only ${by("incident-only")}, healthy ${by("healthy")}`;
 }
 
@@ -45,12 +45,25 @@ const fmt = (value: number | null, digits = 3) => (value === null ? "—" : valu
 
 /** One table row per detector: the figures the targets are about. */
 function table(rows: [string, Metrics][]): string {
-  const head = ["detector", "precision", "recall", "flaky", "regression", "PR-broken", "incident", "healthy", "median runs", "retry jobs", "no retry"];
+  const head = ["detector", "precision", "recall", "flaky", "regression", "one-commit", "PR-broken", "incident", "healthy", "median runs", "retry jobs", "no retry"];
   const body = rows.map(([name, m]) => [name, fmt(m.precision), fmt(m.recall), String(m.called), String(m.falseRegression.length),
-    String(m.falsePrBroken.length), String(m.falseIncident.length), String(m.falseHealthy.length), fmt(m.medianDetection, 1),
+    String(m.falseOneCommit.length), String(m.falsePrBroken.length), String(m.falseIncident.length), String(m.falseHealthy.length), fmt(m.medianDetection, 1),
     fmt(m.medianRetrying, 1), fmt(m.medianNoRetry, 1)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   return [head, ...body].map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")).join("\n");
+}
+
+/** How the backends' final verdicts differ from the first one's (status or score), and what moved after settled. */
+function agreementLine(replays: [ReplayBackend, Replay][]): string {
+  if (replays.length === 0) return "";
+  const [[first, base], ...rest] = replays;
+  const differ = rest.map(([backend, r]) => {
+    const keys = new Set([...base.final.keys(), ...r.final.keys()]);
+    const n = [...keys].filter((k) => base.final.get(k)?.status !== r.final.get(k)?.status || base.final.get(k)?.score !== r.final.get(k)?.score).length;
+    return `${backend} vs ${first}: ${n} of ${keys.size} tests differ`;
+  });
+  const moved = replays.map(([backend, r]) => `${backend} ${r.movedAfterSettled.length} (scores ${r.scoreMovedAfterSettled.length})`).join(", ");
+  return `backends agree: ${differ.length ? differ.join("; ") : "(one backend)"}; statuses that moved in a full rescore after settled: ${moved}`;
 }
 
 /** Mean of each figure over seeds (median runs: mean of the per-seed medians). */
@@ -63,7 +76,7 @@ function average(all: Metrics[]): Metrics {
   return {
     precision: mean((m) => m.precision), recall: mean((m) => m.recall),
     called: Math.round(mean((m) => m.called) ?? 0), eligible: Math.round(mean((m) => m.eligible) ?? 0),
-    falseRegression: list((m) => m.falseRegression), falsePrBroken: list((m) => m.falsePrBroken),
+    falseRegression: list((m) => m.falseRegression), falseOneCommit: list((m) => m.falseOneCommit), falsePrBroken: list((m) => m.falsePrBroken),
     falseIncident: list((m) => m.falseIncident), falseHealthy: list((m) => m.falseHealthy),
     medianDetection: mean((m) => m.medianDetection), medianRetrying: mean((m) => m.medianRetrying), medianNoRetry: mean((m) => m.medianNoRetry),
   };
@@ -74,8 +87,11 @@ async function main(): Promise<void> {
   const size = {
     tests: flag("tests") ? Number(flag("tests")) : undefined, commits: flag("commits") ? Number(flag("commits")) : undefined,
     fixFlaky: flag("fix-flaky") ? Number(flag("fix-flaky")) : undefined,
+    // The no-retry profile: one variant, no in-run retries, no job re-runs — one execution per commit.
+    ...(flag("profile") === "no-retry" ? { oses: ["linux"], retries: false, reruns: false } : {}),
   };
   const totals = new Map<string, Metrics[]>();
+  const backends = (flag("backends") ?? "sqlite").split(",") as ReplayBackend[];
   for (const seed of seeds) {
     const history = generateHistory({ seed, ...size });
     const detectors: [string, Detections | null][] = [
@@ -89,10 +105,16 @@ async function main(): Promise<void> {
         detectors.unshift(["flakeguard", replay.detections]);
         quarantine = everFlakyLine(history, replay.everFlaky);
       } else {
-        const replay = await replayThroughApi(history, options);
-        detectors.unshift(["flakeguard", replay.detections]);
-        quarantine = `${everFlakyLine(history, replay.everFlaky)}\n${quarantineLine(history, replay.everQuarantined)}`;
-        if (size.fixFlaky) quarantine += "\n" + fixLine(fixFigures(history, replay));
+        const replays: [ReplayBackend, Replay][] = [];
+        for (const backend of backends) {
+          const replay = await replayThroughApi(history, { ...options, backend });
+          replays.push([backend, replay]);
+          detectors.splice(replays.length - 1, 0, [backends.length > 1 ? `flakeguard ${backend}` : "flakeguard", replay.detections]);
+          const lines = [everFlakyLine(history, replay.everFlaky), quarantineLine(history, replay.everQuarantined)];
+          if (size.fixFlaky) lines.push(fixLine(fixFigures(history, replay)));
+          quarantine += lines.map((l) => (backends.length > 1 ? `${backend}: ${l}` : l)).join("\n") + "\n";
+        }
+        quarantine += agreementLine(replays);
       }
     } catch (error) {
       console.log(`flakeguard: ${(error as Error).message}`);
