@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scoreTest } from "./score.ts";
-import { ctx, line } from "./score.fixtures.ts";
+import { ctx, HOUR, line } from "./score.fixtures.ts";
 
 // Two variants over the same CI runs and commits (same id): Linux passes throughout.
 const matrix = (windows: string, o: { pr?: string; branch?: string } = {}) => [
@@ -41,12 +41,18 @@ describe("scoreTest: isolated failures", () => {
     expect(scoreTest(matrix("PPPPFPPPP", { pr: "7", branch: "feature" }), ctx).overall.status).not.toBe("flaky");
   });
 
-  it("calls two recent isolated failures on one variant flaky, without another variant to compare", () => {
-    const { overall } = scoreTest(line("PPPPPPPPFPPPPPPPPPPPPPFPPPPPP"), ctx);
+  it("calls three recent isolated failures on one variant flaky, without another variant to compare", () => {
+    const { overall } = scoreTest(line("PPPPPPPPFPPPPPPPPPPPPPFPPPPPPFPPPP"), ctx);
     expect(overall.status).toBe("flaky");
     expect(overall.evidence[0].kind).toBe("history");
-    expect(overall.evidence[0].text).toContain("2 of them in the last 14 days with passing runs before and after");
+    expect(overall.evidence[0].text).toContain("3 of them in the last 14 days with passing runs before and after");
     expect(overall.score).toBeGreaterThan(0);
+  });
+
+  it("does not call two single-execution failures between passes flaky: two breaks each fixed by the next commit look the same", () => {
+    // Over 150 runs (a 1.3 % rate, whose interval reaches below the 1 % floor), so only the isolated-failure rule could call it.
+    const history = line("P".repeat(40) + "F" + "P".repeat(60) + "F" + "P".repeat(48), { every: HOUR / 20 });
+    expect(scoreTest(history, ctx).overall.status).toBe("healthy");
   });
 
   it("does not count failures in an outage as isolated failures", () => {

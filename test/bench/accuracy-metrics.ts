@@ -1,5 +1,5 @@
 // Scoring a detector against the generator's truth: precision, recall over tests that fail at least 2 %
-// of the time, the broken / PR-broken / incident-only tests it wrongly called flaky, and detection speed.
+// of the time and failed at least once, the broken / PR-broken / incident-only tests it wrongly called flaky, and detection speed.
 import type { TestTruth } from "../../src/demo/types.ts";
 import type { Detections } from "./accuracy-baselines.ts";
 
@@ -33,10 +33,11 @@ const isFlaky = (t: TestTruth | undefined) => t?.kind === "flaky" || t?.kind ===
  * Scores detections against the truth. `retrying` (the tests whose job reruns failures in the run) splits
  * the median: with retries a flake proves itself in its first failing report; without, the detectors differ.
  */
-export function metrics(truth: Record<string, TestTruth>, predicted: Detections, retrying?: ReadonlySet<string>): Metrics {
+export function metrics(truth: Record<string, TestTruth>, predicted: Detections, retrying?: ReadonlySet<string>, failedOnce?: ReadonlySet<string>): Metrics {
   const called = [...predicted].filter(([, d]) => d.flaky).map(([key]) => key);
   const wrong = (kind: TestTruth["kind"]) => called.filter((key) => truth[key]?.kind === kind);
-  const eligible = Object.keys(truth).filter((key) => isFlaky(truth[key]) && (truth[key].rate ?? 0) >= RECALL_MIN_RATE);
+  // A flake that never failed (outside outages) left no evidence to find it by.
+  const eligible = Object.keys(truth).filter((key) => isFlaky(truth[key]) && (truth[key].rate ?? 0) >= RECALL_MIN_RATE && (failedOnce?.has(key) ?? true));
   const caught = eligible.filter((key) => predicted.get(key)?.flaky);
   const runsOf = (keys: string[]) => keys.map((key) => predicted.get(key)?.detectedAfterRuns).filter((n): n is number => typeof n === "number");
   const runs = runsOf(caught);

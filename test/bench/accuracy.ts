@@ -120,9 +120,10 @@ async function main(): Promise<void> {
       console.log(`flakeguard: ${(error as Error).message}`);
     }
     // A job with in-run retries shows a failing test's attempts (the simulation does not say which jobs retry).
+    const failedOnce = new Set(history.uploads.filter((u) => !u.outage).flatMap((u) => u.results.filter((r) => r.attempts.includes("failed")).map((r) => r.key)));
     const retrying = new Set(history.uploads.flatMap((u) => u.results.filter((r) => r.attempts.length > 1).map((r) => r.key)));
     const rows = detectors.filter((d): d is [string, Detections] => d[1] !== null)
-      .map(([name, d]) => [name, metrics(history.truth, d, retrying)] as [string, Metrics]);
+      .map(([name, d]) => [name, metrics(history.truth, d, retrying, failedOnce)] as [string, Metrics]);
     for (const [name, m] of rows) totals.set(name, [...(totals.get(name) ?? []), m]);
     const kinds = Object.values(history.truth).reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.kind]: (acc[t.kind] ?? 0) + 1 }), {});
     console.log(`\nseed ${seed}: ${history.uploads.length} reports, ${Object.keys(history.truth).length} tests ` +
