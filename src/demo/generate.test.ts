@@ -123,6 +123,20 @@ describe("generateHistory", () => {
     }
   });
 
+  it("runs some classes in two browsers: same inner suite and testcase names, no classname, a healthy twin", () => {
+    const history = generateHistory({ seed: 4 });
+    const firefox = Object.keys(history.truth).filter((key) => key.includes(": firefox > "));
+    expect(firefox.length).toBeGreaterThanOrEqual(2);
+    for (const key of firefox) {
+      const twin = key.replace(": firefox > ", ": chrome > ");
+      expect(history.truth[twin].kind).toMatch(/^(healthy|incident-only)$/);
+      const upload = history.uploads.find((u) => u.results.some((r) => r.key === key))!;
+      expect(upload.results.some((r) => r.key === twin)).toBe(true);
+      const inner = key.split(" > ")[1].split("::").slice(0, 2).join("::");
+      expect(upload.junitXml.split(`<testsuite name="${inner}"`).length - 1).toBe(2);
+    }
+  });
+
   it("has a no-retry profile: one variant, one attempt, no job re-runs", () => {
     const history = generateHistory({ seed: 2, tests: 80, commits: 40, oses: ["linux"], retries: false, reruns: false });
     expect(history.uploads.every((u) => u.meta.attempt === 1 && u.meta.variant.join() === "os=linux")).toBe(true);

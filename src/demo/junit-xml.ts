@@ -22,13 +22,17 @@ export function renderJUnit(job: string, hostname: string, time: number, executi
     out.push(`  <testsuite name="${escape(suite)}" tests="${attempts.length}" failures="${failures}" errors="0" `);
     out.push(`time="${seconds(total)}" timestamp="${new Date(time).toISOString()}" hostname="${escape(hostname)}">\n`);
     for (const { test, attempts: tries } of list) {
+      // A nested suite's testcases carry no classname (PHPUnit/Selenium): only the suite path names them.
+      if (test.inner) out.push(`    <testsuite name="${escape(test.inner)}" tests="${tries.length}">\n`);
       for (const attempt of tries) {
-        const head = `    <testcase classname="${escape(suite)}" name="${escape(test.name)}" file="${escape(test.file)}" time="${seconds(attempt.durationMs)}"`;
+        const owner = test.inner ? "" : `classname="${escape(suite)}" `;
+        const head = `    <testcase ${owner}name="${escape(test.name)}" file="${escape(test.file)}" time="${seconds(attempt.durationMs)}"`;
         const f = attempt.failure;
         if (attempt.status === "skipped") out.push(`${head}>\n      <skipped/>\n    </testcase>\n`);
         else if (!f) out.push(`${head}/>\n`);
         else out.push(`${head}>\n      <failure message="${escape(f.message)}" type="${escape(f.type)}">${escape(f.stack)}</failure>\n    </testcase>\n`);
       }
+      if (test.inner) out.push("    </testsuite>\n");
     }
     out.push("  </testsuite>\n");
   }

@@ -16,6 +16,8 @@ export interface SimTest {
   regression?: { from: number; to: number; os?: string };
   /** One-commit breaks: the main-commit indices it fails on, on every execution. */
   breaksAt?: number[];
+  /** PHPUnit/Selenium style: the testcase sits in a nested suite of this name and carries no classname. */
+  inner?: string;
   /** Skipped on every run (a parameterized test's disabled first invocation). */
   alwaysSkipped?: boolean;
   /** Flaky tests only: the main-commit index whose code fixed the flakiness (it never fails after). */
@@ -59,11 +61,13 @@ export function buildPopulation(rng: Random, total: number, commits: number, ose
 }
 
 /** How many tests of each planted kind: a few percent each, at least two so every kind shows up. */
-export function kindCounts(total: number): { flaky: number; flakyVariant: number; regression: number; oneCommitBreak: number; prBroken: number; parameterized: number } {
+export function kindCounts(total: number): {
+  flaky: number; flakyVariant: number; regression: number; oneCommitBreak: number; prBroken: number; parameterized: number; browserPairs: number;
+} {
   const share = (p: number) => Math.max(2, Math.round(total * p));
   return {
     flaky: share(0.12), flakyVariant: share(0.05), regression: share(0.04), oneCommitBreak: share(0.04), prBroken: share(0.04),
-    parameterized: share(0.03),
+    parameterized: share(0.03), browserPairs: share(0.02),
   };
 }
 
@@ -90,6 +94,26 @@ function assignKinds(rng: Random, tests: SimTest[], commits: number, oses: strin
   }
   for (let i = 0; i < counts.prBroken; i++) order[next++].truth = { kind: "pr-broken" };
   addInvocations(rng, tests, counts.parameterized);
+  addBrowserTwins(rng, tests, counts.browserPairs);
+}
+
+/**
+ * The same class run in two browsers (PHPUnit/Selenium): suites "X: chrome" and "X: firefox", each around
+ * a same-named inner suite whose testcases carry no classname. A planted test moves to Firefox and gets a
+ * healthy Chrome twin: only the suite path tells them apart.
+ */
+function addBrowserTwins(rng: Random, tests: SimTest[], count: number): void {
+  const planted = rng.shuffle(tests.filter((t) => ["regression", "one-commit-break", "flaky"].includes(t.truth.kind) && !t.truth.invocation));
+  for (const test of planted.slice(0, count)) {
+    const base = `e2e.${test.suite.replace(/Test$/, "")}FlowTest`;
+    const inner = `${base}::${test.name}`;
+    const twin: SimTest = { ...test, suite: `${base}: chrome`, inner, truth: { kind: "healthy" }, regression: undefined, breaksAt: undefined, cause: 0 };
+    twin.key = testKey(`${twin.suite} > ${inner}`, test.name);
+    test.suite = `${base}: firefox`;
+    test.inner = inner;
+    test.key = testKey(`${test.suite} > ${inner}`, test.name);
+    tests.splice(tests.indexOf(test), 0, twin);
+  }
 }
 
 // 1–3 main commits, at least three apart, each broken on every execution and fixed by the next commit.
