@@ -108,4 +108,16 @@ describe("streamedRows", () => {
     }
     expect(compared).toBeGreaterThan(20);
   });
+
+  it("gives the collected report's rows and counts on the identity fixtures (suite paths, invocations)", async () => {
+    const folder = resolve(dirname(fileURLToPath(import.meta.url)), "../../test/fixtures/identity");
+    const files = reportFiles(folder);
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const file of files) {
+      const { streamed, refolded, collected } = await both(readFileSync(file));
+      expect(streamed, file).toEqual(collected);
+      expect(refolded, file).toEqual(collected);
+      expect(streamed.counts.flaky, file).toBe(0);
+    }
+  });
 });
