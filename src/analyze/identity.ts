@@ -59,9 +59,10 @@ export function streamedRows(projectId: string) {
   const attemptCounts: number[] = [];
   const lastResult: number[] = [];
   const states: number[] = [];
-  // Per key, as in the parser's fold: the index its retries go to (its latest invocation), and how many invocations.
-  const latest: number[] = [];
-  const invocations: number[] = [];
+  // Per key repeated as another invocation (rare; absent: itself and one), as in the parser's fold: the
+  // index its retries go to (its latest invocation), and how many invocations it has had.
+  const latest = new Map<number, number>();
+  const invocations = new Map<number, number>();
   // Entries may slice the decoded input: what a row keeps is detached, and suite and file names shared.
   const suites = new StringPool();
   const files = new StringPool();
@@ -76,15 +77,15 @@ export function streamedRows(projectId: string) {
       attemptCounts.push(0);
       lastResult.push(-1);
       states.push(0);
-      latest.push(index);
-      invocations.push(1);
     }
     return index;
   }
   // The key at `key` repeats after a pass or a skip: its next invocation is a test of its own.
   function nextInvocation(key: number, suite: string, name: string, file: string): number {
-    const index = indexOf(suite, invocationName(name, ++invocations[key]), file);
-    latest[key] = index;
+    const n = (invocations.get(key) ?? 1) + 1;
+    invocations.set(key, n);
+    const index = indexOf(suite, invocationName(name, n), file);
+    latest.set(key, index);
     return index;
   }
 
@@ -96,7 +97,10 @@ export function streamedRows(projectId: string) {
         const file = t.file ?? "";
         const known = tests.length;
         let index = indexOf(t.suite, t.name, file);
-        if (index < known) index = isRetry(states[latest[index]]) ? latest[index] : nextInvocation(index, t.suite, t.name, file);
+        if (index < known) {
+          const current = latest.get(index) ?? index;
+          index = isRetry(states[current]) ? current : nextInvocation(index, t.suite, t.name, file);
+        }
         const id = tests[index].id;
         if (lastResult[index] >= 0 && t.attempts.length > 0) results[lastResult[index]].final = false;
         let n = attemptCounts[index];

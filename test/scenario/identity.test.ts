@@ -28,7 +28,7 @@ describe.each(BACKENDS)("test identity on %s", (backend) => {
   let t: TestApp;
   const tests = async (project: string, query = "") =>
     (await t.json("GET", `/api/v1/projects/${project}/tests?limit=100${query}`)).body.tests as { name: string; status: string }[];
-  const upload = async (project: string, body: string | Uint8Array) => {
+  const upload = async (project: string, body: string) => {
     await t.json("POST", "/api/v1/projects", { slug: project });
     const res = await t.request(`/api/v1/projects/${project}/reports?commit=c1&branch=main&run=r1&job=unit`, { method: "POST", body });
     expect(res.status, await res.clone().text()).toBe(201);
@@ -48,7 +48,7 @@ describe.each(BACKENDS)("test identity on %s", (backend) => {
 
   it.each(Object.entries(EXPECTED_TESTS))("stores %s as %i tests, none flaky", async (file, count) => {
     const project = file.replace(/\.xml$/, "");
-    expect(await upload(project, readFileSync(join(FIXTURES, file)))).toMatchObject({ tests: count, flaky: 0 });
+    expect(await upload(project, readFileSync(join(FIXTURES, file), "utf8"))).toMatchObject({ tests: count, flaky: 0 });
     await t.app.runJobsOnce();
     expect(await tests(project)).toHaveLength(count);
     expect(await tests(project, "&status=flaky")).toEqual([]);
