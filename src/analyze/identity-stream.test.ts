@@ -78,6 +78,21 @@ describe("streamedRows", () => {
     expect(e2.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "failed", false], [2, "failed", true]]);
   });
 
+  it("agrees with the parser when an invocation's numbered name is taken by a real test", async () => {
+    const cases = [
+      `<testcase classname="c" name="t [2]"><failure/></testcase>`,
+      `<testcase classname="c" name="t"/>`,
+      `<testcase classname="c" name="t"/>`, // t's 2nd invocation skips the taken "t [2]": "t [3]"
+      `<testcase classname="c" name="t"/>`, // "t [4]"
+      `<testcase classname="c" name="t [3]"/>`, // after t [3]'s pass: another invocation of that key
+    ];
+    const { streamed, refolded, collected } = await both(junit(cases));
+    expect(streamed).toEqual(collected);
+    expect(refolded).toEqual(collected);
+    expect(streamed.tests.map((t) => t.name)).toEqual(["t [2]", "t", "t [3]", "t [4]", "t [3] [2]"]);
+    expect(streamed.counts).toMatchObject({ tests: 5, flaky: 0, attempts: 5 });
+  });
+
   it("folds two different keys that share an id (a NUL inside CTRF names) into one test with one final attempt", async () => {
     const ctrf = JSON.stringify({ results: { tool: { name: "x" }, tests: [
       { name: "b\u0000c", suite: "a", status: "failed" },

@@ -82,9 +82,13 @@ export function streamedRows(projectId: string) {
   }
   // The key at `key` repeats after a pass or a skip: its next invocation is a test of its own.
   function nextInvocation(key: number, suite: string, name: string, file: string): number {
-    const n = (invocations.get(key) ?? 1) + 1;
+    // The next numbered name no test has yet, as the parser's fold picks it.
+    let n = invocations.get(key) ?? 1;
+    let numbered: string;
+    do numbered = invocationName(name, ++n);
+    while (byId.has(testId(projectId, suite, numbered, file)));
     invocations.set(key, n);
-    const index = indexOf(suite, invocationName(name, n), file);
+    const index = indexOf(suite, numbered, file);
     latest.set(key, index);
     return index;
   }

@@ -75,11 +75,12 @@ export class TestFolder {
         name = this.invocationNames.get(ordinal)!;
       }
     } else {
-      // Another invocation: its own test under a numbered name (a name that exists already is that test).
+      // Another invocation: a test of its own under the next numbered name no test has yet.
       const key = ordinal;
-      name = invocationName(name, ++this.invocations[key]);
-      ordinal = this.index.find(suiteId, name, fileId);
-      if (ordinal < 0) ordinal = this.newTest();
+      const plain = name;
+      do name = invocationName(plain, ++this.invocations[key]);
+      while (this.index.find(suiteId, name, fileId) >= 0);
+      ordinal = this.newTest();
       this.latest[key] = ordinal;
       this.invocationNames.set(ordinal, name);
     }
