@@ -45,10 +45,10 @@ interface StreamedEntry {
  * collecting whole tests, and folds them by test id as the parser's fold does (ingest/fold.ts): an entry
  * whose id was seen before (a testcase repeated anywhere in the report, as `streamTestcases` hands every
  * testcase out) continues that test's attempt numbers while the test is being retried (isRetry), and is
- * otherwise another invocation, the test `name [N]`; only a test's very last attempt is final. `finish` sums
- * the counts over each test's outcome, decided as the parser's fold decides it (ingest/outcome.ts). Same rows and counts as `reportRows`
- * over the collected report, except that two different keys with one id (possible only through a NUL in a
- * CTRF name) are one test here.
+ * otherwise another invocation, the test `name [N]`; only a test's very last attempt is final. `finish`
+ * sums the counts over each test's outcome, decided as the parser's fold decides it (ingest/outcome.ts).
+ * Same rows and counts as `reportRows` over the collected report, except that two different keys with one
+ * id (possible only through a NUL in a CTRF name) are one test here.
  */
 export function streamedRows(projectId: string) {
   const tests: TestRow[] = [];
@@ -80,7 +80,7 @@ export function streamedRows(projectId: string) {
     }
     return index;
   }
-  // The key at `key` repeats after a pass or a skip: its next invocation is a test of its own.
+  // The key at `key` repeats, not as a retry: its next invocation is a test of its own.
   function nextInvocation(key: number, suite: string, name: string, file: string): number {
     // The next numbered name no test has yet, as the parser's fold picks it.
     let n = invocations.get(key) ?? 1;

@@ -1,8 +1,9 @@
 /**
  * Folds executions into tests while a report streams. The same key (suite + name + file) seen again in one
  * report is another attempt of that test while it is being retried (it failed and has not passed yet: see
- * isRetry), and otherwise another invocation, the test `name [N]` (parameterized runs). Tests are handed out in batches and not kept; what the fold remembers per test is its key (in the
- * index), its attempt count and a few outcome bits, all in typed arrays. Without the fold (`fold: false`,
+ * isRetry), and otherwise another invocation, the test `name [N]` (parameterized runs). Tests are handed
+ * out in batches and not kept; what the fold remembers per test is its key (in the index), its attempt
+ * count, a few outcome bits and its latest invocation, all in typed arrays. Without the fold (`fold: false`,
  * for a consumer that folds by test id itself, as the server's rows stage does) every execution is its own
  * entry and nothing is remembered.
  */

@@ -30,9 +30,9 @@ export function isFlaky(state: number): boolean {
 
 /**
  * Whether a testcase repeating a test's key is a retry of it (another attempt): only while the test has
- * failed or errored and not passed yet, which is when a runner reruns. A repeat after a pass or a skip is
- * another invocation (a parameterized or data-provider run, one class in two browsers): a test of its own,
- * so repeats alone never make a test flaky except failed-then-passed. See docs/detection.md.
+ * failed or errored and not passed yet, which is when a runner reruns. A repeat of a test that passed, or
+ * was only skipped, is another invocation (a parameterized or data-provider run): a test of its own, so
+ * repeats make a test flaky only as failed, then passed. See docs/detection.md.
  */
 export function isRetry(state: number): boolean {
   return (state & (PASSED | FAILED)) === FAILED;
