@@ -56,20 +56,39 @@ describe("streamedRows", () => {
       `<testcase classname="c" name="b"><skipped/></testcase>`,
       `<testcase classname="c" name="c"><error/></testcase>`,
       `<testcase classname="c" name="d"/>`,
-      `<testcase classname="c" name="a"><skipped/></testcase>`, // a: error, failed, skipped → skipped
-      `<testcase classname="c" name="b"/>`, // b: skipped, passed → passed, not flaky
+      `<testcase classname="c" name="a"><skipped/></testcase>`, // a (retried: failed, not passed): error, failed, skipped → skipped
+      `<testcase classname="c" name="b"/>`, // after a skip: b [2], passed; b stays skipped
       `<testcase classname="c" name="c"><skipped/></testcase>`,
-      `<testcase classname="c" name="c"/>`, // c: error, skipped, passed → passed, flaky
-      `<testcase classname="c" name="d"><error/></testcase>`, // d: passed, error → passed, flaky
+      `<testcase classname="c" name="c"/>`, // c: error, skipped, passed → passed, flaky (still retried when it passed)
+      `<testcase classname="c" name="d"><error/></testcase>`, // after a pass: d [2], error; d stays passed
       `<testcase classname="c" name="e" status="notrun"/>`,
-      `<testcase classname="c" name="e"><failure/></testcase>`, // e: skipped, failed → failed
+      `<testcase classname="c" name="e"><failure/></testcase>`, // after a skip: e [2], failed
+      `<testcase classname="c" name="e"><failure/></testcase>`, // a retry of e [2], under that name when refolded
     ];
     const { streamed, refolded, collected } = await both(junit(cases));
     expect(streamed).toEqual(collected);
     expect(refolded).toEqual(collected);
-    expect(streamed.counts).toEqual({ tests: 5, passed: 3, failed: 1, error: 0, skipped: 1, flaky: 2, attempts: 12 });
+    expect(streamed.counts).toEqual({ tests: 8, passed: 3, failed: 1, error: 1, skipped: 3, flaky: 1, attempts: 13 });
+    expect(streamed.tests.map((t) => t.name)).toEqual(["a", "b", "c", "d", "b [2]", "d [2]", "e", "e [2]"]);
     const a = streamed.results.filter((r) => r.testId === streamed.tests[0].id);
     expect(a.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "error", false], [2, "failed", false], [3, "skipped", true]]);
+    const e2 = streamed.results.filter((r) => r.testId === streamed.tests[7].id);
+    expect(e2.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "failed", false], [2, "failed", true]]);
+  });
+
+  it("agrees with the parser when an invocation's numbered name is taken by a real test", async () => {
+    const cases = [
+      `<testcase classname="c" name="t [2]"><failure/></testcase>`,
+      `<testcase classname="c" name="t"/>`,
+      `<testcase classname="c" name="t"/>`, // t's 2nd invocation skips the taken "t [2]": "t [3]"
+      `<testcase classname="c" name="t"/>`, // "t [4]"
+      `<testcase classname="c" name="t [3]"/>`, // after t [3]'s pass: another invocation of that key
+    ];
+    const { streamed, refolded, collected } = await both(junit(cases));
+    expect(streamed).toEqual(collected);
+    expect(refolded).toEqual(collected);
+    expect(streamed.tests.map((t) => t.name)).toEqual(["t [2]", "t", "t [3]", "t [4]", "t [3] [2]"]);
+    expect(streamed.counts).toMatchObject({ tests: 5, flaky: 0, attempts: 5 });
   });
 
   it("folds two different keys that share an id (a NUL inside CTRF names) into one test with one final attempt", async () => {
@@ -101,5 +120,17 @@ describe("streamedRows", () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(20);
+  });
+
+  it("gives the collected report's rows and counts on the identity fixtures (suite paths, invocations)", async () => {
+    const folder = resolve(dirname(fileURLToPath(import.meta.url)), "../../test/fixtures/identity");
+    const files = reportFiles(folder);
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    for (const file of files) {
+      const { streamed, refolded, collected } = await both(readFileSync(file));
+      expect(streamed, file).toEqual(collected);
+      expect(refolded, file).toEqual(collected);
+      expect(streamed.counts.flaky, file).toBe(0);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import * as crypto from "node:crypto";
 import type { ReportMeta, ReportRows, ResultRow, TestRow } from "../model/ingest.ts";
 import type { Attempt, ParsedReport, ReportFormat } from "../model/report.ts";
-import { countOutcomes, nextState } from "../ingest/outcome.ts";
+import { countOutcomes, invocationName, isRetry, nextState } from "../ingest/outcome.ts";
 import { detach, StringPool } from "../ingest/strings.ts";
 import { failureFingerprint } from "./fingerprint.ts";
 
@@ -42,12 +42,13 @@ interface StreamedEntry {
 
 /**
  * Builds a report's rows from its streamed batches (see TestBatch in ingest/stream.ts) without first
- * collecting whole tests, and folds them by test id: an entry whose id was seen before (a testcase repeated
- * anywhere in the report, as `streamTestcases` hands every testcase out) continues that test's attempt
- * numbers, and only the test's very last attempt is final. `finish` sums the counts over each test's
- * outcome, decided as the parser's fold decides it (ingest/outcome.ts). Same rows and counts as `reportRows`
- * over the collected report, except that two different keys with one id (possible only through a NUL in a
- * CTRF name) are one test here.
+ * collecting whole tests, and folds them by test id as the parser's fold does (ingest/fold.ts): an entry
+ * whose id was seen before (a testcase repeated anywhere in the report, as `streamTestcases` hands every
+ * testcase out) continues that test's attempt numbers while the test is being retried (isRetry), and is
+ * otherwise another invocation, the test `name [N]`; only a test's very last attempt is final. `finish`
+ * sums the counts over each test's outcome, decided as the parser's fold decides it (ingest/outcome.ts).
+ * Same rows and counts as `reportRows` over the collected report, except that two different keys with one
+ * id (possible only through a NUL in a CTRF name) are one test here.
  */
 export function streamedRows(projectId: string) {
   const tests: TestRow[] = [];
@@ -58,27 +59,54 @@ export function streamedRows(projectId: string) {
   const attemptCounts: number[] = [];
   const lastResult: number[] = [];
   const states: number[] = [];
+  // Per key repeated as another invocation (rare; absent: itself and one), as in the parser's fold: the
+  // index its retries go to (its latest invocation), and how many invocations it has had.
+  const latest = new Map<number, number>();
+  const invocations = new Map<number, number>();
   // Entries may slice the decoded input: what a row keeps is detached, and suite and file names shared.
   const suites = new StringPool();
   const files = new StringPool();
+  // The index of the test with this key, recorded (without attempts yet) when new.
+  function indexOf(suite: string, name: string, file: string): number {
+    const id = testId(projectId, suite, name, file);
+    let index = byId.get(id);
+    if (index === undefined) {
+      index = tests.length;
+      byId.set(id, index);
+      tests.push({ id, projectId, suite: suites.intern(suite), name: detach(name), file: files.intern(file) });
+      attemptCounts.push(0);
+      lastResult.push(-1);
+      states.push(0);
+    }
+    return index;
+  }
+  // The key at `key` repeats, not as a retry: its next invocation is a test of its own.
+  function nextInvocation(key: number, suite: string, name: string, file: string): number {
+    // The next numbered name no test has yet, as the parser's fold picks it.
+    let n = invocations.get(key) ?? 1;
+    let numbered: string;
+    do numbered = invocationName(name, ++n);
+    while (byId.has(testId(projectId, suite, numbered, file)));
+    invocations.set(key, n);
+    const index = indexOf(suite, numbered, file);
+    latest.set(key, index);
+    return index;
+  }
+
   return {
     /** Takes one batch's entries, in report order. */
     add(entries: StreamedEntry[]): void {
       for (let i = 0; i < entries.length; i++) {
         const t = entries[i];
         const file = t.file ?? "";
-        const id = testId(projectId, t.suite, t.name, file);
-        let index = byId.get(id);
-        if (index === undefined) {
-          index = tests.length;
-          byId.set(id, index);
-          tests.push({ id, projectId, suite: suites.intern(t.suite), name: detach(t.name), file: files.intern(file) });
-          attemptCounts.push(0);
-          lastResult.push(-1);
-          states.push(0);
-        } else if (lastResult[index] >= 0 && t.attempts.length > 0) {
-          results[lastResult[index]].final = false;
+        const known = tests.length;
+        let index = indexOf(t.suite, t.name, file);
+        if (index < known) {
+          const current = latest.get(index) ?? index;
+          index = isRetry(states[current]) ? current : nextInvocation(index, t.suite, t.name, file);
         }
+        const id = tests[index].id;
+        if (lastResult[index] >= 0 && t.attempts.length > 0) results[lastResult[index]].final = false;
         let n = attemptCounts[index];
         let state = states[index];
         for (const a of t.attempts) {

@@ -1,15 +1,16 @@
 /**
- * Folds executions into tests while a report streams: the same test (suite + name + file) seen again in
- * one report is another attempt of it, in order — that is how in-report retries show up in most formats.
- * Tests are handed out in batches and not kept; what the fold remembers per test is its key (in the
- * index), its attempt count and a few outcome bits, all in typed arrays. Without the fold (`fold: false`,
+ * Folds executions into tests while a report streams. The same key (suite + name + file) seen again in one
+ * report is another attempt of that test while it is being retried (it failed and has not passed yet: see
+ * isRetry), and otherwise another invocation, the test `name [N]` (parameterized runs). Tests are handed
+ * out in batches and not kept; what the fold remembers per test is its key (in the index), its attempt
+ * count, a few outcome bits and its latest invocation, all in typed arrays. Without the fold (`fold: false`,
  * for a consumer that folds by test id itself, as the server's rows stage does) every execution is its own
  * entry and nothing is remembered.
  */
 import type { Attempt, ParsedSuite, ParsedTest, ReportFormat } from "../model/report.ts";
 import type { ParseLimits } from "../model/limits.ts";
 import { ReportParseError } from "./errors.ts";
-import { countOutcomes, isFlaky, nextState, outcomeOf } from "./outcome.ts";
+import { countOutcomes, invocationName, isFlaky, isRetry, nextState, outcomeOf } from "./outcome.ts";
 import { NO_PROPERTIES, type BatchConsumer, type StreamSummary, type TestBatch } from "./stream.ts";
 import { StringPool } from "./strings.ts";
 import { TestIndex } from "./test-index.ts";
@@ -38,6 +39,11 @@ export class TestFolder {
   private readonly index = new TestIndex();
   private attemptCounts = new Int32Array(1024);
   private states = new Uint8Array(1024);
+  // Per key: the ordinal its repeats go to while retried (its latest invocation), and how many invocations.
+  private latest = new Int32Array(1024);
+  private invocations = new Int32Array(1024);
+  // The numbered names of invocations after a key's first: a retry of one is handed out under that name.
+  private readonly invocationNames = new Map<number, string>();
   private batch: TestBatch = { tests: [], ordinals: [], firstAttempts: [] };
   private readonly onBatch: BatchConsumer;
   private readonly maxAttempts: number;
@@ -63,15 +69,24 @@ export class TestFolder {
     const suiteId = this.suiteNames.id(suite);
     const fileId = file === undefined ? -1 : this.fileNames.id(file);
     let ordinal = this.index.find(suiteId, name, fileId);
-    let state = 0;
-    let first = 0;
-    if (ordinal < 0) {
-      ordinal = this.index.add();
-      if (ordinal === this.states.length) this.grow();
+    if (ordinal < 0) ordinal = this.newTest();
+    else if (isRetry(this.states[this.latest[ordinal]])) {
+      if (this.latest[ordinal] !== ordinal) {
+        ordinal = this.latest[ordinal];
+        name = this.invocationNames.get(ordinal)!;
+      }
     } else {
-      state = this.states[ordinal];
-      first = this.attemptCounts[ordinal];
+      // Another invocation: a test of its own under the next numbered name no test has yet.
+      const key = ordinal;
+      const plain = name;
+      do name = invocationName(plain, ++this.invocations[key]);
+      while (this.index.find(suiteId, name, fileId) >= 0);
+      ordinal = this.newTest();
+      this.latest[key] = ordinal;
+      this.invocationNames.set(ordinal, name);
     }
+    let state = this.states[ordinal];
+    const first = this.attemptCounts[ordinal];
     for (let i = 0; i < attempts.length; i++) state = nextState(state, attempts[i].status);
     this.states[ordinal] = state;
     this.attemptCounts[ordinal] = first + attempts.length;
@@ -120,12 +135,26 @@ export class TestFolder {
     await this.onBatch(batch);
   }
 
-  private grow(): void {
-    const counts = new Int32Array(this.attemptCounts.length * 2);
-    counts.set(this.attemptCounts);
-    this.attemptCounts = counts;
-    const states = new Uint8Array(this.states.length * 2);
-    states.set(this.states);
-    this.states = states;
+  // Records the key the index just missed as a new test (no attempts yet, its own latest invocation).
+  private newTest(): number {
+    const ordinal = this.index.add();
+    if (ordinal === this.states.length) this.grow();
+    this.latest[ordinal] = ordinal;
+    this.invocations[ordinal] = 1;
+    return ordinal;
   }
+
+  private grow(): void {
+    this.attemptCounts = doubled(this.attemptCounts, Int32Array);
+    this.states = doubled(this.states, Uint8Array);
+    this.latest = doubled(this.latest, Int32Array);
+    this.invocations = doubled(this.invocations, Int32Array);
+  }
+}
+
+// A typed array of twice the length holding the old one's values.
+function doubled<T extends Int32Array | Uint8Array>(from: T, Type: new (length: number) => T): T {
+  const to = new Type(from.length * 2);
+  to.set(from);
+  return to;
 }

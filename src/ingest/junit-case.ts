@@ -34,8 +34,9 @@ export class JUnitCase {
 
   /** A new testcase opened: forgets the previous one (whose attempts were handed out) and starts its primary. */
   start(attributes: XmlAttributes): void {
-    const marker = attributes.status ?? attributes.result;
-    const skipped = marker !== undefined && SKIP_MARKERS.has(marker.toLowerCase());
+    // Either attribute may say it: googletest writes status="notrun" result="suppressed" for a disabled
+    // test and status="run" result="skipped" for GTEST_SKIP.
+    const skipped = isSkipMarker(attributes.status) || isSkipMarker(attributes.result);
     this.primary = { status: skipped ? "skipped" : "passed", durationMs: secondsToMs(attributes.time) };
     this.before = undefined;
     this.after = undefined;
@@ -90,6 +91,10 @@ export class JUnitCase {
     if (message) attempt.message = detach(boundText(message, this.maxText));
     if (type) attempt.type = detach(boundText(type, this.maxText));
   }
+}
+
+function isSkipMarker(value: string | undefined): boolean {
+  return value !== undefined && SKIP_MARKERS.has(value.toLowerCase());
 }
 
 function setIfPresent(attempt: Attempt, field: "stack" | "stdout" | "stderr", text: string | undefined): void {

@@ -75,10 +75,12 @@ describe("parseJUnit", () => {
     expect(report.suites.map((s) => s.name)).toEqual(["outer", "inner"]);
   });
 
-  it("reads googletest/Bazel status attributes: disabled and notrun are skipped", async () => {
+  it("reads googletest/Bazel status attributes: disabled, notrun and suppressed are skipped", async () => {
     const report = await parse(suite(`<testcase name="a" status="disabled"/><testcase name="b" status="notrun"/>
-      <testcase name="c" status="run"/><testcase name="d" result="skipped"/>`));
-    expect(report.tests.map((t) => t.outcome)).toEqual(["skipped", "skipped", "passed", "skipped"]);
+      <testcase name="c" status="run"/><testcase name="d" result="skipped"/>
+      <testcase name="e" status="notrun" result="suppressed"/><testcase name="f" status="run" result="skipped"/>
+      <testcase name="g" status="run" result="completed"/>`));
+    expect(report.tests.map((t) => t.outcome)).toEqual(["skipped", "skipped", "passed", "skipped", "skipped", "skipped", "passed"]);
   });
 
   it("ranks several results in one testcase: error over failure over skipped", async () => {

@@ -14,7 +14,8 @@ import { count, lineNumber, secondsToMs } from "./values.ts";
 import { readXml, type XmlAttributes, type XmlVisitor } from "./xml.ts";
 
 interface OpenSuite {
-  name: string;
+  /** The names of this suite and those around it, outermost first, joined by " > " (empty names left out). */
+  path: string;
   file?: string;
   properties: Record<string, string>;
 }
@@ -80,12 +81,16 @@ export async function streamJUnit(input: ReportInput, limits: ParseLimits, onBat
     };
     suites.push(suite);
     const file = attributes.file;
-    open.push({ name: suite.name, file: file === undefined ? open[open.length - 1]?.file : folder.fileNames.intern(file), properties: suite.properties });
+    const outer = open[open.length - 1]?.path ?? "";
+    const path = outer === "" || suite.name === "" ? outer || suite.name : folder.suiteNames.intern(`${outer} > ${suite.name}`);
+    open.push({ path, file: file === undefined ? open[open.length - 1]?.file : folder.fileNames.intern(file), properties: suite.properties });
   }
 
   function openCase(attributes: XmlAttributes): void {
     const enclosing = open[open.length - 1];
-    caseSuite = attributes.classname || attributes.class || enclosing?.name || "";
+    // Without a classname the suite path tells tests apart: PHPUnit/Selenium runs a class once per browser
+    // in suites "Class: chrome" and "Class: firefox" around same-named inner suites and testcases.
+    caseSuite = attributes.classname || attributes.class || enclosing?.path || "";
     caseName = attributes.name;
     caseFile = attributes.file || attributes.filepath || enclosing?.file || undefined;
     caseLine = lineNumber(attributes.line);

@@ -28,6 +28,21 @@ export function isFlaky(state: number): boolean {
   return (state & (PASSED | FAILED)) === (PASSED | FAILED);
 }
 
+/**
+ * Whether a testcase repeating a test's key is a retry of it (another attempt): only while the test has
+ * failed or errored and not passed yet, which is when a runner reruns. A repeat of a test that passed, or
+ * was only skipped, is another invocation (a parameterized or data-provider run): a test of its own, so
+ * repeats make a test flaky only as failed, then passed. See docs/detection.md.
+ */
+export function isRetry(state: number): boolean {
+  return (state & (PASSED | FAILED)) === FAILED;
+}
+
+/** The name of a key's `n`th invocation in one report (n ≥ 2): the first keeps the plain name, so its test id. */
+export function invocationName(name: string, n: number): string {
+  return `${name} [${n}]`;
+}
+
 /** Report counts from each test's final state: tests by outcome, flaky ones, and all attempts. */
 export function countOutcomes(states: ArrayLike<number>, tests: number, attempts: number): ReportCounts {
   const counts: ReportCounts = { tests, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0, attempts };

@@ -11,7 +11,8 @@ import { bytes, chunked } from "./test-helpers.ts";
 const junit = (cases: string[]) => `<testsuites><testsuite name="S">${cases.join("\n")}</testsuite></testsuites>`;
 const cases = (count: number) => Array.from({ length: count }, (_, i) => `<testcase classname="C" name="t${i}" time="0.1"/>`);
 
-// t0 fails first and passes 2,499 testcases later; t1 is skipped, then errors twice further on.
+// t0 fails first and passes 2,499 testcases later (a retry); t1 is skipped, then errors twice further on:
+// a repeat after a skip is another invocation ("t1 [2]"), which errors and is retried.
 const RETRIED = junit([
   '<testcase classname="C" name="t0"><failure message="m">stack</failure></testcase>',
   '<testcase classname="C" name="t1"><skipped/></testcase>',
@@ -46,21 +47,24 @@ describe("parseReportStream", () => {
       [0, 0, ["failed"], "failed", false],
       [0, 1, ["passed"], "passed", true],
     ]);
-    const t1 = all.filter((e) => e.test.name === "t1");
-    expect(t1.map((e) => [e.ordinal, e.first, e.test.outcome])).toEqual([[1, 0, "skipped"], [1, 1, "error"], [1, 2, "error"]]);
-    expect(all.filter((e) => e.first === 0).map((e) => e.ordinal)).toEqual(Array.from({ length: 2_500 }, (_, i) => i));
-    // Counts are over final outcomes: t0 passed (flaky), t1 errored (no attempt passed: the last one's).
-    expect(counts).toEqual({ tests: 2_500, passed: 2_499, failed: 0, error: 1, skipped: 0, flaky: 1, attempts: 2_503 });
+    const t1 = all.filter((e) => e.test.name === "t1" || e.test.name === "t1 [2]");
+    expect(t1.map((e) => [e.test.name, e.ordinal, e.first, e.test.outcome])).toEqual([
+      ["t1", 1, 0, "skipped"], ["t1 [2]", 2_500, 0, "error"], ["t1 [2]", 2_500, 1, "error"],
+    ]);
+    expect(all.filter((e) => e.first === 0).map((e) => e.ordinal)).toEqual(Array.from({ length: 2_501 }, (_, i) => i));
+    // Counts are over final outcomes: t0 passed (flaky), t1 skipped, t1 [2] errored (the last attempt's).
+    expect(counts).toEqual({ tests: 2_501, passed: 2_499, failed: 0, error: 1, skipped: 1, flaky: 1, attempts: 2_503 });
   });
 
   it("parseReport collects the batches into whole tests, attempts in order", async () => {
     const report = await parseReport(bytes(RETRIED));
-    expect(report.tests).toHaveLength(2_500);
+    expect(report.tests).toHaveLength(2_501);
     expect(report.tests[0]).toMatchObject({ name: "t0", outcome: "passed", flaky: true });
     expect(report.tests[0].attempts).toEqual([{ status: "failed", durationMs: null, message: "m", stack: "stack" }, { status: "passed", durationMs: null }]);
-    expect(report.tests[1].attempts.map((a) => a.status)).toEqual(["skipped", "error", "error"]);
-    expect(report.tests[1]).toMatchObject({ outcome: "error", flaky: false });
-    expect(report.counts).toMatchObject({ tests: 2_500, passed: 2_499, error: 1, flaky: 1, attempts: 2_503 });
+    expect(report.tests[1].attempts.map((a) => a.status)).toEqual(["skipped"]);
+    expect(report.tests[2_500]).toMatchObject({ name: "t1 [2]", outcome: "error", flaky: false });
+    expect(report.tests[2_500].attempts.map((a) => a.status)).toEqual(["error", "error"]);
+    expect(report.counts).toMatchObject({ tests: 2_501, passed: 2_499, error: 1, skipped: 1, flaky: 1, attempts: 2_503 });
   });
 
   it("hands out the first batch before the input has all arrived, and a report in one buffer in several batches", async () => {

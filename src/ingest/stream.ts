@@ -12,7 +12,8 @@ import { detach } from "./strings.ts";
 export interface TestBatch {
   /**
    * A test's first appearance carries its key, properties and attempts; a test seen again later (a retry
-   * elsewhere in the report) appears again with only its new attempts. `outcome` and `flaky` are the
+   * elsewhere in the report) appears again with only its new attempts, under the same name (a repeat that
+   * is another invocation is a new test, `name [N]`: see isRetry). `outcome` and `flaky` are the
    * test's over all its attempts up to that entry, so a test's last entry has its final outcome. A name
    * may share memory with the decoded input: `detach` (strings.ts) what is kept beyond the batch.
    * Without the fold (`streamTestcases`) every testcase is its own entry with a new ordinal and its own

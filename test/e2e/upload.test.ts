@@ -32,7 +32,7 @@ describe("upload through the executable", () => {
     const reports = join(box.dir, "reports");
     await import("node:fs").then((fs) => {
       fs.mkdirSync(reports);
-      fs.copyFileSync(join(CORPUS, "junit/retries/flaky_success_first.xml"), join(reports, "a.xml"));
+      fs.copyFileSync(join(CORPUS, "junit/retries/flaky_with_classname_file.xml"), join(reports, "a.xml"));
       fs.copyFileSync(join(CORPUS, "ctrf/with-retries.json"), join(reports, "b.json"));
     });
     const env = {
