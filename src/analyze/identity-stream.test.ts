@@ -2,7 +2,8 @@
 // reportRows gives over the collected, parser-folded report: checked on every report of the shared corpus,
 // on retries far apart across batch boundaries, and on retries whose attempts are skipped or errors.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { CORPUS } from "../../test/helpers/corpus.ts";
 import { ReportParseError } from "../ingest/errors.ts";

@@ -58,7 +58,8 @@ interface RunSlot {
 
 function runOnce(rng: Random, tests: readonly SimTest[], slot: RunSlot, attempt: number, time: number, outage: Outage | null): DemoUpload {
   const { push, os } = slot;
-  const executions = runJob(rng, tests, { os, base: push.base, breaks: slot.breaks, retries: slot.retries, outage, time });
+  // Suites in first-seen order, as the XML groups them: `results` mirrors the report's order.
+  const executions = bySuite(runJob(rng, tests, { os, base: push.base, breaks: slot.breaks, retries: slot.retries, outage, time }));
   const jobName = `${slot.job} (${os})`;
   return {
     meta: { commit: push.commit, branch: push.branch, pr: push.pr, run: slot.run, job: jobName, attempt, variant: [`os=${os}`] },
@@ -67,6 +68,16 @@ function runOnce(rng: Random, tests: readonly SimTest[], slot: RunSlot, attempt:
     results: executions.map((e) => ({ key: e.test.key, attempts: e.attempts.map((a) => a.status) })),
     outage: outage !== null,
   };
+}
+
+function bySuite<T extends { test: { suite: string } }>(items: T[]): T[] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(item.test.suite);
+    if (group) group.push(item);
+    else groups.set(item.test.suite, [item]);
+  }
+  return [...groups.values()].flat();
 }
 
 /** The truth per test: planted kinds, regression commits, and healthy tests that only failed in outages. */

@@ -43,20 +43,23 @@ export function buildPopulation(rng: Random, total: number, commits: number, ose
   const tests: SimTest[] = [];
   const suites = new Set<string>();
   const names = new Set<string>();
-  while (tests.length < total) {
+  const counts = kindCounts(total);
+  // Parameterized and browser twins are added later, so that there are `total` tests in all.
+  const base = total - counts.parameterized - counts.browserPairs;
+  while (tests.length < base) {
     let suite = `${rng.pick(MODULES)}.${rng.pick(CLASSES)}Test`;
     while (suites.has(suite)) suite = suite.replace(/(\d*)Test$/, (_, n: string) => `${Number(n || 1) + 1}Test`);
     suites.add(suite);
     const job = JOBS[suites.size % JOBS.length];
     const file = `test/${suite.replace(".", "/")}.ts`;
-    for (let i = rng.int(5, 12); i > 0 && tests.length < total; i--) {
+    for (let i = rng.int(5, 12); i > 0 && tests.length < base; i--) {
       let name = `${rng.pick(VERBS)} ${rng.pick(OBJECTS)} ${rng.pick(CONDITIONS)}`;
       for (let n = 2; names.has(testKey(suite, name)); n++) name = name.replace(/( #\d+)?$/, ` #${n}`);
       names.add(testKey(suite, name));
       tests.push({ key: testKey(suite, name), suite, name, file, job, truth: { kind: "healthy" }, cause: rng.int(0, 4) });
     }
   }
-  assignKinds(rng, tests, commits, oses);
+  assignKinds(rng, tests, commits, oses, counts);
   return tests;
 }
 
@@ -71,8 +74,7 @@ export function kindCounts(total: number): {
   };
 }
 
-function assignKinds(rng: Random, tests: SimTest[], commits: number, oses: string[]): void {
-  const counts = kindCounts(tests.length);
+function assignKinds(rng: Random, tests: SimTest[], commits: number, oses: string[], counts: ReturnType<typeof kindCounts>): void {
   const order = rng.shuffle(tests);
   let next = 0;
   for (const rate of rng.shuffle(spreadRates(counts.flaky))) order[next++].truth = { kind: "flaky", rate };
