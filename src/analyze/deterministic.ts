@@ -54,11 +54,14 @@ export function mayBeDeterministic(commit: string | null, own: CommitIndex, at: 
  * deterministic breaks (they are what is being judged): a flake's usual failures stay in, so its rate
  * says how likely its failing everywhere at once is.
  */
-export function executionFailureRate(obs: readonly Observation[], ctx: ScoringContext, candidate: (commit: string | null) => boolean): number {
+export function executionFailureRate(obs: readonly Observation[], ctx: ScoringContext, candidate: (commit: string | null) => boolean): { rate: number; commits: number } {
   let executions = 0;
   let failed = 0;
+  let commits = 0;
+  let last: string | null = null;
   for (const o of obs) {
     if (o.incident || o.outcome === "skipped" || !onDefaultBranch(o, ctx)) continue;
+    if (o.commit !== last) [commits, last] = [commits + 1, o.commit]; // in commit order: a commit's reports are together
     const attempts = Math.max(1, o.attempts);
     if (isFailing(o)) {
       if (candidate(o.commit)) continue;
@@ -66,10 +69,13 @@ export function executionFailureRate(obs: readonly Observation[], ctx: ScoringCo
     } else if (o.retriedPass) failed += attempts - 1;
     executions += attempts;
   }
-  return executions === 0 ? 0 : failed / executions;
+  return { rate: executions === 0 ? 0 : failed / executions, commits };
 }
 
-/** Whether `executions` failures together are too unlikely for a flake failing at `rate` per execution. */
-export function tooUnlikelyForFlake(rate: number, executions: number): boolean {
-  return executions >= DETERMINISTIC_MIN_EXECUTIONS && Math.pow(rate, executions) < DETERMINISTIC_CHANCE;
+/**
+ * Whether `executions` failures together are too unlikely for a flake failing at `rate` per execution:
+ * the chance is shared out over the `commits` in view, since a long history gives a flake many tries.
+ */
+export function tooUnlikelyForFlake(rate: number, executions: number, commits: number): boolean {
+  return executions >= DETERMINISTIC_MIN_EXECUTIONS && Math.pow(rate, executions) < DETERMINISTIC_CHANCE / Math.max(1, commits);
 }

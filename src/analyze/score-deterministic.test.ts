@@ -84,6 +84,19 @@ describe("scoreTest: deterministic failures", () => {
     expect(overall.status).toBe("flaky"); // the single failures at commits 10 and 31 are flake evidence
   });
 
+  it("keeps a flake flaky while its latest commit failed everywhere: too short for a step change", () => {
+    // Two Linux failures on commits that passed elsewhere (flaky), then the latest commit failed on all three.
+    const history = matrix({
+      "os=linux": clean(10) + "F" + clean(29) + "F" + clean(19) + "F",
+      "os=windows": clean(60) + "F",
+      "os=macos": clean(60) + "F",
+    });
+    const { overall } = scoreTest(history, ctx);
+    expect(overall.status).toBe("flaky");
+    // The same failure on a test with no flake evidence is a break while it lasts.
+    expect(scoreTest(matrix({ "os=linux": clean(60) + "F", "os=windows": clean(60) + "F", "os=macos": clean(60) + "F" }), ctx).overall.status).toBe("broken");
+  });
+
   it("does not count a retried pass as deterministic: a retry that passed is a flake", () => {
     const history = matrix({ "os=linux": clean(20) + "R" + clean(20), "os=windows": clean(41) });
     expect(scoreTest(history, ctx).overall.status).toBe("flaky");

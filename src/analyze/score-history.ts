@@ -31,8 +31,9 @@ export interface History {
   isolatedWeight: number;
   /** Isolated failures whose commit passed on another variant: direct evidence, newest last. */
   confirmed: Evidence[];
-  /** The test is failing now, from some commit onward: a step change. */
+  /** The test is failing now, from some commit onward: a step change, or a deterministic failure (`brokenIsShort`). */
   broken: Evidence | null;
+  brokenIsShort: boolean;
   /** The latest regression that was fixed (failed in a row, then passed again). */
   recovered: Evidence | null;
   /** Deterministic breaks that a later commit fixed, and the commits of every deterministic break. */
@@ -47,11 +48,11 @@ export interface History {
 export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, commits: CommitIndex, others?: AtCommit): History {
   const h: History = {
     rateFailures: 0, rateTotal: 0, episodes: 0, episodeRuns: [], observations: 0, isolated: 0, isolatedWeight: 0, confirmed: [],
-    broken: null, recovered: null, fixedBreaks: 0, breakCommits: [],
+    broken: null, brokenIsShort: false, recovered: null, fixedBreaks: 0, breakCommits: [],
   };
   const at = others ?? ownCommits(obs, commits);
   const candidate = (commit: string | null) => mayBeDeterministic(commit, commits, at);
-  const rate = executionFailureRate(obs, ctx, candidate);
+  const { rate, commits: tries } = executionFailureRate(obs, ctx, candidate);
   let deterministic = false; // every commit of the open stretch failed on all of its (≥ 2) executions
   let executions = 0;
   let lastCommit: string | null = null;
@@ -72,7 +73,7 @@ export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, co
     if (length >= k && manyRuns && !mixed) {
       if (passedAt < 0) h.broken = stepChange(obs, ctx, start, length);
       else h.recovered = recovered(obs, ctx, start, length, passedAt);
-    } else if (deterministic && tooUnlikelyForFlake(rate, executions)) {
+    } else if (deterministic && tooUnlikelyForFlake(rate, executions, tries)) {
       // A break however short: no flake at this test's rate fails every execution like that.
       const commit = obs[start].commit as string;
       for (let i = start; i < (passedAt < 0 ? obs.length : passedAt); i++) {
@@ -80,7 +81,7 @@ export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, co
         if (c !== null && h.breakCommits.at(-1) !== c && isFailing(obs[i]) && onDefaultBranch(obs[i], ctx)) h.breakCommits.push(c);
       }
       const what = { commit, executions, where: at.describe(commit), commits: distinctCommits };
-      if (passedAt < 0) h.broken = openBreak(obs, ctx, start, what);
+      if (passedAt < 0) [h.broken, h.brokenIsShort] = [openBreak(obs, ctx, start, what), true];
       else h.recovered = fixedBreak(obs, ctx, start, passedAt, what, ++h.fixedBreaks);
     } else {
       episode(h, runKey(obs[start]), weight);

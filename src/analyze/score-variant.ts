@@ -83,7 +83,10 @@ export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, v
   if (h.recovered) evidence.push(h.recovered);
   if (incidents > 0) evidence.push(incidentEvidence(incidents, incidentRuns));
   const hasDirect = retries > 0 || same.length > 0;
-  const status: VerdictStatus = h.broken ? "broken" : hasDirect ? "flaky" : runs < MIN_RUNS ? "new"
+  // A deterministic failure too short to be a step change does not undo a flake's evidence: a flake that
+  // failed everywhere at once stays flaky; the step-change rule (longer for a test that often fails) decides.
+  const broken = h.broken !== null && !(h.brokenIsShort && (hasDirect || fromHistory || isolated > 0));
+  const status: VerdictStatus = broken ? "broken" : hasDirect ? "flaky" : runs < MIN_RUNS ? "new"
     : fromHistory || isolated > 0 ? "flaky" : "healthy";
   if (variant !== "") for (const e of evidence) e.variant ??= variant;
   return {
