@@ -20,19 +20,20 @@ export const INLINE_RESCORE_GUARD_MS = 60_000;
  * Queues, in the transaction that stores an inline upload's reports, the rescore of all their tests: from
  * the commit on it counts in pendingRescores, so no one reads "up to date" while the upload is analysed.
  */
-export async function queueInlineRescore(deps: PipelineDeps, project: Project, rows: ReportRows[], now: number, orm: Orm): Promise<void> {
-  if (!deps.scoreOnIngest || rows.length === 0) return;
+export async function queueInlineRescore(deps: PipelineDeps, project: Project, rows: ReportRows[], now: number, orm: Orm): Promise<number | undefined> {
+  if (!deps.scoreOnIngest || rows.length === 0) return undefined;
   const payload = { projectId: project.id, testIds: testsOf(rows) };
-  await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload, runAt: now + INLINE_RESCORE_GUARD_MS }, now, orm);
+  return deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload, runAt: now + INLINE_RESCORE_GUARD_MS }, now, orm);
 }
 
 /**
  * The analyze stage. The reports are already committed, so a failure here must not fail the upload: the
  * rescore of their tests runs anyway. Inline (`now`), the tests whose status the reports may change are
- * scored before the answer, then the rescore queued with the reports is made due; queued reports record
- * their findings and queue the rescore of their tests, which the worker merges per project.
+ * scored before the answer, then the rescore queued with the reports (job `queued`) is made due — that one
+ * only: another upload's may still wait for its own analysis; queued reports record their findings and queue
+ * the rescore of their tests, which the worker merges per project.
  */
-export async function analyze(deps: PipelineDeps, project: Project, reports: StoredReport[], mode: "now" | "queued" = "now"): Promise<void> {
+export async function analyze(deps: PipelineDeps, project: Project, reports: StoredReport[], mode: "now" | "queued" = "now", queued?: number): Promise<void> {
   if (!deps.scoreOnIngest || reports.length === 0) return;
   let cause: string | undefined;
   try {
@@ -48,7 +49,8 @@ export async function analyze(deps: PipelineDeps, project: Project, reports: Sto
     const payload = { projectId: project.id, testIds: testsOf(reports.map((r) => r.rows)), ...(cause ? { cause } : {}) };
     await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload }, now);
   }
-  if (mode === "now" || !(await deps.store.reports.hasQueuedReports(project.id))) await deps.store.jobs.hurryJobs(RESCORE_JOB, project.id, now);
+  if (queued !== undefined) await deps.store.jobs.hurryJob(queued, now);
+  if (mode === "queued" && !(await deps.store.reports.hasQueuedReports(project.id))) await deps.store.jobs.hurryJobs(RESCORE_JOB, project.id, now);
   deps.notifyWorker();
 }
 

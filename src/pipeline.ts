@@ -110,10 +110,12 @@ export function createUploads(deps: PipelineDeps): Uploads {
       try {
         const parsed: { report: NewReport; rows: ReportRows }[] = [];
         for (const p of prepared) parsed.push({ report: p.report, rows: await parseOrRefuse(deps.parse, project.id, p.file, p.format, deps.limits) });
-        const saved = await deps.store.reports.saveProcessed(parsed, now, (orm, out) =>
-          queueInlineRescore(deps, project, parsed.filter((_, i) => out[i].created).map((p) => p.rows), now, orm));
+        let rescore: number | undefined;
+        const saved = await deps.store.reports.saveProcessed(parsed, now, async (orm, out) => {
+          rescore = await queueInlineRescore(deps, project, parsed.filter((_, i) => out[i].created).map((p) => p.rows), now, orm);
+        });
         const created = saved.flatMap((s, i) => (s.created ? [stored(s.id, parsed[i].report, parsed[i].rows)] : []));
-        await analyze(deps, project, created);
+        await analyze(deps, project, created, "now", rescore);
         announce(deps, project, created);
         return saved.map((s, i) => ({ ...outcome(s, prepared[i].format, "processed"), counts: parsed[i].rows.counts }));
       } finally {

@@ -20,7 +20,7 @@ export function jobStore(db: Db) {
     orm.insert(t).values({
       kind: job.kind, payload: job.payload, state: "queued", runAt: job.runAt ?? now, attempts: 0,
       maxAttempts: job.maxAttempts ?? 5, createdAt: now, updatedAt: now,
-    });
+    }).returning({ id: t.id });
   /** The project a job's payload names. */
   const projectOfRow = (payload: SQL) => (db.dialect === "pg" ? sql`${payload}->>'projectId'` : sql`json_extract(${payload}, '$.projectId')`);
   /** Jobs whose payload names the project. */
@@ -48,10 +48,10 @@ export function jobStore(db: Db) {
     return (jobs as Job[]).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
   });
   return {
-    /** Enqueues a job; pass `orm` to enqueue inside the caller's transaction. */
-    async enqueueJob(job: NewJob, now: number, orm?: Orm): Promise<void> {
-      if (orm) await enqueueWith(orm, job, now);
-      else await db.tx((o) => enqueueWith(o, job, now));
+    /** Enqueues a job and returns its id; pass `orm` to enqueue inside the caller's transaction. */
+    async enqueueJob(job: NewJob, now: number, orm?: Orm): Promise<number> {
+      const [row] = await (orm ? enqueueWith(orm, job, now) : db.tx((o) => enqueueWith(o, job, now)));
+      return row.id;
     },
 
     /** Enqueues a job unless one of its kind is already queued to run by then (a wake-up that needs no twin). */
@@ -111,11 +111,22 @@ export function jobStore(db: Db) {
       return Number(r.n);
     },
 
-    /** Makes a project's queued jobs of `kind` that wait for a later time due now; returns how many. */
+    /**
+     * Makes a project's queued jobs of `kind` that wait for a burst to end (payload `waitingSince`) due now;
+     * returns how many. Not others due later: a retry's backoff, or an inline upload's rescore that waits for
+     * the upload's analysis (`hurryJob`).
+     */
     async hurryJobs(kind: string, projectId: string, now: number): Promise<number> {
+      const waiting = db.dialect === "pg" ? sql`${t.payload}->>'waitingSince' is not null` : sql`json_extract(${t.payload}, '$.waitingSince') is not null`;
       const rows = await db.tx((orm) => orm.update(t).set({ runAt: now, updatedAt: now })
-        .where(and(eq(t.kind, kind), eq(t.state, "queued"), sql`${t.runAt} > ${now}`, ofProject(projectId))).returning({ id: t.id }));
+        .where(and(eq(t.kind, kind), eq(t.state, "queued"), sql`${t.runAt} > ${now}`, ofProject(projectId), waiting)).returning({ id: t.id }));
       return rows.length;
+    },
+
+    /** Makes one queued job due now (if it still waits for a later time). */
+    async hurryJob(id: number, now: number): Promise<void> {
+      await db.tx((orm) => orm.update(t).set({ runAt: now, updatedAt: now })
+        .where(and(eq(t.id, id), eq(t.state, "queued"), sql`${t.runAt} > ${now}`)));
     },
 
     /** Marks several jobs done in one transaction (a batch's). */

@@ -137,7 +137,7 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
     },
 
     /** Stores raw reports as `queued`, with a job per report for the worker, in one transaction. */
-    async saveQueued(reports: NewReport[], now: number, enqueue: (orm: Orm, reportId: string) => Promise<void>): Promise<SavedReport[]> {
+    async saveQueued(reports: NewReport[], now: number, enqueue: (orm: Orm, reportId: string) => Promise<unknown>): Promise<SavedReport[]> {
       return db.tx(async (orm) => {
         const saved: SavedReport[] = [];
         for (const r of reports) {

@@ -27,18 +27,22 @@ describe.each(BACKENDS)("settled on %s", (backend) => {
   });
   afterAll(() => t?.close());
 
-  it("counts the rescore of every test of an inline upload until the worker ran it", async () => {
+  it("counts the rescore of every test of an inline upload until the worker ran it, and hurries only its own", async () => {
+    // Another upload's rescore, still waiting for that upload's analysis.
+    const other = await t.app.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId, testIds: [] }, runAt: now + LEASE }, now);
     const xml = `<testsuite name="s"><testcase classname="s" name="passes"/><testcase classname="s" name="fails"><failure message="x"/></testcase></testsuite>`;
     const res = await t.request("/api/v1/projects/web/reports?commit=c0&branch=main&run=r0&job=unit", { method: "POST", body: xml });
     expect(res.status).toBe(201);
     // Both tests, the passing one too (its history changed), due now that the upload's analysis is done.
-    const jobs = await t.app.store.db.rows<{ payload: unknown; runAt: number | string }>(
-      sql`select payload, run_at as "runAt" from jobs where kind = 'rescore' and state = 'queued'`);
-    expect(jobs).toHaveLength(1);
-    const payload = (typeof jobs[0].payload === "string" ? JSON.parse(jobs[0].payload) : jobs[0].payload) as { testIds: string[] };
+    const jobs = await t.app.store.db.rows<{ id: number | string; payload: unknown; runAt: number | string }>(
+      sql`select id, payload, run_at as "runAt" from jobs where kind = 'rescore' and state = 'queued' order by id`);
+    expect(jobs.map((j) => [Number(j.id) === other, Number(j.runAt)])).toEqual([[true, now + LEASE], [false, now]]);
+    const payload = (typeof jobs[1].payload === "string" ? JSON.parse(jobs[1].payload) : jobs[1].payload) as { testIds: string[] };
     expect(payload.testIds).toHaveLength(2);
-    expect(Number(jobs[0].runAt)).toBe(now);
+    expect(await counts()).toMatchObject({ pendingReports: 0, pendingRescores: 2 });
+    await t.app.runJobsOnce();
     expect(await counts()).toMatchObject({ pendingReports: 0, pendingRescores: 1 });
+    await t.app.store.jobs.hurryJob(other, now);
     await t.app.runJobsOnce();
     expect(await counts()).toMatchObject({ pendingReports: 0, pendingRescores: 0 });
   });
