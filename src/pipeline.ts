@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
-import { RESCORE_JOB } from "./model/job.ts";
-import { detectAfterIngest, recordAndChooseRescore, type StoredReport } from "./act/detect.ts";
+import type { StoredReport } from "./act/detect.ts";
+import { analyze, queueInlineRescore } from "./pipeline-analyze.ts";
 import { dedupeKey } from "./analyze/identity.ts";
 import { SNIFF_BYTES, detectFormat } from "./ingest/detect.ts";
 import { ReportParseError } from "./ingest/errors.ts";
@@ -99,7 +99,8 @@ export function createUploads(deps: PipelineDeps): Uploads {
       const backlog = await deps.store.jobs.countPendingJobs(PROCESS_REPORT_JOB);
       if (total > deps.inlineMaxBytes || inline >= deps.inlineConcurrency || backlog > 0) {
         const saved = await deps.store.reports.saveQueued(prepared.map((p) => p.report), now, (orm, reportId) =>
-          deps.store.jobs.enqueueJob({ kind: PROCESS_REPORT_JOB, payload: { reportId } }, now, orm));
+          // The project too: its pendingRescores counts the job until the report's rescore is queued.
+          deps.store.jobs.enqueueJob({ kind: PROCESS_REPORT_JOB, payload: { reportId, projectId: project.id } }, now, orm));
         saved.forEach((s, i) => { if (s.created) fresh.keep(s.id, prepared[i].file.bytes); });
         deps.notifyWorker();
         if (backlog >= BURST_BACKLOG_MAX) await backlogBelow(deps, BURST_BACKLOG_MAX);
@@ -109,9 +110,12 @@ export function createUploads(deps: PipelineDeps): Uploads {
       try {
         const parsed: { report: NewReport; rows: ReportRows }[] = [];
         for (const p of prepared) parsed.push({ report: p.report, rows: await parseOrRefuse(deps.parse, project.id, p.file, p.format, deps.limits) });
-        const saved = await deps.store.reports.saveProcessed(parsed, now);
+        let rescore: number | undefined;
+        const saved = await deps.store.reports.saveProcessed(parsed, now, async (orm, out) => {
+          rescore = await queueInlineRescore(deps, project, parsed.filter((_, i) => out[i].created).map((p) => p.rows), now, orm);
+        });
         const created = saved.flatMap((s, i) => (s.created ? [stored(s.id, parsed[i].report, parsed[i].rows)] : []));
-        await analyze(deps, project, created);
+        await analyze(deps, project, created, "now", rescore);
         announce(deps, project, created);
         return saved.map((s, i) => ({ ...outcome(s, prepared[i].format, "processed"), counts: parsed[i].rows.counts }));
       } finally {
@@ -263,33 +267,6 @@ function outcome(s: SavedReport, format: ReportFormat, status: "processed" | "qu
 
 function stored(id: string, report: NewReport, rows: ReportRows): StoredReport {
   return { id, run: report.run, job: report.job, commit: report.commit, rows };
-}
-
-/**
- * The analyze stage. The reports are already committed, so a failure here must not fail the upload:
- * the tests are queued for a rescore by the worker instead.
- */
-async function analyze(deps: PipelineDeps, project: Project, reports: StoredReport[], mode: "now" | "queued" = "now"): Promise<void> {
-  if (!deps.scoreOnIngest || reports.length === 0) return;
-  try {
-    if (mode === "now") {
-      await detectAfterIngest(deps.store, project, reports, deps.clock(), deps.publish);
-      return;
-    }
-    // Queued reports come in bursts, when the same tests fail again report after report: their rescore is
-    // a job, and the worker takes every due rescore job of a project at once, so a test is scored once per
-    // round instead of once per batch.
-    // While more of the project's reports are queued, its rescore waits for them (jobs/rescore.ts); once
-    // the last is stored, the waiting rescore is made due now, to run with this batch's.
-    const testIds = await recordAndChooseRescore(deps.store, project, reports, deps.clock(), deps.publish);
-    if (testIds.length > 0) await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId: project.id, testIds } }, deps.clock());
-    if (!(await deps.store.reports.hasQueuedReports(project.id))) await deps.store.jobs.hurryJobs(RESCORE_JOB, project.id, deps.clock());
-    deps.notifyWorker();
-  } catch (e) {
-    const testIds = [...new Set(reports.flatMap((r) => r.rows.tests.map((t) => t.id)))];
-    await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId: project.id, testIds, cause: (e as Error).message } }, deps.clock());
-    deps.notifyWorker();
-  }
 }
 
 /** Tells live subscribers which reports were processed (after analysis, so what they read is current). */

@@ -5,7 +5,7 @@ import { reportOutcomes } from "../analyze/summary.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import { publishNothing, type Publish } from "../model/live.ts";
 import type { Project } from "../model/project.ts";
-import type { TestVerdicts } from "../model/verdict.ts";
+import type { Observation, TestVerdicts } from "../model/verdict.ts";
 import type { FailureSighting } from "../store/failures.ts";
 import type { ReportCache } from "../store/history.ts";
 import type { Store } from "../store/index.ts";
@@ -70,15 +70,23 @@ function mergeSightings(lists: FailureSighting[][]): FailureSighting[] {
 
 /**
  * Detection after a report is stored: records an incident when most tests failed together, adds its
- * failures to their groups, and rescores the tests whose verdict the report may change
- * (`testsToRescore`): incremental, not a recompute of every test per upload.
+ * failures to their groups, and rescores at once the tests whose status the report may change
+ * (`testsToRescore`); the rest of its tests wait for the worker's merged rescore (pipeline-analyze.ts).
  */
 export async function detectAfterIngest(store: Store, project: Project, reports: StoredReport[], now: number, publish: Publish = publishNothing): Promise<number> {
   return rescoreTests(store, project, await recordAndChooseRescore(store, project, reports, now, publish), now, publish);
 }
 
-/** detectAfterIngest without the rescore: records each report's findings and returns the tests to rescore. */
+/** detectAfterIngest without the rescore: records each report's findings and returns the tests to rescore now. */
 export async function recordAndChooseRescore(store: Store, project: Project, reports: StoredReport[], now: number, publish: Publish = publishNothing): Promise<string[]> {
+  const { seen, sameCommit } = await recordBatchFindings(store, project, reports, now, publish);
+  const testIds = [...new Set(seen.map((t) => t.id))];
+  const [statuses, quarantined] = await Promise.all([store.verdicts.overallStatuses(testIds), store.quarantine.activeFor(testIds)]);
+  return [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit, new Set(quarantined.keys())))];
+}
+
+/** Records the findings of a batch of stored reports (incidents, failure groups); returns what each report said about each test. */
+export async function recordBatchFindings(store: Store, project: Project, reports: StoredReport[], now: number, publish: Publish = publishNothing, sameCommitToo = true) {
   const seen: TestInReport[] = [];
   const sameCommit = new Set<string>();
   const ids = reports.map((r) => r.id);
@@ -92,19 +100,35 @@ export async function recordAndChooseRescore(store: Store, project: Project, rep
     for (const t of r.rows.tests) {
       seen.push({ id: t.id, failing: o.failing.has(t.id), retried: o.retried.has(t.id), incident: incident.incident });
     }
-    if (r.commit) for (const id of await store.history.failedOnCommit(project.id, r.commit, ids)) sameCommit.add(id);
+    if (sameCommitToo && r.commit) for (const id of await store.history.failedOnCommit(project.id, r.commit, ids)) sameCommit.add(id);
   }
   // One write for the batch's failures: a transaction per report rewrote the same groups' pages report after report.
   await store.failures.recordFailures(project.id, mergeSightings(sightings), now);
-  const testIds = [...new Set(seen.map((t) => t.id))];
-  const [statuses, quarantined] = await Promise.all([store.verdicts.overallStatuses(testIds), store.quarantine.activeFor(testIds)]);
-  return [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit, new Set(quarantined.keys())))];
+  return { seen, sameCommit };
 }
 
-/** Rescores tests from their stored history and saves the verdicts; returns how many were scored. Announces both live. */
-export async function rescoreTests(store: Store, project: Project, testIds: string[], now: number, publish: Publish = publishNothing): Promise<number> {
+/**
+ * Rescores tests from their stored history and saves the verdicts; returns how many were scored. Announces both live.
+ * A project's rescores in this process run one at a time: two side by side (an upload's and the worker's)
+ * could save in the other order than they read, leaving a verdict scored from the older history.
+ */
+export function rescoreTests(store: Store, project: Project, testIds: string[], now: number, publish: Publish = publishNothing): Promise<number> {
+  return store.rescores.run(project.id, () => rescoreUnlocked(store, project, testIds, now, publish));
+}
+
+/**
+ * The time a test's verdict is scored at: its newest observation's arrival, not the clock. Decay and "recent"
+ * are measured from the test's own latest run, so a verdict is a function of its stored history alone — the
+ * same whenever, and on whichever backend, it is computed — and moves only when the test runs again.
+ */
+export function scoredAt(history: readonly Observation[], fallback: number): number {
+  let at = -Infinity;
+  for (const o of history) if (o.receivedAt > at) at = o.receivedAt;
+  return at === -Infinity ? fallback : at;
+}
+
+async function rescoreUnlocked(store: Store, project: Project, testIds: string[], now: number, publish: Publish): Promise<number> {
   const changed = { quarantined: [] as string[], released: [] as string[] };
-  const ctx = { defaultBranch: project.defaultBranch, now };
   // Read once for all batches: every batch's tests ran in mostly the same reports.
   const reports: ReportCache = new Map();
   // The next batches' histories are read while this one is scored and saved, where reads run side by side.
@@ -122,7 +146,8 @@ export async function rescoreTests(store: Store, project: Project, testIds: stri
     const verdicts = new Map<string, TestVerdicts>();
     for (const id of batch) {
       const history = histories.get(id) ?? [];
-      verdicts.set(id, scoreTest(history, { ...ctx, completeHistory: history.length < HISTORY_LIMIT }));
+      const ctx = { defaultBranch: project.defaultBranch, now: scoredAt(history, now), completeHistory: history.length < HISTORY_LIMIT };
+      verdicts.set(id, scoreTest(history, ctx));
     }
     const before = await store.verdicts.overallStatuses(batch);
     await store.verdicts.saveVerdicts(project.id, verdicts, now, await verdictChangeWrite(store, project, before, verdicts, now));

@@ -1,4 +1,5 @@
 import { RESCORE_JOB } from "../model/job.ts";
+import { PROCESS_REPORT_JOB } from "../pipeline.ts";
 import type { Store } from "../store/index.ts";
 import type { Project } from "../model/project.ts";
 import type { EventStore } from "../store/events.ts";
@@ -16,10 +17,15 @@ export async function createProject(
   return project;
 }
 
-/** What a project holds and what is still in progress: reports, queued reports, and queued rescores of its tests (verdicts not yet current). */
+/**
+ * What a project holds and what is still in progress: reports, queued reports, and the rescores that will
+ * still change a verdict — rescore jobs queued, waiting for a burst to end, delayed or running, and reports
+ * being processed (queued or claimed: each queues its tests' rescore before its job completes). Once both
+ * read 0, verdicts are current with every stored report (docs/detection.md, "Settled").
+ */
 export async function projectCounts(store: Store, projectId: string): Promise<{ reports: number; pendingReports: number; pendingRescores: number }> {
-  const [reports, pendingRescores] = await Promise.all([
-    store.reports.countReports(projectId), store.jobs.countPendingJobs(RESCORE_JOB, projectId),
+  const [reports, rescores, processing] = await Promise.all([
+    store.reports.countReports(projectId), store.jobs.countPendingJobs(RESCORE_JOB, projectId), store.jobs.countPendingJobs(PROCESS_REPORT_JOB, projectId),
   ]);
-  return { ...reports, pendingRescores };
+  return { ...reports, pendingRescores: rescores + processing };
 }

@@ -4,7 +4,7 @@ import type { Policy } from "../analyze/policy.ts";
 import { scoreTest } from "../analyze/score.ts";
 import type { Project } from "../model/project.ts";
 import type { Store } from "../store/index.ts";
-import { HISTORY_LIMIT, RESCORE_BATCH } from "./detect.ts";
+import { HISTORY_LIMIT, RESCORE_BATCH, scoredAt } from "./detect.ts";
 
 const DAY = 86_400_000;
 
@@ -48,7 +48,8 @@ export async function previewPolicy(store: Store, project: Project, policy: Poli
         const cut = Math.min(at, now);
         const seen = history.filter((o) => o.receivedAt <= cut);
         if (seen.length === 0) continue;
-        const verdict = scoreTest(seen, { defaultBranch: project.defaultBranch, now: cut, completeHistory: history.length < HISTORY_LIMIT }).overall;
+        // The verdict a rescore would have stored then: scored as of its newest observation (scoredAt).
+        const verdict = scoreTest(seen, { defaultBranch: project.defaultBranch, now: scoredAt(seen, cut), completeHistory: history.length < HISTORY_LIMIT }).overall;
         const d = autoQuarantineDecision(policy, { testId: id, ...name, verdict, history: seen }, { defaultBranch: project.defaultBranch, now: cut, vetoUntil: null });
         if (d.quarantine) { hits.push({ testId: id, ...name, at: cut, reason: d.reason }); break; }
       }

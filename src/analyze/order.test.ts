@@ -22,6 +22,24 @@ describe("inCommitOrder", () => {
     expect(inCommitOrder(shuffled(history, 7)).map((o) => o.reportId)).toEqual(ordered.map((o) => o.reportId));
   });
 
+  it("orders reports stored in the same millisecond by what they are, not by their ids: two commits stay apart", () => {
+    // Commit X fails in two jobs and commit Y passes, all three stored in one millisecond, between passing runs.
+    const before = line("P".repeat(10), { every: HOUR });
+    const at = NOW + HOUR;
+    const after = line("P".repeat(10), { id: "z", every: HOUR }).map((o, i) => ({ ...o, receivedAt: at + (i + 1) * HOUR }));
+    const burst = (ids: string[]) => [
+      obs({ reportId: ids[0], commit: "X", run: "x1", receivedAt: at, outcome: "failed" }),
+      obs({ reportId: ids[1], commit: "X", run: "x2", receivedAt: at, outcome: "failed" }),
+      obs({ reportId: ids[2], commit: "Y", run: "y", receivedAt: at }),
+    ];
+    const scored = ["abc", "acb", "cab", "bca"].map((ids) => {
+      const history = [...before, ...burst([...ids]), ...after];
+      expect(inCommitOrder(history).map((o) => o.commit).slice(10, 13)).toEqual(["X", "X", "Y"]);
+      return scoreTest(history, { ...ctx, now: at + 11 * HOUR, completeHistory: true }).overall;
+    });
+    expect(new Set(scored.map((v) => `${v.status} ${v.score}`)).size).toBe(1);
+  });
+
   it("does not copy a history already in order", () => {
     const history = line("PPFP");
     expect(inCommitOrder(history)).toBe(history);

@@ -5,7 +5,12 @@
  */
 import type { Observation } from "../model/verdict.ts";
 
-/** Oldest commit first (by its first observation), then arrival, then report id; sorted input is not copied. */
+/**
+ * Oldest commit first (by its first observation), then arrival, then what the report is; sorted input is not
+ * copied. Reports stored in the same millisecond (a burst) are ordered by what they are, not by their ids,
+ * whose random part would otherwise decide: two commits first seen in one millisecond stay apart (their
+ * reports interleaved by id made one failing commit two failure episodes, flaky or healthy by chance).
+ */
 export function inCommitOrder<T extends Observation>(history: readonly T[]): readonly T[] {
   const firstSeen = new Map<string, number>();
   for (const o of history) {
@@ -17,12 +22,20 @@ export function inCommitOrder<T extends Observation>(history: readonly T[]): rea
   const before = (a: Observation, b: Observation) => {
     const ca = at(a), cb = at(b);
     if (ca !== cb) return ca < cb;
-    return a.receivedAt < b.receivedAt || (a.receivedAt === b.receivedAt && a.reportId < b.reportId);
+    if (a.commit !== b.commit) return (a.commit ?? "") < (b.commit ?? "");
+    if (a.receivedAt !== b.receivedAt) return a.receivedAt < b.receivedAt;
+    return sameTimeKey(a) < sameTimeKey(b);
   };
   for (let i = 1; i < history.length; i++) {
     if (before(history[i], history[i - 1])) return [...history].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
   }
   return history;
+}
+
+// What tells apart reports of one commit stored in the same millisecond: re-runs after first runs, then the
+// run, job, variant and outcome; the report id last, for reports alike in all of these.
+function sameTimeKey(o: Observation): string {
+  return `${String(o.jobAttempt).padStart(6, "0")}\u0000${o.run ?? ""}\u0000${o.job ?? ""}\u0000${o.variant}\u0000${o.outcome}\u0000${o.reportId}`;
 }
 
 /**

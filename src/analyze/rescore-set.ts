@@ -17,8 +17,9 @@ export interface TestInReport {
  * count); otherwise a test with no verdict or a `new` one;
  * a failure (unless already broken: it stays broken); a retry (unless already flaky); a pass of a broken
  * test (it may have recovered), or of a healthy test that failed on the same commit elsewhere (same-commit
- * evidence), or of a quarantined test (its passes are what release it). Other flaky tests that pass keep
- * their status; the scheduled full rescore refreshes every score.
+ * evidence), or of a quarantined test (its passes are what release it). These are scored before an inline
+ * upload is answered; every test of the report, these included, is rescored by the worker right after
+ * (pipeline-analyze.ts), so no verdict is left scored from a history without the report.
  */
 export function testsToRescore(
   tests: TestInReport[],

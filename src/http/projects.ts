@@ -16,7 +16,7 @@ const ProjectSchema = z.object({
   createdAt: z.string().nullable(),
   counts: z.object({
     reports: z.number(), pendingReports: z.number(),
-    pendingRescores: z.number().openapi({ description: "Rescores of this project's tests still queued: verdicts catch up with the latest reports once it is 0." }),
+    pendingRescores: z.number().openapi({ description: "Rescores that will still change a verdict: queued, waiting, running, or of reports still being processed. With pendingReports 0 too, verdicts are current with every stored report." }),
   }).optional(),
 }).openapi("Project");
 

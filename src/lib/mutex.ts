@@ -9,3 +9,17 @@ export class Mutex {
     return result;
   }
 }
+
+/** One Mutex per key, forgotten once its last section finishes (keys such as project ids come and go). */
+export class KeyedMutex {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  /** Runs fn when every earlier section of `key` has finished; sections of other keys run meanwhile. */
+  run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const result = (this.tails.get(key) ?? Promise.resolve()).then(() => fn());
+    const tail = result.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
+    return result;
+  }
+}

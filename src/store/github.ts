@@ -40,7 +40,7 @@ export function githubStore(db: Db) {
      * Stores a delivery and, in the same transaction, whatever `then` enqueues; false when this
      * delivery id was seen before (a redelivery), in which case nothing is written.
      */
-    async recordDelivery(d: { id: string; event: string; action: string | null; payload: Record<string, unknown> }, now: number, then: (orm: Orm) => Promise<void>): Promise<boolean> {
+    async recordDelivery(d: { id: string; event: string; action: string | null; payload: Record<string, unknown> }, now: number, then: (orm: Orm) => Promise<unknown>): Promise<boolean> {
       return db.tx(async (orm) => {
         const inserted = await orm.insert(del).values({ ...d, receivedAt: now }).onConflictDoNothing({ target: del.id }).returning({ id: del.id });
         if (inserted.length === 0) return false;

@@ -1,3 +1,4 @@
+import { KeyedMutex } from "../lib/mutex.ts";
 import { rawSqlite } from "./bulk.ts";
 import type { Db } from "./db.ts";
 import { HistoryCache } from "./history-cache.ts";
@@ -57,6 +58,8 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     sessions: sessionStore(db),
     maintenance: maintenanceStore(db),
     retention: retentionStore(db, histories),
+    // Not SQL: rescores of one project in this process run one at a time (act/detect.ts says why).
+    rescores: new KeyedMutex(),
   };
 }
 

@@ -1,5 +1,5 @@
-import { and, asc, count, eq, inArray, lt, lte, max, min, or, sql } from "drizzle-orm";
-import type { Job } from "../model/job.ts";
+import { and, asc, count, eq, inArray, lt, lte, max, min, or, sql, type SQL } from "drizzle-orm";
+import { RESCORE_JOB, type Job } from "../model/job.ts";
 import type { Db, Orm } from "./db.ts";
 
 /** A job to enqueue. */
@@ -10,6 +10,9 @@ export interface NewJob {
   maxAttempts?: number;
 }
 
+/** The advisory lock a PostgreSQL claim holds for its transaction ("FGJOBS" in ASCII, so no other lock's key). */
+const CLAIM_LOCK = 0x46474a4f4253;
+
 /** The durable job queue: claimed with FOR UPDATE SKIP LOCKED on PostgreSQL, a lease so dead workers' jobs return. */
 export function jobStore(db: Db) {
   const t = db.schema.jobs;
@@ -17,13 +20,23 @@ export function jobStore(db: Db) {
     orm.insert(t).values({
       kind: job.kind, payload: job.payload, state: "queued", runAt: job.runAt ?? now, attempts: 0,
       maxAttempts: job.maxAttempts ?? 5, createdAt: now, updatedAt: now,
-    });
+    }).returning({ id: t.id });
+  /** The project a job's payload names. */
+  const projectOfRow = (payload: SQL) => (db.dialect === "pg" ? sql`${payload}->>'projectId'` : sql`json_extract(${payload}, '$.projectId')`);
   /** Jobs whose payload names the project. */
-  const ofProject = (projectId: string) =>
-    db.dialect === "pg" ? sql`${t.payload}->>'projectId' = ${projectId}` : sql`json_extract(${t.payload}, '$.projectId') = ${projectId}`;
+  const ofProject = (projectId: string) => sql`${projectOfRow(sql`${t.payload}`)} = ${projectId}`;
+  /**
+   * Not a rescore of a project whose rescore another worker runs now (a live lease): a project's rescores run
+   * one at a time across workers and replicas, so the last to save is the last to have read the history.
+   */
+  const notBusy = (workerId: string, now: number) => sql`not (${t.kind} = ${RESCORE_JOB} and exists (select 1 from jobs r
+    where r.kind = ${RESCORE_JOB} and r.state = 'running' and r.locked_until >= ${now} and r.locked_by <> ${workerId}
+      and ${projectOfRow(sql`r.payload`)} = ${projectOfRow(sql`${t.payload}`)}))`;
   /** Due jobs (of `kind`, when given), oldest first, marked running with this worker's lease. */
   const claim = (workerId: string, now: number, leaseMs: number, limit: number, kind?: string): Promise<Job[]> => db.tx(async (orm) => {
-    const due = or(and(eq(t.state, "queued"), lte(t.runAt, now)), and(eq(t.state, "running"), lt(t.lockedUntil, now)));
+    // Claims one at a time, so two cannot both see a project's rescores idle and take one each.
+    if (db.dialect === "pg") await orm.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK}::bigint)`);
+    const due = and(or(and(eq(t.state, "queued"), lte(t.runAt, now)), and(eq(t.state, "running"), lt(t.lockedUntil, now))), notBusy(workerId, now));
     let next = orm.select({ id: t.id }).from(t).where(kind ? and(eq(t.kind, kind), due) : due).orderBy(asc(t.runAt), asc(t.id)).limit(limit);
     if (db.dialect === "pg") next = next.for("update", { skipLocked: true }) as typeof next;
     const ids = (await next).map((row) => row.id);
@@ -35,10 +48,10 @@ export function jobStore(db: Db) {
     return (jobs as Job[]).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
   });
   return {
-    /** Enqueues a job; pass `orm` to enqueue inside the caller's transaction. */
-    async enqueueJob(job: NewJob, now: number, orm?: Orm): Promise<void> {
-      if (orm) await enqueueWith(orm, job, now);
-      else await db.tx((o) => enqueueWith(o, job, now));
+    /** Enqueues a job and returns its id; pass `orm` to enqueue inside the caller's transaction. */
+    async enqueueJob(job: NewJob, now: number, orm?: Orm): Promise<number> {
+      const [row] = await (orm ? enqueueWith(orm, job, now) : db.tx((o) => enqueueWith(o, job, now)));
+      return row.id;
     },
 
     /** Enqueues a job unless one of its kind is already queued to run by then (a wake-up that needs no twin). */
@@ -98,11 +111,22 @@ export function jobStore(db: Db) {
       return Number(r.n);
     },
 
-    /** Makes a project's queued jobs of `kind` that wait for a later time due now; returns how many. */
+    /**
+     * Makes a project's queued jobs of `kind` that wait for a burst to end (payload `waitingSince`) due now;
+     * returns how many. Not others due later: a retry's backoff, or an inline upload's rescore that waits for
+     * the upload's analysis (`hurryJob`).
+     */
     async hurryJobs(kind: string, projectId: string, now: number): Promise<number> {
+      const waiting = db.dialect === "pg" ? sql`${t.payload}->>'waitingSince' is not null` : sql`json_extract(${t.payload}, '$.waitingSince') is not null`;
       const rows = await db.tx((orm) => orm.update(t).set({ runAt: now, updatedAt: now })
-        .where(and(eq(t.kind, kind), eq(t.state, "queued"), sql`${t.runAt} > ${now}`, ofProject(projectId))).returning({ id: t.id }));
+        .where(and(eq(t.kind, kind), eq(t.state, "queued"), sql`${t.runAt} > ${now}`, ofProject(projectId), waiting)).returning({ id: t.id }));
       return rows.length;
+    },
+
+    /** Makes one queued job due now (if it still waits for a later time). */
+    async hurryJob(id: number, now: number): Promise<void> {
+      await db.tx((orm) => orm.update(t).set({ runAt: now, updatedAt: now })
+        .where(and(eq(t.id, id), eq(t.state, "queued"), sql`${t.runAt} > ${now}`)));
     },
 
     /** Marks several jobs done in one transaction (a batch's). */

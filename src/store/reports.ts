@@ -115,8 +115,11 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
   };
 
   return {
-    /** Stores parsed reports with their tests and results, all or nothing, in one transaction (perhaps shared with concurrent uploads: group commit). */
-    async saveProcessed(items: { report: NewReport; rows: ReportRows }[], now: number): Promise<SavedReport[]> {
+    /**
+     * Stores parsed reports with their tests and results, all or nothing, in one transaction (perhaps shared
+     * with concurrent uploads: group commit); `then` writes more in it, knowing which reports it created.
+     */
+    async saveProcessed(items: { report: NewReport; rows: ReportRows }[], now: number, then?: (orm: Orm, saved: SavedReport[]) => Promise<void>): Promise<SavedReport[]> {
       const { saved, written } = await grouped(async (orm) => {
         const written: Written = { tests: [], results: [] };
         const out: SavedReport[] = [];
@@ -126,6 +129,7 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
           out.push(s);
         }
         await flush(orm, written);
+        await then?.(orm, out);
         return { saved: out, written };
       });
       committed(written, now);
@@ -133,7 +137,7 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
     },
 
     /** Stores raw reports as `queued`, with a job per report for the worker, in one transaction. */
-    async saveQueued(reports: NewReport[], now: number, enqueue: (orm: Orm, reportId: string) => Promise<void>): Promise<SavedReport[]> {
+    async saveQueued(reports: NewReport[], now: number, enqueue: (orm: Orm, reportId: string) => Promise<unknown>): Promise<SavedReport[]> {
       return db.tx(async (orm) => {
         const saved: SavedReport[] = [];
         for (const r of reports) {

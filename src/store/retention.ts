@@ -1,5 +1,5 @@
 import { and, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
-import type { Db } from "./db.ts";
+import type { Db, Orm } from "./db.ts";
 import type { HistoryCache } from "./history-cache.ts";
 
 /** What one retention pass removed. */
@@ -10,6 +10,9 @@ export interface PruneOutcome {
   results: number;
 }
 
+/** Called in each batch's transaction with the projects whose reports it pruned. */
+export type OnPruned = (orm: Orm, projectIds: string[]) => Promise<unknown>;
+
 // Bounded batches keep each transaction (and SQLite's single writer) short on a large backlog.
 const BATCH = 500;
 
@@ -19,12 +22,13 @@ export function retentionStore(db: Db, histories?: HistoryCache) {
     /**
      * Drops the raw material of reports received before `before`: the uploaded bytes and the per-test
      * results. The report rows (metadata, counts), tests, verdicts, incidents and failure groups stay, so
-     * lists, verdicts and audit survive; later scoring sees only the history that is left.
+     * lists, verdicts and audit survive; later scoring sees only the history that is left. `onPruned` writes
+     * in each batch's transaction (the rescore of the projects it touched).
      */
-    async pruneRawResults(before: number): Promise<PruneOutcome> {
+    async pruneRawResults(before: number, onPruned?: OnPruned): Promise<PruneOutcome> {
       const out: PruneOutcome = { reports: 0, results: 0 };
       for (;;) {
-        const batch = await pruneBatch(db, before);
+        const batch = await pruneBatch(db, before, onPruned);
         // After each commit: histories held in memory may hold the deleted results.
         if (batch.reports > 0) histories?.clear();
         out.reports += batch.reports;
@@ -44,11 +48,11 @@ export function retentionStore(db: Db, histories?: HistoryCache) {
 }
 
 /** One bounded batch of the prune, in its own transaction. */
-function pruneBatch(db: Db, before: number): Promise<PruneOutcome> {
+function pruneBatch(db: Db, before: number, onPruned?: OnPruned): Promise<PruneOutcome> {
   const r = db.schema.reports;
   return db.tx(async (orm) => {
     // Queued reports are never pruned: their raw bytes are still to be processed.
-    const old = await orm.select({ id: r.id }).from(r)
+    const old = await orm.select({ id: r.id, projectId: r.projectId }).from(r)
       .where(and(lt(r.receivedAt, before), ne(r.state, "queued"), isNotNull(r.raw)))
       .limit(BATCH);
     const ids = old.map((o) => o.id);
@@ -57,6 +61,7 @@ function pruneBatch(db: Db, before: number): Promise<PruneOutcome> {
     const [n] = await orm.select({ n: sql<number | string>`count(*)` }).from(res).where(inArray(res.reportId, ids));
     await orm.delete(res).where(inArray(res.reportId, ids));
     await orm.update(r).set({ raw: null }).where(inArray(r.id, ids));
+    await onPruned?.(orm, [...new Set(old.map((o) => o.projectId))]);
     return { reports: ids.length, results: Number(n?.n ?? 0) };
   });
 }

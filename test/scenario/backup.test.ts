@@ -292,14 +292,19 @@ describe.each(BACKENDS)("retention of raw results on %s", (backend) => {
       for (let i = 0; i < 4; i++) old.push((await (await upload(junit(i % 2 === 0), `old${i}`)).json()).reports[0].id);
       now += 100 * 86_400_000;
       const fresh = (await (await upload(junit(true), "new1")).json()).reports[0].id;
+      await t.app.runJobsOnce(); // the rescores the uploads queued, so the run below is the pruning alone
       const db = t.app.store.db;
       const count = async (q: string) => Number((await db.rows<{ n: number | string }>(sql.raw(q)))[0].n);
       const verdictsBefore = await count("select count(*) as n from verdicts");
       const resultsOfFresh = await count(`select count(*) as n from results where report_id = '${fresh}'`);
       expect(verdictsBefore).toBeGreaterThan(0);
 
+      const runsOfAdds = () => count("select max(v.runs) as n from verdicts v join tests t on t.id = v.test_id where t.name = 'adds' and v.variant = ''");
+      expect(await runsOfAdds()).toBe(5);
+
       await t.app.store.jobs.enqueueJob({ kind: PRUNE_RESULTS_JOB, payload: {} }, now);
-      expect(await t.app.runJobsOnce()).toBe(1);
+      expect(await t.app.runJobsOnce()).toBe(2); // the pruning, then the rescore of the project it queued
+      expect(await runsOfAdds()).toBe(1); // scored from what is left: the fresh report
 
       expect(await count(`select count(*) as n from results where report_id in (${old.map((id) => `'${id}'`).join(",")})`)).toBe(0);
       expect(await count(`select count(*) as n from reports where raw is not null and id in (${old.map((id) => `'${id}'`).join(",")})`)).toBe(0);

@@ -50,6 +50,7 @@ describe.each(BACKENDS)("metrics on %s", (backend) => {
   });
 
   it("shows the queue backing up, then the job's duration and last success once a worker ran it", async () => {
+    await t.app.runJobsOnce(); // the rescore the inline upload before queued: only the report below waits
     // Over inlineMaxBytes: stored raw and queued for the worker.
     const big = report("b", Array.from({ length: 100 }, (_, i) => `<testcase classname="c" name="q${i}"/>`).join(""));
     expect((await t.request("/api/v1/projects/web/reports?commit=b1", { method: "POST", body: big })).status).toBe(202);

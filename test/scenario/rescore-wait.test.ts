@@ -71,7 +71,10 @@ describe.each(BACKENDS)("rescore during a burst on %s", (backend) => {
     // Storing the project's last queued report hurries the waiting job: due now, not at 12,000.
     await store.reports.completeReports([{ reportId: queued.id, rows: { format: "junit", counts: {}, tests: [], results: [] } }], 11_500);
     expect(await store.reports.hasQueuedReports(projectId)).toBe(false);
+    // Not a rescore due later for another reason (an inline upload's, waiting for its analysis; a retry).
+    const later = await store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId, testIds: ids }, runAt: 70_000 }, 11_500);
     expect(await store.jobs.hurryJobs(RESCORE_JOB, projectId, 11_500)).toBe(1);
+    await store.jobs.completeJobs([later], 11_500);
     expect(await store.jobs.hurryJobs(RESCORE_JOB, "another-project", 11_500)).toBe(0);
     const due = await claimRescores(11_500);
     expect(due).toHaveLength(1);
