@@ -43,9 +43,10 @@ describe("scoreTest: deterministic failures", () => {
     expect(fixed?.text).toContain("a break that was fixed, not a flake; 2 breaks like this in all");
   });
 
-  it("treats one-execution failures as ambiguous: two between passes are not enough, a third makes the test flaky", () => {
-    expect(scoreTest(matrix({ "": clean(20) + "F" + clean(30) + "F" + clean(20) }), ctx).overall.status).toBe("healthy");
-    expect(scoreTest(matrix({ "": clean(20) + "F" + clean(30) + "F" + clean(20) + "F" + clean(5) }), ctx).overall.status).toBe("flaky");
+  it("treats one-execution failures as ambiguous: three between passes are not enough, a fourth makes the test flaky", () => {
+    const three = clean(40) + "F" + clean(40) + "F" + clean(40) + "F" + clean(40);
+    expect(scoreTest(matrix({ "": three }), ctx).overall.status).toBe("healthy");
+    expect(scoreTest(matrix({ "": three + "F" + clean(5) }), ctx).overall.status).toBe("flaky");
   });
 
   it("calls a deterministic failure broken while it lasts", () => {

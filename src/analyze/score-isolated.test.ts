@@ -41,17 +41,18 @@ describe("scoreTest: isolated failures", () => {
     expect(scoreTest(matrix("PPPPFPPPP", { pr: "7", branch: "feature" }), ctx).overall.status).not.toBe("flaky");
   });
 
-  it("calls three recent isolated failures on one variant flaky, without another variant to compare", () => {
-    const { overall } = scoreTest(line("PPPPPPPPFPPPPPPPPPPPPPFPPPPPPFPPPP"), ctx);
+  it("calls four recent isolated failures on one variant flaky, without another variant to compare", () => {
+    const history = line("P".repeat(30) + "F" + "P".repeat(40) + "F" + "P".repeat(40) + "F" + "P".repeat(40) + "F" + "P".repeat(10), { every: HOUR / 20 });
+    const { overall } = scoreTest(history, ctx);
     expect(overall.status).toBe("flaky");
     expect(overall.evidence[0].kind).toBe("history");
-    expect(overall.evidence[0].text).toContain("3 of them in the last 14 days with passing runs before and after");
+    expect(overall.evidence[0].text).toContain("4 of them in the last 14 days with passing runs before and after");
     expect(overall.score).toBeGreaterThan(0);
   });
 
-  it("does not call two single-execution failures between passes flaky: two breaks each fixed by the next commit look the same", () => {
-    // Over 150 runs (a 1.3 % rate, whose interval reaches below the 1 % floor), so only the isolated-failure rule could call it.
-    const history = line("P".repeat(40) + "F" + "P".repeat(60) + "F" + "P".repeat(48), { every: HOUR / 20 });
+  it("does not call three single-execution failures between passes flaky: recurring breaks each fixed by the next commit look the same", () => {
+    // Over 160 runs (a 1.9 % rate, whose interval reaches below the 1 % floor), so only the isolated-failure rule could call it.
+    const history = line("P".repeat(40) + "F" + "P".repeat(40) + "F" + "P".repeat(40) + "F" + "P".repeat(37), { every: HOUR / 20 });
     expect(scoreTest(history, ctx).overall.status).toBe("healthy");
   });
 

@@ -3,7 +3,7 @@
 // no HTTP, no database, no quarantine policy (the API replay also rescores a quarantined test when it
 // passes). About 20 s a seed instead of minutes; on 2026-11-27 it gave the API replay's flaky calls exactly
 // on seeds 1–5. Figures for the docs still come from the API replay.
-import { HISTORY_LIMIT } from "../../src/act/detect.ts";
+import { HISTORY_LIMIT, scoredAt } from "../../src/act/detect.ts";
 import { canonicalVariant, reportRows } from "../../src/analyze/identity.ts";
 import { detectIncident } from "../../src/analyze/incidents.ts";
 import { testsToRescore, type TestInReport } from "../../src/analyze/rescore-set.ts";
@@ -34,7 +34,8 @@ export async function replayOffline(history: DemoHistory, { hourlyRescore = fals
   const score = (key: string, now: number) => {
     const all = observations.get(key) ?? [];
     const window = all.length > HISTORY_LIMIT ? all.slice(-HISTORY_LIMIT) : all;
-    status.set(key, scoreTest(window, { defaultBranch: history.defaultBranch, now, completeHistory: window.length < HISTORY_LIMIT }).overall.status);
+    // As the server scores: at the test's newest observation, not the clock (act/detect.ts scoredAt).
+    status.set(key, scoreTest(window, { defaultBranch: history.defaultBranch, now: scoredAt(window, now), completeHistory: window.length < HISTORY_LIMIT }).overall.status);
   };
   const read = () => {
     for (const key of flakySince.keys()) if (status.get(key) !== "flaky") flakySince.delete(key);
@@ -73,7 +74,8 @@ export async function replayOffline(history: DemoHistory, { hourlyRescore = fals
       seen.push({ id: key, failing: outcomes.failing.has(id), retried: outcomes.retried.has(id), incident });
       if (failed) failedOn.set(meta.commit, (failedOn.get(meta.commit) ?? new Set()).add(key));
     }
-    for (const key of testsToRescore(seen, (k) => status.get(k), sameCommit)) score(key, receivedAt);
+    // The server scores the tests whose status may change before it answers, and every test of the report right after.
+    for (const key of new Set([...testsToRescore(seen, (k) => status.get(k), sameCommit), ...keys.values()])) score(key, receivedAt);
     read();
   }
   const detections: Detections = new Map(Object.keys(history.truth).map((key) => [key, {
