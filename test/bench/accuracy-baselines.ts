@@ -3,7 +3,7 @@
 //   anywhere — in one report (an in-run retry), across jobs, variants or job re-runs (and, as a yardstick,
 //   the same rule within one variant only);
 // - flip rate (Apple, Buildkite, ReportPortal): flaky once the pass↔fail flips of its recent history on
-//   the default branch exceed a threshold (over its whole history there).
+//   the default branch exceed a threshold (over its last 50 runs there).
 import type { DemoHistory, DemoUpload } from "../../src/demo/types.ts";
 
 /** A detector's answer for one test: called flaky or not, and after how many of its reports. */
@@ -58,31 +58,30 @@ export interface FlipRateOptions {
   minRuns: number;
   /** Flaky while flips / (reports − 1) exceeds this. */
   threshold: number;
+  /** Over the last this many default-branch reports (Apple's flip rate: 50). */
+  window: number;
 }
 
 /** The flip-rate rule's defaults: at least 10 reports on main, more than 10 % of consecutive pairs flip. */
-export const FLIP_RATE_DEFAULTS: FlipRateOptions = { minRuns: 10, threshold: 0.1 };
+export const FLIP_RATE_DEFAULTS: FlipRateOptions = { minRuns: 10, threshold: 0.1, window: 50 };
 
 /**
  * Flip-rate rule over each test's first-attempt outcomes on the default branch, in arrival order, over its
- * whole history there. Its verdict is the one it gives at the end of the history (a rate can fall back
+ * last 50 runs there. Its verdict is the one it gives at the end of the history (a rate can fall back
  * under the threshold); detection is when the rate last rose above it and stayed there.
  */
 export function flipRateRule(history: DemoHistory, options: FlipRateOptions = FLIP_RATE_DEFAULTS): Detections {
   const out = undetected(history);
-  const state = new Map<string, { last: boolean; runs: number; flips: number }>();
+  const outcomes = new Map<string, boolean[]>(); // the last `window` first-attempt outcomes on main, failed = true
   for (const { upload, key, attempts, runs } of replayCounting(history)) {
     if (upload.meta.branch !== history.defaultBranch) continue;
-    const failed = attempts[0] === "failed";
-    const s = state.get(key);
-    if (!s) {
-      state.set(key, { last: failed, runs: 1, flips: 0 });
-      continue;
-    }
-    s.flips += s.last === failed ? 0 : 1;
-    s.last = failed;
-    s.runs++;
-    const flaky = s.runs >= options.minRuns && s.flips / (s.runs - 1) > options.threshold;
+    const recent = outcomes.get(key) ?? [];
+    recent.push(attempts[0] === "failed");
+    if (recent.length > options.window) recent.shift();
+    outcomes.set(key, recent);
+    let flips = 0;
+    for (let i = 1; i < recent.length; i++) if (recent[i] !== recent[i - 1]) flips++;
+    const flaky = recent.length >= options.minRuns && flips / (recent.length - 1) > options.threshold;
     const was = out.get(key)?.flaky ?? false;
     if (flaky !== was) out.set(key, { flaky, detectedAfterRuns: flaky ? runs : null });
   }
