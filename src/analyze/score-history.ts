@@ -15,7 +15,6 @@ import { decay, noisyOr, streakNeeded } from "./stats.ts";
 
 export { onDefaultBranch } from "./evidence-history.ts";
 
-
 /** What the default-branch history says. Rate counts are decayed by age; regressions are left out. */
 export interface History {
   rateFailures: number;

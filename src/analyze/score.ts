@@ -6,7 +6,7 @@
 import type { Evidence, Observation, ScoringContext, TestVerdicts, Verdict, VerdictStatus } from "../model/verdict.ts";
 import { CommitIndex, isFailing } from "./evidence-commits.ts";
 import { orderEvidence, sameCommitEvidence } from "./evidence.ts";
-import { describeFailures, type AtCommit } from "./deterministic.ts";
+import { ownCommits, type AtCommit } from "./deterministic.ts";
 import { CROSS_VARIANT_WEIGHT, HALF_LIFE_MS, MAX_EVIDENCE } from "./score-constants.ts";
 import type { VariantScore } from "./score-variant.ts";
 import { scoreVariant } from "./score-variant.ts";
@@ -42,13 +42,13 @@ export function scoreTest(history: readonly Observation[], ctx: ScoringContext):
     else groups.set(o.variant, [o]);
   }
   indexCommits(obs);
+  // Every variant's view of a commit, plus where else it passed (a single-variant history has no elsewhere).
   const others: AtCommit = {
+    ...ownCommits(obs, commits),
     passOf: (commit) => {
       const i = commits.passOf(commit);
       return i < 0 ? null : obs[i];
     },
-    failedExecutions: (commit) => commits.failedExecutions(commit),
-    describe: (commit) => describeFailures(obs, commits.span(commit), commit),
   };
   const scores: VariantScore[] = [];
   const variants: Record<string, Verdict> = {};
