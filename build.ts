@@ -6,7 +6,17 @@
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -42,9 +52,13 @@ mkdirSync(work, { recursive: true });
 const bundle = join(work, "flakeguard.cjs");
 await step(`server bundle for ${nodeVersion} → dist/sea/flakeguard.cjs`, bundleServer);
 const parseWorkerBundle = join(work, "parse-worker.cjs");
-await step("parse worker bundle → dist/sea/parse-worker.cjs", () => bundleWorker(join(root, "src/parse-pool/worker.ts"), parseWorkerBundle));
+await step("parse worker bundle → dist/sea/parse-worker.cjs", () =>
+  bundleWorker(join(root, "src/parse-pool/worker.ts"), parseWorkerBundle),
+);
 const checkpointWorkerBundle = join(work, "checkpoint-worker.cjs");
-await step("checkpoint worker bundle → dist/sea/checkpoint-worker.cjs", () => bundleWorker(join(root, "src/store/checkpoint-worker.ts"), checkpointWorkerBundle));
+await step("checkpoint worker bundle → dist/sea/checkpoint-worker.cjs", () =>
+  bundleWorker(join(root, "src/store/checkpoint-worker.ts"), checkpointWorkerBundle),
+);
 console.log(`build: bundle ${mb(statSync(bundle).size)}`);
 if (args.has("--bundle-only")) process.exit(0);
 
@@ -133,8 +147,16 @@ async function bundleServer(): Promise<void> {
 /** A worker thread's entry as one self-contained script: inside the executable it runs from a string (eval), so it is wrapped in a function: a top-level `var crypto` would clash with the global of that name. */
 async function bundleWorker(entry: string, outfile: string): Promise<void> {
   await build({
-    entryPoints: [entry], outfile, bundle: true, platform: "node", target: nodeTarget, format: "iife",
-    minifySyntax: true, minifyWhitespace: true, legalComments: "eof", logLevel: "warning",
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: nodeTarget,
+    format: "iife",
+    minifySyntax: true,
+    minifyWhitespace: true,
+    legalComments: "eof",
+    logLevel: "warning",
   });
 }
 

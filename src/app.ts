@@ -6,7 +6,14 @@ import type { HttpDeps } from "./http/deps.ts";
 import { serveUi } from "./http/static.ts";
 import { JOBS } from "./jobs/registry.ts";
 import { startSchedules, type Scheduler } from "./jobs/schedules.ts";
-import { newWorkerId, runNextJob, startWorker, workerConcurrency, type Worker, type WorkerOptions } from "./jobs/worker.ts";
+import {
+  newWorkerId,
+  runNextJob,
+  startWorker,
+  workerConcurrency,
+  type Worker,
+  type WorkerOptions,
+} from "./jobs/worker.ts";
 import { lockDataDir, type DirLock } from "./lib/dir-lock.ts";
 import { FatalError } from "./lib/errors.ts";
 import type { Logger } from "./lib/log.ts";
@@ -35,7 +42,13 @@ export interface OpenedDatabase {
  * Opens the configured database: locks an embedded data directory against a second process, opens
  * the backend, and applies pending migrations (or, with migrate=false, refuses a stale schema).
  */
-export async function openDatabase(config: Config, cwd: string, embedded: OpenOptions, log: Logger, now: () => number): Promise<OpenedDatabase> {
+export async function openDatabase(
+  config: Config,
+  cwd: string,
+  embedded: OpenOptions,
+  log: Logger,
+  now: () => number,
+): Promise<OpenedDatabase> {
   const target = parseDatabaseUrl(config.databaseUrl, cwd);
   const lock: DirLock | undefined = target.backend === "postgres" ? undefined : lockDataDir(config.dataDir);
   let db: Db;
@@ -52,7 +65,9 @@ export async function openDatabase(config: Config, cwd: string, embedded: OpenOp
     } else {
       const status = await migrationStatus(db);
       if (status.pending.length > 0) {
-        throw new FatalError(`the database schema is out of date (${status.pending.length} pending migration(s), first ${status.pending[0]}); run \`flakeguard migrate\` or start without --migrate=false`);
+        throw new FatalError(
+          `the database schema is out of date (${status.pending.length} pending migration(s), first ${status.pending[0]}); run \`flakeguard migrate\` or start without --migrate=false`,
+        );
       }
     }
   } catch (e) {
@@ -60,7 +75,13 @@ export async function openDatabase(config: Config, cwd: string, embedded: OpenOp
     lock?.release();
     throw e;
   }
-  return { db, release: async () => { await db.close(); lock?.release(); } };
+  return {
+    db,
+    release: async () => {
+      await db.close();
+      lock?.release();
+    },
+  };
 }
 
 /** The wired application: HTTP, store, worker. */
@@ -104,19 +125,33 @@ export function createApp(o: AppOptions): App {
   let draining = false;
   const stopping = new AbortController();
   const parsePool = o.parsePool ?? inlineParsePool();
-  const uploads = instrumentUploads(createUploads({
-    store, clock,
-    limits: { ...DEFAULT_PARSE_LIMITS, maxBytes: o.config.maxUploadBytes, maxTestcases: o.config.maxTestcases },
-    parse: parsePool.parse,
-    inlineMaxBytes: o.config.inlineMaxBytes,
-    inlineConcurrency: o.config.inlineConcurrency,
-    scoreOnIngest: o.config.scoreOnIngest,
-    notifyWorker: () => worker?.wake(),
-    publish,
-  }), metrics.ingest, store);
-  stateGauges(metrics.registry, store, shared.cache, clock, (err) => o.log.warn({ err }, "metrics: database counts unavailable"));
+  const uploads = instrumentUploads(
+    createUploads({
+      store,
+      clock,
+      limits: { ...DEFAULT_PARSE_LIMITS, maxBytes: o.config.maxUploadBytes, maxTestcases: o.config.maxTestcases },
+      parse: parsePool.parse,
+      inlineMaxBytes: o.config.inlineMaxBytes,
+      inlineConcurrency: o.config.inlineConcurrency,
+      scoreOnIngest: o.config.scoreOnIngest,
+      notifyWorker: () => worker?.wake(),
+      publish,
+    }),
+    metrics.ingest,
+    store,
+  );
+  stateGauges(metrics.registry, store, shared.cache, clock, (err) =>
+    o.log.warn({ err }, "metrics: database counts unavailable"),
+  );
   const deps: HttpDeps = {
-    store, uploads, config: o.config, log: o.log, metrics, clock, version: VERSION, shared,
+    store,
+    uploads,
+    config: o.config,
+    log: o.log,
+    metrics,
+    clock,
+    version: VERSION,
+    shared,
     ready: async () => {
       if (draining) throw new Error("shutting down");
       await ping(o.db);
@@ -126,24 +161,55 @@ export function createApp(o: AppOptions): App {
   };
   // --role worker serves health and metrics only; the API belongs to the api replicas.
   const http = o.config.role === "worker" ? createWorkerHttpApp(deps) : createHttpApp(deps);
-  const workerOptions: WorkerOptions = { jobs: store.jobs, registry: JOBS, deps: { uploads, store, clock, publish, config: o.config, metrics, log: o.log, github: createGitHub(o.config, clock) }, log: o.log, clock, metrics: metrics.jobs, leaseMs: o.config.jobLeaseMs, concurrency: workerConcurrency(o.config.workerConcurrency, o.db.backend) };
+  const workerOptions: WorkerOptions = {
+    jobs: store.jobs,
+    registry: JOBS,
+    deps: {
+      uploads,
+      store,
+      clock,
+      publish,
+      config: o.config,
+      metrics,
+      log: o.log,
+      github: createGitHub(o.config, clock),
+    },
+    log: o.log,
+    clock,
+    metrics: metrics.jobs,
+    leaseMs: o.config.jobLeaseMs,
+    concurrency: workerConcurrency(o.config.workerConcurrency, o.db.backend),
+  };
   let schedules: Scheduler | undefined;
   if (o.worker ?? o.config.role !== "api") {
     worker = startWorker(workerOptions);
     schedules = startSchedules({
-      store, clock, log: o.log, rescore: o.config.rescoreSchedule, digest: o.config.digestSchedule, backup: o.config.backupSchedule, wake: () => worker?.wake(),
-      schedulerId: newWorkerId(), onFired: (schedule) => metrics.jobs.ticks.inc({ schedule }),
+      store,
+      clock,
+      log: o.log,
+      rescore: o.config.rescoreSchedule,
+      digest: o.config.digestSchedule,
+      backup: o.config.backupSchedule,
+      wake: () => worker?.wake(),
+      schedulerId: newWorkerId(),
+      onFired: (schedule) => metrics.jobs.ticks.inc({ schedule }),
     });
   }
   return {
-    http, store, uploads, shared,
+    http,
+    store,
+    uploads,
+    shared,
     runJobsOnce: async () => {
       const id = newWorkerId();
       let ran = 0;
       while (await runNextJob(workerOptions, id)) ran++;
       return ran;
     },
-    drain: () => { draining = true; stopping.abort(); },
+    drain: () => {
+      draining = true;
+      stopping.abort();
+    },
     stop: async () => {
       draining = true;
       stopping.abort();

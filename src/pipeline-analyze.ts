@@ -20,7 +20,13 @@ export const INLINE_RESCORE_GUARD_MS = 60_000;
  * Queues, in the transaction that stores an inline upload's reports, the rescore of all their tests: from
  * the commit on it counts in pendingRescores, so no one reads "up to date" while the upload is analysed.
  */
-export async function queueInlineRescore(deps: PipelineDeps, project: Project, rows: ReportRows[], now: number, orm: Orm): Promise<number | undefined> {
+export async function queueInlineRescore(
+  deps: PipelineDeps,
+  project: Project,
+  rows: ReportRows[],
+  now: number,
+  orm: Orm,
+): Promise<number | undefined> {
   if (!deps.scoreOnIngest || rows.length === 0) return undefined;
   const payload = { projectId: project.id, testIds: testsOf(rows) };
   return deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload, runAt: now + INLINE_RESCORE_GUARD_MS }, now, orm);
@@ -33,7 +39,13 @@ export async function queueInlineRescore(deps: PipelineDeps, project: Project, r
  * only: another upload's may still wait for its own analysis; queued reports record their findings and queue
  * the rescore of their tests, which the worker merges per project.
  */
-export async function analyze(deps: PipelineDeps, project: Project, reports: StoredReport[], mode: "now" | "queued" = "now", queued?: number): Promise<void> {
+export async function analyze(
+  deps: PipelineDeps,
+  project: Project,
+  reports: StoredReport[],
+  mode: "now" | "queued" = "now",
+  queued?: number,
+): Promise<void> {
   if (!deps.scoreOnIngest || reports.length === 0) return;
   let cause: string | undefined;
   try {
@@ -46,11 +58,16 @@ export async function analyze(deps: PipelineDeps, project: Project, reports: Sto
   if (mode === "queued") {
     // Queued reports come in bursts: while more of the project's reports are queued, its rescore waits for
     // them (jobs/rescore.ts); once the last is stored, the waiting rescore is made due now, to run with this one.
-    const payload = { projectId: project.id, testIds: testsOf(reports.map((r) => r.rows)), ...(cause ? { cause } : {}) };
+    const payload = {
+      projectId: project.id,
+      testIds: testsOf(reports.map((r) => r.rows)),
+      ...(cause ? { cause } : {}),
+    };
     await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload }, now);
   }
   if (queued !== undefined) await deps.store.jobs.hurryJob(queued, now);
-  if (mode === "queued" && !(await deps.store.reports.hasQueuedReports(project.id))) await deps.store.jobs.hurryJobs(RESCORE_JOB, project.id, now);
+  if (mode === "queued" && !(await deps.store.reports.hasQueuedReports(project.id)))
+    await deps.store.jobs.hurryJobs(RESCORE_JOB, project.id, now);
   deps.notifyWorker();
 }
 

@@ -70,7 +70,12 @@ export interface PipelineDeps {
 
 /** The pipeline's entry points, for the HTTP layer and the worker. */
 export interface Uploads {
-  receive(project: Project, files: Upload[], meta: Omit<ReportMeta, "filename">, format?: ReportFormat): Promise<UploadOutcome[]>;
+  receive(
+    project: Project,
+    files: Upload[],
+    meta: Omit<ReportMeta, "filename">,
+    format?: ReportFormat,
+  ): Promise<UploadOutcome[]>;
   processQueued(reportId: string): Promise<void>;
   /** Processes several queued reports together; returns the errors of those to retry, by report id. */
   processQueuedBatch(reportIds: string[]): Promise<Map<string, unknown>>;
@@ -98,10 +103,20 @@ export function createUploads(deps: PipelineDeps): Uploads {
       // Past a backlog, the answer waits for the queue to drain, so clients slow down.
       const backlog = await deps.store.jobs.countPendingJobs(PROCESS_REPORT_JOB);
       if (total > deps.inlineMaxBytes || inline >= deps.inlineConcurrency || backlog > 0) {
-        const saved = await deps.store.reports.saveQueued(prepared.map((p) => p.report), now, (orm, reportId) =>
-          // The project too: its pendingRescores counts the job until the report's rescore is queued.
-          deps.store.jobs.enqueueJob({ kind: PROCESS_REPORT_JOB, payload: { reportId, projectId: project.id } }, now, orm));
-        saved.forEach((s, i) => { if (s.created) fresh.keep(s.id, prepared[i].file.bytes); });
+        const saved = await deps.store.reports.saveQueued(
+          prepared.map((p) => p.report),
+          now,
+          (orm, reportId) =>
+            // The project too: its pendingRescores counts the job until the report's rescore is queued.
+            deps.store.jobs.enqueueJob(
+              { kind: PROCESS_REPORT_JOB, payload: { reportId, projectId: project.id } },
+              now,
+              orm,
+            ),
+        );
+        saved.forEach((s, i) => {
+          if (s.created) fresh.keep(s.id, prepared[i].file.bytes);
+        });
         deps.notifyWorker();
         if (backlog >= BURST_BACKLOG_MAX) await backlogBelow(deps, BURST_BACKLOG_MAX);
         return saved.map((s, i) => outcome(s, prepared[i].format, "queued"));
@@ -109,10 +124,20 @@ export function createUploads(deps: PipelineDeps): Uploads {
       inline++;
       try {
         const parsed: { report: NewReport; rows: ReportRows }[] = [];
-        for (const p of prepared) parsed.push({ report: p.report, rows: await parseOrRefuse(deps.parse, project.id, p.file, p.format, deps.limits) });
+        for (const p of prepared)
+          parsed.push({
+            report: p.report,
+            rows: await parseOrRefuse(deps.parse, project.id, p.file, p.format, deps.limits),
+          });
         let rescore: number | undefined;
         const saved = await deps.store.reports.saveProcessed(parsed, now, async (orm, out) => {
-          rescore = await queueInlineRescore(deps, project, parsed.filter((_, i) => out[i].created).map((p) => p.rows), now, orm);
+          rescore = await queueInlineRescore(
+            deps,
+            project,
+            parsed.filter((_, i) => out[i].created).map((p) => p.rows),
+            now,
+            orm,
+          );
         });
         const created = saved.flatMap((s, i) => (s.created ? [stored(s.id, parsed[i].report, parsed[i].rows)] : []));
         await analyze(deps, project, created, "now", rescore);
@@ -168,7 +193,11 @@ async function processBatch(deps: PipelineDeps, reportIds: string[], fresh: Kept
   let held = 0;
   // Reports are read and handed to the parse worker PARSE_AHEAD at a time, so it has work queued while the
   // main thread runs another batch's transaction (better-sqlite3 and PGlite hold it for a second or more).
-  const load = (reportId: string) => loadQueued(deps, reportId, fresh.take(reportId)).then((rows) => ({ rows }), (error: unknown) => ({ error }));
+  const load = (reportId: string) =>
+    loadQueued(deps, reportId, fresh.take(reportId)).then(
+      (rows) => ({ rows }),
+      (error: unknown) => ({ error }),
+    );
   const ahead = reportIds.slice(0, PARSE_AHEAD).map(load);
   for (const [i, reportId] of reportIds.entries()) {
     const outcome: { rows?: ReportRows; error?: unknown } = await ahead.shift()!;
@@ -177,7 +206,11 @@ async function processBatch(deps: PipelineDeps, reportIds: string[], fresh: Kept
       parsed.push({ reportId, rows: outcome.rows });
       held += outcome.rows.results.length;
     } else if (outcome.error instanceof ReportParseError) {
-      await deps.store.reports.failReport(reportId, { code: outcome.error.code, message: outcome.error.message }, deps.clock());
+      await deps.store.reports.failReport(
+        reportId,
+        { code: outcome.error.code, message: outcome.error.message },
+        deps.clock(),
+      );
     } else if (outcome.error !== undefined) {
       errors.set(reportId, outcome.error); // retried by the queue
     }
@@ -192,14 +225,27 @@ async function processBatch(deps: PipelineDeps, reportIds: string[], fresh: Kept
 }
 
 /** A queued report's rows: its raw bytes (still in memory, or read back and decompressed) parsed; undefined when it is gone. */
-async function loadQueued(deps: PipelineDeps, reportId: string, kept: Uint8Array | undefined): Promise<ReportRows | undefined> {
+async function loadQueued(
+  deps: PipelineDeps,
+  reportId: string,
+  kept: Uint8Array | undefined,
+): Promise<ReportRows | undefined> {
   const stored = await deps.store.reports.getRaw(reportId, { bytes: kept === undefined });
   if (!stored) return undefined;
   const bytes = kept ?? new Uint8Array(await gunzipAsync(stored.raw!));
-  return deps.parse(stored.projectId, bytes, { format: (stored.format ?? undefined) as ReportFormat | undefined }, deps.limits);
+  return deps.parse(
+    stored.projectId,
+    bytes,
+    { format: (stored.format ?? undefined) as ReportFormat | undefined },
+    deps.limits,
+  );
 }
 
-async function storeBatch(deps: PipelineDeps, parsed: { reportId: string; rows: ReportRows }[], errors: Map<string, unknown>): Promise<void> {
+async function storeBatch(
+  deps: PipelineDeps,
+  parsed: { reportId: string; rows: ReportRows }[],
+  errors: Map<string, unknown>,
+): Promise<void> {
   if (parsed.length === 0) return;
   let completed: Map<string, CompletedReport>;
   try {
@@ -208,7 +254,8 @@ async function storeBatch(deps: PipelineDeps, parsed: { reportId: string; rows: 
     completed = new Map();
     for (const item of parsed) {
       try {
-        for (const [id, meta] of await deps.store.reports.completeReports([item], deps.clock())) completed.set(id, meta);
+        for (const [id, meta] of await deps.store.reports.completeReports([item], deps.clock()))
+          completed.set(id, meta);
       } catch (e) {
         errors.set(item.reportId, e);
       }
@@ -242,13 +289,24 @@ async function prepare(project: Project, f: Upload, meta: Omit<ReportMeta, "file
   const contentHash = createHash("sha256").update(f.bytes).digest("hex");
   const fullMeta: ReportMeta = { ...meta, filename: f.filename };
   const report: NewReport = {
-    ...fullMeta, projectId: project.id, dedupeKey: dedupeKey(contentHash, fullMeta), contentHash, format,
-    rawSize: f.bytes.byteLength, raw: new Uint8Array(await gzipAsync(f.bytes, { level: 1 })),
+    ...fullMeta,
+    projectId: project.id,
+    dedupeKey: dedupeKey(contentHash, fullMeta),
+    contentHash,
+    format,
+    rawSize: f.bytes.byteLength,
+    raw: new Uint8Array(await gzipAsync(f.bytes, { level: 1 })),
   };
   return { file: f, format, report };
 }
 
-async function parseOrRefuse(parse: ParseReportRows, projectId: string, f: Upload, format: ReportFormat, limits: ParseLimits) {
+async function parseOrRefuse(
+  parse: ParseReportRows,
+  projectId: string,
+  f: Upload,
+  format: ReportFormat,
+  limits: ParseLimits,
+) {
   try {
     return await parse(projectId, f.bytes, { format, contentType: f.contentType }, limits);
   } catch (e) {
@@ -273,6 +331,13 @@ function stored(id: string, report: NewReport, rows: ReportRows): StoredReport {
 function announce(deps: PipelineDeps, project: Project, reports: StoredReport[]): void {
   const publish = deps.publish ?? publishNothing;
   for (const r of reports) {
-    publish("report.processed", project.id, { project: project.slug, reportId: r.id, run: r.run, job: r.job, commit: r.commit, counts: r.rows.counts });
+    publish("report.processed", project.id, {
+      project: project.slug,
+      reportId: r.id,
+      run: r.run,
+      job: r.job,
+      commit: r.commit,
+      counts: r.rows.counts,
+    });
   }
 }

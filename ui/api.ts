@@ -44,7 +44,12 @@ export async function request<T>(method: string, path: string, body?: unknown): 
   const token = bearer();
   if (token) headers.authorization = `Bearer ${token}`;
   else if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
-  const res = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: "same-origin",
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = res.status === 204 ? "" : await res.text();
   let json: unknown = null;
   try {
@@ -74,7 +79,8 @@ export async function getOptional<T>(path: string, fallback: T): Promise<T> {
 }
 
 /** True when an error says the server does not have this route. */
-export const isMissingRoute = (e: unknown): boolean => e instanceof ApiError && (e.status === 404 || e.status === 405) && /no route/.test(e.message);
+export const isMissingRoute = (e: unknown): boolean =>
+  e instanceof ApiError && (e.status === 404 || e.status === 405) && /no route/.test(e.message);
 
 /** Path segment, escaped. */
 export const seg = (s: string): string => encodeURIComponent(s);

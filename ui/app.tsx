@@ -28,9 +28,17 @@ const ROUTES: Route[] = [
   ["/setup", "overview", () => <Setup />],
   ["/quarantine", "quarantine", () => <PickProject />],
   ["/projects/:project", "project", (p) => <ProjectPage slug={p.project} />],
-  ["/projects/:project/tests/:id", "project", (p, c) => <TestPage slug={p.project} id={p.id} canChange={c.canChange} />],
+  [
+    "/projects/:project/tests/:id",
+    "project",
+    (p, c) => <TestPage slug={p.project} id={p.id} canChange={c.canChange} />,
+  ],
   ["/projects/:project/runs/:run", "project", (p) => <RunPage slug={p.project} run={p.run} />],
-  ["/projects/:project/quarantine", "quarantine", (p, c) => <QuarantinePage slug={p.project} canChange={c.canChange} admin={c.admin} />],
+  [
+    "/projects/:project/quarantine",
+    "quarantine",
+    (p, c) => <QuarantinePage slug={p.project} canChange={c.canChange} admin={c.admin} />,
+  ],
   ["/settings", "settings", (_, c) => <SettingsPage admin={c.admin} />],
   ["/settings/:tab", "settings", (p, c) => <SettingsPage tab={p.tab} admin={c.admin} />],
 ];
@@ -43,7 +51,13 @@ function PickProject() {
     if (first) navigate(`/projects/${encodeURIComponent(first)}/quarantine`, true);
   }, [first]);
   if (error) return <ErrorNote error={error} />;
-  return data && !first ? <Page title="Quarantine"><Empty>No projects yet.</Empty></Page> : <Loading />;
+  return data && !first ? (
+    <Page title="Quarantine">
+      <Empty>No projects yet.</Empty>
+    </Page>
+  ) : (
+    <Loading />
+  );
 }
 
 /** The whole UI. */
@@ -55,11 +69,27 @@ export function App() {
     onSignedOut(() => setUser(null));
     currentUser().then(setUser, (e: Error) => setProblem(e));
   }, []);
-  if (problem) return <main id="main"><ErrorNote error={problem} /></main>;
-  if (user === undefined) return <main id="main"><Loading /></main>;
+  if (problem)
+    return (
+      <main id="main">
+        <ErrorNote error={problem} />
+      </main>
+    );
+  if (user === undefined)
+    return (
+      <main id="main">
+        <Loading />
+      </main>
+    );
   if (user === null) return <SignIn onSignedIn={setUser} />;
-  const context: Context = { user, admin: user.role === "admin", canChange: user.role === "admin" || user.role === "member" };
-  const found = ROUTES.map(([pattern, section, page]) => ({ params: match(pattern, path), section, page })).find((r) => r.params);
+  const context: Context = {
+    user,
+    admin: user.role === "admin",
+    canChange: user.role === "admin" || user.role === "member",
+  };
+  const found = ROUTES.map(([pattern, section, page]) => ({ params: match(pattern, path), section, page })).find(
+    (r) => r.params,
+  );
   const leave = async () => {
     await signOut();
     setUser(null);
@@ -67,7 +97,15 @@ export function App() {
   };
   return (
     <Layout user={user} section={found?.section ?? ""} project={found?.params?.project} onSignOut={leave}>
-      {found ? found.page(found.params!, context) : <Page title="Not found"><Empty>No page at {path}. <a href="/">Go to the overview</a>.</Empty></Page>}
+      {found ? (
+        found.page(found.params!, context)
+      ) : (
+        <Page title="Not found">
+          <Empty>
+            No page at {path}. <a href="/">Go to the overview</a>.
+          </Empty>
+        </Page>
+      )}
     </Layout>
   );
 }

@@ -39,7 +39,8 @@ export async function buildUi(root: string, outDir: string): Promise<UiBuild> {
     ...scripts.map((src) => `<script type="module" src="${src}"></script>`),
   ].join("\n    ");
   const template = readFileSync(join(root, "ui/index.html"), "utf8");
-  if (!template.includes("<!--assets-->")) throw new Error(`${basename("ui/index.html")} lacks the <!--assets--> marker`);
+  if (!template.includes("<!--assets-->"))
+    throw new Error(`${basename("ui/index.html")} lacks the <!--assets--> marker`);
   writeFileSync(join(outDir, "index.html"), template.replace("<!--assets-->", tags));
   return { files: [...outputs, "/index.html"] };
 }

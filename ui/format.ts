@@ -16,7 +16,8 @@ export function ago(iso: string | number | null | undefined): string {
 }
 
 /** A share as a percentage: 0.123 → "12.3 %". */
-export const pct = (x: number | null | undefined): string => (x == null ? "–" : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`);
+export const pct = (x: number | null | undefined): string =>
+  x == null ? "–" : `${(x * 100).toFixed(x < 0.1 ? 1 : 0)} %`;
 
 /** A score with its interval: "0.62 (0.41–0.80)". */
 export const scoreText = (score: number, interval?: [number, number] | number[]): string =>

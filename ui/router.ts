@@ -52,9 +52,18 @@ export function match(pattern: string, path: string): Record<string, string> | n
 export function interceptLinks(): void {
   window.addEventListener("popstate", notify);
   document.addEventListener("click", (event) => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    if (
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      event.altKey
+    )
+      return;
     const a = (event.target as Element).closest?.("a");
-    if (!a || a.target || a.hasAttribute("download") || a.origin !== location.origin || a.pathname.startsWith("/api/")) return;
+    if (!a || a.target || a.hasAttribute("download") || a.origin !== location.origin || a.pathname.startsWith("/api/"))
+      return;
     event.preventDefault();
     navigate(a.pathname + a.search);
     window.scrollTo(0, 0);

@@ -59,7 +59,6 @@ export interface TestSummary {
   owner?: string | null;
 }
 
-
 /** One observation of a test in a report. */
 export interface Observation {
   reportId: string;

@@ -48,10 +48,20 @@ async function recordIncident(store: Store, project: Project, r: StoredReport, n
   const outcomes = reportOutcomes(r.rows);
   const incident = detectIncident(outcomes.summary);
   if (incident.incident) {
-    await store.incidents.recordIncident({
-      projectId: project.id, reportId: r.id, run: r.run, job: r.job, commit: r.commit, cause: incident.cause,
-      reason: incident.reason, failing: outcomes.summary.failing, total: outcomes.summary.total,
-    }, now);
+    await store.incidents.recordIncident(
+      {
+        projectId: project.id,
+        reportId: r.id,
+        run: r.run,
+        job: r.job,
+        commit: r.commit,
+        cause: incident.cause,
+        reason: incident.reason,
+        failing: outcomes.summary.failing,
+        total: outcomes.summary.total,
+      },
+      now,
+    );
   }
   return { outcomes, incident };
 }
@@ -73,20 +83,48 @@ function mergeSightings(lists: FailureSighting[][]): FailureSighting[] {
  * failures to their groups, and rescores at once the tests whose status the report may change
  * (`testsToRescore`); the rest of its tests wait for the worker's merged rescore (pipeline-analyze.ts).
  */
-export async function detectAfterIngest(store: Store, project: Project, reports: StoredReport[], now: number, publish: Publish = publishNothing): Promise<number> {
-  return rescoreTests(store, project, await recordAndChooseRescore(store, project, reports, now, publish), now, publish);
+export async function detectAfterIngest(
+  store: Store,
+  project: Project,
+  reports: StoredReport[],
+  now: number,
+  publish: Publish = publishNothing,
+): Promise<number> {
+  return rescoreTests(
+    store,
+    project,
+    await recordAndChooseRescore(store, project, reports, now, publish),
+    now,
+    publish,
+  );
 }
 
 /** detectAfterIngest without the rescore: records each report's findings and returns the tests to rescore now. */
-export async function recordAndChooseRescore(store: Store, project: Project, reports: StoredReport[], now: number, publish: Publish = publishNothing): Promise<string[]> {
+export async function recordAndChooseRescore(
+  store: Store,
+  project: Project,
+  reports: StoredReport[],
+  now: number,
+  publish: Publish = publishNothing,
+): Promise<string[]> {
   const { seen, sameCommit } = await recordBatchFindings(store, project, reports, now, publish);
   const testIds = [...new Set(seen.map((t) => t.id))];
-  const [statuses, quarantined] = await Promise.all([store.verdicts.overallStatuses(testIds), store.quarantine.activeFor(testIds)]);
+  const [statuses, quarantined] = await Promise.all([
+    store.verdicts.overallStatuses(testIds),
+    store.quarantine.activeFor(testIds),
+  ]);
   return [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit, new Set(quarantined.keys())))];
 }
 
 /** Records the findings of a batch of stored reports (incidents, failure groups); returns what each report said about each test. */
-export async function recordBatchFindings(store: Store, project: Project, reports: StoredReport[], now: number, publish: Publish = publishNothing, sameCommitToo = true) {
+export async function recordBatchFindings(
+  store: Store,
+  project: Project,
+  reports: StoredReport[],
+  now: number,
+  publish: Publish = publishNothing,
+  sameCommitToo = true,
+) {
   const seen: TestInReport[] = [];
   const sameCommit = new Set<string>();
   const ids = reports.map((r) => r.id);
@@ -95,12 +133,19 @@ export async function recordBatchFindings(store: Store, project: Project, report
     const { outcomes: o, incident } = await recordIncident(store, project, r, now);
     sightings.push(o.sightings);
     if (incident.incident) {
-      publish("incident.opened", project.id, { project: project.slug, reportId: r.id, run: r.run, job: r.job, cause: incident.cause });
+      publish("incident.opened", project.id, {
+        project: project.slug,
+        reportId: r.id,
+        run: r.run,
+        job: r.job,
+        cause: incident.cause,
+      });
     }
     for (const t of r.rows.tests) {
       seen.push({ id: t.id, failing: o.failing.has(t.id), retried: o.retried.has(t.id), incident: incident.incident });
     }
-    if (sameCommitToo && r.commit) for (const id of await store.history.failedOnCommit(project.id, r.commit, ids)) sameCommit.add(id);
+    if (sameCommitToo && r.commit)
+      for (const id of await store.history.failedOnCommit(project.id, r.commit, ids)) sameCommit.add(id);
   }
   // One write for the batch's failures: a transaction per report rewrote the same groups' pages report after report.
   await store.failures.recordFailures(project.id, mergeSightings(sightings), now);
@@ -112,7 +157,13 @@ export async function recordBatchFindings(store: Store, project: Project, report
  * A project's rescores in this process run one at a time: two side by side (an upload's and the worker's)
  * could save in the other order than they read, leaving a verdict scored from the older history.
  */
-export function rescoreTests(store: Store, project: Project, testIds: string[], now: number, publish: Publish = publishNothing): Promise<number> {
+export function rescoreTests(
+  store: Store,
+  project: Project,
+  testIds: string[],
+  now: number,
+  publish: Publish = publishNothing,
+): Promise<number> {
   return store.rescores.run(project.id, () => rescoreUnlocked(store, project, testIds, now, publish));
 }
 
@@ -127,7 +178,13 @@ export function scoredAt(history: readonly Observation[], fallback: number): num
   return at === -Infinity ? fallback : at;
 }
 
-async function rescoreUnlocked(store: Store, project: Project, testIds: string[], now: number, publish: Publish): Promise<number> {
+async function rescoreUnlocked(
+  store: Store,
+  project: Project,
+  testIds: string[],
+  now: number,
+  publish: Publish,
+): Promise<number> {
   const changed = { quarantined: [] as string[], released: [] as string[] };
   // Read once for all batches: every batch's tests ran in mostly the same reports.
   const reports: ReportCache = new Map();
@@ -141,16 +198,30 @@ async function rescoreUnlocked(store: Store, project: Project, testIds: string[]
   for (let i = 0; i < testIds.length; i += RESCORE_BATCH) {
     const batch = testIds.slice(i, i + RESCORE_BATCH);
     if (ahead.length === 0) ahead.push(read(i));
-    for (let next = i + ahead.length * RESCORE_BATCH; ahead.length < store.history.readsAtOnce && next < testIds.length; next += RESCORE_BATCH) ahead.push(read(next));
+    for (
+      let next = i + ahead.length * RESCORE_BATCH;
+      ahead.length < store.history.readsAtOnce && next < testIds.length;
+      next += RESCORE_BATCH
+    )
+      ahead.push(read(next));
     const histories = await ahead.shift()!;
     const verdicts = new Map<string, TestVerdicts>();
     for (const id of batch) {
       const history = histories.get(id) ?? [];
-      const ctx = { defaultBranch: project.defaultBranch, now: scoredAt(history, now), completeHistory: history.length < HISTORY_LIMIT };
+      const ctx = {
+        defaultBranch: project.defaultBranch,
+        now: scoredAt(history, now),
+        completeHistory: history.length < HISTORY_LIMIT,
+      };
       verdicts.set(id, scoreTest(history, ctx));
     }
     const before = await store.verdicts.overallStatuses(batch);
-    await store.verdicts.saveVerdicts(project.id, verdicts, now, await verdictChangeWrite(store, project, before, verdicts, now));
+    await store.verdicts.saveVerdicts(
+      project.id,
+      verdicts,
+      now,
+      await verdictChangeWrite(store, project, before, verdicts, now),
+    );
     const applied = await applyQuarantinePolicy(store, project, verdicts, histories, now);
     changed.quarantined.push(...applied.quarantined);
     changed.released.push(...applied.released);
@@ -158,6 +229,7 @@ async function rescoreUnlocked(store: Store, project: Project, testIds: string[]
     if (i + RESCORE_BATCH < testIds.length) await new Promise((resolve) => setTimeout(resolve, 0));
   }
   if (testIds.length > 0) publish("verdicts.changed", project.id, { project: project.slug, tests: testIds.length });
-  if (changed.quarantined.length + changed.released.length > 0) publish("quarantine.changed", project.id, { project: project.slug, ...changed });
+  if (changed.quarantined.length + changed.released.length > 0)
+    publish("quarantine.changed", project.id, { project: project.slug, ...changed });
   return testIds.length;
 }

@@ -13,7 +13,10 @@ export async function createProject(
   now: number,
 ): Promise<Project> {
   const project = await deps.projects.createProject(input, now);
-  await deps.events.recordEvent({ projectId: project.id, kind: "project.created", actor, data: { slug: project.slug } }, now);
+  await deps.events.recordEvent(
+    { projectId: project.id, kind: "project.created", actor, data: { slug: project.slug } },
+    now,
+  );
   return project;
 }
 
@@ -23,9 +26,14 @@ export async function createProject(
  * being processed (queued or claimed: each queues its tests' rescore before its job completes). Once both
  * read 0, verdicts are current with every stored report (docs/detection.md, "Settled").
  */
-export async function projectCounts(store: Store, projectId: string): Promise<{ reports: number; pendingReports: number; pendingRescores: number }> {
+export async function projectCounts(
+  store: Store,
+  projectId: string,
+): Promise<{ reports: number; pendingReports: number; pendingRescores: number }> {
   const [reports, rescores, processing] = await Promise.all([
-    store.reports.countReports(projectId), store.jobs.countPendingJobs(RESCORE_JOB, projectId), store.jobs.countPendingJobs(PROCESS_REPORT_JOB, projectId),
+    store.reports.countReports(projectId),
+    store.jobs.countPendingJobs(RESCORE_JOB, projectId),
+    store.jobs.countPendingJobs(PROCESS_REPORT_JOB, projectId),
   ]);
   return { ...reports, pendingRescores: rescores + processing };
 }

@@ -31,16 +31,27 @@ export interface Preview {
  * applies the policy: the first day it would have said yes is when it would have been quarantined.
  * Releases and vetoes in between are not replayed; the cap is applied in order of time.
  */
-export async function previewPolicy(store: Store, project: Project, policy: Policy, days: number, now: number): Promise<Preview> {
+export async function previewPolicy(
+  store: Store,
+  project: Project,
+  policy: Policy,
+  days: number,
+  now: number,
+): Promise<Preview> {
   const ids = await store.tests.listTestIds(project.id);
   const start = now - days * DAY;
   const hits: PreviewHit[] = [];
   let considered = 0;
   for (let i = 0; i < ids.length; i += RESCORE_BATCH) {
     const histories = await store.history.observations(ids.slice(i, i + RESCORE_BATCH), HISTORY_LIMIT);
-    const failed = [...histories].filter(([, h]) => h.some((o) => o.receivedAt >= start && (o.retriedPass || o.outcome === "failed" || o.outcome === "error")));
+    const failed = [...histories].filter(([, h]) =>
+      h.some((o) => o.receivedAt >= start && (o.retriedPass || o.outcome === "failed" || o.outcome === "error")),
+    );
     considered += failed.length;
-    const names = await store.quarantine.identities(project.id, failed.map(([id]) => id));
+    const names = await store.quarantine.identities(
+      project.id,
+      failed.map(([id]) => id),
+    );
     for (const [id, history] of failed) {
       const name = names.get(id);
       if (!name) continue;
@@ -49,9 +60,20 @@ export async function previewPolicy(store: Store, project: Project, policy: Poli
         const seen = history.filter((o) => o.receivedAt <= cut);
         if (seen.length === 0) continue;
         // The verdict a rescore would have stored then: scored as of its newest observation (scoredAt).
-        const verdict = scoreTest(seen, { defaultBranch: project.defaultBranch, now: scoredAt(seen, cut), completeHistory: history.length < HISTORY_LIMIT }).overall;
-        const d = autoQuarantineDecision(policy, { testId: id, ...name, verdict, history: seen }, { defaultBranch: project.defaultBranch, now: cut, vetoUntil: null });
-        if (d.quarantine) { hits.push({ testId: id, ...name, at: cut, reason: d.reason }); break; }
+        const verdict = scoreTest(seen, {
+          defaultBranch: project.defaultBranch,
+          now: scoredAt(seen, cut),
+          completeHistory: history.length < HISTORY_LIMIT,
+        }).overall;
+        const d = autoQuarantineDecision(
+          policy,
+          { testId: id, ...name, verdict, history: seen },
+          { defaultBranch: project.defaultBranch, now: cut, vetoUntil: null },
+        );
+        if (d.quarantine) {
+          hits.push({ testId: id, ...name, at: cut, reason: d.reason });
+          break;
+        }
       }
     }
   }

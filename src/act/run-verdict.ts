@@ -37,7 +37,10 @@ export async function runVerdict(store: Store, projectId: string, run: string): 
   const testIds = [...new Set(failures.map((f) => f.testId))];
   const [verdicts, incidents, quarantined] = await Promise.all([
     store.verdicts.overallVerdicts(testIds),
-    store.incidents.incidentReports(projectId, reports.map((r) => r.id)),
+    store.incidents.incidentReports(
+      projectId,
+      reports.map((r) => r.id),
+    ),
     store.quarantine.activeFor(testIds),
   ]);
   const classified: ClassifiedFailure[] = failures.map((f) => {
@@ -47,13 +50,28 @@ export async function runVerdict(store: Store, projectId: string, run: string): 
     // A failure that passed on a retry in the same report is flaky by its own evidence.
     const kind = classed === "new-failure" && f.passedOnRetry ? "known-flaky" : classed;
     return {
-      testId: f.testId, suite: f.suite, name: f.name, file: f.file, job: f.job, variant: f.variant, reportId: f.reportId,
-      class: kind, passedOnRetry: f.passedOnRetry, fingerprint: f.fingerprint, message: f.message,
+      testId: f.testId,
+      suite: f.suite,
+      name: f.name,
+      file: f.file,
+      job: f.job,
+      variant: f.variant,
+      reportId: f.reportId,
+      class: kind,
+      passedOnRetry: f.passedOnRetry,
+      fingerprint: f.fingerprint,
+      message: f.message,
       verdict: verdict ? { status: verdict.status, score: verdict.score, interval: [verdict.low, verdict.high] } : null,
     };
   });
   const summary: RunVerdict["summary"] = { "known-flaky": 0, quarantined: 0, "new-failure": 0, incident: 0 };
   for (const f of classified) summary[f.class]++;
   const blocking = classified.filter((f) => f.class === "new-failure" && !f.passedOnRetry).length;
-  return { run, reports: reports.map((r) => ({ id: r.id, job: r.job, state: r.state, incident: incidents.has(r.id) })), summary, blocking, failures: classified };
+  return {
+    run,
+    reports: reports.map((r) => ({ id: r.id, job: r.job, state: r.state, incident: incidents.has(r.id) })),
+    summary,
+    blocking,
+    failures: classified,
+  };
 }

@@ -52,7 +52,9 @@ async function throttle(limiter: RateLimiter, attempts: number, who: string, ip:
   const refused = [pair, address].filter((d) => !d.allowed);
   if (refused.length > 0) {
     const retry = Math.max(...refused.map((d) => d.retryAfterS));
-    throw new AppError(429, "too_many_attempts", `too many sign-in attempts; retry in ${retry} s`, { "Retry-After": String(retry) });
+    throw new AppError(429, "too_many_attempts", `too many sign-in attempts; retry in ${retry} s`, {
+      "Retry-After": String(retry),
+    });
   }
   return pairKey;
 }
@@ -84,19 +86,41 @@ export async function signIn(d: SignInDeps, credentials: Credentials, origin: Or
   }
   await d.limiter.reset(pairKey);
   const minted = mintSession();
-  const session = await d.store.sessions.createSession({
-    hash: minted.hash, userId: owner.userId, tokenId: owner.tokenId, role: owner.user.role,
-    expiresAt: expiryAt(d.config, now, now), userAgent: origin.userAgent?.slice(0, 300) ?? null, ip: origin.ip,
-  }, now);
-  await d.store.events.recordEvent({ projectId: null, kind: "session.created", actor: actorOf(owner.user), data: { sessionId: session.id, ip: origin.ip } }, now);
+  const session = await d.store.sessions.createSession(
+    {
+      hash: minted.hash,
+      userId: owner.userId,
+      tokenId: owner.tokenId,
+      role: owner.user.role,
+      expiresAt: expiryAt(d.config, now, now),
+      userAgent: origin.userAgent?.slice(0, 300) ?? null,
+      ip: origin.ip,
+    },
+    now,
+  );
+  await d.store.events.recordEvent(
+    {
+      projectId: null,
+      kind: "session.created",
+      actor: actorOf(owner.user),
+      data: { sessionId: session.id, ip: origin.ip },
+    },
+    now,
+  );
   return { session, secret: minted.secret, user: owner.user };
 }
 
 /** The audit actor of a signed-in person: `user:<name>`, or `token:<id>` for a token sign-in. */
-export const actorOf = (user: { id: string; name: string }) => (user.id.startsWith("token:") ? user.id : `user:${user.name}`);
+export const actorOf = (user: { id: string; name: string }) =>
+  user.id.startsWith("token:") ? user.id : `user:${user.name}`;
 
 /** The live session a cookie secret belongs to, its expiry slid forward; undefined when none. */
-export async function resolveSession(store: Store, times: SessionTimes, secret: string, now: number): Promise<LiveSession | undefined> {
+export async function resolveSession(
+  store: Store,
+  times: SessionTimes,
+  secret: string,
+  now: number,
+): Promise<LiveSession | undefined> {
   if (!secret.startsWith("fgs_") || secret.length > 100) return undefined;
   const session = await store.sessions.findLiveSession(hashSessionSecret(secret), now);
   if (!session) return undefined;

@@ -23,7 +23,12 @@ export async function issueToken(
     now,
   );
   await deps.events.recordEvent(
-    { projectId: input.projectId, kind: "token.created", actor: input.actor, data: { tokenId: record.id, scope: input.scope, name: input.name } },
+    {
+      projectId: input.projectId,
+      kind: "token.created",
+      actor: input.actor,
+      data: { tokenId: record.id, scope: input.scope, name: input.name },
+    },
     now,
   );
   return { record, secret: minted.secret };
@@ -45,7 +50,10 @@ export async function ensureAdminToken(
         throw new ConfigError("FLAKEGUARD_ADMIN_TOKEN: this token was revoked (Settings → Tokens); set a new one");
       }
       try {
-        await deps.tokens.createToken({ scope: "admin", projectId: null, name: "FLAKEGUARD_ADMIN_TOKEN", prefix: configured.slice(0, 8), hash }, now);
+        await deps.tokens.createToken(
+          { scope: "admin", projectId: null, name: "FLAKEGUARD_ADMIN_TOKEN", prefix: configured.slice(0, 8), hash },
+          now,
+        );
       } catch (e) {
         // Replicas starting together on one database: another one stored the same token first.
         if (!(await deps.tokens.findTokenByHash(hash))) throw e;
@@ -61,11 +69,21 @@ export async function ensureAdminToken(
 /** Revokes a token and every session signed in with it; false when there was no such live token. */
 export async function revokeToken(
   deps: { tokens: TokenStore; events: EventStore; sessions: SessionStore },
-  id: string, actor: string, now: number,
+  id: string,
+  actor: string,
+  now: number,
 ): Promise<boolean> {
   const token = await deps.tokens.getToken(id);
   if (!token || !(await deps.tokens.revokeToken(id, now))) return false;
   await deps.sessions.revokeSessionsOf({ tokenId: id }, now);
-  await deps.events.recordEvent({ projectId: token.projectId, kind: "token.revoked", actor, data: { tokenId: id, scope: token.scope, name: token.name } }, now);
+  await deps.events.recordEvent(
+    {
+      projectId: token.projectId,
+      kind: "token.revoked",
+      actor,
+      data: { tokenId: id, scope: token.scope, name: token.name },
+    },
+    now,
+  );
   return true;
 }

@@ -3,7 +3,15 @@ import type { Verdict, VerdictStatus } from "../model/verdict.ts";
 import { classifyFailure } from "./classify.ts";
 
 const verdict = (status: VerdictStatus): Verdict => ({
-  status, score: 0, low: 0, high: 1, failureRate: 0, runs: 0, failures: 0, lastFailureAt: null, evidence: [],
+  status,
+  score: 0,
+  low: 0,
+  high: 1,
+  failureRate: 0,
+  runs: 0,
+  failures: 0,
+  lastFailureAt: null,
+  evidence: [],
 });
 
 describe("classifyFailure", () => {

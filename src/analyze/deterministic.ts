@@ -38,10 +38,12 @@ export function describeFailures(obs: readonly Observation[], [from, to]: [numbe
     seen.executions += Math.max(1, o.attempts);
     byVariant.set(o.variant, seen);
   }
-  return [...byVariant].map(([variant, { jobs, executions }]) => {
-    const count = executions === 1 ? "" : jobs > 1 ? `${executions} executions` : `${executions} attempts`;
-    return [variant, count].filter(Boolean).join(", ") || "1 execution";
-  }).join("; ");
+  return [...byVariant]
+    .map(([variant, { jobs, executions }]) => {
+      const count = executions === 1 ? "" : jobs > 1 ? `${executions} executions` : `${executions} attempts`;
+      return [variant, count].filter(Boolean).join(", ") || "1 execution";
+    })
+    .join("; ");
 }
 
 /** Whether the failures on `commit` can be deterministic: only failures there, and at least two executions. */
@@ -54,7 +56,11 @@ export function mayBeDeterministic(commit: string | null, own: CommitIndex, at: 
  * deterministic breaks (they are what is being judged): a flake's usual failures stay in, so its rate
  * says how likely its failing everywhere at once is.
  */
-export function executionFailureRate(obs: readonly Observation[], ctx: ScoringContext, candidate: (commit: string | null) => boolean): { rate: number; commits: number } {
+export function executionFailureRate(
+  obs: readonly Observation[],
+  ctx: ScoringContext,
+  candidate: (commit: string | null) => boolean,
+): { rate: number; commits: number } {
   let executions = 0;
   let failed = 0;
   let commits = 0;
@@ -77,5 +83,8 @@ export function executionFailureRate(obs: readonly Observation[], ctx: ScoringCo
  * the chance is shared out over the `commits` in view, since a long history gives a flake many tries.
  */
 export function tooUnlikelyForFlake(rate: number, executions: number, commits: number): boolean {
-  return executions >= DETERMINISTIC_MIN_EXECUTIONS && Math.pow(rate, executions) < DETERMINISTIC_CHANCE / Math.max(1, commits);
+  return (
+    executions >= DETERMINISTIC_MIN_EXECUTIONS &&
+    Math.pow(rate, executions) < DETERMINISTIC_CHANCE / Math.max(1, commits)
+  );
 }

@@ -21,8 +21,20 @@ describe("evidence text", () => {
 
 describe("orderEvidence", () => {
   it("puts what decided the status first, then by weight, and keeps at most max", () => {
-    const items = [item("incident", 0), item("retry", 0.3), item("step-change", 1), item("history", 0.9), item("same-commit", 0.5)];
-    expect(orderEvidence([...items], "flaky", 10).map((e) => e.kind)).toEqual(["history", "same-commit", "retry", "step-change", "incident"]);
+    const items = [
+      item("incident", 0),
+      item("retry", 0.3),
+      item("step-change", 1),
+      item("history", 0.9),
+      item("same-commit", 0.5),
+    ];
+    expect(orderEvidence([...items], "flaky", 10).map((e) => e.kind)).toEqual([
+      "history",
+      "same-commit",
+      "retry",
+      "step-change",
+      "incident",
+    ]);
     expect(orderEvidence([...items], "broken", 2).map((e) => e.kind)).toEqual(["step-change", "history"]);
   });
 });

@@ -26,17 +26,32 @@ function variantNote(o: Observation): string {
 export function retryEvidence(o: Observation, weight: number, total: number): Evidence {
   const more = total > 1 ? `; ${total} retries like this in all` : "";
   return {
-    kind: "retry", weight, runs: [runKey(o)], ...pin(o),
+    kind: "retry",
+    weight,
+    runs: [runKey(o)],
+    ...pin(o),
     text: `failed then passed on retry in ${where(o)} at ${shortCommit(o.commit)}${variantNote(o)}${more}`,
   };
 }
 
 /** "passed and failed on commit a1b2c3d in two jobs (failed in run 1 job a, passed in run 1 job a attempt 2)" */
-export function sameCommitEvidence(failed: Observation, passed: Observation, weight: number, crossVariant: boolean): Evidence {
-  const places = failed.variant !== passed.variant ? `on ${failed.variant || "no variant"} and ${passed.variant || "no variant"}`
-    : runKey(failed) === runKey(passed) && failed.job === passed.job ? "when the job re-ran" : "in two jobs";
+export function sameCommitEvidence(
+  failed: Observation,
+  passed: Observation,
+  weight: number,
+  crossVariant: boolean,
+): Evidence {
+  const places =
+    failed.variant !== passed.variant
+      ? `on ${failed.variant || "no variant"} and ${passed.variant || "no variant"}`
+      : runKey(failed) === runKey(passed) && failed.job === passed.job
+        ? "when the job re-ran"
+        : "in two jobs";
   return {
-    kind: "same-commit", weight, runs: distinct(runKey(failed), runKey(passed)), commit: failed.commit ?? undefined,
+    kind: "same-commit",
+    weight,
+    runs: distinct(runKey(failed), runKey(passed)),
+    commit: failed.commit ?? undefined,
     ...(crossVariant ? {} : variantOf(failed)),
     text: `passed and failed on commit ${shortCommit(failed.commit)} ${places} (failed in ${where(failed)}, passed in ${where(passed)})`,
   };
@@ -62,18 +77,29 @@ export function percent(rate: number): string {
 }
 
 const KIND_ORDER: Record<Evidence["kind"], number> = {
-  "step-change": 0, retry: 1, "same-commit": 2, history: 3, recovered: 4, incident: 5,
+  "step-change": 0,
+  retry: 1,
+  "same-commit": 2,
+  history: 3,
+  recovered: 4,
+  incident: 5,
 };
 
 /** Whether a kind of evidence argues for this status (it then leads the list in the UI). */
 function decisive(kind: Evidence["kind"], status: string): boolean {
-  return status === "broken" ? kind === "step-change" : status === "flaky" && (kind === "retry" || kind === "same-commit" || kind === "history");
+  return status === "broken"
+    ? kind === "step-change"
+    : status === "flaky" && (kind === "retry" || kind === "same-commit" || kind === "history");
 }
 
 /** Evidence for the UI: what decided the status first, then by weight, then by kind; at most `max`. */
 export function orderEvidence(items: Evidence[], status: string, max: number): Evidence[] {
-  items.sort((a, b) => Number(decisive(b.kind, status)) - Number(decisive(a.kind, status))
-    || b.weight - a.weight || KIND_ORDER[a.kind] - KIND_ORDER[b.kind]);
+  items.sort(
+    (a, b) =>
+      Number(decisive(b.kind, status)) - Number(decisive(a.kind, status)) ||
+      b.weight - a.weight ||
+      KIND_ORDER[a.kind] - KIND_ORDER[b.kind],
+  );
   if (items.length > max) items.length = max;
   return items;
 }

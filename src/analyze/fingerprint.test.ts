@@ -32,11 +32,21 @@ describe("normalizeFailure", () => {
   it("keeps only the top five frames of a stack", () => {
     const stack = Array.from({ length: 9 }, (_, i) => `    at f${i} (a.js:${i + 1}:1)`).join("\n");
     const lines = normalizeFailure("m", stack).split("\n");
-    expect(lines).toEqual(["m", "at f0 (a.js:<line>)", "at f1 (a.js:<line>)", "at f2 (a.js:<line>)", "at f3 (a.js:<line>)", "at f4 (a.js:<line>)"]);
+    expect(lines).toEqual([
+      "m",
+      "at f0 (a.js:<line>)",
+      "at f1 (a.js:<line>)",
+      "at f2 (a.js:<line>)",
+      "at f3 (a.js:<line>)",
+      "at f4 (a.js:<line>)",
+    ]);
   });
 
   it("keeps the innermost Python frames, which come last", () => {
-    const stack = ["Traceback (most recent call last):", ...Array.from({ length: 8 }, (_, i) => `  File "t.py", line ${i}, in f${i}`)].join("\n");
+    const stack = [
+      "Traceback (most recent call last):",
+      ...Array.from({ length: 8 }, (_, i) => `  File "t.py", line ${i}, in f${i}`),
+    ].join("\n");
     expect(normalizeFailure("m", stack)).toContain("in f7");
     expect(normalizeFailure("m", stack)).not.toContain("in f2");
   });
@@ -54,11 +64,15 @@ describe("failureFingerprint", () => {
     const base = failureFingerprint("Error", "boom", stackAt(1, "/tmp/x"));
     expect(failureFingerprint("TypeError", "boom", stackAt(1, "/tmp/x"))).not.toBe(base);
     expect(failureFingerprint("Error", "bang", stackAt(1, "/tmp/x"))).not.toBe(base);
-    expect(failureFingerprint("Error", "boom", stackAt(1, "/tmp/x").replace("Object.<anonymous>", "other"))).not.toBe(base);
+    expect(failureFingerprint("Error", "boom", stackAt(1, "/tmp/x").replace("Object.<anonymous>", "other"))).not.toBe(
+      base,
+    );
   });
 
   it("ignores frames below the top five", () => {
     const top = Array.from({ length: 5 }, (_, i) => `    at f${i} (a.js:1:1)`).join("\n");
-    expect(failureFingerprint("E", "m", `${top}\n    at deepA (z.js:1:1)`)).toBe(failureFingerprint("E", "m", `${top}\n    at deepB (z.js:1:1)`));
+    expect(failureFingerprint("E", "m", `${top}\n    at deepA (z.js:1:1)`)).toBe(
+      failureFingerprint("E", "m", `${top}\n    at deepB (z.js:1:1)`),
+    );
   });
 });

@@ -15,7 +15,10 @@ const MASKS: [RegExp, string][] = [
   [/\b\d{1,2}:\d\d:\d\d(?:[.,]\d+)?\b/g, "<time>"],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<uuid>"],
   [/\b0x[0-9a-f]+\b/gi, "<hex>"],
-  [/(?:\/tmp|\/var\/folders|\/private\/var\/folders|[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp|[A-Za-z]:\\Windows\\Temp)[^\s'"`)\]]*/g, "<tmp>"],
+  [
+    /(?:\/tmp|\/var\/folders|\/private\/var\/folders|[A-Za-z]:\\Users\\[^\\\s]+\\AppData\\Local\\Temp|[A-Za-z]:\\Windows\\Temp)[^\s'"`)\]]*/g,
+    "<tmp>",
+  ],
   [/\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b/gi, "<id>"],
   [/\b\d+(?:\.\d+)?\s?(?:ms|milliseconds?|µs|us|ns|s|secs?|seconds?|mins?|minutes?|h|hours?)\b/gi, "<duration>"],
   [/:\d+:\d+\b/g, ":<line>"],
@@ -34,7 +37,8 @@ function mask(text: string): string {
 }
 
 // Lines that look like stack frames in the common runtimes (JS, JVM, .NET, Python, Go, Ruby, PHP).
-const FRAME = /^\s*(?:at\s|File\s"|#\d+\s|\S+\.(?:java|kt|scala|py|js|mjs|cjs|ts|tsx|cs|go|rb|php|rs|swift)\b|\S+\(.*\)$)/;
+const FRAME =
+  /^\s*(?:at\s|File\s"|#\d+\s|\S+\.(?:java|kt|scala|py|js|mjs|cjs|ts|tsx|cs|go|rb|php|rs|swift)\b|\S+\(.*\)$)/;
 
 function topFrames(stack: string): string[] {
   const lines = stack.split(/\r?\n/).filter((line) => line.trim() !== "");

@@ -21,7 +21,10 @@ function reportFiles(folder: string): string[] {
 }
 
 // Row order is not part of the contract (a later retry's rows come later): compare by test and attempt.
-const sorted = (r: ReportRows) => ({ ...r, results: [...r.results].sort((a, b) => a.testId.localeCompare(b.testId) || a.attempt - b.attempt) });
+const sorted = (r: ReportRows) => ({
+  ...r,
+  results: [...r.results].sort((a, b) => a.testId.localeCompare(b.testId) || a.attempt - b.attempt),
+});
 
 async function both(bytes: Uint8Array) {
   const rows = streamedRows("p");
@@ -40,14 +43,33 @@ const junit = (cases: string[]) => new TextEncoder().encode(`<testsuite name="s"
 
 describe("streamedRows", () => {
   it("gives the collected report's rows and counts when a test is retried thousands of testcases later", async () => {
-    const cases = Array.from({ length: 3000 }, (_, i) => `<testcase classname="c" name="t${i}"${i === 5 ? "><failure message=\"boom\">at x</failure></testcase>" : "/>"}`);
-    cases.push(`<testcase classname="c" name="t5"><failure message="boom again">at x</failure></testcase>`, `<testcase classname="c" name="t5"/>`);
+    const cases = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `<testcase classname="c" name="t${i}"${i === 5 ? '><failure message="boom">at x</failure></testcase>' : "/>"}`,
+    );
+    cases.push(
+      `<testcase classname="c" name="t5"><failure message="boom again">at x</failure></testcase>`,
+      `<testcase classname="c" name="t5"/>`,
+    );
     const { streamed, refolded, collected } = await both(junit(cases));
     expect(streamed).toEqual(collected);
     expect(refolded).toEqual(collected);
     const t5 = streamed.results.filter((r) => r.testId === streamed.tests[5].id);
-    expect(t5.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "failed", false], [2, "failed", false], [3, "passed", true]]);
-    expect(streamed.counts).toEqual({ tests: 3000, passed: 3000, failed: 0, error: 0, skipped: 0, flaky: 1, attempts: 3002 });
+    expect(t5.map((r) => [r.attempt, r.status, r.final])).toEqual([
+      [1, "failed", false],
+      [2, "failed", false],
+      [3, "passed", true],
+    ]);
+    expect(streamed.counts).toEqual({
+      tests: 3000,
+      passed: 3000,
+      failed: 0,
+      error: 0,
+      skipped: 0,
+      flaky: 1,
+      attempts: 3002,
+    });
   });
 
   it("decides a repeated test's outcome as the parser does when its attempts include skipped and error", async () => {
@@ -72,9 +94,16 @@ describe("streamedRows", () => {
     expect(streamed.counts).toEqual({ tests: 8, passed: 3, failed: 1, error: 1, skipped: 3, flaky: 1, attempts: 13 });
     expect(streamed.tests.map((t) => t.name)).toEqual(["a", "b", "c", "d", "b [2]", "d [2]", "e", "e [2]"]);
     const a = streamed.results.filter((r) => r.testId === streamed.tests[0].id);
-    expect(a.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "error", false], [2, "failed", false], [3, "skipped", true]]);
+    expect(a.map((r) => [r.attempt, r.status, r.final])).toEqual([
+      [1, "error", false],
+      [2, "failed", false],
+      [3, "skipped", true],
+    ]);
     const e2 = streamed.results.filter((r) => r.testId === streamed.tests[7].id);
-    expect(e2.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "failed", false], [2, "failed", true]]);
+    expect(e2.map((r) => [r.attempt, r.status, r.final])).toEqual([
+      [1, "failed", false],
+      [2, "failed", true],
+    ]);
   });
 
   it("agrees with the parser when an invocation's numbered name is taken by a real test", async () => {
@@ -93,17 +122,25 @@ describe("streamedRows", () => {
   });
 
   it("folds two different keys that share an id (a NUL inside CTRF names) into one test with one final attempt", async () => {
-    const ctrf = JSON.stringify({ results: { tool: { name: "x" }, tests: [
-      { name: "b\u0000c", suite: "a", status: "failed" },
-      { name: "c", suite: "a\u0000b", status: "passed" },
-    ] } });
+    const ctrf = JSON.stringify({
+      results: {
+        tool: { name: "x" },
+        tests: [
+          { name: "b\u0000c", suite: "a", status: "failed" },
+          { name: "c", suite: "a\u0000b", status: "passed" },
+        ],
+      },
+    });
     const { streamed, collected } = await both(new TextEncoder().encode(ctrf));
     // The parser keys by suite, name and file, so it sees two tests; the id joins them with NULs, so the
     // rows have one: reportRows marks each entry's last attempt final, streamedRows only the id's last.
     expect(collected.counts).toMatchObject({ tests: 2, flaky: 0 });
     expect(collected.results.map((r) => r.final)).toEqual([true, true]);
     expect(streamed.tests).toEqual(collected.tests);
-    expect(streamed.results.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "failed", false], [2, "passed", true]]);
+    expect(streamed.results.map((r) => [r.attempt, r.status, r.final])).toEqual([
+      [1, "failed", false],
+      [2, "passed", true],
+    ]);
     expect(streamed.counts).toEqual({ tests: 1, passed: 1, failed: 0, error: 0, skipped: 0, flaky: 1, attempts: 2 });
   });
 

@@ -4,14 +4,36 @@ import type { ParsedReport } from "../model/report.ts";
 import { MAX_OUTPUT_CHARS, canonicalVariant, dedupeKey, failureOutput, reportRows, testId } from "./identity.ts";
 
 const report: ParsedReport = {
-  format: "junit", suites: [],
+  format: "junit",
+  suites: [],
   counts: { tests: 2, passed: 2, failed: 0, error: 0, skipped: 0, flaky: 1, attempts: 3 },
   tests: [
-    { suite: "a.B", name: "flaps", properties: {}, outcome: "passed", flaky: true, attempts: [
-      { status: "failed", durationMs: 12.6, message: "expected 1 got 2 at 0x7ffe1234", stack: "at f (x.js:10:5)", stdout: "log line" },
-      { status: "passed", durationMs: 10, stdout: "fine" },
-    ] },
-    { suite: "a.B", name: "steady", file: "b.test.js", properties: {}, outcome: "passed", flaky: false, attempts: [{ status: "passed", durationMs: null }] },
+    {
+      suite: "a.B",
+      name: "flaps",
+      properties: {},
+      outcome: "passed",
+      flaky: true,
+      attempts: [
+        {
+          status: "failed",
+          durationMs: 12.6,
+          message: "expected 1 got 2 at 0x7ffe1234",
+          stack: "at f (x.js:10:5)",
+          stdout: "log line",
+        },
+        { status: "passed", durationMs: 10, stdout: "fine" },
+      ],
+    },
+    {
+      suite: "a.B",
+      name: "steady",
+      file: "b.test.js",
+      properties: {},
+      outcome: "passed",
+      flaky: false,
+      attempts: [{ status: "passed", durationMs: null }],
+    },
   ],
 };
 
@@ -23,13 +45,19 @@ describe("test identity and report rows", () => {
     expect(testId("p", "a", "b", "")).toMatch(/^[0-9a-f]{32}$/);
     // Ids are stored: pinned to their first definition's digest (UTF-8 of the NUL-joined key), non-ASCII included.
     expect(testId("p", "a.B", "flaps", "")).toBe("26d3ded5b93ba3547bd8047d40527c65");
-    expect(testId("p", "s", "prüft ✓", "f.ts")).toBe(createHash("sha256").update("p\u0000s\u0000prüft ✓\u0000f.ts").digest("hex").slice(0, 32));
+    expect(testId("p", "s", "prüft ✓", "f.ts")).toBe(
+      createHash("sha256").update("p\u0000s\u0000prüft ✓\u0000f.ts").digest("hex").slice(0, 32),
+    );
   });
 
   it("makes one test row per test and one result per attempt, in order, with fingerprints on failures", () => {
     const rows = reportRows("p", report);
     expect(rows.tests.map((t) => t.name)).toEqual(["flaps", "steady"]);
-    expect(rows.results.map((r) => [r.attempt, r.status, r.final])).toEqual([[1, "failed", false], [2, "passed", true], [1, "passed", true]]);
+    expect(rows.results.map((r) => [r.attempt, r.status, r.final])).toEqual([
+      [1, "failed", false],
+      [2, "passed", true],
+      [1, "passed", true],
+    ]);
     expect(rows.results[0]).toMatchObject({ durationMs: 13, output: "[stdout]\nlog line" });
     expect(rows.results[0].fingerprint).toMatch(/^[0-9a-f]+$/);
     expect(rows.results[1]).toMatchObject({ fingerprint: null, output: null });
@@ -45,7 +73,16 @@ describe("test identity and report rows", () => {
   });
 
   it("makes idempotency keys from content and every piece of metadata", () => {
-    const meta = { commit: "c", branch: "main", pr: null, run: "1", job: "j", attempt: 1, variant: canonicalVariant(["os=linux", "node=22"]), filename: null };
+    const meta = {
+      commit: "c",
+      branch: "main",
+      pr: null,
+      run: "1",
+      job: "j",
+      attempt: 1,
+      variant: canonicalVariant(["os=linux", "node=22"]),
+      filename: null,
+    };
     expect(meta.variant).toBe("node=22,os=linux");
     expect(dedupeKey("h", meta)).toBe(dedupeKey("h", { ...meta }));
     expect(dedupeKey("h", meta)).not.toBe(dedupeKey("h", { ...meta, attempt: 2 }));

@@ -13,7 +13,9 @@ export function testId(projectId: string, suite: string, name: string, file: str
 // The one-shot crypto.hash (Node ≥ 20.12) gives createHash's digest at under half the cost per test, which
 // counts at 200,000 tests a report; older Node (package.json allows ≥ 20) takes the long way.
 const sha256Hex: (text: string) => string =
-  typeof crypto.hash === "function" ? (text) => crypto.hash("sha256", text, "hex") : (text) => crypto.createHash("sha256").update(text).digest("hex");
+  typeof crypto.hash === "function"
+    ? (text) => crypto.hash("sha256", text, "hex")
+    : (text) => crypto.createHash("sha256").update(text).digest("hex");
 
 /** The rows to store for a parsed report: one test identity per test, one result per attempt. */
 export function reportRows(projectId: string, parsed: ParsedReport): ReportRows {
@@ -131,9 +133,13 @@ export function streamedRows(projectId: string) {
 function resultRow(testId: string, attempt: number, a: Attempt, final: boolean): ResultRow {
   const failing = a.status === "failed" || a.status === "error";
   return {
-    testId, attempt, status: a.status, final,
+    testId,
+    attempt,
+    status: a.status,
+    final,
     durationMs: a.durationMs === null ? null : Math.round(a.durationMs),
-    message: a.message ?? null, stack: a.stack ?? null,
+    message: a.message ?? null,
+    stack: a.stack ?? null,
     fingerprint: failing ? failureFingerprint(a.type ?? "", a.message ?? "", a.stack ?? "") : null,
     output: failing ? failureOutput(a.stdout, a.stderr) : null,
   };
@@ -147,16 +153,25 @@ export function failureOutput(stdout: string | undefined, stderr: string | undef
   const parts = [stdout ? `[stdout]\n${stdout}` : "", stderr ? `[stderr]\n${stderr}` : ""].filter(Boolean);
   if (parts.length === 0) return null;
   const text = parts.join("\n");
-  return text.length <= MAX_OUTPUT_CHARS ? text : `…[${text.length - MAX_OUTPUT_CHARS} characters cut]\n` + text.slice(-MAX_OUTPUT_CHARS);
+  return text.length <= MAX_OUTPUT_CHARS
+    ? text
+    : `…[${text.length - MAX_OUTPUT_CHARS} characters cut]\n` + text.slice(-MAX_OUTPUT_CHARS);
 }
 
 /** Canonical `k=v,k=v` (keys sorted) for variant pairs. */
 export function canonicalVariant(pairs: string[]): string {
-  return pairs.map((p) => p.trim()).filter(Boolean).sort().join(",");
+  return pairs
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .sort()
+    .join(",");
 }
 
 /** The idempotency key of an upload: the content hash and every piece of metadata. */
 export function dedupeKey(contentHash: string, meta: ReportMeta): string {
   const m = [meta.commit, meta.branch, meta.pr, meta.run, meta.job, meta.attempt, meta.variant, meta.filename];
-  return crypto.createHash("sha256").update(contentHash + "\u0000" + JSON.stringify(m)).digest("hex");
+  return crypto
+    .createHash("sha256")
+    .update(contentHash + "\u0000" + JSON.stringify(m))
+    .digest("hex");
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { detectIncident } from "./incidents.ts";
 
-const summary = (total: number, failing: number, byFingerprint: Record<string, number> = {}) => ({ total, failing, byFingerprint });
+const summary = (total: number, failing: number, byFingerprint: Record<string, number> = {}) => ({
+  total,
+  failing,
+  byFingerprint,
+});
 
 describe("detectIncident", () => {
   it("flags a report where most tests fail together, with the dominant fingerprint as cause", () => {
@@ -19,7 +23,10 @@ describe("detectIncident", () => {
   });
 
   it.each([
-    [1, 1], [3, 2], [2, 2], [9, 4],
+    [1, 1],
+    [3, 2],
+    [2, 2],
+    [9, 4],
   ])("does not flag a small report (%i tests, %i failing)", (total, failing) => {
     const v = detectIncident(summary(total, failing, { same: failing }));
     expect(v.incident).toBe(false);

@@ -10,7 +10,15 @@ import { ctx, HOUR, line, NOW, obs, shuffled } from "./score.fixtures.ts";
 function regressionWithLateRerun() {
   const history = line("P".repeat(20) + "FFF", { every: HOUR });
   const lastGood = history[19];
-  history.push(obs({ reportId: "rerun", run: lastGood.run, jobAttempt: 2, commit: lastGood.commit, receivedAt: history[20].receivedAt + HOUR / 4 }));
+  history.push(
+    obs({
+      reportId: "rerun",
+      run: lastGood.run,
+      jobAttempt: 2,
+      commit: lastGood.commit,
+      receivedAt: history[20].receivedAt + HOUR / 4,
+    }),
+  );
   return history;
 }
 
@@ -26,7 +34,10 @@ describe("inCommitOrder", () => {
     // Commit X fails in two jobs and commit Y passes, all three stored in one millisecond, between passing runs.
     const before = line("P".repeat(10), { every: HOUR });
     const at = NOW + HOUR;
-    const after = line("P".repeat(10), { id: "z", every: HOUR }).map((o, i) => ({ ...o, receivedAt: at + (i + 1) * HOUR }));
+    const after = line("P".repeat(10), { id: "z", every: HOUR }).map((o, i) => ({
+      ...o,
+      receivedAt: at + (i + 1) * HOUR,
+    }));
     const burst = (ids: string[]) => [
       obs({ reportId: ids[0], commit: "X", run: "x1", receivedAt: at, outcome: "failed" }),
       obs({ reportId: ids[1], commit: "X", run: "x2", receivedAt: at, outcome: "failed" }),
@@ -34,7 +45,11 @@ describe("inCommitOrder", () => {
     ];
     const scored = ["abc", "acb", "cab", "bca"].map((ids) => {
       const history = [...before, ...burst([...ids]), ...after];
-      expect(inCommitOrder(history).map((o) => o.commit).slice(10, 13)).toEqual(["X", "X", "Y"]);
+      expect(
+        inCommitOrder(history)
+          .map((o) => o.commit)
+          .slice(10, 13),
+      ).toEqual(["X", "X", "Y"]);
       return scoreTest(history, { ...ctx, now: at + 11 * HOUR, completeHistory: true }).overall;
     });
     expect(new Set(scored.map((v) => `${v.status} ${v.score}`)).size).toBe(1);

@@ -20,14 +20,16 @@ export function inCommitOrder<T extends Observation>(history: readonly T[]): rea
   }
   const at = (o: Observation) => (o.commit === null ? o.receivedAt : firstSeen.get(o.commit)!);
   const before = (a: Observation, b: Observation) => {
-    const ca = at(a), cb = at(b);
+    const ca = at(a),
+      cb = at(b);
     if (ca !== cb) return ca < cb;
     if (a.commit !== b.commit) return (a.commit ?? "") < (b.commit ?? "");
     if (a.receivedAt !== b.receivedAt) return a.receivedAt < b.receivedAt;
     return sameTimeKey(a) < sameTimeKey(b);
   };
   for (let i = 1; i < history.length; i++) {
-    if (before(history[i], history[i - 1])) return [...history].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    if (before(history[i], history[i - 1]))
+      return [...history].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
   }
   return history;
 }
@@ -50,7 +52,12 @@ export function withoutOrphanReruns<T extends Observation>(history: readonly T[]
   for (const o of history) {
     if (o.commit === null) continue;
     const seen = first.get(o.commit);
-    if (seen === undefined || o.receivedAt < seen.receivedAt || (o.receivedAt === seen.receivedAt && o.jobAttempt < seen.jobAttempt)) first.set(o.commit, o);
+    if (
+      seen === undefined ||
+      o.receivedAt < seen.receivedAt ||
+      (o.receivedAt === seen.receivedAt && o.jobAttempt < seen.jobAttempt)
+    )
+      first.set(o.commit, o);
   }
   const orphans = new Set<string>();
   for (const [commit, o] of first) if (o.jobAttempt > 1) orphans.add(commit);

@@ -5,7 +5,12 @@ import type { ParseLimits } from "../model/limits.ts";
 import { streamedRows } from "./identity.ts";
 
 /** Parses a report straight into the rows to store, batch by batch (no whole-report test objects in between). */
-export async function parseRows(projectId: string, bytes: Uint8Array, options: DetectOptions, limits: ParseLimits): Promise<ReportRows> {
+export async function parseRows(
+  projectId: string,
+  bytes: Uint8Array,
+  options: DetectOptions,
+  limits: ParseLimits,
+): Promise<ReportRows> {
   const rows = streamedRows(projectId);
   // Unfolded: the rows stage folds repeated testcases by the test id it computes anyway.
   const summary = await streamTestcases(bytes, options, limits, (batch) => rows.add(batch.tests));

@@ -4,18 +4,36 @@ import { DEFAULT_POLICY, parsePolicy, storedPolicy } from "./policy.ts";
 describe("parsePolicy", () => {
   it("takes FlakeGuard keys over the defaults", () => {
     const r = parsePolicy({ threshold: 0.7, cap: 3, exempt: ["e2e.*"], mode: "skip", branches: ["main"] });
-    expect(r).toEqual({ ok: true, policy: { ...DEFAULT_POLICY, threshold: 0.7, cap: 3, exempt: ["e2e.*"], mode: "skip", branches: ["main"] } });
+    expect(r).toEqual({
+      ok: true,
+      policy: { ...DEFAULT_POLICY, threshold: 0.7, cap: 3, exempt: ["e2e.*"], mode: "skip", branches: ["main"] },
+    });
   });
 
   it("maps the legacy .flakeguard.yml keys, both exempt lists together", () => {
     const r = parsePolicy({
-      flaky_threshold: 0.4, warn_threshold: 0.05, min_occurrences: 8, min_recent_failures: 3, lookback_days: 14,
-      rolling_window_size: 50, exempted_tests: ["Suite::slow*"], exclude_paths: ["test/e2e/*"],
-      auto_quarantine_enabled: false, quarantine_duration_days: 7,
+      flaky_threshold: 0.4,
+      warn_threshold: 0.05,
+      min_occurrences: 8,
+      min_recent_failures: 3,
+      lookback_days: 14,
+      rolling_window_size: 50,
+      exempted_tests: ["Suite::slow*"],
+      exclude_paths: ["test/e2e/*"],
+      auto_quarantine_enabled: false,
+      quarantine_duration_days: 7,
     });
     expect(r.ok && r.policy).toEqual({
-      ...DEFAULT_POLICY, threshold: 0.4, releaseRate: 0.05, minRuns: 8, minFailures: 3, lookbackDays: 14, window: 50,
-      exempt: ["Suite::slow*", "test/e2e/*"], autoQuarantine: false, expiryDays: 7,
+      ...DEFAULT_POLICY,
+      threshold: 0.4,
+      releaseRate: 0.05,
+      minRuns: 8,
+      minFailures: 3,
+      lookbackDays: 14,
+      window: 50,
+      exempt: ["Suite::slow*", "test/e2e/*"],
+      autoQuarantine: false,
+      expiryDays: 7,
     });
   });
 

@@ -51,20 +51,33 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
 });
 
 type Check = (v: unknown) => string | undefined;
-const num = (min: number, max: number, int = false): Check => (v) =>
-  typeof v !== "number" || !Number.isFinite(v) || v < min || v > max || (int && !Number.isInteger(v))
-    ? `must be ${int ? "an integer" : "a number"} from ${min} to ${max}` : undefined;
+const num =
+  (min: number, max: number, int = false): Check =>
+  (v) =>
+    typeof v !== "number" || !Number.isFinite(v) || v < min || v > max || (int && !Number.isInteger(v))
+      ? `must be ${int ? "an integer" : "a number"} from ${min} to ${max}`
+      : undefined;
 const bool: Check = (v) => (typeof v === "boolean" ? undefined : "must be true or false");
 const globs: Check = (v) =>
   Array.isArray(v) && v.length <= 500 && v.every((s) => typeof s === "string" && s.length > 0 && s.length <= 500)
-    ? undefined : "must be a list of non-empty strings";
+    ? undefined
+    : "must be a list of non-empty strings";
 const mode: Check = (v) => (v === "mute" || v === "skip" ? undefined : "must be 'mute' or 'skip'");
 
 const CHECKS: Record<keyof Policy, Check> = {
-  autoQuarantine: bool, threshold: num(0, 1), releaseRate: num(0.001, 1), minRuns: num(1, 100_000, true),
-  minFailures: num(1, 100_000, true), cap: num(0, 100_000, true), expiryDays: num(1, 3650, true),
-  vetoDays: num(0, 3650, true), lookbackDays: num(1, 3650, true), window: num(5, 200, true),
-  branches: globs, exempt: globs, mode,
+  autoQuarantine: bool,
+  threshold: num(0, 1),
+  releaseRate: num(0.001, 1),
+  minRuns: num(1, 100_000, true),
+  minFailures: num(1, 100_000, true),
+  cap: num(0, 100_000, true),
+  expiryDays: num(1, 3650, true),
+  vetoDays: num(0, 3650, true),
+  lookbackDays: num(1, 3650, true),
+  window: num(5, 200, true),
+  branches: globs,
+  exempt: globs,
+  mode,
 };
 
 /** The original FlakeGuard's `.flakeguard.yml` keys and the policy key each sets. */
@@ -89,16 +102,23 @@ export type PolicyParse = { ok: true; policy: Policy } | { ok: false; errors: st
  * `exclude_paths` add to `exempt` (both are globs never quarantined). Unknown keys are errors, named.
  */
 export function parsePolicy(body: unknown, base: Readonly<Policy> = DEFAULT_POLICY): PolicyParse {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return { ok: false, errors: ["the policy must be a JSON object"] };
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    return { ok: false, errors: ["the policy must be a JSON object"] };
   const out: Policy = { ...base, branches: [...base.branches], exempt: [...base.exempt] };
   const errors: string[] = [];
   const unknown: string[] = [];
   const legacyExempt: string[] = [];
   for (const [key, value] of Object.entries(body)) {
     const target = key in CHECKS ? (key as keyof Policy) : LEGACY_KEYS[key];
-    if (!target) { unknown.push(key); continue; }
+    if (!target) {
+      unknown.push(key);
+      continue;
+    }
     const problem = CHECKS[target](value);
-    if (problem) { errors.push(`${key} ${problem}`); continue; }
+    if (problem) {
+      errors.push(`${key} ${problem}`);
+      continue;
+    }
     if (key === "exempted_tests" || key === "exclude_paths") legacyExempt.push(...(value as string[]));
     else (out as unknown as Record<string, unknown>)[target] = Array.isArray(value) ? [...value] : value;
   }

@@ -3,10 +3,18 @@ import type { VerdictStatus } from "../model/verdict.ts";
 import { testsToRescore, type TestInReport } from "./rescore-set.ts";
 
 const statuses: Record<string, VerdictStatus> = {
-  healthy: "healthy", flaky: "flaky", broken: "broken", young: "new", sameCommit: "healthy",
+  healthy: "healthy",
+  flaky: "flaky",
+  broken: "broken",
+  young: "new",
+  sameCommit: "healthy",
 };
 const pick = (tests: Partial<TestInReport>[]) =>
-  testsToRescore(tests.map((t) => ({ id: "", failing: false, retried: false, incident: false, ...t })), (id) => statuses[id], new Set(["sameCommit"]));
+  testsToRescore(
+    tests.map((t) => ({ id: "", failing: false, retried: false, incident: false, ...t })),
+    (id) => statuses[id],
+    new Set(["sameCommit"]),
+  );
 
 describe("testsToRescore", () => {
   it("rescores tests without a settled verdict", () => {
@@ -14,15 +22,30 @@ describe("testsToRescore", () => {
   });
 
   it("rescores a failure unless the test is already broken", () => {
-    expect(pick([{ id: "healthy", failing: true }, { id: "flaky", failing: true }, { id: "broken", failing: true }])).toEqual(["healthy", "flaky"]);
+    expect(
+      pick([
+        { id: "healthy", failing: true },
+        { id: "flaky", failing: true },
+        { id: "broken", failing: true },
+      ]),
+    ).toEqual(["healthy", "flaky"]);
   });
 
   it("rescores a retry unless the test is already flaky", () => {
-    expect(pick([{ id: "healthy", retried: true }, { id: "broken", retried: true }, { id: "flaky", retried: true }])).toEqual(["healthy", "broken"]);
+    expect(
+      pick([
+        { id: "healthy", retried: true },
+        { id: "broken", retried: true },
+        { id: "flaky", retried: true },
+      ]),
+    ).toEqual(["healthy", "broken"]);
   });
 
   it("rescores a pass only when it can change the verdict: recovery, or same-commit evidence", () => {
-    expect(pick([{ id: "healthy" }, { id: "flaky" }, { id: "broken" }, { id: "sameCommit" }])).toEqual(["broken", "sameCommit"]);
+    expect(pick([{ id: "healthy" }, { id: "flaky" }, { id: "broken" }, { id: "sameCommit" }])).toEqual([
+      "broken",
+      "sameCommit",
+    ]);
   });
 
   it("rescores a quarantined test that passes: its passes are what release it", () => {
@@ -31,6 +54,12 @@ describe("testsToRescore", () => {
   });
 
   it("ignores an incident report: none of its results count", () => {
-    expect(pick([{ id: "healthy", failing: true, incident: true }, { id: "young", failing: true, incident: true }, { id: "unknown", incident: true }])).toEqual([]);
+    expect(
+      pick([
+        { id: "healthy", failing: true, incident: true },
+        { id: "young", failing: true, incident: true },
+        { id: "unknown", incident: true },
+      ]),
+    ).toEqual([]);
   });
 });

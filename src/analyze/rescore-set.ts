@@ -32,9 +32,12 @@ export function testsToRescore(
     if (t.incident) continue; // nothing in an incident report counts, passes included
     const s = status(t.id);
     if (s === undefined || s === "new") out.push(t.id);
-    else if (t.failing) { if (s !== "broken") out.push(t.id); }
-    else if (t.retried) { if (s !== "flaky") out.push(t.id); }
-    else if (s === "broken" || quarantined.has(t.id) || (s === "healthy" && failedOnSameCommit.has(t.id))) out.push(t.id);
+    else if (t.failing) {
+      if (s !== "broken") out.push(t.id);
+    } else if (t.retried) {
+      if (s !== "flaky") out.push(t.id);
+    } else if (s === "broken" || quarantined.has(t.id) || (s === "healthy" && failedOnSameCommit.has(t.id)))
+      out.push(t.id);
   }
   return out;
 }

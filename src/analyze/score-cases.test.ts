@@ -10,8 +10,14 @@ describe("scoreTest: broken and recovered", () => {
     const history = line("P".repeat(20) + "FFFF");
     const { overall } = scoreTest(history, ctx);
     expect(overall.status).toBe("broken");
-    expect(overall.evidence[0]).toMatchObject({ kind: "step-change", commit: history[20].commit, runs: ["m20", "m21", "m22", "m23"] });
-    expect(overall.evidence[0].text).toContain(`failing since commit ${history[20].commit?.slice(0, 7)} on main: the last 4 runs all failed`);
+    expect(overall.evidence[0]).toMatchObject({
+      kind: "step-change",
+      commit: history[20].commit,
+      runs: ["m20", "m21", "m22", "m23"],
+    });
+    expect(overall.evidence[0].text).toContain(
+      `failing since commit ${history[20].commit?.slice(0, 7)} on main: the last 4 runs all failed`,
+    );
     expect(overall.score).toBe(0); // broken is not flaky
   });
 
@@ -20,10 +26,18 @@ describe("scoreTest: broken and recovered", () => {
   });
 
   it("needs the failing stretch in two runs or more, unless every execution at its commit failed", () => {
-    const oneFailure = [...line("P".repeat(20)), obs({ reportId: "j1", run: "last", commit: sha("last"), outcome: "failed", receivedAt: NOW })];
+    const oneFailure = [
+      ...line("P".repeat(20)),
+      obs({ reportId: "j1", run: "last", commit: sha("last"), outcome: "failed", receivedAt: NOW }),
+    ];
     expect(scoreTest(oneFailure, ctx).overall.status).toBe("healthy"); // one execution: ambiguous
     // Three shards of one run, all failing at one commit, after 20 clean runs: deterministic, a break while it lasts.
-    const oneRun = [...line("P".repeat(20)), ...[1, 2, 3].map((j) => obs({ reportId: `j${j}`, run: "last", job: `shard-${j}`, outcome: "failed", receivedAt: NOW }))];
+    const oneRun = [
+      ...line("P".repeat(20)),
+      ...[1, 2, 3].map((j) =>
+        obs({ reportId: `j${j}`, run: "last", job: `shard-${j}`, outcome: "failed", receivedAt: NOW }),
+      ),
+    ];
     const { overall } = scoreTest(oneRun, ctx);
     expect(overall.status).toBe("broken");
     expect(overall.evidence[0].text).toContain("failed on all 3 executions at c0ffee0");
@@ -34,18 +48,24 @@ describe("scoreTest: broken and recovered", () => {
     const { overall } = scoreTest(history, ctx);
     expect(overall.status).toBe("healthy");
     expect(kinds(overall)).toEqual(["recovered"]);
-    expect(overall.evidence[0].text).toContain(`then passed again at ${history[25].commit?.slice(0, 7)}: a regression that was fixed`);
+    expect(overall.evidence[0].text).toContain(
+      `then passed again at ${history[25].commit?.slice(0, 7)}: a regression that was fixed`,
+    );
     expect(overall.score).toBe(0);
   });
 
   it("calls two fixed regressions healthy too: long stretches are not flakiness", () => {
-    expect(scoreTest(line("P".repeat(15) + "FFFF" + "P".repeat(15) + "FFF" + "P".repeat(10)), ctx).overall.status).toBe("healthy");
+    expect(scoreTest(line("P".repeat(15) + "FFFF" + "P".repeat(15) + "FFF" + "P".repeat(10)), ctx).overall.status).toBe(
+      "healthy",
+    );
   });
 
   it("does not call a stretch broken when a same-commit pass shows it is flaky", () => {
     const history = line("P".repeat(20) + "FFFF");
     // Commit of the first failure also passed in a pull-request job: same code, different outcome.
-    history.push(obs({ reportId: "x", run: "pr-run", branch: "topic", pr: "3", commit: history[21].commit, receivedAt: NOW }));
+    history.push(
+      obs({ reportId: "x", run: "pr-run", branch: "topic", pr: "3", commit: history[21].commit, receivedAt: NOW }),
+    );
     const { overall } = scoreTest(history, ctx);
     expect(overall.status).toBe("flaky");
     expect(kinds(overall)[0]).toBe("same-commit");
@@ -71,7 +91,9 @@ describe("scoreTest: incidents", () => {
     const { overall } = scoreTest(history, ctx);
     expect(overall).toMatchObject({ status: "healthy", runs: 18, failures: 0, score: 0, lastFailureAt: null });
     expect(overall.evidence).toEqual([expect.objectContaining({ kind: "incident", weight: 0 })]);
-    expect(overall.evidence[0].text).toBe("failed in 4 reports that were an infrastructure incident; those failures are not counted");
+    expect(overall.evidence[0].text).toBe(
+      "failed in 4 reports that were an infrastructure incident; those failures are not counted",
+    );
   });
 
   it("does not take a job re-run that passed after an outage for same-commit flakiness", () => {
@@ -102,10 +124,20 @@ describe("scoreTest: variants", () => {
 
   it("calls a test that fails on every Windows commit broken there, not flaky, though Linux passes the same commits", () => {
     const commits = Array.from({ length: 12 }, (_, i) => sha(`c${i}`));
-    const at = (variant: string, i: number, outcome: Observation["outcome"]) => obs({
-      reportId: `${variant}${i}`, run: `run${i}`, job: variant, variant, commit: commits[i], outcome, receivedAt: NOW - (12 - i) * HOUR,
-    });
-    const history = commits.flatMap((_, i) => [at("os=linux", i, "passed"), at("os=windows", i, i < 4 ? "passed" : "failed")]);
+    const at = (variant: string, i: number, outcome: Observation["outcome"]) =>
+      obs({
+        reportId: `${variant}${i}`,
+        run: `run${i}`,
+        job: variant,
+        variant,
+        commit: commits[i],
+        outcome,
+        receivedAt: NOW - (12 - i) * HOUR,
+      });
+    const history = commits.flatMap((_, i) => [
+      at("os=linux", i, "passed"),
+      at("os=windows", i, i < 4 ? "passed" : "failed"),
+    ]);
     const v = scoreTest(history, ctx);
     expect(v.variants["os=windows"].status).toBe("broken");
     expect(v.variants["os=linux"].status).toBe("healthy");

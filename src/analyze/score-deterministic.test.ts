@@ -15,11 +15,19 @@ function matrix(patterns: Record<string, string>, attempts: Record<string, numbe
     for (const [variant, pattern] of Object.entries(patterns)) {
       const c = pattern[i];
       if (c === undefined || c === "-") continue;
-      out.push(obs({
-        reportId: `${variant}-${i}`, run: `r${i}`, job: `test (${variant})`, commit: sha(`c${i}`), variant,
-        receivedAt: NOW - (length - i) * HOUR, outcome: c === "F" ? "failed" : "passed", retriedPass: c === "R",
-        attempts: c === "F" ? (attempts[variant] ?? 1) : c === "R" ? 2 : 1,
-      }));
+      out.push(
+        obs({
+          reportId: `${variant}-${i}`,
+          run: `r${i}`,
+          job: `test (${variant})`,
+          commit: sha(`c${i}`),
+          variant,
+          receivedAt: NOW - (length - i) * HOUR,
+          outcome: c === "F" ? "failed" : "passed",
+          retriedPass: c === "R",
+          attempts: c === "F" ? (attempts[variant] ?? 1) : c === "R" ? 2 : 1,
+        }),
+      );
     }
   }
   return out;
@@ -29,17 +37,22 @@ const clean = (n: number) => "P".repeat(n);
 
 describe("scoreTest: deterministic failures", () => {
   it("calls recurring one-commit breaks that failed on every execution healthy, never flaky", () => {
-    const history = matrix({
-      "os=linux": clean(20) + "F" + clean(30) + "F" + clean(20),
-      "os=windows": clean(20) + "F" + clean(30) + "F" + clean(20),
-    }, { "os=linux": 3 });
+    const history = matrix(
+      {
+        "os=linux": clean(20) + "F" + clean(30) + "F" + clean(20),
+        "os=windows": clean(20) + "F" + clean(30) + "F" + clean(20),
+      },
+      { "os=linux": 3 },
+    );
     const { overall, variants } = scoreTest(history, ctx);
     expect(overall.status).toBe("healthy");
     expect(variants["os=linux"].status).toBe("healthy");
     expect(variants["os=windows"].status).toBe("healthy");
     expect(overall.score).toBe(0); // not even the cross-variant weight
     const fixed = overall.evidence.find((e) => e.kind === "recovered");
-    expect(fixed?.text).toContain(`failed on all 4 executions at ${sha("c51").slice(0, 7)} (os=linux, 3 attempts; os=windows)`);
+    expect(fixed?.text).toContain(
+      `failed on all 4 executions at ${sha("c51").slice(0, 7)} (os=linux, 3 attempts; os=windows)`,
+    );
     expect(fixed?.text).toContain("a break that was fixed, not a flake; 2 breaks like this in all");
   });
 
@@ -58,10 +71,13 @@ describe("scoreTest: deterministic failures", () => {
   });
 
   it("calls a break on one variant only, fixed by the next commit, healthy: the other variant's pass is no flake", () => {
-    const history = matrix({
-      "os=linux": clean(40),
-      "os=windows": clean(10) + "F" + clean(15) + "F" + clean(13),
-    }, { "os=windows": 3 });
+    const history = matrix(
+      {
+        "os=linux": clean(40),
+        "os=windows": clean(10) + "F" + clean(15) + "F" + clean(13),
+      },
+      { "os=windows": 3 },
+    );
     const { overall } = scoreTest(history, ctx);
     expect(overall.status).toBe("healthy");
     expect(overall.score).toBe(0);
@@ -95,7 +111,12 @@ describe("scoreTest: deterministic failures", () => {
     const { overall } = scoreTest(history, ctx);
     expect(overall.status).toBe("flaky");
     // The same failure on a test with no flake evidence is a break while it lasts.
-    expect(scoreTest(matrix({ "os=linux": clean(60) + "F", "os=windows": clean(60) + "F", "os=macos": clean(60) + "F" }), ctx).overall.status).toBe("broken");
+    expect(
+      scoreTest(
+        matrix({ "os=linux": clean(60) + "F", "os=windows": clean(60) + "F", "os=macos": clean(60) + "F" }),
+        ctx,
+      ).overall.status,
+    ).toBe("broken");
   });
 
   it("does not count a retried pass as deterministic: a retry that passed is a flake", () => {
@@ -104,10 +125,13 @@ describe("scoreTest: deterministic failures", () => {
   });
 
   it("gives the same verdict in any arrival order", () => {
-    const history = matrix({
-      "os=linux": clean(20) + "F" + clean(30) + "F" + clean(20),
-      "os=windows": clean(20) + "F" + clean(30) + "F" + clean(20),
-    }, { "os=linux": 3 });
+    const history = matrix(
+      {
+        "os=linux": clean(20) + "F" + clean(30) + "F" + clean(20),
+        "os=windows": clean(20) + "F" + clean(30) + "F" + clean(20),
+      },
+      { "os=linux": 3 },
+    );
     const expected = scoreTest(history, ctx);
     for (const seed of [1, 2, 3]) expect(scoreTest(shuffled(history, seed), ctx)).toEqual(expected);
   });

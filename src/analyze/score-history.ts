@@ -8,9 +8,23 @@ import type { Evidence, Observation, ScoringContext } from "../model/verdict.ts"
 import type { CommitIndex } from "./evidence-commits.ts";
 import { isFailing } from "./evidence-commits.ts";
 import { fixedBreak, isolatedEvidence, onDefaultBranch, openBreak, recovered, stepChange } from "./evidence-history.ts";
-import { executionFailureRate, mayBeDeterministic, ownCommits, tooUnlikelyForFlake, type AtCommit } from "./deterministic.ts";
+import {
+  executionFailureRate,
+  mayBeDeterministic,
+  ownCommits,
+  tooUnlikelyForFlake,
+  type AtCommit,
+} from "./deterministic.ts";
 import { runKey } from "./evidence.ts";
-import { BROKEN_CHANCE, BROKEN_MAX_STREAK, BROKEN_MIN_STREAK, EVIDENCE_PER_KIND, HALF_LIFE_MS, ISOLATED_WEIGHT, SAME_COMMIT_WEIGHT } from "./score-constants.ts";
+import {
+  BROKEN_CHANCE,
+  BROKEN_MAX_STREAK,
+  BROKEN_MIN_STREAK,
+  EVIDENCE_PER_KIND,
+  HALF_LIFE_MS,
+  ISOLATED_WEIGHT,
+  SAME_COMMIT_WEIGHT,
+} from "./score-constants.ts";
 import { decay, noisyOr, streakNeeded } from "./stats.ts";
 
 export { onDefaultBranch } from "./evidence-history.ts";
@@ -44,10 +58,26 @@ export interface History {
  * Scan counted observations (oldest first) on the default branch. `commits` indexes them by commit;
  * `others` says what every variant did at a commit (absent: this history is the only variant).
  */
-export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, commits: CommitIndex, others?: AtCommit): History {
+export function scanHistory(
+  obs: readonly Observation[],
+  ctx: ScoringContext,
+  commits: CommitIndex,
+  others?: AtCommit,
+): History {
   const h: History = {
-    rateFailures: 0, rateTotal: 0, episodes: 0, episodeRuns: [], observations: 0, isolated: 0, isolatedWeight: 0, confirmed: [],
-    broken: null, brokenIsShort: false, recovered: null, fixedBreaks: 0, breakCommits: [],
+    rateFailures: 0,
+    rateTotal: 0,
+    episodes: 0,
+    episodeRuns: [],
+    observations: 0,
+    isolated: 0,
+    isolatedWeight: 0,
+    confirmed: [],
+    broken: null,
+    brokenIsShort: false,
+    recovered: null,
+    fixedBreaks: 0,
+    breakCommits: [],
   };
   const at = others ?? ownCommits(obs, commits);
   const candidate = (commit: string | null) => mayBeDeterministic(commit, commits, at);
@@ -68,7 +98,12 @@ export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, co
   let twinOf = -1;
   const close = (passedAt: number): void => {
     // Long enough that its own past rate would produce such a stretch anywhere in its runs so far < 1 % of the time.
-    const k = streakNeeded(seenBefore === 0 ? 0 : failsBefore / seenBefore, BROKEN_CHANCE / Math.max(1, seenBefore), BROKEN_MIN_STREAK, BROKEN_MAX_STREAK);
+    const k = streakNeeded(
+      seenBefore === 0 ? 0 : failsBefore / seenBefore,
+      BROKEN_CHANCE / Math.max(1, seenBefore),
+      BROKEN_MIN_STREAK,
+      BROKEN_MAX_STREAK,
+    );
     if (length >= k && manyRuns && !mixed) {
       if (passedAt < 0) h.broken = stepChange(obs, ctx, start, length);
       else h.recovered = recovered(obs, ctx, start, length, passedAt);
@@ -77,7 +112,8 @@ export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, co
       const commit = obs[start].commit as string;
       for (let i = start; i < (passedAt < 0 ? obs.length : passedAt); i++) {
         const c = obs[i].commit;
-        if (c !== null && h.breakCommits.at(-1) !== c && isFailing(obs[i]) && onDefaultBranch(obs[i], ctx)) h.breakCommits.push(c);
+        if (c !== null && h.breakCommits.at(-1) !== c && isFailing(obs[i]) && onDefaultBranch(obs[i], ctx))
+          h.breakCommits.push(c);
       }
       const what = { commit, executions, where: at.describe(commit), commits: distinctCommits };
       if (passedAt < 0) [h.broken, h.brokenIsShort] = [openBreak(obs, ctx, start, what), true];
@@ -88,7 +124,8 @@ export function scanHistory(obs: readonly Observation[], ctx: ScoringContext, co
       seenBefore += length;
       // No step change explains a stretch that ended in a pass and came after one — or that opened a
       // complete history (a cut history may begin inside a longer regression).
-      if (passedAt >= 0 && (passed || ctx.completeHistory === true)) isolated(h, obs[start], ctx, twin === null || mixed ? null : [obs[twinOf], twin]);
+      if (passedAt >= 0 && (passed || ctx.completeHistory === true))
+        isolated(h, obs[start], ctx, twin === null || mixed ? null : [obs[twinOf], twin]);
     }
     start = -1;
   };

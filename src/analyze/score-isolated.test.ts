@@ -14,7 +14,9 @@ describe("scoreTest: isolated failures", () => {
     expect(variants["os=windows"].status).toBe("flaky");
     expect(overall.status).toBe("flaky");
     expect(overall.evidence[0]).toMatchObject({ kind: "same-commit", variant: "os=windows" });
-    expect(overall.evidence[0].text).toMatch(/failed at \w+ on os=windows in run m5 job test, between passing runs on main, and passed at that commit on os=linux/);
+    expect(overall.evidence[0].text).toMatch(
+      /failed at \w+ on os=windows in run m5 job test, between passing runs on main, and passed at that commit on os=linux/,
+    );
   });
 
   it("waits for the pass after: a Windows failure on the latest commit may be a real Windows break", () => {
@@ -42,7 +44,10 @@ describe("scoreTest: isolated failures", () => {
   });
 
   it("calls four recent isolated failures on one variant flaky, without another variant to compare", () => {
-    const history = line("P".repeat(30) + "F" + "P".repeat(40) + "F" + "P".repeat(40) + "F" + "P".repeat(40) + "F" + "P".repeat(10), { every: HOUR / 20 });
+    const history = line(
+      "P".repeat(30) + "F" + "P".repeat(40) + "F" + "P".repeat(40) + "F" + "P".repeat(40) + "F" + "P".repeat(10),
+      { every: HOUR / 20 },
+    );
     const { overall } = scoreTest(history, ctx);
     expect(overall.status).toBe("flaky");
     expect(overall.evidence[0].kind).toBe("history");
@@ -52,7 +57,9 @@ describe("scoreTest: isolated failures", () => {
 
   it("does not call three single-execution failures between passes flaky: recurring breaks each fixed by the next commit look the same", () => {
     // Over 160 runs (a 1.9 % rate, whose interval reaches below the 1 % floor), so only the isolated-failure rule could call it.
-    const history = line("P".repeat(40) + "F" + "P".repeat(40) + "F" + "P".repeat(40) + "F" + "P".repeat(37), { every: HOUR / 20 });
+    const history = line("P".repeat(40) + "F" + "P".repeat(40) + "F" + "P".repeat(40) + "F" + "P".repeat(37), {
+      every: HOUR / 20,
+    });
     expect(scoreTest(history, ctx).overall.status).toBe("healthy");
   });
 

@@ -4,7 +4,15 @@ import { CommitIndex, isFailing } from "./evidence-commits.ts";
 import { historyEvidence, incidentEvidence } from "./evidence-history.ts";
 import { orderEvidence, retryEvidence, runKey, sameCommitEvidence } from "./evidence.ts";
 import {
-  EVIDENCE_PER_KIND, HALF_LIFE_MS, HISTORY_FLOOR, MAX_EVIDENCE, MIN_EPISODES, MIN_ISOLATED, MIN_RUNS, RETRY_WEIGHT, SAME_COMMIT_WEIGHT,
+  EVIDENCE_PER_KIND,
+  HALF_LIFE_MS,
+  HISTORY_FLOOR,
+  MAX_EVIDENCE,
+  MIN_EPISODES,
+  MIN_ISOLATED,
+  MIN_RUNS,
+  RETRY_WEIGHT,
+  SAME_COMMIT_WEIGHT,
 } from "./score-constants.ts";
 import type { AtCommit } from "./deterministic.ts";
 import { scanHistory } from "./score-history.ts";
@@ -26,9 +34,18 @@ export function historyWeight(rate: number): number {
 }
 
 /** Score observations of one variant, oldest first; `others` says what every variant did at a commit. */
-export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, variant: string, others?: AtCommit): VariantScore {
+export function scoreVariant(
+  obs: readonly Observation[],
+  ctx: ScoringContext,
+  variant: string,
+  others?: AtCommit,
+): VariantScore {
   commits.reset();
-  let runs = 0, failures = 0, retries = 0, incidents = 0, direct = 0;
+  let runs = 0,
+    failures = 0,
+    retries = 0,
+    incidents = 0,
+    direct = 0;
   let lastFailureAt: number | null = null;
   const retryAt: number[] = [];
   const incidentRuns: string[] = [];
@@ -37,11 +54,17 @@ export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, v
     if (o.outcome === "skipped") continue;
     const failing = isFailing(o);
     if (o.incident) {
-      if (failing) { incidents++; keepLast(incidentRuns, runKey(o)); }
+      if (failing) {
+        incidents++;
+        keepLast(incidentRuns, runKey(o));
+      }
       continue;
     }
     runs++;
-    if (failing) { failures++; lastFailureAt = Math.max(lastFailureAt ?? o.receivedAt, o.receivedAt); }
+    if (failing) {
+      failures++;
+      lastFailureAt = Math.max(lastFailureAt ?? o.receivedAt, o.receivedAt);
+    }
     if (o.retriedPass) {
       retries++;
       direct = noisyOr(direct, RETRY_WEIGHT * decay(ctx.now - o.receivedAt, HALF_LIFE_MS));
@@ -52,7 +75,13 @@ export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, v
   const evidence: Evidence[] = [];
   for (let j = retryAt.length - 1; j >= 0; j--) {
     const o = obs[retryAt[j]];
-    evidence.push(retryEvidence(o, RETRY_WEIGHT * decay(ctx.now - o.receivedAt, HALF_LIFE_MS), j === retryAt.length - 1 ? retries : 1));
+    evidence.push(
+      retryEvidence(
+        o,
+        RETRY_WEIGHT * decay(ctx.now - o.receivedAt, HALF_LIFE_MS),
+        j === retryAt.length - 1 ? retries : 1,
+      ),
+    );
   }
   const mixedCommits: string[] = [];
   const same: Evidence[] = [];
@@ -86,15 +115,28 @@ export function scoreVariant(obs: readonly Observation[], ctx: ScoringContext, v
   // A deterministic failure too short to be a step change does not undo a flake's evidence: a flake that
   // failed everywhere at once stays flaky; the step-change rule (longer for a test that often fails) decides.
   const broken = h.broken !== null && !(h.brokenIsShort && (hasDirect || fromHistory || isolated > 0));
-  const status: VerdictStatus = broken ? "broken" : hasDirect ? "flaky" : runs < MIN_RUNS ? "new"
-    : fromHistory || isolated > 0 ? "flaky" : "healthy";
+  const status: VerdictStatus = broken
+    ? "broken"
+    : hasDirect
+      ? "flaky"
+      : runs < MIN_RUNS
+        ? "new"
+        : fromHistory || isolated > 0
+          ? "flaky"
+          : "healthy";
   if (variant !== "") for (const e of evidence) e.variant ??= variant;
   return {
-    mixedCommits, breakCommits: h.breakCommits,
+    mixedCommits,
+    breakCommits: h.breakCommits,
     verdict: {
-      status, score: noisyOr(direct, historyScore),
-      low: noisyOr(direct, noisyOr(fromHistory ? historyWeight(low) : 0, isolated)), high: noisyOr(direct, noisyOr(historyWeight(high), isolated)),
-      failureRate: runs === 0 ? 0 : failures / runs, runs, failures, lastFailureAt,
+      status,
+      score: noisyOr(direct, historyScore),
+      low: noisyOr(direct, noisyOr(fromHistory ? historyWeight(low) : 0, isolated)),
+      high: noisyOr(direct, noisyOr(historyWeight(high), isolated)),
+      failureRate: runs === 0 ? 0 : failures / runs,
+      runs,
+      failures,
+      lastFailureAt,
       evidence: orderEvidence(evidence, status, MAX_EVIDENCE),
     },
   };

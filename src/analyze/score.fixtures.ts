@@ -9,8 +9,21 @@ export const ctx: ScoringContext = { defaultBranch: "main", now: NOW };
 /** One observation with everything defaulted: a pass on main, variant "". */
 export function obs(over: Partial<Observation>): Observation {
   return {
-    reportId: "r", run: "1", job: "test", jobAttempt: 1, commit: "c0ffee0000", branch: "main", pr: null, variant: "",
-    receivedAt: NOW - HOUR, outcome: "passed", retriedPass: false, attempts: 1, fingerprint: null, incident: false, ...over,
+    reportId: "r",
+    run: "1",
+    job: "test",
+    jobAttempt: 1,
+    commit: "c0ffee0000",
+    branch: "main",
+    pr: null,
+    variant: "",
+    receivedAt: NOW - HOUR,
+    outcome: "passed",
+    retriedPass: false,
+    attempts: 1,
+    fingerprint: null,
+    incident: false,
+    ...over,
   };
 }
 
@@ -32,12 +45,21 @@ export interface LineOptions {
 export function line(pattern: string, o: LineOptions = {}): Observation[] {
   const { id = "m", variant = "", branch = "main", pr = null, end = NOW - HOUR, every = HOUR } = o;
   const chars = [...pattern.replace(/\s+/g, "")];
-  return chars.map((c, i) => obs({
-    reportId: `${id}-${variant}-${i}`, run: `${id}${i}`, commit: sha(`${id}${i}`), variant, branch, pr,
-    receivedAt: end - (chars.length - 1 - i) * every,
-    outcome: c === "P" || c === "R" ? "passed" : c === "S" ? "skipped" : c === "E" ? "error" : "failed",
-    retriedPass: c === "R", attempts: c === "R" ? 2 : 1, incident: c === "I",
-  }));
+  return chars.map((c, i) =>
+    obs({
+      reportId: `${id}-${variant}-${i}`,
+      run: `${id}${i}`,
+      commit: sha(`${id}${i}`),
+      variant,
+      branch,
+      pr,
+      receivedAt: end - (chars.length - 1 - i) * every,
+      outcome: c === "P" || c === "R" ? "passed" : c === "S" ? "skipped" : c === "E" ? "error" : "failed",
+      retriedPass: c === "R",
+      attempts: c === "R" ? 2 : 1,
+      incident: c === "I",
+    }),
+  );
 }
 
 /** A commit-like hex id from any text, stable. */

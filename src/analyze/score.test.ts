@@ -8,7 +8,15 @@ const kinds = (v: { evidence: { kind: string }[] }) => v.evidence.map((e) => e.k
 describe("scoreTest: counting", () => {
   it("calls a test that always passed healthy, with nothing to show", () => {
     const { overall } = scoreTest(line("P".repeat(30)), ctx);
-    expect(overall).toMatchObject({ status: "healthy", score: 0, low: 0, runs: 30, failures: 0, failureRate: 0, lastFailureAt: null });
+    expect(overall).toMatchObject({
+      status: "healthy",
+      score: 0,
+      low: 0,
+      runs: 30,
+      failures: 0,
+      failureRate: 0,
+      lastFailureAt: null,
+    });
     expect(overall.evidence).toEqual([]);
     expect(overall.high).toBeGreaterThan(0); // 30 passes cannot rule out a rare flake
   });
@@ -17,7 +25,13 @@ describe("scoreTest: counting", () => {
     expect(scoreTest(line("PPPP"), ctx).overall.status).toBe("new");
     expect(scoreTest(line("PPSSSSPP"), ctx).overall).toMatchObject({ status: "new", runs: 4 });
     expect(scoreTest(line("PPPPP"), ctx).overall.status).toBe("healthy");
-    expect(scoreTest([], ctx).overall).toMatchObject({ status: "new", runs: 0, score: 0, low: 0, high: expect.any(Number) });
+    expect(scoreTest([], ctx).overall).toMatchObject({
+      status: "new",
+      runs: 0,
+      score: 0,
+      low: 0,
+      high: expect.any(Number),
+    });
   });
 
   it("reports runs, failures, failure rate and the last failure", () => {
@@ -92,14 +106,20 @@ describe("scoreTest: same commit, different outcome", () => {
   });
 
   it("weighs a same-variant disagreement more than a cross-variant one", () => {
-    const same = scoreTest([
-      obs({ reportId: "a", variant: "os=linux", commit, outcome: "failed" }),
-      obs({ reportId: "b", variant: "os=linux", commit, outcome: "passed" }),
-    ], ctx).overall;
-    const cross = scoreTest([
-      obs({ reportId: "a", variant: "os=linux", commit, outcome: "failed" }),
-      obs({ reportId: "b", variant: "os=mac", commit, outcome: "passed" }),
-    ], ctx).overall;
+    const same = scoreTest(
+      [
+        obs({ reportId: "a", variant: "os=linux", commit, outcome: "failed" }),
+        obs({ reportId: "b", variant: "os=linux", commit, outcome: "passed" }),
+      ],
+      ctx,
+    ).overall;
+    const cross = scoreTest(
+      [
+        obs({ reportId: "a", variant: "os=linux", commit, outcome: "failed" }),
+        obs({ reportId: "b", variant: "os=mac", commit, outcome: "passed" }),
+      ],
+      ctx,
+    ).overall;
     expect(same.score).toBeGreaterThan(cross.score);
     expect(cross.score).toBeGreaterThan(0);
     expect(cross.status).toBe("new"); // cross-variant disagreement alone is not flakiness
@@ -112,7 +132,9 @@ describe("scoreTest: default-branch history", () => {
     const { overall } = scoreTest(line("PPPPFPPPPPPPPFPPPPPPPPPFPPPPPPPFPPPPPP"), ctx);
     expect(overall.status).toBe("flaky");
     expect(overall.evidence[0].kind).toBe("history");
-    expect(overall.evidence[0].text).toMatch(/failed at 4 separate times in 38 runs on main, 4 of them in the last 14 days with passing runs before and after; failure rate [\d.]+ % \(95 % interval/);
+    expect(overall.evidence[0].text).toMatch(
+      /failed at 4 separate times in 38 runs on main, 4 of them in the last 14 days with passing runs before and after; failure rate [\d.]+ % \(95 % interval/,
+    );
     expect(overall.low).toBeGreaterThan(0);
     expect(overall.low).toBeLessThanOrEqual(overall.score);
     expect(overall.score).toBeLessThanOrEqual(overall.high);
@@ -143,14 +165,26 @@ describe("scoreTest: default-branch history", () => {
 
   it("does not count a pull request failing until its next push as flips", () => {
     // The PR fails on its first commit in two jobs and a re-run, then passes after the author's push.
-    const pr = (n: number, outcome: Observation["outcome"], run: string, jobAttempt = 1): Observation => obs({
-      reportId: `pr${run}-${jobAttempt}-${outcome}`, run, jobAttempt, branch: "fix-parser", pr: "77", commit: sha(`pr${n}`), outcome,
-      receivedAt: NOW - (10 - n) * HOUR,
-    });
+    const pr = (n: number, outcome: Observation["outcome"], run: string, jobAttempt = 1): Observation =>
+      obs({
+        reportId: `pr${run}-${jobAttempt}-${outcome}`,
+        run,
+        jobAttempt,
+        branch: "fix-parser",
+        pr: "77",
+        commit: sha(`pr${n}`),
+        outcome,
+        receivedAt: NOW - (10 - n) * HOUR,
+      });
     const history = [
       ...line("PPPPPPPPPP", { end: NOW - 12 * HOUR }),
-      pr(1, "failed", "p1"), pr(1, "failed", "p1b"), pr(1, "failed", "p1", 2),
-      pr(2, "failed", "p2"), pr(3, "passed", "p3"), pr(4, "failed", "p4"), pr(5, "passed", "p5"),
+      pr(1, "failed", "p1"),
+      pr(1, "failed", "p1b"),
+      pr(1, "failed", "p1", 2),
+      pr(2, "failed", "p2"),
+      pr(3, "passed", "p3"),
+      pr(4, "failed", "p4"),
+      pr(5, "passed", "p5"),
     ];
     const { overall } = scoreTest(history, ctx);
     expect(overall.status).toBe("healthy");

@@ -29,7 +29,10 @@ export function scoreTest(history: readonly Observation[], ctx: ScoringContext):
   let several = false;
   for (const o of obs) {
     if (first === null) first = o.variant;
-    else if (o.variant !== first) { several = true; break; }
+    else if (o.variant !== first) {
+      several = true;
+      break;
+    }
   }
   if (!several) {
     const { verdict } = scoreVariant(obs, ctx, first ?? "");
@@ -65,7 +68,8 @@ function indexCommits(obs: readonly Observation[]): void {
   commits.reset();
   for (let i = 0; i < obs.length; i++) {
     const o = obs[i];
-    if (o.commit !== null && !o.incident && o.outcome !== "skipped") commits.note(o.commit, i, isFailing(o), o.attempts);
+    if (o.commit !== null && !o.incident && o.outcome !== "skipped")
+      commits.note(o.commit, i, isFailing(o), o.attempts);
   }
 }
 
@@ -84,7 +88,11 @@ function crossVariant(obs: readonly Observation[], ctx: ScoringContext, scores: 
 
 function merge(scores: VariantScore[], cross: Evidence[]): Verdict {
   let status: VerdictStatus = "new";
-  let score = 0, low = 0, high = 0, runs = 0, failures = 0;
+  let score = 0,
+    low = 0,
+    high = 0,
+    runs = 0,
+    failures = 0;
   let lastFailureAt: number | null = null;
   const evidence: Evidence[] = [...cross];
   for (const { verdict: v } of scores) {
@@ -96,13 +104,20 @@ function merge(scores: VariantScore[], cross: Evidence[]): Verdict {
     failures += v.failures;
     if (v.lastFailureAt !== null) lastFailureAt = Math.max(lastFailureAt ?? v.lastFailureAt, v.lastFailureAt);
     // A deterministic break reads the same from every variant that failed there: say it once.
-    for (const e of v.evidence) if (!evidence.some((seen) => seen.kind === e.kind && seen.text === e.text)) evidence.push(e);
+    for (const e of v.evidence)
+      if (!evidence.some((seen) => seen.kind === e.kind && seen.text === e.text)) evidence.push(e);
   }
   let crossWeight = 0;
   for (const e of cross) crossWeight = noisyOr(crossWeight, e.weight);
   return {
-    status, score: noisyOr(score, crossWeight), low: noisyOr(low, crossWeight), high: noisyOr(high, crossWeight),
-    failureRate: runs === 0 ? 0 : failures / runs, runs, failures, lastFailureAt,
+    status,
+    score: noisyOr(score, crossWeight),
+    low: noisyOr(low, crossWeight),
+    high: noisyOr(high, crossWeight),
+    failureRate: runs === 0 ? 0 : failures / runs,
+    runs,
+    failures,
+    lastFailureAt,
     evidence: orderEvidence(evidence, status, MAX_EVIDENCE),
   };
 }

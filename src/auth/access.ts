@@ -17,13 +17,13 @@ export type Access = "public" | "signed-in" | "viewer" | "read" | "upload" | "me
 export const ACCESS_RULES: readonly Access[] = ["public", "signed-in", "viewer", "read", "upload", "member", "admin"];
 
 const ALLOWED: Record<Access, readonly Principal["role"][]> = {
-  "public": ["admin", "member", "viewer", "upload"],
+  public: ["admin", "member", "viewer", "upload"],
   "signed-in": ["admin", "member", "viewer", "upload"],
-  "viewer": ["admin", "member", "viewer"],
-  "read": ["admin", "member", "viewer", "upload"],
-  "upload": ["admin", "upload"],
-  "member": ["admin", "member"],
-  "admin": ["admin"],
+  viewer: ["admin", "member", "viewer"],
+  read: ["admin", "member", "viewer", "upload"],
+  upload: ["admin", "upload"],
+  member: ["admin", "member"],
+  admin: ["admin"],
 };
 
 /** Whether a principal's role passes a rule (the project of an upload token is checked separately). */
@@ -34,9 +34,13 @@ export function allows(access: Access, principal: Principal): boolean {
 /** What a refusal says, so the caller knows which credential is missing. */
 export function refusalMessage(access: Access): string {
   switch (access) {
-    case "admin": return "this operation needs an admin (an admin session or an fga_ token)";
-    case "member": return "this operation needs a member or an admin";
-    case "upload": return "this operation needs an upload token of this project or an admin";
-    default: return "this operation is not open to this token";
+    case "admin":
+      return "this operation needs an admin (an admin session or an fga_ token)";
+    case "member":
+      return "this operation needs a member or an admin";
+    case "upload":
+      return "this operation needs an upload token of this project or an admin";
+    default:
+      return "this operation is not open to this token";
   }
 }

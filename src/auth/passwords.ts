@@ -16,7 +16,10 @@ const derive = (password: string, salt: Buffer, cost: { N: number; r: number; p:
   });
 
 /** Hashes a password: `scrypt$N=…,r=…,p=…$<salt>$<key>` (base64url). */
-export async function hashPassword(password: string, cost: { N: number; r: number; p: number } = DEFAULT_COST): Promise<string> {
+export async function hashPassword(
+  password: string,
+  cost: { N: number; r: number; p: number } = DEFAULT_COST,
+): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
   const key = await derive(password, salt, cost);
   return `scrypt$N=${cost.N},r=${cost.r},p=${cost.p}$${salt.toString("base64url")}$${key.toString("base64url")}`;

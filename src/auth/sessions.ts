@@ -14,8 +14,7 @@ export function mintSession(): { secret: string; hash: string } {
 /** SHA-256 of a session secret, hex: the only form it is stored in. */
 export const hashSessionSecret = (secret: string): string => hashToken(secret);
 
-const mac = (secret: string, nonce: string) =>
-  createHmac("sha256", secret).update(`csrf:${nonce}`).digest("base64url");
+const mac = (secret: string, nonce: string) => createHmac("sha256", secret).update(`csrf:${nonce}`).digest("base64url");
 
 /**
  * A CSRF token for the session: a fresh nonce and its HMAC keyed by the session secret. Any number may be

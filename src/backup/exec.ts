@@ -6,18 +6,31 @@ export function runTool(cmd: string, args: string[], env: Record<string, string 
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env, stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
-    child.stderr.on("data", (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); });
-    child.on("error", (e: NodeJS.ErrnoException) => reject(new FatalError(e.code === "ENOENT"
-      ? `${cmd} is not on PATH: install the PostgreSQL client tools of the server's major version (Debian: apt-get install postgresql-client), see docs/deploy.md`
-      : `${cmd} failed to start: ${e.message}`)));
-    child.on("close", (code) => code === 0
-      ? resolve()
-      : reject(new FatalError(`${cmd} exited with ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`)));
+    child.stderr.on("data", (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    child.on("error", (e: NodeJS.ErrnoException) =>
+      reject(
+        new FatalError(
+          e.code === "ENOENT"
+            ? `${cmd} is not on PATH: install the PostgreSQL client tools of the server's major version (Debian: apt-get install postgresql-client), see docs/deploy.md`
+            : `${cmd} failed to start: ${e.message}`,
+        ),
+      ),
+    );
+    child.on("close", (code) =>
+      code === 0
+        ? resolve()
+        : reject(new FatalError(`${cmd} exited with ${code}: ${stderr.trim().split("\n").slice(-3).join(" | ")}`)),
+    );
   });
 }
 
 /** A libpq connection string without its password, and the environment that passes the password instead (not in `ps`). */
-export function libpqTarget(url: string, env: Record<string, string | undefined>): { url: string; env: Record<string, string | undefined> } {
+export function libpqTarget(
+  url: string,
+  env: Record<string, string | undefined>,
+): { url: string; env: Record<string, string | undefined> } {
   const u = new URL(url);
   const password = u.password ? decodeURIComponent(u.password) : undefined;
   u.password = "";

@@ -34,8 +34,16 @@ async function sha256Of(file: string): Promise<string> {
 }
 
 /** Writes `to` atomically (a .partial file renamed at the end): header, manifest, then the payload file. */
-export async function writeBackupFile(to: string, m: Omit<Manifest, "payload">, payloadFile: string, payloadName: string): Promise<Manifest> {
-  const manifest: Manifest = { ...m, payload: { name: payloadName, bytes: (await stat(payloadFile)).size, sha256: await sha256Of(payloadFile) } };
+export async function writeBackupFile(
+  to: string,
+  m: Omit<Manifest, "payload">,
+  payloadFile: string,
+  payloadName: string,
+): Promise<Manifest> {
+  const manifest: Manifest = {
+    ...m,
+    payload: { name: payloadName, bytes: (await stat(payloadFile)).size, sha256: await sha256Of(payloadFile) },
+  };
   const partial = `${to}.partial`;
   try {
     await writeFile(partial, `${BACKUP_MAGIC}\n${JSON.stringify(manifest)}\n`, { mode: 0o600 });
@@ -50,7 +58,9 @@ export async function writeBackupFile(to: string, m: Omit<Manifest, "payload">, 
 
 /** Reads and checks the header and manifest; `offset` is where the payload starts. */
 export async function readManifest(file: string): Promise<{ manifest: Manifest; offset: number }> {
-  const fh = await open(file, "r").catch((e: Error) => { throw new FatalError(`cannot read backup ${file}: ${e.message}`); });
+  const fh = await open(file, "r").catch((e: Error) => {
+    throw new FatalError(`cannot read backup ${file}: ${e.message}`);
+  });
   try {
     const buf = Buffer.alloc(1024 * 1024);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
@@ -81,15 +91,24 @@ export async function extractPayload(file: string, dest: string): Promise<Manife
   const { manifest, offset } = await readManifest(file);
   const actual = (await stat(file)).size - offset;
   if (actual !== manifest.payload.bytes) {
-    throw new FatalError(`backup ${file} is incomplete: ${actual} of ${manifest.payload.bytes} payload bytes (truncated copy?)`);
+    throw new FatalError(
+      `backup ${file} is incomplete: ${actual} of ${manifest.payload.bytes} payload bytes (truncated copy?)`,
+    );
   }
   const hash = createHash("sha256");
-  const tee = new Transform({ transform(chunk: Buffer, _enc, done) { hash.update(chunk); done(null, chunk); } });
+  const tee = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
   await pipeline(createReadStream(file, { start: offset }), tee, createWriteStream(dest, { mode: 0o600 }));
   const sha = hash.digest("hex");
   if (sha !== manifest.payload.sha256) {
     await rm(dest, { force: true });
-    throw new FatalError(`backup ${file} is corrupt: payload SHA-256 ${sha.slice(0, 12)}… differs from the manifest's ${manifest.payload.sha256.slice(0, 12)}…`);
+    throw new FatalError(
+      `backup ${file} is corrupt: payload SHA-256 ${sha.slice(0, 12)}… differs from the manifest's ${manifest.payload.sha256.slice(0, 12)}…`,
+    );
   }
   return manifest;
 }

@@ -33,7 +33,10 @@ export interface BackupOptions {
 
 /** The file name of a backup taken at `now`. */
 export function backupFileName(backend: string, now: number): string {
-  return `flakeguard-${backend}-${new Date(now).toISOString().replace(/[-:]/g, "").replace(/\.(\d{3})Z$/, "$1Z")}.fgbackup`;
+  return `flakeguard-${backend}-${new Date(now)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.(\d{3})Z$/, "$1Z")}.fgbackup`;
 }
 
 /** Takes a consistent online backup and writes it atomically; returns the file and its manifest. */
@@ -50,10 +53,19 @@ export async function createBackup(o: BackupOptions): Promise<{ file: string; ma
       if (!o.postgresUrl) throw new FatalError("backup: the PostgreSQL URL is needed for pg_dump");
       dumped = await dumpPostgres(o.postgresUrl, work, o.env ?? process.env);
     }
-    const manifest = await writeBackupFile(file, {
-      format: 1, backend: o.db.backend, createdAt: new Date(o.now).toISOString(), flakeguard: o.version,
-      migrations: dumped.migrations, counts: dumped.counts,
-    }, dumped.payloadFile, dumped.payloadName);
+    const manifest = await writeBackupFile(
+      file,
+      {
+        format: 1,
+        backend: o.db.backend,
+        createdAt: new Date(o.now).toISOString(),
+        flakeguard: o.version,
+        migrations: dumped.migrations,
+        counts: dumped.counts,
+      },
+      dumped.payloadFile,
+      dumped.payloadName,
+    );
     return { file, manifest };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -74,11 +86,16 @@ const BACKEND_URL = { sqlite: "sqlite:FILE (the default)", pglite: "pglite:DIR",
 export async function restoreBackup(o: RestoreOptions): Promise<Manifest> {
   const { manifest } = await readManifest(o.file);
   if (manifest.backend !== o.target.backend) {
-    throw new FatalError(`${o.file} is a ${manifest.backend} backup but the configured database is ${o.target.backend}; set DATABASE_URL=${BACKEND_URL[manifest.backend]}`);
+    throw new FatalError(
+      `${o.file} is a ${manifest.backend} backup but the configured database is ${o.target.backend}; set DATABASE_URL=${BACKEND_URL[manifest.backend]}`,
+    );
   }
   const known = (manifest.backend === "sqlite" ? sqliteMigrations : pgMigrations).map((m) => m.name);
   const unknown = manifest.migrations.filter((m) => !known.includes(m));
-  if (unknown.length > 0) throw new FatalError(`${o.file} was made by a newer flakeguard (${manifest.flakeguard}, migration ${unknown[0]}); restore it with that release or newer`);
+  if (unknown.length > 0)
+    throw new FatalError(
+      `${o.file} was made by a newer flakeguard (${manifest.flakeguard}, migration ${unknown[0]}); restore it with that release or newer`,
+    );
   const t = o.target;
   const base = t.backend === "postgres" ? undefined : dirname(t.path);
   if (base) mkdirSync(base, { recursive: true });

@@ -29,12 +29,18 @@ function isEmptyDir(dir: string): boolean {
 
 /** Restores into the PGlite directory `dir`, which must be empty or missing; on any failure it is emptied again. */
 export async function restorePglite(file: string, dir: string, work: string, open: OpenOptions): Promise<Manifest> {
-  if (!isEmptyDir(dir)) throw new FatalError(`refusing to restore: PGlite directory ${dir} is not empty (restore into an empty data directory)`);
+  if (!isEmptyDir(dir))
+    throw new FatalError(
+      `refusing to restore: PGlite directory ${dir} is not empty (restore into an empty data directory)`,
+    );
   const tarball = join(work, "pgdata.tar.gz");
   const manifest = await extractPayload(file, tarball);
   let db: Db | undefined;
   try {
-    db = await openDb({ backend: "pglite", path: dir }, { ...open, pgliteLoadDataDir: new Blob([await readFile(tarball)]) });
+    db = await openDb(
+      { backend: "pglite", path: dir },
+      { ...open, pgliteLoadDataDir: new Blob([await readFile(tarball)]) },
+    );
     await verifyRestored(db, manifest);
     await db.close();
     return manifest;

@@ -14,7 +14,8 @@ import { verifyRestored } from "./verify.ts";
 import type { Dumped } from "./types.ts";
 
 // Inside the single executable better-sqlite3 needs the embedded addon; callers in the server pass none.
-const withBinding = (open: OpenOptions): OpenOptions => (open.sqliteNativeBinding ? open : { ...open, sqliteNativeBinding: sqliteNativeBinding() });
+const withBinding = (open: OpenOptions): OpenOptions =>
+  open.sqliteNativeBinding ? open : { ...open, sqliteNativeBinding: sqliteNativeBinding() };
 
 /** Copies the live SQLite database into `work` and gzips it. */
 export async function dumpSqlite(live: Db, work: string, given: OpenOptions): Promise<Dumped> {
@@ -47,7 +48,8 @@ export async function dumpSqlite(live: Db, work: string, given: OpenOptions): Pr
 /** Restores into `path`, which must not exist; the database is checked before it is moved into place. */
 export async function restoreSqlite(file: string, path: string, given: OpenOptions): Promise<Manifest> {
   const open = withBinding(given);
-  if (existsSync(path)) throw new FatalError(`refusing to restore: ${path} already exists (restore into an empty data directory)`);
+  if (existsSync(path))
+    throw new FatalError(`refusing to restore: ${path} already exists (restore into an empty data directory)`);
   const gz = `${path}.restore.gz`;
   const tmp = `${path}.restore`;
   try {

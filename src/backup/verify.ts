@@ -7,11 +7,15 @@ import type { Manifest } from "./file.ts";
 export async function verifyRestored(db: Db, manifest: Manifest): Promise<void> {
   const migrations = await appliedMigrations(db);
   if (migrations.join(",") !== manifest.migrations.join(",")) {
-    throw new FatalError(`restored database has migrations [${migrations.join(", ")}], the backup's manifest [${manifest.migrations.join(", ")}]`);
+    throw new FatalError(
+      `restored database has migrations [${migrations.join(", ")}], the backup's manifest [${manifest.migrations.join(", ")}]`,
+    );
   }
   const counts = await tableCounts(db);
   const wrong = Object.entries(manifest.counts).filter(([t, n]) => counts[t] !== n);
   if (wrong.length > 0) {
-    throw new FatalError(`restored database is incomplete: ${wrong.map(([t, n]) => `${t} has ${counts[t] ?? "no table"} rows, the backup ${n}`).join("; ")}`);
+    throw new FatalError(
+      `restored database is incomplete: ${wrong.map(([t, n]) => `${t} has ${counts[t] ?? "no table"} rows, the backup ${n}`).join("; ")}`,
+    );
   }
 }

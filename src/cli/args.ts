@@ -27,7 +27,11 @@ export const SERVER_FLAGS_HELP = `  --config PATH          configuration file (d
   --debug                print stack traces on errors`;
 
 /** parseArgs in strict mode, with unknown flags and stray values reported as one-line usage errors. */
-export function parseFlags<O extends NonNullable<ParseArgsConfig["options"]>>(args: string[], options: O, positionals = false) {
+export function parseFlags<O extends NonNullable<ParseArgsConfig["options"]>>(
+  args: string[],
+  options: O,
+  positionals = false,
+) {
   // `deno task serve -- --port 1` passes the `--` on (npm strips it); without positionals it means nothing.
   if (!positionals && args[0] === "--") args = args.slice(1);
   try {

@@ -50,7 +50,8 @@ Examples:
     const { values } = parseFlags(args, { ...SERVER_FLAGS, to: { type: "string" }, keep: { type: "string" } });
     const { to, keep, ...server } = values;
     const keepN = keep === undefined ? undefined : Number(keep);
-    if (keepN !== undefined && !(Number.isInteger(keepN) && keepN >= 1)) throw new UsageError(`--keep must be a whole number of at least 1, got '${keep}'`);
+    if (keepN !== undefined && !(Number.isInteger(keepN) && keepN >= 1))
+      throw new UsageError(`--keep must be a whole number of at least 1, got '${keep}'`);
     if (to && keepN !== undefined) throw new UsageError("--keep prunes backupDir; it cannot be used with --to");
     const { config } = configFromFlags(server, io);
     const target = parseDatabaseUrl(config.databaseUrl, io.cwd);
@@ -59,8 +60,14 @@ Examples:
     try {
       const dir = resolve(io.cwd, config.backupDir);
       const out = await createBackup({
-        db, postgresUrl: target.backend === "postgres" ? target.url : undefined, to: to ? resolve(io.cwd, to) : undefined, dir,
-        now: Date.now(), version: VERSION, open, env: io.env,
+        db,
+        postgresUrl: target.backend === "postgres" ? target.url : undefined,
+        to: to ? resolve(io.cwd, to) : undefined,
+        dir,
+        now: Date.now(),
+        version: VERSION,
+        open,
+        env: io.env,
       });
       io.stdout(`backup written: ${out.file} (${out.manifest.payload.bytes} bytes; ${describeManifest(out.manifest)})`);
       if (keepN !== undefined) {
@@ -73,10 +80,16 @@ Examples:
   },
 };
 
-async function openForBackup(target: DatabaseTarget, open: OpenOptions, config: ReturnType<typeof configFromFlags>["config"], cwd: string): Promise<{ db: Db; release(): Promise<void> }> {
+async function openForBackup(
+  target: DatabaseTarget,
+  open: OpenOptions,
+  config: ReturnType<typeof configFromFlags>["config"],
+  cwd: string,
+): Promise<{ db: Db; release(): Promise<void> }> {
   if (target.backend === "sqlite") {
     // No data-directory lock: SQLite's own locking lets this read while the server writes.
-    if (!existsSync(target.path)) throw new FatalError(`no SQLite database at ${target.path} (check --data-dir / DATABASE_URL)`);
+    if (!existsSync(target.path))
+      throw new FatalError(`no SQLite database at ${target.path} (check --data-dir / DATABASE_URL)`);
     const db = await openDb(target, open);
     return { db, release: () => db.close() };
   }
@@ -87,7 +100,9 @@ async function openForBackup(target: DatabaseTarget, open: OpenOptions, config: 
     return await openDatabase({ ...config, migrate: false }, cwd, open, createLogger("warn"), Date.now);
   } catch (e) {
     if (target.backend === "pglite" && /in use by another flakeguard/.test((e as Error).message)) {
-      throw new FatalError(`${(e as Error).message}: PGlite has one process; back up through the server (POST /api/v1/backups, or backupSchedule) or stop it first`);
+      throw new FatalError(
+        `${(e as Error).message}: PGlite has one process; back up through the server (POST /api/v1/backups, or backupSchedule) or stop it first`,
+      );
     }
     throw e;
   }
@@ -125,7 +140,9 @@ Example:
     const lock = target.backend === "postgres" ? undefined : lockDataDir(resolve(io.cwd, config.dataDir));
     try {
       const m = await restoreBackup({ file, target, open: await embeddedOptions(target), env: io.env });
-      io.stdout(`restored ${file} into ${target.backend === "postgres" ? "the PostgreSQL database" : target.path} (${describeManifest(m)})`);
+      io.stdout(
+        `restored ${file} into ${target.backend === "postgres" ? "the PostgreSQL database" : target.path} (${describeManifest(m)})`,
+      );
       io.stdout("start the server as usual; it applies any newer migrations");
     } finally {
       lock?.release();

@@ -11,7 +11,10 @@ function io(env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const value: CommandIO = {
-    env, cwd: mkdtempSync(join(tmpdir(), "fg-cli-")), stdout: (l) => out.push(l), stderr: (l) => err.push(l),
+    env,
+    cwd: mkdtempSync(join(tmpdir(), "fg-cli-")),
+    stdout: (l) => out.push(l),
+    stderr: (l) => err.push(l),
     stopSignal: new Promise(() => undefined),
   };
   return { value, out, err };
@@ -21,7 +24,16 @@ describe("flakeguard main", () => {
   it("lists every command with --help", async () => {
     const t = io();
     expect(await main(["--help"], t.value)).toBe(0);
-    for (const name of ["serve", "migrate", "config", "project create", "token create", "upload", "health", "version"]) {
+    for (const name of [
+      "serve",
+      "migrate",
+      "config",
+      "project create",
+      "token create",
+      "upload",
+      "health",
+      "version",
+    ]) {
       expect(t.out.join("\n")).toContain(name);
     }
   });
@@ -86,7 +98,9 @@ describe("flakeguard main", () => {
     const db = await openDb({ backend: "sqlite", path: join(t.value.cwd, "data", "flakeguard.db") });
     try {
       const count = async (q: string) => Number((await db.rows<{ n: number }>(sql.raw(q)))[0].n);
-      expect(await count("select count(*) as n from verdicts where variant = '' and status = 'flaky'")).toBeGreaterThan(3);
+      expect(await count("select count(*) as n from verdicts where variant = '' and status = 'flaky'")).toBeGreaterThan(
+        3,
+      );
       expect(await count("select count(*) as n from incidents")).toBeGreaterThan(0);
     } finally {
       await db.close();

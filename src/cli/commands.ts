@@ -57,7 +57,10 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   const command = COMMANDS.find((c) => c.path.every((word, i) => argv[i] === word));
   if (!command) {
     const group = COMMANDS.filter((c) => c.path[0] === argv[0]);
-    const hint = group.length > 0 ? `; did you mean ${group.map((c) => `'${c.path.join(" ")}'`).join(" or ")}?` : " (see flakeguard --help)";
+    const hint =
+      group.length > 0
+        ? `; did you mean ${group.map((c) => `'${c.path.join(" ")}'`).join(" or ")}?`
+        : " (see flakeguard --help)";
     io.stderr(`flakeguard: unknown command '${argv.slice(0, 2).join(" ")}'${hint}`);
     return 2;
   }
@@ -73,7 +76,12 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     const err = e as Error;
     io.stderr(`flakeguard ${command.path.join(" ")}: ${err.message}`);
     if (debug && err.stack) io.stderr(err.stack);
-    else if (!(e instanceof UsageError || e instanceof ConfigError || e instanceof FatalError || e instanceof AppError)) {
+    else if (!(
+      e instanceof UsageError ||
+      e instanceof ConfigError ||
+      e instanceof FatalError ||
+      e instanceof AppError
+    )) {
       io.stderr("(run with --debug for the stack trace)");
     }
     return e instanceof UsageError || e instanceof ConfigError ? 2 : 1;

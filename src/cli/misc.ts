@@ -52,10 +52,16 @@ ${SERVER_FLAGS_HELP}`,
     const { config } = configFromFlags(server, io);
     const log = createLogger("warn");
     const cfg = { ...config, migrate: !onlyStatus };
-    const opened = await openDatabase(cfg, io.cwd, {
-      sqliteNativeBinding: cfg.databaseUrl.startsWith("sqlite:") ? sqliteNativeBinding() : undefined,
-      pgliteOptions: cfg.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,
-    }, log, Date.now).catch((e) => {
+    const opened = await openDatabase(
+      cfg,
+      io.cwd,
+      {
+        sqliteNativeBinding: cfg.databaseUrl.startsWith("sqlite:") ? sqliteNativeBinding() : undefined,
+        pgliteOptions: cfg.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,
+      },
+      log,
+      Date.now,
+    ).catch((e) => {
       if (onlyStatus && /out of date/.test((e as Error).message)) return undefined;
       throw e;
     });
@@ -85,7 +91,11 @@ Flags:
   --url URL          what to check (default http://127.0.0.1:$FLAKEGUARD_PORT/readyz)
   --timeout SECONDS  give up after this long (default 5)`,
   async run(args, io) {
-    const { values } = parseFlags(args, { url: { type: "string" }, timeout: { type: "string" }, help: { type: "boolean" } });
+    const { values } = parseFlags(args, {
+      url: { type: "string" },
+      timeout: { type: "string" },
+      help: { type: "boolean" },
+    });
     const url = values.url ?? `http://127.0.0.1:${io.env.FLAKEGUARD_PORT ?? 8080}/readyz`;
     const seconds = Number(values.timeout ?? 5);
     if (!(seconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got '${values.timeout}'`);
@@ -95,7 +105,9 @@ Flags:
       io.stdout(`${ok ? "healthy" : "unhealthy"}: ${url} answered ${res.status}`);
       return ok ? 0 : 1;
     } catch (e) {
-      io.stdout(`unhealthy: ${url}: ${(e as Error).cause ? String(((e as Error).cause as Error).message) : (e as Error).message}`);
+      io.stdout(
+        `unhealthy: ${url}: ${(e as Error).cause ? String(((e as Error).cause as Error).message) : (e as Error).message}`,
+      );
       return 1;
     }
   },

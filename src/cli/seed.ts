@@ -28,8 +28,12 @@ Flags:
 ${SERVER_FLAGS_HELP}`,
   async run(args, io) {
     const { values } = parseFlags(args, {
-      ...SERVER_FLAGS, demo: { type: "boolean" }, project: { type: "string" }, seed: { type: "string" },
-      tests: { type: "string" }, commits: { type: "string" },
+      ...SERVER_FLAGS,
+      demo: { type: "boolean" },
+      project: { type: "string" },
+      seed: { type: "string" },
+      tests: { type: "string" },
+      commits: { type: "string" },
     });
     const { demo, project: slug = "demo", seed = "1", tests, commits, ...server } = values;
     if (!demo) throw new UsageError("seed needs --demo (the demo CI history is what it writes)");
@@ -38,28 +42,56 @@ ${SERVER_FLAGS_HELP}`,
       if (!/^\d+$/.test(v)) throw new UsageError(`--${name} must be a whole number, got '${v}'`);
       return Number(v);
     };
-    const history = generateHistory({ seed: num(seed, "seed")!, tests: num(tests, "tests"), commits: num(commits, "commits") });
+    const history = generateHistory({
+      seed: num(seed, "seed")!,
+      tests: num(tests, "tests"),
+      commits: num(commits, "commits"),
+    });
     const { config } = configFromFlags(server, io);
     const log = createLogger("warn");
-    const opened = await openDatabase(config, io.cwd, {
-      sqliteNativeBinding: config.databaseUrl.startsWith("sqlite:") ? sqliteNativeBinding() : undefined,
-      pgliteOptions: config.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,
-    }, log, Date.now);
+    const opened = await openDatabase(
+      config,
+      io.cwd,
+      {
+        sqliteNativeBinding: config.databaseUrl.startsWith("sqlite:") ? sqliteNativeBinding() : undefined,
+        pgliteOptions: config.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,
+      },
+      log,
+      Date.now,
+    );
     let now = history.uploads[0]?.receivedAt ?? Date.now();
-    const app = createApp({ config: { ...config, inlineMaxBytes: Number.MAX_SAFE_INTEGER }, db: opened.db, log, worker: false, clock: () => now });
+    const app = createApp({
+      config: { ...config, inlineMaxBytes: Number.MAX_SAFE_INTEGER },
+      db: opened.db,
+      log,
+      worker: false,
+      clock: () => now,
+    });
     try {
-      const project = await createProject(app.store, { slug, name: `Demo (seed ${seed})`, defaultBranch: history.defaultBranch }, "cli", now);
+      const project = await createProject(
+        app.store,
+        { slug, name: `Demo (seed ${seed})`, defaultBranch: history.defaultBranch },
+        "cli",
+        now,
+      );
       let done = 0;
       for (const upload of history.uploads) {
         now = upload.receivedAt;
         const query = Object.fromEntries(uploadQuery(upload.meta));
         await app.uploads.receive(project, [{ bytes: new TextEncoder().encode(upload.junitXml), filename: null }], {
-          commit: query.commit, branch: query.branch, pr: query.pr ?? null, run: query.run, job: query.job,
-          attempt: upload.meta.attempt, variant: [...upload.meta.variant].sort().join(","),
+          commit: query.commit,
+          branch: query.branch,
+          pr: query.pr ?? null,
+          run: query.run,
+          job: query.job,
+          attempt: upload.meta.attempt,
+          variant: [...upload.meta.variant].sort().join(","),
         });
         if (++done % 500 === 0) io.stderr(`seeded ${done} of ${history.uploads.length} reports…`);
       }
-      io.stdout(`seeded project ${slug}: ${history.uploads.length} reports, ${Object.keys(history.truth).length} tests (seed ${seed})`);
+      io.stdout(
+        `seeded project ${slug}: ${history.uploads.length} reports, ${Object.keys(history.truth).length} tests (seed ${seed})`,
+      );
     } finally {
       await app.stop();
       await opened.release();

@@ -5,7 +5,13 @@ import { ensureAdminToken } from "../act/tokens.ts";
 import { createApp, openDatabase } from "../app.ts";
 import { FatalError } from "../lib/errors.ts";
 import { createLogger } from "../lib/log.ts";
-import { checkpointWorkerSpawner, pgliteEmbeddedOptions, sqliteAddonFile, sqliteNativeBinding, uiAssets } from "../runtime/embedded.ts";
+import {
+  checkpointWorkerSpawner,
+  pgliteEmbeddedOptions,
+  sqliteAddonFile,
+  sqliteNativeBinding,
+  uiAssets,
+} from "../runtime/embedded.ts";
 import { createSharedState } from "../shared-state/index.ts";
 import { jobStore } from "../store/jobs.ts";
 import { inlineParsePool, workerParsePool } from "../parse-pool/pool.ts";
@@ -38,40 +44,77 @@ ${SERVER_FLAGS_HELP}`,
     const log = createLogger(config.logLevel);
     if (config.role !== "all" && parseDatabaseUrl(config.databaseUrl, io.cwd).backend !== "postgres") {
       // An embedded database is locked to one process: an api without a worker would never process queued reports.
-      throw new FatalError(`--role ${config.role} needs PostgreSQL (DATABASE_URL=postgres://…); SQLite and PGlite run one process with --role all`);
+      throw new FatalError(
+        `--role ${config.role} needs PostgreSQL (DATABASE_URL=postgres://…); SQLite and PGlite run one process with --role all`,
+      );
     }
     const sqlite = config.databaseUrl.startsWith("sqlite:");
-    const opened = await openDatabase(config, io.cwd, {
-      sqliteNativeBinding: sqlite ? sqliteNativeBinding() : undefined,
-      // The server writes all day: its checkpoints run beside the writer, not inside its commits.
-      sqliteCheckpoints: sqlite
-        ? { spawn: checkpointWorkerSpawner(), addonFile: sqliteAddonFile(), onError: (err) => log.warn({ err: err.message }, "SQLite checkpoint worker") }
-        : undefined,
-      pgliteOptions: config.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,
-    }, log, Date.now);
+    const opened = await openDatabase(
+      config,
+      io.cwd,
+      {
+        sqliteNativeBinding: sqlite ? sqliteNativeBinding() : undefined,
+        // The server writes all day: its checkpoints run beside the writer, not inside its commits.
+        sqliteCheckpoints: sqlite
+          ? {
+              spawn: checkpointWorkerSpawner(),
+              addonFile: sqliteAddonFile(),
+              onError: (err) => log.warn({ err: err.message }, "SQLite checkpoint worker"),
+            }
+          : undefined,
+        pgliteOptions: config.databaseUrl.startsWith("pglite:") ? { ...(await pgliteEmbeddedOptions()) } : undefined,
+      },
+      log,
+      Date.now,
+    );
     let shared;
     try {
-      shared = await createSharedState({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, log, now: Date.now });
+      shared = await createSharedState({
+        redisUrl: config.redisUrl,
+        redisPrefix: config.redisPrefix,
+        log,
+        now: Date.now,
+      });
     } catch (e) {
       await opened.release();
       throw e;
     }
     if (!config.redisUrl && config.role !== "all") {
-      log.warn({ role: config.role }, "no REDIS_URL: rate limits, caches and live updates stay inside this replica (see README, Scaling out)");
+      log.warn(
+        { role: config.role },
+        "no REDIS_URL: rate limits, caches and live updates stay inside this replica (see README, Scaling out)",
+      );
     }
     if (opened.db.backend !== "postgres") {
       // The data directory is locked to this process, so a job still marked running was a crashed run's: retry it now, not after its lease.
       const requeued = await jobStore(opened.db).requeueRunningJobs(Date.now());
       if (requeued > 0) log.warn({ jobs: requeued }, "jobs interrupted by a crash are queued again");
     }
-    const parsePool = config.parseWorkers > 0 ? workerParsePool(config.parseWorkers, parseWorkerSpawner(config.parseWorkerHeapMb)) : inlineParsePool();
+    const parsePool =
+      config.parseWorkers > 0
+        ? workerParsePool(config.parseWorkers, parseWorkerSpawner(config.parseWorkerHeapMb))
+        : inlineParsePool();
     const app = createApp({ config, db: opened.db, log, ui: uiAssets(), shared, parsePool });
     const admin = await ensureAdminToken(app.store, config.adminToken, Date.now());
     if (admin.generated) {
-      io.stdout(`First start: created an admin token. It is shown only this once; keep it secret:\n\n    ${admin.generated}\n`);
+      io.stdout(
+        `First start: created an admin token. It is shown only this once; keep it secret:\n\n    ${admin.generated}\n`,
+      );
     }
-    const server = await listen(app.http.fetch, config.port, config.host, { headersMs: config.headersTimeoutMs, requestMs: config.requestTimeoutMs });
-    log.info({ url: `http://${config.host}:${config.port}`, version: VERSION, backend: opened.db.backend, role: config.role, shared: shared.kind }, "flakeguard serving");
+    const server = await listen(app.http.fetch, config.port, config.host, {
+      headersMs: config.headersTimeoutMs,
+      requestMs: config.requestTimeoutMs,
+    });
+    log.info(
+      {
+        url: `http://${config.host}:${config.port}`,
+        version: VERSION,
+        backend: opened.db.backend,
+        role: config.role,
+        shared: shared.kind,
+      },
+      "flakeguard serving",
+    );
     const signal = await io.stopSignal;
     log.info({ signal, graceMs: config.shutdownGraceMs }, "shutting down");
     const deadline = Date.now() + config.shutdownGraceMs;
@@ -80,7 +123,11 @@ ${SERVER_FLAGS_HELP}`,
     // A long job (a huge queued report) must not hold the exit past the grace period: its lease expires and
     // another worker, or the next start, runs it again; its writes are one transaction, so nothing is half-done.
     if (await settlesBefore(app.stop(), deadline)) await opened.release();
-    else log.warn({ graceMs: config.shutdownGraceMs }, "a job was still running at the end of the grace period; it runs again after its lease");
+    else
+      log.warn(
+        { graceMs: config.shutdownGraceMs },
+        "a job was still running at the end of the grace period; it runs again after its lease",
+      );
     log.info("stopped");
     return 0;
   },
@@ -101,7 +148,12 @@ interface Listening {
  * Listens with slow-client limits: headers within `headersMs`, the whole request within `requestMs` (Node
  * answers 408 and closes), checked every second or sooner, so a slowloris client holds a socket, not the server.
  */
-function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, host: string, timeouts: { headersMs: number; requestMs: number }): Promise<Listening> {
+function listen(
+  fetch: (req: Request) => Response | Promise<Response>,
+  port: number,
+  host: string,
+  timeouts: { headersMs: number; requestMs: number },
+): Promise<Listening> {
   return new Promise((resolve, reject) => {
     const requestTimeout = Math.max(timeouts.requestMs, timeouts.headersMs);
     const connectionsCheckingInterval = Math.min(1000, Math.ceil(timeouts.headersMs / 4));
@@ -109,7 +161,12 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, port: num
     // 5 s, a connection whose next request arrived while the event loop was busy (a long embedded-database
     // transaction) could be closed by the late timer under that request: the client saw ECONNRESET
     // (bench:ingest on PGlite did once).
-    const serverOptions = { headersTimeout: timeouts.headersMs, requestTimeout, connectionsCheckingInterval, keepAliveTimeout: KEEP_ALIVE_MS };
+    const serverOptions = {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout,
+      connectionsCheckingInterval,
+      keepAliveTimeout: KEEP_ALIVE_MS,
+    };
     const server = serveNode({ fetch, port, hostname: host, createServer, serverOptions }) as NodeServer;
     const sockets = new Set<Socket>();
     server.on("connection", (socket: Socket) => {
@@ -128,9 +185,17 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, port: num
 /** Whether `work` settles before the `deadline` (epoch ms). */
 async function settlesBefore(work: Promise<unknown>, deadline: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+  const late = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))),
+  );
   try {
-    return await Promise.race([work.then(() => true, () => true), late]);
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }

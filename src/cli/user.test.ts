@@ -8,7 +8,13 @@ import { main } from "./commands.ts";
 function io(cwd = mkdtempSync(join(tmpdir(), "fg-cli-user-"))) {
   const out: string[] = [];
   const err: string[] = [];
-  const value: CommandIO = { env: {}, cwd, stdout: (l) => out.push(l), stderr: (l) => err.push(l), stopSignal: new Promise(() => undefined) };
+  const value: CommandIO = {
+    env: {},
+    cwd,
+    stdout: (l) => out.push(l),
+    stderr: (l) => err.push(l),
+    stopSignal: new Promise(() => undefined),
+  };
   return { value, out, err };
 }
 
@@ -22,17 +28,29 @@ describe("flakeguard user", () => {
 
     const b = io(a.value.cwd);
     writeFileSync(join(a.value.cwd, "pw"), "a long enough password\n");
-    expect(await main(["user", "create", "--name", "vic", "--role", "viewer", "--password-file", "pw", "--data-dir", "data"], b.value)).toBe(0);
+    expect(
+      await main(
+        ["user", "create", "--name", "vic", "--role", "viewer", "--password-file", "pw", "--data-dir", "data"],
+        b.value,
+      ),
+    ).toBe(0);
     expect(b.out).toEqual([]);
 
     const dup = io(a.value.cwd);
-    expect(await main(["user", "create", "--name", "vic", "--role", "viewer", "--data-dir", "data"], dup.value)).toBe(1);
+    expect(await main(["user", "create", "--name", "vic", "--role", "viewer", "--data-dir", "data"], dup.value)).toBe(
+      1,
+    );
     expect(dup.err.join("\n")).toContain("a user named 'vic' exists");
     const role = io(a.value.cwd);
     expect(await main(["user", "create", "--name", "x", "--role", "owner", "--data-dir", "data"], role.value)).toBe(2);
     writeFileSync(join(a.value.cwd, "weak"), "short\n");
     const weak = io(a.value.cwd);
-    expect(await main(["user", "create", "--name", "w", "--role", "viewer", "--password-file", "weak", "--data-dir", "data"], weak.value)).toBe(1);
+    expect(
+      await main(
+        ["user", "create", "--name", "w", "--role", "viewer", "--password-file", "weak", "--data-dir", "data"],
+        weak.value,
+      ),
+    ).toBe(1);
     expect(weak.err.join("\n")).toContain("at least 12 characters");
 
     const ls = io(a.value.cwd);

@@ -26,13 +26,27 @@ Flags:
   --password-file FILE   read the password from FILE (first line; at least 12 characters)
 ${SERVER_FLAGS_HELP}`,
   async run(args, io) {
-    const { values } = parseFlags(args, { ...SERVER_FLAGS, name: { type: "string" }, role: { type: "string" }, "password-file": { type: "string" } });
+    const { values } = parseFlags(args, {
+      ...SERVER_FLAGS,
+      name: { type: "string" },
+      role: { type: "string" },
+      "password-file": { type: "string" },
+    });
     const { name, role, "password-file": file, ...server } = values;
-    if (!name || !NAME.test(name)) throw new UsageError("--name is required: letters, digits, '.', '_', '@' or '-', starting with a letter or digit");
-    if (!role || !ROLES.includes(role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(", ")}${role ? `, got '${role}'` : ""}`);
-    const password = file === undefined ? generatePassword() : readFileSync(resolve(io.cwd, file), "utf8").split(/\r?\n/)[0];
-    const user = await withStore(server, io, (store) => createUser(store, { name, password, role: role as Role }, "cli", Date.now()));
-    io.stderr(`created ${user.role} ${user.name} (id ${user.id})${file === undefined ? "; the password is shown only this once:" : ""}`);
+    if (!name || !NAME.test(name))
+      throw new UsageError(
+        "--name is required: letters, digits, '.', '_', '@' or '-', starting with a letter or digit",
+      );
+    if (!role || !ROLES.includes(role as Role))
+      throw new UsageError(`--role must be one of ${ROLES.join(", ")}${role ? `, got '${role}'` : ""}`);
+    const password =
+      file === undefined ? generatePassword() : readFileSync(resolve(io.cwd, file), "utf8").split(/\r?\n/)[0];
+    const user = await withStore(server, io, (store) =>
+      createUser(store, { name, password, role: role as Role }, "cli", Date.now()),
+    );
+    io.stderr(
+      `created ${user.role} ${user.name} (id ${user.id})${file === undefined ? "; the password is shown only this once:" : ""}`,
+    );
     if (file === undefined) io.stdout(password);
     return 0;
   },

@@ -6,7 +6,12 @@ import { ConfigError } from "../lib/errors.ts";
 import { defineConfig } from "./define.ts";
 
 /** File names looked for in the working directory, first found wins. */
-export const CONFIG_FILES = ["flakeguard.config.ts", "flakeguard.config.js", "flakeguard.config.mjs", "flakeguard.config.json"];
+export const CONFIG_FILES = [
+  "flakeguard.config.ts",
+  "flakeguard.config.js",
+  "flakeguard.config.mjs",
+  "flakeguard.config.json",
+];
 
 /** The config file to read: an explicit path, else the first of CONFIG_FILES in cwd, else none. */
 export function findConfigFile(cwd: string, explicit?: string): string | undefined {
@@ -28,7 +33,9 @@ export function readConfigFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new ConfigError(`config file ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ConfigError(
+      `config file ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   if (path.endsWith(".json")) {
     try {

@@ -12,19 +12,29 @@ describe("loadConfig", () => {
   it("uses the typed defaults, deriving the database from the data directory", () => {
     const cwd = dir();
     const { config, sources } = loadConfig({ env: {}, cwd });
-    expect(config).toMatchObject({ port: 8080, host: "127.0.0.1", role: "all", migrate: true, dataDir: join(cwd, "flakeguard-data") });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: "127.0.0.1",
+      role: "all",
+      migrate: true,
+      dataDir: join(cwd, "flakeguard-data"),
+    });
     expect(config.databaseUrl).toBe("sqlite:./flakeguard-data/flakeguard.db");
     expect(sources.port).toBe("default");
   });
 
   it("layers defaults < config file < env < flags", () => {
     const cwd = dir();
-    writeFileSync(join(cwd, "flakeguard.config.ts"), `import { defineConfig } from "flakeguard";
+    writeFileSync(
+      join(cwd, "flakeguard.config.ts"),
+      `import { defineConfig } from "flakeguard";
       const port: number = 9000;
-      export default defineConfig({ port, host: "0.0.0.0", logLevel: "warn", maxUploadBytes: "10MiB" });`);
+      export default defineConfig({ port, host: "0.0.0.0", logLevel: "warn", maxUploadBytes: "10MiB" });`,
+    );
     const { config, sources, file } = loadConfig({
       env: { FLAKEGUARD_HOST: "10.0.0.1", FLAKEGUARD_LOG_LEVEL: "debug" },
-      cwd, flags: { "log-level": "error" },
+      cwd,
+      flags: { "log-level": "error" },
     });
     expect(file).toBe(join(cwd, "flakeguard.config.ts"));
     expect(config.port).toBe(9000);
@@ -48,7 +58,10 @@ describe("loadConfig", () => {
     const cwd = dir();
     const secret = "fga_" + "a".repeat(32);
     writeFileSync(join(cwd, "admin"), secret + "\n");
-    const loaded = loadConfig({ env: { FLAKEGUARD_ADMIN_TOKEN_FILE: join(cwd, "admin"), DATABASE_URL: "postgres://fg:hunter2@db/fg" }, cwd });
+    const loaded = loadConfig({
+      env: { FLAKEGUARD_ADMIN_TOKEN_FILE: join(cwd, "admin"), DATABASE_URL: "postgres://fg:hunter2@db/fg" },
+      cwd,
+    });
     expect(loaded.config.adminToken).toBe(secret);
     const dump = dumpConfig(loaded);
     expect(dump).not.toContain(secret);

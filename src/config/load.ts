@@ -42,7 +42,8 @@ export function loadConfig(input: LoadInput): LoadedConfig {
     };
     if (fromFile[key] !== undefined) set(fromFile[key], "file", `${file}: ${key}`);
     for (const name of [...envNames(key)].reverse()) {
-      if (s.secret && input.env[`${name}_FILE`]) set(readSecret(input.env[`${name}_FILE`]!, `${name}_FILE`), `env ${name}_FILE`, `${name}_FILE`);
+      if (s.secret && input.env[`${name}_FILE`])
+        set(readSecret(input.env[`${name}_FILE`]!, `${name}_FILE`), `env ${name}_FILE`, `${name}_FILE`);
       if (input.env[name] !== undefined && input.env[name] !== "") set(input.env[name], `env ${name}`, name);
     }
     const flag = s.flag ? input.flags?.[s.flag] : undefined;
@@ -63,6 +64,8 @@ function readSecret(path: string, name: string): string {
   try {
     return readFileSync(path, "utf8").replace(/\r?\n$/, "");
   } catch (e) {
-    throw new ConfigError(`${name}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ConfigError(
+      `${name}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
 }

@@ -1,7 +1,19 @@
 import { ConfigError } from "../lib/errors.ts";
 import type { Setting } from "./settings.ts";
 
-const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+const UNITS: Record<string, number> = {
+  "": 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+};
 
 /** Reads one setting's value from text or a config-file value; throws ConfigError naming `where`. */
 export function parseSetting(s: Setting, raw: unknown, where: string): string | number | boolean {
@@ -24,7 +36,8 @@ export function parseSetting(s: Setting, raw: unknown, where: string): string | 
       if (typeof raw === "string" && /^(false|0|no|off)$/i.test(raw)) return false;
       return fail("must be true or false");
     case "integer": {
-      const n = typeof raw === "number" ? raw : typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+      const n =
+        typeof raw === "number" ? raw : typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN;
       if (!Number.isSafeInteger(n)) fail("must be an integer");
       return inRange(s, n, fail);
     }

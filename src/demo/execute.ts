@@ -58,9 +58,11 @@ export function runJob(rng: Random, tests: readonly SimTest[], ctx: JobContext):
 
 /** The failure a test has on every attempt of this job, if any: caught in the outage, or really broken. */
 function steadyFailure(rng: Random, test: SimTest, ctx: JobContext): FailureText | undefined {
-  if (ctx.outage && rng.chance(ctx.outage.share)) return outageFailure(ctx.outage.cause, ctx.outage.host, ctx.time, rng);
+  if (ctx.outage && rng.chance(ctx.outage.share))
+    return outageFailure(ctx.outage.cause, ctx.outage.host, ctx.time, rng);
   const r = test.regression;
-  if (r && ctx.base >= r.from && ctx.base < r.to && (!r.os || r.os === ctx.os)) return brokenFailure("regression", test.file);
+  if (r && ctx.base >= r.from && ctx.base < r.to && (!r.os || r.os === ctx.os))
+    return brokenFailure("regression", test.file);
   if (test.breaksAt?.includes(ctx.base)) return brokenFailure("regression", test.file);
   if (ctx.breaks.has(test.key)) return brokenFailure("pr-broken", test.file);
   return undefined;

@@ -10,8 +10,12 @@ describe("generateHistory", () => {
   afterEach(() => vi.restoreAllMocks());
 
   it("is deterministic: same seed, same history; another seed, another history; no clock, no Math.random", () => {
-    vi.spyOn(Math, "random").mockImplementation(() => { throw new Error("Math.random used"); });
-    vi.spyOn(Date, "now").mockImplementation(() => { throw new Error("Date.now used"); });
+    vi.spyOn(Math, "random").mockImplementation(() => {
+      throw new Error("Math.random used");
+    });
+    vi.spyOn(Date, "now").mockImplementation(() => {
+      throw new Error("Date.now used");
+    });
     expect(JSON.stringify(small(7))).toBe(JSON.stringify(small(7)));
     expect(JSON.stringify(small(8))).not.toBe(JSON.stringify(small(7)));
   });
@@ -19,11 +23,25 @@ describe("generateHistory", () => {
   it("plants every kind, with flaky rates spread from 1 % to 40 %", () => {
     const { truth } = generateHistory({ seed: 3 });
     const kinds = new Set(Object.values(truth).map((t) => t.kind));
-    expect([...kinds].sort()).toEqual((["flaky", "flaky-variant", "healthy", "incident-only", "one-commit-break", "pr-broken", "regression"] satisfies TruthKind[]).sort());
+    expect([...kinds].sort()).toEqual(
+      (
+        [
+          "flaky",
+          "flaky-variant",
+          "healthy",
+          "incident-only",
+          "one-commit-break",
+          "pr-broken",
+          "regression",
+        ] satisfies TruthKind[]
+      ).sort(),
+    );
     const flaky = Object.values(truth).filter((t) => t.kind === "flaky" || t.kind === "flaky-variant");
-        expect(Math.min(...flaky.map((t) => t.rate ?? 0))).toBe(0.01);
+    expect(Math.min(...flaky.map((t) => t.rate ?? 0))).toBe(0.01);
     expect(Math.max(...flaky.map((t) => t.rate ?? 0))).toBe(0.4);
-    expect(Object.values(truth).filter((t) => t.kind === "healthy").length).toBeGreaterThan(Object.keys(truth).length * 0.4);
+    expect(Object.values(truth).filter((t) => t.kind === "healthy").length).toBeGreaterThan(
+      Object.keys(truth).length * 0.4,
+    );
     expect(spreadRates(5)).toEqual([0.01, 0.0251, 0.0632, 0.1591, 0.4]);
   });
 
@@ -31,7 +49,8 @@ describe("generateHistory", () => {
     const history = generateHistory({ seed: 5 });
     const mainOrder = [...new Set(history.uploads.filter((u) => u.meta.branch === "main").map((u) => u.meta.commit))];
     for (const [key, t] of Object.entries(history.truth).filter(([, t]) => t.kind === "regression")) {
-      const from = mainOrder.indexOf(t.introduced ?? ""), to = t.fixed ? mainOrder.indexOf(t.fixed) : mainOrder.length;
+      const from = mainOrder.indexOf(t.introduced ?? ""),
+        to = t.fixed ? mainOrder.indexOf(t.fixed) : mainOrder.length;
       for (const u of history.uploads.filter((u) => u.meta.branch === "main" && !u.outage)) {
         const result = u.results.find((r) => r.key === key);
         if (!result) continue;
@@ -45,13 +64,17 @@ describe("generateHistory", () => {
   it("breaks pr-broken tests on one PR push and passes them on the next push", () => {
     const history = generateHistory({ seed: 5 });
     for (const [key, t] of Object.entries(history.truth).filter(([, t]) => t.kind === "pr-broken")) {
-      const seen = history.uploads.filter((u) => !u.outage && u.results.some((r) => r.key === key && failed(r.attempts)));
+      const seen = history.uploads.filter(
+        (u) => !u.outage && u.results.some((r) => r.key === key && failed(r.attempts)),
+      );
       expect(seen.length).toBeGreaterThan(0);
       expect(new Set(seen.map((u) => `${u.meta.pr}@${u.meta.commit}`)).size).toBe(1);
       expect(seen[0].meta.pr).toBe(t.pr);
       const pushes = [...new Set(history.uploads.filter((u) => u.meta.pr === t.pr).map((u) => u.meta.commit))];
       const next = pushes[pushes.indexOf(seen[0].meta.commit) + 1];
-      const after = history.uploads.filter((u) => u.meta.commit === next).flatMap((u) => u.results.filter((r) => r.key === key));
+      const after = history.uploads
+        .filter((u) => u.meta.commit === next)
+        .flatMap((u) => u.results.filter((r) => r.key === key));
       expect(after.length).toBeGreaterThan(0);
       expect(after.every((r) => r.attempts.at(-1) === "passed")).toBe(true);
     }
@@ -74,14 +97,17 @@ describe("generateHistory", () => {
     expect(shares.some((share) => share < 0.5)).toBe(true);
     expect(shares.some((share) => share >= 0.7)).toBe(true);
     for (const o of outages) {
-      const rerun = history.uploads.find((u) => u.meta.run === o.meta.run && u.meta.job === o.meta.job && u.meta.attempt === 2);
+      const rerun = history.uploads.find(
+        (u) => u.meta.run === o.meta.run && u.meta.job === o.meta.job && u.meta.attempt === 2,
+      );
       expect(rerun?.receivedAt).toBeGreaterThan(o.receivedAt);
     }
   });
 
   it("retries failing tests in some jobs only, up to two reruns, and delivers uploads in time order", () => {
     const history = generateHistory({ seed: 2 });
-    const retried = new Set<string>(), single = new Set<string>();
+    const retried = new Set<string>(),
+      single = new Set<string>();
     for (const u of history.uploads) {
       const job = u.meta.job.replace(/ \(.*\)$/, "");
       for (const r of u.results) {
@@ -93,7 +119,9 @@ describe("generateHistory", () => {
     expect(retried.size).toBeGreaterThan(0);
     expect([...single].some((job) => !retried.has(job))).toBe(true);
     expect(history.uploads.every((u, i) => i === 0 || u.receivedAt >= history.uploads[i - 1].receivedAt)).toBe(true);
-    expect(new Set(history.uploads.map((u) => u.meta.variant[0]))).toEqual(new Set(["os=linux", "os=windows", "os=macos"]));
+    expect(new Set(history.uploads.map((u) => u.meta.variant[0]))).toEqual(
+      new Set(["os=linux", "os=windows", "os=macos"]),
+    );
   });
 
   it("fails one-commit breaks on every execution of their break commits on main, and passes them on main otherwise", () => {
@@ -104,7 +132,10 @@ describe("generateHistory", () => {
     for (const [key, t] of breaks) {
       for (const u of history.uploads.filter((u) => u.meta.branch === "main" && !u.outage)) {
         const result = u.results.find((r) => r.key === key);
-        if (result) expect(result.attempts.every((a) => a === (t.breaks?.includes(u.meta.commit) ? "failed" : "passed"))).toBe(true);
+        if (result)
+          expect(result.attempts.every((a) => a === (t.breaks?.includes(u.meta.commit) ? "failed" : "passed"))).toBe(
+            true,
+          );
       }
     }
   });
@@ -138,7 +169,14 @@ describe("generateHistory", () => {
   });
 
   it("has a no-retry profile: one variant, one attempt, no job re-runs", () => {
-    const history = generateHistory({ seed: 2, tests: 80, commits: 40, oses: ["linux"], retries: false, reruns: false });
+    const history = generateHistory({
+      seed: 2,
+      tests: 80,
+      commits: 40,
+      oses: ["linux"],
+      retries: false,
+      reruns: false,
+    });
     expect(history.uploads.every((u) => u.meta.attempt === 1 && u.meta.variant.join() === "os=linux")).toBe(true);
     expect(history.uploads.every((u) => u.results.every((r) => r.attempts.length === 1))).toBe(true);
   });
@@ -153,7 +191,9 @@ describe("generateHistory", () => {
     for (const [key, t] of fixed) {
       const fixAt = mainOrder.indexOf(t.fixed!);
       expect(fixAt).toBeGreaterThan(0);
-      const after = history.uploads.filter((u) => u.meta.branch === "main" && !u.outage && mainOrder.indexOf(u.meta.commit) >= fixAt);
+      const after = history.uploads.filter(
+        (u) => u.meta.branch === "main" && !u.outage && mainOrder.indexOf(u.meta.commit) >= fixAt,
+      );
       expect(after.flatMap((u) => u.results.filter((r) => r.key === key)).some((r) => failed(r.attempts))).toBe(false);
     }
   });

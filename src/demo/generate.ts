@@ -21,7 +21,12 @@ export function generateHistory(options: GenerateOptions): DemoHistory {
   const oses = options.oses ?? ["linux", "windows", "macos"];
   const tests = buildPopulation(rng, Math.max(40, options.tests ?? 300), commits, oses);
   planFlakeFixes(tests, commits, options.fixFlaky ?? 0);
-  const { main, all } = buildTimeline(rng, commits, Math.max(2, options.prs ?? Math.round(commits / 4)), options.startTime ?? DEFAULT_START);
+  const { main, all } = buildTimeline(
+    rng,
+    commits,
+    Math.max(2, options.prs ?? Math.round(commits / 4)),
+    options.startTime ?? DEFAULT_START,
+  );
   const breaks = planPrBreaks(rng, tests, all);
   const outages = planOutages(rng, all.length, oses, options.outages ?? Math.max(2, Math.round(commits / 20)));
   const retrying = options.retries === false ? new Set<string>() : planRetries(rng);
@@ -32,19 +37,41 @@ export function generateHistory(options: GenerateOptions): DemoHistory {
   all.forEach((push, index) => {
     for (const job of JOBS) {
       for (const os of oses) {
-        const run = { push, run: String(8800 + index), job, os, retries: retrying.has(job), breaks: breaks.get(push) ?? new Set<string>() };
-        const first = runOnce(rng, byJob.get(job) ?? [], run, 1, push.time + rng.int(240, 900) * SECOND, outages.get(jobSlot(index, job, os)) ?? null);
+        const run = {
+          push,
+          run: String(8800 + index),
+          job,
+          os,
+          retries: retrying.has(job),
+          breaks: breaks.get(push) ?? new Set<string>(),
+        };
+        const first = runOnce(
+          rng,
+          byJob.get(job) ?? [],
+          run,
+          1,
+          push.time + rng.int(240, 900) * SECOND,
+          outages.get(jobSlot(index, job, os)) ?? null,
+        );
         uploads.push(first);
         const failed = first.results.some((r) => r.attempts.at(-1) === "failed");
         if (reruns && (first.outage || (failed && rng.chance(push.pr ? RERUN_CHANCE.pr : RERUN_CHANCE.main)))) {
-          uploads.push(runOnce(rng, byJob.get(job) ?? [], run, 2, first.receivedAt + rng.int(1200, 3600) * SECOND, null));
+          uploads.push(
+            runOnce(rng, byJob.get(job) ?? [], run, 2, first.receivedAt + rng.int(1200, 3600) * SECOND, null),
+          );
         }
       }
     }
   });
   // Stable: uploads arriving in the same millisecond keep the order they were generated in.
   uploads.sort((a, b) => a.receivedAt - b.receivedAt);
-  return { seed: options.seed, defaultBranch: "main", variants: oses.map((os) => `os=${os}`), uploads, truth: finalTruth(tests, main, uploads) };
+  return {
+    seed: options.seed,
+    defaultBranch: "main",
+    variants: oses.map((os) => `os=${os}`),
+    uploads,
+    truth: finalTruth(tests, main, uploads),
+  };
 }
 
 interface RunSlot {
@@ -56,13 +83,30 @@ interface RunSlot {
   breaks: ReadonlySet<string>;
 }
 
-function runOnce(rng: Random, tests: readonly SimTest[], slot: RunSlot, attempt: number, time: number, outage: Outage | null): DemoUpload {
+function runOnce(
+  rng: Random,
+  tests: readonly SimTest[],
+  slot: RunSlot,
+  attempt: number,
+  time: number,
+  outage: Outage | null,
+): DemoUpload {
   const { push, os } = slot;
   // Suites in first-seen order, as the XML groups them: `results` mirrors the report's order.
-  const executions = bySuite(runJob(rng, tests, { os, base: push.base, breaks: slot.breaks, retries: slot.retries, outage, time }));
+  const executions = bySuite(
+    runJob(rng, tests, { os, base: push.base, breaks: slot.breaks, retries: slot.retries, outage, time }),
+  );
   const jobName = `${slot.job} (${os})`;
   return {
-    meta: { commit: push.commit, branch: push.branch, pr: push.pr, run: slot.run, job: jobName, attempt, variant: [`os=${os}`] },
+    meta: {
+      commit: push.commit,
+      branch: push.branch,
+      pr: push.pr,
+      run: slot.run,
+      job: jobName,
+      attempt,
+      variant: [`os=${os}`],
+    },
     junitXml: renderJUnit(jobName, `runner-${os}-${rng.int(1, 24)}`, time, executions),
     receivedAt: time,
     results: executions.map((e) => ({ key: e.test.key, attempts: e.attempts.map((a) => a.status) })),
@@ -81,7 +125,11 @@ function bySuite<T extends { test: { suite: string } }>(items: T[]): T[] {
 }
 
 /** The truth per test: planted kinds, regression commits, and healthy tests that only failed in outages. */
-function finalTruth(tests: readonly SimTest[], main: readonly Push[], uploads: readonly DemoUpload[]): Record<string, TestTruth> {
+function finalTruth(
+  tests: readonly SimTest[],
+  main: readonly Push[],
+  uploads: readonly DemoUpload[],
+): Record<string, TestTruth> {
   const truth: Record<string, TestTruth> = {};
   for (const test of tests) {
     truth[test.key] = { ...test.truth };
@@ -95,7 +143,8 @@ function finalTruth(tests: readonly SimTest[], main: readonly Push[], uploads: r
   // A healthy test fails only when an outage catches it, so any failure makes it incident-only.
   for (const upload of uploads) {
     for (const result of upload.results) {
-      if (truth[result.key].kind === "healthy" && result.attempts.includes("failed")) truth[result.key] = { kind: "incident-only" };
+      if (truth[result.key].kind === "healthy" && result.attempts.includes("failed"))
+        truth[result.key] = { kind: "incident-only" };
     }
   }
   return truth;

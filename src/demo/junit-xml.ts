@@ -30,7 +30,10 @@ export function renderJUnit(job: string, hostname: string, time: number, executi
         const f = attempt.failure;
         if (attempt.status === "skipped") out.push(`${head}>\n      <skipped/>\n    </testcase>\n`);
         else if (!f) out.push(`${head}/>\n`);
-        else out.push(`${head}>\n      <failure message="${escape(f.message)}" type="${escape(f.type)}">${escape(f.stack)}</failure>\n    </testcase>\n`);
+        else
+          out.push(
+            `${head}>\n      <failure message="${escape(f.message)}" type="${escape(f.type)}">${escape(f.stack)}</failure>\n    </testcase>\n`,
+          );
       }
       if (test.inner) out.push("    </testsuite>\n");
     }

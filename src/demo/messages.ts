@@ -37,9 +37,10 @@ export function flakyFailure(cause: number, file: string, time: number, rng: Ran
 
 /** A real break: the same assertion every time (only the stack's line numbers are the test's own). */
 export function brokenFailure(kind: "regression" | "pr-broken", file: string): FailureText {
-  const [type, message] = kind === "regression"
-    ? ["AssertionError", "expected 'total: 41.90' to equal 'total: 42.00'"]
-    : ["TypeError", "Cannot read properties of undefined (reading 'lineItems')"];
+  const [type, message] =
+    kind === "regression"
+      ? ["AssertionError", "expected 'total: 41.90' to equal 'total: 42.00'"]
+      : ["TypeError", "Cannot read properties of undefined (reading 'lineItems')"];
   return { type, message, stack: `${type}: ${message}\n    at Object.<anonymous> (${file}:42:17)` };
 }
 
@@ -52,5 +53,9 @@ export function outageFailure(cause: number, host: string, time: number, rng: Ra
     ["TimeoutError", `container postgres:16 not ready after 60000ms (mapped port ${port(rng)}, started ${iso(at)})`],
   ];
   const [type, message] = texts[cause % texts.length];
-  return { type, message, stack: `${type}: ${message}\n    at Connection.connect (node_modules/pg/lib/client.js:${rng.int(100, 140)}:18)` };
+  return {
+    type,
+    message,
+    stack: `${type}: ${message}\n    at Connection.connect (node_modules/pg/lib/client.js:${rng.int(100, 140)}:18)`,
+  };
 }

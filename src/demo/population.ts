@@ -26,11 +26,53 @@ export interface SimTest {
   cause: number;
 }
 
-const MODULES = ["billing", "auth", "cart", "search", "orders", "inventory", "payments", "users", "shipping", "catalog"];
+const MODULES = [
+  "billing",
+  "auth",
+  "cart",
+  "search",
+  "orders",
+  "inventory",
+  "payments",
+  "users",
+  "shipping",
+  "catalog",
+];
 const CLASSES = ["Service", "Controller", "Repository", "Validator", "Client", "Formatter", "Scheduler", "Cache"];
-const VERBS = ["returns", "rejects", "creates", "updates", "deletes", "renders", "caches", "retries", "parses", "validates"];
-const OBJECTS = ["the order", "an empty cart", "a session token", "the invoice", "a refund", "the profile", "search results", "a webhook", "a coupon"];
-const CONDITIONS = ["when missing", "on timeout", "for admins", "with unicode input", "after expiry", "in bulk", "twice", "concurrently", "by default"];
+const VERBS = [
+  "returns",
+  "rejects",
+  "creates",
+  "updates",
+  "deletes",
+  "renders",
+  "caches",
+  "retries",
+  "parses",
+  "validates",
+];
+const OBJECTS = [
+  "the order",
+  "an empty cart",
+  "a session token",
+  "the invoice",
+  "a refund",
+  "the profile",
+  "search results",
+  "a webhook",
+  "a coupon",
+];
+const CONDITIONS = [
+  "when missing",
+  "on timeout",
+  "for admins",
+  "with unicode input",
+  "after expiry",
+  "in bulk",
+  "twice",
+  "concurrently",
+  "by default",
+];
 
 /** Failure rates spread log-uniformly from 1 % to 40 % (so rare flakes are as common as they are in life). */
 export function spreadRates(count: number): number[] {
@@ -56,7 +98,15 @@ export function buildPopulation(rng: Random, total: number, commits: number, ose
       let name = `${rng.pick(VERBS)} ${rng.pick(OBJECTS)} ${rng.pick(CONDITIONS)}`;
       for (let n = 2; names.has(testKey(suite, name)); n++) name = name.replace(/( #\d+)?$/, ` #${n}`);
       names.add(testKey(suite, name));
-      tests.push({ key: testKey(suite, name), suite, name, file, job, truth: { kind: "healthy" }, cause: rng.int(0, 4) });
+      tests.push({
+        key: testKey(suite, name),
+        suite,
+        name,
+        file,
+        job,
+        truth: { kind: "healthy" },
+        cause: rng.int(0, 4),
+      });
     }
   }
   assignKinds(rng, tests, commits, oses, counts);
@@ -65,16 +115,33 @@ export function buildPopulation(rng: Random, total: number, commits: number, ose
 
 /** How many tests of each planted kind: a few percent each, at least two so every kind shows up. */
 export function kindCounts(total: number): {
-  flaky: number; flakyVariant: number; regression: number; oneCommitBreak: number; prBroken: number; parameterized: number; browserPairs: number;
+  flaky: number;
+  flakyVariant: number;
+  regression: number;
+  oneCommitBreak: number;
+  prBroken: number;
+  parameterized: number;
+  browserPairs: number;
 } {
   const share = (p: number) => Math.max(2, Math.round(total * p));
   return {
-    flaky: share(0.12), flakyVariant: share(0.05), regression: share(0.04), oneCommitBreak: share(0.04), prBroken: share(0.04),
-    parameterized: share(0.03), browserPairs: share(0.02),
+    flaky: share(0.12),
+    flakyVariant: share(0.05),
+    regression: share(0.04),
+    oneCommitBreak: share(0.04),
+    prBroken: share(0.04),
+    parameterized: share(0.03),
+    browserPairs: share(0.02),
   };
 }
 
-function assignKinds(rng: Random, tests: SimTest[], commits: number, oses: string[], counts: ReturnType<typeof kindCounts>): void {
+function assignKinds(
+  rng: Random,
+  tests: SimTest[],
+  commits: number,
+  oses: string[],
+  counts: ReturnType<typeof kindCounts>,
+): void {
   const order = rng.shuffle(tests);
   let next = 0;
   for (const rate of rng.shuffle(spreadRates(counts.flaky))) order[next++].truth = { kind: "flaky", rate };
@@ -105,11 +172,21 @@ function assignKinds(rng: Random, tests: SimTest[], commits: number, oses: strin
  * healthy Chrome twin: only the suite path tells them apart.
  */
 function addBrowserTwins(rng: Random, tests: SimTest[], count: number): void {
-  const planted = rng.shuffle(tests.filter((t) => ["regression", "one-commit-break", "flaky"].includes(t.truth.kind) && !t.truth.invocation));
+  const planted = rng.shuffle(
+    tests.filter((t) => ["regression", "one-commit-break", "flaky"].includes(t.truth.kind) && !t.truth.invocation),
+  );
   for (const test of planted.slice(0, count)) {
     const base = `e2e.${test.suite.replace(/Test$/, "")}FlowTest`;
     const inner = `${base}::${test.name}`;
-    const twin: SimTest = { ...test, suite: `${base}: chrome`, inner, truth: { kind: "healthy" }, regression: undefined, breaksAt: undefined, cause: 0 };
+    const twin: SimTest = {
+      ...test,
+      suite: `${base}: chrome`,
+      inner,
+      truth: { kind: "healthy" },
+      regression: undefined,
+      breaksAt: undefined,
+      cause: 0,
+    };
     twin.key = testKey(`${twin.suite} > ${inner}`, test.name);
     test.suite = `${base}: firefox`;
     test.inner = inner;
@@ -137,7 +214,14 @@ function breakCommits(rng: Random, commits: number, count: number): number[] {
 function addInvocations(rng: Random, tests: SimTest[], count: number): void {
   const planted = rng.shuffle(tests.filter((t) => ["regression", "one-commit-break", "flaky"].includes(t.truth.kind)));
   for (const test of planted.slice(0, count)) {
-    const first: SimTest = { ...test, truth: { kind: "healthy" }, regression: undefined, breaksAt: undefined, cause: 0, alwaysSkipped: rng.chance(0.5) };
+    const first: SimTest = {
+      ...test,
+      truth: { kind: "healthy" },
+      regression: undefined,
+      breaksAt: undefined,
+      cause: 0,
+      alwaysSkipped: rng.chance(0.5),
+    };
     test.key = testKey(test.suite, `${test.name} [2]`);
     test.truth = { ...test.truth, invocation: 2 };
     tests.splice(tests.indexOf(test), 0, first);

@@ -14,7 +14,16 @@ export interface Push {
 }
 
 const MINUTE = 60_000;
-const TOPICS = ["checkout", "retry-budget", "search-ranking", "auth-refresh", "invoice-pdf", "cart-merge", "rate-limit", "i18n"];
+const TOPICS = [
+  "checkout",
+  "retry-budget",
+  "search-ranking",
+  "auth-refresh",
+  "invoice-pdf",
+  "cart-merge",
+  "rate-limit",
+  "i18n",
+];
 
 /** Main commits every 20–90 minutes; PRs branch off a main commit and push 1–4 times, 15–120 minutes apart. */
 export function buildTimeline(rng: Random, commits: number, prs: number, start: number): { main: Push[]; all: Push[] } {

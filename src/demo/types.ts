@@ -1,7 +1,8 @@
 /** The shapes of a generated demo CI history: uploads as a CI system would send them, and the truth. */
 
 /** What a test really is in the simulation. */
-export type TruthKind = "healthy" | "flaky" | "flaky-variant" | "regression" | "one-commit-break" | "pr-broken" | "incident-only";
+export type TruthKind =
+  "healthy" | "flaky" | "flaky-variant" | "regression" | "one-commit-break" | "pr-broken" | "incident-only";
 
 /** The truth about one test; `rate` is the per-attempt failure probability (on `variant` only, when set). */
 export interface TestTruth {

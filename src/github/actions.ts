@@ -18,7 +18,14 @@ export interface RequestedAction {
 }
 
 /** Performs the action; returns what it did, for the delivery log. */
-export async function performAction(gh: GitHub, client: GitHubClient, store: Store, project: Project, a: RequestedAction, now: number): Promise<string> {
+export async function performAction(
+  gh: GitHub,
+  client: GitHubClient,
+  store: Store,
+  project: Project,
+  a: RequestedAction,
+  now: number,
+): Promise<string> {
   const verdict = await runVerdict(store, project.id, a.run);
   const failures = verdict?.failures ?? [];
   const actor = `github:${a.login}`;
@@ -27,7 +34,13 @@ export async function performAction(gh: GitHub, client: GitHubClient, store: Sto
     let done = 0;
     for (const testId of ids) {
       try {
-        await quarantineTest(store, project, { testId, reason: `quarantined from the FlakeGuard check run by @${a.login}`, owner: a.login }, actor, now);
+        await quarantineTest(
+          store,
+          project,
+          { testId, reason: `quarantined from the FlakeGuard check run by @${a.login}`, owner: a.login },
+          actor,
+          now,
+        );
         done++;
       } catch (e) {
         if (!(e instanceof AppError && e.status === 409)) throw e; // already quarantined: the action is idempotent
@@ -37,13 +50,31 @@ export async function performAction(gh: GitHub, client: GitHubClient, store: Sto
   }
   if (a.identifier === CHECK_ACTIONS.rerun.identifier) {
     await client.request("POST", `/repos/${a.repo}/actions/runs/${a.run}/rerun-failed-jobs`, {});
-    await store.events.recordEvent({ projectId: project.id, kind: "github.rerun", actor, data: { repository: a.repo, run: a.run } }, now);
+    await store.events.recordEvent(
+      { projectId: project.id, kind: "github.rerun", actor, data: { repository: a.repo, run: a.run } },
+      now,
+    );
     return "re-run requested";
   }
   if (a.identifier === CHECK_ACTIONS.issue.identifier) {
-    const tests = failures.filter((f) => f.class === "known-flaky" || f.class === "new-failure")
-      .map((f) => ({ testId: f.testId, suite: f.suite, name: f.name, file: f.file, reason: f.class === "known-flaky" ? "flaky" as const : "failing" as const, message: f.message }));
-    const r = await openIssues(client, store, a.repo, tests, { reopenDays: gh.settings.githubIssueReopenDays, groupMin: gh.settings.githubIssueGroupMin }, now);
+    const tests = failures
+      .filter((f) => f.class === "known-flaky" || f.class === "new-failure")
+      .map((f) => ({
+        testId: f.testId,
+        suite: f.suite,
+        name: f.name,
+        file: f.file,
+        reason: f.class === "known-flaky" ? ("flaky" as const) : ("failing" as const),
+        message: f.message,
+      }));
+    const r = await openIssues(
+      client,
+      store,
+      a.repo,
+      tests,
+      { reopenDays: gh.settings.githubIssueReopenDays, groupMin: gh.settings.githubIssueGroupMin },
+      now,
+    );
     return `issues opened ${r.opened.length}, reopened ${r.reopened.length}`;
   }
   return `unknown action '${a.identifier}' ignored`;

@@ -20,11 +20,16 @@ describe("GitHub App authentication", () => {
   it("caches an installation token until a minute before it expires, and one exchange serves concurrent callers", async () => {
     let now = 1_000_000;
     const exchanged: string[] = [];
-    const auth = createAppAuth("7", pkcs1, async (jwt, id) => {
-      exchanged.push(id);
-      expect(jwt.split(".")).toHaveLength(3);
-      return { token: `tok-${id}-${exchanged.length}`, expiresAt: now + 3_600_000 };
-    }, () => now);
+    const auth = createAppAuth(
+      "7",
+      pkcs1,
+      async (jwt, id) => {
+        exchanged.push(id);
+        expect(jwt.split(".")).toHaveLength(3);
+        return { token: `tok-${id}-${exchanged.length}`, expiresAt: now + 3_600_000 };
+      },
+      () => now,
+    );
     const [a, b] = await Promise.all([auth.installationToken("42"), auth.installationToken("42")]);
     expect(a).toBe("tok-42-1");
     expect(b).toBe("tok-42-1");
@@ -38,7 +43,12 @@ describe("GitHub App authentication", () => {
 
   it("reuses the App JWT until shortly before it expires", () => {
     let now = 5_000_000;
-    const auth = createAppAuth("7", pkcs1, async () => ({ token: "", expiresAt: 0 }), () => now);
+    const auth = createAppAuth(
+      "7",
+      pkcs1,
+      async () => ({ token: "", expiresAt: 0 }),
+      () => now,
+    );
     const first = auth.appJwt();
     now += 60_000;
     expect(auth.appJwt()).toBe(first);

@@ -29,14 +29,20 @@ export function signAppJwt(appId: string, key: KeyObject | string, nowMs: number
 }
 
 /** The App's authentication from its id and PEM private key (PKCS#1 as GitHub issues it, or PKCS#8). */
-export function createAppAuth(appId: string, privateKeyPem: string, exchange: TokenExchange, clock: () => number): AppAuth {
+export function createAppAuth(
+  appId: string,
+  privateKeyPem: string,
+  exchange: TokenExchange,
+  clock: () => number,
+): AppAuth {
   const key = createPrivateKey(privateKeyPem.replace(/\\n/g, "\n"));
   let jwt: { value: string; until: number } | undefined;
   const tokens = new Map<string, { token: string; expiresAt: number }>();
   const pending = new Map<string, Promise<string>>();
   const appJwt = () => {
     const now = clock();
-    if (!jwt || jwt.until <= now) jwt = { value: signAppJwt(appId, key, now), until: now + (JWT_LIFETIME_S * 1000) - RENEW_BEFORE_MS };
+    if (!jwt || jwt.until <= now)
+      jwt = { value: signAppJwt(appId, key, now), until: now + JWT_LIFETIME_S * 1000 - RENEW_BEFORE_MS };
     return jwt.value;
   };
   return {
@@ -47,7 +53,11 @@ export function createAppAuth(appId: string, privateKeyPem: string, exchange: To
       // One exchange per installation at a time: concurrent jobs share it.
       let inFlight = pending.get(installationId);
       if (!inFlight) {
-        inFlight = exchange(appJwt(), installationId).then((t) => { tokens.set(installationId, t); return t.token; })
+        inFlight = exchange(appJwt(), installationId)
+          .then((t) => {
+            tokens.set(installationId, t);
+            return t.token;
+          })
           .finally(() => pending.delete(installationId));
         pending.set(installationId, inFlight);
       }

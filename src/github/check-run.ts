@@ -41,13 +41,14 @@ export function renderCheckRun(v: RunVerdict, notes: string[] = []): CheckRunOut
   const total = v.failures.length;
   // No report at all is not a pass: the tests may not have run, or their artifacts are not named as expected.
   const conclusion = v.blocking > 0 ? "failure" : s.incident > 0 || v.reports.length === 0 ? "neutral" : "success";
-  const title = v.reports.length === 0
-    ? "No test reports found"
-    : total === 0
-    ? "No failures"
-    : v.blocking > 0
-      ? `${v.blocking} new failure${v.blocking === 1 ? "" : "s"}; ${s["known-flaky"]} flaky, ${s.quarantined} quarantined`
-      : `${total} failure${total === 1 ? "" : "s"}, none blocking: ${s["known-flaky"]} flaky, ${s.quarantined} quarantined, ${s.incident} in incidents`;
+  const title =
+    v.reports.length === 0
+      ? "No test reports found"
+      : total === 0
+        ? "No failures"
+        : v.blocking > 0
+          ? `${v.blocking} new failure${v.blocking === 1 ? "" : "s"}; ${s["known-flaky"]} flaky, ${s.quarantined} quarantined`
+          : `${total} failure${total === 1 ? "" : "s"}, none blocking: ${s["known-flaky"]} flaky, ${s.quarantined} quarantined, ${s.incident} in incidents`;
   const summary = [
     `**${title}** across ${v.reports.length} report${v.reports.length === 1 ? "" : "s"} of run ${v.run}.`,
     total > 0 ? "\n" + failureTable(v.failures) : "",
@@ -64,8 +65,12 @@ export function renderCheckRun(v: RunVerdict, notes: string[] = []): CheckRunOut
 
 function annotation(f: ClassifiedFailure): Annotation {
   return {
-    path: f.file || f.suite.replace(/\./g, "/") || "unknown", start_line: 1, end_line: 1, annotation_level: "failure",
-    title: testLabel(f).slice(0, 255), message: (f.message ?? "failed").slice(0, 4000) + (f.job ? `\n(job ${f.job})` : ""),
+    path: f.file || f.suite.replace(/\./g, "/") || "unknown",
+    start_line: 1,
+    end_line: 1,
+    annotation_level: "failure",
+    title: testLabel(f).slice(0, 255),
+    message: (f.message ?? "failed").slice(0, 4000) + (f.job ? `\n(job ${f.job})` : ""),
   };
 }
 
@@ -74,28 +79,61 @@ function annotation(f: ClassifiedFailure): Annotation {
  * else the one GitHub has with our external_id (a retry after a lost answer must not make a second),
  * then sends annotations 50 per request (on creation only: GitHub appends them on every update).
  */
-export async function publishCheckRun(client: GitHubClient, store: GitHubStore, repo: string, headSha: string, run: string, out: CheckRunOutput, now: number): Promise<string> {
+export async function publishCheckRun(
+  client: GitHubClient,
+  store: GitHubStore,
+  repo: string,
+  headSha: string,
+  run: string,
+  out: CheckRunOutput,
+  now: number,
+): Promise<string> {
   const key = `${headSha}:${run}`;
   const output = (annotations: Annotation[]) => ({ title: out.title, summary: out.summary, annotations });
   const pages: Annotation[][] = [];
-  for (let i = 0; i < out.annotations.length; i += ANNOTATIONS_PER_REQUEST) pages.push(out.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
-  const first = { name: CHECK_NAME, head_sha: headSha, external_id: run, status: "completed", conclusion: out.conclusion, completed_at: new Date(now).toISOString(), output: output(pages[0] ?? []), actions: out.actions };
-  const existing = (await store.getObject(repo, "check_run", key))?.number ?? (await findCheckRun(client, repo, headSha, run));
+  for (let i = 0; i < out.annotations.length; i += ANNOTATIONS_PER_REQUEST)
+    pages.push(out.annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  const first = {
+    name: CHECK_NAME,
+    head_sha: headSha,
+    external_id: run,
+    status: "completed",
+    conclusion: out.conclusion,
+    completed_at: new Date(now).toISOString(),
+    output: output(pages[0] ?? []),
+    actions: out.actions,
+  };
+  const existing =
+    (await store.getObject(repo, "check_run", key))?.number ?? (await findCheckRun(client, repo, headSha, run));
   if (existing) {
     // GitHub appends annotations on every update: a check run that has them gets only its text refreshed.
     await client.request("PATCH", `/repos/${repo}/check-runs/${existing}`, { ...first, output: output([]) });
-    await store.saveObject({ repo, kind: "check_run", key, number: existing, state: out.conclusion, bodyHash: null, data: { run, headSha } }, now);
+    await store.saveObject(
+      { repo, kind: "check_run", key, number: existing, state: out.conclusion, bodyHash: null, data: { run, headSha } },
+      now,
+    );
     return existing;
   }
   const id = String((await client.request<{ id: number }>("POST", `/repos/${repo}/check-runs`, first)).data.id);
-  await store.saveObject({ repo, kind: "check_run", key, number: id, state: out.conclusion, bodyHash: null, data: { run, headSha } }, now);
-  for (const page of pages.slice(1)) await client.request("PATCH", `/repos/${repo}/check-runs/${id}`, { output: output(page) });
+  await store.saveObject(
+    { repo, kind: "check_run", key, number: id, state: out.conclusion, bodyHash: null, data: { run, headSha } },
+    now,
+  );
+  for (const page of pages.slice(1))
+    await client.request("PATCH", `/repos/${repo}/check-runs/${id}`, { output: output(page) });
   return id;
 }
 
-async function findCheckRun(client: GitHubClient, repo: string, headSha: string, run: string): Promise<string | undefined> {
+async function findCheckRun(
+  client: GitHubClient,
+  repo: string,
+  headSha: string,
+  run: string,
+): Promise<string | undefined> {
   const runs = await client.paginate<{ id: number; external_id: string | null }>(
-    `/repos/${repo}/commits/${headSha}/check-runs?check_name=${encodeURIComponent(CHECK_NAME)}`, (p) => (p as { check_runs: never[] }).check_runs ?? []);
+    `/repos/${repo}/commits/${headSha}/check-runs?check_name=${encodeURIComponent(CHECK_NAME)}`,
+    (p) => (p as { check_runs: never[] }).check_runs ?? [],
+  );
   const found = runs.find((r) => r.external_id === run);
   return found ? String(found.id) : undefined;
 }

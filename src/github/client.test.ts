@@ -9,13 +9,24 @@ describe("GitHub rate limits", () => {
   it("waits for Retry-After, the primary limit's reset, or a minute on an unnamed secondary limit", () => {
     expect(rateLimitedUntil(429, h({ "retry-after": "30" }), now)).toBe(now + 30_000);
     expect(rateLimitedUntil(403, h({ "retry-after": "5" }), now)).toBe(now + 5_000);
-    expect(rateLimitedUntil(403, h({ "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(now / 1000 + 600) }), now)).toBe(now + 600_000);
-    expect(rateLimitedUntil(403, h({}), now, '{"message":"You have exceeded a secondary rate limit"}')).toBe(now + 60_000);
+    expect(
+      rateLimitedUntil(403, h({ "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(now / 1000 + 600) }), now),
+    ).toBe(now + 600_000);
+    expect(rateLimitedUntil(403, h({}), now, '{"message":"You have exceeded a secondary rate limit"}')).toBe(
+      now + 60_000,
+    );
     expect(rateLimitedUntil(429, h({}), now)).toBe(now + 60_000);
   });
 
   it("does not take a plain 403 (no permission) or other statuses for a rate limit", () => {
-    expect(rateLimitedUntil(403, h({ "x-ratelimit-remaining": "4999" }), now, '{"message":"Resource not accessible by integration"}')).toBeUndefined();
+    expect(
+      rateLimitedUntil(
+        403,
+        h({ "x-ratelimit-remaining": "4999" }),
+        now,
+        '{"message":"Resource not accessible by integration"}',
+      ),
+    ).toBeUndefined();
     expect(rateLimitedUntil(500, h({ "retry-after": "3" }), now)).toBeUndefined();
   });
 });

@@ -43,7 +43,12 @@ export interface ClientOptions {
 
 /** The REST client. */
 export interface GitHubClient {
-  request<T = unknown>(method: string, path: string, body?: unknown, init?: { redirect?: RequestRedirect; accept?: string }): Promise<GitHubResponse<T>>;
+  request<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    init?: { redirect?: RequestRedirect; accept?: string },
+  ): Promise<GitHubResponse<T>>;
   /** Every page of a list endpoint (`per_page=100`, following `Link: rel="next"`); `pick` takes the items out of a page. */
   paginate<T>(path: string, pick?: (page: unknown) => T[]): Promise<T[]>;
 }
@@ -70,19 +75,34 @@ export function createGitHubClient(o: ClientOptions): GitHubClient {
   const doFetch = o.fetch ?? fetch;
   let blockedUntil = 0;
   const base = o.baseUrl.replace(/\/+$/, "");
-  const request = async <T>(method: string, path: string, body?: unknown, init: { redirect?: RequestRedirect; accept?: string } = {}): Promise<GitHubResponse<T>> => {
+  const request = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    init: { redirect?: RequestRedirect; accept?: string } = {},
+  ): Promise<GitHubResponse<T>> => {
     const now = o.clock();
-    if (blockedUntil > now) throw new GitHubRetryableError(`GitHub rate limit: waiting until ${new Date(blockedUntil).toISOString()}`, null, blockedUntil);
+    if (blockedUntil > now)
+      throw new GitHubRetryableError(
+        `GitHub rate limit: waiting until ${new Date(blockedUntil).toISOString()}`,
+        null,
+        blockedUntil,
+      );
     const url = path.startsWith("http") ? path : base + path;
     let res: Response | undefined;
     // A GET is sent twice when the first dies on the network: a kept-alive connection the server had just closed.
     for (let tries = method === "GET" ? 2 : 1; !res; tries--) {
       try {
         res = await doFetch(url, {
-          method, redirect: init.redirect ?? "follow", signal: AbortSignal.timeout(o.timeoutMs ?? 15_000),
+          method,
+          redirect: init.redirect ?? "follow",
+          signal: AbortSignal.timeout(o.timeoutMs ?? 15_000),
           headers: {
-            accept: init.accept ?? "application/vnd.github+json", "x-github-api-version": "2022-11-28", "user-agent": "flakeguard",
-            authorization: `Bearer ${await o.token()}`, ...(body === undefined ? {} : { "content-type": "application/json" }),
+            accept: init.accept ?? "application/vnd.github+json",
+            "x-github-api-version": "2022-11-28",
+            "user-agent": "flakeguard",
+            authorization: `Bearer ${await o.token()}`,
+            ...(body === undefined ? {} : { "content-type": "application/json" }),
           },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
@@ -93,7 +113,8 @@ export function createGitHubClient(o: ClientOptions): GitHubClient {
     if (res.headers.get("x-ratelimit-remaining") === "0" && res.ok) {
       blockedUntil = Math.max(blockedUntil, Number(res.headers.get("x-ratelimit-reset")) * 1000 || 0);
     }
-    if (res.status >= 300 && res.status < 400 && init.redirect === "manual") return { status: res.status, data: undefined as T, headers: res.headers };
+    if (res.status >= 300 && res.status < 400 && init.redirect === "manual")
+      return { status: res.status, data: undefined as T, headers: res.headers };
     if (!res.ok) {
       const text = await res.text().catch(() => "");
       const until = rateLimitedUntil(res.status, res.headers, o.clock(), text);

@@ -32,18 +32,38 @@ export interface IngestResult {
 }
 
 /** Lists, downloads and ingests the run's report artifacts; a refused artifact is skipped whole and recorded. */
-export async function ingestWorkflowRun(gh: GitHub, client: GitHubClient, store: Store, uploads: Uploads, project: Project, repo: string, run: WorkflowRun, now: () => number): Promise<IngestResult> {
+export async function ingestWorkflowRun(
+  gh: GitHub,
+  client: GitHubClient,
+  store: Store,
+  uploads: Uploads,
+  project: Project,
+  repo: string,
+  run: WorkflowRun,
+  now: () => number,
+): Promise<IngestResult> {
   const wanted = artifactMatcher(gh.settings.githubArtifactPatterns);
   const artifacts = (await listRunArtifacts(client, repo, String(run.id))).filter((a) => !a.expired && wanted(a.name));
   const out: IngestResult = { reports: 0, notes: [] };
   const refuse = async (what: string, reason: string) => {
     out.notes.push(`${what} was refused: ${reason}`);
-    await store.events.recordEvent({ projectId: project.id, kind: "github.artifact.refused", actor: "github", data: { repository: repo, run: run.id, what, reason } }, now());
+    await store.events.recordEvent(
+      {
+        projectId: project.id,
+        kind: "github.artifact.refused",
+        actor: "github",
+        data: { repository: repo, run: run.id, what, reason },
+      },
+      now(),
+    );
   };
   for (const artifact of artifacts) {
     let files;
     try {
-      if (artifact.size_in_bytes > gh.zipLimits.maxZipBytes) throw new ArtifactTooLarge(`it is ${artifact.size_in_bytes} bytes, over the limit of ${gh.zipLimits.maxZipBytes}`);
+      if (artifact.size_in_bytes > gh.zipLimits.maxZipBytes)
+        throw new ArtifactTooLarge(
+          `it is ${artifact.size_in_bytes} bytes, over the limit of ${gh.zipLimits.maxZipBytes}`,
+        );
       const zip = await downloadArtifact(client, repo, artifact.id, gh.zipLimits.maxZipBytes, gh.fetch);
       files = await extractZip(zip, gh.zipLimits, (p) => REPORT_FILE.test(p));
     } catch (e) {
@@ -53,8 +73,13 @@ export async function ingestWorkflowRun(gh: GitHub, client: GitHubClient, store:
     }
     const meta = artifactMeta(files.find((f) => f.path === META_FILE)?.bytes);
     const base: Omit<ReportMeta, "filename"> = {
-      commit: run.head_sha, branch: run.head_branch, pr: run.pull_requests?.[0] ? String(run.pull_requests[0].number) : null,
-      run: String(run.id), job: meta.job ?? artifact.name, attempt: run.run_attempt ?? 1, variant: meta.variant,
+      commit: run.head_sha,
+      branch: run.head_branch,
+      pr: run.pull_requests?.[0] ? String(run.pull_requests[0].number) : null,
+      run: String(run.id),
+      job: meta.job ?? artifact.name,
+      attempt: run.run_attempt ?? 1,
+      variant: meta.variant,
     };
     for (const f of files) {
       if (f.path === META_FILE || f.bytes.byteLength === 0) continue;
@@ -64,7 +89,8 @@ export async function ingestWorkflowRun(gh: GitHub, client: GitHubClient, store:
       } catch (e) {
         if (!(e instanceof AppError) || e.status >= 500) throw e;
         // A JSON or XML file that is not a test report (a coverage summary, a config) is not worth a note.
-        if (e.code !== "unsupported_format" && e.code !== "not_a_report") await refuse(`report '${artifact.name}/${f.path}'`, e.message);
+        if (e.code !== "unsupported_format" && e.code !== "not_a_report")
+          await refuse(`report '${artifact.name}/${f.path}'`, e.message);
       }
     }
   }
@@ -77,10 +103,13 @@ export function artifactMeta(bytes: Uint8Array | undefined): { job?: string; var
   try {
     const parsed = JSON.parse(new TextDecoder().decode(bytes)) as { job?: unknown; variant?: unknown };
     const job = typeof parsed.job === "string" && parsed.job ? parsed.job.slice(0, 200) : undefined;
-    const pairs = parsed.variant && typeof parsed.variant === "object"
-      ? Object.entries(parsed.variant as Record<string, unknown>).filter(([k, v]) => /^[^=,\s]+$/.test(k) && typeof v === "string" && !v.includes(","))
-        .map(([k, v]) => `${k}=${String(v)}`).sort()
-      : [];
+    const pairs =
+      parsed.variant && typeof parsed.variant === "object"
+        ? Object.entries(parsed.variant as Record<string, unknown>)
+            .filter(([k, v]) => /^[^=,\s]+$/.test(k) && typeof v === "string" && !v.includes(","))
+            .map(([k, v]) => `${k}=${String(v)}`)
+            .sort()
+        : [];
     return { job, variant: pairs.join(",") };
   } catch {
     return { variant: "" };

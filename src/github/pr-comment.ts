@@ -15,9 +15,10 @@ export const COMMENT_MARKER = "<!-- flakeguard -->";
 export function renderPrComment(v: RunVerdict): string | undefined {
   if (v.failures.length === 0) return undefined;
   const s = v.summary;
-  const head = v.blocking > 0
-    ? `**${v.blocking} new failure${v.blocking === 1 ? "" : "s"}** that look like real breaks`
-    : "**No new failures**: every failure is flaky, quarantined or part of an infrastructure incident";
+  const head =
+    v.blocking > 0
+      ? `**${v.blocking} new failure${v.blocking === 1 ? "" : "s"}** that look like real breaks`
+      : "**No new failures**: every failure is flaky, quarantined or part of an infrastructure incident";
   return [
     COMMENT_MARKER,
     "### FlakeGuard",
@@ -34,7 +35,14 @@ export const ALL_CLEAR = `${COMMENT_MARKER}\n### FlakeGuard\n✅ No failures in 
 export type CommentOutcome = "created" | "updated" | "unchanged" | "skipped";
 
 /** Creates or updates the PR's comment. `body` undefined: an existing comment is updated to say all is clear, none is created. */
-export async function publishPrComment(client: GitHubClient, store: GitHubStore, repo: string, pr: number, body: string | undefined, now: number): Promise<CommentOutcome> {
+export async function publishPrComment(
+  client: GitHubClient,
+  store: GitHubStore,
+  repo: string,
+  pr: number,
+  body: string | undefined,
+  now: number,
+): Promise<CommentOutcome> {
   const key = String(pr);
   const stored = await store.getObject(repo, "pr_comment", key);
   if (body === undefined) {
@@ -44,7 +52,11 @@ export async function publishPrComment(client: GitHubClient, store: GitHubStore,
   const hash = createHash("sha256").update(body).digest("hex");
   if (stored?.bodyHash === hash) return "unchanged";
   const done = await upsertComment(client, repo, pr, body, stored?.number);
-  if (done.id) await store.saveObject({ repo, kind: "pr_comment", key, number: done.id, state: "posted", bodyHash: hash, data: { pr } }, now);
+  if (done.id)
+    await store.saveObject(
+      { repo, kind: "pr_comment", key, number: done.id, state: "posted", bodyHash: hash, data: { pr } },
+      now,
+    );
   return done.outcome;
 }
 
@@ -53,7 +65,13 @@ export async function publishPrComment(client: GitHubClient, store: GitHubStore,
  * posts one when there is none; `body` undefined (no failures) only turns an existing comment all-clear.
  * The CLI's token mode uses it directly.
  */
-export async function upsertComment(client: GitHubClient, repo: string, pr: number, body: string | undefined, knownId?: string): Promise<{ id: string | undefined; outcome: CommentOutcome }> {
+export async function upsertComment(
+  client: GitHubClient,
+  repo: string,
+  pr: number,
+  body: string | undefined,
+  knownId?: string,
+): Promise<{ id: string | undefined; outcome: CommentOutcome }> {
   let id = knownId;
   if (!id) {
     const found = await findComment(client, repo, pr);
@@ -75,7 +93,11 @@ export async function upsertComment(client: GitHubClient, repo: string, pr: numb
   return { id: String(created.data.id), outcome: "created" };
 }
 
-async function findComment(client: GitHubClient, repo: string, pr: number): Promise<{ id: string; body: string } | undefined> {
+async function findComment(
+  client: GitHubClient,
+  repo: string,
+  pr: number,
+): Promise<{ id: string; body: string } | undefined> {
   const comments = await client.paginate<{ id: number; body?: string }>(`/repos/${repo}/issues/${pr}/comments`);
   const ours = comments.find((c) => c.body?.startsWith(COMMENT_MARKER));
   return ours ? { id: String(ours.id), body: ours.body ?? "" } : undefined;

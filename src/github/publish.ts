@@ -36,10 +36,17 @@ export async function emitPublish(store: Store, tasks: PublishTask[], cause: str
   const project = await store.projects.getProjectById(tasks[0].projectId);
   if (!project) return 0;
   await ensureGitHubIntegration(store, project.id, now);
-  const events = tasks.map((t) => ({
-    type: GITHUB_EVENT, key: `github:${cause}:${t.what}:${t.repo}:${t.pr ?? ""}`, occurredAt: now,
-    project: { id: project.id, slug: project.slug, name: project.name }, message: `${t.what} for ${t.repo}${t.run ? ` run ${t.run}` : ""}`, github: t,
-  } satisfies NotificationEvent & { github: PublishTask }));
+  const events = tasks.map(
+    (t) =>
+      ({
+        type: GITHUB_EVENT,
+        key: `github:${cause}:${t.what}:${t.repo}:${t.pr ?? ""}`,
+        occurredAt: now,
+        project: { id: project.id, slug: project.slug, name: project.name },
+        message: `${t.what} for ${t.repo}${t.run ? ` run ${t.run}` : ""}`,
+        github: t,
+      }) satisfies NotificationEvent & { github: PublishTask },
+  );
   return emitEvents(store, events, now);
 }
 
@@ -48,38 +55,82 @@ export async function ensureGitHubIntegration(store: Store, projectId: string, n
   if ((await store.integrations.listIntegrations(projectId)).some((i) => i.kind === githubNotifier.kind)) return;
   await store.integrations.createIntegration(
     { projectId, kind: githubNotifier.kind, name: "GitHub", config: {}, events: [GITHUB_EVENT], enabled: true },
-    { projectId, kind: "integration.created", actor: "github", data: { kind: githubNotifier.kind, automatic: true } }, now);
+    { projectId, kind: "integration.created", actor: "github", data: { kind: githubNotifier.kind, automatic: true } },
+    now,
+  );
 }
 
-const EMPTY: Omit<RunVerdict, "run"> = { reports: [], summary: { "known-flaky": 0, quarantined: 0, "new-failure": 0, incident: 0 }, blocking: 0, failures: [] };
+const EMPTY: Omit<RunVerdict, "run"> = {
+  reports: [],
+  summary: { "known-flaky": 0, quarantined: 0, "new-failure": 0, incident: 0 },
+  blocking: 0,
+  failures: [],
+};
 
 /** The tests of a run's failures that deserve an issue without anyone asking: the known flaky ones. */
 export function flakyIssueTests(v: RunVerdict): IssueTest[] {
-  return v.failures.filter((f) => f.class === "known-flaky").map((f) => ({ testId: f.testId, suite: f.suite, name: f.name, file: f.file, reason: "flaky", message: f.message }));
+  return v.failures
+    .filter((f) => f.class === "known-flaky")
+    .map((f) => ({
+      testId: f.testId,
+      suite: f.suite,
+      name: f.name,
+      file: f.file,
+      reason: "flaky",
+      message: f.message,
+    }));
 }
 
 /** The scheduled sync: a close-issues task for every linked repository with an open issue (a release between runs closes its issue). */
 export async function emitIssueSync(store: Store, tickAt: number, now: number): Promise<number> {
   let queued = 0;
   for (const r of await store.github.repositoriesWithOpenIssues()) {
-    queued += await emitPublish(store, [{ what: "close-issues", repo: r.fullName, installationId: r.installationId, projectId: r.projectId, run: "", headSha: "" }], `sync-${tickAt}`, now);
+    queued += await emitPublish(
+      store,
+      [
+        {
+          what: "close-issues",
+          repo: r.fullName,
+          installationId: r.installationId,
+          projectId: r.projectId,
+          run: "",
+          headSha: "",
+        },
+      ],
+      `sync-${tickAt}`,
+      now,
+    );
   }
   return queued;
 }
 
 /** Runs one publish task. */
-export async function publish(gh: GitHub, client: GitHubClient, store: Store, t: PublishTask, now: number): Promise<string> {
-  if (t.what === "close-issues") return `issues closed ${(await closeReleasedIssues(client, store, t.repo, now)).length}`;
+export async function publish(
+  gh: GitHub,
+  client: GitHubClient,
+  store: Store,
+  t: PublishTask,
+  now: number,
+): Promise<string> {
+  if (t.what === "close-issues")
+    return `issues closed ${(await closeReleasedIssues(client, store, t.repo, now)).length}`;
   const verdict = (await runVerdict(store, t.projectId, t.run)) ?? { run: t.run, ...EMPTY };
   if (t.what === "check-run") {
-    const notes = [...(t.notes ?? []), ...(verdict.reports.length === 0 ? ["no test report was found in this run's artifacts"] : [])];
+    const notes = [
+      ...(t.notes ?? []),
+      ...(verdict.reports.length === 0 ? ["no test report was found in this run's artifacts"] : []),
+    ];
     return `check run ${await publishCheckRun(client, store.github, t.repo, t.headSha, t.run, renderCheckRun(verdict, notes), now)}`;
   }
   if (t.what === "pr-comment") {
     if (t.pr === undefined) return "no pull request";
     return `comment ${await publishPrComment(client, store.github, t.repo, t.pr, renderPrComment(verdict), now)}`;
   }
-  const opts = { reopenDays: gh.settings.githubIssueReopenDays, groupMin: gh.settings.githubIssueGroupMin, seenAt: t.runUrl };
+  const opts = {
+    reopenDays: gh.settings.githubIssueReopenDays,
+    groupMin: gh.settings.githubIssueGroupMin,
+    seenAt: t.runUrl,
+  };
   const opened = await openIssues(client, store, t.repo, flakyIssueTests(verdict), opts, now);
   const closed = await closeReleasedIssues(client, store, t.repo, now);
   return `issues opened ${opened.opened.length}, reopened ${opened.reopened.length}, closed ${closed.length}`;

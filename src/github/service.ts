@@ -5,8 +5,17 @@ import { createGitHubClient, type GitHubClient } from "./client.ts";
 import type { ZipLimits } from "./unzip.ts";
 
 /** The settings the GitHub integration reads. */
-export type GitHubSettings = Pick<Config, "githubApiUrl" | "githubAppId" | "githubPrivateKey" | "githubWebhookSecret" | "githubToken"
-  | "githubArtifactPatterns" | "githubIssueReopenDays" | "githubIssueGroupMin">;
+export type GitHubSettings = Pick<
+  Config,
+  | "githubApiUrl"
+  | "githubAppId"
+  | "githubPrivateKey"
+  | "githubWebhookSecret"
+  | "githubToken"
+  | "githubArtifactPatterns"
+  | "githubIssueReopenDays"
+  | "githubIssueGroupMin"
+>;
 
 /** What jobs and handlers use to talk to GitHub. */
 export interface GitHub {
@@ -25,20 +34,31 @@ const MAX_RATIO = 200;
 /** Builds the GitHub integration from the configuration. */
 export function createGitHub(config: Config, clock: () => number, fetchImpl: typeof fetch = fetch): GitHub {
   const baseUrl = config.githubApiUrl;
-  const app = config.githubAppId && config.githubPrivateKey
-    ? createAppAuth(config.githubAppId, config.githubPrivateKey, async (jwt, installationId) => {
-      const res = await createGitHubClient({ baseUrl, token: () => jwt, clock, fetch: fetchImpl })
-        .request<{ token: string; expires_at: string }>("POST", `/app/installations/${installationId}/access_tokens`);
-      return { token: res.data.token, expiresAt: Date.parse(res.data.expires_at) };
-    }, clock)
-    : undefined;
+  const app =
+    config.githubAppId && config.githubPrivateKey
+      ? createAppAuth(
+          config.githubAppId,
+          config.githubPrivateKey,
+          async (jwt, installationId) => {
+            const res = await createGitHubClient({ baseUrl, token: () => jwt, clock, fetch: fetchImpl }).request<{
+              token: string;
+              expires_at: string;
+            }>("POST", `/app/installations/${installationId}/access_tokens`);
+            return { token: res.data.token, expiresAt: Date.parse(res.data.expires_at) };
+          },
+          clock,
+        )
+      : undefined;
   // One client per installation: each remembers its own rate-limit budget.
   const clients = new Map<string, GitHubClient>();
   return {
     settings: config,
     zipLimits: {
-      maxZipBytes: config.githubArtifactMaxBytes, maxEntryBytes: config.maxUploadBytes, maxTotalBytes: config.githubArtifactMaxExtractedBytes,
-      maxEntries: config.githubArtifactMaxFiles, maxRatio: MAX_RATIO,
+      maxZipBytes: config.githubArtifactMaxBytes,
+      maxEntryBytes: config.maxUploadBytes,
+      maxTotalBytes: config.githubArtifactMaxExtractedBytes,
+      maxEntries: config.githubArtifactMaxFiles,
+      maxRatio: MAX_RATIO,
     },
     app,
     fetch: fetchImpl,

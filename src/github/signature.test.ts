@@ -6,8 +6,16 @@ const enc = new TextEncoder();
 describe("webhook signature", () => {
   // GitHub's documented example: secret "It's a Secret to Everybody", payload "Hello, World!".
   it("matches GitHub's documented test vector", () => {
-    expect(signBody("It's a Secret to Everybody", "Hello, World!")).toBe("sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
-    expect(verifySignature("It's a Secret to Everybody", enc.encode("Hello, World!"), "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")).toBe(true);
+    expect(signBody("It's a Secret to Everybody", "Hello, World!")).toBe(
+      "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+    );
+    expect(
+      verifySignature(
+        "It's a Secret to Everybody",
+        enc.encode("Hello, World!"),
+        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+      ),
+    ).toBe(true);
   });
 
   it("refuses a missing, malformed, wrong-secret or other-body signature", () => {

@@ -39,12 +39,21 @@ export function unsafePath(path: string): string | undefined {
 }
 
 /** Extracts every file of `zip` (directories skipped), or throws ZipRefused naming the first limit broken. */
-export async function extractZip(zip: Uint8Array, limits: ZipLimits, pick: (path: string) => boolean = () => true): Promise<ZipFileEntry[]> {
-  if (zip.byteLength > limits.maxZipBytes) throw new ZipRefused(`the zip is ${zip.byteLength} bytes, over the limit of ${limits.maxZipBytes}`);
+export async function extractZip(
+  zip: Uint8Array,
+  limits: ZipLimits,
+  pick: (path: string) => boolean = () => true,
+): Promise<ZipFileEntry[]> {
+  if (zip.byteLength > limits.maxZipBytes)
+    throw new ZipRefused(`the zip is ${zip.byteLength} bytes, over the limit of ${limits.maxZipBytes}`);
   // decodeStrings off: yauzl would refuse bad names with its own wording; we check them ourselves, byte for byte.
   const file = await new Promise<ZipFile>((resolve, reject) =>
-    fromBuffer(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength), { lazyEntries: true, validateEntrySizes: true, decodeStrings: false },
-      (err, z) => (err ? reject(new ZipRefused(`not a readable zip: ${err.message}`)) : resolve(z))));
+    fromBuffer(
+      Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength),
+      { lazyEntries: true, validateEntrySizes: true, decodeStrings: false },
+      (err, z) => (err ? reject(new ZipRefused(`not a readable zip: ${err.message}`)) : resolve(z)),
+    ),
+  );
   if (file.entryCount > limits.maxEntries) {
     file.close();
     throw new ZipRefused(`the zip has ${file.entryCount} entries, over the limit of ${limits.maxEntries}`);
@@ -59,12 +68,21 @@ export async function extractZip(zip: Uint8Array, limits: ZipLimits, pick: (path
       const unsafe = unsafePath(path);
       if (unsafe) throw new ZipRefused(`entry '${path}' has ${unsafe}`);
       if (path.endsWith("/")) continue;
-      if (entry.uncompressedSize > limits.maxEntryBytes) throw new ZipRefused(`entry '${path}' is ${entry.uncompressedSize} bytes extracted, over the limit of ${limits.maxEntryBytes}`);
-      if (entry.uncompressedSize > RATIO_FLOOR_BYTES && entry.uncompressedSize > limits.maxRatio * Math.max(1, entry.compressedSize)) {
-        throw new ZipRefused(`entry '${path}' expands ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))}× (limit ${limits.maxRatio}×): refused as a zip bomb`);
+      if (entry.uncompressedSize > limits.maxEntryBytes)
+        throw new ZipRefused(
+          `entry '${path}' is ${entry.uncompressedSize} bytes extracted, over the limit of ${limits.maxEntryBytes}`,
+        );
+      if (
+        entry.uncompressedSize > RATIO_FLOOR_BYTES &&
+        entry.uncompressedSize > limits.maxRatio * Math.max(1, entry.compressedSize)
+      ) {
+        throw new ZipRefused(
+          `entry '${path}' expands ${Math.round(entry.uncompressedSize / Math.max(1, entry.compressedSize))}× (limit ${limits.maxRatio}×): refused as a zip bomb`,
+        );
       }
       total += entry.uncompressedSize;
-      if (total > limits.maxTotalBytes) throw new ZipRefused(`the zip holds more than ${limits.maxTotalBytes} bytes extracted`);
+      if (total > limits.maxTotalBytes)
+        throw new ZipRefused(`the zip holds more than ${limits.maxTotalBytes} bytes extracted`);
       if (!pick(path)) continue;
       out.push({ path, bytes: await readEntry(file, entry, limits.maxEntryBytes) });
     }
@@ -76,10 +94,23 @@ export async function extractZip(zip: Uint8Array, limits: ZipLimits, pick: (path
 
 function nextEntry(file: ZipFile): Promise<Entry | undefined> {
   return new Promise((resolve, reject) => {
-    const cleanup = () => { file.off("entry", onEntry); file.off("end", onEnd); file.off("error", onError); };
-    const onEntry = (e: Entry) => { cleanup(); resolve(e); };
-    const onEnd = () => { cleanup(); resolve(undefined); };
-    const onError = (e: Error) => { cleanup(); reject(new ZipRefused(`not a readable zip: ${e.message}`)); };
+    const cleanup = () => {
+      file.off("entry", onEntry);
+      file.off("end", onEnd);
+      file.off("error", onError);
+    };
+    const onEntry = (e: Entry) => {
+      cleanup();
+      resolve(e);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(undefined);
+    };
+    const onError = (e: Error) => {
+      cleanup();
+      reject(new ZipRefused(`not a readable zip: ${e.message}`));
+    };
     file.on("entry", onEntry).on("end", onEnd).on("error", onError);
     file.readEntry();
   });

@@ -15,9 +15,13 @@ const ENCODINGS = new Set(["gzip", "x-gzip", "deflate", "identity"]);
  * most that much memory.
  */
 export async function readBody(req: Request, maxBytes: number): Promise<Uint8Array> {
-  const encodings = (req.headers.get("content-encoding") ?? "").split(",").map((e) => e.trim().toLowerCase()).filter(Boolean);
+  const encodings = (req.headers.get("content-encoding") ?? "")
+    .split(",")
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
   const unknown = encodings.find((e) => !ENCODINGS.has(e));
-  if (unknown) throw new AppError(415, "unsupported_encoding", `Content-Encoding '${unknown}' is not supported (use gzip)`);
+  if (unknown)
+    throw new AppError(415, "unsupported_encoding", `Content-Encoding '${unknown}' is not supported (use gzip)`);
   if (encodings.length > 3) throw new AppError(415, "unsupported_encoding", "more than 3 stacked Content-Encodings");
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
@@ -26,14 +30,20 @@ export async function readBody(req: Request, maxBytes: number): Promise<Uint8Arr
   for (const e of [...encodings].reverse()) {
     if (e === "identity") continue;
     const format = e === "deflate" ? "deflate" : "gzip";
-    stream = stream.pipeThrough(new DecompressionStream(format) as unknown as TransformStream<Uint8Array, Uint8Array>).pipeThrough(limiter(maxBytes));
+    stream = stream
+      .pipeThrough(new DecompressionStream(format) as unknown as TransformStream<Uint8Array, Uint8Array>)
+      .pipeThrough(limiter(maxBytes));
   }
   try {
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
     if (e instanceof AppError) throw e;
     if (encodings.some((x) => x !== "identity")) {
-      throw new AppError(400, "bad_encoding", `the body is not valid ${encodings.join(", ")} data: ${(e as Error).message}`);
+      throw new AppError(
+        400,
+        "bad_encoding",
+        `the body is not valid ${encodings.join(", ")} data: ${(e as Error).message}`,
+      );
     }
     throw e;
   }
@@ -52,7 +62,11 @@ function limiter(maxBytes: number): TransformStream<Uint8Array, Uint8Array> {
 }
 
 function tooLarge(maxBytes: number): AppError {
-  return new AppError(413, "payload_too_large", `the report is larger than the limit of ${formatBytes(maxBytes)} (after decompression)`);
+  return new AppError(
+    413,
+    "payload_too_large",
+    `the report is larger than the limit of ${formatBytes(maxBytes)} (after decompression)`,
+  );
 }
 
 /** 104857600 → "100 MiB". */
@@ -85,7 +99,10 @@ export async function readUpload(req: Request, maxBytes: number): Promise<Upload
     let contentType = value.type || undefined;
     if (value.name.endsWith(".gz") || value.type === "application/gzip") {
       contentType = undefined; // the type named the compression, not the report
-      const inflated = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>).pipeThrough(limiter(maxBytes - total));
+      const inflated = new Blob([bytes as BlobPart])
+        .stream()
+        .pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>)
+        .pipeThrough(limiter(maxBytes - total));
       try {
         bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
       } catch (e) {

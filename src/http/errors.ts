@@ -32,7 +32,10 @@ export function renderError(err: Error, c: Context, log: Logger) {
   if (isStorageFull(err)) {
     log.error({ err, path: c.req.path }, "storage full");
     c.header("Retry-After", "60");
-    return c.json(errorBody("insufficient_storage", "the server's disk is full; nothing was stored; retry when space is freed"), 507);
+    return c.json(
+      errorBody("insufficient_storage", "the server's disk is full; nothing was stored; retry when space is freed"),
+      507,
+    );
   }
   const unavailable = isDatabaseUnavailable(err);
   log.error({ err, path: c.req.path }, unavailable ? "database unavailable" : "unhandled error");
@@ -46,20 +49,38 @@ export function renderError(err: Error, c: Context, log: Logger) {
 /** The error and its causes (drizzle wraps the driver's error), a few levels deep. */
 function causes(err: unknown): { code?: string; message?: string }[] {
   const chain: { code?: string; message?: string }[] = [];
-  for (let e = err; e && typeof e === "object" && chain.length < 5; e = (e as { cause?: unknown }).cause) chain.push(e as { code?: string; message?: string });
+  for (let e = err; e && typeof e === "object" && chain.length < 5; e = (e as { cause?: unknown }).cause)
+    chain.push(e as { code?: string; message?: string });
   return chain;
 }
 
 // node-postgres reports a lost connection in plain messages without a code.
 const LOST_CONNECTION = /Connection terminated|not queryable|timeout exceeded when trying to connect|connection error/i;
-const UNAVAILABLE_CODES = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "SQLITE_BUSY", "SQLITE_LOCKED"];
+const UNAVAILABLE_CODES = [
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+  "SQLITE_BUSY",
+  "SQLITE_LOCKED",
+];
 
 function isDatabaseUnavailable(err: Error): boolean {
   // Class 08 is PostgreSQL's "connection exception".
-  return causes(err).some((e) => UNAVAILABLE_CODES.includes(e.code ?? "") || /^08/.test(e.code ?? "") || LOST_CONNECTION.test(e.message ?? ""));
+  return causes(err).some(
+    (e) =>
+      UNAVAILABLE_CODES.includes(e.code ?? "") || /^08/.test(e.code ?? "") || LOST_CONNECTION.test(e.message ?? ""),
+  );
 }
 
 /** A full disk: SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100), the file system's ENOSPC. */
 function isStorageFull(err: Error): boolean {
-  return causes(err).some((e) => ["SQLITE_FULL", "53100", "ENOSPC"].includes(e.code ?? "") || /database or disk is full|No space left on device/i.test(e.message ?? ""));
+  return causes(err).some(
+    (e) =>
+      ["SQLITE_FULL", "53100", "ENOSPC"].includes(e.code ?? "") ||
+      /database or disk is full|No space left on device/i.test(e.message ?? ""),
+  );
 }

@@ -8,29 +8,56 @@ import type { HttpEnv } from "./env.ts";
 import { loadProject } from "./projects.ts";
 import { ProjectParam, authErrors, badRequestResponse, notFoundResponse } from "./schemas.ts";
 
-const Link = z.object({ repository: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name").max(200) }).openapi("GitHubLink");
-const LinkAnswer = z.object({ repository: z.string(), project: z.string(), installationId: z.string().nullable() }).openapi("GitHubLinkAnswer");
+const Link = z
+  .object({
+    repository: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "must be owner/name")
+      .max(200),
+  })
+  .openapi("GitHubLink");
+const LinkAnswer = z
+  .object({ repository: z.string(), project: z.string(), installationId: z.string().nullable() })
+  .openapi("GitHubLinkAnswer");
 
 /** PUT /api/v1/projects/:project/github */
 export const linkGitHubRoute = createRoute({
-  method: "put", path: "/api/v1/projects/{project}/github", tags: ["github"], security: [{ bearer: [] }],
+  method: "put",
+  path: "/api/v1/projects/{project}/github",
+  tags: ["github"],
+  security: [{ bearer: [] }],
   summary: "Link a GitHub repository to this project: its PR comments (token mode) and App deliveries go here",
   request: { params: ProjectParam, body: { content: { "application/json": { schema: Link } }, required: true } },
-  responses: { 200: { description: "Linked", content: { "application/json": { schema: LinkAnswer } } }, ...badRequestResponse, ...authErrors, ...notFoundResponse },
+  responses: {
+    200: { description: "Linked", content: { "application/json": { schema: LinkAnswer } } },
+    ...badRequestResponse,
+    ...authErrors,
+    ...notFoundResponse,
+  },
 });
 
 /** Handler: link (or move) a repository to the project; an App installation already known for it is kept. */
-export const linkGitHubHandler = (d: HttpDeps): RouteHandler<typeof linkGitHubRoute, HttpEnv> => async (c) => {
-  const project = await loadProject(d.store, c, c.req.valid("param").project);
-  const { repository } = c.req.valid("json");
-  const existing = await d.store.github.getRepository(repository);
-  const installationId = existing?.installationId ?? null;
-  const now = d.clock();
-  await d.store.github.linkRepository({ fullName: repository, installationId, projectId: project.id }, now);
-  await ensureGitHubIntegration(d.store, project.id, now);
-  await d.store.events.recordEvent({ projectId: project.id, kind: "github.repository.linked", actor: actorOf(c.get("principal")), data: { repository, installationId } }, now);
-  return c.json({ repository: repository.toLowerCase(), project: project.slug, installationId }, 200);
-};
+export const linkGitHubHandler =
+  (d: HttpDeps): RouteHandler<typeof linkGitHubRoute, HttpEnv> =>
+  async (c) => {
+    const project = await loadProject(d.store, c, c.req.valid("param").project);
+    const { repository } = c.req.valid("json");
+    const existing = await d.store.github.getRepository(repository);
+    const installationId = existing?.installationId ?? null;
+    const now = d.clock();
+    await d.store.github.linkRepository({ fullName: repository, installationId, projectId: project.id }, now);
+    await ensureGitHubIntegration(d.store, project.id, now);
+    await d.store.events.recordEvent(
+      {
+        projectId: project.id,
+        kind: "github.repository.linked",
+        actor: actorOf(c.get("principal")),
+        data: { repository, installationId },
+      },
+      now,
+    );
+    return c.json({ repository: repository.toLowerCase(), project: project.slug, installationId }, 200);
+  };
 
 function actorOf(p: unknown): string {
   const who = p as { actor?: string; kind: string; tokenId?: string };
@@ -41,11 +68,26 @@ function actorOf(p: unknown): string {
  * After an upload through the API that names a PR and a run: the PR comment of each repository linked
  * to the project is queued in the outbox, when the server can act on it (its App installation, or githubToken).
  */
-export async function queuePrCommentAfterUpload(d: HttpDeps, project: Project, meta: { pr?: string | null; run?: string | null; commit?: string | null }, outcomes: UploadOutcome[]): Promise<void> {
+export async function queuePrCommentAfterUpload(
+  d: HttpDeps,
+  project: Project,
+  meta: { pr?: string | null; run?: string | null; commit?: string | null },
+  outcomes: UploadOutcome[],
+): Promise<void> {
   const pr = Number(meta.pr);
   if (!meta.run || !Number.isInteger(pr) || pr <= 0 || outcomes.every((o) => o.duplicate)) return;
   const app = Boolean(d.config.githubAppId && d.config.githubPrivateKey);
-  const repos = (await d.store.github.repositoriesOf(project.id)).filter((r) => (r.installationId && app) || d.config.githubToken);
-  const tasks = repos.map((r): PublishTask => ({ what: "pr-comment", repo: r.fullName, installationId: app ? r.installationId : null, projectId: project.id, run: meta.run!, headSha: meta.commit ?? "", pr }));
+  const repos = (await d.store.github.repositoriesOf(project.id)).filter(
+    (r) => (r.installationId && app) || d.config.githubToken,
+  );
+  const tasks = repos.map((r): PublishTask => ({
+    what: "pr-comment",
+    repo: r.fullName,
+    installationId: app ? r.installationId : null,
+    projectId: project.id,
+    run: meta.run!,
+    headSha: meta.commit ?? "",
+    pr,
+  }));
   await emitPublish(d.store, tasks, `upload-${outcomes.find((o) => !o.duplicate)!.id}`, d.clock());
 }

@@ -19,23 +19,34 @@ const UploadQuery = z.object({
   run: z.string().max(200).optional(),
   job: z.string().max(500).optional(),
   attempt: z.coerce.number().int().min(1).max(1000).optional(),
-  variant: z.union([z.string(), z.array(z.string())]).optional()
+  variant: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
     .openapi({ description: "k=v, repeatable (variant=os=linux&variant=node=20)" }),
   format: z.enum(FORMATS).optional(),
 });
 
-const UploadResult = z.object({
-  reports: z.array(z.object({
-    id: z.string(), status: z.enum(["processed", "queued"]), duplicate: z.boolean(), format: z.string(),
-    counts: z.record(z.string(), z.number()).optional(),
-  })),
-}).openapi("UploadResult");
+const UploadResult = z
+  .object({
+    reports: z.array(
+      z.object({
+        id: z.string(),
+        status: z.enum(["processed", "queued"]),
+        duplicate: z.boolean(),
+        format: z.string(),
+        counts: z.record(z.string(), z.number()).optional(),
+      }),
+    ),
+  })
+  .openapi("UploadResult");
 
 const errorContent = { content: { "application/json": { schema: ErrorSchema } } };
 
 /** POST /api/v1/projects/:project/reports */
 export const uploadReportRoute = createRoute({
-  method: "post", path: "/api/v1/projects/{project}/reports", tags: ["reports"],
+  method: "post",
+  path: "/api/v1/projects/{project}/reports",
+  tags: ["reports"],
   summary: "Upload one report (raw body, any format, gzip accepted) or several (multipart)",
   security: [{ bearer: [] }],
   request: { params: ProjectParam, query: UploadQuery },
@@ -45,69 +56,117 @@ export const uploadReportRoute = createRoute({
     413: { description: "Too large", ...errorContent },
     415: { description: "Not a supported report format or encoding", ...errorContent },
     422: { description: "A report that cannot be parsed", ...errorContent },
-    ...badRequestResponse, ...authErrors, ...notFoundResponse,
+    ...badRequestResponse,
+    ...authErrors,
+    ...notFoundResponse,
   },
 });
 
-const ReportSchema = z.object({
-  id: z.string(), state: z.enum(["queued", "processed", "failed"]), format: z.string().nullable(),
-  counts: z.record(z.string(), z.number()).nullable(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  commit: z.string().nullable(), branch: z.string().nullable(), pr: z.string().nullable(), run: z.string().nullable(),
-  job: z.string().nullable(), attempt: z.number(), variant: z.record(z.string(), z.string()), filename: z.string().nullable(),
-  size: z.number(), receivedAt: z.string().nullable(), processedAt: z.string().nullable(),
-}).openapi("Report");
+const ReportSchema = z
+  .object({
+    id: z.string(),
+    state: z.enum(["queued", "processed", "failed"]),
+    format: z.string().nullable(),
+    counts: z.record(z.string(), z.number()).nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    commit: z.string().nullable(),
+    branch: z.string().nullable(),
+    pr: z.string().nullable(),
+    run: z.string().nullable(),
+    job: z.string().nullable(),
+    attempt: z.number(),
+    variant: z.record(z.string(), z.string()),
+    filename: z.string().nullable(),
+    size: z.number(),
+    receivedAt: z.string().nullable(),
+    processedAt: z.string().nullable(),
+  })
+  .openapi("Report");
 
 /** GET /api/v1/projects/:project/reports/:id */
 export const getReportRoute = createRoute({
-  method: "get", path: "/api/v1/projects/{project}/reports/{id}", tags: ["reports"],
-  summary: "A report and its processing state", security: [{ bearer: [] }],
+  method: "get",
+  path: "/api/v1/projects/{project}/reports/{id}",
+  tags: ["reports"],
+  summary: "A report and its processing state",
+  security: [{ bearer: [] }],
   request: { params: ProjectParam.extend({ id: z.string().max(100) }) },
   responses: {
     200: { description: "The report", content: { "application/json": { schema: ReportSchema } } },
-    ...authErrors, ...notFoundResponse,
+    ...authErrors,
+    ...notFoundResponse,
   },
 });
 
 function variantPairs(v: string | string[] | undefined): string {
   const pairs = v === undefined ? [] : Array.isArray(v) ? v : [v];
   for (const p of pairs) {
-    if (!/^[^=,\s]+=[^,]*$/.test(p)) throw new AppError(400, "invalid_request", `query.variant: '${p}' must be key=value`);
+    if (!/^[^=,\s]+=[^,]*$/.test(p))
+      throw new AppError(400, "invalid_request", `query.variant: '${p}' must be key=value`);
   }
   return canonicalVariant(pairs);
 }
 
 /** Handler: upload reports. */
-export const uploadReportHandler = (d: HttpDeps): RouteHandler<typeof uploadReportRoute, HttpEnv> => async (c) => {
-  const project = await loadProject(d.store, c, c.req.valid("param").project);
-  const q = c.req.valid("query");
-  const variant = variantPairs(c.req.queries("variant") ?? q.variant);
-  const files = await readUpload(c.req.raw, d.config.maxUploadBytes);
-  const format = q.format && q.format !== "auto" ? (q.format as ReportFormat) : undefined;
-  const outcomes = await d.uploads.receive(project, files, {
-    commit: q.commit ?? null, branch: q.branch ?? null, pr: q.pr ?? null, run: q.run ?? null, job: q.job ?? null,
-    attempt: q.attempt ?? 1, variant,
-  }, format);
-  await queuePrCommentAfterUpload(d, project, q, outcomes);
-  const queued = outcomes.some((o) => o.status === "queued");
-  return c.json({ reports: outcomes }, queued ? 202 : 201);
-};
+export const uploadReportHandler =
+  (d: HttpDeps): RouteHandler<typeof uploadReportRoute, HttpEnv> =>
+  async (c) => {
+    const project = await loadProject(d.store, c, c.req.valid("param").project);
+    const q = c.req.valid("query");
+    const variant = variantPairs(c.req.queries("variant") ?? q.variant);
+    const files = await readUpload(c.req.raw, d.config.maxUploadBytes);
+    const format = q.format && q.format !== "auto" ? (q.format as ReportFormat) : undefined;
+    const outcomes = await d.uploads.receive(
+      project,
+      files,
+      {
+        commit: q.commit ?? null,
+        branch: q.branch ?? null,
+        pr: q.pr ?? null,
+        run: q.run ?? null,
+        job: q.job ?? null,
+        attempt: q.attempt ?? 1,
+        variant,
+      },
+      format,
+    );
+    await queuePrCommentAfterUpload(d, project, q, outcomes);
+    const queued = outcomes.some((o) => o.status === "queued");
+    return c.json({ reports: outcomes }, queued ? 202 : 201);
+  };
 
 /** The report as the API shows it. */
 export function reportJson(r: ReportRecord) {
-  const variant = Object.fromEntries(r.variant ? r.variant.split(",").map((kv) => kv.split("=", 2) as [string, string]) : []);
+  const variant = Object.fromEntries(
+    r.variant ? r.variant.split(",").map((kv) => kv.split("=", 2) as [string, string]) : [],
+  );
   return {
-    id: r.id, state: r.state, format: r.format, counts: r.counts, error: r.error, commit: r.commit, branch: r.branch,
-    pr: r.pr, run: r.run, job: r.job, attempt: r.attempt, variant, filename: r.filename, size: r.rawSize,
-    receivedAt: iso(r.receivedAt), processedAt: iso(r.processedAt),
+    id: r.id,
+    state: r.state,
+    format: r.format,
+    counts: r.counts,
+    error: r.error,
+    commit: r.commit,
+    branch: r.branch,
+    pr: r.pr,
+    run: r.run,
+    job: r.job,
+    attempt: r.attempt,
+    variant,
+    filename: r.filename,
+    size: r.rawSize,
+    receivedAt: iso(r.receivedAt),
+    processedAt: iso(r.processedAt),
   };
 }
 
 /** Handler: one report. */
-export const getReportHandler = (d: HttpDeps): RouteHandler<typeof getReportRoute, HttpEnv> => async (c) => {
-  const { project: slug, id } = c.req.valid("param");
-  const project = await loadProject(d.store, c, slug);
-  const report = await d.store.reports.getReport(project.id, id);
-  if (!report) throw notFound(`report '${id}' in project '${slug}'`);
-  return c.json(reportJson(report), 200);
-};
+export const getReportHandler =
+  (d: HttpDeps): RouteHandler<typeof getReportRoute, HttpEnv> =>
+  async (c) => {
+    const { project: slug, id } = c.req.valid("param");
+    const project = await loadProject(d.store, c, slug);
+    const report = await d.store.reports.getReport(project.id, id);
+    if (!report) throw notFound(`report '${id}' in project '${slug}'`);
+    return c.json(reportJson(report), 200);
+  };

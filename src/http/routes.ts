@@ -4,26 +4,71 @@ import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
 import { registerHealth } from "./health.ts";
 import {
-  createProjectHandler, createProjectRoute, getProjectHandler, getProjectRoute, listProjectsHandler, listProjectsRoute,
+  createProjectHandler,
+  createProjectRoute,
+  getProjectHandler,
+  getProjectRoute,
+  listProjectsHandler,
+  listProjectsRoute,
 } from "./projects.ts";
 import {
-  listFailuresHandler, listFailuresRoute, listIncidentsHandler, listIncidentsRoute, runVerdictHandler, runVerdictRoute,
+  listFailuresHandler,
+  listFailuresRoute,
+  listIncidentsHandler,
+  listIncidentsRoute,
+  runVerdictHandler,
+  runVerdictRoute,
 } from "./findings.ts";
 import { getTestHandler, getTestRoute, listTestsHandler, listTestsRoute } from "./tests.ts";
 import { getReportHandler, getReportRoute, uploadReportHandler, uploadReportRoute } from "./reports.ts";
-import { createTokenHandler, createTokenRoute, listTokensHandler, listTokensRoute, revokeTokenHandler, revokeTokenRoute } from "./tokens.ts";
 import {
-  getSessionHandler, getSessionRoute, listSessionsHandler, listSessionsRoute, revokeSessionHandler, revokeSessionRoute,
-  signInHandler, signInRoute, signOutHandler, signOutRoute,
+  createTokenHandler,
+  createTokenRoute,
+  listTokensHandler,
+  listTokensRoute,
+  revokeTokenHandler,
+  revokeTokenRoute,
+} from "./tokens.ts";
+import {
+  getSessionHandler,
+  getSessionRoute,
+  listSessionsHandler,
+  listSessionsRoute,
+  revokeSessionHandler,
+  revokeSessionRoute,
+  signInHandler,
+  signInRoute,
+  signOutHandler,
+  signOutRoute,
 } from "./session.ts";
 import {
-  createUserHandler, createUserRoute, deleteUserHandler, deleteUserRoute, listUsersHandler, listUsersRoute, updateUserHandler, updateUserRoute,
+  createUserHandler,
+  createUserRoute,
+  deleteUserHandler,
+  deleteUserRoute,
+  listUsersHandler,
+  listUsersRoute,
+  updateUserHandler,
+  updateUserRoute,
 } from "./users.ts";
 import {
-  addQuarantineHandler, addQuarantineRoute, checkQuarantineHandler, checkQuarantineRoute, listQuarantineHandler, listQuarantineRoute,
-  releaseQuarantineHandler, releaseQuarantineRoute,
+  addQuarantineHandler,
+  addQuarantineRoute,
+  checkQuarantineHandler,
+  checkQuarantineRoute,
+  listQuarantineHandler,
+  listQuarantineRoute,
+  releaseQuarantineHandler,
+  releaseQuarantineRoute,
 } from "./quarantine.ts";
-import { getPolicyHandler, getPolicyRoute, previewPolicyHandler, previewPolicyRoute, putPolicyHandler, putPolicyRoute } from "./policy.ts";
+import {
+  getPolicyHandler,
+  getPolicyRoute,
+  previewPolicyHandler,
+  previewPolicyRoute,
+  putPolicyHandler,
+  putPolicyRoute,
+} from "./policy.ts";
 import { overviewHandler, overviewRoute } from "./overview.ts";
 import { listRunsHandler, listRunsRoute } from "./runs.ts";
 import { testHistoryHandler, testHistoryRoute } from "./history.ts";
@@ -34,8 +79,18 @@ import { streamHandler, streamRoute } from "./stream.ts";
 import { githubWebhookHandler } from "./github.ts";
 import { linkGitHubHandler, linkGitHubRoute } from "./github-link.ts";
 import {
-  createIntegrationHandler, createIntegrationRoute, deleteIntegrationHandler, deleteIntegrationRoute, listDeliveriesHandler, listDeliveriesRoute,
-  listIntegrationsHandler, listIntegrationsRoute, testIntegrationHandler, testIntegrationRoute, updateIntegrationHandler, updateIntegrationRoute,
+  createIntegrationHandler,
+  createIntegrationRoute,
+  deleteIntegrationHandler,
+  deleteIntegrationRoute,
+  listDeliveriesHandler,
+  listDeliveriesRoute,
+  listIntegrationsHandler,
+  listIntegrationsRoute,
+  testIntegrationHandler,
+  testIntegrationRoute,
+  updateIntegrationHandler,
+  updateIntegrationRoute,
 } from "./integrations.ts";
 
 /**

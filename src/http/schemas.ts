@@ -1,9 +1,11 @@
 import { z } from "@hono/zod-openapi";
 
 /** The JSON error body. */
-export const ErrorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string() }),
-}).openapi("Error");
+export const ErrorSchema = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string() }),
+  })
+  .openapi("Error");
 
 /** A project slug in a path. */
 export const ProjectParam = z.object({

@@ -15,7 +15,11 @@ const JSON_BODY_LIMIT = 1024 * 1024;
 const jsonLimit = bodyLimit({
   maxSize: JSON_BODY_LIMIT,
   onError: () => {
-    throw new AppError(413, "payload_too_large", `the request body is larger than the limit of ${JSON_BODY_LIMIT / 1024} KiB`);
+    throw new AppError(
+      413,
+      "payload_too_large",
+      `the request body is larger than the limit of ${JSON_BODY_LIMIT / 1024} KiB`,
+    );
   },
 });
 
@@ -30,7 +34,9 @@ export function createHttpApp(d: HttpDeps): OpenAPIHono<HttpEnv> {
   app.use("*", observe(d.log, d.metrics.http));
   app.use("/api/*", authenticate(d, isPublicRoute));
   app.use("/api/*", rateLimit(d.shared.limiter, d.config, d.clock));
-  app.use("/api/*", async (c, next) => (/\/reports\/?$/.test(c.req.path) && c.req.method === "POST" ? next() : jsonLimit(c, next)));
+  app.use("/api/*", async (c, next) =>
+    /\/reports\/?$/.test(c.req.path) && c.req.method === "POST" ? next() : jsonLimit(c, next),
+  );
   registerRoutes(app, d);
   app.all("/api/*", (c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
   if (d.ui) app.get("*", d.ui);

@@ -17,20 +17,35 @@ function countingBus(): Bus & { subscribers: () => number } {
     subscribe(fn) {
       n++;
       const off = bus.subscribe(fn);
-      return () => { n--; off(); };
+      return () => {
+        n--;
+        off();
+      };
     },
     subscribers: () => n,
   };
 }
 
 function streamApp(bus: Bus, principal: Principal, heartbeatMs: number, stopping?: AbortSignal) {
-  const projects = [{ id: "p1", slug: "web", name: "web", defaultBranch: "main", createdAt: 0 }, { id: "p2", slug: "api", name: "api", defaultBranch: "main", createdAt: 0 }];
+  const projects = [
+    { id: "p1", slug: "web", name: "web", defaultBranch: "main", createdAt: 0 },
+    { id: "p2", slug: "api", name: "api", defaultBranch: "main", createdAt: 0 },
+  ];
   const d = {
-    shared: { bus, kind: "memory" }, stopping,
-    store: { projects: { getProject: async (slug: string) => projects.find((p) => p.slug === slug), getProjectById: async (id: string) => projects.find((p) => p.id === id) } },
+    shared: { bus, kind: "memory" },
+    stopping,
+    store: {
+      projects: {
+        getProject: async (slug: string) => projects.find((p) => p.slug === slug),
+        getProjectById: async (id: string) => projects.find((p) => p.id === id),
+      },
+    },
   } as unknown as HttpDeps;
   const app = new OpenAPIHono<HttpEnv>();
-  app.use("*", async (c, next) => { c.set("principal", principal); await next(); });
+  app.use("*", async (c, next) => {
+    c.set("principal", principal);
+    await next();
+  });
   app.openapi(streamRoute, streamHandler(d, heartbeatMs));
   return app;
 }
@@ -61,7 +76,11 @@ describe("event stream", () => {
 
   it("gives an upload token its own project's events only, with the slug added", async () => {
     const bus = countingBus();
-    const app = streamApp(bus, { kind: "upload", role: "upload", tokenId: "t", projectId: "p2", actor: "token:t" } as Principal, 60_000);
+    const app = streamApp(
+      bus,
+      { kind: "upload", role: "upload", tokenId: "t", projectId: "p2", actor: "token:t" } as Principal,
+      60_000,
+    );
     const reader = (await app.request("/api/v1/stream")).body!.getReader();
     await readUntil(reader, "event: ready");
     await bus.publish({ type: "cache.invalidate", projectId: "p2", data: { reportId: "r0" } });
@@ -77,7 +96,12 @@ describe("event stream", () => {
   it("ends when the server starts shutting down", async () => {
     const bus = countingBus();
     const stopping = new AbortController();
-    const app = streamApp(bus, { kind: "admin", role: "admin", tokenId: "t", actor: "token:t" } as Principal, 60_000, stopping.signal);
+    const app = streamApp(
+      bus,
+      { kind: "admin", role: "admin", tokenId: "t", actor: "token:t" } as Principal,
+      60_000,
+      stopping.signal,
+    );
     const reader = (await app.request("/api/v1/stream")).body!.getReader();
     await readUntil(reader, "event: ready");
     stopping.abort();

@@ -12,7 +12,15 @@ export function createWorkerHttpApp(d: HttpDeps): OpenAPIHono<HttpEnv> {
   app.use("*", requestId());
   app.use("*", observe(d.log, d.metrics.http));
   registerHealth(app, d);
-  app.notFound((c) => c.json(errorBody("not_found", `this process runs --role worker: only /livez, /readyz and /metrics are served here (no route for ${c.req.method} ${c.req.path})`), 404));
+  app.notFound((c) =>
+    c.json(
+      errorBody(
+        "not_found",
+        `this process runs --role worker: only /livez, /readyz and /metrics are served here (no route for ${c.req.method} ${c.req.path})`,
+      ),
+      404,
+    ),
+  );
   app.onError((err, c) => renderError(err, c, c.get("log") ?? d.log));
   return app;
 }

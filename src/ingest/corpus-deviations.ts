@@ -21,7 +21,8 @@ export const CORPUS_DEVIATIONS: Record<string, Record<string, Deviation>> = {
   "junit/enricomi/non-junit.xml": {
     refused: {
       ours: true,
-      reason: "root <suites> is not a test report; the same bytes are in invalid/enricomi/non-junit.xml, expected refused",
+      reason:
+        "root <suites> is not a test report; the same bytes are in invalid/enricomi/non-junit.xml, expected refused",
     },
   },
   "junit/retries/flaky_success_first.xml": {

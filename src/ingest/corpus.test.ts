@@ -59,7 +59,10 @@ function checkCase(file: string, report: ParsedReport, expected: ExpectedCase, i
       attempt.status === expected.status &&
       (wantedMs === null ? attempt.durationMs === null : Math.abs((attempt.durationMs ?? NaN) - wantedMs) < 1e-3),
   );
-  expect(matching, `${file}: ${expected.name} ${expected.status} in ${expected.seconds}s; got ${JSON.stringify(test!.attempts)}`).toBeDefined();
+  expect(
+    matching,
+    `${file}: ${expected.name} ${expected.status} in ${expected.seconds}s; got ${JSON.stringify(test!.attempts)}`,
+  ).toBeDefined();
 }
 
 describe("report corpus", () => {

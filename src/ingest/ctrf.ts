@@ -22,7 +22,12 @@ const STATUS: Record<CtrfStatus, AttemptStatus> = {
  * Streams a CTRF JSON report's tests to `onBatch`; wrong types are refused (422) naming the field. JSON is
  * parsed (and checked) whole first, so nothing is handed out for a report that turns out invalid.
  */
-export async function streamCtrf(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer, fold = true): Promise<StreamSummary> {
+export async function streamCtrf(
+  input: ReportInput,
+  limits: ParseLimits,
+  onBatch: BatchConsumer,
+  fold = true,
+): Promise<StreamSummary> {
   const json = await readJson(input, limits);
   if (typeof json !== "object" || json === null || !("results" in json)) {
     throw new ReportParseError("not_a_report", "not a CTRF report: no results object");
@@ -67,7 +72,10 @@ function attemptsOf(test: CtrfTest, maxText: number): Attempt[] {
 }
 
 function toAttempt(run: CtrfTest | CtrfAttempt, maxText: number): Attempt {
-  const attempt: Attempt = { status: STATUS[run.status], durationMs: run.duration === undefined ? null : sanitizeMs(run.duration) };
+  const attempt: Attempt = {
+    status: STATUS[run.status],
+    durationMs: run.duration === undefined ? null : sanitizeMs(run.duration),
+  };
   if (run.message) attempt.message = boundText(run.message, maxText);
   if (run.trace) attempt.stack = boundText(run.trace, maxText);
   const stdout = joinLines(run.stdout);

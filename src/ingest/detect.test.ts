@@ -4,7 +4,9 @@ import { ReportParseError } from "./errors.ts";
 import { parseReport } from "./registry.ts";
 import { bytes, chunked, parseError } from "./test-helpers.ts";
 
-const junit = bytes('<?xml version="1.0"?>\n<!-- generated --><testsuites><testsuite name="s"><testcase name="t"/></testsuite></testsuites>');
+const junit = bytes(
+  '<?xml version="1.0"?>\n<!-- generated --><testsuites><testsuite name="s"><testcase name="t"/></testsuite></testsuites>',
+);
 
 function refusal(run: () => unknown): ReportParseError {
   try {
@@ -18,8 +20,13 @@ function refusal(run: () => unknown): ReportParseError {
 
 describe("detectFormat", () => {
   it.each([
-    ["<testsuites>", "junit"], ["<testsuite>", "junit"], ["<TestRun xmlns='x'>", "trx"], ["<test-run>", "nunit"],
-    ["<test-results>", "nunit"], ["<assemblies>", "xunit"], ['  {"results":{}}', "ctrf"],
+    ["<testsuites>", "junit"],
+    ["<testsuite>", "junit"],
+    ["<TestRun xmlns='x'>", "trx"],
+    ["<test-run>", "nunit"],
+    ["<test-results>", "nunit"],
+    ["<assemblies>", "xunit"],
+    ['  {"results":{}}', "ctrf"],
   ])("sniffs %s as %s", (head, format) => {
     expect(detectFormat(bytes(head))).toBe(format);
   });
@@ -32,7 +39,9 @@ describe("detectFormat", () => {
   it("uses the content type to refuse a body of the other kind", () => {
     expect(detectFormat(bytes("<testsuites/>"), { contentType: "application/xml; charset=utf-8" })).toBe("junit");
     expect(refusal(() => detectFormat(bytes("<testsuites/>"), { contentType: "application/json" })).status).toBe(415);
-    expect(refusal(() => detectFormat(bytes("<testsuites/>"), { contentType: "text/html" })).message).toBe("unsupported content type text/html");
+    expect(refusal(() => detectFormat(bytes("<testsuites/>"), { contentType: "text/html" })).message).toBe(
+      "unsupported content type text/html",
+    );
   });
 
   it.each([

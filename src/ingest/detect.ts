@@ -24,7 +24,10 @@ export function detectFormat(head: Uint8Array, options: DetectOptions = {}): Rep
   const named = options.format?.trim().toLowerCase();
   if (named && named !== "auto") {
     if (isFormat(named)) return named;
-    throw new ReportParseError("unsupported_format", `unknown format "${options.format}" (expected one of ${Object.keys(FORMATS).join(", ")}, auto)`);
+    throw new ReportParseError(
+      "unsupported_format",
+      `unknown format "${options.format}" (expected one of ${Object.keys(FORMATS).join(", ")}, auto)`,
+    );
   }
   const mediaType = (options.contentType ?? "").split(";")[0].trim().toLowerCase();
   const sniffed = sniff(head);
@@ -46,11 +49,16 @@ function mismatch(mediaType: string, body: string): ReportParseError {
 }
 
 function sniff(head: Uint8Array): ReportFormat {
-  const text = createDecoder(sniffEncoding(head)).decode(head).replace(/^[\s\ufeff]+/, "");
+  const text = createDecoder(sniffEncoding(head))
+    .decode(head)
+    .replace(/^[\s\ufeff]+/, "");
   if (text === "") throw new ReportParseError("empty", "report is empty");
   if (text.startsWith("{")) return formatWhere((entry) => entry.json === true)!;
   if (!text.startsWith("<")) {
-    throw new ReportParseError("unsupported_format", `unrecognised report format: starts with ${JSON.stringify(text.slice(0, 20))}`);
+    throw new ReportParseError(
+      "unsupported_format",
+      `unrecognised report format: starts with ${JSON.stringify(text.slice(0, 20))}`,
+    );
   }
   const root = rootElement(text);
   const format = formatWhere((entry) => entry.xmlRoots?.includes(root) === true);

@@ -60,7 +60,14 @@ export class TestFolder {
   }
 
   /** Adds one execution (one attempt or more): a new test, or more attempts of a test already seen. */
-  add(suite: string, name: string, file: string | undefined, line: number | undefined, properties: Record<string, string>, attempts: Attempt[]): void {
+  add(
+    suite: string,
+    name: string,
+    file: string | undefined,
+    line: number | undefined,
+    properties: Record<string, string>,
+    attempts: Attempt[],
+  ): void {
     this.attempts += attempts.length;
     if (this.attempts > this.maxAttempts) {
       throw new ReportParseError("limit_exceeded", `more than ${this.maxAttempts} test executions in one report`);
@@ -109,10 +116,26 @@ export class TestFolder {
 
   // One execution as its own entry: no key lookup, no pooled names (they may slice the decoded input, as
   // the name always may: a consumer detaches what it keeps), outcome over its own attempts.
-  private pass(suite: string, name: string, file: string | undefined, line: number | undefined, properties: Record<string, string>, attempts: Attempt[]): void {
+  private pass(
+    suite: string,
+    name: string,
+    file: string | undefined,
+    line: number | undefined,
+    properties: Record<string, string>,
+    attempts: Attempt[],
+  ): void {
     let state = 0;
     for (let i = 0; i < attempts.length; i++) state = nextState(state, attempts[i].status);
-    this.batch.tests.push({ suite, name, file, line, properties, attempts, outcome: outcomeOf(state), flaky: isFlaky(state) });
+    this.batch.tests.push({
+      suite,
+      name,
+      file,
+      line,
+      properties,
+      attempts,
+      outcome: outcomeOf(state),
+      flaky: isFlaky(state),
+    });
     this.batch.ordinals.push(this.entries++);
     this.batch.firstAttempts.push(0);
   }

@@ -24,12 +24,14 @@ function checkDepth(text: string, maxDepth: number): void {
   for (let index = 0; index < text.length; index++) {
     const code = text.charCodeAt(index);
     if (inString) {
-      if (code === 0x5c) index++; // backslash: skip the escaped character
+      if (code === 0x5c)
+        index++; // backslash: skip the escaped character
       else if (code === 0x22) inString = false;
     } else if (code === 0x22) {
       inString = true;
     } else if (code === 0x7b || code === 0x5b) {
-      if (++depth > maxDepth) throw new ReportParseError("limit_exceeded", `JSON nesting deeper than ${maxDepth} levels`);
+      if (++depth > maxDepth)
+        throw new ReportParseError("limit_exceeded", `JSON nesting deeper than ${maxDepth} levels`);
     } else if (code === 0x7d || code === 0x5d) {
       depth--;
     }

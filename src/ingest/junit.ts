@@ -21,7 +21,12 @@ interface OpenSuite {
 }
 
 /** Streams a JUnit XML report's tests to `onBatch` as they complete (root <testsuites> or <testsuite>). */
-export async function streamJUnit(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer, fold = true): Promise<StreamSummary> {
+export async function streamJUnit(
+  input: ReportInput,
+  limits: ParseLimits,
+  onBatch: BatchConsumer,
+  fold = true,
+): Promise<StreamSummary> {
   const folder = new TestFolder(limits, onBatch, fold);
   const suites: ParsedSuite[] = [];
   const open: OpenSuite[] = [];
@@ -49,7 +54,8 @@ export async function streamJUnit(input: ReportInput, limits: ParseLimits, onBat
       }
       if (name === "testsuite") openSuite(attributes);
       else if (name === "testcase") openCase(attributes);
-      else if (name === "property" && open.length > 0) return startProperty(attributes, open[open.length - 1].properties);
+      else if (name === "property" && open.length > 0)
+        return startProperty(attributes, open[open.length - 1].properties);
       return false;
     },
     close(name, text) {
@@ -82,8 +88,13 @@ export async function streamJUnit(input: ReportInput, limits: ParseLimits, onBat
     suites.push(suite);
     const file = attributes.file;
     const outer = open[open.length - 1]?.path ?? "";
-    const path = outer === "" || suite.name === "" ? outer || suite.name : folder.suiteNames.intern(`${outer} > ${suite.name}`);
-    open.push({ path, file: file === undefined ? open[open.length - 1]?.file : folder.fileNames.intern(file), properties: suite.properties });
+    const path =
+      outer === "" || suite.name === "" ? outer || suite.name : folder.suiteNames.intern(`${outer} > ${suite.name}`);
+    open.push({
+      path,
+      file: file === undefined ? open[open.length - 1]?.file : folder.fileNames.intern(file),
+      properties: suite.properties,
+    });
   }
 
   function openCase(attributes: XmlAttributes): void {

@@ -31,7 +31,12 @@ interface OpenCase {
 }
 
 /** Streams an NUnit 2 or 3 XML report's tests to `onBatch` as they complete. */
-export async function streamNUnit(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer, fold = true): Promise<StreamSummary> {
+export async function streamNUnit(
+  input: ReportInput,
+  limits: ParseLimits,
+  onBatch: BatchConsumer,
+  fold = true,
+): Promise<StreamSummary> {
   const folder = new TestFolder(limits, onBatch, fold);
   const suites: ParsedSuite[] = [];
   const fixtures: string[] = [];
@@ -48,7 +53,8 @@ export async function streamNUnit(input: ReportInput, limits: ParseLimits, onBat
           inFailure = true;
           if (testcase.attempt.status === "passed") testcase.attempt.status = "failed";
         }
-        if (name === "property" && attributes.name !== undefined) ownProperties(testcase)[attributes.name] = attributes.value ?? "";
+        if (name === "property" && attributes.name !== undefined)
+          ownProperties(testcase)[attributes.name] = attributes.value ?? "";
         return TEXT_ELEMENTS.has(name);
       }
       if (name === "test-suite") {
@@ -85,7 +91,8 @@ export async function streamNUnit(input: ReportInput, limits: ParseLimits, onBat
       status: statusOf(attributes),
       durationMs: secondsToMs(attributes.duration ?? attributes.time),
     };
-    if (attributes.label && attempt.status !== "passed") attempt.type = boundText(attributes.label, limits.maxTextLength);
+    if (attributes.label && attempt.status !== "passed")
+      attempt.type = boundText(attributes.label, limits.maxTextLength);
     return { suite: attributes.classname || fixture, name: attributes.name ?? "", attempt, properties: NO_PROPERTIES };
   }
 

@@ -36,12 +36,21 @@ async function onlyReportParseErrors(run: () => Promise<unknown>): Promise<void>
 describe("every parser on random and mutated input", () => {
   for (const [format, { parse }] of Object.entries(FORMATS)) {
     it(`${format} throws nothing but ReportParseError`, async () => {
-      await fc.assert(fc.asyncProperty(input, (data) => onlyReportParseErrors(() => parse(data, DEFAULT_PARSE_LIMITS))), { numRuns: 400 });
+      await fc.assert(
+        fc.asyncProperty(input, (data) => onlyReportParseErrors(() => parse(data, DEFAULT_PARSE_LIMITS))),
+        { numRuns: 400 },
+      );
     });
   }
 
   it("parseReport (detection included) throws nothing but ReportParseError", async () => {
-    await fc.assert(fc.asyncProperty(input, fc.constantFrom(undefined, "application/json", "text/xml", "text/html"),
-      (data, contentType) => onlyReportParseErrors(() => parseReport(data, { contentType }))), { numRuns: 400 });
+    await fc.assert(
+      fc.asyncProperty(
+        input,
+        fc.constantFrom(undefined, "application/json", "text/xml", "text/html"),
+        (data, contentType) => onlyReportParseErrors(() => parseReport(data, { contentType })),
+      ),
+      { numRuns: 400 },
+    );
   });
 });

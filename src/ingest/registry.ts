@@ -10,11 +10,26 @@ import { detectFormat, SNIFF_BYTES, type DetectOptions } from "./detect.ts";
 import { peekHead, type ReportInput } from "./input.ts";
 import { parseJUnit, streamJUnit } from "./junit.ts";
 import { parseNUnit, streamNUnit } from "./nunit.ts";
-import { collecting, folded, type BatchConsumer, type ReportParser, type ReportStreamer, type ReportSummary, type UnfoldedSummary } from "./stream.ts";
+import {
+  collecting,
+  folded,
+  type BatchConsumer,
+  type ReportParser,
+  type ReportStreamer,
+  type ReportSummary,
+  type UnfoldedSummary,
+} from "./stream.ts";
 import { parseTrx, streamTrx } from "./trx.ts";
 import { parseXUnit, streamXUnit } from "./xunit.ts";
 
-export type { BatchConsumer, ReportParser, ReportStreamer, ReportSummary, TestBatch, UnfoldedSummary } from "./stream.ts";
+export type {
+  BatchConsumer,
+  ReportParser,
+  ReportStreamer,
+  ReportSummary,
+  TestBatch,
+  UnfoldedSummary,
+} from "./stream.ts";
 
 /** How a format is recognised when not named: JSON, or the XML root elements it uses. */
 export interface FormatEntry {
@@ -67,7 +82,10 @@ export async function streamTestcases(
   return { format, suites };
 }
 
-async function detected(input: ReportInput, options: DetectOptions): Promise<{ streamer: ReportStreamer; rest: ReportInput }> {
+async function detected(
+  input: ReportInput,
+  options: DetectOptions,
+): Promise<{ streamer: ReportStreamer; rest: ReportInput }> {
   const peeked = await peekHead(input, SNIFF_BYTES);
   return { streamer: FORMATS[detectFormat(peeked.head, options)].stream, rest: peeked.input };
 }

@@ -9,7 +9,8 @@ import { FORMATS, parseReport, parseReportStream, type TestBatch } from "./regis
 import { bytes, chunked } from "./test-helpers.ts";
 
 const junit = (cases: string[]) => `<testsuites><testsuite name="S">${cases.join("\n")}</testsuite></testsuites>`;
-const cases = (count: number) => Array.from({ length: count }, (_, i) => `<testcase classname="C" name="t${i}" time="0.1"/>`);
+const cases = (count: number) =>
+  Array.from({ length: count }, (_, i) => `<testcase classname="C" name="t${i}" time="0.1"/>`);
 
 // t0 fails first and passes 2,499 testcases later (a retry); t1 is skipped, then errors twice further on:
 // a repeat after a skip is another invocation ("t1 [2]"), which errors and is retried.
@@ -22,7 +23,9 @@ const RETRIED = junit([
   '<testcase classname="C" name="t1"><error/></testcase>',
 ]);
 
-async function batchesOf(input: Uint8Array | AsyncIterable<Uint8Array>): Promise<{ batches: TestBatch[]; counts: Record<string, number> }> {
+async function batchesOf(
+  input: Uint8Array | AsyncIterable<Uint8Array>,
+): Promise<{ batches: TestBatch[]; counts: Record<string, number> }> {
   const batches: TestBatch[] = [];
   const { counts } = await parseReportStream(input, {}, DEFAULT_PARSE_LIMITS, (batch) => {
     batches.push(batch);
@@ -43,13 +46,17 @@ describe("parseReportStream", () => {
     const all = entries(batches);
     expect(all).toHaveLength(2_503);
     const t0 = all.filter((e) => e.test.name === "t0");
-    expect(t0.map((e) => [e.ordinal, e.first, e.test.attempts.map((a) => a.status), e.test.outcome, e.test.flaky])).toEqual([
+    expect(
+      t0.map((e) => [e.ordinal, e.first, e.test.attempts.map((a) => a.status), e.test.outcome, e.test.flaky]),
+    ).toEqual([
       [0, 0, ["failed"], "failed", false],
       [0, 1, ["passed"], "passed", true],
     ]);
     const t1 = all.filter((e) => e.test.name === "t1" || e.test.name === "t1 [2]");
     expect(t1.map((e) => [e.test.name, e.ordinal, e.first, e.test.outcome])).toEqual([
-      ["t1", 1, 0, "skipped"], ["t1 [2]", 2_500, 0, "error"], ["t1 [2]", 2_500, 1, "error"],
+      ["t1", 1, 0, "skipped"],
+      ["t1 [2]", 2_500, 0, "error"],
+      ["t1 [2]", 2_500, 1, "error"],
     ]);
     expect(all.filter((e) => e.first === 0).map((e) => e.ordinal)).toEqual(Array.from({ length: 2_501 }, (_, i) => i));
     // Counts are over final outcomes: t0 passed (flaky), t1 skipped, t1 [2] errored (the last attempt's).
@@ -60,11 +67,21 @@ describe("parseReportStream", () => {
     const report = await parseReport(bytes(RETRIED));
     expect(report.tests).toHaveLength(2_501);
     expect(report.tests[0]).toMatchObject({ name: "t0", outcome: "passed", flaky: true });
-    expect(report.tests[0].attempts).toEqual([{ status: "failed", durationMs: null, message: "m", stack: "stack" }, { status: "passed", durationMs: null }]);
+    expect(report.tests[0].attempts).toEqual([
+      { status: "failed", durationMs: null, message: "m", stack: "stack" },
+      { status: "passed", durationMs: null },
+    ]);
     expect(report.tests[1].attempts.map((a) => a.status)).toEqual(["skipped"]);
     expect(report.tests[2_500]).toMatchObject({ name: "t1 [2]", outcome: "error", flaky: false });
     expect(report.tests[2_500].attempts.map((a) => a.status)).toEqual(["error", "error"]);
-    expect(report.counts).toMatchObject({ tests: 2_501, passed: 2_499, error: 1, skipped: 1, flaky: 1, attempts: 2_503 });
+    expect(report.counts).toMatchObject({
+      tests: 2_501,
+      passed: 2_499,
+      error: 1,
+      skipped: 1,
+      flaky: 1,
+      attempts: 2_503,
+    });
   });
 
   it("hands out the first batch before the input has all arrived, and a report in one buffer in several batches", async () => {
@@ -126,8 +143,21 @@ describe("parseReportStream", () => {
 
 // One small report per format with a retried test; each format's batches must add up to its parse.
 const SAMPLES: Record<keyof typeof FORMATS, string> = {
-  junit: junit(['<testcase classname="C" name="t"><failure/></testcase>', '<testcase classname="C" name="u"/>', '<testcase classname="C" name="t"/>']),
-  ctrf: JSON.stringify({ results: { tool: { name: "x" }, tests: [{ name: "t", status: "failed" }, { name: "u", status: "passed" }, { name: "t", status: "passed" }] } }),
+  junit: junit([
+    '<testcase classname="C" name="t"><failure/></testcase>',
+    '<testcase classname="C" name="u"/>',
+    '<testcase classname="C" name="t"/>',
+  ]),
+  ctrf: JSON.stringify({
+    results: {
+      tool: { name: "x" },
+      tests: [
+        { name: "t", status: "failed" },
+        { name: "u", status: "passed" },
+        { name: "t", status: "passed" },
+      ],
+    },
+  }),
   trx: `<TestRun><Results><UnitTestResult testId="1" testName="T" outcome="Failed"/><UnitTestResult testId="2" testName="U" outcome="Passed"/>
     <UnitTestResult testId="1" testName="T" outcome="Passed"/></Results><TestDefinitions><UnitTest id="1"><TestMethod className="C"/></UnitTest></TestDefinitions></TestRun>`,
   nunit: `<test-run><test-suite fullname="F"><test-case name="T" result="Failed"><failure><message>m</message></failure></test-case>
@@ -136,7 +166,10 @@ const SAMPLES: Record<keyof typeof FORMATS, string> = {
 };
 
 describe("every format streams through the same contract", () => {
-  for (const [format, entry] of Object.entries(FORMATS) as [keyof typeof FORMATS, (typeof FORMATS)[keyof typeof FORMATS]][]) {
+  for (const [format, entry] of Object.entries(FORMATS) as [
+    keyof typeof FORMATS,
+    (typeof FORMATS)[keyof typeof FORMATS],
+  ][]) {
     it(`${format}: the batches add up to parse's report; the retried test passed and is flaky`, async () => {
       const batches: TestBatch[] = [];
       const summary = await entry.stream(bytes(SAMPLES[format]), DEFAULT_PARSE_LIMITS, (batch) => {
@@ -148,10 +181,19 @@ describe("every format streams through the same contract", () => {
       for (const { test, ordinal } of entries(batches)) {
         const known = whole.get(ordinal);
         if (!known) whole.set(ordinal, test);
-        else whole.set(ordinal, { ...known, attempts: [...known.attempts, ...test.attempts], outcome: test.outcome, flaky: test.flaky });
+        else
+          whole.set(ordinal, {
+            ...known,
+            attempts: [...known.attempts, ...test.attempts],
+            outcome: test.outcome,
+            flaky: test.flaky,
+          });
       }
       expect([...whole.values()]).toEqual(report.tests);
-      expect(report.tests.map((t) => [t.outcome, t.flaky, t.attempts.length])).toEqual([["passed", true, 2], ["passed", false, 1]]);
+      expect(report.tests.map((t) => [t.outcome, t.flaky, t.attempts.length])).toEqual([
+        ["passed", true, 2],
+        ["passed", false, 1],
+      ]);
       // Every test has a suite string; CTRF's and TRX's unsuited tests have "" (the pool's first string).
       for (const test of report.tests) expect(typeof test.suite).toBe("string");
     });
@@ -159,16 +201,28 @@ describe("every format streams through the same contract", () => {
 });
 
 describe("without the fold", () => {
-  for (const [format, entry] of Object.entries(FORMATS) as [keyof typeof FORMATS, (typeof FORMATS)[keyof typeof FORMATS]][]) {
+  for (const [format, entry] of Object.entries(FORMATS) as [
+    keyof typeof FORMATS,
+    (typeof FORMATS)[keyof typeof FORMATS],
+  ][]) {
     it(`${format}: every testcase is its own entry with its own attempts, and the summary has no counts`, async () => {
       const batches: TestBatch[] = [];
-      const summary = await entry.stream(bytes(SAMPLES[format]), DEFAULT_PARSE_LIMITS, (batch) => {
-        batches.push(structuredClone(batch));
-      }, false);
+      const summary = await entry.stream(
+        bytes(SAMPLES[format]),
+        DEFAULT_PARSE_LIMITS,
+        (batch) => {
+          batches.push(structuredClone(batch));
+        },
+        false,
+      );
       const report = await entry.parse(bytes(SAMPLES[format]), DEFAULT_PARSE_LIMITS);
       expect(summary).toEqual({ format: report.format, suites: report.suites });
       const all = entries(batches);
-      expect(all.map(({ ordinal, first }) => [ordinal, first])).toEqual([[0, 0], [1, 0], [2, 0]]);
+      expect(all.map(({ ordinal, first }) => [ordinal, first])).toEqual([
+        [0, 0],
+        [1, 0],
+        [2, 0],
+      ]);
       expect(all.map(({ test }) => [test.name, test.outcome, test.flaky, test.attempts.map((a) => a.status)])).toEqual([
         [report.tests[0].name, "failed", false, ["failed"]],
         [report.tests[1].name, "passed", false, ["passed"]],
@@ -177,4 +231,3 @@ describe("without the fold", () => {
     });
   }
 });
-

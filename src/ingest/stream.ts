@@ -46,7 +46,12 @@ export type StreamSummary = UnfoldedSummary & { counts?: ReportCounts };
  * Streams one report format's tests from bytes (folding repeated testcases unless `fold` is false); throws
  * only ReportParseError for bad input.
  */
-export type ReportStreamer = (input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer, fold?: boolean) => Promise<StreamSummary>;
+export type ReportStreamer = (
+  input: ReportInput,
+  limits: ParseLimits,
+  onBatch: BatchConsumer,
+  fold?: boolean,
+) => Promise<StreamSummary>;
 
 /** A folding stream's summary, whose counts are always there. */
 export function folded({ format, suites, counts }: StreamSummary): ReportSummary {

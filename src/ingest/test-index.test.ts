@@ -20,7 +20,10 @@ function fold(index: TestIndex, pools: { suites: StringPool; files: StringPool }
   });
 }
 
-const setup = (mix?: KeyMix) => ({ index: new TestIndex(mix), pools: { suites: new StringPool(), files: new StringPool() } });
+const setup = (mix?: KeyMix) => ({
+  index: new TestIndex(mix),
+  pools: { suites: new StringPool(), files: new StringPool() },
+});
 
 describe("TestIndex", () => {
   it("finds a test by suite, name and file across table growth", () => {
@@ -33,13 +36,27 @@ describe("TestIndex", () => {
 
   it("tells apart the same name in another suite or file, and a missing file from an empty one", () => {
     const { index, pools } = setup();
-    const incoming = [key("A", "t"), key("B", "t"), key("A", "t", "a.ts"), key("A", "t", ""), key("A", "t"), key("A", "t", "a.ts")];
+    const incoming = [
+      key("A", "t"),
+      key("B", "t"),
+      key("A", "t", "a.ts"),
+      key("A", "t", ""),
+      key("A", "t"),
+      key("A", "t", "a.ts"),
+    ];
     expect(fold(index, pools, incoming)).toEqual([0, 1, 2, 3, 0, 2]);
   });
 
   it("compares names exactly, including characters above U+00FF and names that differ only there", () => {
     const { index, pools } = setup();
-    const incoming = [key("A", "caf\u00e9"), key("A", "caf\u0169"), key("A", "\u4e2d\u6587 test"), key("A", "cafe"), key("A", "caf\u0169"), key("A", "\u4e2d\u6587 test")];
+    const incoming = [
+      key("A", "caf\u00e9"),
+      key("A", "caf\u0169"),
+      key("A", "\u4e2d\u6587 test"),
+      key("A", "cafe"),
+      key("A", "caf\u0169"),
+      key("A", "\u4e2d\u6587 test"),
+    ];
     expect(fold(index, pools, incoming)).toEqual([0, 1, 2, 3, 1, 2]);
   });
 
@@ -49,6 +66,12 @@ describe("TestIndex", () => {
     const same = Array.from({ length: 2_000 }, (_, i) => key("Suite", "same name \u4e2d", `f${i}.ts`));
     const others = Array.from({ length: 500 }, (_, i) => key("Other", `other ${i}`));
     expect(fold(index, pools, [...others, ...same])).toEqual([...others, ...same].map((_, i) => i));
-    expect(fold(index, pools, [key("Suite", "same name \u4e2d", "f1999.ts"), key("Other", "other 499"), key("New", "same name \u4e2d")])).toEqual([2499, 499, 2500]);
+    expect(
+      fold(index, pools, [
+        key("Suite", "same name \u4e2d", "f1999.ts"),
+        key("Other", "other 499"),
+        key("New", "same name \u4e2d"),
+      ]),
+    ).toEqual([2499, 499, 2500]);
   });
 });

@@ -66,7 +66,13 @@ export class TestIndex {
         return -1;
       }
       const ordinal = entry - 1;
-      if (table[(slot << 1) + 1] === hash && this.suites[ordinal] === suite && this.files[ordinal] === file && this.isStaged(ordinal)) return ordinal;
+      if (
+        table[(slot << 1) + 1] === hash &&
+        this.suites[ordinal] === suite &&
+        this.files[ordinal] === file &&
+        this.isStaged(ordinal)
+      )
+        return ordinal;
     }
     this.switchToMap();
     return this.findInMap(suite, name, file);

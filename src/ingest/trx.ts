@@ -42,7 +42,12 @@ interface PendingResult {
  * Streams a Visual Studio TRX report's tests to `onBatch`. A result names its class only through a
  * definition that may come later in the file, so the results are held until the end and batched from there.
  */
-export async function streamTrx(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer, fold = true): Promise<StreamSummary> {
+export async function streamTrx(
+  input: ReportInput,
+  limits: ParseLimits,
+  onBatch: BatchConsumer,
+  fold = true,
+): Promise<StreamSummary> {
   const results: PendingResult[] = [];
   const open: PendingResult[] = [];
   const classById = new Map<string, string>();
@@ -61,7 +66,10 @@ export async function streamTrx(input: ReportInput, limits: ParseLimits, onBatch
         const attempt: Attempt = { status, durationMs };
         open.push({ testId: attributes.testId ?? "", testName: attributes.testName ?? "", attempt, hasInner: false });
         if (results.length + open.length > limits.maxTestcases) {
-          throw new ReportParseError("limit_exceeded", `more than ${limits.maxTestcases} test executions in one report`);
+          throw new ReportParseError(
+            "limit_exceeded",
+            `more than ${limits.maxTestcases} test executions in one report`,
+          );
         }
         return false;
       }

@@ -23,7 +23,9 @@ export function secondsToMs(value: string | undefined): number | null {
   if (plain >= 0) return sanitizeMs(plain * 1000);
   const trimmed = value.trim();
   // Some tools print thousands separators; a lone comma is a decimal comma.
-  const normalized = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(trimmed) ? trimmed.replaceAll(",", "") : trimmed.replace(",", ".");
+  const normalized = /^\d{1,3}(,\d{3})+(\.\d+)?$/.test(trimmed)
+    ? trimmed.replaceAll(",", "")
+    : trimmed.replace(",", ".");
   if (normalized === "" || !/^[+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(normalized)) return null;
   return sanitizeMs(Number(normalized) * 1000);
 }

@@ -11,15 +11,19 @@ interface Seen {
 
 async function read(input: ReportInput, limits: Partial<ParseLimits> = {}, collect = ["text"]): Promise<Seen> {
   const seen: Seen = { opened: [], texts: {} };
-  await readXml(input, { ...DEFAULT_PARSE_LIMITS, ...limits }, {
-    open: (name) => {
-      seen.opened.push(name);
-      return collect.includes(name);
+  await readXml(
+    input,
+    { ...DEFAULT_PARSE_LIMITS, ...limits },
+    {
+      open: (name) => {
+        seen.opened.push(name);
+        return collect.includes(name);
+      },
+      close: (name, text) => {
+        if (collect.includes(name)) seen.texts[name] = text;
+      },
     },
-    close: (name, text) => {
-      if (collect.includes(name)) seen.texts[name] = text;
-    },
-  });
+  );
   return seen;
 }
 
@@ -39,7 +43,14 @@ describe("readXml", () => {
     ["UTF-8 with BOM", Uint8Array.from([0xef, 0xbb, 0xbf, ...bytes("<a><text>é</text></a>")])],
     ["UTF-16LE with BOM", Uint8Array.from([0xff, 0xfe, ...utf16le("<a><text>é</text></a>")])],
     ["UTF-16LE without BOM", Uint8Array.from(utf16le("<a><text>é</text></a>"))],
-    ["ISO-8859-1 declared", Uint8Array.from([...bytes('<?xml version="1.0" encoding="ISO-8859-1"?><a><text>'), 0xe9, ...bytes("</text></a>")])],
+    [
+      "ISO-8859-1 declared",
+      Uint8Array.from([
+        ...bytes('<?xml version="1.0" encoding="ISO-8859-1"?><a><text>'),
+        0xe9,
+        ...bytes("</text></a>"),
+      ]),
+    ],
   ])("reads %s", async (_encoding, data) => {
     expect((await read(data)).texts.text).toBe("é");
   });
@@ -65,7 +76,12 @@ describe("readXml", () => {
   it.each([
     ["long names", `<${"n".repeat(20)}/>`, { maxNameLength: 10 }, /name longer than 10/],
     ["many attributes", `<a x="1" y="2" z="3"/>`, { maxAttributes: 2 }, /more than 2 attributes on <a>/],
-    ["long attribute values", `<a x="${"v".repeat(20)}"/>`, { maxAttributeLength: 10 }, /attribute x on <a> longer than 10/],
+    [
+      "long attribute values",
+      `<a x="${"v".repeat(20)}"/>`,
+      { maxAttributeLength: 10 },
+      /attribute x on <a> longer than 10/,
+    ],
     ["oversized input", `<a>${" ".repeat(100)}</a>`, { maxBytes: 50 }, /larger than the limit of 50 bytes/],
   ])("refuses %s with 413", async (_what, xml, limits, message) => {
     const error = await parseError(read(bytes(xml), limits));

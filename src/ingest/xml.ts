@@ -89,7 +89,8 @@ function createParser(limits: ParseLimits, visitor: XmlVisitor): SaxesParser {
     throw new ReportParseError("doctype_refused", `DOCTYPE declarations are refused (no DTDs or entities) ${where()}`);
   });
   parser.on("error", (error) => {
-    if (!sawRoot && /root element/.test(error.message)) throw new ReportParseError("empty", "report is empty: no XML element");
+    if (!sawRoot && /root element/.test(error.message))
+      throw new ReportParseError("empty", "report is empty: no XML element");
     throw new ReportParseError("malformed", `malformed XML ${where()}: ${error.message.replace(/^\d+:\d+: /, "")}`);
   });
   // Attribute limits are checked as saxes reads each attribute, with no pass over the attributes object
@@ -109,10 +110,13 @@ function createParser(limits: ParseLimits, visitor: XmlVisitor): SaxesParser {
     if (depth >= limits.maxDepth) {
       throw new ReportParseError("limit_exceeded", `XML nesting deeper than ${limits.maxDepth} levels ${where()}`);
     }
-    if (node.name.length > limits.maxNameLength || badAttribute !== undefined) throw tagError(node.name, badAttribute, limits, where());
+    if (node.name.length > limits.maxNameLength || badAttribute !== undefined)
+      throw tagError(node.name, badAttribute, limits, where());
     attributeCount = 0;
     sawRoot = true;
-    collected[depth] = visitor.open(node.name, node.attributes as XmlAttributes, depth) ? new BoundedText(limits.maxTextLength) : undefined;
+    collected[depth] = visitor.open(node.name, node.attributes as XmlAttributes, depth)
+      ? new BoundedText(limits.maxTextLength)
+      : undefined;
     depth++;
     syncText();
   });
@@ -142,5 +146,8 @@ function tagError(
   if (bad?.problem === "count") {
     return new ReportParseError("limit_exceeded", `more than ${limits.maxAttributes} attributes on <${tag}> ${where}`);
   }
-  return new ReportParseError("limit_exceeded", `attribute ${bad?.name} on <${tag}> longer than ${limits.maxAttributeLength} characters ${where}`);
+  return new ReportParseError(
+    "limit_exceeded",
+    `attribute ${bad?.name} on <${tag}> longer than ${limits.maxAttributeLength} characters ${where}`,
+  );
 }

@@ -20,7 +20,12 @@ interface OpenTest {
 }
 
 /** Streams an xUnit.net XML report's tests to `onBatch` as they complete. */
-export async function streamXUnit(input: ReportInput, limits: ParseLimits, onBatch: BatchConsumer, fold = true): Promise<StreamSummary> {
+export async function streamXUnit(
+  input: ReportInput,
+  limits: ParseLimits,
+  onBatch: BatchConsumer,
+  fold = true,
+): Promise<StreamSummary> {
   const folder = new TestFolder(limits, onBatch, fold);
   const suites: ParsedSuite[] = [];
   let test: OpenTest | undefined;
@@ -34,7 +39,8 @@ export async function streamXUnit(input: ReportInput, limits: ParseLimits, onBat
         if (name === "failure" && attributes["exception-type"]) {
           test.attempt.type = boundText(attributes["exception-type"], limits.maxTextLength);
         }
-        if (name === "trait" && attributes.name !== undefined) ownProperties(test)[attributes.name] = attributes.value ?? "";
+        if (name === "trait" && attributes.name !== undefined)
+          ownProperties(test)[attributes.name] = attributes.value ?? "";
         return TEXT_ELEMENTS.has(name);
       }
       if (name === "collection" || name === "class") suites.push(toSuite(attributes));

@@ -16,7 +16,11 @@ export const backupJob: JobDefinition = {
     const dir = resolve(config.backupDir);
     const db = deps.store.db;
     const out = await createBackup({
-      db, postgresUrl: db.backend === "postgres" ? config.databaseUrl : undefined, dir, now: deps.clock(), version: VERSION,
+      db,
+      postgresUrl: db.backend === "postgres" ? config.databaseUrl : undefined,
+      dir,
+      now: deps.clock(),
+      version: VERSION,
     });
     const deleted = await pruneBackups(dir, config.backupKeep);
     deps.log?.info({ file: out.file, bytes: out.manifest.payload.bytes, deleted }, "backup written");

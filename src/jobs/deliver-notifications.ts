@@ -11,14 +11,21 @@ export const deliverNotificationsJob: JobDefinition = {
   kind: DELIVER_NOTIFICATIONS_JOB,
   async run(_job, deps) {
     const round = await deliverDue({
-      store: deps.store, clock: deps.clock, log: deps.log,
-      publicUrl: deps.config?.publicUrl, timeoutMs: deps.config?.notifyTimeoutMs ?? 10_000, giveUpMs: deps.config?.notifyGiveUpMs ?? 3_600_000,
+      store: deps.store,
+      clock: deps.clock,
+      log: deps.log,
+      publicUrl: deps.config?.publicUrl,
+      timeoutMs: deps.config?.notifyTimeoutMs ?? 10_000,
+      giveUpMs: deps.config?.notifyGiveUpMs ?? 3_600_000,
       count: (channel, outcome, n) => deps.metrics?.notifications.inc({ channel, outcome }, n),
       github: deps.github && githubSender(deps.github, deps.store, deps.clock),
     });
     if (round.nextDueAt !== undefined) {
       const now = deps.clock();
-      await deps.store.jobs.enqueueJobOnce({ kind: DELIVER_NOTIFICATIONS_JOB, payload: {}, runAt: Math.max(round.nextDueAt, now + 1), maxAttempts: 3 }, now);
+      await deps.store.jobs.enqueueJobOnce(
+        { kind: DELIVER_NOTIFICATIONS_JOB, payload: {}, runAt: Math.max(round.nextDueAt, now + 1), maxAttempts: 3 },
+        now,
+      );
     }
   },
 };

@@ -8,8 +8,11 @@ export const DIGEST_JOB = "notify-digest";
 
 /** The projects whose integrations take the digest (the daily schedule enqueues one job for each). */
 export async function digestProjects(store: Store): Promise<string[]> {
-  const all = await Promise.all([...new Set((await store.projects.listProjects()).map((p) => p.id))].map(async (id) =>
-    ((await store.integrations.enabledIntegrations(id)).some((i) => i.events.includes("digest")) ? [id] : [])));
+  const all = await Promise.all(
+    [...new Set((await store.projects.listProjects()).map((p) => p.id))].map(async (id) =>
+      (await store.integrations.enabledIntegrations(id)).some((i) => i.events.includes("digest")) ? [id] : [],
+    ),
+  );
   return all.flat();
 }
 
@@ -20,8 +23,16 @@ export async function buildDigest(store: Store, projectId: string, day: string):
     store.verdicts.listTests(projectId, { status: "flaky", sort: "score", variant: "", limit: 5 }),
   ]);
   return {
-    day, counts,
-    topFlaky: flakiest.map((t) => ({ id: t.id, suite: t.suite, name: t.name, file: t.file, score: t.score, failureRate: t.failureRate })),
+    day,
+    counts,
+    topFlaky: flakiest.map((t) => ({
+      id: t.id,
+      suite: t.suite,
+      name: t.name,
+      file: t.file,
+      score: t.score,
+      failureRate: t.failureRate,
+    })),
   };
 }
 
@@ -34,8 +45,11 @@ export const digestJob: JobDefinition = {
     const at = Number(job.payload.tickAt ?? deps.clock());
     const day = new Date(at).toISOString().slice(0, 10);
     const event: NotificationEvent = {
-      type: "digest", key: `digest:${day}`, occurredAt: deps.clock(),
-      project: { id: project.id, slug: project.slug, name: project.name }, digest: await buildDigest(deps.store, project.id, day),
+      type: "digest",
+      key: `digest:${day}`,
+      occurredAt: deps.clock(),
+      project: { id: project.id, slug: project.slug, name: project.name },
+      digest: await buildDigest(deps.store, project.id, day),
     };
     await emitEvents(deps.store, [event], deps.clock());
   },

@@ -13,12 +13,18 @@ export const processReportJob: JobDefinition = {
   async runBatch(jobs, deps) {
     const ids = jobs.map((j) => String(j.payload.reportId));
     const errors = await deps.uploads.processQueuedBatch(ids);
-    return new Map(jobs.flatMap((j, i) => (errors.has(ids[i]) ? [[j.id, errors.get(ids[i])] as [number, unknown]] : [])));
+    return new Map(
+      jobs.flatMap((j, i) => (errors.has(ids[i]) ? [[j.id, errors.get(ids[i])] as [number, unknown]] : [])),
+    );
   },
   batchSize: (deps) => deps.config?.reportBatch ?? 1,
   // Given up on: the report is failed, not left queued for ever (pendingReports, and rescores that wait for them).
   async onDead(job, error, deps) {
     const message = `processing failed ${job.attempts} times; last error: ${error}`;
-    await deps.store.reports.failReport(String(job.payload.reportId), { code: "processing_failed", message }, deps.clock());
+    await deps.store.reports.failReport(
+      String(job.payload.reportId),
+      { code: "processing_failed", message },
+      deps.clock(),
+    );
   },
 };

@@ -18,7 +18,8 @@ export const pruneResultsJob: JobDefinition = {
     if (days === 0) return;
     const now = deps.clock();
     const pruned = await deps.store.retention.pruneRawResults(now - days * DAY_MS, async (orm, projectIds) => {
-      for (const projectId of projectIds) await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId, cause: "retention" } }, now, orm);
+      for (const projectId of projectIds)
+        await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId, cause: "retention" } }, now, orm);
     });
     if (pruned.reports > 0) deps.log?.info({ ...pruned, retentionDays: days }, "raw results pruned");
   },

@@ -51,5 +51,18 @@ export interface JobDefinition {
 
 /** Every job kind, by name. */
 export const JOBS: ReadonlyMap<string, JobDefinition> = new Map(
-  [processReportJob, rescoreJob, releaseQuarantineJob, deliverNotificationsJob, digestJob, pruneOutboxJob, githubWebhookJob, githubSyncIssuesJob, backupJob, pruneResultsJob, pruneSessionsJob, vacuumJob].map((j) => [j.kind, j]),
+  [
+    processReportJob,
+    rescoreJob,
+    releaseQuarantineJob,
+    deliverNotificationsJob,
+    digestJob,
+    pruneOutboxJob,
+    githubWebhookJob,
+    githubSyncIssuesJob,
+    backupJob,
+    pruneResultsJob,
+    pruneSessionsJob,
+    vacuumJob,
+  ].map((j) => [j.kind, j]),
 );

@@ -46,7 +46,7 @@ async function rescoreJobs(jobs: Job[], deps: JobDeps): Promise<Map<number, unkn
   for (const [projectId, entry] of byProject) {
     const testIds = entry.testIds === "all" ? "all" : [...entry.testIds];
     try {
-      if (now - entry.since < RESCORE_MAX_WAIT_MS && await deps.store.reports.hasQueuedReports(projectId)) {
+      if (now - entry.since < RESCORE_MAX_WAIT_MS && (await deps.store.reports.hasQueuedReports(projectId))) {
         // One job in place of these (they complete): the batch that stores the last queued report hurries it.
         const payload = { projectId, waitingSince: entry.since, ...(testIds === "all" ? {} : { testIds }) };
         await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload, runAt: now + RESCORE_WAIT_STEP_MS }, now);

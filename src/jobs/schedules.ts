@@ -47,36 +47,69 @@ export interface ScheduleDefinition {
 /** Every schedule. */
 export const SCHEDULES: ScheduleDefinition[] = [
   {
-    name: "rescore", cron: (o) => o.rescore,
-    jobs: async (store, tickAt) => (await store.projects.listProjects()).map((p) => ({ kind: RESCORE_JOB, payload: { projectId: p.id, tickAt } })),
+    name: "rescore",
+    cron: (o) => o.rescore,
+    jobs: async (store, tickAt) =>
+      (await store.projects.listProjects()).map((p) => ({ kind: RESCORE_JOB, payload: { projectId: p.id, tickAt } })),
   },
   // Every 10 minutes: expiry is a promise to people, so it should not wait for the hourly rescore.
-  { name: "release-quarantine", cron: () => "*/10 * * * *", jobs: async (_store, tickAt) => [{ kind: RELEASE_QUARANTINE_JOB, payload: { tickAt } }] },
+  {
+    name: "release-quarantine",
+    cron: () => "*/10 * * * *",
+    jobs: async (_store, tickAt) => [{ kind: RELEASE_QUARANTINE_JOB, payload: { tickAt } }],
+  },
   // Every minute: a safety net for notifications whose delivery job was lost (it died after its attempts).
   {
-    name: "deliver-notifications", cron: () => "* * * * *",
-    jobs: async (store, tickAt) => ((await store.outbox.nextDueAt()) ?? Infinity) <= tickAt ? [{ kind: DELIVER_NOTIFICATIONS_JOB, payload: { tickAt } }] : [],
+    name: "deliver-notifications",
+    cron: () => "* * * * *",
+    jobs: async (store, tickAt) =>
+      ((await store.outbox.nextDueAt()) ?? Infinity) <= tickAt
+        ? [{ kind: DELIVER_NOTIFICATIONS_JOB, payload: { tickAt } }]
+        : [],
   },
   {
-    name: "digest", cron: (o) => o.digest ?? "0 9 * * *",
-    jobs: async (store, tickAt) => (await digestProjects(store)).map((projectId) => ({ kind: DIGEST_JOB, payload: { projectId, tickAt } })),
+    name: "digest",
+    cron: (o) => o.digest ?? "0 9 * * *",
+    jobs: async (store, tickAt) =>
+      (await digestProjects(store)).map((projectId) => ({ kind: DIGEST_JOB, payload: { projectId, tickAt } })),
   },
-  { name: "prune-outbox", cron: () => "23 4 * * *", jobs: async (_store, tickAt) => [{ kind: PRUNE_OUTBOX_JOB, payload: { tickAt } }] },
-  { name: "backup", cron: (o) => o.backup ?? "off", jobs: async (_store, tickAt) => [{ kind: BACKUP_JOB, payload: { tickAt } }] },
+  {
+    name: "prune-outbox",
+    cron: () => "23 4 * * *",
+    jobs: async (_store, tickAt) => [{ kind: PRUNE_OUTBOX_JOB, payload: { tickAt } }],
+  },
+  {
+    name: "backup",
+    cron: (o) => o.backup ?? "off",
+    jobs: async (_store, tickAt) => [{ kind: BACKUP_JOB, payload: { tickAt } }],
+  },
   // Daily, at a quiet hour: retention is a bound on disk, not a promise to the minute.
-  { name: "prune-results", cron: () => "41 3 * * *", jobs: async (_store, tickAt) => [{ kind: PRUNE_RESULTS_JOB, payload: { tickAt } }] },
-  { name: "prune-sessions", cron: () => "47 3 * * *", jobs: async (_store, tickAt) => [{ kind: PRUNE_SESSIONS_JOB, payload: { tickAt } }] },
+  {
+    name: "prune-results",
+    cron: () => "41 3 * * *",
+    jobs: async (_store, tickAt) => [{ kind: PRUNE_RESULTS_JOB, payload: { tickAt } }],
+  },
+  {
+    name: "prune-sessions",
+    cron: () => "47 3 * * *",
+    jobs: async (_store, tickAt) => [{ kind: PRUNE_SESSIONS_JOB, payload: { tickAt } }],
+  },
   // Every minute, PGlite only (it has no autovacuum): a table that grew by a fifth since its last vacuum
   // gets one now, so a young database's planner has statistics within a minute of its first big upload.
   {
-    name: "vacuum", cron: () => "* * * * *",
+    name: "vacuum",
+    cron: () => "* * * * *",
     jobs: async (store, tickAt) => {
       const tables = await store.maintenance.tablesToVacuum();
       return tables.length > 0 ? [{ kind: VACUUM_JOB, payload: { tickAt, tables } }] : [];
     },
   },
   // Every 15 minutes: a test released between CI runs gets its GitHub issue closed without waiting for the next run.
-  { name: "github-issues", cron: () => "*/15 * * * *", jobs: async (_store, tickAt) => [{ kind: GITHUB_SYNC_ISSUES_JOB, payload: { tickAt } }] },
+  {
+    name: "github-issues",
+    cron: () => "*/15 * * * *",
+    jobs: async (_store, tickAt) => [{ kind: GITHUB_SYNC_ISSUES_JOB, payload: { tickAt } }],
+  },
 ];
 
 /** Ticks are kept this long: far longer than any clock skew between replicas. */
@@ -102,13 +135,26 @@ export async function fireTick(o: ScheduleOptions, def: ScheduleDefinition, tick
 
 /** Starts the croner schedules; each tick, claimed once across replicas, enqueues durable jobs that workers run. */
 export function startSchedules(o: ScheduleOptions, schedules: ScheduleDefinition[] = SCHEDULES): Scheduler {
-  const crons = schedules.filter((def) => def.cron(o) !== "off").map((def) => new Cron(def.cron(o), {
-    protect: true,
-    catch: (e) => o.log.error({ err: e, schedule: def.name }, "schedule failed"),
-  }, async (self: Cron) => {
-    // The tick is the scheduled time, not the moment this process woke up, so replicas agree on it.
-    const tickAt = self.previousRuns(1, new Date())[0]?.getTime();
-    if (tickAt !== undefined) await fireTick(o, def, tickAt);
-  }));
-  return { stop: () => { for (const c of crons) c.stop(); } };
+  const crons = schedules
+    .filter((def) => def.cron(o) !== "off")
+    .map(
+      (def) =>
+        new Cron(
+          def.cron(o),
+          {
+            protect: true,
+            catch: (e) => o.log.error({ err: e, schedule: def.name }, "schedule failed"),
+          },
+          async (self: Cron) => {
+            // The tick is the scheduled time, not the moment this process woke up, so replicas agree on it.
+            const tickAt = self.previousRuns(1, new Date())[0]?.getTime();
+            if (tickAt !== undefined) await fireTick(o, def, tickAt);
+          },
+        ),
+    );
+  return {
+    stop: () => {
+      for (const c of crons) c.stop();
+    },
+  };
 }

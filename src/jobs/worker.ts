@@ -48,12 +48,16 @@ export async function runNextJob(o: WorkerOptions, workerId: string): Promise<bo
   const more = def?.runBatch ? (def.batchSize?.(o.deps) ?? 1) - 1 : 0;
   const jobs = [first, ...(await o.jobs.claimJobsOfKind(workerId, o.clock(), leaseMs, first.kind, more))];
   const started = performance.now();
-  const heartbeat = setInterval(() => {
-    for (const job of jobs) {
-      o.jobs.renewLease(job.id, workerId, o.clock() + leaseMs, o.clock())
-        .catch((e: unknown) => o.log.warn({ err: e, job: job.id }, "could not renew the job's lease"));
-    }
-  }, Math.max(100, Math.floor(leaseMs / 3)));
+  const heartbeat = setInterval(
+    () => {
+      for (const job of jobs) {
+        o.jobs
+          .renewLease(job.id, workerId, o.clock() + leaseMs, o.clock())
+          .catch((e: unknown) => o.log.warn({ err: e, job: job.id }, "could not renew the job's lease"));
+      }
+    },
+    Math.max(100, Math.floor(leaseMs / 3)),
+  );
   heartbeat.unref();
   try {
     let errors: Map<number, unknown>;
@@ -66,10 +70,21 @@ export async function runNextJob(o: WorkerOptions, workerId: string): Promise<bo
     }
     const seconds = (performance.now() - started) / 1000;
     const done = jobs.filter((job) => !errors.has(job.id));
-    await o.jobs.completeJobs(done.map((job) => job.id), o.clock());
+    await o.jobs.completeJobs(
+      done.map((job) => job.id),
+      o.clock(),
+    );
     for (const job of done) {
       o.metrics?.duration.observe({ kind: job.kind, outcome: "ok" }, seconds);
-      o.log.info({ job: job.id, kind: job.kind, ms: Math.round(seconds * 1000), batch: jobs.length > 1 ? jobs.length : undefined }, "job done");
+      o.log.info(
+        {
+          job: job.id,
+          kind: job.kind,
+          ms: Math.round(seconds * 1000),
+          batch: jobs.length > 1 ? jobs.length : undefined,
+        },
+        "job done",
+      );
     }
     for (const job of jobs) if (errors.has(job.id)) await failed(o, job, errors.get(job.id), seconds);
   } finally {
@@ -117,11 +132,16 @@ export function startWorker(o: WorkerOptions): Worker {
   const id = newWorkerId();
   let stopping = false;
   const sleepers = new Set<() => void>();
-  const idle = () => new Promise<void>((resolve) => {
-    const wake = () => { clearTimeout(timer); sleepers.delete(wake); resolve(); };
-    const timer = setTimeout(wake, o.pollMs ?? 1000);
-    sleepers.add(wake);
-  });
+  const idle = () =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, o.pollMs ?? 1000);
+      sleepers.add(wake);
+    });
   const loop = async () => {
     while (!stopping) {
       let worked = false;
@@ -134,7 +154,9 @@ export function startWorker(o: WorkerOptions): Worker {
     }
   };
   const loops = Array.from({ length: Math.max(1, o.concurrency ?? 1) }, loop);
-  const wakeAll = () => { for (const wake of [...sleepers]) wake(); };
+  const wakeAll = () => {
+    for (const wake of [...sleepers]) wake();
+  };
   return {
     wake: wakeAll,
     stop: async () => {

@@ -4,8 +4,18 @@ export type { Logger };
 
 /** Paths pino must never print: credentials in headers, tokens, secrets, database passwords. */
 const REDACT = [
-  "req.headers.authorization", "req.headers.cookie", "headers.authorization", "authorization",
-  "token", "*.token", "secret", "*.secret", "password", "*.password", "adminToken", "*.adminToken",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  "headers.authorization",
+  "authorization",
+  "token",
+  "*.token",
+  "secret",
+  "*.secret",
+  "password",
+  "*.password",
+  "adminToken",
+  "*.adminToken",
 ];
 
 /** A JSON logger to the given stream (stdout by default), credentials redacted. */

@@ -19,7 +19,9 @@ export class KeyedMutex {
     const result = (this.tails.get(key) ?? Promise.resolve()).then(() => fn());
     const tail = result.catch(() => undefined);
     this.tails.set(key, tail);
-    void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
     return result;
   }
 }

@@ -13,27 +13,42 @@ export interface IngestMetrics {
 
 /** Why a report can be refused (ReportParseError codes plus the upload's own limits), a bounded label set. */
 const PARSE_REASONS = new Set([
-  "empty", "malformed", "not_a_report", "unsupported_format", "limit_exceeded", "doctype_refused", "invalid_shape", "payload_too_large",
+  "empty",
+  "malformed",
+  "not_a_report",
+  "unsupported_format",
+  "limit_exceeded",
+  "doctype_refused",
+  "invalid_shape",
+  "payload_too_large",
 ]);
 
 /** Registers the ingest counters and the ingest duration histogram. */
 export function ingestMetrics(registry: Registry): IngestMetrics {
   return {
     reports: new Counter({
-      name: "flakeguard_reports_ingested_total", help: "Reports parsed and stored (duplicates not counted), by format.",
-      labelNames: ["format"], registers: [registry],
+      name: "flakeguard_reports_ingested_total",
+      help: "Reports parsed and stored (duplicates not counted), by format.",
+      labelNames: ["format"],
+      registers: [registry],
     }),
     results: new Counter({
-      name: "flakeguard_results_ingested_total", help: "Test results (one per attempt) stored from ingested reports.", registers: [registry],
+      name: "flakeguard_results_ingested_total",
+      help: "Test results (one per attempt) stored from ingested reports.",
+      registers: [registry],
     }),
     parseFailures: new Counter({
-      name: "flakeguard_parse_failures_total", help: "Reports refused as unreadable, by reason.",
-      labelNames: ["reason"], registers: [registry],
+      name: "flakeguard_parse_failures_total",
+      help: "Reports refused as unreadable, by reason.",
+      labelNames: ["reason"],
+      registers: [registry],
     }),
     duration: new Histogram({
       name: "flakeguard_ingest_duration_seconds",
       help: "Time to ingest one upload in the request (mode=inline), or one batch of queued reports by a worker (mode=queued).",
-      labelNames: ["mode"], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [registry],
+      labelNames: ["mode"],
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
     }),
   };
 }

@@ -6,7 +6,9 @@ export type NotificationMetrics = Counter<"channel" | "outcome">;
 /** Registers the notifications counter; notifiers call `inc({ channel, outcome })`. */
 export function notificationMetrics(registry: Registry): NotificationMetrics {
   return new Counter({
-    name: "flakeguard_notifications_total", help: "Notifications by channel and outcome.",
-    labelNames: ["channel", "outcome"], registers: [registry],
+    name: "flakeguard_notifications_total",
+    help: "Notifications by channel and outcome.",
+    labelNames: ["channel", "outcome"],
+    registers: [registry],
   });
 }

@@ -25,7 +25,10 @@ export function createMetrics(info: { version: string; backend: string; runtime:
   });
   build.set(info, 1);
   return {
-    registry, http: httpMetrics(registry), ingest: ingestMetrics(registry), jobs: jobMetrics(registry),
+    registry,
+    http: httpMetrics(registry),
+    ingest: ingestMetrics(registry),
+    jobs: jobMetrics(registry),
     notifications: notificationMetrics(registry),
   };
 }

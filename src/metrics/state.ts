@@ -20,7 +20,13 @@ const CACHE_KEY = "metrics:state:v1";
  * kind's last success, flaky/broken/quarantined tests per project. One query set per cache period
  * however many replicas Prometheus scrapes; no per-test labels.
  */
-export function stateGauges(registry: Registry, store: Store, cache: Cache, clock: () => number, onError: (e: unknown) => void): void {
+export function stateGauges(
+  registry: Registry,
+  store: Store,
+  cache: Cache,
+  clock: () => number,
+  onError: (e: unknown) => void,
+): void {
   let pending: Promise<StateSnapshot | undefined> | undefined;
   let lastGood: StateSnapshot | undefined;
   const snapshot = () => {
@@ -28,7 +34,11 @@ export function stateGauges(registry: Registry, store: Store, cache: Cache, cloc
       try {
         const hit = await cache.get<StateSnapshot>(CACHE_KEY);
         if (hit) return (lastGood = hit);
-        const fresh = { queue: await store.jobs.queueStats(), tests: await store.stats.countTestsByStatus(), takenAt: clock() };
+        const fresh = {
+          queue: await store.jobs.queueStats(),
+          tests: await store.stats.countTestsByStatus(),
+          takenAt: clock(),
+        };
         await cache.set(CACHE_KEY, fresh, STATE_CACHE_MS);
         return (lastGood = fresh);
       } catch (e) {
@@ -43,8 +53,10 @@ export function stateGauges(registry: Registry, store: Store, cache: Cache, cloc
     return pending;
   };
   new Gauge({
-    name: "flakeguard_queue_depth", help: "Jobs in the queue by state (queued, running, dead), cached up to 30 s.",
-    labelNames: ["state"], registers: [registry],
+    name: "flakeguard_queue_depth",
+    help: "Jobs in the queue by state (queued, running, dead), cached up to 30 s.",
+    labelNames: ["state"],
+    registers: [registry],
     async collect() {
       const s = await snapshot();
       if (!s) return;
@@ -53,7 +65,8 @@ export function stateGauges(registry: Registry, store: Store, cache: Cache, cloc
     },
   });
   new Gauge({
-    name: "flakeguard_queue_oldest_age_seconds", help: "How long the oldest due queued job has waited (0 when none), cached up to 30 s.",
+    name: "flakeguard_queue_oldest_age_seconds",
+    help: "How long the oldest due queued job has waited (0 when none), cached up to 30 s.",
     registers: [registry],
     async collect() {
       const s = await snapshot();
@@ -63,8 +76,10 @@ export function stateGauges(registry: Registry, store: Store, cache: Cache, cloc
     },
   });
   new Gauge({
-    name: "flakeguard_job_last_success_timestamp_seconds", help: "When a job of each kind last succeeded (Unix time), cached up to 30 s.",
-    labelNames: ["kind"], registers: [registry],
+    name: "flakeguard_job_last_success_timestamp_seconds",
+    help: "When a job of each kind last succeeded (Unix time), cached up to 30 s.",
+    labelNames: ["kind"],
+    registers: [registry],
     async collect() {
       const s = await snapshot();
       if (!s) return;
@@ -73,8 +88,10 @@ export function stateGauges(registry: Registry, store: Store, cache: Cache, cloc
     },
   });
   new Gauge({
-    name: "flakeguard_tests", help: "Tests per project by status (flaky, broken, healthy, new, quarantined), cached up to 30 s.",
-    labelNames: ["project", "status"], registers: [registry],
+    name: "flakeguard_tests",
+    help: "Tests per project by status (flaky, broken, healthy, new, quarantined), cached up to 30 s.",
+    labelNames: ["project", "status"],
+    registers: [registry],
     async collect() {
       const s = await snapshot();
       if (!s) return;

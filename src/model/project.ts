@@ -34,7 +34,15 @@ export type Role = "admin" | "member" | "viewer";
 export type Principal =
   | { kind: "admin"; role: "admin"; tokenId: string; actor: string }
   | { kind: "upload"; role: "upload"; tokenId: string; projectId: string; actor: string }
-  | { kind: "session"; role: Role; sessionId: string; userId: string | null; tokenId: string | null; name: string; actor: string };
+  | {
+      kind: "session";
+      role: Role;
+      sessionId: string;
+      userId: string | null;
+      tokenId: string | null;
+      name: string;
+      actor: string;
+    };
 
 /** One entry of the audit log. */
 export interface AuditEvent {

@@ -19,7 +19,12 @@ export type RetryDecision = { retry: true; at: number } | { retry: false };
  * notification has been failing past `giveUpMs` since it was queued; else retry when the server's
  * Retry-After says (a 429 names the moment it will accept again), or after the backoff.
  */
-export function afterFailure(f: { retry: boolean; retryAfterMs?: number }, item: { attempts: number; createdAt: number }, now: number, giveUpMs: number): RetryDecision {
+export function afterFailure(
+  f: { retry: boolean; retryAfterMs?: number },
+  item: { attempts: number; createdAt: number },
+  now: number,
+  giveUpMs: number,
+): RetryDecision {
   if (!f.retry || now - item.createdAt >= giveUpMs) return { retry: false };
   return { retry: true, at: now + (f.retryAfterMs ?? backoffMs(item.attempts)) };
 }

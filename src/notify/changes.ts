@@ -16,25 +16,52 @@ const ref = (p: Project): ProjectRef => ({ id: p.id, slug: p.slug, name: p.name 
  * The outbox write for tests whose overall verdict moves from `before` (their status before the
  * rescore) to the new one; undefined when nothing is news or no integration listens.
  */
-export async function verdictChangeWrite(store: Store, project: Project, before: ReadonlyMap<string, VerdictStatus>, verdicts: ReadonlyMap<string, TestVerdicts>, now: number): Promise<((orm: Orm) => Promise<unknown>) | undefined> {
+export async function verdictChangeWrite(
+  store: Store,
+  project: Project,
+  before: ReadonlyMap<string, VerdictStatus>,
+  verdicts: ReadonlyMap<string, TestVerdicts>,
+  now: number,
+): Promise<((orm: Orm) => Promise<unknown>) | undefined> {
   const changed = [...verdicts].filter(([id, v]) => isNews(before.get(id) ?? null, v.overall.status));
   if (changed.length === 0) return undefined;
   const integrations = await store.integrations.enabledIntegrations(project.id);
   if (integrations.length === 0) return undefined;
-  const names = await store.quarantine.identities(project.id, changed.map(([id]) => id));
+  const names = await store.quarantine.identities(
+    project.id,
+    changed.map(([id]) => id),
+  );
   const events: NotificationEvent[] = changed.flatMap(([id, v]) => {
     const name = names.get(id);
     if (!name) return [];
     const o = v.overall;
-    return verdictEvents(ref(project), { id, ...name }, {
-      from: before.get(id) ?? null, to: o.status, score: o.score, failureRate: o.failureRate, runs: o.runs, failures: o.failures, lastFailureAt: o.lastFailureAt,
-    }, now);
+    return verdictEvents(
+      ref(project),
+      { id, ...name },
+      {
+        from: before.get(id) ?? null,
+        to: o.status,
+        score: o.score,
+        failureRate: o.failureRate,
+        runs: o.runs,
+        failures: o.failures,
+        lastFailureAt: o.lastFailureAt,
+      },
+      now,
+    );
   });
   return prepareEvents(store, events, now, integrations);
 }
 
 /** The outbox write for a quarantine of `testId` starting or ending, given the entry once the store wrote it. */
-export async function quarantineChangeWrite(store: Store, project: Project | string, testId: string, kind: "quarantined" | "released", automatic: boolean, now: number): Promise<AlsoWrite | undefined> {
+export async function quarantineChangeWrite(
+  store: Store,
+  project: Project | string,
+  testId: string,
+  kind: "quarantined" | "released",
+  automatic: boolean,
+  now: number,
+): Promise<AlsoWrite | undefined> {
   const p = typeof project === "string" ? await store.projects.getProjectById(project) : project;
   if (!p) return undefined;
   const integrations = await store.integrations.enabledIntegrations(p.id);
@@ -43,10 +70,20 @@ export async function quarantineChangeWrite(store: Store, project: Project | str
   if (!name) return undefined;
   return async (orm, q) => {
     const released = kind === "released";
-    const event = quarantineEvent(ref(p), { id: testId, ...name }, kind, {
-      id: q.id, mode: q.mode, reason: released ? (q.releaseReason ?? "") : q.reason, decidedBy: released ? (q.releasedBy ?? "unknown") : q.decidedBy,
-      automatic, expiresAt: released ? null : q.expiresAt,
-    }, now);
+    const event = quarantineEvent(
+      ref(p),
+      { id: testId, ...name },
+      kind,
+      {
+        id: q.id,
+        mode: q.mode,
+        reason: released ? (q.releaseReason ?? "") : q.reason,
+        decidedBy: released ? (q.releasedBy ?? "unknown") : q.decidedBy,
+        automatic,
+        expiresAt: released ? null : q.expiresAt,
+      },
+      now,
+    );
     return writeRows(store, outboxRows(integrations, [event]), now, orm);
   };
 }

@@ -44,9 +44,13 @@ export async function deliverDue(d: DeliveryDeps): Promise<DeliveryRound> {
   const round: DeliveryRound = { sent: 0, retried: 0, failed: 0, nextDueAt: undefined };
   const ids = await d.store.outbox.dueIntegrations(d.clock(), INTEGRATIONS_PER_ROUND);
   const integrations = await d.store.integrations.integrationsById(ids);
-  await Promise.all([...integrations.values()].map((i) => deliverTo(d, i, round).catch((e) => {
-    d.log?.warn({ err: e, integration: i.id }, "notification delivery failed");
-  })));
+  await Promise.all(
+    [...integrations.values()].map((i) =>
+      deliverTo(d, i, round).catch((e) => {
+        d.log?.warn({ err: e, integration: i.id }, "notification delivery failed");
+      }),
+    ),
+  );
   round.nextDueAt = await d.store.outbox.nextDueAt();
   return round;
 }
@@ -63,7 +67,14 @@ async function deliverTo(d: DeliveryDeps, integration: Integration, round: Deliv
       const items = await d.store.outbox.claim(integration.id, now, leaseMs, notifier?.maxBatch ?? 100);
       if (items.length === 0) break;
       const result: DeliveryResult = notifier
-        ? await send(notifier, items, { integration, publicUrl: d.publicUrl, timeoutMs: d.timeoutMs, now, fetch: d.fetch ?? fetch, github: d.github })
+        ? await send(notifier, items, {
+            integration,
+            publicUrl: d.publicUrl,
+            timeoutMs: d.timeoutMs,
+            now,
+            fetch: d.fetch ?? fetch,
+            github: d.github,
+          })
         : { ok: false, retry: false, status: null, error: `no channel '${integration.kind}'` };
       const done = d.clock();
       await record(d, integration.kind, items, result, done, round);
@@ -76,7 +87,11 @@ async function deliverTo(d: DeliveryDeps, integration: Integration, round: Deliv
 }
 
 /** A notifier that throws (a bug) must not leave its rows in `sending`: it counts as a retryable failure, given up in time like a 5xx. */
-async function send(notifier: Notifier, items: OutboxItem[], ctx: Parameters<Notifier["send"]>[1]): Promise<DeliveryResult> {
+async function send(
+  notifier: Notifier,
+  items: OutboxItem[],
+  ctx: Parameters<Notifier["send"]>[1],
+): Promise<DeliveryResult> {
   try {
     return await notifier.send(items, ctx);
   } catch (e) {
@@ -84,7 +99,14 @@ async function send(notifier: Notifier, items: OutboxItem[], ctx: Parameters<Not
   }
 }
 
-async function record(d: DeliveryDeps, channel: string, items: OutboxItem[], result: DeliveryResult, now: number, round: DeliveryRound): Promise<void> {
+async function record(
+  d: DeliveryDeps,
+  channel: string,
+  items: OutboxItem[],
+  result: DeliveryResult,
+  now: number,
+  round: DeliveryRound,
+): Promise<void> {
   const ids = items.map((i) => i.id);
   if (result.ok) {
     await d.store.outbox.markSent(ids, { status: result.status, error: null }, now);
@@ -94,7 +116,10 @@ async function record(d: DeliveryDeps, channel: string, items: OutboxItem[], res
   }
   const outcome = { status: result.status, error: result.error };
   // One decision for the whole message, so a group retries (and is given up) together.
-  const oldest = { attempts: Math.max(...items.map((i) => i.attempts)), createdAt: Math.min(...items.map((i) => i.createdAt)) };
+  const oldest = {
+    attempts: Math.max(...items.map((i) => i.attempts)),
+    createdAt: Math.min(...items.map((i) => i.createdAt)),
+  };
   const next = afterFailure(result, oldest, now, d.giveUpMs);
   const failed = next.retry ? [] : ids;
   if (next.retry) await d.store.outbox.markRetry(ids, outcome, next.at, now);
@@ -104,5 +129,8 @@ async function record(d: DeliveryDeps, channel: string, items: OutboxItem[], res
   round.failed += failed.length;
   if (retried > 0) d.count?.(channel, "retried", retried);
   if (failed.length > 0) d.count?.(channel, "failed", failed.length);
-  d.log?.warn({ channel, status: result.status, error: result.error, retried, failed: failed.length }, "notification not delivered");
+  d.log?.warn(
+    { channel, status: result.status, error: result.error, retried, failed: failed.length },
+    "notification not delivered",
+  );
 }

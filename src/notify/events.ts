@@ -3,7 +3,13 @@ import type { VerdictStatus } from "../model/verdict.ts";
 
 /** Every event type an integration can subscribe to. */
 export const EVENT_TYPES = [
-  "test.flaky", "test.broken", "test.quarantined", "test.released", "verdict.changed", "digest", "ping",
+  "test.flaky",
+  "test.broken",
+  "test.quarantined",
+  "test.released",
+  "verdict.changed",
+  "digest",
+  "ping",
   "github.publish", // a check run, PR comment or issues of a workflow run, for the github channel only (src/notify/github.ts)
 ] as const;
 
@@ -77,11 +83,23 @@ export function isNews(from: VerdictStatus | null, to: VerdictStatus): boolean {
  * project's first upload must not send one event per test). The key holds the figures the verdict was
  * computed from, so a rescore over the same history finds the same key.
  */
-export function verdictEvents(project: ProjectRef, test: TestRef, change: VerdictChange & { lastFailureAt: number | null }, now: number): NotificationEvent[] {
+export function verdictEvents(
+  project: ProjectRef,
+  test: TestRef,
+  change: VerdictChange & { lastFailureAt: number | null },
+  now: number,
+): NotificationEvent[] {
   const { from, to } = change;
   if (!isNews(from, to)) return [];
   const stamp = `${test.id}:${from ?? "none"}>${to}:${change.runs}:${change.failures}:${change.lastFailureAt ?? 0}`;
-  const verdict: VerdictChange = { from, to, score: change.score, failureRate: change.failureRate, runs: change.runs, failures: change.failures };
+  const verdict: VerdictChange = {
+    from,
+    to,
+    score: change.score,
+    failureRate: change.failureRate,
+    runs: change.runs,
+    failures: change.failures,
+  };
   const base = { occurredAt: now, project, test, verdict };
   const out: NotificationEvent[] = [{ ...base, type: "verdict.changed", key: `verdict.changed:${stamp}` }];
   if (to === "flaky" || to === "broken") out.push({ ...base, type: `test.${to}`, key: `test.${to}:${stamp}` });
@@ -89,6 +107,12 @@ export function verdictEvents(project: ProjectRef, test: TestRef, change: Verdic
 }
 
 /** The event of a quarantine starting or ending; keyed by the quarantine entry, which is unique. */
-export function quarantineEvent(project: ProjectRef, test: TestRef, kind: "quarantined" | "released", q: QuarantineChange, now: number): NotificationEvent {
+export function quarantineEvent(
+  project: ProjectRef,
+  test: TestRef,
+  kind: "quarantined" | "released",
+  q: QuarantineChange,
+  now: number,
+): NotificationEvent {
   return { type: `test.${kind}`, key: `test.${kind}:${q.id}`, occurredAt: now, project, test, quarantine: q };
 }

@@ -14,7 +14,13 @@ import type { DeliveryContext, DeliveryResult, Notifier } from "./registry.ts";
 export const GITHUB_EVENT = "github.publish" as const;
 
 async function send(items: OutboxItem[], ctx: DeliveryContext): Promise<DeliveryResult> {
-  if (!ctx.github) return { ok: false, retry: false, status: null, error: "GitHub is not configured on this server (githubAppId and githubPrivateKey, or githubToken)" };
+  if (!ctx.github)
+    return {
+      ok: false,
+      retry: false,
+      status: null,
+      error: "GitHub is not configured on this server (githubAppId and githubPrivateKey, or githubToken)",
+    };
   return ctx.github(items[0]);
 }
 

@@ -22,23 +22,37 @@ export function retryAfterMs(header: string | null, now: number): number | undef
 }
 
 /** POSTs `body` and classifies the answer; never throws (timeouts and network errors are retryable failures). */
-export async function postJson(url: string, body: string, headers: Record<string, string>, ctx: DeliveryContext): Promise<PostAnswer> {
+export async function postJson(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  ctx: DeliveryContext,
+): Promise<PostAnswer> {
   let res: Response;
   try {
     res = await ctx.fetch(url, {
-      method: "POST", body, redirect: "manual", signal: AbortSignal.timeout(ctx.timeoutMs),
+      method: "POST",
+      body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(ctx.timeoutMs),
       headers: { "content-type": "application/json; charset=utf-8", "user-agent": "FlakeGuard", ...headers },
     });
   } catch (e) {
     const err = e as Error;
     const timedOut = err.name === "TimeoutError" || err.name === "AbortError";
-    const why = timedOut ? `timed out after ${ctx.timeoutMs} ms` : `${err.message}${err.cause ? `: ${(err.cause as Error).message ?? String(err.cause)}` : ""}`;
+    const why = timedOut
+      ? `timed out after ${ctx.timeoutMs} ms`
+      : `${err.message}${err.cause ? `: ${(err.cause as Error).message ?? String(err.cause)}` : ""}`;
     return { result: { ok: false, retry: true, status: null, error: why }, body: "" };
   }
   const text = await res.text().catch(() => "");
   if (res.ok) return { result: { ok: true, status: res.status }, body: text };
   const error = `HTTP ${res.status}${text ? `: ${text.slice(0, 300)}` : ""}`;
   const retry = retryableStatus(res.status);
-  const after = res.status === 429 || res.status === 503 ? retryAfterMs(res.headers.get("retry-after"), ctx.now) : undefined;
-  return { result: { ok: false, retry, status: res.status, error, ...(after !== undefined ? { retryAfterMs: after } : {}) }, body: text };
+  const after =
+    res.status === 429 || res.status === 503 ? retryAfterMs(res.headers.get("retry-after"), ctx.now) : undefined;
+  return {
+    result: { ok: false, retry, status: res.status, error, ...(after !== undefined ? { retryAfterMs: after } : {}) },
+    body: text,
+  };
 }

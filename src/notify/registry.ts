@@ -60,4 +60,6 @@ export interface Notifier {
 }
 
 /** Every channel, by integration kind. */
-export const NOTIFIERS: ReadonlyMap<string, Notifier> = new Map([slackNotifier, webhookNotifier, githubNotifier].map((n) => [n.kind, n]));
+export const NOTIFIERS: ReadonlyMap<string, Notifier> = new Map(
+  [slackNotifier, webhookNotifier, githubNotifier].map((n) => [n.kind, n]),
+);

@@ -11,7 +11,9 @@ describe("webhook signature", () => {
   it("is t=<unix seconds>,v1=<hex HMAC-SHA256 of t.body>, checkable with any HMAC library", () => {
     const header = signPayload("s3cret-s3cret-s3cret", body, now);
     const t = now / 1000;
-    expect(header).toBe(`t=${t},v1=${createHmac("sha256", "s3cret-s3cret-s3cret").update(`${t}.${body}`).digest("hex")}`);
+    expect(header).toBe(
+      `t=${t},v1=${createHmac("sha256", "s3cret-s3cret-s3cret").update(`${t}.${body}`).digest("hex")}`,
+    );
     expect(verifySignature("s3cret-s3cret-s3cret", body, header, now + 60_000)).toBe(true);
   });
 
@@ -41,8 +43,13 @@ describe("retries", () => {
   });
 
   it("follows Retry-After, and gives up on a 4xx or after the give-up time", () => {
-    expect(afterFailure({ retry: true, retryAfterMs: 2000 }, { attempts: 1, createdAt: 0 }, 100, 3_600_000)).toEqual({ retry: true, at: 2100 });
+    expect(afterFailure({ retry: true, retryAfterMs: 2000 }, { attempts: 1, createdAt: 0 }, 100, 3_600_000)).toEqual({
+      retry: true,
+      at: 2100,
+    });
     expect(afterFailure({ retry: false }, { attempts: 1, createdAt: 0 }, 100, 3_600_000)).toEqual({ retry: false });
-    expect(afterFailure({ retry: true }, { attempts: 9, createdAt: 0 }, 3_600_000, 3_600_000)).toEqual({ retry: false });
+    expect(afterFailure({ retry: true }, { attempts: 9, createdAt: 0 }, 3_600_000, 3_600_000)).toEqual({
+      retry: false,
+    });
   });
 });

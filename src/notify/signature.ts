@@ -11,8 +11,19 @@ export function signPayload(secret: string, body: string, nowMs: number): string
 }
 
 /** Checks a signature header against the body and secret, refusing timestamps older than `toleranceS` (replays). */
-export function verifySignature(secret: string, body: string, header: string, nowMs: number, toleranceS = 300): boolean {
-  const parts = new Map(header.split(",").map((p) => { const i = p.indexOf("="); return [p.slice(0, i).trim(), p.slice(i + 1).trim()] as const; }));
+export function verifySignature(
+  secret: string,
+  body: string,
+  header: string,
+  nowMs: number,
+  toleranceS = 300,
+): boolean {
+  const parts = new Map(
+    header.split(",").map((p) => {
+      const i = p.indexOf("=");
+      return [p.slice(0, i).trim(), p.slice(i + 1).trim()] as const;
+    }),
+  );
   const t = Number(parts.get("t"));
   const v1 = parts.get("v1") ?? "";
   if (!Number.isInteger(t) || !/^[0-9a-f]{64}$/.test(v1)) return false;

@@ -4,16 +4,45 @@ import { MAX_BLOCKS, buildSlackMessage, escapeMrkdwn } from "./slack-blocks.ts";
 
 const project = { id: "p1", slug: "web", name: "Web <app>" };
 const test = (i: number) => ({ id: `t${i}`, suite: "app.Suite", name: `case ${i} & more`, file: "src/app.test.ts" });
-const flaky = (i: number): NotificationEvent => verdictEvents(project, test(i), {
-  from: "healthy", to: "flaky", score: 0.42, failureRate: 0.1, runs: 20, failures: 2, lastFailureAt: 5,
-}, 1000).find((e) => e.type === "test.flaky")!;
+const flaky = (i: number): NotificationEvent =>
+  verdictEvents(
+    project,
+    test(i),
+    {
+      from: "healthy",
+      to: "flaky",
+      score: 0.42,
+      failureRate: 0.1,
+      runs: 20,
+      failures: 2,
+      lastFailureAt: 5,
+    },
+    1000,
+  ).find((e) => e.type === "test.flaky")!;
 
 describe("buildSlackMessage", () => {
   it("groups changes by kind under one header, with links back to the UI", () => {
-    const q = quarantineEvent(project, test(2), "quarantined", { id: "q1", reason: "flaky (score 0.42)", decidedBy: "policy", automatic: true, expiresAt: Date.UTC(2026, 0, 31) }, 1000);
+    const q = quarantineEvent(
+      project,
+      test(2),
+      "quarantined",
+      {
+        id: "q1",
+        reason: "flaky (score 0.42)",
+        decidedBy: "policy",
+        automatic: true,
+        expiresAt: Date.UTC(2026, 0, 31),
+      },
+      1000,
+    );
     const m = buildSlackMessage([flaky(1), q, flaky(3)], "https://fg.example/");
-    expect(m.blocks[0]).toEqual({ type: "header", text: { type: "plain_text", text: "FlakeGuard · Web <app>", emoji: true } });
-    const texts = m.blocks.slice(1).map((b) => (b.text as { text: string } | undefined)?.text ?? JSON.stringify(b.elements));
+    expect(m.blocks[0]).toEqual({
+      type: "header",
+      text: { type: "plain_text", text: "FlakeGuard · Web <app>", emoji: true },
+    });
+    const texts = m.blocks
+      .slice(1)
+      .map((b) => (b.text as { text: string } | undefined)?.text ?? JSON.stringify(b.elements));
     expect(texts[0]).toBe("*:large_yellow_circle: 2 tests became flaky*");
     expect(texts[1]).toContain("<https://fg.example/projects/web/tests/t1|app.Suite › case 1 &amp; more>");
     expect(texts[1]).toContain("healthy → *flaky*: failed 2 of 20 runs (10%), flakiness score 0.42");
@@ -28,7 +57,9 @@ describe("buildSlackMessage", () => {
     const m = buildSlackMessage(events, "https://fg.example");
     expect(m.blocks).toHaveLength(MAX_BLOCKS);
     const more = m.blocks[m.blocks.length - 2] as { elements: { text: string }[] };
-    expect(more.elements[0].text).toMatch(/^… and 74 more changes: <https:\/\/fg\.example\/projects\/web\|see FlakeGuard>$/);
+    expect(more.elements[0].text).toMatch(
+      /^… and 74 more changes: <https:\/\/fg\.example\/projects\/web\|see FlakeGuard>$/,
+    );
     const lines = m.blocks.filter((b) => b.type === "section" && (b.text as { text: string }).text.includes("tests/t"));
     expect(lines.length + 74).toBe(120); // every event is either a line or counted in the note
   });
@@ -41,13 +72,22 @@ describe("buildSlackMessage", () => {
 
   it("renders a digest with counts, the flakiest tests and a link", () => {
     const digest: NotificationEvent = {
-      type: "digest", key: "digest:p1:2026-01-02", occurredAt: 0, project,
-      digest: { day: "2026-01-02", counts: { flaky: 3, broken: 1, quarantined: 2, tests: 40 }, topFlaky: [{ ...test(1), score: 0.5, failureRate: 0.2 }] },
+      type: "digest",
+      key: "digest:p1:2026-01-02",
+      occurredAt: 0,
+      project,
+      digest: {
+        day: "2026-01-02",
+        counts: { flaky: 3, broken: 1, quarantined: 2, tests: 40 },
+        topFlaky: [{ ...test(1), score: 0.5, failureRate: 0.2 }],
+      },
     };
     const m = buildSlackMessage([digest], "https://fg.example");
     expect(m.blocks.length).toBeLessThanOrEqual(MAX_BLOCKS);
     expect(JSON.stringify(m.blocks)).toContain("*Flaky*\\n3");
-    expect(JSON.stringify(m.blocks)).toContain("1. <https://fg.example/projects/web/tests/t1|app.Suite › case 1 &amp; more>: score 0.50, 20% failed");
+    expect(JSON.stringify(m.blocks)).toContain(
+      "1. <https://fg.example/projects/web/tests/t1|app.Suite › case 1 &amp; more>: score 0.50, 20% failed",
+    );
     expect(m.text).toContain("daily digest for 2026-01-02");
   });
 
@@ -58,7 +98,15 @@ describe("buildSlackMessage", () => {
 
 describe("verdictEvents", () => {
   it("keys a change by the history it was computed from, so recomputing it finds the same key", () => {
-    const c = { from: "healthy" as const, to: "flaky" as const, score: 0.4, failureRate: 0.1, runs: 20, failures: 2, lastFailureAt: 5 };
+    const c = {
+      from: "healthy" as const,
+      to: "flaky" as const,
+      score: 0.4,
+      failureRate: 0.1,
+      runs: 20,
+      failures: 2,
+      lastFailureAt: 5,
+    };
     const a = verdictEvents(project, test(1), c, 1000);
     const b = verdictEvents(project, test(1), c, 9999);
     expect(a.map((e) => e.key)).toEqual(b.map((e) => e.key));
@@ -70,6 +118,9 @@ describe("verdictEvents", () => {
     expect(verdictEvents(project, test(1), { ...c, from: null, to: "healthy" }, 0)).toEqual([]);
     expect(verdictEvents(project, test(1), { ...c, from: "new", to: "healthy" }, 0)).toEqual([]);
     expect(verdictEvents(project, test(1), { ...c, from: "flaky", to: "flaky" }, 0)).toEqual([]);
-    expect(verdictEvents(project, test(1), { ...c, from: null, to: "broken" }, 0).map((e) => e.type)).toEqual(["verdict.changed", "test.broken"]);
+    expect(verdictEvents(project, test(1), { ...c, from: null, to: "broken" }, 0).map((e) => e.type)).toEqual([
+      "verdict.changed",
+      "test.broken",
+    ]);
   });
 });

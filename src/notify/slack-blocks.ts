@@ -19,7 +19,10 @@ const GROUPS: { type: EventType; title: (n: number) => string }[] = [
   { type: "test.flaky", title: (n) => `:large_yellow_circle: ${n} ${tests(n)} became flaky` },
   { type: "test.quarantined", title: (n) => `:no_entry_sign: ${n} ${tests(n)} quarantined` },
   { type: "test.released", title: (n) => `:white_check_mark: ${n} ${tests(n)} released from quarantine` },
-  { type: "verdict.changed", title: (n) => `:arrows_counterclockwise: ${n} ${n === 1 ? "verdict" : "verdicts"} changed` },
+  {
+    type: "verdict.changed",
+    title: (n) => `:arrows_counterclockwise: ${n} ${n === 1 ? "verdict" : "verdicts"} changed`,
+  },
   { type: "ping", title: () => ":wave: Test message" },
 ];
 const tests = (n: number) => (n === 1 ? "test" : "tests");
@@ -49,7 +52,8 @@ function eventLine(e: NotificationEvent, publicUrl: string | undefined): string 
   if (e.quarantine) {
     const q = e.quarantine;
     const by = q.automatic ? "automatically" : `by ${escapeMrkdwn(q.decidedBy)}`;
-    const until = e.type === "test.quarantined" && q.expiresAt ? `, until ${new Date(q.expiresAt).toISOString().slice(0, 10)}` : "";
+    const until =
+      e.type === "test.quarantined" && q.expiresAt ? `, until ${new Date(q.expiresAt).toISOString().slice(0, 10)}` : "";
     return `${name}${where}\n${by}${until}: ${escapeMrkdwn(cut(q.reason, 500))}`;
   }
   return name;
@@ -60,12 +64,12 @@ export function digestBlocks(e: NotificationEvent, publicUrl: string | undefined
   const d = e.digest!;
   const link = uiLink(publicUrl, e.project.slug);
   const fields = [
-    `*Flaky*\n${d.counts.flaky}`, `*Broken*\n${d.counts.broken}`, `*Quarantined*\n${d.counts.quarantined}`, `*Tests*\n${d.counts.tests}`,
+    `*Flaky*\n${d.counts.flaky}`,
+    `*Broken*\n${d.counts.broken}`,
+    `*Quarantined*\n${d.counts.quarantined}`,
+    `*Tests*\n${d.counts.tests}`,
   ].map((text) => ({ type: "mrkdwn", text }));
-  const blocks: Block[] = [
-    section(`:bar_chart: *Daily digest for ${d.day}*`),
-    { type: "section", fields },
-  ];
+  const blocks: Block[] = [section(`:bar_chart: *Daily digest for ${d.day}*`), { type: "section", fields }];
   if (d.topFlaky.length > 0) {
     const lines = d.topFlaky.slice(0, 10).map((t, i) => {
       const label = escapeMrkdwn(cut(`${t.suite ? `${t.suite} › ` : ""}${t.name}`, 150));
@@ -87,7 +91,10 @@ export function digestBlocks(e: NotificationEvent, publicUrl: string | undefined
  */
 export function buildSlackMessage(events: NotificationEvent[], publicUrl: string | undefined): SlackMessage {
   const project = events[0].project;
-  const header: Block = { type: "header", text: { type: "plain_text", text: cut(`FlakeGuard · ${project.name}`, 150), emoji: true } };
+  const header: Block = {
+    type: "header",
+    text: { type: "plain_text", text: cut(`FlakeGuard · ${project.name}`, 150), emoji: true },
+  };
   const body: { block: Block; event: boolean }[] = [];
   const summary: string[] = [];
   for (const g of GROUPS) {
@@ -108,7 +115,12 @@ export function buildSlackMessage(events: NotificationEvent[], publicUrl: string
   if (body.length > room) {
     kept = body.slice(0, room - 1);
     const dropped = body.slice(room - 1).filter((b) => b.event).length;
-    kept.push({ block: context(`… and ${dropped} more ${dropped === 1 ? "change" : "changes"}${link ? `: <${link}|see FlakeGuard>` : ""}`), event: false });
+    kept.push({
+      block: context(
+        `… and ${dropped} more ${dropped === 1 ? "change" : "changes"}${link ? `: <${link}|see FlakeGuard>` : ""}`,
+      ),
+      event: false,
+    });
   }
   const hasDigestFooter = events.length === 1 && events[0].type === "digest";
   return {

@@ -6,22 +6,43 @@ import { postJson } from "./http.ts";
 import type { DeliveryContext, DeliveryResult, Notifier } from "./registry.ts";
 import { buildSlackMessage } from "./slack-blocks.ts";
 
-const SlackConfig = z.union([
-  z.object({ webhookUrl: z.string().url().regex(/^https?:\/\//, "must be an http(s) URL") }).strict(),
-  z.object({
-    token: z.string().regex(/^xox[a-z]-/, "must be a Slack bot token (xoxb-…)"),
-    channel: z.string().min(1),
-    /** Slack's Web API base (a proxy, or a test server). */
-    apiUrl: z.string().url().default("https://slack.com/api"),
-  }).strict(),
-], { error: "give either webhookUrl, or token and channel" });
+const SlackConfig = z.union(
+  [
+    z
+      .object({
+        webhookUrl: z
+          .string()
+          .url()
+          .regex(/^https?:\/\//, "must be an http(s) URL"),
+      })
+      .strict(),
+    z
+      .object({
+        token: z.string().regex(/^xox[a-z]-/, "must be a Slack bot token (xoxb-…)"),
+        channel: z.string().min(1),
+        /** Slack's Web API base (a proxy, or a test server). */
+        apiUrl: z.string().url().default("https://slack.com/api"),
+      })
+      .strict(),
+  ],
+  { error: "give either webhookUrl, or token and channel" },
+);
 
 /** Web API errors that say "try again later"; every other `ok: false` is a configuration problem. */
-const RETRYABLE_API_ERRORS = new Set(["ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"]);
+const RETRYABLE_API_ERRORS = new Set([
+  "ratelimited",
+  "internal_error",
+  "fatal_error",
+  "service_unavailable",
+  "request_timeout",
+]);
 
 /** Posts one grouped message for the batch. */
 async function send(items: OutboxItem[], ctx: DeliveryContext): Promise<DeliveryResult> {
-  const message = buildSlackMessage(items.map((i) => i.payload as unknown as NotificationEvent), ctx.publicUrl);
+  const message = buildSlackMessage(
+    items.map((i) => i.payload as unknown as NotificationEvent),
+    ctx.publicUrl,
+  );
   const config = ctx.integration.config as { webhookUrl?: string; token?: string; channel?: string; apiUrl?: string };
   if (config.webhookUrl) {
     // Incoming webhooks answer 200 "ok", or a status with a plain-text error (invalid_payload, no_service, …).
@@ -36,11 +57,21 @@ async function send(items: OutboxItem[], ctx: DeliveryContext): Promise<Delivery
   try {
     json = JSON.parse(answer.body) as typeof json;
   } catch {
-    return { ok: false, retry: true, status: answer.result.status, error: `unreadable answer from chat.postMessage: ${answer.body.slice(0, 200)}` };
+    return {
+      ok: false,
+      retry: true,
+      status: answer.result.status,
+      error: `unreadable answer from chat.postMessage: ${answer.body.slice(0, 200)}`,
+    };
   }
   if (json.ok) return answer.result;
   const error = json.error ?? "unknown_error";
-  return { ok: false, retry: RETRYABLE_API_ERRORS.has(error), status: answer.result.status, error: `chat.postMessage: ${error}` };
+  return {
+    ok: false,
+    retry: RETRYABLE_API_ERRORS.has(error),
+    status: answer.result.status,
+    error: `chat.postMessage: ${error}`,
+  };
 }
 
 /** The Slack channel. */

@@ -8,21 +8,42 @@ import { uiLink } from "./links.ts";
 import type { DeliveryContext, DeliveryResult, Notifier } from "./registry.ts";
 import { SIGNATURE_HEADER, signPayload } from "./signature.ts";
 
-const WebhookConfig = z.object({
-  url: z.string().url().regex(/^https?:\/\//, "must be an http(s) URL"),
-  /** Generated when left out (shown once, in the answer that created the integration). */
-  secret: z.string().min(16, "must be at least 16 characters").default(() => `fgw_${randomBytes(24).toString("base64url")}`),
-}).strict();
+const WebhookConfig = z
+  .object({
+    url: z
+      .string()
+      .url()
+      .regex(/^https?:\/\//, "must be an http(s) URL"),
+    /** Generated when left out (shown once, in the answer that created the integration). */
+    secret: z
+      .string()
+      .min(16, "must be at least 16 characters")
+      .default(() => `fgw_${randomBytes(24).toString("base64url")}`),
+  })
+  .strict();
 
 /** The JSON body of a webhook delivery: the event, its delivery id, and links to the UI. */
-export function webhookBody(item: Pick<OutboxItem, "id" | "payload">, publicUrl: string | undefined): Record<string, unknown> {
+export function webhookBody(
+  item: Pick<OutboxItem, "id" | "payload">,
+  publicUrl: string | undefined,
+): Record<string, unknown> {
   const e = item.payload as unknown as NotificationEvent;
   return {
-    id: item.id, type: e.type, key: e.key, occurredAt: new Date(e.occurredAt).toISOString(),
+    id: item.id,
+    type: e.type,
+    key: e.key,
+    occurredAt: new Date(e.occurredAt).toISOString(),
     project: { ...e.project, url: uiLink(publicUrl, e.project.slug) ?? null },
     ...(e.test ? { test: { ...e.test, url: uiLink(publicUrl, e.project.slug, e.test.id) ?? null } } : {}),
     ...(e.verdict ? { verdict: e.verdict } : {}),
-    ...(e.quarantine ? { quarantine: { ...e.quarantine, expiresAt: e.quarantine.expiresAt ? new Date(e.quarantine.expiresAt).toISOString() : null } } : {}),
+    ...(e.quarantine
+      ? {
+          quarantine: {
+            ...e.quarantine,
+            expiresAt: e.quarantine.expiresAt ? new Date(e.quarantine.expiresAt).toISOString() : null,
+          },
+        }
+      : {}),
     ...(e.digest ? { digest: e.digest } : {}),
     ...(e.message ? { message: e.message } : {}),
   };

@@ -31,7 +31,12 @@ describe("parse pool", () => {
 
   it("passes the parser's refusal on as a ReportParseError with its code and status", async () => {
     pool = workerParsePool(1, parseWorkerSpawner(256));
-    const refusal = pool.parse("p1", new TextEncoder().encode('<!DOCTYPE x [<!ENTITY a "b">]><testsuite/>'), {}, DEFAULT_PARSE_LIMITS);
+    const refusal = pool.parse(
+      "p1",
+      new TextEncoder().encode('<!DOCTYPE x [<!ENTITY a "b">]><testsuite/>'),
+      {},
+      DEFAULT_PARSE_LIMITS,
+    );
     await expect(refusal).rejects.toBeInstanceOf(ReportParseError);
     await expect(refusal).rejects.toMatchObject({ code: "doctype_refused", status: 400 });
   });
@@ -43,7 +48,9 @@ describe("parse pool", () => {
       // The first worker dies before answering, as one would when a report exhausts its heap.
       return started === 1 ? new Worker("process.exit(7)", { eval: true }) : parseWorkerSpawner(256)();
     });
-    await expect(pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS)).rejects.toThrow(/parse worker stopped: exit code 7/);
+    await expect(pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS)).rejects.toThrow(
+      /parse worker stopped: exit code 7/,
+    );
     const rows = await pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS);
     expect(rows.results.length).toBeGreaterThan(0);
     expect(started).toBe(2);
@@ -53,6 +60,8 @@ describe("parse pool", () => {
     pool = workerParsePool(1, () => {
       throw new Error("no worker threads here");
     });
-    expect(await pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS)).toEqual(await parseRows("p1", REPORT, {}, DEFAULT_PARSE_LIMITS));
+    expect(await pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS)).toEqual(
+      await parseRows("p1", REPORT, {}, DEFAULT_PARSE_LIMITS),
+    );
   });
 });

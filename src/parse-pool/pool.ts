@@ -10,7 +10,12 @@ import type { ParseLimits } from "../model/limits.ts";
 import type { ParseAnswer, ParseTask } from "./protocol.ts";
 
 /** Parses a report into the rows to store; throws ReportParseError for a report that cannot be read. */
-export type ParseReportRows = (projectId: string, bytes: Uint8Array, options: DetectOptions, limits: ParseLimits) => Promise<ReportRows>;
+export type ParseReportRows = (
+  projectId: string,
+  bytes: Uint8Array,
+  options: DetectOptions,
+  limits: ParseLimits,
+) => Promise<ReportRows>;
 
 /** A set of parse workers (or none: then parsing runs in the calling thread). */
 export interface ParsePool {
@@ -69,7 +74,13 @@ export function workerParsePool(size: number, spawn: () => Worker): ParsePool {
       const id = nextId++;
       return new Promise<ReportRows>((resolve, reject) => {
         slot.pending.set(id, { resolve, reject });
-        const task: ParseTask = { id, projectId, bytes, options: { format: options.format, contentType: options.contentType }, limits };
+        const task: ParseTask = {
+          id,
+          projectId,
+          bytes,
+          options: { format: options.format, contentType: options.contentType },
+          limits,
+        };
         worker.postMessage(task);
       });
     },

@@ -10,9 +10,10 @@ parentPort?.on("message", async (task: ParseTask) => {
   try {
     answer = { id: task.id, rows: await parseRows(task.projectId, task.bytes, task.options, task.limits) };
   } catch (e) {
-    answer = e instanceof ReportParseError
-      ? { id: task.id, refused: { code: e.code, message: e.message } }
-      : { id: task.id, failed: e instanceof Error ? e.message : String(e) };
+    answer =
+      e instanceof ReportParseError
+        ? { id: task.id, refused: { code: e.code, message: e.message } }
+        : { id: task.id, failed: e instanceof Error ? e.message : String(e) };
   }
   parentPort!.postMessage(answer);
 });

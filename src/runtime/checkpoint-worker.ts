@@ -16,5 +16,6 @@ export function checkpointWorkerSpawner(): CheckpointWorkerSpawner {
     const code = new TextDecoder().decode(requireAsset(CHECKPOINT_WORKER_ASSET));
     return (workerData) => new Worker(code, { eval: true, workerData, resourceLimits });
   }
-  return (workerData) => new Worker(new URL("../store/checkpoint-worker.ts", import.meta.url), { workerData, resourceLimits });
+  return (workerData) =>
+    new Worker(new URL("../store/checkpoint-worker.ts", import.meta.url), { workerData, resourceLimits });
 }

@@ -20,7 +20,9 @@ describe("materialise", () => {
   it("puts different hashes in different directories and does not read a cached file again", () => {
     const xdg = mkdtempSync(join(tmpdir(), "fg-xdg-"));
     const a = materialise("aaaa", "addon.node", bytes, { XDG_CACHE_HOME: xdg });
-    const b = materialise("bbbb", "addon.node", () => new TextEncoder().encode("another build"), { XDG_CACHE_HOME: xdg });
+    const b = materialise("bbbb", "addon.node", () => new TextEncoder().encode("another build"), {
+      XDG_CACHE_HOME: xdg,
+    });
     expect(a).not.toBe(b);
     expect(readFileSync(b, "utf8")).toBe("another build");
     const unreadable = () => {

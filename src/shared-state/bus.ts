@@ -21,12 +21,18 @@ export function memoryBus(): Bus {
   return {
     async publish(msg) {
       for (const fn of subscribers) {
-        try { fn(msg); } catch { /* a broken subscriber must not stop the others */ }
+        try {
+          fn(msg);
+        } catch {
+          /* a broken subscriber must not stop the others */
+        }
       }
     },
     subscribe(fn) {
       subscribers.add(fn);
-      return () => { subscribers.delete(fn); };
+      return () => {
+        subscribers.delete(fn);
+      };
     },
     async close() {
       subscribers.clear();

@@ -14,7 +14,10 @@ export function memoryCache(now: () => number, max = 1000): Cache {
     async get<T>(key: string) {
       const e = entries.get(key);
       if (!e) return undefined;
-      if (e.expires <= now()) { entries.delete(key); return undefined; }
+      if (e.expires <= now()) {
+        entries.delete(key);
+        return undefined;
+      }
       return e.value as T;
     },
     async set(key, value, ttlMs) {

@@ -20,7 +20,12 @@ export function memorySharedState(now: () => number): SharedState {
 }
 
 /** Redis when `redisUrl` is set (rate limits, caches and live updates shared by every replica), else in memory. */
-export async function createSharedState(o: { redisUrl?: string; redisPrefix: string; log: Logger; now: () => number }): Promise<SharedState> {
+export async function createSharedState(o: {
+  redisUrl?: string;
+  redisPrefix: string;
+  log: Logger;
+  now: () => number;
+}): Promise<SharedState> {
   if (!o.redisUrl) return memorySharedState(o.now);
   const { redisSharedState } = await import("./redis.ts");
   return redisSharedState({ url: o.redisUrl, prefix: o.redisPrefix, log: o.log });

@@ -24,7 +24,10 @@ export interface RedisStateOptions {
  */
 export async function redisSharedState(o: RedisStateOptions): Promise<SharedState> {
   const options: RedisOptions = {
-    lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: o.connectTimeoutMs ?? 5000,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: o.connectTimeoutMs ?? 5000,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
   };
   const cmd = new Redis(o.url, { ...options, connectionName: "flakeguard" });
@@ -32,7 +35,10 @@ export async function redisSharedState(o: RedisStateOptions): Promise<SharedStat
   const degraded = degradedLog(o.log);
   let lastError: Error | undefined;
   for (const c of [cmd, sub]) {
-    c.on("error", (e: Error) => { lastError = e; degraded(e); });
+    c.on("error", (e: Error) => {
+      lastError = e;
+      degraded(e);
+    });
     c.on("ready", () => degraded.recovered());
   }
   try {
@@ -40,7 +46,9 @@ export async function redisSharedState(o: RedisStateOptions): Promise<SharedStat
   } catch (e) {
     cmd.disconnect();
     sub.disconnect();
-    throw new FatalError(`cannot reach Redis at ${redactUrl(o.url)} (REDIS_URL): ${(lastError ?? (e as Error)).message}`);
+    throw new FatalError(
+      `cannot reach Redis at ${redactUrl(o.url)} (REDIS_URL): ${(lastError ?? (e as Error)).message}`,
+    );
   }
   const bus = redisBus(cmd, sub, `${o.prefix}bus`, degraded);
   return {
@@ -59,7 +67,8 @@ export async function redisSharedState(o: RedisStateOptions): Promise<SharedStat
 function degradedLog(log: Logger) {
   let failures = 0;
   const fail = (e: unknown) => {
-    if (failures++ % 100 === 0) log.warn({ err: e, failures }, "Redis unavailable: rate limits fail open, cache misses, live updates drop");
+    if (failures++ % 100 === 0)
+      log.warn({ err: e, failures }, "Redis unavailable: rate limits fail open, cache misses, live updates drop");
   };
   fail.recovered = () => {
     if (failures > 0) log.info({ failures }, "Redis reachable again");
@@ -87,7 +96,11 @@ export function redisRateLimiter(redis: Redis, prefix: string, degraded: Degrade
     async hit(key, limit, windowMs) {
       try {
         const [count, ttlMs] = (await redis.eval(HIT_SCRIPT, 1, prefix + key, String(windowMs))) as [number, number];
-        return { allowed: count <= limit, remaining: Math.max(0, limit - count), retryAfterS: Math.max(1, Math.ceil(ttlMs / 1000)) };
+        return {
+          allowed: count <= limit,
+          remaining: Math.max(0, limit - count),
+          retryAfterS: Math.max(1, Math.ceil(ttlMs / 1000)),
+        };
       } catch (e) {
         degraded(e);
         // Fail open: an outage of Redis must not become an outage of the API.
@@ -139,9 +152,17 @@ export function redisBus(pub: Redis, sub: Redis, channel: string, degraded: Degr
   const onMessage = (ch: string, text: string) => {
     if (ch !== channel) return;
     let msg: BusMessage;
-    try { msg = JSON.parse(text) as BusMessage; } catch { return; }
+    try {
+      msg = JSON.parse(text) as BusMessage;
+    } catch {
+      return;
+    }
     for (const fn of subscribers) {
-      try { fn(msg); } catch { /* a broken subscriber must not stop the others */ }
+      try {
+        fn(msg);
+      } catch {
+        /* a broken subscriber must not stop the others */
+      }
     }
   };
   sub.on("message", onMessage);
@@ -158,7 +179,9 @@ export function redisBus(pub: Redis, sub: Redis, channel: string, degraded: Degr
     },
     subscribe(fn) {
       subscribers.add(fn);
-      return () => { subscribers.delete(fn); };
+      return () => {
+        subscribers.delete(fn);
+      };
     },
     async close() {
       subscribers.clear();

@@ -12,7 +12,9 @@ export const MIGRATIONS_TABLE = "flakeguard_migrations";
 
 /** Every FlakeGuard table, sorted (the schema's tables and the migrations table). */
 export function tableNames(): string[] {
-  const names = Object.values(pgSchema).filter((v) => is(v, PgTable)).map((t) => getTableName(t as PgTable));
+  const names = Object.values(pgSchema)
+    .filter((v) => is(v, PgTable))
+    .map((t) => getTableName(t as PgTable));
   return [...names, MIGRATIONS_TABLE].sort();
 }
 
@@ -35,10 +37,14 @@ export async function appliedMigrations(db: Db): Promise<string[]> {
 /** The FlakeGuard tables that exist in the database (none in an empty one). */
 export async function existingTables(db: Db): Promise<string[]> {
   const names = tableNames();
-  const rows = db.dialect === "pg"
-    ? await db.rows<{ name: string }>(sql.raw(PG_TABLES))
-    : await db.rows<{ name: string }>(sql`select name from sqlite_master where type = 'table'`);
-  return rows.map((r) => r.name).filter((n) => names.includes(n)).sort();
+  const rows =
+    db.dialect === "pg"
+      ? await db.rows<{ name: string }>(sql.raw(PG_TABLES))
+      : await db.rows<{ name: string }>(sql`select name from sqlite_master where type = 'table'`);
+  return rows
+    .map((r) => r.name)
+    .filter((n) => names.includes(n))
+    .sort();
 }
 
 /** SQLite: writes a consistent, compacted copy of the live database to `file` (VACUUM INTO; readers and writers go on). */
@@ -75,13 +81,19 @@ function countsQuery(existing: string[]): string {
  * PGlite: dumps the data directory (a gzipped tarball) with the counts of the same moment. The dump
  * runs inside a transaction, which holds PGlite's transaction lock: no other transaction is half-way.
  */
-export async function pgliteDump(db: Db): Promise<{ dump: Blob; counts: Record<string, number>; migrations: string[] }> {
+export async function pgliteDump(
+  db: Db,
+): Promise<{ dump: Blob; counts: Record<string, number>; migrations: string[] }> {
   const client = (db.orm as unknown as { $client: PgliteClient }).$client;
   await client.query("checkpoint");
   return client.transaction(async (tx) => {
     const existing = (await tx.query<{ name: string }>(PG_TABLES)).rows.map((r) => r.name);
-    const counts = Object.fromEntries((await tx.query<{ t: string; n: number | string }>(countsQuery(existing))).rows.map((r) => [r.t, Number(r.n)]));
-    const migrations = (await tx.query<{ name: string }>(`select name from ${MIGRATIONS_TABLE} order by name`)).rows.map((r) => r.name);
+    const counts = Object.fromEntries(
+      (await tx.query<{ t: string; n: number | string }>(countsQuery(existing))).rows.map((r) => [r.t, Number(r.n)]),
+    );
+    const migrations = (
+      await tx.query<{ name: string }>(`select name from ${MIGRATIONS_TABLE} order by name`)
+    ).rows.map((r) => r.name);
     return { dump: await client.dumpDataDir("gzip"), counts, migrations };
   });
 }
@@ -101,8 +113,12 @@ export async function withPostgresSnapshot<T>(
     await client.query("begin transaction isolation level repeatable read read only");
     const snapshot = (await client.query<{ s: string }>("select pg_export_snapshot() as s")).rows[0]!.s;
     const existing = (await client.query<{ name: string }>(PG_TABLES)).rows.map((r) => r.name);
-    const counts = Object.fromEntries((await client.query<{ t: string; n: string }>(countsQuery(existing))).rows.map((r) => [r.t, Number(r.n)]));
-    const migrations = (await client.query<{ name: string }>(`select name from ${MIGRATIONS_TABLE} order by name`)).rows.map((r) => r.name);
+    const counts = Object.fromEntries(
+      (await client.query<{ t: string; n: string }>(countsQuery(existing))).rows.map((r) => [r.t, Number(r.n)]),
+    );
+    const migrations = (
+      await client.query<{ name: string }>(`select name from ${MIGRATIONS_TABLE} order by name`)
+    ).rows.map((r) => r.name);
     const out = await during({ snapshot, counts, migrations });
     await client.query("commit");
     return out;

@@ -37,7 +37,9 @@ export function isSqlite(orm: Orm): boolean {
 /** The better-sqlite3 connection behind `orm`, if that is what it runs on (not the Deno proxy). */
 export function rawSqlite(orm: Orm): RawSqlite | undefined {
   const client = (orm as unknown as { $client?: Partial<RawSqlite> }).$client;
-  return client && typeof client.prepare === "function" && typeof client.inTransaction === "boolean" ? (client as RawSqlite) : undefined;
+  return client && typeof client.prepare === "function" && typeof client.inTransaction === "boolean"
+    ? (client as RawSqlite)
+    : undefined;
 }
 
 /** The part of a PGlite connection or transaction the bulk path uses: a query with a blob for COPY FROM '/dev/blob'. */
@@ -47,7 +49,8 @@ interface RawPglite {
 
 /** The PGlite connection (or transaction) behind `orm`, if that is what it runs on. */
 export function rawPglite(orm: Orm): RawPglite | undefined {
-  const session = (orm as unknown as { session?: { client?: RawPglite; constructor: Record<symbol, unknown> } }).session;
+  const session = (orm as unknown as { session?: { client?: RawPglite; constructor: Record<symbol, unknown> } })
+    .session;
   return session?.constructor[entityKind] === "PgliteSession" ? session.client : undefined;
 }
 
@@ -62,10 +65,14 @@ interface RawPgClient {
  * `release`; outside a transaction drizzle holds the pool, where a COPY stream has no one connection).
  */
 export function rawPgClient(orm: Orm): RawPgClient | undefined {
-  const session = (orm as unknown as { session?: { client?: Partial<RawPgClient>; constructor: Record<symbol, unknown> } }).session;
+  const session = (
+    orm as unknown as { session?: { client?: Partial<RawPgClient>; constructor: Record<symbol, unknown> } }
+  ).session;
   if (session?.constructor[entityKind] !== "NodePgSession") return undefined;
   const client = session.client;
-  return client && typeof client.release === "function" && typeof client.query === "function" ? (client as RawPgClient) : undefined;
+  return client && typeof client.release === "function" && typeof client.query === "function"
+    ? (client as RawPgClient)
+    : undefined;
 }
 
 /** Rows per chunk written to a COPY stream. */
@@ -93,7 +100,9 @@ export function copyText(value: Cell): string {
   if (value === null) return "\\N";
   if (typeof value === "boolean") return value ? "t" : "f";
   if (typeof value === "number") return String(value);
-  return /[\\\n\r\t]/.test(value) ? value.replace(/[\\\n\r\t]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\t")) : value;
+  return /[\\\n\r\t]/.test(value)
+    ? value.replace(/[\\\n\r\t]/g, (c) => (c === "\\" ? "\\\\" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : "\\t"))
+    : value;
 }
 
 /**

@@ -17,5 +17,4 @@ export type CheckpointRequest = "written" | "close";
 
 /** Worker → owner after each checkpoint: the log's frames and how many of them are now in the database file. */
 export type CheckpointAnswer =
-  | { kind: "checkpointed"; busy: number; log: number; checkpointed: number }
-  | { kind: "failed"; message: string };
+  { kind: "checkpointed"; busy: number; log: number; checkpointed: number } | { kind: "failed"; message: string };

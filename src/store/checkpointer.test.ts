@@ -23,7 +23,10 @@ async function open(background: boolean): Promise<{ db: Db; file: string; errors
   dirs.push(dir);
   const file = join(dir, "db.sqlite");
   const errors: Error[] = [];
-  const db = await openDb({ backend: "sqlite", path: file }, background ? { sqliteCheckpoints: { spawn: checkpointWorkerSpawner(), onError: (e) => errors.push(e) } } : {});
+  const db = await openDb(
+    { backend: "sqlite", path: file },
+    background ? { sqliteCheckpoints: { spawn: checkpointWorkerSpawner(), onError: (e) => errors.push(e) } } : {},
+  );
   await db.tx(async (orm) => void run(orm, sql`create table blobs (id integer primary key, body text not null)`));
   return { db, file, errors };
 }
@@ -31,7 +34,8 @@ async function open(background: boolean): Promise<{ db: Db; file: string; errors
 // About 4 MB per call: 1,000 rows of 4 KB, far below the writer's own checkpoint threshold.
 const writeRound = (db: Db, round: number) =>
   db.tx(async (orm) => {
-    for (let i = 0; i < 1_000; i++) run(orm, sql`insert into blobs (body) values (${`${round}:${i}:`.padEnd(4_000, "x")})`);
+    for (let i = 0; i < 1_000; i++)
+      run(orm, sql`insert into blobs (body) values (${`${round}:${i}:`.padEnd(4_000, "x")})`);
   });
 
 const size = (file: string) => (existsSync(file) ? statSync(file).size : 0);
@@ -51,17 +55,25 @@ describe("background checkpoints", () => {
     const file = join(dir, "db.sqlite");
     // A writer that never checkpoints itself: whatever reaches the database file, the worker copied.
     const writer = new Database(file);
-    for (const pragma of ["journal_mode = WAL", "synchronous = NORMAL", "wal_autocheckpoint = 0"]) writer.pragma(pragma);
+    for (const pragma of ["journal_mode = WAL", "synchronous = NORMAL", "wal_autocheckpoint = 0"])
+      writer.pragma(pragma);
     writer.exec("create table blobs (id integer primary key, body text not null)");
     const insert = writer.prepare("insert into blobs (body) values (?)");
     const errors: Error[] = [];
-    const checkpoints = new BackgroundCheckpoints(checkpointWorkerSpawner(), { path: file, minIntervalMs: 50, idleIntervalMs: 60_000 }, (e) => errors.push(e));
+    const checkpoints = new BackgroundCheckpoints(
+      checkpointWorkerSpawner(),
+      { path: file, minIntervalMs: 50, idleIntervalMs: 60_000 },
+      (e) => errors.push(e),
+    );
     for (let round = 0; round < 10; round++) {
       writer.transaction(() => {
         for (let i = 0; i < 1_000; i++) insert.run(`${round}:${i}:`.padEnd(4_000, "x"));
       })();
       // Until a checkpoint has copied every frame: the next transaction then starts the log over.
-      for (let answer = null as CheckpointAnswer | null; !(answer?.kind === "checkpointed" && answer.checkpointed === answer.log); ) {
+      for (
+        let answer = null as CheckpointAnswer | null;
+        !(answer?.kind === "checkpointed" && answer.checkpointed === answer.log);
+      ) {
         const next = checkpoints.next();
         checkpoints.written();
         answer = await next;

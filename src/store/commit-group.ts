@@ -37,10 +37,11 @@ export function commitGroup(db: Db, windowMs: number): CommitGroup {
     }
     batch.forEach((item, i) => item.resolve(results[i]));
   };
-  return <T>(work: (orm: Orm) => Promise<T>) => new Promise<T>((resolve, reject) => {
-    waiting.push({ work, resolve, reject } as Waiting<unknown>);
-    if (waiting.length === 1) setTimeout(() => void flush(), windowMs);
-  });
+  return <T>(work: (orm: Orm) => Promise<T>) =>
+    new Promise<T>((resolve, reject) => {
+      waiting.push({ work, resolve, reject } as Waiting<unknown>);
+      if (waiting.length === 1) setTimeout(() => void flush(), windowMs);
+    });
 }
 
 async function settle<T>(item: Waiting<T>, outcome: Promise<T>): Promise<void> {

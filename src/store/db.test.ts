@@ -4,7 +4,10 @@ import { describe, expect, it } from "vitest";
 import * as pg from "./schema/pg.ts";
 import * as sqlite from "./schema/sqlite.ts";
 
-function shape(tables: Record<string, unknown>, config: (t: never) => { name: string; columns: { name: string; notNull: boolean }[] }) {
+function shape(
+  tables: Record<string, unknown>,
+  config: (t: never) => { name: string; columns: { name: string; notNull: boolean }[] },
+) {
   return Object.fromEntries(
     Object.values(tables).map((t) => {
       const c = config(t as never);

@@ -98,12 +98,20 @@ async function openSqlite(path: string, opts: OpenOptions): Promise<Db> {
 
 // The worker takes the checkpoints; the writer keeps a far higher threshold of its own as a safety net,
 // and a log file grown by a burst is cut back to 64 MiB when it restarts.
-function backgroundCheckpoints(raw: { pragma(source: string): unknown }, path: string, opts: OpenOptions): BackgroundCheckpoints | undefined {
+function backgroundCheckpoints(
+  raw: { pragma(source: string): unknown },
+  path: string,
+  opts: OpenOptions,
+): BackgroundCheckpoints | undefined {
   const wanted = opts.sqliteCheckpoints;
   if (!wanted || path === ":memory:" || path === "") return undefined;
   raw.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT_PAGES}`);
   raw.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-  return new BackgroundCheckpoints(wanted.spawn, { path, addonFile: wanted.addonFile, minIntervalMs: 20, idleIntervalMs: 10_000 }, wanted.onError);
+  return new BackgroundCheckpoints(
+    wanted.spawn,
+    { path, addonFile: wanted.addonFile, minIntervalMs: 20, idleIntervalMs: 10_000 },
+    wanted.onError,
+  );
 }
 
 async function openPglite(path: string, opts: OpenOptions): Promise<Db> {
@@ -112,7 +120,11 @@ async function openPglite(path: string, opts: OpenOptions): Promise<Db> {
   const dataDir = path === ":memory:" || path === "memory://" ? undefined : path;
   let client;
   try {
-    client = await PGlite.create(dataDir, { ...opts.pgliteOptions, loadDataDir: opts.pgliteLoadDataDir, serializers: PGLITE_SERIALIZERS });
+    client = await PGlite.create(dataDir, {
+      ...opts.pgliteOptions,
+      loadDataDir: opts.pgliteLoadDataDir,
+      serializers: PGLITE_SERIALIZERS,
+    });
   } catch (e) {
     throw new FatalError(`cannot open PGlite database ${path}: ${(e as Error).message}`);
   }
@@ -125,7 +137,12 @@ async function openPostgres(url: string, opts: OpenOptions): Promise<Db> {
   const { drizzle } = await import("drizzle-orm/node-postgres");
   // JIT off: its compile costs tens of ms per query, which only pays off on long analytical queries; a
   // history read planned on missing statistics was estimated costly enough to be compiled every time.
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000, options: "-c jit=off" });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    options: "-c jit=off",
+  });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reconnects.
   pool.on("error", (err) => opts.onPoolError?.(err));
   // A checked-out client's error (the server shutting down mid-transaction) rejects its query, and is also

@@ -20,7 +20,12 @@ export function digestStore(db: Db) {
           (select count(*) from verdicts where project_id = ${projectId} and variant = '' and status = 'flaky') as flaky,
           (select count(*) from verdicts where project_id = ${projectId} and variant = '' and status = 'broken') as broken,
           (select count(*) from quarantines where project_id = ${projectId} and state = 'active') as quarantined`);
-      return { tests: Number(r.tests), flaky: Number(r.flaky), broken: Number(r.broken), quarantined: Number(r.quarantined) };
+      return {
+        tests: Number(r.tests),
+        flaky: Number(r.flaky),
+        broken: Number(r.broken),
+        quarantined: Number(r.quarantined),
+      };
     },
   };
 }

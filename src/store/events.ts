@@ -28,8 +28,16 @@ export function eventStore(db: Db) {
 
     /** A project's events about one test (`data.testId`), newest first: a test's audit trail. */
     async listTestEvents(projectId: string, testId: string, limit = 100): Promise<AuditEvent[]> {
-      const about = db.dialect === "pg" ? sql`${t.data}->>'testId' = ${testId}` : sql`json_extract(${t.data}, '$.testId') = ${testId}`;
-      return db.orm.select().from(t).where(and(eq(t.projectId, projectId), about)).orderBy(desc(t.id)).limit(limit);
+      const about =
+        db.dialect === "pg"
+          ? sql`${t.data}->>'testId' = ${testId}`
+          : sql`json_extract(${t.data}, '$.testId') = ${testId}`;
+      return db.orm
+        .select()
+        .from(t)
+        .where(and(eq(t.projectId, projectId), about))
+        .orderBy(desc(t.id))
+        .limit(limit);
     },
   };
 }

@@ -26,7 +26,8 @@ export interface FailureGroup {
 /** Test ids listed per failure group; `tests` has the full count. */
 export const TESTS_PER_GROUP = 20;
 
-const COUNT_AGAIN_SQLITE = "update failure_groups set occurrences = occurrences + ?, last_seen_at = ? where project_id = ? and fingerprint = ?";
+const COUNT_AGAIN_SQLITE =
+  "update failure_groups set occurrences = occurrences + ?, last_seen_at = ? where project_id = ? and fingerprint = ?";
 
 /** Adds each sighting's count to its group's occurrences and moves its last sighting to `now`, in one statement. */
 function countAgain(dialect: Db["dialect"], projectId: string, sightings: FailureSighting[], now: number): SQL {
@@ -38,7 +39,13 @@ function countAgain(dialect: Db["dialect"], projectId: string, sightings: Failur
       where project_id = ${projectId} and fingerprint in (select value ->> 0 from json_each(${pairs}))`;
   }
   return sql`update failure_groups as g set occurrences = g.occurrences + s.n, last_seen_at = ${now}
-    from unnest(${pgArray(sightings.map((s) => s.fingerprint), "text")}, ${pgArray(sightings.map((s) => s.count), "int")}) as s(f, n)
+    from unnest(${pgArray(
+      sightings.map((s) => s.fingerprint),
+      "text",
+    )}, ${pgArray(
+      sightings.map((s) => s.count),
+      "int",
+    )}) as s(f, n)
     where g.project_id = ${projectId} and g.fingerprint = s.f`;
 }
 
@@ -60,33 +67,67 @@ export function failureStore(db: Db) {
         // message and stack again (a report's ~100 stacks of 2 KB each, built into an upsert, were its
         // costliest statement after the results on PGlite).
         const fingerprints = sightings.map((s) => s.fingerprint);
-        const known = new Set((await orm.select({ fingerprint: t.fingerprint }).from(t)
-          .where(and(eq(t.projectId, projectId), inIds(db.dialect, t.fingerprint, fingerprints)))).map((r) => r.fingerprint));
+        const known = new Set(
+          (
+            await orm
+              .select({ fingerprint: t.fingerprint })
+              .from(t)
+              .where(and(eq(t.projectId, projectId), inIds(db.dialect, t.fingerprint, fingerprints)))
+          ).map((r) => r.fingerprint),
+        );
         const seenAgain = sightings.filter((s) => known.has(s.fingerprint));
         const raw = rawSqlite(orm);
         // On better-sqlite3 one prepared update per group is cheapest: json_each in one statement was parsed again per group.
-        if (raw) sqliteRunEach(raw, COUNT_AGAIN_SQLITE, seenAgain.map((s) => [s.count, now, projectId, s.fingerprint]));
+        if (raw)
+          sqliteRunEach(
+            raw,
+            COUNT_AGAIN_SQLITE,
+            seenAgain.map((s) => [s.count, now, projectId, s.fingerprint]),
+          );
         // Elsewhere one statement per 200: Deno's node:sqlite reads its json_each list once per group counted.
-        else for (let i = 0; i < seenAgain.length; i += 200) await run(orm, countAgain(db.dialect, projectId, seenAgain.slice(i, i + 200), now));
+        else
+          for (let i = 0; i < seenAgain.length; i += 200)
+            await run(orm, countAgain(db.dialect, projectId, seenAgain.slice(i, i + 200), now));
         // New groups, with their samples; a concurrent upload may have created one meanwhile, so still an upsert.
         const fresh = sightings.filter((s) => !known.has(s.fingerprint));
         for (let i = 0; i < fresh.length; i += 200) {
-          await orm.insert(t).values(fresh.slice(i, i + 200).map((s) => ({
-            projectId, fingerprint: s.fingerprint, message: s.message?.slice(0, 4000) ?? null, stack: s.stack?.slice(0, 8000) ?? null,
-            occurrences: s.count, firstSeenAt: now, lastSeenAt: now,
-          }))).onConflictDoUpdate({
-            target: [t.projectId, t.fingerprint],
-            set: { occurrences: sql`${t.occurrences} + excluded.occurrences`, lastSeenAt: sql`excluded.last_seen_at` },
-          });
+          await orm
+            .insert(t)
+            .values(
+              fresh.slice(i, i + 200).map((s) => ({
+                projectId,
+                fingerprint: s.fingerprint,
+                message: s.message?.slice(0, 4000) ?? null,
+                stack: s.stack?.slice(0, 8000) ?? null,
+                occurrences: s.count,
+                firstSeenAt: now,
+                lastSeenAt: now,
+              })),
+            )
+            .onConflictDoUpdate({
+              target: [t.projectId, t.fingerprint],
+              set: {
+                occurrences: sql`${t.occurrences} + excluded.occurrences`,
+                lastSeenAt: sql`excluded.last_seen_at`,
+              },
+            });
         }
       });
     },
 
     /** A project's failure groups, most recent first, with how many tests share each. */
     async listFailureGroups(projectId: string, limit = 100): Promise<FailureGroup[]> {
-      const groups = await db.orm.select().from(t).where(eq(t.projectId, projectId)).orderBy(desc(t.lastSeenAt)).limit(limit);
+      const groups = await db.orm
+        .select()
+        .from(t)
+        .where(eq(t.projectId, projectId))
+        .orderBy(desc(t.lastSeenAt))
+        .limit(limit);
       if (groups.length === 0) return [];
-      const fps = sql.join(groups.map((g) => sql`${g.fingerprint}`), sql`, `);
+      const fps = sql.join(
+        groups.map((g) => sql`${g.fingerprint}`),
+        sql`, `,
+      );
       const pairs = await db.rows<{ fingerprint: string; testId: string }>(sql`
         select distinct fingerprint, test_id as "testId" from results
         where fingerprint in (${fps}) and project_id = ${projectId} order by fingerprint, test_id`);
@@ -95,19 +136,41 @@ export function failureStore(db: Db) {
       return groups.map((g) => {
         const ids = byFp.get(g.fingerprint) ?? [];
         return {
-          fingerprint: g.fingerprint, message: g.message, stack: g.stack, occurrences: g.occurrences,
-          firstSeenAt: g.firstSeenAt, lastSeenAt: g.lastSeenAt, tests: ids.length, testIds: ids.slice(0, TESTS_PER_GROUP),
+          fingerprint: g.fingerprint,
+          message: g.message,
+          stack: g.stack,
+          occurrences: g.occurrences,
+          firstSeenAt: g.firstSeenAt,
+          lastSeenAt: g.lastSeenAt,
+          tests: ids.length,
+          testIds: ids.slice(0, TESTS_PER_GROUP),
         };
       });
     },
 
     /** Some failure groups of a project by fingerprint (a test page's groups, with their sample message and stack). */
-    async groupsByFingerprint(projectId: string, fingerprints: string[]): Promise<Map<string, Omit<FailureGroup, "tests" | "testIds">>> {
+    async groupsByFingerprint(
+      projectId: string,
+      fingerprints: string[],
+    ): Promise<Map<string, Omit<FailureGroup, "tests" | "testIds">>> {
       if (fingerprints.length === 0) return new Map();
-      const rows = await db.orm.select().from(t).where(and(eq(t.projectId, projectId), inArray(t.fingerprint, fingerprints)));
-      return new Map(rows.map((g) => [g.fingerprint, {
-        fingerprint: g.fingerprint, message: g.message, stack: g.stack, occurrences: g.occurrences, firstSeenAt: g.firstSeenAt, lastSeenAt: g.lastSeenAt,
-      }]));
+      const rows = await db.orm
+        .select()
+        .from(t)
+        .where(and(eq(t.projectId, projectId), inArray(t.fingerprint, fingerprints)));
+      return new Map(
+        rows.map((g) => [
+          g.fingerprint,
+          {
+            fingerprint: g.fingerprint,
+            message: g.message,
+            stack: g.stack,
+            occurrences: g.occurrences,
+            firstSeenAt: g.firstSeenAt,
+            lastSeenAt: g.lastSeenAt,
+          },
+        ]),
+      );
     },
 
     /** Tests that failed with a fingerprint. */

@@ -2,9 +2,31 @@ import { describe, expect, it } from "vitest";
 import type { ResultRow } from "../model/ingest.ts";
 import { foldByTest, HistoryCache, type TestInReport } from "./history-cache.ts";
 
-const row = (reportId: string): TestInReport => ({ reportId, anyPass: true, anyFail: false, finalStatus: "passed", attempts: 1, fingerprint: null });
-const result = (testId: string, attempt: number, status: ResultRow["status"], final: boolean, fingerprint: string | null = null): ResultRow =>
-  ({ testId, attempt, status, final, durationMs: null, message: null, stack: null, fingerprint, output: null });
+const row = (reportId: string): TestInReport => ({
+  reportId,
+  anyPass: true,
+  anyFail: false,
+  finalStatus: "passed",
+  attempts: 1,
+  fingerprint: null,
+});
+const result = (
+  testId: string,
+  attempt: number,
+  status: ResultRow["status"],
+  final: boolean,
+  fingerprint: string | null = null,
+): ResultRow => ({
+  testId,
+  attempt,
+  status,
+  final,
+  durationMs: null,
+  message: null,
+  stack: null,
+  fingerprint,
+  output: null,
+});
 
 describe("HistoryCache", () => {
   it("answers only for as many reports as were read, newest last", () => {
@@ -38,7 +60,11 @@ describe("HistoryCache", () => {
     expect(cache.get("b", 5)).toBeUndefined();
     expect(cache.get("a", 5)).toHaveLength(2);
     expect(cache.size).toBe(3);
-    cache.put("huge", Array.from({ length: 5 }, (_, i) => row(`r${i}`)), 5); // more than the budget: not held
+    cache.put(
+      "huge",
+      Array.from({ length: 5 }, (_, i) => row(`r${i}`)),
+      5,
+    ); // more than the budget: not held
     expect(cache.get("huge", 5)).toBeUndefined();
     expect(cache.get("c", 5)).toHaveLength(1);
   });
@@ -59,10 +85,26 @@ describe("HistoryCache", () => {
 describe("foldByTest", () => {
   it("folds attempts as the history read's SQL does: any pass, any failure, the final status, the smallest fingerprint", () => {
     const folded = foldByTest("r", [
-      result("t", 1, "failed", false, "fp-b"), result("t", 2, "error", false, "fp-a"), result("t", 3, "passed", true),
+      result("t", 1, "failed", false, "fp-b"),
+      result("t", 2, "error", false, "fp-a"),
+      result("t", 3, "passed", true),
       result("u", 1, "skipped", true),
     ]);
-    expect(folded.get("t")).toEqual({ reportId: "r", anyPass: true, anyFail: true, finalStatus: "passed", attempts: 3, fingerprint: "fp-a" });
-    expect(folded.get("u")).toEqual({ reportId: "r", anyPass: false, anyFail: false, finalStatus: "skipped", attempts: 1, fingerprint: null });
+    expect(folded.get("t")).toEqual({
+      reportId: "r",
+      anyPass: true,
+      anyFail: true,
+      finalStatus: "passed",
+      attempts: 3,
+      fingerprint: "fp-a",
+    });
+    expect(folded.get("u")).toEqual({
+      reportId: "r",
+      anyPass: false,
+      anyFail: false,
+      finalStatus: "skipped",
+      attempts: 1,
+      fingerprint: null,
+    });
   });
 });

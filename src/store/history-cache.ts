@@ -106,12 +106,17 @@ export function foldByTest(reportId: string, results: readonly ResultRow[]): Map
   const out = new Map<string, TestInReport>();
   for (const r of results) {
     let row = out.get(r.testId);
-    if (!row) out.set(r.testId, (row = { reportId, anyPass: false, anyFail: false, finalStatus: null, attempts: 0, fingerprint: null }));
+    if (!row)
+      out.set(
+        r.testId,
+        (row = { reportId, anyPass: false, anyFail: false, finalStatus: null, attempts: 0, fingerprint: null }),
+      );
     row.attempts++;
     if (r.status === "passed") row.anyPass = true;
     if (r.status === "failed" || r.status === "error") row.anyFail = true;
     if (r.final && (row.finalStatus === null || r.status > row.finalStatus)) row.finalStatus = r.status;
-    if (r.fingerprint !== null && (row.fingerprint === null || r.fingerprint < row.fingerprint)) row.fingerprint = r.fingerprint;
+    if (r.fingerprint !== null && (row.fingerprint === null || r.fingerprint < row.fingerprint))
+      row.fingerprint = r.fingerprint;
   }
   return out;
 }

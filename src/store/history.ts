@@ -7,14 +7,27 @@ import type { HistoryCache, TestInReport } from "./history-cache.ts";
 
 /** What one test did in one report, folded over its attempts (the report's own fields come separately). */
 interface TestInReportRow {
-  testId: string; reportId: string; anyPass: number | string; anyFail: number | string; finalStatus: string | null;
-  attempts: number | string; fingerprint: string | null;
+  testId: string;
+  reportId: string;
+  anyPass: number | string;
+  anyFail: number | string;
+  finalStatus: string | null;
+  attempts: number | string;
+  fingerprint: string | null;
 }
 
 /** One report's fields, shared by every observation of it. */
 interface ReportRow {
-  reportId: string; run: string | null; job: string | null; jobAttempt: number | string; commit: string | null;
-  branch: string | null; pr: string | null; variant: string; receivedAt: number | string; incident: number | string;
+  reportId: string;
+  run: string | null;
+  job: string | null;
+  jobAttempt: number | string;
+  commit: string | null;
+  branch: string | null;
+  pr: string | null;
+  variant: string;
+  receivedAt: number | string;
+  incident: number | string;
 }
 
 /** Placeholders per query: far below SQLite's (32,766) and PostgreSQL's (65,535) limits. */
@@ -39,7 +52,11 @@ export function historyStore(db: Db, cache?: HistoryCache) {
      * share the same few hundred reports, and one row per test and report carrying every field made it
      * hold hundreds of MB at once.
      */
-    async observations(testIds: string[], limit: number, reportCache: ReportCache = new Map()): Promise<Map<string, Observation[]>> {
+    async observations(
+      testIds: string[],
+      limit: number,
+      reportCache: ReportCache = new Map(),
+    ): Promise<Map<string, Observation[]>> {
       const out = new Map<string, Observation[]>();
       if (testIds.length === 0) return out;
       const byTest = new Map<string, TestInReport[]>();
@@ -72,8 +89,11 @@ export function historyStore(db: Db, cache?: HistoryCache) {
           if (!rep) continue; // deleted by retention between the two reads
           r.reportId = rep.reportId; // one string per report, not one per row held in the cache
           list.push({
-            ...rep, outcome: r.anyPass ? "passed" : (r.finalStatus as AttemptStatus),
-            retriedPass: r.anyPass && r.anyFail, attempts: r.attempts, fingerprint: r.fingerprint,
+            ...rep,
+            outcome: r.anyPass ? "passed" : (r.finalStatus as AttemptStatus),
+            retriedPass: r.anyPass && r.anyFail,
+            attempts: r.attempts,
+            fingerprint: r.fingerprint,
           });
         }
         if (list.length > 0) out.set(testId, list);
@@ -97,17 +117,27 @@ export function historyStore(db: Db, cache?: HistoryCache) {
         having max(case when r.status in ('failed', 'error') then 1 else 0 end) = 1
         order by t.suite, t.name, rep.id`);
       return rows.map((r) => ({
-        reportId: String(r.reportId), job: (r.job as string | null) ?? null, jobAttempt: Number(r.jobAttempt),
-        variant: String(r.variant), commit: (r.commit as string | null) ?? null, testId: String(r.testId),
-        suite: String(r.suite), name: String(r.name), file: String(r.file),
-        fingerprint: (r.fingerprint as string | null) ?? null, message: (r.message as string | null) ?? null,
+        reportId: String(r.reportId),
+        job: (r.job as string | null) ?? null,
+        jobAttempt: Number(r.jobAttempt),
+        variant: String(r.variant),
+        commit: (r.commit as string | null) ?? null,
+        testId: String(r.testId),
+        suite: String(r.suite),
+        name: String(r.name),
+        file: String(r.file),
+        fingerprint: (r.fingerprint as string | null) ?? null,
+        message: (r.message as string | null) ?? null,
         passedOnRetry: Number(r.anyPass) === 1,
       }));
     },
 
     /** Tests that failed on `commit` in reports other than `except` (a pass now is same-commit evidence). */
     async failedOnCommit(projectId: string, commit: string, except: string[]): Promise<Set<string>> {
-      const skip = sql.join(except.map((id) => sql`${id}`), sql`, `);
+      const skip = sql.join(
+        except.map((id) => sql`${id}`),
+        sql`, `,
+      );
       const rows = await db.rows<{ testId: string }>(sql`
         select distinct r.test_id as "testId" from reports rep join results r on r.report_id = rep.id
         where rep.project_id = ${projectId} and rep.commit_sha = ${commit} and rep.id not in (${skip})
@@ -117,7 +147,9 @@ export function historyStore(db: Db, cache?: HistoryCache) {
 
     /** Reports of a CI run. */
     async runReports(projectId: string, run: string): Promise<{ id: string; job: string | null; state: string }[]> {
-      return db.rows(sql`select id, job, state from reports where project_id = ${projectId} and ci_run = ${run} order by received_at`);
+      return db.rows(
+        sql`select id, job, state from reports where project_id = ${projectId} and ci_run = ${run} order by received_at`,
+      );
     },
   };
 }
@@ -140,7 +172,8 @@ async function testReportRows(db: Db, testIds: string[], limit: number): Promise
     // newest `limit` reports, not whole. Full rescore of 2,000 tests with 1,000 reports each: 5.8 → 2.5 s;
     // with 400 each (nothing to cut) one IN-list query for the batch was 10–30 % faster.
     const out: TestInReportRow[] = [];
-    for (const id of testIds) for (const row of sqliteAll<TestInReportRow>(raw, SQLITE_TEST_HISTORY, [id, limit])) out.push(row);
+    for (const id of testIds)
+      for (const row of sqliteAll<TestInReportRow>(raw, SQLITE_TEST_HISTORY, [id, limit])) out.push(row);
     return out;
   }
   if (db.dialect === "pg") {
@@ -148,7 +181,10 @@ async function testReportRows(db: Db, testIds: string[], limit: number): Promise
     // table statistics (PGlite has no autovacuum, and a fresh PostgreSQL table has none yet; without them
     // an IN list was read by a sequential scan of all results per batch), and a long history is not read
     // whole. Each test's reports come packed in one string: decoding 400k rows cost PGlite 4 times the query.
-    const ids = sql.join(testIds.map((id) => sql`(${id})`), sql`, `);
+    const ids = sql.join(
+      testIds.map((id) => sql`(${id})`),
+      sql`, `,
+    );
     const packed = await db.rows<{ testId: string; h: string }>(sql`
       select t.id as "testId", string_agg(h.x, ',') as "h" from (values ${ids}) as t(id)
       cross join lateral (
@@ -157,15 +193,28 @@ async function testReportRows(db: Db, testIds: string[], limit: number): Promise
         from results r where r.test_id = t.id
         group by r.report_id order by r.report_id desc limit ${limit}) h
       group by t.id`);
-    return packed.flatMap(({ testId, h }) => h.split(",").map((entry) => {
-      // Fingerprints are hex and report ids UUIDs, so neither holds a space or a comma.
-      const [reportId, anyPass, anyFail, finalStatus, attempts, fingerprint] = entry.split(" ");
-      return { testId, reportId, anyPass, anyFail, finalStatus: finalStatus || null, attempts, fingerprint: fingerprint || null };
-    }));
+    return packed.flatMap(({ testId, h }) =>
+      h.split(",").map((entry) => {
+        // Fingerprints are hex and report ids UUIDs, so neither holds a space or a comma.
+        const [reportId, anyPass, anyFail, finalStatus, attempts, fingerprint] = entry.split(" ");
+        return {
+          testId,
+          reportId,
+          anyPass,
+          anyFail,
+          finalStatus: finalStatus || null,
+          attempts,
+          fingerprint: fingerprint || null,
+        };
+      }),
+    );
   }
   // node:sqlite under Deno (no raw connection to prepare on): one query for the batch, grouped in the
   // order of the test-keyed index; it reads each test's whole history and keeps the newest `limit`.
-  const ids = sql.join(testIds.map((id) => sql`${id}`), sql`, `);
+  const ids = sql.join(
+    testIds.map((id) => sql`${id}`),
+    sql`, `,
+  );
   return db.rows<TestInReportRow>(sql`
     select r.test_id as "testId", r.report_id as "reportId", ${sql.raw(ANY_PASS)} as "anyPass", ${sql.raw(ANY_FAIL)} as "anyFail",
       ${sql.raw(FINAL_STATUS)} as "finalStatus", count(*) as "attempts", min(r.fingerprint) as "fingerprint" from results r
@@ -179,8 +228,12 @@ function newestPerTest(rows: TestInReportRow[], limit: number): Map<string, Test
   const byTest = new Map<string, TestInReport[]>();
   for (const r of rows) {
     const row: TestInReport = {
-      reportId: r.reportId, anyPass: Number(r.anyPass) === 1, anyFail: Number(r.anyFail) === 1,
-      finalStatus: r.finalStatus, attempts: Number(r.attempts), fingerprint: r.fingerprint,
+      reportId: r.reportId,
+      anyPass: Number(r.anyPass) === 1,
+      anyFail: Number(r.anyFail) === 1,
+      finalStatus: r.finalStatus,
+      attempts: Number(r.attempts),
+      fingerprint: r.fingerprint,
     };
     const list = byTest.get(r.testId);
     if (list) list.push(row);
@@ -196,7 +249,13 @@ function newestPerTest(rows: TestInReportRow[], limit: number): Map<string, Test
 }
 
 /** Report fields already read, by id: the batches of one rescore share most of their reports. */
-export type ReportCache = Map<string, Pick<Observation, "reportId" | "run" | "job" | "jobAttempt" | "commit" | "branch" | "pr" | "variant" | "receivedAt" | "incident">>;
+export type ReportCache = Map<
+  string,
+  Pick<
+    Observation,
+    "reportId" | "run" | "job" | "jobAttempt" | "commit" | "branch" | "pr" | "variant" | "receivedAt" | "incident"
+  >
+>;
 /** Reports a cache holds at most (~200 bytes each); past it, it starts over. */
 const REPORT_CACHE_MAX = 100_000;
 
@@ -208,7 +267,10 @@ async function reportsById(db: Db, reportIds: string[], cache: ReportCache) {
     missing = reportIds;
   }
   for (let i = 0; i < missing.length; i += IDS_PER_QUERY) {
-    const ids = sql.join(missing.slice(i, i + IDS_PER_QUERY).map((id) => sql`${id}`), sql`, `);
+    const ids = sql.join(
+      missing.slice(i, i + IDS_PER_QUERY).map((id) => sql`${id}`),
+      sql`, `,
+    );
     const rows = await db.rows<ReportRow>(sql`
       select rep.id as "reportId", rep.ci_run as "run", rep.job as "job", rep.attempt as "jobAttempt",
         rep.commit_sha as "commit", rep.branch as "branch", rep.pr as "pr", rep.variant as "variant",
@@ -216,8 +278,16 @@ async function reportsById(db: Db, reportIds: string[], cache: ReportCache) {
       from reports rep where rep.id in (${ids})`);
     for (const r of rows) {
       cache.set(r.reportId, {
-        reportId: r.reportId, run: r.run, job: r.job, jobAttempt: Number(r.jobAttempt), commit: r.commit, branch: r.branch,
-        pr: r.pr, variant: r.variant, receivedAt: Number(r.receivedAt), incident: Number(r.incident) === 1,
+        reportId: r.reportId,
+        run: r.run,
+        job: r.job,
+        jobAttempt: Number(r.jobAttempt),
+        commit: r.commit,
+        branch: r.branch,
+        pr: r.pr,
+        variant: r.variant,
+        receivedAt: Number(r.receivedAt),
+        incident: Number(r.incident) === 1,
       });
     }
   }

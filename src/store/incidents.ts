@@ -25,15 +25,28 @@ export interface IncidentRecord extends NewIncident {
 export function incidentStore(db: Db) {
   const t = db.schema.incidents;
   const columns = {
-    id: t.id, projectId: t.projectId, reportId: t.reportId, run: t.ciRun, job: t.job, commit: t.commitSha,
-    cause: t.cause, reason: t.reason, failing: t.failing, total: t.total, createdAt: t.createdAt,
+    id: t.id,
+    projectId: t.projectId,
+    reportId: t.reportId,
+    run: t.ciRun,
+    job: t.job,
+    commit: t.commitSha,
+    cause: t.cause,
+    reason: t.reason,
+    failing: t.failing,
+    total: t.total,
+    createdAt: t.createdAt,
   };
   return {
     /** Records an incident for a report (once). */
     async recordIncident(i: NewIncident, now: number): Promise<void> {
       const { run, commit, ...rest } = i;
-      await db.tx((orm) => orm.insert(t).values({ ...rest, ciRun: run, commitSha: commit, id: newId(now), createdAt: now })
-        .onConflictDoNothing({ target: t.reportId }));
+      await db.tx((orm) =>
+        orm
+          .insert(t)
+          .values({ ...rest, ciRun: run, commitSha: commit, id: newId(now), createdAt: now })
+          .onConflictDoNothing({ target: t.reportId }),
+      );
     },
 
     /** A project's incidents, newest first. */
@@ -44,7 +57,9 @@ export function incidentStore(db: Db) {
     /** Which of these reports were incidents. */
     async incidentReports(projectId: string, reportIds: string[]): Promise<Set<string>> {
       if (reportIds.length === 0) return new Set();
-      const rows = await db.orm.select({ reportId: t.reportId }).from(t)
+      const rows = await db.orm
+        .select({ reportId: t.reportId })
+        .from(t)
         .where(and(eq(t.projectId, projectId), inArray(t.reportId, reportIds)));
       return new Set(rows.map((r) => r.reportId));
     },

@@ -17,36 +17,65 @@ const CLAIM_LOCK = 0x46474a4f4253;
 export function jobStore(db: Db) {
   const t = db.schema.jobs;
   const enqueueWith = (orm: Orm, job: NewJob, now: number) =>
-    orm.insert(t).values({
-      kind: job.kind, payload: job.payload, state: "queued", runAt: job.runAt ?? now, attempts: 0,
-      maxAttempts: job.maxAttempts ?? 5, createdAt: now, updatedAt: now,
-    }).returning({ id: t.id });
+    orm
+      .insert(t)
+      .values({
+        kind: job.kind,
+        payload: job.payload,
+        state: "queued",
+        runAt: job.runAt ?? now,
+        attempts: 0,
+        maxAttempts: job.maxAttempts ?? 5,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning({ id: t.id });
   /** The project a job's payload names. */
-  const projectOfRow = (payload: SQL) => (db.dialect === "pg" ? sql`${payload}->>'projectId'` : sql`json_extract(${payload}, '$.projectId')`);
+  const projectOfRow = (payload: SQL) =>
+    db.dialect === "pg" ? sql`${payload}->>'projectId'` : sql`json_extract(${payload}, '$.projectId')`;
   /** Jobs whose payload names the project. */
   const ofProject = (projectId: string) => sql`${projectOfRow(sql`${t.payload}`)} = ${projectId}`;
   /**
    * Not a rescore of a project whose rescore another worker runs now (a live lease): a project's rescores run
    * one at a time across workers and replicas, so the last to save is the last to have read the history.
    */
-  const notBusy = (workerId: string, now: number) => sql`not (${t.kind} = ${RESCORE_JOB} and exists (select 1 from jobs r
+  const notBusy = (
+    workerId: string,
+    now: number,
+  ) => sql`not (${t.kind} = ${RESCORE_JOB} and exists (select 1 from jobs r
     where r.kind = ${RESCORE_JOB} and r.state = 'running' and r.locked_until >= ${now} and r.locked_by <> ${workerId}
       and ${projectOfRow(sql`r.payload`)} = ${projectOfRow(sql`${t.payload}`)}))`;
   /** Due jobs (of `kind`, when given), oldest first, marked running with this worker's lease. */
-  const claim = (workerId: string, now: number, leaseMs: number, limit: number, kind?: string): Promise<Job[]> => db.tx(async (orm) => {
-    // Claims one at a time, so two cannot both see a project's rescores idle and take one each.
-    if (db.dialect === "pg") await orm.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK}::bigint)`);
-    const due = and(or(and(eq(t.state, "queued"), lte(t.runAt, now)), and(eq(t.state, "running"), lt(t.lockedUntil, now))), notBusy(workerId, now));
-    let next = orm.select({ id: t.id }).from(t).where(kind ? and(eq(t.kind, kind), due) : due).orderBy(asc(t.runAt), asc(t.id)).limit(limit);
-    if (db.dialect === "pg") next = next.for("update", { skipLocked: true }) as typeof next;
-    const ids = (await next).map((row) => row.id);
-    if (ids.length === 0) return [];
-    const jobs = await orm.update(t)
-      .set({ state: "running", lockedBy: workerId, lockedUntil: now + leaseMs, attempts: sql`${t.attempts} + 1`, updatedAt: now })
-      .where(inArray(t.id, ids))
-      .returning({ id: t.id, kind: t.kind, payload: t.payload, attempts: t.attempts, maxAttempts: t.maxAttempts });
-    return (jobs as Job[]).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
-  });
+  const claim = (workerId: string, now: number, leaseMs: number, limit: number, kind?: string): Promise<Job[]> =>
+    db.tx(async (orm) => {
+      // Claims one at a time, so two cannot both see a project's rescores idle and take one each.
+      if (db.dialect === "pg") await orm.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK}::bigint)`);
+      const due = and(
+        or(and(eq(t.state, "queued"), lte(t.runAt, now)), and(eq(t.state, "running"), lt(t.lockedUntil, now))),
+        notBusy(workerId, now),
+      );
+      let next = orm
+        .select({ id: t.id })
+        .from(t)
+        .where(kind ? and(eq(t.kind, kind), due) : due)
+        .orderBy(asc(t.runAt), asc(t.id))
+        .limit(limit);
+      if (db.dialect === "pg") next = next.for("update", { skipLocked: true }) as typeof next;
+      const ids = (await next).map((row) => row.id);
+      if (ids.length === 0) return [];
+      const jobs = await orm
+        .update(t)
+        .set({
+          state: "running",
+          lockedBy: workerId,
+          lockedUntil: now + leaseMs,
+          attempts: sql`${t.attempts} + 1`,
+          updatedAt: now,
+        })
+        .where(inArray(t.id, ids))
+        .returning({ id: t.id, kind: t.kind, payload: t.payload, attempts: t.attempts, maxAttempts: t.maxAttempts });
+      return (jobs as Job[]).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
+    });
   return {
     /** Enqueues a job and returns its id; pass `orm` to enqueue inside the caller's transaction. */
     async enqueueJob(job: NewJob, now: number, orm?: Orm): Promise<number> {
@@ -57,7 +86,11 @@ export function jobStore(db: Db) {
     /** Enqueues a job unless one of its kind is already queued to run by then (a wake-up that needs no twin). */
     async enqueueJobOnce(job: NewJob, now: number, orm?: Orm): Promise<boolean> {
       const once = async (o: Orm) => {
-        const [queued] = await o.select({ id: t.id }).from(t).where(and(eq(t.kind, job.kind), eq(t.state, "queued"), lte(t.runAt, job.runAt ?? now))).limit(1);
+        const [queued] = await o
+          .select({ id: t.id })
+          .from(t)
+          .where(and(eq(t.kind, job.kind), eq(t.state, "queued"), lte(t.runAt, job.runAt ?? now)))
+          .limit(1);
         if (queued) return false;
         await enqueueWith(o, job, now);
         return true;
@@ -77,37 +110,62 @@ export function jobStore(db: Db) {
 
     /** Extends a running job's lease while its worker is alive; false when the job is no longer this worker's. */
     async renewLease(id: number, workerId: string, until: number, now: number): Promise<boolean> {
-      const rows = await db.tx((orm) => orm.update(t).set({ lockedUntil: until, updatedAt: now })
-        .where(and(eq(t.id, id), eq(t.lockedBy, workerId), eq(t.state, "running"))).returning({ id: t.id }));
+      const rows = await db.tx((orm) =>
+        orm
+          .update(t)
+          .set({ lockedUntil: until, updatedAt: now })
+          .where(and(eq(t.id, id), eq(t.lockedBy, workerId), eq(t.state, "running")))
+          .returning({ id: t.id }),
+      );
       return rows.length > 0;
     },
 
     /** Returns running jobs to the queue; only for an embedded database, where a running job can only be a crashed process's. */
     async requeueRunningJobs(now: number): Promise<number> {
-      const rows = await db.tx((orm) => orm.update(t).set({ state: "queued", lockedBy: null, lockedUntil: null, updatedAt: now })
-        .where(eq(t.state, "running")).returning({ id: t.id }));
+      const rows = await db.tx((orm) =>
+        orm
+          .update(t)
+          .set({ state: "queued", lockedBy: null, lockedUntil: null, updatedAt: now })
+          .where(eq(t.state, "running"))
+          .returning({ id: t.id }),
+      );
       return rows.length;
     },
 
     /** Marks a job done. */
     async completeJob(id: number, now: number): Promise<void> {
-      await db.tx((orm) => orm.update(t).set({ state: "done", lockedBy: null, lockedUntil: null, updatedAt: now }).where(eq(t.id, id)));
+      await db.tx((orm) =>
+        orm.update(t).set({ state: "done", lockedBy: null, lockedUntil: null, updatedAt: now }).where(eq(t.id, id)),
+      );
     },
 
     /** Records a failure: retried at `retryAt`, or dead when it has no attempts left. */
     async failJob(job: Job, error: string, now: number, retryAt: number): Promise<void> {
       const dead = job.attempts >= job.maxAttempts;
-      await db.tx((orm) => orm.update(t).set({
-        state: dead ? "dead" : "queued", runAt: dead ? now : retryAt, lastError: error.slice(0, 4000),
-        lockedBy: null, lockedUntil: null, updatedAt: now,
-      }).where(eq(t.id, job.id)));
+      await db.tx((orm) =>
+        orm
+          .update(t)
+          .set({
+            state: dead ? "dead" : "queued",
+            runAt: dead ? now : retryAt,
+            lastError: error.slice(0, 4000),
+            lockedBy: null,
+            lockedUntil: null,
+            updatedAt: now,
+          })
+          .where(eq(t.id, job.id)),
+      );
     },
 
     /** How many jobs (of `kind`, and of one project by payload `projectId`, when given) wait: queued or running. */
     async countPendingJobs(kind?: string, projectId?: string): Promise<number> {
       const pending = or(eq(t.state, "queued"), eq(t.state, "running"));
-      const [r] = await db.orm.select({ n: count() }).from(t)
-        .where(and(pending, kind ? eq(t.kind, kind) : undefined, projectId === undefined ? undefined : ofProject(projectId)));
+      const [r] = await db.orm
+        .select({ n: count() })
+        .from(t)
+        .where(
+          and(pending, kind ? eq(t.kind, kind) : undefined, projectId === undefined ? undefined : ofProject(projectId)),
+        );
       return Number(r.n);
     },
 
@@ -117,28 +175,53 @@ export function jobStore(db: Db) {
      * the upload's analysis (`hurryJob`).
      */
     async hurryJobs(kind: string, projectId: string, now: number): Promise<number> {
-      const waiting = db.dialect === "pg" ? sql`${t.payload}->>'waitingSince' is not null` : sql`json_extract(${t.payload}, '$.waitingSince') is not null`;
-      const rows = await db.tx((orm) => orm.update(t).set({ runAt: now, updatedAt: now })
-        .where(and(eq(t.kind, kind), eq(t.state, "queued"), sql`${t.runAt} > ${now}`, ofProject(projectId), waiting)).returning({ id: t.id }));
+      const waiting =
+        db.dialect === "pg"
+          ? sql`${t.payload}->>'waitingSince' is not null`
+          : sql`json_extract(${t.payload}, '$.waitingSince') is not null`;
+      const rows = await db.tx((orm) =>
+        orm
+          .update(t)
+          .set({ runAt: now, updatedAt: now })
+          .where(and(eq(t.kind, kind), eq(t.state, "queued"), sql`${t.runAt} > ${now}`, ofProject(projectId), waiting))
+          .returning({ id: t.id }),
+      );
       return rows.length;
     },
 
     /** Makes one queued job due now (if it still waits for a later time). */
     async hurryJob(id: number, now: number): Promise<void> {
-      await db.tx((orm) => orm.update(t).set({ runAt: now, updatedAt: now })
-        .where(and(eq(t.id, id), eq(t.state, "queued"), sql`${t.runAt} > ${now}`)));
+      await db.tx((orm) =>
+        orm
+          .update(t)
+          .set({ runAt: now, updatedAt: now })
+          .where(and(eq(t.id, id), eq(t.state, "queued"), sql`${t.runAt} > ${now}`)),
+      );
     },
 
     /** Marks several jobs done in one transaction (a batch's). */
     async completeJobs(ids: number[], now: number): Promise<void> {
-      if (ids.length > 0) await db.tx((orm) => orm.update(t).set({ state: "done", lockedBy: null, lockedUntil: null, updatedAt: now }).where(inArray(t.id, ids)));
+      if (ids.length > 0)
+        await db.tx((orm) =>
+          orm
+            .update(t)
+            .set({ state: "done", lockedBy: null, lockedUntil: null, updatedAt: now })
+            .where(inArray(t.id, ids)),
+        );
     },
 
     /** The queue at a glance: jobs per state, when the oldest due queued job became due, and each kind's last success. */
     async queueStats(): Promise<QueueStats> {
       const states = await db.orm.select({ state: t.state, n: count() }).from(t).groupBy(t.state);
-      const [oldest] = await db.orm.select({ at: min(t.runAt) }).from(t).where(eq(t.state, "queued"));
-      const done = await db.orm.select({ kind: t.kind, at: max(t.updatedAt) }).from(t).where(eq(t.state, "done")).groupBy(t.kind);
+      const [oldest] = await db.orm
+        .select({ at: min(t.runAt) })
+        .from(t)
+        .where(eq(t.state, "queued"));
+      const done = await db.orm
+        .select({ kind: t.kind, at: max(t.updatedAt) })
+        .from(t)
+        .where(eq(t.state, "done"))
+        .groupBy(t.kind);
       return {
         byState: Object.fromEntries(states.map((s) => [s.state, Number(s.n)])),
         oldestQueuedAt: oldest?.at == null ? null : Number(oldest.at),

@@ -21,9 +21,10 @@ export function embeddedMigrations(db: Db): Migration[] {
 
 async function appliedNames(db: Db, orm: Orm): Promise<string[]> {
   const q = sql`select name from flakeguard_migrations order by name`;
-  const rows = db.dialect === "pg"
-    ? (await orm.execute(q)).rows
-    : await (orm as unknown as { all(q: unknown): unknown[] | Promise<unknown[]> }).all(q);
+  const rows =
+    db.dialect === "pg"
+      ? (await orm.execute(q)).rows
+      : await (orm as unknown as { all(q: unknown): unknown[] | Promise<unknown[]> }).all(q);
   return (rows as { name: string }[]).map((r) => r.name);
 }
 
@@ -40,7 +41,11 @@ export async function migrate(db: Db, now: number): Promise<MigrationStatus> {
   const all = embeddedMigrations(db);
   return db.tx(async (orm) => {
     if (db.dialect === "pg") await orm.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`);
-    await exec(db, orm, "create table if not exists flakeguard_migrations (name text primary key, applied_at bigint not null)");
+    await exec(
+      db,
+      orm,
+      "create table if not exists flakeguard_migrations (name text primary key, applied_at bigint not null)",
+    );
     const done = await appliedNames(db, orm);
     checkKnown(done, all);
     const applied: string[] = [];

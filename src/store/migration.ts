@@ -6,5 +6,8 @@ export interface Migration {
 
 /** The statements of a migration, as drizzle-kit separates them. */
 export function migrationStatements(m: Migration): string[] {
-  return m.sql.split("--> statement-breakpoint").map((s) => s.trim()).filter((s) => s.length > 0);
+  return m.sql
+    .split("--> statement-breakpoint")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

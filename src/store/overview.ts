@@ -33,7 +33,11 @@ export interface RecentIncident extends IncidentRecord {
 /** `YYYY-MM-DD` (UTC) of an instant. */
 export const dayOf = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
 
-const inList = (ids: string[]) => sql.join(ids.map((id) => sql`${id}`), sql`, `);
+const inList = (ids: string[]) =>
+  sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  );
 const empty = (): ProjectCounts => ({ tests: 0, flaky: 0, broken: 0, quarantined: 0 });
 
 /** The overview's queries; every function takes the project ids the caller may see. */
@@ -46,7 +50,9 @@ export function overviewStore(db: Db) {
     if (projectIds.length === 0) return out;
     const ids = inList(projectIds);
     const [tests, verdicts, quarantined] = await Promise.all([
-      db.rows<{ p: string; n: number | string }>(sql`select project_id as p, count(*) as n from tests where project_id in (${ids}) group by project_id`),
+      db.rows<{ p: string; n: number | string }>(
+        sql`select project_id as p, count(*) as n from tests where project_id in (${ids}) group by project_id`,
+      ),
       db.rows<{ p: string; s: string; n: number | string }>(sql`
         select project_id as p, status as s, count(*) as n from verdicts
         where project_id in (${ids}) and variant = '' and status in ('flaky', 'broken') group by project_id, status`),
@@ -67,10 +73,15 @@ export function overviewStore(db: Db) {
       const c = (await counts([projectId])).get(projectId)!;
       const t = db.schema.dailyCounts;
       const row = { projectId, day: dayOf(now), ...c, updatedAt: now };
-      await db.tx((orm) => orm.insert(t).values(row).onConflictDoUpdate({
-        target: [t.projectId, t.day],
-        set: { tests: c.tests, flaky: c.flaky, broken: c.broken, quarantined: c.quarantined, updatedAt: now },
-      }));
+      await db.tx((orm) =>
+        orm
+          .insert(t)
+          .values(row)
+          .onConflictDoUpdate({
+            target: [t.projectId, t.day],
+            set: { tests: c.tests, flaky: c.flaky, broken: c.broken, quarantined: c.quarantined, updatedAt: now },
+          }),
+      );
       return c;
     },
 
@@ -79,7 +90,12 @@ export function overviewStore(db: Db) {
      * carried forward over days without one, and today's from `today` (live counts); quarantined is exact
      * (replayed from each quarantine's start and release); failures are failed+errored tests of the day's reports.
      */
-    async trend(projectIds: string[], now: number, days: number, today: Map<string, ProjectCounts>): Promise<Map<string, TrendDay[]>> {
+    async trend(
+      projectIds: string[],
+      now: number,
+      days: number,
+      today: Map<string, ProjectCounts>,
+    ): Promise<Map<string, TrendDay[]>> {
       const out = new Map<string, TrendDay[]>();
       if (projectIds.length === 0) return out;
       const ids = inList(projectIds);
@@ -101,7 +117,8 @@ export function overviewStore(db: Db) {
       ]);
       for (const id of projectIds) {
         const list: TrendDay[] = [];
-        for (let d = firstDay; d < firstDay + days; d++) list.push({ day: dayOf(d * DAY_MS), flaky: null, broken: null, quarantined: 0, failures: 0 });
+        for (let d = firstDay; d < firstDay + days; d++)
+          list.push({ day: dayOf(d * DAY_MS), flaky: null, broken: null, quarantined: 0, failures: 0 });
         out.set(id, list);
       }
       const byDay = (p: string, d: number) => out.get(p)?.[d - firstDay];
@@ -126,10 +143,16 @@ export function overviewStore(db: Db) {
         let carry = [...own.entries()].find(([day]) => day < list[0].day)?.[1] ?? null;
         for (const cell of list) {
           carry = own.get(cell.day) ?? carry;
-          if (carry) { cell.flaky = carry.flaky; cell.broken = carry.broken; }
+          if (carry) {
+            cell.flaky = carry.flaky;
+            cell.broken = carry.broken;
+          }
         }
         const live = today.get(p);
-        if (live) { list[list.length - 1].flaky = live.flaky; list[list.length - 1].broken = live.broken; }
+        if (live) {
+          list[list.length - 1].flaky = live.flaky;
+          list[list.length - 1].broken = live.broken;
+        }
       }
       return out;
     },
@@ -143,9 +166,17 @@ export function overviewStore(db: Db) {
         from incidents i join projects p on p.id = i.project_id
         where i.project_id in (${inList(projectIds)}) order by i.created_at desc, i.id desc limit ${limit}`);
       return rows.map((r) => ({
-        id: String(r.id), projectId: String(r.projectId), project: String(r.project), reportId: String(r.reportId),
-        run: (r.run as string | null) ?? null, job: (r.job as string | null) ?? null, commit: (r.commit as string | null) ?? null,
-        cause: (r.cause as string | null) ?? null, reason: String(r.reason), failing: Number(r.failing), total: Number(r.total),
+        id: String(r.id),
+        projectId: String(r.projectId),
+        project: String(r.project),
+        reportId: String(r.reportId),
+        run: (r.run as string | null) ?? null,
+        job: (r.job as string | null) ?? null,
+        commit: (r.commit as string | null) ?? null,
+        cause: (r.cause as string | null) ?? null,
+        reason: String(r.reason),
+        failing: Number(r.failing),
+        total: Number(r.total),
         createdAt: Number(r.createdAt),
       }));
     },

@@ -8,7 +8,8 @@ describe("byteaHex", () => {
   it("writes exactly what PGlite's own bytea serializer writes", () => {
     const bytes = new Uint8Array(4096);
     for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 131 + 7) % 256;
-    for (const sample of [new Uint8Array(0), new Uint8Array([0, 15, 16, 255]), bytes]) expect(byteaHex(sample)).toBe(pgliteOwn(sample));
+    for (const sample of [new Uint8Array(0), new Uint8Array([0, 15, 16, 255]), bytes])
+      expect(byteaHex(sample)).toBe(pgliteOwn(sample));
   });
 
   it("reads only the view's bytes, not the whole buffer behind it", () => {

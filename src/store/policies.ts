@@ -22,10 +22,17 @@ export function policyStore(db: Db) {
     /** Saves a project's policy and records the event in one transaction. */
     async savePolicy(projectId: string, policy: Record<string, unknown>, event: NewEvent, now: number): Promise<void> {
       await db.tx(async (orm) => {
-        await orm.insert(p).values({ projectId, policy, updatedBy: event.actor, updatedAt: now }).onConflictDoUpdate({
-          target: p.projectId,
-          set: { policy: sql`excluded.policy`, updatedBy: sql`excluded.updated_by`, updatedAt: sql`excluded.updated_at` },
-        });
+        await orm
+          .insert(p)
+          .values({ projectId, policy, updatedBy: event.actor, updatedAt: now })
+          .onConflictDoUpdate({
+            target: p.projectId,
+            set: {
+              policy: sql`excluded.policy`,
+              updatedBy: sql`excluded.updated_by`,
+              updatedAt: sql`excluded.updated_at`,
+            },
+          });
         await orm.insert(db.schema.events).values({ ...event, createdAt: now });
       });
     },

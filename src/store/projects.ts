@@ -19,7 +19,8 @@ export function projectStore(db: Db) {
     async createProject(input: NewProject, now: number): Promise<Project> {
       const row = { id: newId(now), ...input, createdAt: now };
       const inserted = await db.tx((orm) =>
-        orm.insert(t).values(row).onConflictDoNothing({ target: t.slug }).returning());
+        orm.insert(t).values(row).onConflictDoNothing({ target: t.slug }).returning(),
+      );
       if (inserted.length === 0) throw new AppError(409, "conflict", `project '${input.slug}' already exists`);
       return inserted[0];
     },

@@ -30,7 +30,10 @@ export interface ActiveQuarantine extends QuarantineRecord {
 }
 
 /** A new quarantine. */
-export type NewQuarantine = Pick<QuarantineRecord, "projectId" | "testId" | "mode" | "reason" | "owner" | "decidedBy" | "expiresAt">;
+export type NewQuarantine = Pick<
+  QuarantineRecord,
+  "projectId" | "testId" | "mode" | "reason" | "owner" | "decidedBy" | "expiresAt"
+>;
 
 /** How a quarantine ends. */
 export interface Release {
@@ -49,14 +52,20 @@ export function quarantineStore(db: Db) {
   const t = db.schema.tests;
   const ev = db.schema.events;
   const record = (orm: Orm, e: NewEvent, now: number) => orm.insert(ev).values({ ...e, createdAt: now });
-  const activeQuery = () => db.orm.select({ q, suite: t.suite, name: t.name, file: t.file }).from(q)
-    .innerJoin(t, eq(t.id, q.testId));
-  const flat = (r: { q: typeof q.$inferSelect; suite: string; name: string; file: string }): ActiveQuarantine =>
-    ({ ...(r.q as QuarantineRecord), suite: r.suite, name: r.name, file: r.file });
+  const activeQuery = () =>
+    db.orm.select({ q, suite: t.suite, name: t.name, file: t.file }).from(q).innerJoin(t, eq(t.id, q.testId));
+  const flat = (r: { q: typeof q.$inferSelect; suite: string; name: string; file: string }): ActiveQuarantine => ({
+    ...(r.q as QuarantineRecord),
+    suite: r.suite,
+    name: r.name,
+    file: r.file,
+  });
   return {
     /** A project's active quarantines, oldest first. */
     async listActive(projectId: string): Promise<ActiveQuarantine[]> {
-      const rows = await activeQuery().where(and(eq(q.projectId, projectId), eq(q.state, "active"))).orderBy(q.since, q.id);
+      const rows = await activeQuery()
+        .where(and(eq(q.projectId, projectId), eq(q.state, "active")))
+        .orderBy(q.since, q.id);
       return rows.map(flat);
     },
 
@@ -71,7 +80,10 @@ export function quarantineStore(db: Db) {
 
     /** How many tests of a project are quarantined now. */
     async countActive(projectId: string): Promise<number> {
-      const rows = await db.orm.select({ n: sql<number | string>`count(*)` }).from(q).where(and(eq(q.projectId, projectId), eq(q.state, "active")));
+      const rows = await db.orm
+        .select({ n: sql<number | string>`count(*)` })
+        .from(q)
+        .where(and(eq(q.projectId, projectId), eq(q.state, "active")));
       return Number(rows[0]?.n ?? 0);
     },
 
@@ -80,8 +92,11 @@ export function quarantineStore(db: Db) {
       const out = new Map<string, number>();
       const seen = new Set<string>();
       if (testIds.length === 0) return out;
-      const rows = await db.orm.select({ testId: q.testId, vetoUntil: q.vetoUntil }).from(q)
-        .where(inIds(db.dialect, q.testId, testIds)).orderBy(desc(q.since), desc(q.id));
+      const rows = await db.orm
+        .select({ testId: q.testId, vetoUntil: q.vetoUntil })
+        .from(q)
+        .where(inIds(db.dialect, q.testId, testIds))
+        .orderBy(desc(q.since), desc(q.id));
       for (const r of rows) {
         if (seen.has(r.testId)) continue; // only the latest decision counts: a person's re-quarantine ends the veto
         seen.add(r.testId);
@@ -95,8 +110,11 @@ export function quarantineStore(db: Db) {
       const out = new Map<string, number>();
       const seen = new Set<string>();
       if (testIds.length === 0) return out;
-      const rows = await db.orm.select({ testId: q.testId, releasedAt: q.releasedAt }).from(q)
-        .where(inIds(db.dialect, q.testId, testIds)).orderBy(desc(q.since), desc(q.id));
+      const rows = await db.orm
+        .select({ testId: q.testId, releasedAt: q.releasedAt })
+        .from(q)
+        .where(inIds(db.dialect, q.testId, testIds))
+        .orderBy(desc(q.since), desc(q.id));
       for (const r of rows) {
         if (seen.has(r.testId)) continue; // only the latest entry counts
         seen.add(r.testId);
@@ -106,9 +124,18 @@ export function quarantineStore(db: Db) {
     },
 
     /** Quarantines a test and records the event in one transaction (with what `then` writes: the outbox); undefined when it already is quarantined. */
-    async quarantine(input: NewQuarantine, event: NewEvent, now: number, then?: AlsoWrite): Promise<QuarantineRecord | undefined> {
+    async quarantine(
+      input: NewQuarantine,
+      event: NewEvent,
+      now: number,
+      then?: AlsoWrite,
+    ): Promise<QuarantineRecord | undefined> {
       return db.tx(async (orm) => {
-        const rows = await orm.insert(q).values({ id: newId(now), ...input, state: "active", since: now }).onConflictDoNothing().returning();
+        const rows = await orm
+          .insert(q)
+          .values({ id: newId(now), ...input, state: "active", since: now })
+          .onConflictDoNothing()
+          .returning();
         if (rows.length === 0) return undefined;
         await record(orm, { ...event, data: { ...event.data, quarantineId: rows[0].id } }, now);
         await then?.(orm, rows[0] as QuarantineRecord);
@@ -117,10 +144,25 @@ export function quarantineStore(db: Db) {
     },
 
     /** Releases a test's active quarantine and records the event (with what `then` writes); undefined when it was not quarantined. */
-    async release(testId: string, r: Release, event: NewEvent, now: number, then?: AlsoWrite): Promise<QuarantineRecord | undefined> {
+    async release(
+      testId: string,
+      r: Release,
+      event: NewEvent,
+      now: number,
+      then?: AlsoWrite,
+    ): Promise<QuarantineRecord | undefined> {
       return db.tx(async (orm) => {
-        const rows = await orm.update(q).set({ state: "released", releasedAt: now, releasedBy: r.by, releaseReason: r.reason, vetoUntil: r.vetoUntil })
-          .where(and(eq(q.testId, testId), eq(q.state, "active"))).returning();
+        const rows = await orm
+          .update(q)
+          .set({
+            state: "released",
+            releasedAt: now,
+            releasedBy: r.by,
+            releaseReason: r.reason,
+            vetoUntil: r.vetoUntil,
+          })
+          .where(and(eq(q.testId, testId), eq(q.state, "active")))
+          .returning();
         if (rows.length === 0) return undefined;
         await record(orm, { ...event, data: { ...event.data, quarantineId: rows[0].id } }, now);
         await then?.(orm, rows[0] as QuarantineRecord);
@@ -129,10 +171,15 @@ export function quarantineStore(db: Db) {
     },
 
     /** Suite, name and file of some tests of a project (what exempt globs and runners match). */
-    async identities(projectId: string, testIds: string[]): Promise<Map<string, { suite: string; name: string; file: string }>> {
+    async identities(
+      projectId: string,
+      testIds: string[],
+    ): Promise<Map<string, { suite: string; name: string; file: string }>> {
       const out = new Map<string, { suite: string; name: string; file: string }>();
       if (testIds.length === 0) return out;
-      const rows = await db.orm.select({ id: t.id, suite: t.suite, name: t.name, file: t.file }).from(t)
+      const rows = await db.orm
+        .select({ id: t.id, suite: t.suite, name: t.name, file: t.file })
+        .from(t)
         .where(and(eq(t.projectId, projectId), inIds(db.dialect, t.id, testIds)));
       for (const r of rows) out.set(r.id, { suite: r.suite, name: r.name, file: r.file });
       return out;
@@ -140,7 +187,10 @@ export function quarantineStore(db: Db) {
 
     /** Active quarantines (every project) whose expiry has passed. */
     async expired(now: number): Promise<QuarantineRecord[]> {
-      const rows = await db.orm.select().from(q).where(and(eq(q.state, "active"), lte(q.expiresAt, now)));
+      const rows = await db.orm
+        .select()
+        .from(q)
+        .where(and(eq(q.state, "active"), lte(q.expiresAt, now)));
       return rows as QuarantineRecord[];
     },
   };

@@ -61,9 +61,23 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
     }
   };
   const columns = {
-    id: t.id, projectId: t.projectId, format: t.format, state: t.state, counts: t.counts, error: t.error,
-    commit: t.commitSha, branch: t.branch, pr: t.pr, run: t.ciRun, job: t.job, attempt: t.attempt,
-    variant: t.variant, filename: t.filename, rawSize: t.rawSize, receivedAt: t.receivedAt, processedAt: t.processedAt,
+    id: t.id,
+    projectId: t.projectId,
+    format: t.format,
+    state: t.state,
+    counts: t.counts,
+    error: t.error,
+    commit: t.commitSha,
+    branch: t.branch,
+    pr: t.pr,
+    run: t.ciRun,
+    job: t.job,
+    attempt: t.attempt,
+    variant: t.variant,
+    filename: t.filename,
+    rawSize: t.rawSize,
+    receivedAt: t.receivedAt,
+    processedAt: t.processedAt,
   };
   const insert = async (orm: Orm, r: NewReport, state: string, now: number): Promise<SavedReport> => {
     const { commit, run, ...rest } = r;
@@ -71,15 +85,27 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
     const created = await orm.insert(t).values(row).onConflictDoNothing().returning({ id: t.id });
     if (created.length > 0) return { id: created[0].id, created: true };
     // Same content and metadata already stored (perhaps by a concurrent upload): answer with that one.
-    const existing = await orm.select({ id: t.id }).from(t)
-      .where(and(eq(t.projectId, r.projectId), eq(t.dedupeKey, r.dedupeKey))).limit(1);
+    const existing = await orm
+      .select({ id: t.id })
+      .from(t)
+      .where(and(eq(t.projectId, r.projectId), eq(t.dedupeKey, r.dedupeKey)))
+      .limit(1);
     return { id: existing[0].id, created: false };
   };
   /** Stores a report's tests and state, noting in `written` what to remember once committed; its results wait for `flush`. */
-  const store = async (orm: Orm, projectId: string, reportId: string, rows: ReportRows, now: number, written: Written) => {
+  const store = async (
+    orm: Orm,
+    projectId: string,
+    reportId: string,
+    rows: ReportRows,
+    now: number,
+    written: Written,
+  ) => {
     const stale = rows.tests.filter((x) => (known.get(x.id) ?? -Infinity) < now - LAST_SEEN_GRANULARITY_MS);
     await upsertTests(orm, db.schema, stale, now);
-    await orm.update(t).set({ state: "processed", format: rows.format, counts: rows.counts, processedAt: now, error: null })
+    await orm
+      .update(t)
+      .set({ state: "processed", format: rows.format, counts: rows.counts, processedAt: now, error: null })
       .where(eq(t.id, reportId));
     for (const x of stale) written.tests.push(x.id);
     written.results.push({ projectId, reportId, rows: rows.results });
@@ -95,14 +121,20 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
    * Stores the results of several queued reports in one transaction (the worker's batches: one commit for
    * many reports); returns the metadata of those it stored, by id. Reports no longer queued are left alone.
    */
-  const completeReports = async (items: { reportId: string; rows: ReportRows }[], now: number): Promise<Map<string, CompletedReport>> => {
+  const completeReports = async (
+    items: { reportId: string; rows: ReportRows }[],
+    now: number,
+  ): Promise<Map<string, CompletedReport>> => {
     // Its own transaction, not the group commit's: a batch is a group already, and the window would only delay it.
     const done = await db.tx(async (orm) => {
       const written: Written = { tests: [], results: [] };
       const meta = new Map<string, CompletedReport>();
       for (const { reportId, rows } of items) {
-        const cur = await orm.select({ state: t.state, projectId: t.projectId, run: t.ciRun, job: t.job, commit: t.commitSha })
-          .from(t).where(eq(t.id, reportId)).limit(1);
+        const cur = await orm
+          .select({ state: t.state, projectId: t.projectId, run: t.ciRun, job: t.job, commit: t.commitSha })
+          .from(t)
+          .where(eq(t.id, reportId))
+          .limit(1);
         if (cur.length === 0 || cur[0].state !== "queued") continue;
         await store(orm, cur[0].projectId, reportId, rows, now, written);
         meta.set(reportId, { projectId: cur[0].projectId, run: cur[0].run, job: cur[0].job, commit: cur[0].commit });
@@ -119,7 +151,11 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
      * Stores parsed reports with their tests and results, all or nothing, in one transaction (perhaps shared
      * with concurrent uploads: group commit); `then` writes more in it, knowing which reports it created.
      */
-    async saveProcessed(items: { report: NewReport; rows: ReportRows }[], now: number, then?: (orm: Orm, saved: SavedReport[]) => Promise<void>): Promise<SavedReport[]> {
+    async saveProcessed(
+      items: { report: NewReport; rows: ReportRows }[],
+      now: number,
+      then?: (orm: Orm, saved: SavedReport[]) => Promise<void>,
+    ): Promise<SavedReport[]> {
       const { saved, written } = await grouped(async (orm) => {
         const written: Written = { tests: [], results: [] };
         const out: SavedReport[] = [];
@@ -137,7 +173,11 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
     },
 
     /** Stores raw reports as `queued`, with a job per report for the worker, in one transaction. */
-    async saveQueued(reports: NewReport[], now: number, enqueue: (orm: Orm, reportId: string) => Promise<unknown>): Promise<SavedReport[]> {
+    async saveQueued(
+      reports: NewReport[],
+      now: number,
+      enqueue: (orm: Orm, reportId: string) => Promise<unknown>,
+    ): Promise<SavedReport[]> {
       return db.tx(async (orm) => {
         const saved: SavedReport[] = [];
         for (const r of reports) {
@@ -153,13 +193,21 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
 
     /** Marks a queued report failed with the parse error. */
     async failReport(reportId: string, error: { code: string; message: string }, now: number): Promise<void> {
-      await db.tx((orm) => orm.update(t).set({ state: "failed", error, processedAt: now })
-        .where(and(eq(t.id, reportId), eq(t.state, "queued"))));
+      await db.tx((orm) =>
+        orm
+          .update(t)
+          .set({ state: "failed", error, processedAt: now })
+          .where(and(eq(t.id, reportId), eq(t.state, "queued"))),
+      );
     },
 
     /** A report of a project, without its raw bytes. */
     async getReport(projectId: string, id: string): Promise<ReportRecord | undefined> {
-      const rows = await db.orm.select(columns).from(t).where(and(eq(t.projectId, projectId), eq(t.id, id))).limit(1);
+      const rows = await db.orm
+        .select(columns)
+        .from(t)
+        .where(and(eq(t.projectId, projectId), eq(t.id, id)))
+        .limit(1);
       return rows[0] as ReportRecord | undefined;
     },
 
@@ -170,25 +218,45 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
     },
 
     /** The raw (gzipped) bytes of a report, for the worker; with `bytes: false` only what else it needs. */
-    async getRaw(id: string, options: { bytes?: boolean } = {}): Promise<{ raw?: Uint8Array; format: string | null; projectId: string } | undefined> {
+    async getRaw(
+      id: string,
+      options: { bytes?: boolean } = {},
+    ): Promise<{ raw?: Uint8Array; format: string | null; projectId: string } | undefined> {
       if (options.bytes === false) {
-        const rows = await db.orm.select({ format: t.format, projectId: t.projectId }).from(t).where(eq(t.id, id)).limit(1);
+        const rows = await db.orm
+          .select({ format: t.format, projectId: t.projectId })
+          .from(t)
+          .where(eq(t.id, id))
+          .limit(1);
         return rows[0];
       }
-      const rows = await db.orm.select({ raw: t.raw, format: t.format, projectId: t.projectId }).from(t).where(eq(t.id, id)).limit(1);
-      return rows[0] && rows[0].raw ? (rows[0] as { raw: Uint8Array; format: string | null; projectId: string }) : undefined;
+      const rows = await db.orm
+        .select({ raw: t.raw, format: t.format, projectId: t.projectId })
+        .from(t)
+        .where(eq(t.id, id))
+        .limit(1);
+      return rows[0] && rows[0].raw
+        ? (rows[0] as { raw: Uint8Array; format: string | null; projectId: string })
+        : undefined;
     },
 
     /** Whether a project has reports still queued for processing. */
     async hasQueuedReports(projectId: string): Promise<boolean> {
-      const rows = await db.orm.select({ id: t.id }).from(t).where(and(eq(t.projectId, projectId), eq(t.state, "queued"))).limit(1);
+      const rows = await db.orm
+        .select({ id: t.id })
+        .from(t)
+        .where(and(eq(t.projectId, projectId), eq(t.state, "queued")))
+        .limit(1);
       return rows.length > 0;
     },
 
     /** Report counts of a project: all, and those still queued. */
     async countReports(projectId: string): Promise<{ reports: number; pendingReports: number }> {
       const [all] = await db.orm.select({ n: count() }).from(t).where(eq(t.projectId, projectId));
-      const [pending] = await db.orm.select({ n: count() }).from(t).where(and(eq(t.projectId, projectId), eq(t.state, "queued")));
+      const [pending] = await db.orm
+        .select({ n: count() })
+        .from(t)
+        .where(and(eq(t.projectId, projectId), eq(t.state, "queued")));
       return { reports: Number(all.n), pendingReports: Number(pending.n) };
     },
   };

@@ -1,10 +1,22 @@
 import { sql } from "drizzle-orm";
 import type { ResultRow } from "../model/ingest.ts";
-import { isSqlite, PG_BATCH_ROWS, pgArray, pgCopyRows, pgliteCopyRows, rawPgClient, rawPglite, rawSqlite, sqliteInsertRows, type Cell } from "./bulk.ts";
+import {
+  isSqlite,
+  PG_BATCH_ROWS,
+  pgArray,
+  pgCopyRows,
+  pgliteCopyRows,
+  rawPgClient,
+  rawPglite,
+  rawSqlite,
+  sqliteInsertRows,
+  type Cell,
+} from "./bulk.ts";
 import type { Orm, Schema } from "./db.ts";
 import { BATCH_ROWS } from "./tests.ts";
 
-const COLUMNS = "project_id, report_id, test_id, attempt, status, final, duration_ms, message, stack, fingerprint, output";
+const COLUMNS =
+  "project_id, report_id, test_id, attempt, status, final, duration_ms, message, stack, fingerprint, output";
 const SQLITE_HEAD = `insert into results (${COLUMNS})`;
 // One COPY's text at most this many rows: bounds the copy of it inside PGlite's memory.
 const PGLITE_COPY_ROWS = 50_000;
@@ -30,14 +42,16 @@ export async function insertResults(orm: Orm, schema: Schema, reports: ReportRes
     if (raw) return sqliteInsertRows(raw, SQLITE_HEAD, byTest(reports));
     // node:sqlite under Deno: no raw connection to prepare on, so drizzle's builder, in report order.
     const rows = reports.flatMap(({ projectId, reportId, rows }) => rows.map((r) => ({ projectId, reportId, ...r })));
-    for (let i = 0; i < rows.length; i += BATCH_ROWS) await orm.insert(schema.results).values(rows.slice(i, i + BATCH_ROWS));
+    for (let i = 0; i < rows.length; i += BATCH_ROWS)
+      await orm.insert(schema.results).values(rows.slice(i, i + BATCH_ROWS));
     return;
   }
   const cells = reports.flatMap(cellsOf);
   if (cells.length === 0) return;
   const lite = rawPglite(orm);
   if (lite) {
-    for (let i = 0; i < cells.length; i += PGLITE_COPY_ROWS) await pgliteCopyRows(lite, "results", COLUMNS, cells.slice(i, i + PGLITE_COPY_ROWS));
+    for (let i = 0; i < cells.length; i += PGLITE_COPY_ROWS)
+      await pgliteCopyRows(lite, "results", COLUMNS, cells.slice(i, i + PGLITE_COPY_ROWS));
     return;
   }
   const client = rawPgClient(orm);
@@ -48,7 +62,8 @@ export async function insertResults(orm: Orm, schema: Schema, reports: ReportRes
   // Outside a transaction (no one connection for a COPY stream): one statement per 5,000 rows.
   for (let i = 0; i < cells.length; i += PG_BATCH_ROWS) {
     const b = cells.slice(i, i + PG_BATCH_ROWS);
-    const column = (index: number, type: Parameters<typeof pgArray>[1]) => pgArray(b.map((row) => row[index]) as (string | number | boolean | null)[], type);
+    const column = (index: number, type: Parameters<typeof pgArray>[1]) =>
+      pgArray(b.map((row) => row[index]) as (string | number | boolean | null)[], type);
     await orm.execute(sql`insert into results (${sql.raw(COLUMNS)}) select * from unnest(
       ${column(0, "text")}, ${column(1, "text")}, ${column(2, "text")}, ${column(3, "int")}, ${column(4, "text")},
       ${column(5, "bool")}, ${column(6, "int")}, ${column(7, "text")}, ${column(8, "text")}, ${column(9, "text")},
@@ -58,7 +73,19 @@ export async function insertResults(orm: Orm, schema: Schema, reports: ReportRes
 
 // One result's values in COLUMNS order.
 function cellsOfRow(projectId: string, reportId: string, r: ResultRow): Cell[] {
-  return [projectId, reportId, r.testId, r.attempt, r.status, r.final, r.durationMs, r.message, r.stack, r.fingerprint, r.output];
+  return [
+    projectId,
+    reportId,
+    r.testId,
+    r.attempt,
+    r.status,
+    r.final,
+    r.durationMs,
+    r.message,
+    r.stack,
+    r.fingerprint,
+    r.output,
+  ];
 }
 
 // One report's rows in COLUMNS order.
@@ -84,4 +111,3 @@ function byTest(reports: ReportResults[]): Cell[][] {
   for (const id of ids) for (const row of groups.get(id)!) out.push(row);
   return out;
 }
-

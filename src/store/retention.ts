@@ -40,7 +40,9 @@ export function retentionStore(db: Db, histories?: HistoryCache) {
     /** How many reports still hold raw material from before `before` (what a prune would touch). */
     async countPrunable(before: number): Promise<number> {
       const r = db.schema.reports;
-      const rows = await db.orm.select({ n: sql<number | string>`count(*)` }).from(r)
+      const rows = await db.orm
+        .select({ n: sql<number | string>`count(*)` })
+        .from(r)
         .where(and(lt(r.receivedAt, before), ne(r.state, "queued"), isNotNull(r.raw)));
       return Number(rows[0]?.n ?? 0);
     },
@@ -52,13 +54,18 @@ function pruneBatch(db: Db, before: number, onPruned?: OnPruned): Promise<PruneO
   const r = db.schema.reports;
   return db.tx(async (orm) => {
     // Queued reports are never pruned: their raw bytes are still to be processed.
-    const old = await orm.select({ id: r.id, projectId: r.projectId }).from(r)
+    const old = await orm
+      .select({ id: r.id, projectId: r.projectId })
+      .from(r)
       .where(and(lt(r.receivedAt, before), ne(r.state, "queued"), isNotNull(r.raw)))
       .limit(BATCH);
     const ids = old.map((o) => o.id);
     if (ids.length === 0) return { reports: 0, results: 0 };
     const res = db.schema.results;
-    const [n] = await orm.select({ n: sql<number | string>`count(*)` }).from(res).where(inArray(res.reportId, ids));
+    const [n] = await orm
+      .select({ n: sql<number | string>`count(*)` })
+      .from(res)
+      .where(inArray(res.reportId, ids));
     await orm.delete(res).where(inArray(res.reportId, ids));
     await orm.update(r).set({ raw: null }).where(inArray(r.id, ids));
     await onPruned?.(orm, [...new Set(old.map((o) => o.projectId))]);

@@ -41,16 +41,31 @@ export interface HistoryCell {
 
 /** A number in a report's JSON counts (0 when absent), in the dialect's syntax. */
 export function reportCount(db: Db, field: string): SQL {
-  return db.dialect === "pg" ? sql`coalesce((counts->>${field})::bigint, 0)` : sql`coalesce(json_extract(counts, ${`$.${field}`}), 0)`;
+  return db.dialect === "pg"
+    ? sql`coalesce((counts->>${field})::bigint, 0)`
+    : sql`coalesce(json_extract(counts, ${`$.${field}`}), 0)`;
 }
 
 /** Runs and history cells. */
 export function runStore(db: Db) {
   const countField = (field: string) => reportCount(db, field);
   /** Runs summed from their reports, newest first: all of them, or those with these run ids or lone report ids. */
-  const summed = async (projectId: string, limit: number, before?: { startedAt: number; key: string }, only?: { runs: string[]; lone: string[] }) => {
-    const list = (xs: string[]) => (xs.length === 0 ? sql`null` : sql.join(xs.map((x) => sql`${x}`), sql`, `));
-    const among = only ? sql`and (ci_run in (${list(only.runs)}) or (ci_run is null and id in (${list(only.lone)})))` : sql``;
+  const summed = async (
+    projectId: string,
+    limit: number,
+    before?: { startedAt: number; key: string },
+    only?: { runs: string[]; lone: string[] },
+  ) => {
+    const list = (xs: string[]) =>
+      xs.length === 0
+        ? sql`null`
+        : sql.join(
+            xs.map((x) => sql`${x}`),
+            sql`, `,
+          );
+    const among = only
+      ? sql`and (ci_run in (${list(only.runs)}) or (ci_run is null and id in (${list(only.lone)})))`
+      : sql``;
     const after = before
       ? sql`having min(received_at) < ${before.startedAt} or (min(received_at) = ${before.startedAt} and coalesce(ci_run, id) < ${before.key})`
       : sql``;
@@ -63,10 +78,18 @@ export function runStore(db: Db) {
       group by coalesce(ci_run, id) ${after}
       order by min(received_at) desc, coalesce(ci_run, id) desc limit ${limit}`);
     return rows.map((r): RunSummary => ({
-      key: String(r.key), run: (r.run as string | null) ?? null, commit: (r.commit as string | null) ?? null,
-      branch: (r.branch as string | null) ?? null, pr: (r.pr as string | null) ?? null, reports: Number(r.reports),
-      pending: Number(r.pending), tests: Number(r.tests), failed: Number(r.failed), flaky: Number(r.flaky),
-      startedAt: Number(r.startedAt), lastReportAt: Number(r.lastReportAt),
+      key: String(r.key),
+      run: (r.run as string | null) ?? null,
+      commit: (r.commit as string | null) ?? null,
+      branch: (r.branch as string | null) ?? null,
+      pr: (r.pr as string | null) ?? null,
+      reports: Number(r.reports),
+      pending: Number(r.pending),
+      tests: Number(r.tests),
+      failed: Number(r.failed),
+      flaky: Number(r.flaky),
+      startedAt: Number(r.startedAt),
+      lastReportAt: Number(r.lastReportAt),
     }));
   };
   return {
@@ -76,7 +99,12 @@ export function runStore(db: Db) {
      * when the page's last run started after the window's oldest report (no run outside it can be newer);
      * otherwise, and for a window that held every report, every report is grouped.
      */
-    async listRuns(projectId: string, limit: number, before?: { startedAt: number; key: string }, windowRows = Math.max(limit * 10, 500)): Promise<RunSummary[]> {
+    async listRuns(
+      projectId: string,
+      limit: number,
+      before?: { startedAt: number; key: string },
+      windowRows = Math.max(limit * 10, 500),
+    ): Promise<RunSummary[]> {
       const window = await db.rows<{ run: string | null; id: string; at: number | string }>(sql`
         select ci_run as run, id, received_at as at from reports
         where project_id = ${projectId} ${before ? sql`and received_at <= ${before.startedAt}` : sql``}
@@ -109,9 +137,17 @@ export function runStore(db: Db) {
         let cell = cells.at(-1);
         if (!cell || cell.reportId !== r.reportId) {
           cell = {
-            reportId: String(r.reportId), run: (r.run as string | null) ?? null, job: (r.job as string | null) ?? null,
-            commit: (r.commit as string | null) ?? null, branch: (r.branch as string | null) ?? null, pr: (r.pr as string | null) ?? null,
-            variant: String(r.variant), at: Number(r.at), outcome: "passed", attempts: [], incident: Number(r.incident) === 1,
+            reportId: String(r.reportId),
+            run: (r.run as string | null) ?? null,
+            job: (r.job as string | null) ?? null,
+            commit: (r.commit as string | null) ?? null,
+            branch: (r.branch as string | null) ?? null,
+            pr: (r.pr as string | null) ?? null,
+            variant: String(r.variant),
+            at: Number(r.at),
+            outcome: "passed",
+            attempts: [],
+            incident: Number(r.incident) === 1,
           };
           cells.push(cell);
         }

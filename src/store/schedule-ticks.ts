@@ -9,10 +9,19 @@ export function scheduleTickStore(db: Db) {
      * Claims tick `tickAt` of `schedule` for `firedBy` and, in the same transaction, runs `fire` (which
      * enqueues the tick's jobs). False, and nothing enqueued, when another scheduler claimed it first.
      */
-    async claimTick(schedule: string, tickAt: number, firedBy: string, now: number, fire: (orm: Orm) => Promise<void>): Promise<boolean> {
+    async claimTick(
+      schedule: string,
+      tickAt: number,
+      firedBy: string,
+      now: number,
+      fire: (orm: Orm) => Promise<void>,
+    ): Promise<boolean> {
       return db.tx(async (orm) => {
-        const claimed = await orm.insert(t).values({ schedule, tickAt, firedBy, firedAt: now })
-          .onConflictDoNothing().returning({ schedule: t.schedule });
+        const claimed = await orm
+          .insert(t)
+          .values({ schedule, tickAt, firedBy, firedAt: now })
+          .onConflictDoNothing()
+          .returning({ schedule: t.schedule });
         if (claimed.length === 0) return false;
         await fire(orm);
         return true;

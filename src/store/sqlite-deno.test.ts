@@ -24,7 +24,13 @@ describe("SQLite on node:sqlite (the Deno backend)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const project = (id: string) => ({ id, slug: id, name: `Project ${id}`, defaultBranch: "main", createdAt: 1_700_000_000_000 });
+  const project = (id: string) => ({
+    id,
+    slug: id,
+    name: `Project ${id}`,
+    defaultBranch: "main",
+    createdAt: 1_700_000_000_000,
+  });
 
   it("sets the same pragmas as the better-sqlite3 branch", async () => {
     expect(await db.rows(sql`pragma journal_mode`)).toEqual([{ journal_mode: "wal" }]);
@@ -51,12 +57,23 @@ describe("SQLite on node:sqlite (the Deno backend)", () => {
     const { projects, reports } = db.schema;
     await db.orm.insert(projects).values(project("p"));
     const report = {
-      id: "r1", projectId: "p", dedupeKey: "k", contentHash: "h", attempt: 1, variant: "", state: "processed",
-      counts: { tests: 2 }, rawSize: 3, raw: Buffer.from([1, 2, 3]), receivedAt: 5,
+      id: "r1",
+      projectId: "p",
+      dedupeKey: "k",
+      contentHash: "h",
+      attempt: 1,
+      variant: "",
+      state: "processed",
+      counts: { tests: 2 },
+      rawSize: 3,
+      raw: Buffer.from([1, 2, 3]),
+      receivedAt: 5,
     };
     await db.orm.insert(reports).values(report as never);
-    const [joined] = await db.orm.select({ reportId: reports.id, projectId: projects.id, counts: reports.counts, raw: reports.raw })
-      .from(reports).innerJoin(projects, eq(reports.projectId, projects.id));
+    const [joined] = await db.orm
+      .select({ reportId: reports.id, projectId: projects.id, counts: reports.counts, raw: reports.raw })
+      .from(reports)
+      .innerJoin(projects, eq(reports.projectId, projects.id));
     expect(joined).toEqual({ reportId: "r1", projectId: "p", counts: { tests: 2 }, raw: Buffer.from([1, 2, 3]) });
     const returned = await db.orm.update(projects).set({ name: "renamed" }).where(eq(projects.id, "p")).returning();
     expect(returned.map((p) => p.name)).toEqual(["renamed"]);
@@ -67,10 +84,12 @@ describe("SQLite on node:sqlite (the Deno backend)", () => {
     await db.tx(async (orm) => {
       await orm.insert(projects).values(project("kept"));
     });
-    await expect(db.tx(async (orm) => {
-      await orm.insert(projects).values(project("dropped"));
-      throw new Error("boom");
-    })).rejects.toThrow("boom");
+    await expect(
+      db.tx(async (orm) => {
+        await orm.insert(projects).values(project("dropped"));
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     const slugs = (await db.orm.select().from(projects)).map((p) => p.slug);
     expect(slugs).toEqual(["kept"]);
   });
@@ -97,7 +116,14 @@ describe("SQLite on node:sqlite (the Deno backend)", () => {
     await db.orm.insert(db.schema.projects).values(project("p1"));
     const store = createStore(db);
     await store.failures.recordFailures("p1", [{ fingerprint: "f1", message: "first", stack: null, count: 2 }], 10);
-    await store.failures.recordFailures("p1", [{ fingerprint: "f1", message: "again", stack: null, count: 3 }, { fingerprint: "f2", message: "new", stack: null, count: 1 }], 20);
+    await store.failures.recordFailures(
+      "p1",
+      [
+        { fingerprint: "f1", message: "again", stack: null, count: 3 },
+        { fingerprint: "f2", message: "new", stack: null, count: 1 },
+      ],
+      20,
+    );
     const groups = await store.failures.groupsByFingerprint("p1", ["f1", "f2"]);
     expect(groups.get("f1")).toMatchObject({ message: "first", occurrences: 5, firstSeenAt: 10, lastSeenAt: 20 });
     expect(groups.get("f2")).toMatchObject({ message: "new", occurrences: 1 });
@@ -105,8 +131,22 @@ describe("SQLite on node:sqlite (the Deno backend)", () => {
 
   it("enforces foreign keys", async () => {
     const { tokens } = db.schema;
-    const orphan = { id: "t", projectId: "missing", scope: "upload", name: "n", prefix: "fgu_", hash: "x", createdAt: 1 };
-    const err = await db.orm.insert(tokens).values(orphan).then(() => undefined, (e: Error) => e);
+    const orphan = {
+      id: "t",
+      projectId: "missing",
+      scope: "upload",
+      name: "n",
+      prefix: "fgu_",
+      hash: "x",
+      createdAt: 1,
+    };
+    const err = await db.orm
+      .insert(tokens)
+      .values(orphan)
+      .then(
+        () => undefined,
+        (e: Error) => e,
+      );
     // drizzle wraps the driver's error ("Failed query: …"); SQLite's own message is its cause.
     expect((err?.cause as Error | undefined)?.message).toMatch(/FOREIGN KEY constraint failed/);
   });

@@ -37,24 +37,28 @@ export async function openSqliteDeno(path: string): Promise<Db> {
   };
 
   // drizzle's proxy protocol: rows as arrays (it maps them to fields by position), one row for "get".
-  const orm = drizzle(async (text, params, method) => {
-    const args = params.map(bindable);
-    if (method === "run") {
-      statement(text, false).run(...args);
-      return { rows: [] };
-    }
-    if (method === "get") return { rows: statement(text, true).get(...args) as unknown as unknown[] };
-    return { rows: statement(text, true).all(...args) as unknown[] };
-  }, { schema: sqliteSchema });
+  const orm = drizzle(
+    async (text, params, method) => {
+      const args = params.map(bindable);
+      if (method === "run") {
+        statement(text, false).run(...args);
+        return { rows: [] };
+      }
+      if (method === "get") return { rows: statement(text, true).get(...args) as unknown as unknown[] };
+      return { rows: statement(text, true).all(...args) as unknown[] };
+    },
+    { schema: sqliteSchema },
+  );
 
   // The raw-SQL helpers stay synchronous, as better-sqlite3's are: migrate.ts calls all() and run()
   // without awaiting them on SQLite.
   Object.assign(orm, {
     all: (q: SQLWrapper | string) => rawQuery(q, false, (s, a) => s.all(...a).map(plain)),
-    get: (q: SQLWrapper | string) => rawQuery(q, false, (s, a) => {
-      const row = s.get(...a);
-      return row ? plain(row) : undefined;
-    }),
+    get: (q: SQLWrapper | string) =>
+      rawQuery(q, false, (s, a) => {
+        const row = s.get(...a);
+        return row ? plain(row) : undefined;
+      }),
     values: (q: SQLWrapper | string) => rawQuery(q, true, (s, a) => s.all(...a)),
     run: (q: SQLWrapper | string) => rawQuery(q, false, (s, a) => s.run(...a)),
   });

@@ -9,7 +9,8 @@ export const BATCH_ROWS = 500;
 // A test seen again only moves last-seen; the WHERE skips writing a row whose last-seen is already `now`
 // (the same test in several files of one upload), which the old unconditional update rewrote.
 const SQLITE_HEAD = "insert into tests (id, project_id, suite, name, file, first_seen_at, last_seen_at)";
-const SQLITE_TAIL = "on conflict (id) do update set last_seen_at = excluded.last_seen_at where last_seen_at <> excluded.last_seen_at";
+const SQLITE_TAIL =
+  "on conflict (id) do update set last_seen_at = excluded.last_seen_at where last_seen_at <> excluded.last_seen_at";
 
 /** Inserts test identities not seen before and moves last-seen on the others, in the caller's transaction. */
 export async function upsertTests(orm: Orm, schema: Schema, rows: TestRow[], now: number): Promise<void> {
@@ -17,14 +18,21 @@ export async function upsertTests(orm: Orm, schema: Schema, rows: TestRow[], now
   if (isSqlite(orm)) {
     const raw = rawSqlite(orm);
     if (raw) {
-      sqliteInsertRows(raw, SQLITE_HEAD, rows.map((r) => [r.id, r.projectId, r.suite, r.name, r.file, now, now]), SQLITE_TAIL);
+      sqliteInsertRows(
+        raw,
+        SQLITE_HEAD,
+        rows.map((r) => [r.id, r.projectId, r.suite, r.name, r.file, now, now]),
+        SQLITE_TAIL,
+      );
       return;
     }
     // node:sqlite under Deno: no raw connection to prepare on, so drizzle's builder.
     const t = schema.tests;
     for (let i = 0; i < rows.length; i += BATCH_ROWS) {
       const batch = rows.slice(i, i + BATCH_ROWS).map((r) => ({ ...r, firstSeenAt: now, lastSeenAt: now }));
-      await orm.insert(t).values(batch)
+      await orm
+        .insert(t)
+        .values(batch)
         .onConflictDoUpdate({ target: t.id, set: { lastSeenAt: sql`excluded.last_seen_at` } });
     }
     return;
@@ -33,9 +41,24 @@ export async function upsertTests(orm: Orm, schema: Schema, rows: TestRow[], now
     const b = rows.slice(i, i + PG_BATCH_ROWS);
     await orm.execute(sql`insert into tests (id, project_id, suite, name, file, first_seen_at, last_seen_at)
       select u.*, ${now}::bigint, ${now}::bigint from unnest(
-        ${pgArray(b.map((r) => r.id), "text")}, ${pgArray(b.map((r) => r.projectId), "text")},
-        ${pgArray(b.map((r) => r.suite), "text")}, ${pgArray(b.map((r) => r.name), "text")},
-        ${pgArray(b.map((r) => r.file), "text")}) as u
+        ${pgArray(
+          b.map((r) => r.id),
+          "text",
+        )}, ${pgArray(
+          b.map((r) => r.projectId),
+          "text",
+        )},
+        ${pgArray(
+          b.map((r) => r.suite),
+          "text",
+        )}, ${pgArray(
+          b.map((r) => r.name),
+          "text",
+        )},
+        ${pgArray(
+          b.map((r) => r.file),
+          "text",
+        )}) as u
       on conflict (id) do update set last_seen_at = excluded.last_seen_at
       where tests.last_seen_at <> excluded.last_seen_at`);
   }
@@ -58,7 +81,11 @@ export function testStore(db: Db) {
   return {
     /** A project's test by id. */
     async getTest(projectId: string, id: string): Promise<TestRecord | undefined> {
-      const rows = await db.orm.select().from(t).where(and(eq(t.projectId, projectId), eq(t.id, id))).limit(1);
+      const rows = await db.orm
+        .select()
+        .from(t)
+        .where(and(eq(t.projectId, projectId), eq(t.id, id)))
+        .limit(1);
       return rows[0];
     },
 
@@ -72,7 +99,12 @@ export function testStore(db: Db) {
       if (keys.length === 0) return [];
       const found: TestRecord[] = [];
       for (const k of keys) {
-        found.push(...(await db.orm.select().from(t).where(and(eq(t.projectId, projectId), eq(t.suite, k.suite), eq(t.name, k.name)))));
+        found.push(
+          ...(await db.orm
+            .select()
+            .from(t)
+            .where(and(eq(t.projectId, projectId), eq(t.suite, k.suite), eq(t.name, k.name)))),
+        );
       }
       return found;
     },

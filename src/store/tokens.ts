@@ -19,8 +19,14 @@ export type StoredToken = TokenRecord & { hash: string };
 export function tokenStore(db: Db) {
   const t = db.schema.tokens;
   const publicColumns = {
-    id: t.id, projectId: t.projectId, scope: t.scope, name: t.name, prefix: t.prefix,
-    createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, revokedAt: t.revokedAt,
+    id: t.id,
+    projectId: t.projectId,
+    scope: t.scope,
+    name: t.name,
+    prefix: t.prefix,
+    createdAt: t.createdAt,
+    lastUsedAt: t.lastUsedAt,
+    revokedAt: t.revokedAt,
   };
   return {
     /** Stores a token; returns its record. */
@@ -33,27 +39,42 @@ export function tokenStore(db: Db) {
 
     /** The live (not revoked) token with this hash, if any. */
     async findTokenByHash(hash: string): Promise<StoredToken | undefined> {
-      const rows = await db.orm.select().from(t).where(and(eq(t.hash, hash), isNull(t.revokedAt))).limit(1);
+      const rows = await db.orm
+        .select()
+        .from(t)
+        .where(and(eq(t.hash, hash), isNull(t.revokedAt)))
+        .limit(1);
       return rows[0] as StoredToken | undefined;
     },
 
     /** Whether a token with this hash existed and was revoked (a revoked secret must not come back). */
     async wasRevoked(hash: string): Promise<boolean> {
-      const rows = await db.orm.select({ id: t.id }).from(t).where(and(eq(t.hash, hash), isNotNull(t.revokedAt))).limit(1);
+      const rows = await db.orm
+        .select({ id: t.id })
+        .from(t)
+        .where(and(eq(t.hash, hash), isNotNull(t.revokedAt)))
+        .limit(1);
       return rows.length > 0;
     },
 
     /** Whether any live admin token exists (first start creates one when not). */
     async hasAdminToken(): Promise<boolean> {
-      const rows = await db.orm.select({ id: t.id }).from(t)
-        .where(and(eq(t.scope, "admin"), isNull(t.revokedAt))).limit(1);
+      const rows = await db.orm
+        .select({ id: t.id })
+        .from(t)
+        .where(and(eq(t.scope, "admin"), isNull(t.revokedAt)))
+        .limit(1);
       return rows.length > 0;
     },
 
     /** Records a use, at most once a minute per token so verification stays a read. */
     async touchToken(id: string, now: number): Promise<void> {
-      await db.tx((orm) => orm.update(t).set({ lastUsedAt: now })
-        .where(and(eq(t.id, id), or(isNull(t.lastUsedAt), lt(t.lastUsedAt, now - 60_000)))));
+      await db.tx((orm) =>
+        orm
+          .update(t)
+          .set({ lastUsedAt: now })
+          .where(and(eq(t.id, id), or(isNull(t.lastUsedAt), lt(t.lastUsedAt, now - 60_000)))),
+      );
     },
 
     /** Tokens of a project (or the admin tokens when projectId is null), oldest first. */
@@ -64,7 +85,11 @@ export function tokenStore(db: Db) {
 
     /** Every live token (admin and upload), oldest first: what Settings → Tokens lists. */
     async listLiveTokens(): Promise<TokenRecord[]> {
-      return (await db.orm.select(publicColumns).from(t).where(isNull(t.revokedAt)).orderBy(asc(t.createdAt))) as TokenRecord[];
+      return (await db.orm
+        .select(publicColumns)
+        .from(t)
+        .where(isNull(t.revokedAt))
+        .orderBy(asc(t.createdAt))) as TokenRecord[];
     },
 
     /** A token by id (live or not), without its hash. */
@@ -75,8 +100,13 @@ export function tokenStore(db: Db) {
 
     /** Revokes a token; false when there was no such live token. */
     async revokeToken(id: string, now: number): Promise<boolean> {
-      const rows = await db.tx((orm) => orm.update(t).set({ revokedAt: now })
-        .where(and(eq(t.id, id), isNull(t.revokedAt))).returning({ id: t.id }));
+      const rows = await db.tx((orm) =>
+        orm
+          .update(t)
+          .set({ revokedAt: now })
+          .where(and(eq(t.id, id), isNull(t.revokedAt)))
+          .returning({ id: t.id }),
+      );
       return rows.length > 0;
     },
   };

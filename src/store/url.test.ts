@@ -6,11 +6,16 @@ describe("parseDatabaseUrl", () => {
     expect(parseDatabaseUrl("sqlite:./data/fg.db", "/srv")).toEqual({ backend: "sqlite", path: "/srv/data/fg.db" });
     expect(parseDatabaseUrl("sqlite:/abs/fg.db", "/srv")).toEqual({ backend: "sqlite", path: "/abs/fg.db" });
     expect(parseDatabaseUrl("pglite:pg", "/srv")).toEqual({ backend: "pglite", path: "/srv/pg" });
-    expect(parseDatabaseUrl("postgres://u@h:5432/db", "/srv")).toEqual({ backend: "postgres", url: "postgres://u@h:5432/db" });
+    expect(parseDatabaseUrl("postgres://u@h:5432/db", "/srv")).toEqual({
+      backend: "postgres",
+      url: "postgres://u@h:5432/db",
+    });
   });
 
   it("refuses malformed and unsupported URLs, without echoing a password", () => {
-    expect(() => parseDatabaseUrl("mysql://u:secret@h/db", "/")).toThrow(/DATABASE_URL: unsupported database URL "mysql:\/\/u:\*\*\*@h\/db"/);
+    expect(() => parseDatabaseUrl("mysql://u:secret@h/db", "/")).toThrow(
+      /DATABASE_URL: unsupported database URL "mysql:\/\/u:\*\*\*@h\/db"/,
+    );
     expect(() => parseDatabaseUrl("postgres://u:secret@:bad:port/db", "/")).toThrow(/malformed PostgreSQL URL/);
     expect(() => parseDatabaseUrl("sqlite:", "/")).toThrow(/no file path/);
   });

@@ -3,9 +3,7 @@ import { ConfigError } from "../lib/errors.ts";
 
 /** Where the data lives: an embedded SQLite file, an embedded PGlite directory, or a PostgreSQL server. */
 export type DatabaseTarget =
-  | { backend: "sqlite"; path: string }
-  | { backend: "pglite"; path: string }
-  | { backend: "postgres"; url: string };
+  { backend: "sqlite"; path: string } | { backend: "pglite"; path: string } | { backend: "postgres"; url: string };
 
 /** Parses a database URL (`sqlite:FILE`, `pglite:DIR`, `postgres://…`), resolving paths against cwd. */
 export function parseDatabaseUrl(url: string, cwd: string): DatabaseTarget {

@@ -11,14 +11,24 @@ export type StoredUser = UserRecord & { passwordHash: string };
 export function userStore(db: Db) {
   const t = db.schema.users;
   const publicColumns = {
-    id: t.id, name: t.name, role: t.role, createdAt: t.createdAt, updatedAt: t.updatedAt,
-    lastLoginAt: t.lastLoginAt, disabledAt: t.disabledAt,
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    createdAt: t.createdAt,
+    updatedAt: t.updatedAt,
+    lastLoginAt: t.lastLoginAt,
+    disabledAt: t.disabledAt,
   };
   return {
     /** Stores a user; undefined when the name is taken. */
-    async createUser(input: { name: string; role: Role; passwordHash: string }, now: number): Promise<UserRecord | undefined> {
+    async createUser(
+      input: { name: string; role: Role; passwordHash: string },
+      now: number,
+    ): Promise<UserRecord | undefined> {
       const row = { id: newId(now), ...input, createdAt: now, updatedAt: now, lastLoginAt: null, disabledAt: null };
-      const rows = await db.tx((orm) => orm.insert(t).values(row).onConflictDoNothing({ target: t.name }).returning({ id: t.id }));
+      const rows = await db.tx((orm) =>
+        orm.insert(t).values(row).onConflictDoNothing({ target: t.name }).returning({ id: t.id }),
+      );
       if (rows.length === 0) return undefined;
       const { passwordHash: _hash, ...record } = row;
       return record;
@@ -42,8 +52,18 @@ export function userStore(db: Db) {
     },
 
     /** Changes a user's role, password hash or disabled state; false when there is no such user. */
-    async updateUser(id: string, change: { role?: Role; passwordHash?: string; disabledAt?: number | null }, now: number): Promise<boolean> {
-      const rows = await db.tx((orm) => orm.update(t).set({ ...change, updatedAt: now }).where(eq(t.id, id)).returning({ id: t.id }));
+    async updateUser(
+      id: string,
+      change: { role?: Role; passwordHash?: string; disabledAt?: number | null },
+      now: number,
+    ): Promise<boolean> {
+      const rows = await db.tx((orm) =>
+        orm
+          .update(t)
+          .set({ ...change, updatedAt: now })
+          .where(eq(t.id, id))
+          .returning({ id: t.id }),
+      );
       return rows.length > 0;
     },
 

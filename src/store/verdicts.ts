@@ -49,14 +49,23 @@ export function verdictStore(db: Db) {
     else if (query.status) conditions.push(sql`coalesce(v.status, 'new') = ${query.status}`);
     if (query.ids) {
       if (query.ids.length === 0) return [];
-      conditions.push(sql`t.id in (${sql.join(query.ids.map((id) => sql`${id}`), sql`, `)})`);
+      conditions.push(
+        sql`t.id in (${sql.join(
+          query.ids.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      );
     }
     if (query.q) {
       const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      conditions.push(sql`(lower(t.name) like ${like} escape '\\' or lower(t.suite) like ${like} escape '\\' or lower(t.file) like ${like} escape '\\')`);
+      conditions.push(
+        sql`(lower(t.name) like ${like} escape '\\' or lower(t.suite) like ${like} escape '\\' or lower(t.file) like ${like} escape '\\')`,
+      );
     }
     if (query.after) {
-      conditions.push(sql`(${key[query.sort]} < ${query.after.value} or (${key[query.sort]} = ${query.after.value} and ${id} > ${query.after.id}))`);
+      conditions.push(
+        sql`(${key[query.sort]} < ${query.after.value} or (${key[query.sort]} = ${query.after.value} and ${id} > ${query.after.id}))`,
+      );
     }
     const rows = await db.rows<Record<string, unknown>>(sql`
       select t.id, t.suite, t.name, t.file, t.last_seen_at as "lastSeenAt",
@@ -68,33 +77,68 @@ export function verdictStore(db: Db) {
       order by ${key[query.sort]} desc${nulls}, ${id} asc
       limit ${query.limit}`);
     return rows.map((r) => ({
-      id: String(r.id), suite: String(r.suite), name: String(r.name), file: String(r.file),
-      status: r.status as VerdictStatus, score: Number(r.score), low: Number(r.low), high: Number(r.high),
-      failureRate: Number(r.failureRate), runs: Number(r.runs), failures: Number(r.failures),
-      lastFailureAt: r.lastFailureAt == null ? null : Number(r.lastFailureAt), lastSeenAt: Number(r.lastSeenAt),
+      id: String(r.id),
+      suite: String(r.suite),
+      name: String(r.name),
+      file: String(r.file),
+      status: r.status as VerdictStatus,
+      score: Number(r.score),
+      low: Number(r.low),
+      high: Number(r.high),
+      failureRate: Number(r.failureRate),
+      runs: Number(r.runs),
+      failures: Number(r.failures),
+      lastFailureAt: r.lastFailureAt == null ? null : Number(r.lastFailureAt),
+      lastSeenAt: Number(r.lastSeenAt),
     }));
   }
 
   return {
     /** Replaces the verdicts of the given tests, overall and per variant; `then` writes in the same transaction (the outbox). */
-    async saveVerdicts(projectId: string, verdicts: Map<string, TestVerdicts>, now: number, then?: (orm: Orm) => Promise<unknown>): Promise<void> {
+    async saveVerdicts(
+      projectId: string,
+      verdicts: Map<string, TestVerdicts>,
+      now: number,
+      then?: (orm: Orm) => Promise<unknown>,
+    ): Promise<void> {
       const rows = [...verdicts.entries()].flatMap(([testId, tv]) =>
         [["", tv.overall] as const, ...Object.entries(tv.variants)].map(([variant, x]) => ({
-          testId, variant, projectId, status: x.status, score: x.score, low: x.low, high: x.high,
-          failureRate: x.failureRate, runs: x.runs, failures: x.failures, lastFailureAt: x.lastFailureAt,
-          evidence: x.evidence as unknown[], updatedAt: now,
-        })));
+          testId,
+          variant,
+          projectId,
+          status: x.status,
+          score: x.score,
+          low: x.low,
+          high: x.high,
+          failureRate: x.failureRate,
+          runs: x.runs,
+          failures: x.failures,
+          lastFailureAt: x.lastFailureAt,
+          evidence: x.evidence as unknown[],
+          updatedAt: now,
+        })),
+      );
       if (rows.length === 0) return;
       await db.tx(async (orm) => {
         for (let i = 0; i < rows.length; i += 300) {
-          await orm.insert(v).values(rows.slice(i, i + 300)).onConflictDoUpdate({
-            target: [v.testId, v.variant],
-            set: {
-              status: sql`excluded.status`, score: sql`excluded.score`, low: sql`excluded.low`, high: sql`excluded.high`,
-              failureRate: sql`excluded.failure_rate`, runs: sql`excluded.runs`, failures: sql`excluded.failures`,
-              lastFailureAt: sql`excluded.last_failure_at`, evidence: sql`excluded.evidence`, updatedAt: sql`excluded.updated_at`,
-            },
-          });
+          await orm
+            .insert(v)
+            .values(rows.slice(i, i + 300))
+            .onConflictDoUpdate({
+              target: [v.testId, v.variant],
+              set: {
+                status: sql`excluded.status`,
+                score: sql`excluded.score`,
+                low: sql`excluded.low`,
+                high: sql`excluded.high`,
+                failureRate: sql`excluded.failure_rate`,
+                runs: sql`excluded.runs`,
+                failures: sql`excluded.failures`,
+                lastFailureAt: sql`excluded.last_failure_at`,
+                evidence: sql`excluded.evidence`,
+                updatedAt: sql`excluded.updated_at`,
+              },
+            });
         }
         await then?.(orm);
       });
@@ -104,7 +148,9 @@ export function verdictStore(db: Db) {
     async overallStatuses(testIds: string[]): Promise<Map<string, VerdictStatus>> {
       const out = new Map<string, VerdictStatus>();
       if (testIds.length === 0) return out;
-      const rows = await db.orm.select({ id: v.testId, status: v.status }).from(v)
+      const rows = await db.orm
+        .select({ id: v.testId, status: v.status })
+        .from(v)
         .where(and(inIds(db.dialect, v.testId, testIds), eq(v.variant, "")));
       for (const r of rows) out.set(r.id, r.status as VerdictStatus);
       return out;
@@ -114,20 +160,33 @@ export function verdictStore(db: Db) {
     async overallVerdicts(testIds: string[]): Promise<Map<string, Verdict>> {
       const out = new Map<string, Verdict>();
       if (testIds.length === 0) return out;
-      const rows = await db.orm.select().from(v).where(and(inIds(db.dialect, v.testId, testIds), eq(v.variant, "")));
+      const rows = await db.orm
+        .select()
+        .from(v)
+        .where(and(inIds(db.dialect, v.testId, testIds), eq(v.variant, "")));
       for (const r of rows) out.set(r.testId, toVerdict(r));
       return out;
     },
 
     /** The per-variant verdicts (not the overall one) of some tests, by test id: the leaderboard's variant column. */
-    async variantVerdicts(testIds: string[]): Promise<Map<string, { variant: string; status: VerdictStatus; score: number; failureRate: number }[]>> {
+    async variantVerdicts(
+      testIds: string[],
+    ): Promise<Map<string, { variant: string; status: VerdictStatus; score: number; failureRate: number }[]>> {
       const out = new Map<string, { variant: string; status: VerdictStatus; score: number; failureRate: number }[]>();
       if (testIds.length === 0) return out;
-      const rows = await db.orm.select({ testId: v.testId, variant: v.variant, status: v.status, score: v.score, failureRate: v.failureRate })
-        .from(v).where(and(inIds(db.dialect, v.testId, testIds), sql`${v.variant} <> ''`)).orderBy(v.testId, v.variant);
+      const rows = await db.orm
+        .select({ testId: v.testId, variant: v.variant, status: v.status, score: v.score, failureRate: v.failureRate })
+        .from(v)
+        .where(and(inIds(db.dialect, v.testId, testIds), sql`${v.variant} <> ''`))
+        .orderBy(v.testId, v.variant);
       for (const r of rows) {
         const list = out.get(r.testId) ?? [];
-        list.push({ variant: r.variant, status: r.status as VerdictStatus, score: r.score, failureRate: r.failureRate });
+        list.push({
+          variant: r.variant,
+          status: r.status as VerdictStatus,
+          score: r.score,
+          failureRate: r.failureRate,
+        });
         out.set(r.testId, list);
       }
       return out;
@@ -145,7 +204,10 @@ export function verdictStore(db: Db) {
       // while the page holds only scores above 0, as a test never scored counts as 0; else the full scan.
       if (!query.status && !query.q && !query.ids && query.sort === "score") {
         const parts = await Promise.all(STATUSES.map((status) => listPage(projectId, { ...query, status }, true)));
-        const page = parts.flat().sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, query.limit);
+        const page = parts
+          .flat()
+          .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+          .slice(0, query.limit);
         if (page.length === query.limit && page.every((t) => t.score > 0)) return page;
       }
       return listPage(projectId, query, false);
@@ -156,10 +218,27 @@ export function verdictStore(db: Db) {
 /** Every verdict status, for reading the leaderboard index one status range at a time. */
 const STATUSES: VerdictStatus[] = ["flaky", "broken", "healthy", "new"];
 
-function toVerdict(r: { status: string; score: number; low: number; high: number; failureRate: number; runs: number; failures: number; lastFailureAt: number | null; evidence: unknown }): Verdict {
+function toVerdict(r: {
+  status: string;
+  score: number;
+  low: number;
+  high: number;
+  failureRate: number;
+  runs: number;
+  failures: number;
+  lastFailureAt: number | null;
+  evidence: unknown;
+}): Verdict {
   return {
-    status: r.status as VerdictStatus, score: r.score, low: r.low, high: r.high, failureRate: r.failureRate,
-    runs: r.runs, failures: r.failures, lastFailureAt: r.lastFailureAt, evidence: r.evidence as Verdict["evidence"],
+    status: r.status as VerdictStatus,
+    score: r.score,
+    low: r.low,
+    high: r.high,
+    failureRate: r.failureRate,
+    runs: r.runs,
+    failures: r.failures,
+    lastFailureAt: r.lastFailureAt,
+    evidence: r.evidence as Verdict["evidence"],
   };
 }
 

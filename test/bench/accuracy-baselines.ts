@@ -17,7 +17,9 @@ export interface Detection {
 export type Detections = Map<string, Detection>;
 
 /** Walks uploads in order, counting each test's reports (the shared "runs until detected" measure). */
-export function* replayCounting(history: DemoHistory): Generator<{ upload: DemoUpload; key: string; attempts: string[]; runs: number }> {
+export function* replayCounting(
+  history: DemoHistory,
+): Generator<{ upload: DemoUpload; key: string; attempts: string[]; runs: number }> {
   const runs = new Map<string, number>();
   for (const upload of history.uploads) {
     for (const result of upload.results) {
@@ -42,7 +44,9 @@ export function sameCommitRule(history: DemoHistory, { oneVariant = false } = {}
   const out = undetected(history);
   const seen = new Map<string, number>(); // key@commit(@variant) → bit 1 passed, bit 2 failed
   for (const { upload, key, attempts, runs } of replayCounting(history)) {
-    const slot = oneVariant ? `${key}@${upload.meta.commit}@${upload.meta.variant.join(",")}` : `${key}@${upload.meta.commit}`;
+    const slot = oneVariant
+      ? `${key}@${upload.meta.commit}@${upload.meta.variant.join(",")}`
+      : `${key}@${upload.meta.commit}`;
     let bits = seen.get(slot) ?? 0;
     for (const status of attempts) if (status !== "skipped") bits |= status === "passed" ? 1 : 2;
     seen.set(slot, bits);

@@ -24,7 +24,13 @@ export function fixFigures(history: DemoHistory, replay: Replay): FixFigures {
   const firstSeen = new Map<string, number>();
   for (const u of history.uploads) if (!firstSeen.has(u.meta.commit)) firstSeen.set(u.meta.commit, u.receivedAt);
   const end = history.uploads.at(-1)?.receivedAt ?? 0;
-  const out: FixFigures = { fixed: 0, quarantinedAtFix: 0, releasedAfterHours: [], stillInAfterHours: [], quarantinedAfterFix: 0 };
+  const out: FixFigures = {
+    fixed: 0,
+    quarantinedAtFix: 0,
+    releasedAfterHours: [],
+    stillInAfterHours: [],
+    quarantinedAfterFix: 0,
+  };
   for (const [key, truth] of Object.entries(history.truth)) {
     if (truth.kind !== "flaky" || !truth.fixed) continue;
     out.fixed++;
@@ -45,9 +51,11 @@ export function fixFigures(history: DemoHistory, replay: Replay): FixFigures {
 /** One printable line of the figures. */
 export function fixLine(f: FixFigures): string {
   const h = (v: number | null) => (v === null ? "—" : `${v.toFixed(1)} h`);
-  return `fixed flaky tests: ${f.fixed} fixed, ${f.quarantinedAtFix} in quarantine at their fix; released after median ` +
+  return (
+    `fixed flaky tests: ${f.fixed} fixed, ${f.quarantinedAtFix} in quarantine at their fix; released after median ` +
     `${h(median(f.releasedAfterHours))} (max ${h(f.releasedAfterHours.length ? Math.max(...f.releasedAfterHours) : null)}, ` +
     `${f.releasedAfterHours.length} released); still quarantined at the end: ${f.stillInAfterHours.length}` +
     `${f.stillInAfterHours.length ? ` (${f.stillInAfterHours.map((v) => v.toFixed(0)).join(", ")} h after the fix)` : ""}; ` +
-    `quarantined again later: ${f.quarantinedAfterFix}`;
+    `quarantined again later: ${f.quarantinedAfterFix}`
+  );
 }

@@ -33,13 +33,21 @@ const isFlaky = (t: TestTruth | undefined) => t?.kind === "flaky" || t?.kind ===
  * Scores detections against the truth. `retrying` (the tests whose job reruns failures in the run) splits
  * the median: with retries a flake proves itself in its first failing report; without, the detectors differ.
  */
-export function metrics(truth: Record<string, TestTruth>, predicted: Detections, retrying?: ReadonlySet<string>, failedOnce?: ReadonlySet<string>): Metrics {
+export function metrics(
+  truth: Record<string, TestTruth>,
+  predicted: Detections,
+  retrying?: ReadonlySet<string>,
+  failedOnce?: ReadonlySet<string>,
+): Metrics {
   const called = [...predicted].filter(([, d]) => d.flaky).map(([key]) => key);
   const wrong = (kind: TestTruth["kind"]) => called.filter((key) => truth[key]?.kind === kind);
   // A flake that never failed (outside outages) left no evidence to find it by.
-  const eligible = Object.keys(truth).filter((key) => isFlaky(truth[key]) && (truth[key].rate ?? 0) >= RECALL_MIN_RATE && (failedOnce?.has(key) ?? true));
+  const eligible = Object.keys(truth).filter(
+    (key) => isFlaky(truth[key]) && (truth[key].rate ?? 0) >= RECALL_MIN_RATE && (failedOnce?.has(key) ?? true),
+  );
   const caught = eligible.filter((key) => predicted.get(key)?.flaky);
-  const runsOf = (keys: string[]) => keys.map((key) => predicted.get(key)?.detectedAfterRuns).filter((n): n is number => typeof n === "number");
+  const runsOf = (keys: string[]) =>
+    keys.map((key) => predicted.get(key)?.detectedAfterRuns).filter((n): n is number => typeof n === "number");
   const runs = runsOf(caught);
   return {
     precision: called.length === 0 ? null : called.filter((key) => isFlaky(truth[key])).length / called.length,

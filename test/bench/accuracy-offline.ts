@@ -35,7 +35,14 @@ export async function replayOffline(history: DemoHistory, { hourlyRescore = fals
     const all = observations.get(key) ?? [];
     const window = all.length > HISTORY_LIMIT ? all.slice(-HISTORY_LIMIT) : all;
     // As the server scores: at the test's newest observation, not the clock (act/detect.ts scoredAt).
-    status.set(key, scoreTest(window, { defaultBranch: history.defaultBranch, now: scoredAt(window, now), completeHistory: window.length < HISTORY_LIMIT }).overall.status);
+    status.set(
+      key,
+      scoreTest(window, {
+        defaultBranch: history.defaultBranch,
+        now: scoredAt(window, now),
+        completeHistory: window.length < HISTORY_LIMIT,
+      }).overall.status,
+    );
   };
   const read = () => {
     for (const key of flakySince.keys()) if (status.get(key) !== "flaky") flakySince.delete(key);
@@ -64,10 +71,20 @@ export async function replayOffline(history: DemoHistory, { hourlyRescore = fals
       const failed = attempts.some((r) => r.status === "failed" || r.status === "error");
       const list = observations.get(key) ?? [];
       list.push({
-        reportId: `r${String(n).padStart(6, "0")}`, run: meta.run, job: meta.job, jobAttempt: meta.attempt, commit: meta.commit,
-        branch: meta.branch, pr: meta.pr, variant: canonicalVariant(meta.variant), receivedAt,
-        outcome: passed ? "passed" : (attempts.find((r) => r.final)?.status ?? "failed"), retriedPass: passed && failed,
-        attempts: attempts.length, fingerprint: null, incident,
+        reportId: `r${String(n).padStart(6, "0")}`,
+        run: meta.run,
+        job: meta.job,
+        jobAttempt: meta.attempt,
+        commit: meta.commit,
+        branch: meta.branch,
+        pr: meta.pr,
+        variant: canonicalVariant(meta.variant),
+        receivedAt,
+        outcome: passed ? "passed" : (attempts.find((r) => r.final)?.status ?? "failed"),
+        retriedPass: passed && failed,
+        attempts: attempts.length,
+        fingerprint: null,
+        incident,
       });
       observations.set(key, list);
       runs.set(key, (runs.get(key) ?? 0) + 1);
@@ -75,11 +92,18 @@ export async function replayOffline(history: DemoHistory, { hourlyRescore = fals
       if (failed) failedOn.set(meta.commit, (failedOn.get(meta.commit) ?? new Set()).add(key));
     }
     // The server scores the tests whose status may change before it answers, and every test of the report right after.
-    for (const key of new Set([...testsToRescore(seen, (k) => status.get(k), sameCommit), ...keys.values()])) score(key, receivedAt);
+    for (const key of new Set([...testsToRescore(seen, (k) => status.get(k), sameCommit), ...keys.values()]))
+      score(key, receivedAt);
     read();
   }
-  const detections: Detections = new Map(Object.keys(history.truth).map((key) => [key, {
-    flaky: flakySince.has(key), detectedAfterRuns: flakySince.get(key) ?? null,
-  }]));
+  const detections: Detections = new Map(
+    Object.keys(history.truth).map((key) => [
+      key,
+      {
+        flaky: flakySince.has(key),
+        detectedAfterRuns: flakySince.get(key) ?? null,
+      },
+    ]),
+  );
   return { detections, everFlaky };
 }

@@ -43,7 +43,11 @@ const PG_URL = process.env.FLAKEGUARD_TEST_PG_URL ?? "postgres://postgres@127.0.
 async function pgAdmin(statement: string): Promise<void> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
-  try { await client.query(statement); } finally { await client.end(); }
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A fresh database on `backend`, and how to throw it away. */
@@ -61,7 +65,13 @@ async function freshDatabase(backend: ReplayBackend, dir: string): Promise<{ db:
   const url = new URL(PG_URL);
   url.pathname = `/${name}`;
   const db = await openDb({ backend, url: url.toString() });
-  return { db, drop: async () => { await db.close(); await pgAdmin(`drop database if exists ${name} with (force)`); } };
+  return {
+    db,
+    drop: async () => {
+      await db.close();
+      await pgAdmin(`drop database if exists ${name} with (force)`);
+    },
+  };
 }
 
 const HOUR = 3_600_000;
@@ -69,7 +79,10 @@ const HOUR = 3_600_000;
 const RESCORE_MINUTE = 17 * 60_000;
 
 /** Replays a history through the API and reads back which tests FlakeGuard calls flaky, and when. */
-export async function replayThroughApi(history: DemoHistory, { hourlyRescore = false, backend = "sqlite" as ReplayBackend } = {}): Promise<Replay> {
+export async function replayThroughApi(
+  history: DemoHistory,
+  { hourlyRescore = false, backend = "sqlite" as ReplayBackend } = {},
+): Promise<Replay> {
   const dir = mkdtempSync(join(tmpdir(), "fg-accuracy-"));
   let now = history.uploads[0]?.receivedAt ?? 0;
   const { db, drop } = await freshDatabase(backend, dir);
@@ -79,11 +92,18 @@ export async function replayThroughApi(history: DemoHistory, { hourlyRescore = f
   try {
     const admin = (await ensureAdminToken(app.store, undefined, now)).generated!;
     const call = async (path: string, init: RequestInit = {}) => {
-      const res = await app.http.request(path, { ...init, headers: { authorization: `Bearer ${admin}`, ...init.headers } });
+      const res = await app.http.request(path, {
+        ...init,
+        headers: { authorization: `Bearer ${admin}`, ...init.headers },
+      });
       if (res.status >= 300) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${await res.text()}`);
       return res.json();
     };
-    await call("/api/v1/projects", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ slug: "demo", defaultBranch: history.defaultBranch }) });
+    await call("/api/v1/projects", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ slug: "demo", defaultBranch: history.defaultBranch }),
+    });
     const runs = new Map<string, number>();
     const flakySince = new Map<string, number>();
     const everQuarantined = new Set<string>();
@@ -93,13 +113,18 @@ export async function replayThroughApi(history: DemoHistory, { hourlyRescore = f
     let tick = Math.floor(now / HOUR) * HOUR + RESCORE_MINUTE;
     // What the flaky list and the quarantine say now (after an upload or a scheduled rescore).
     const read = async (): Promise<void> => {
-      const flaky = new Set(((await call("/api/v1/projects/demo/tests?status=flaky&limit=500")).tests as { suite: string; name: string }[])
-        .map((t) => testKey(t.suite, t.name)));
+      const flaky = new Set(
+        (
+          (await call("/api/v1/projects/demo/tests?status=flaky&limit=500")).tests as { suite: string; name: string }[]
+        ).map((t) => testKey(t.suite, t.name)),
+      );
       for (const key of flakySince.keys()) if (!flaky.has(key)) flakySince.delete(key);
       for (const key of flaky) if (!flakySince.has(key)) flakySince.set(key, runs.get(key) ?? 0);
       for (const key of flaky) everFlaky.add(key);
       // The default policy quarantines as it goes: which tests did it ever hide?
-      const res = await app.http.request("/api/v1/projects/demo/quarantine?format=text", { headers: { authorization: `Bearer ${admin}` } });
+      const res = await app.http.request("/api/v1/projects/demo/quarantine?format=text", {
+        headers: { authorization: `Bearer ${admin}` },
+      });
       const listed = new Set((await res.text()).split("\n").filter(Boolean));
       for (const key of listed) {
         everQuarantined.add(key);
@@ -117,22 +142,34 @@ export async function replayThroughApi(history: DemoHistory, { hourlyRescore = f
       }
       now = upload.receivedAt;
       for (const r of upload.results) runs.set(r.key, (runs.get(r.key) ?? 0) + 1);
-      await call(`/api/v1/projects/demo/reports?${uploadQuery(upload.meta)}`, { method: "POST", body: upload.junitXml });
+      await call(`/api/v1/projects/demo/reports?${uploadQuery(upload.meta)}`, {
+        method: "POST",
+        body: upload.junitXml,
+      });
       // What a server's worker does between two uploads minutes apart: the rescore of all the report's tests.
       await app.runJobsOnce();
       await read();
     }
-    const detections: Detections = new Map(Object.keys(history.truth).map((key) => [key, {
-      flaky: flakySince.has(key), detectedAfterRuns: flakySince.get(key) ?? null,
-    }]));
+    const detections: Detections = new Map(
+      Object.keys(history.truth).map((key) => [
+        key,
+        {
+          flaky: flakySince.has(key),
+          detectedAfterRuns: flakySince.get(key) ?? null,
+        },
+      ]),
+    );
     // Settled: nothing queued. Then the scheduled full rescore, at the same moment, must move nothing.
     const counts = await call("/api/v1/projects/demo");
-    if (counts.counts.pendingReports !== 0 || counts.counts.pendingRescores !== 0) throw new Error(`not settled at the end: ${JSON.stringify(counts)}`);
+    if (counts.counts.pendingReports !== 0 || counts.counts.pendingRescores !== 0)
+      throw new Error(`not settled at the end: ${JSON.stringify(counts)}`);
     const final = await verdicts(call);
     await rescoreTests(app.store, project, await app.store.tests.listTestIds(project.id), now);
     const again = await verdicts(call);
     const movedAfterSettled = [...final].filter(([key, v]) => again.get(key)?.status !== v.status).map(([key]) => key);
-    const scoreMovedAfterSettled = [...final].filter(([key, v]) => again.get(key)?.score !== v.score).map(([key]) => key);
+    const scoreMovedAfterSettled = [...final]
+      .filter(([key, v]) => again.get(key)?.score !== v.score)
+      .map(([key]) => key);
     return { detections, everQuarantined, everFlaky, quarantined, final, movedAfterSettled, scoreMovedAfterSettled };
   } finally {
     await app.stop();
@@ -142,11 +179,17 @@ export async function replayThroughApi(history: DemoHistory, { hourlyRescore = f
 }
 
 /** Every test's status and score, page by page, keyed like the truth. */
-async function verdicts(call: (path: string) => Promise<{ tests: { suite: string; name: string; status: string; score: number }[]; nextCursor: string | null }>) {
+async function verdicts(
+  call: (
+    path: string,
+  ) => Promise<{ tests: { suite: string; name: string; status: string; score: number }[]; nextCursor: string | null }>,
+) {
   const out = new Map<string, { status: string; score: number }>();
   let cursor: string | null | undefined = null;
   do {
-    const page = await call(`/api/v1/projects/demo/tests?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    const page = await call(
+      `/api/v1/projects/demo/tests?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
     for (const t of page.tests) out.set(testKey(t.suite, t.name), { status: t.status, score: t.score });
     cursor = page.nextCursor;
   } while (cursor);

@@ -24,16 +24,22 @@ export async function flakeguardVerdicts(history: DemoHistory): Promise<Detectio
 /** Issue 5's check on a replay: which truly-not-flaky tests the default quarantine policy ever hid. */
 function quarantineLine(history: DemoHistory, everQuarantined: Set<string>): string {
   const by = (kind: string) => [...everQuarantined].filter((key) => history.truth[key]?.kind === kind).length;
-  const flaky = [...everQuarantined].filter((key) => ["flaky", "flaky-variant"].includes(history.truth[key]?.kind ?? "")).length;
-  return `quarantine (default policy, cap 25): ${everQuarantined.size} tests ever quarantined — ${flaky} flaky; ` +
-    `hidden regressions ${by("regression")}, one-commit breaks ${by("one-commit-break")}, pull-request breaks ${by("pr-broken")}, incident-only ${by("incident-only")}, healthy ${by("healthy")}`;
+  const flaky = [...everQuarantined].filter((key) =>
+    ["flaky", "flaky-variant"].includes(history.truth[key]?.kind ?? ""),
+  ).length;
+  return (
+    `quarantine (default policy, cap 25): ${everQuarantined.size} tests ever quarantined — ${flaky} flaky; ` +
+    `hidden regressions ${by("regression")}, one-commit breaks ${by("one-commit-break")}, pull-request breaks ${by("pr-broken")}, incident-only ${by("incident-only")}, healthy ${by("healthy")}`
+  );
 }
 
 /** Tests not truly flaky that FlakeGuard called flaky at any moment (the table counts the end verdicts only). */
 function everFlakyLine(history: DemoHistory, everFlaky: Set<string>): string {
   const by = (kind: string) => [...everFlaky].filter((key) => history.truth[key]?.kind === kind).length;
-  return `called flaky at any moment, not only at the end: regressions ${by("regression")}, one-commit breaks ${by("one-commit-break")}, pull-request breaks ${by("pr-broken")}, ` +
-    `incident-only ${by("incident-only")}, healthy ${by("healthy")}`;
+  return (
+    `called flaky at any moment, not only at the end: regressions ${by("regression")}, one-commit breaks ${by("one-commit-break")}, pull-request breaks ${by("pr-broken")}, ` +
+    `incident-only ${by("incident-only")}, healthy ${by("healthy")}`
+  );
 }
 
 const flag = (name: string): string | undefined => {
@@ -45,12 +51,38 @@ const fmt = (value: number | null, digits = 3) => (value === null ? "—" : valu
 
 /** One table row per detector: the figures the targets are about. */
 function table(rows: [string, Metrics][]): string {
-  const head = ["detector", "precision", "recall", "flaky", "regression", "one-commit", "PR-broken", "incident", "healthy", "median runs", "retry jobs", "no retry"];
-  const body = rows.map(([name, m]) => [name, fmt(m.precision), fmt(m.recall), String(m.called), String(m.falseRegression.length),
-    String(m.falseOneCommit.length), String(m.falsePrBroken.length), String(m.falseIncident.length), String(m.falseHealthy.length), fmt(m.medianDetection, 1),
-    fmt(m.medianRetrying, 1), fmt(m.medianNoRetry, 1)]);
+  const head = [
+    "detector",
+    "precision",
+    "recall",
+    "flaky",
+    "regression",
+    "one-commit",
+    "PR-broken",
+    "incident",
+    "healthy",
+    "median runs",
+    "retry jobs",
+    "no retry",
+  ];
+  const body = rows.map(([name, m]) => [
+    name,
+    fmt(m.precision),
+    fmt(m.recall),
+    String(m.called),
+    String(m.falseRegression.length),
+    String(m.falseOneCommit.length),
+    String(m.falsePrBroken.length),
+    String(m.falseIncident.length),
+    String(m.falseHealthy.length),
+    fmt(m.medianDetection, 1),
+    fmt(m.medianRetrying, 1),
+    fmt(m.medianNoRetry, 1),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  return [head, ...body].map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ")).join("\n");
+  return [head, ...body]
+    .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  "))
+    .join("\n");
 }
 
 /** How the backends' final verdicts differ from the first one's (status or score), and what moved after settled. */
@@ -59,10 +91,14 @@ function agreementLine(replays: [ReplayBackend, Replay][]): string {
   const [[first, base], ...rest] = replays;
   const differ = rest.map(([backend, r]) => {
     const keys = new Set([...base.final.keys(), ...r.final.keys()]);
-    const n = [...keys].filter((k) => base.final.get(k)?.status !== r.final.get(k)?.status || base.final.get(k)?.score !== r.final.get(k)?.score).length;
+    const n = [...keys].filter(
+      (k) => base.final.get(k)?.status !== r.final.get(k)?.status || base.final.get(k)?.score !== r.final.get(k)?.score,
+    ).length;
     return `${backend} vs ${first}: ${n} of ${keys.size} tests differ`;
   });
-  const moved = replays.map(([backend, r]) => `${backend} ${r.movedAfterSettled.length} (scores ${r.scoreMovedAfterSettled.length})`).join(", ");
+  const moved = replays
+    .map(([backend, r]) => `${backend} ${r.movedAfterSettled.length} (scores ${r.scoreMovedAfterSettled.length})`)
+    .join(", ");
   return `backends agree: ${differ.length ? differ.join("; ") : "(one backend)"}; statuses that moved in a full rescore after settled: ${moved}`;
 }
 
@@ -74,18 +110,26 @@ function average(all: Metrics[]): Metrics {
   };
   const list = (pick: (m: Metrics) => string[]) => all.flatMap(pick);
   return {
-    precision: mean((m) => m.precision), recall: mean((m) => m.recall),
-    called: Math.round(mean((m) => m.called) ?? 0), eligible: Math.round(mean((m) => m.eligible) ?? 0),
-    falseRegression: list((m) => m.falseRegression), falseOneCommit: list((m) => m.falseOneCommit), falsePrBroken: list((m) => m.falsePrBroken),
-    falseIncident: list((m) => m.falseIncident), falseHealthy: list((m) => m.falseHealthy),
-    medianDetection: mean((m) => m.medianDetection), medianRetrying: mean((m) => m.medianRetrying), medianNoRetry: mean((m) => m.medianNoRetry),
+    precision: mean((m) => m.precision),
+    recall: mean((m) => m.recall),
+    called: Math.round(mean((m) => m.called) ?? 0),
+    eligible: Math.round(mean((m) => m.eligible) ?? 0),
+    falseRegression: list((m) => m.falseRegression),
+    falseOneCommit: list((m) => m.falseOneCommit),
+    falsePrBroken: list((m) => m.falsePrBroken),
+    falseIncident: list((m) => m.falseIncident),
+    falseHealthy: list((m) => m.falseHealthy),
+    medianDetection: mean((m) => m.medianDetection),
+    medianRetrying: mean((m) => m.medianRetrying),
+    medianNoRetry: mean((m) => m.medianNoRetry),
   };
 }
 
 async function main(): Promise<void> {
   const seeds = (flag("seeds") ?? "1,2,3").split(",").map(Number);
   const size = {
-    tests: flag("tests") ? Number(flag("tests")) : undefined, commits: flag("commits") ? Number(flag("commits")) : undefined,
+    tests: flag("tests") ? Number(flag("tests")) : undefined,
+    commits: flag("commits") ? Number(flag("commits")) : undefined,
     fixFlaky: flag("fix-flaky") ? Number(flag("fix-flaky")) : undefined,
     // The no-retry profile: one variant, no in-run retries, no job re-runs — one execution per commit.
     ...(flag("profile") === "no-retry" ? { oses: ["linux"], retries: false, reruns: false } : {}),
@@ -95,7 +139,9 @@ async function main(): Promise<void> {
   for (const seed of seeds) {
     const history = generateHistory({ seed, ...size });
     const detectors: [string, Detections | null][] = [
-      ["same-commit", sameCommitRule(history)], ["same-commit, one OS", sameCommitRule(history, { oneVariant: true })], ["flip-rate", flipRateRule(history)],
+      ["same-commit", sameCommitRule(history)],
+      ["same-commit, one OS", sameCommitRule(history, { oneVariant: true })],
+      ["flip-rate", flipRateRule(history)],
     ];
     let quarantine = "";
     try {
@@ -109,7 +155,10 @@ async function main(): Promise<void> {
         for (const backend of backends) {
           const replay = await replayThroughApi(history, { ...options, backend });
           replays.push([backend, replay]);
-          detectors.splice(replays.length - 1, 0, [backends.length > 1 ? `flakeguard ${backend}` : "flakeguard", replay.detections]);
+          detectors.splice(replays.length - 1, 0, [
+            backends.length > 1 ? `flakeguard ${backend}` : "flakeguard",
+            replay.detections,
+          ]);
           const lines = [everFlakyLine(history, replay.everFlaky), quarantineLine(history, replay.everQuarantined)];
           if (size.fixFlaky) lines.push(fixLine(fixFigures(history, replay)));
           quarantine += lines.map((l) => (backends.length > 1 ? `${backend}: ${l}` : l)).join("\n") + "\n";
@@ -120,14 +169,28 @@ async function main(): Promise<void> {
       console.log(`flakeguard: ${(error as Error).message}`);
     }
     // A job with in-run retries shows a failing test's attempts (the simulation does not say which jobs retry).
-    const failedOnce = new Set(history.uploads.filter((u) => !u.outage).flatMap((u) => u.results.filter((r) => r.attempts.includes("failed")).map((r) => r.key)));
-    const retrying = new Set(history.uploads.flatMap((u) => u.results.filter((r) => r.attempts.length > 1).map((r) => r.key)));
-    const rows = detectors.filter((d): d is [string, Detections] => d[1] !== null)
+    const failedOnce = new Set(
+      history.uploads
+        .filter((u) => !u.outage)
+        .flatMap((u) => u.results.filter((r) => r.attempts.includes("failed")).map((r) => r.key)),
+    );
+    const retrying = new Set(
+      history.uploads.flatMap((u) => u.results.filter((r) => r.attempts.length > 1).map((r) => r.key)),
+    );
+    const rows = detectors
+      .filter((d): d is [string, Detections] => d[1] !== null)
       .map(([name, d]) => [name, metrics(history.truth, d, retrying, failedOnce)] as [string, Metrics]);
     for (const [name, m] of rows) totals.set(name, [...(totals.get(name) ?? []), m]);
-    const kinds = Object.values(history.truth).reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.kind]: (acc[t.kind] ?? 0) + 1 }), {});
-    console.log(`\nseed ${seed}: ${history.uploads.length} reports, ${Object.keys(history.truth).length} tests ` +
-      `(${Object.entries(kinds).map(([k, n]) => `${n} ${k}`).join(", ")}; ${rows[0]?.[1].eligible} flaky at ≥ ${RECALL_MIN_RATE * 100} %)`);
+    const kinds = Object.values(history.truth).reduce<Record<string, number>>(
+      (acc, t) => ({ ...acc, [t.kind]: (acc[t.kind] ?? 0) + 1 }),
+      {},
+    );
+    console.log(
+      `\nseed ${seed}: ${history.uploads.length} reports, ${Object.keys(history.truth).length} tests ` +
+        `(${Object.entries(kinds)
+          .map(([k, n]) => `${n} ${k}`)
+          .join(", ")}; ${rows[0]?.[1].eligible} flaky at ≥ ${RECALL_MIN_RATE * 100} %)`,
+    );
     console.log(table(rows));
     if (quarantine) console.log(quarantine);
   }

@@ -34,13 +34,35 @@ const SQLITE_ROWS_PER_STATEMENT = 500; // 5,000 bound variables, far below SQLit
 const COPY_CHUNK_ROWS = 2_000;
 const PGLITE_COPY_ROWS = 50_000; // one blob per COPY: bounds the copy of the text inside PGlite's memory
 
-type Row = [string, string, string, number, string, boolean, number | null, string | null, string | null, string | null];
+type Row = [
+  string,
+  string,
+  string,
+  number,
+  string,
+  boolean,
+  number | null,
+  string | null,
+  string | null,
+  string | null,
+];
 
 /** Every result row the bench stores: report r gets variant r % variants, in upload order. */
 function* allRows(projectId: string, reportIds: string[], variants: ResultRow[][]): Generator<Row> {
   for (let r = 0; r < reportIds.length; r++) {
     for (const x of variants[r % variants.length]) {
-      yield [projectId, reportIds[r], x.testId, x.attempt, x.status, x.final, x.durationMs, x.message, x.stack, x.fingerprint];
+      yield [
+        projectId,
+        reportIds[r],
+        x.testId,
+        x.attempt,
+        x.status,
+        x.final,
+        x.durationMs,
+        x.message,
+        x.stack,
+        x.fingerprint,
+      ];
     }
   }
 }
@@ -84,22 +106,42 @@ async function seed(db: Db, tests: TestRow[], reports: number): Promise<{ projec
   const now = Date.now();
   const projectId = newId(now);
   const s = db.schema;
-  await db.orm.insert(s.projects).values({ id: projectId, slug: "bench", name: "bench", defaultBranch: "main", createdAt: now });
+  await db.orm
+    .insert(s.projects)
+    .values({ id: projectId, slug: "bench", name: "bench", defaultBranch: "main", createdAt: now });
   const reportIds = Array.from({ length: reports }, (_, r) => newId(now + r));
   for (const batch of batches(tests, 500)) {
     await db.orm.insert(s.tests).values(batch.map((t) => ({ ...t, projectId, firstSeenAt: now, lastSeenAt: now })));
   }
   for (const batch of batches(reportIds.entries(), 500)) {
-    await db.orm.insert(s.reports).values(batch.map(([r, id]) => ({
-      id, projectId, dedupeKey: id, contentHash: "x", format: "junit", commitSha: String(r), ciRun: String(r),
-      attempt: 1, variant: "", state: "processed", rawSize: 0, receivedAt: now,
-    })));
+    await db.orm.insert(s.reports).values(
+      batch.map(([r, id]) => ({
+        id,
+        projectId,
+        dedupeKey: id,
+        contentHash: "x",
+        format: "junit",
+        commitSha: String(r),
+        ciRun: String(r),
+        attempt: 1,
+        variant: "",
+        state: "processed",
+        rawSize: 0,
+        receivedAt: now,
+      })),
+    );
   }
   return { projectId, reportIds };
 }
 
 /** Inserts `reports` × 2,000 result rows into a fresh database of `backend`, by each bare method. */
-export async function bareInsert(backend: BenchBackend, pgAdminUrl: string, tests: TestRow[], variants: ResultRow[][], reports: number): Promise<BareFigures[]> {
+export async function bareInsert(
+  backend: BenchBackend,
+  pgAdminUrl: string,
+  tests: TestRow[],
+  variants: ResultRow[][],
+  reports: number,
+): Promise<BareFigures[]> {
   const dir = mkdtempSync(join(tmpdir(), "flakeguard-bare-"));
   const dbName = `fg_bench_bare_${process.pid}`;
   const admin = new pg.Client({ connectionString: pgAdminUrl });
@@ -113,9 +155,21 @@ export async function bareInsert(backend: BenchBackend, pgAdminUrl: string, test
     url.pathname = `/${dbName}`;
     // SQLite is opened as the server opens it: checkpoints in the background worker, the writer's own
     // threshold raised. The one big transaction still checkpoints in its COMMIT (its log passes that threshold).
-    db = await openDb(backend === "sqlite" ? { backend, path: join(dir, "bare.db") }
-      : backend === "pglite" ? { backend, path: join(dir, "pg") } : { backend, url: url.toString() },
-    backend === "sqlite" ? { sqliteCheckpoints: { spawn: checkpointWorkerSpawner(), onError: (e) => console.warn(`bare insert: ${e.message}`) } } : {});
+    db = await openDb(
+      backend === "sqlite"
+        ? { backend, path: join(dir, "bare.db") }
+        : backend === "pglite"
+          ? { backend, path: join(dir, "pg") }
+          : { backend, url: url.toString() },
+      backend === "sqlite"
+        ? {
+            sqliteCheckpoints: {
+              spawn: checkpointWorkerSpawner(),
+              onError: (e) => console.warn(`bare insert: ${e.message}`),
+            },
+          }
+        : {},
+    );
     await migrate(db, Date.now());
     // A fresh project id: test ids hash it, but foreign keys only need the rows to exist.
     const { projectId, reportIds } = await seed(db, tests, reports);
@@ -133,9 +187,13 @@ export async function bareInsert(backend: BenchBackend, pgAdminUrl: string, test
       raw.exec("delete from results");
       // What the server's write path does, without the server: 25 reports (50,000 rows) per transaction, each
       // transaction's rows grouped by test (store/results.ts), checkpoints in the background worker.
-      const grouped = await timed("not the reference: the server's write path done bare (50,000-row transactions, rows grouped by test)", total, () => {
-        for (const batch of batches(rows(), 25 * variants[0].length)) sqliteInsert(raw, groupedByTest(batch));
-      });
+      const grouped = await timed(
+        "not the reference: the server's write path done bare (50,000-row transactions, rows grouped by test)",
+        total,
+        () => {
+          for (const batch of batches(rows(), 25 * variants[0].length)) sqliteInsert(raw, groupedByTest(batch));
+        },
+      );
       return [one, perReport, { ...grouped, informational: true }];
     }
     if (backend === "pglite") {
@@ -152,7 +210,9 @@ export async function bareInsert(backend: BenchBackend, pgAdminUrl: string, test
     const pgClient = new pg.Client({ connectionString: url.toString() });
     await pgClient.connect();
     try {
-      const copy = await timed("COPY FROM STDIN", total, () => copyFrom(pgClient, `copy results (${COLUMNS}) from stdin`, copyChunks(rows(), COPY_CHUNK_ROWS)));
+      const copy = await timed("COPY FROM STDIN", total, () =>
+        copyFrom(pgClient, `copy results (${COLUMNS}) from stdin`, copyChunks(rows(), COPY_CHUNK_ROWS)),
+      );
       await pgClient.query("truncate results");
       const unnest = await timed("INSERT … unnest(), 2,000-row batches", total, async () => {
         await pgClient.query("begin");
@@ -174,7 +234,8 @@ export async function bareInsert(backend: BenchBackend, pgAdminUrl: string, test
 }
 
 function sqliteInsert(raw: BetterSqlite3.Database, rows: Iterable<Row>): void {
-  const statement = (n: number) => raw.prepare(`insert into results (${COLUMNS}) values ${Array(n).fill("(?,?,?,?,?,?,?,?,?,?)").join(",")}`);
+  const statement = (n: number) =>
+    raw.prepare(`insert into results (${COLUMNS}) values ${Array(n).fill("(?,?,?,?,?,?,?,?,?,?)").join(",")}`);
   const full = statement(SQLITE_ROWS_PER_STATEMENT);
   const sqliteValue = (v: Row[number]) => (typeof v === "boolean" ? (v ? 1 : 0) : v);
   raw.transaction(() => {
@@ -187,7 +248,10 @@ function sqliteInsert(raw: BetterSqlite3.Database, rows: Iterable<Row>): void {
 
 // A stable sort by test id: each test's rows stay in report order (the server's order, store/results.ts).
 function groupedByTest(batch: Row[]): Row[] {
-  return batch.map((row, i) => [row, i] as const).sort(([a, i], [b, j]) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : i - j)).map(([row]) => row);
+  return batch
+    .map((row, i) => [row, i] as const)
+    .sort(([a, i], [b, j]) => (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : i - j))
+    .map(([row]) => row);
 }
 
 async function pgliteCopy(lite: PGlite, rows: Iterable<Row>): Promise<void> {

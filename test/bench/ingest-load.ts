@@ -23,7 +23,13 @@ export interface LoadFigures {
 }
 
 /** Posts reports from `clients` loops until `target` results are stored or `deadlineMs` has passed. */
-export async function runLoad(server: BenchServer, bodies: Uint8Array<ArrayBuffer>[], target: number, clients: number, deadlineMs: number): Promise<LoadFigures> {
+export async function runLoad(
+  server: BenchServer,
+  bodies: Uint8Array<ArrayBuffer>[],
+  target: number,
+  clients: number,
+  deadlineMs: number,
+): Promise<LoadFigures> {
   const wanted = Math.ceil(target / TESTS_PER_REPORT);
   let next = 0;
   let done = 0;
@@ -44,7 +50,8 @@ export async function runLoad(server: BenchServer, bodies: Uint8Array<ArrayBuffe
       });
       const text = await response.text();
       // 201: stored and processed in the request; 202: stored raw, processed by the queue (a burst).
-      if (response.status !== 201 && response.status !== 202) throw new Error(`report ${k}: HTTP ${response.status} ${text.slice(0, 500)}`);
+      if (response.status !== 201 && response.status !== 202)
+        throw new Error(`report ${k}: HTTP ${response.status} ${text.slice(0, 500)}`);
       const { reports } = JSON.parse(text) as { reports: { duplicate: boolean; counts?: { attempts?: number } }[] };
       if (reports[0].duplicate) throw new Error(`report ${k} was taken for a duplicate`);
       if (response.status === 202) queued++;
@@ -56,12 +63,16 @@ export async function runLoad(server: BenchServer, bodies: Uint8Array<ArrayBuffe
     // Stored means processed: wait until the queue has processed every report and rescored their tests
     // (queued reports are scored by rescore jobs), and check none failed.
     for (;;) {
-      const response = await fetch(`${server.base}/projects/bench`, { headers: { authorization: `Bearer ${server.uploadToken}` } });
-      const counts = ((await response.json()) as { counts?: { pendingReports: number; pendingRescores: number } }).counts;
+      const response = await fetch(`${server.base}/projects/bench`, {
+        headers: { authorization: `Bearer ${server.uploadToken}` },
+      });
+      const counts = ((await response.json()) as { counts?: { pendingReports: number; pendingRescores: number } })
+        .counts;
       if (counts === undefined) throw new Error(`GET /projects/bench: HTTP ${response.status} without counts`);
       const pending = counts.pendingReports + counts.pendingRescores;
       if (pending === 0) break;
-      if (performance.now() > stopAt + 600_000) throw new Error(`${pending} reports or rescores still queued 10 minutes after the deadline`);
+      if (performance.now() > stopAt + 600_000)
+        throw new Error(`${pending} reports or rescores still queued 10 minutes after the deadline`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } finally {
@@ -71,7 +82,14 @@ export async function runLoad(server: BenchServer, bodies: Uint8Array<ArrayBuffe
   const rss = rssMb(server.pid);
   const results = done * TESTS_PER_REPORT;
   return {
-    reports: done, queued, results, seconds, resultsPerSecond: results / seconds,
-    rssMaxMb: Math.max(rssMax, rss.now), rssHwmMb: rss.peak, cutShort: results < target, serverCpuSeconds: cpuSeconds(server.pid) - cpuAtStart,
+    reports: done,
+    queued,
+    results,
+    seconds,
+    resultsPerSecond: results / seconds,
+    rssMaxMb: Math.max(rssMax, rss.now),
+    rssHwmMb: rss.peak,
+    cutShort: results < target,
+    serverCpuSeconds: cpuSeconds(server.pid) - cpuAtStart,
   };
 }

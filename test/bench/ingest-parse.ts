@@ -57,7 +57,10 @@ export interface ParseBenchResult {
   double: { sizeMb: number; tokenizer: ReaderFigures; parser: ReaderFigures };
 }
 
-const STACK = Array.from({ length: 30 }, (_, i) => `    at com.example.service.Handler${i}.call(Handler${i}.java:${100 + i})`).join("\n");
+const STACK = Array.from(
+  { length: 30 },
+  (_, i) => `    at com.example.service.Handler${i}.call(Handler${i}.java:${100 + i})`,
+).join("\n");
 
 /** Writes the synthetic report: suites of 100 cases, every 20th failing with a ~2 KB stack. */
 export async function generateReport(path: string, testcases = TESTCASES): Promise<void> {
@@ -67,10 +70,15 @@ export async function generateReport(path: string, testcases = TESTCASES): Promi
   };
   await write(`<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="bench">\n`);
   for (let index = 0; index < testcases; index++) {
-    if (index % 100 === 0) await write(`  <testsuite name="com.example.Suite${index / 100}" tests="100" time="12.5" timestamp="2024-01-01T00:00:00">\n`);
+    if (index % 100 === 0)
+      await write(
+        `  <testsuite name="com.example.Suite${index / 100}" tests="100" time="12.5" timestamp="2024-01-01T00:00:00">\n`,
+      );
     const head = `    <testcase classname="com.example.service.HandlerTest${index % 997}" name="handles request number ${index} with a descriptive name" file="src/test/java/com/example/HandlerTest.java" time="0.${index % 1000}"`;
     if (index % 20 === 0) {
-      await write(`${head}>\n      <failure message="expected &lt;200&gt; but was &lt;500&gt;" type="java.lang.AssertionError"><![CDATA[java.lang.AssertionError: expected <200> but was <500>\n${STACK}]]></failure>\n      <system-out>request ${index} took 12 ms</system-out>\n    </testcase>\n`);
+      await write(
+        `${head}>\n      <failure message="expected &lt;200&gt; but was &lt;500&gt;" type="java.lang.AssertionError"><![CDATA[java.lang.AssertionError: expected <200> but was <500>\n${STACK}]]></failure>\n      <system-out>request ${index} took 12 ms</system-out>\n    </testcase>\n`,
+      );
     } else {
       await write(`${head}/>\n`);
     }
@@ -108,7 +116,8 @@ let checksum = 0;
 function consume(batch: TestBatch): void {
   for (const test of batch.tests) {
     checksum += test.suite.length + test.name.length + (test.file?.length ?? 0) + test.attempts.length;
-    for (const attempt of test.attempts) if (attempt.status !== "passed") checksum += (attempt.message?.length ?? 0) + (attempt.stack?.length ?? 0);
+    for (const attempt of test.attempts)
+      if (attempt.status !== "passed") checksum += (attempt.message?.length ?? 0) + (attempt.stack?.length ?? 0);
   }
 }
 
@@ -138,7 +147,13 @@ async function folded(path: string): Promise<number> {
   return summary.counts.attempts;
 }
 
-const READ: Record<Reader, (path: string) => Promise<number>> = { tokenizer: tokenize, stream, rows, folded, parser: parse };
+const READ: Record<Reader, (path: string) => Promise<number>> = {
+  tokenizer: tokenize,
+  stream,
+  rows,
+  folded,
+  parser: parse,
+};
 
 /** Runs one reader once in this process and prints its figures as JSON (child-process mode). */
 async function measure(reader: Reader, path: string): Promise<void> {
@@ -173,7 +188,8 @@ function median(runs: ReaderFigures[]): ReaderFigures {
   return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
 }
 
-const medianCpu = (runs: ReaderFigures[]): number => [...runs].map((r) => r.cpuSeconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+const medianCpu = (runs: ReaderFigures[]): number =>
+  [...runs].map((r) => r.cpuSeconds).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
 
 const row = (label: string, f: ReaderFigures, runs: ReaderFigures[]): string =>
   `| ${label} | ${f.seconds.toFixed(2)} | ${medianCpu(runs).toFixed(2)} | ${f.mbPerSecond.toFixed(1)} | ${Math.round(f.resultsPerSecond).toLocaleString("en")} | ${f.peakRssMb.toFixed(0)} | ${runs.map((r) => r.mbPerSecond.toFixed(0)).join(" / ")} |`;
@@ -205,27 +221,58 @@ export async function runParseBench(): Promise<ParseBenchResult> {
       `${((f.mbPerSecond / tokenizer.mbPerSecond) * 100).toFixed(0)}% / ${((medianCpu(runs.tokenizer) / medianCpu(runsOf)) * 100).toFixed(0)}%`;
     const ratio = parser.mbPerSecond / tokenizer.mbPerSecond;
     const cpuRatio = medianCpu(runs.tokenizer) / medianCpu(runs.stream);
-    console.log(`JUnit report: ${sizeMb.toFixed(1)} MB, ${TESTCASES.toLocaleString("en")} testcases; median of ${RUNS} runs, each in its own process; node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)}\n`);
-    console.log("| reader | seconds | CPU s | MB/s | results/s | peak RSS (MB) | MB/s of each run |\n|---|---|---|---|---|---|---|");
+    console.log(
+      `JUnit report: ${sizeMb.toFixed(1)} MB, ${TESTCASES.toLocaleString("en")} testcases; median of ${RUNS} runs, each in its own process; node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()[0].toFixed(2)}\n`,
+    );
+    console.log(
+      "| reader | seconds | CPU s | MB/s | results/s | peak RSS (MB) | MB/s of each run |\n|---|---|---|---|---|---|---|",
+    );
     console.log(row("saxes tokenizer (no-op handlers)", tokenizer, runs.tokenizer));
     console.log(row("streamTestcases (JUnit, no fold), batches consumed and dropped", parser, runs.stream));
-    console.log(row("streamTestcases + streamedRows (fold by id, ids, rows): the server's parse stage", withRows, runs.rows));
-    console.log(row("parseReportStream (JUnit, parser-level fold), batches consumed and dropped", foldedParser, runs.folded));
+    console.log(
+      row("streamTestcases + streamedRows (fold by id, ids, rows): the server's parse stage", withRows, runs.rows),
+    );
+    console.log(
+      row("parseReportStream (JUnit, parser-level fold), batches consumed and dropped", foldedParser, runs.folded),
+    );
     console.log(row("parseReport (JUnit), every test kept", collector, runs.parser));
     const verdict = ratio >= TARGET_RATIO ? "meets" : "BELOW";
-    console.log(`\nstreaming parser (no fold)/tokenizer throughput: ${(ratio * 100).toFixed(0)}% — ${verdict} the target of ≥ ${TARGET_RATIO * 100}%; by CPU seconds (median of each): ${(cpuRatio * 100).toFixed(0)}%`);
-    console.log(`NOT the whole cost: with streamedRows (the fold by id, sha256 ids and rows the server runs after the parser) ${share(runs.rows, withRows)} (throughput / CPU)`);
-    console.log(`parseReportStream (parser-level fold): ${share(runs.folded, foldedParser)}; parseReport: ${share(runs.parser, collector)}`);
+    console.log(
+      `\nstreaming parser (no fold)/tokenizer throughput: ${(ratio * 100).toFixed(0)}% — ${verdict} the target of ≥ ${TARGET_RATIO * 100}%; by CPU seconds (median of each): ${(cpuRatio * 100).toFixed(0)}%`,
+    );
+    console.log(
+      `NOT the whole cost: with streamedRows (the fold by id, sha256 ids and rows the server runs after the parser) ${share(runs.rows, withRows)} (throughput / CPU)`,
+    );
+    console.log(
+      `parseReportStream (parser-level fold): ${share(runs.folded, foldedParser)}; parseReport: ${share(runs.parser, collector)}`,
+    );
 
     const doubleMb = statSync(doublePath).size / 1e6;
     const doubled = measureAll(["tokenizer", "stream"], doublePath);
     const double = { sizeMb: doubleMb, tokenizer: median(doubled.tokenizer), parser: median(doubled.stream) };
-    console.log(`\nTwice the testcases: ${doubleMb.toFixed(1)} MB, ${(TESTCASES * 2).toLocaleString("en")} testcases\n`);
-    console.log("| reader | seconds | CPU s | MB/s | results/s | peak RSS (MB) | MB/s of each run |\n|---|---|---|---|---|---|---|");
+    console.log(
+      `\nTwice the testcases: ${doubleMb.toFixed(1)} MB, ${(TESTCASES * 2).toLocaleString("en")} testcases\n`,
+    );
+    console.log(
+      "| reader | seconds | CPU s | MB/s | results/s | peak RSS (MB) | MB/s of each run |\n|---|---|---|---|---|---|---|",
+    );
     console.log(row("saxes tokenizer (no-op handlers)", double.tokenizer, doubled.tokenizer));
     console.log(row("streamTestcases (JUnit, no fold)", double.parser, doubled.stream));
-    console.log(`\npeak RSS, ${sizeMb.toFixed(0)} MB → ${doubleMb.toFixed(0)} MB report: streaming parser ${parser.peakRssMb.toFixed(0)} → ${double.parser.peakRssMb.toFixed(0)} MB, tokenizer ${tokenizer.peakRssMb.toFixed(0)} → ${double.tokenizer.peakRssMb.toFixed(0)} MB (parseReport ${collector.peakRssMb.toFixed(0)} MB on the smaller one)`);
-    return { sizeMb, testcases: TESTCASES, tokenizer, parser, rows: withRows, folded: foldedParser, collector, ratio, cpuRatio, double };
+    console.log(
+      `\npeak RSS, ${sizeMb.toFixed(0)} MB → ${doubleMb.toFixed(0)} MB report: streaming parser ${parser.peakRssMb.toFixed(0)} → ${double.parser.peakRssMb.toFixed(0)} MB, tokenizer ${tokenizer.peakRssMb.toFixed(0)} → ${double.tokenizer.peakRssMb.toFixed(0)} MB (parseReport ${collector.peakRssMb.toFixed(0)} MB on the smaller one)`,
+    );
+    return {
+      sizeMb,
+      testcases: TESTCASES,
+      tokenizer,
+      parser,
+      rows: withRows,
+      folded: foldedParser,
+      collector,
+      ratio,
+      cpuRatio,
+      double,
+    };
   } finally {
     if (folder) rmSync(folder, { recursive: true, force: true });
   }

@@ -11,12 +11,32 @@ export const TESTS_PER_REPORT = 2_000;
 /** Distinct bodies: report k uses body k % VARIANTS (its commit and run still make it a new report). */
 export const VARIANTS = 20;
 
-const ASSERTIONS = ["expected status ok but was failed", "timeout waiting for element", "null pointer in handler",
-  "expected list to contain widget", "assertion on header value", "connection reset by peer", "unexpected token in JSON",
-  "index out of bounds", "expected true but was false", "mock was not called", "illegal state: closed", "date mismatch",
-  "wrong currency code", "permission denied for user", "duplicate key value", "missing field name", "cache miss on key",
-  "expected sorted order", "stale element reference", "unexpected redirect"];
-const STACK = Array.from({ length: 30 }, (_, i) => `    at com.example.service.Handler${i}.call(Handler${i}.java:${100 + i})`).join("\n");
+const ASSERTIONS = [
+  "expected status ok but was failed",
+  "timeout waiting for element",
+  "null pointer in handler",
+  "expected list to contain widget",
+  "assertion on header value",
+  "connection reset by peer",
+  "unexpected token in JSON",
+  "index out of bounds",
+  "expected true but was false",
+  "mock was not called",
+  "illegal state: closed",
+  "date mismatch",
+  "wrong currency code",
+  "permission denied for user",
+  "duplicate key value",
+  "missing field name",
+  "cache miss on key",
+  "expected sorted order",
+  "stale element reference",
+  "unexpected redirect",
+];
+const STACK = Array.from(
+  { length: 30 },
+  (_, i) => `    at com.example.service.Handler${i}.call(Handler${i}.java:${100 + i})`,
+).join("\n");
 
 /** The JUnit XML of variant `v`: suites of 100 cases, every 20th (shifted by v) failing with a ~2 KB stack. */
 export function reportXml(v: number): string {
@@ -29,7 +49,9 @@ export function reportXml(v: number): string {
       // its own message (i % 20 is the same for every failure of a report) and its own top frame.
       const message = `${ASSERTIONS[Math.floor(i / 20) % ASSERTIONS.length]} in run ${v}`;
       const top = `    at com.example.service.HandlerTest${i % 997}.handlesRequest${i}(HandlerTest.java:${40 + (i % 50)})`;
-      parts.push(`${head}>\n      <failure message="${message}" type="java.lang.AssertionError"><![CDATA[java.lang.AssertionError: expected <200> but was <500>\n${top}\n${STACK}]]></failure>\n      <system-out>request ${i} took 12 ms</system-out>\n    </testcase>\n`);
+      parts.push(
+        `${head}>\n      <failure message="${message}" type="java.lang.AssertionError"><![CDATA[java.lang.AssertionError: expected <200> but was <500>\n${top}\n${STACK}]]></failure>\n      <system-out>request ${i} took 12 ms</system-out>\n    </testcase>\n`,
+      );
     } else {
       parts.push(`${head}/>\n`);
     }
@@ -46,7 +68,10 @@ export function reportBodies(): Uint8Array<ArrayBuffer>[] {
 }
 
 /** What the server would store for each variant, parsed by the app's own parser and identity code. */
-export async function variantRows(projectId: string, bodies: Uint8Array[]): Promise<{ tests: TestRow[]; results: ResultRow[][] }> {
+export async function variantRows(
+  projectId: string,
+  bodies: Uint8Array[],
+): Promise<{ tests: TestRow[]; results: ResultRow[][] }> {
   const results: ResultRow[][] = [];
   let tests: TestRow[] = [];
   for (const body of bodies) {

@@ -23,7 +23,8 @@ export function chooseServer(requested: string | undefined): ServerKind {
 export function describeServer(kind: ServerKind, newestSourceMs: number): string {
   if (kind === "source") return `node ${process.version} src/main.ts`;
   const built = statSync(BUILT_BINARY).mtimeMs;
-  const stale = newestSourceMs > built ? " (older than src/: rebuild with `npm run build` to measure current code)" : "";
+  const stale =
+    newestSourceMs > built ? " (older than src/: rebuild with `npm run build` to measure current code)" : "";
   return `dist/flakeguard built ${new Date(built).toISOString()}${stale}`;
 }
 
@@ -54,12 +55,24 @@ export async function startServer(kind: ServerKind, databaseUrl?: (dir: string) 
   // The settings a run may choose, to measure what they cost or give: scoring on ingest (default on),
   // group commit on the embedded backends (default 20 ms; 0 = a commit per upload), parse workers, how
   // many uploads are processed in their request before the rest are queued, batch size, worker concurrency.
-  for (const name of ["FLAKEGUARD_SCORE_ON_INGEST", "FLAKEGUARD_GROUP_COMMIT_MS", "FLAKEGUARD_PARSE_WORKERS", "FLAKEGUARD_INLINE_CONCURRENCY", "FLAKEGUARD_REPORT_BATCH", "FLAKEGUARD_WORKER_CONCURRENCY"]) {
+  for (const name of [
+    "FLAKEGUARD_SCORE_ON_INGEST",
+    "FLAKEGUARD_GROUP_COMMIT_MS",
+    "FLAKEGUARD_PARSE_WORKERS",
+    "FLAKEGUARD_INLINE_CONCURRENCY",
+    "FLAKEGUARD_REPORT_BATCH",
+    "FLAKEGUARD_WORKER_CONCURRENCY",
+  ]) {
     if (process.env[name]) env[name] = process.env[name];
   }
-  const child = kind === "binary"
-    ? spawn(BUILT_BINARY, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] })
-    : spawn(process.execPath, [...profileFlags(), MAIN_TS, ...args], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child =
+    kind === "binary"
+      ? spawn(BUILT_BINARY, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] })
+      : spawn(process.execPath, [...profileFlags(), MAIN_TS, ...args], {
+          cwd: dir,
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
   // Keep only the tail of the log: a long run must not grow the bench's own memory.
   let text = "";
   // FLAKEGUARD_BENCH_SERVER_LOG=file: the whole log there too (job batch sizes and timings, for analysis).
@@ -71,7 +84,8 @@ export async function startServer(kind: ServerKind, databaseUrl?: (dir: string) 
   child.stdout.on("data", keep);
   child.stderr.on("data", keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })));
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   const running: Running = { child, output: () => text, exited };
   await waitReady(running, port, 120_000);
   const admin = /^\s+(fga_\S+)\s*$/m.exec(text)?.[1];

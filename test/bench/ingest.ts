@@ -44,7 +44,11 @@ function newestSource(dir = fileURLToPath(new URL("../../src", import.meta.url))
 }
 
 /** One backend: the end-to-end run, then the bare inserts of as many rows as it stored. */
-async function measureBackend(backend: BenchBackend, bodies: Uint8Array<ArrayBuffer>[], rows: Awaited<ReturnType<typeof variantRows>>) {
+async function measureBackend(
+  backend: BenchBackend,
+  bodies: Uint8Array<ArrayBuffer>[],
+  rows: Awaited<ReturnType<typeof variantRows>>,
+) {
   const dbName = `fg_bench_e2e_${process.pid}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   let load: LoadFigures;
@@ -55,8 +59,14 @@ async function measureBackend(backend: BenchBackend, bodies: Uint8Array<ArrayBuf
   try {
     const url = new URL(PG_ADMIN_URL);
     url.pathname = `/${dbName}`;
-    const server = await startServer(SERVER, backend === "sqlite" ? undefined
-      : backend === "pglite" ? (dir) => `pglite:${join(dir, "pg")}` : () => url.toString());
+    const server = await startServer(
+      SERVER,
+      backend === "sqlite"
+        ? undefined
+        : backend === "pglite"
+          ? (dir) => `pglite:${join(dir, "pg")}`
+          : () => url.toString(),
+    );
     try {
       load = await runLoad(server, bodies, RESULTS, CLIENTS, DEADLINE_S * 1000);
     } finally {
@@ -71,11 +81,18 @@ async function measureBackend(backend: BenchBackend, bodies: Uint8Array<ArrayBuf
   // The bare insert moves by ±10 % from run to run on this shared machine (the end to end by less): the
   // median of BARE_RUNS runs, each into a fresh database.
   const runs: BareFigures[][] = [];
-  for (let i = 0; i < BARE_RUNS; i++) runs.push(await bareInsert(backend, PG_ADMIN_URL, rows.tests, rows.results, load.reports));
-  const bare = runs.length === 0 ? [] : runs[0].map((first, m) => {
-    const sorted = runs.map((r) => r[m]).sort((a, b) => a.rowsPerSecond - b.rowsPerSecond);
-    return { ...sorted[Math.floor(sorted.length / 2)], method: `${first.method} (median of ${runs.length}: ${runs.map((r) => int(r[m].rowsPerSecond)).join(" / ")})` };
-  });
+  for (let i = 0; i < BARE_RUNS; i++)
+    runs.push(await bareInsert(backend, PG_ADMIN_URL, rows.tests, rows.results, load.reports));
+  const bare =
+    runs.length === 0
+      ? []
+      : runs[0].map((first, m) => {
+          const sorted = runs.map((r) => r[m]).sort((a, b) => a.rowsPerSecond - b.rowsPerSecond);
+          return {
+            ...sorted[Math.floor(sorted.length / 2)],
+            method: `${first.method} (median of ${runs.length}: ${runs.map((r) => int(r[m].rowsPerSecond)).join(" / ")})`,
+          };
+        });
   return { backend, load, bare };
 }
 
@@ -83,32 +100,51 @@ const int = (n: number) => Math.round(n).toLocaleString("en");
 const NAMES: Record<BenchBackend, string> = { sqlite: "SQLite", pglite: "PGlite", postgres: "PostgreSQL" };
 
 /** Prints the end-to-end table and the ratio of each backend against the target. */
-function report(parse: ParseBenchResult | undefined, runs: { backend: BenchBackend; load: LoadFigures; bare: BareFigures[] }[]): void {
-  console.log(`\nEnd to end: ${TESTS_PER_REPORT.toLocaleString("en")}-test JUnit reports (5% failing with a ~2 KB stack), ${CLIENTS} concurrent clients, target ${int(RESULTS)} results${RESULTS < 1_000_000 ? " (reduced with --results)" : ""}`);
-  console.log(`server: ${describeServer(SERVER, newestSource())}; machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}\n`);
-  console.log("| backend | results stored | seconds | results/s end to end | server CPU s | server RSS max (MB) | bare insert | bare rows/s | end to end / bare |");
+function report(
+  parse: ParseBenchResult | undefined,
+  runs: { backend: BenchBackend; load: LoadFigures; bare: BareFigures[] }[],
+): void {
+  console.log(
+    `\nEnd to end: ${TESTS_PER_REPORT.toLocaleString("en")}-test JUnit reports (5% failing with a ~2 KB stack), ${CLIENTS} concurrent clients, target ${int(RESULTS)} results${RESULTS < 1_000_000 ? " (reduced with --results)" : ""}`,
+  );
+  console.log(
+    `server: ${describeServer(SERVER, newestSource())}; machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}\n`,
+  );
+  console.log(
+    "| backend | results stored | seconds | results/s end to end | server CPU s | server RSS max (MB) | bare insert | bare rows/s | end to end / bare |",
+  );
   console.log("|---|---|---|---|---|---|---|---|---|");
   for (const { backend, load, bare } of runs) {
-    if (bare.length === 0) console.log(`| ${NAMES[backend]} | ${int(load.results)} | ${load.seconds.toFixed(1)} | ${int(load.resultsPerSecond)} | ${load.serverCpuSeconds.toFixed(1)} | ${load.rssMaxMb.toFixed(0)} | not measured (--bare-runs 0) | | |`);
+    if (bare.length === 0)
+      console.log(
+        `| ${NAMES[backend]} | ${int(load.results)} | ${load.seconds.toFixed(1)} | ${int(load.resultsPerSecond)} | ${load.serverCpuSeconds.toFixed(1)} | ${load.rssMaxMb.toFixed(0)} | not measured (--bare-runs 0) | | |`,
+      );
     const short = `${load.cutShort ? ` (deadline ${DEADLINE_S} s)` : ""}; ${int(load.queued)} of ${int(load.reports)} reports queued (202)`;
     bare.forEach((b, i) => {
-      const head = i === 0
-        ? `| ${NAMES[backend]} | ${int(load.results)}${short} | ${load.seconds.toFixed(1)} | ${int(load.resultsPerSecond)} | ${load.serverCpuSeconds.toFixed(1)} | ${load.rssMaxMb.toFixed(0)} (VmHWM ${load.rssHwmMb.toFixed(0)})`
-        : "| | | | | |";
-      console.log(`${head} | ${b.method} | ${int(b.rowsPerSecond)} | ${((load.resultsPerSecond / b.rowsPerSecond) * 100).toFixed(0)}% |`);
+      const head =
+        i === 0
+          ? `| ${NAMES[backend]} | ${int(load.results)}${short} | ${load.seconds.toFixed(1)} | ${int(load.resultsPerSecond)} | ${load.serverCpuSeconds.toFixed(1)} | ${load.rssMaxMb.toFixed(0)} (VmHWM ${load.rssHwmMb.toFixed(0)})`
+          : "| | | | | |";
+      console.log(
+        `${head} | ${b.method} | ${int(b.rowsPerSecond)} | ${((load.resultsPerSecond / b.rowsPerSecond) * 100).toFixed(0)}% |`,
+      );
     });
   }
   const tokenizer = parse?.tokenizer.resultsPerSecond;
-  console.log(tokenizer === undefined
-    ? "\nbare tokenizer not measured (--no-parse): the target below uses the bare insert alone"
-    : `\nbare tokenizer: ${int(tokenizer)} results/s; parser (streaming): ${int(parse?.parser.resultsPerSecond ?? NaN)} results/s (same report shape)`);
+  console.log(
+    tokenizer === undefined
+      ? "\nbare tokenizer not measured (--no-parse): the target below uses the bare insert alone"
+      : `\nbare tokenizer: ${int(tokenizer)} results/s; parser (streaming): ${int(parse?.parser.resultsPerSecond ?? NaN)} results/s (same report shape)`,
+  );
   for (const { backend, load, bare } of runs) {
     if (bare.length === 0) continue;
     const insert = Math.max(...bare.filter((b) => !b.informational).map((b) => b.rowsPerSecond));
     const slower = Math.min(insert, tokenizer ?? Infinity);
     const ratio = load.resultsPerSecond / slower;
     const which = tokenizer !== undefined && tokenizer < insert ? "tokenizer" : "bare insert";
-    console.log(`${NAMES[backend]}: end to end ${int(load.resultsPerSecond)} results/s = ${(ratio * 100).toFixed(0)}% of the slower bare stage (${which}, ${int(slower)}/s); target ≥ ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? "met" : "missed"}`);
+    console.log(
+      `${NAMES[backend]}: end to end ${int(load.resultsPerSecond)} results/s = ${(ratio * 100).toFixed(0)}% of the slower bare stage (${which}, ${int(slower)}/s); target ≥ ${TARGET_RATIO * 100}%: ${ratio >= TARGET_RATIO ? "met" : "missed"}`,
+    );
   }
 }
 

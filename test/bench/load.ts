@@ -33,8 +33,12 @@ function report(seed: number): string {
   const cases: string[] = [];
   for (let i = 0; i < TESTS_PER_REPORT; i++) {
     const fails = (i * 7919 + seed) % 97 === 0;
-    const body = fails ? `<failure message="expected 200 but was 503" type="AssertionError">at Suite.test (src/c${i % 50}.test.ts:${i % 300}:7)</failure>` : "";
-    cases.push(`<testcase classname="pkg.module${i % 50}.Class" name="test case number ${i}" time="0.${(i * 31) % 1000}">${body}</testcase>`);
+    const body = fails
+      ? `<failure message="expected 200 but was 503" type="AssertionError">at Suite.test (src/c${i % 50}.test.ts:${i % 300}:7)</failure>`
+      : "";
+    cases.push(
+      `<testcase classname="pkg.module${i % 50}.Class" name="test case number ${i}" time="0.${(i * 31) % 1000}">${body}</testcase>`,
+    );
   }
   return `<?xml version="1.0"?><testsuites><testsuite name="load" tests="${TESTS_PER_REPORT}">${cases.join("")}</testsuite></testsuites>`;
 }
@@ -69,7 +73,15 @@ async function measure(backend: string): Promise<Figures> {
     await adminQuery(`create database ${pgName}`);
     args = ["--database-url", Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${pgName}` }).toString()];
   }
-  const s: Served = await serve({ args, env: { FLAKEGUARD_UPLOAD_RATE_LIMIT: "0", FLAKEGUARD_API_RATE_LIMIT: "0", FLAKEGUARD_LOG_LEVEL: "error", FLAKEGUARD_RESCORE_SCHEDULE: values.rescore } });
+  const s: Served = await serve({
+    args,
+    env: {
+      FLAKEGUARD_UPLOAD_RATE_LIMIT: "0",
+      FLAKEGUARD_API_RATE_LIMIT: "0",
+      FLAKEGUARD_LOG_LEVEL: "error",
+      FLAKEGUARD_RESCORE_SCHEDULE: values.rescore,
+    },
+  });
   try {
     const bodies = [report(1), report(2), report(3)];
     const base = `http://127.0.0.1:${s.port}`;
@@ -88,14 +100,27 @@ async function measure(backend: string): Promise<Figures> {
     let n = 0;
     const auth = { authorization: `Bearer ${s.token}` };
     const uploads = autocannon({
-      url: base, connections: CONNECTIONS, duration: DURATION_S, timeout: 120,
-      requests: [{
-        method: "POST", headers: { ...auth, "content-type": "application/xml" },
-        setupRequest: (req) => ({ ...req, path: `/api/v1/projects/p/reports?commit=${(++n).toString(16).padStart(40, "0")}&branch=main`, body: bodies[n % bodies.length] }),
-      }],
+      url: base,
+      connections: CONNECTIONS,
+      duration: DURATION_S,
+      timeout: 120,
+      requests: [
+        {
+          method: "POST",
+          headers: { ...auth, "content-type": "application/xml" },
+          setupRequest: (req) => ({
+            ...req,
+            path: `/api/v1/projects/p/reports?commit=${(++n).toString(16).padStart(40, "0")}&branch=main`,
+            body: bodies[n % bodies.length],
+          }),
+        },
+      ],
     });
     const reads = autocannon({
-      url: base, connections: READ_CONNECTIONS, duration: DURATION_S, timeout: 120,
+      url: base,
+      connections: READ_CONNECTIONS,
+      duration: DURATION_S,
+      timeout: 120,
       requests: [
         { method: "GET", path: "/api/v1/projects/p/tests?limit=50", headers: auth },
         { method: "GET", path: `/api/v1/projects/p/tests/${testId}`, headers: auth },
@@ -109,7 +134,17 @@ async function measure(backend: string): Promise<Figures> {
     const rssEnd = s.rss();
     const project = (await (await s.api("/api/v1/projects/p", {}, s.admin)).json()) as { counts: { reports: number } };
     const rescores = (await rescoresDone(s)) - rescoresBefore;
-    return { backend, uploads: u, reads: r, rssStartMb: rssStart / MiB, rssEndMb: rssEnd / MiB, rssMidMb: rssMid / MiB, rssPeakMb: peak / MiB, reportsStored: project.counts.reports, rescores };
+    return {
+      backend,
+      uploads: u,
+      reads: r,
+      rssStartMb: rssStart / MiB,
+      rssEndMb: rssEnd / MiB,
+      rssMidMb: rssMid / MiB,
+      rssPeakMb: peak / MiB,
+      reportsStored: project.counts.reports,
+      rescores,
+    };
   } finally {
     await s.stop(60_000);
     if (backend === "postgres") await adminQuery(`drop database if exists ${pgName} with (force)`);
@@ -121,14 +156,27 @@ const row = (f: Figures, what: string, r: autocannon.Result) =>
   `| ${f.backend} | ${what} | ${r.connections} | ${r.requests.total} | ${r.requests.average.toFixed(1)} | ${r.latency.p50} | ${r.latency.p99} | ${errors(r)} |`;
 
 const figures: Figures[] = [];
-for (const backend of values.backends.split(",").map((b) => b.trim()).filter(Boolean)) {
-  console.log(`bench:load: ${backend}, ${DURATION_S} s, ${CONNECTIONS} upload + ${READ_CONNECTIONS} read connections …`);
+for (const backend of values.backends
+  .split(",")
+  .map((b) => b.trim())
+  .filter(Boolean)) {
+  console.log(
+    `bench:load: ${backend}, ${DURATION_S} s, ${CONNECTIONS} upload + ${READ_CONNECTIONS} read connections …`,
+  );
   const f = await measure(backend);
   figures.push(f);
-  console.log(`  uploads: ${f.uploads.requests.average.toFixed(1)} req/s (${(f.uploads.requests.average * TESTS_PER_REPORT).toFixed(0)} test results/s), p50 ${f.uploads.latency.p50} ms, p99 ${f.uploads.latency.p99} ms, errors ${errors(f.uploads)}`);
-  console.log(`  upload status codes: ${JSON.stringify(f.uploads.statusCodeStats)}, connection errors ${f.uploads.errors}, timeouts ${f.uploads.timeouts}`);
-  console.log(`  reads:   ${f.reads.requests.average.toFixed(1)} req/s, p50 ${f.reads.latency.p50} ms, p99 ${f.reads.latency.p99} ms, errors ${errors(f.reads)}`);
-  console.log(`  RSS: ${f.rssStartMb.toFixed(0)} MB at start, ${f.rssMidMb.toFixed(0)} MB half-way, ${f.rssEndMb.toFixed(0)} MB at end (peak ${f.rssPeakMb.toFixed(0)} MB); ${f.reportsStored} reports stored; ${f.rescores} rescore jobs finished (full and queued by ingest)`);
+  console.log(
+    `  uploads: ${f.uploads.requests.average.toFixed(1)} req/s (${(f.uploads.requests.average * TESTS_PER_REPORT).toFixed(0)} test results/s), p50 ${f.uploads.latency.p50} ms, p99 ${f.uploads.latency.p99} ms, errors ${errors(f.uploads)}`,
+  );
+  console.log(
+    `  upload status codes: ${JSON.stringify(f.uploads.statusCodeStats)}, connection errors ${f.uploads.errors}, timeouts ${f.uploads.timeouts}`,
+  );
+  console.log(
+    `  reads:   ${f.reads.requests.average.toFixed(1)} req/s, p50 ${f.reads.latency.p50} ms, p99 ${f.reads.latency.p99} ms, errors ${errors(f.reads)}`,
+  );
+  console.log(
+    `  RSS: ${f.rssStartMb.toFixed(0)} MB at start, ${f.rssMidMb.toFixed(0)} MB half-way, ${f.rssEndMb.toFixed(0)} MB at end (peak ${f.rssPeakMb.toFixed(0)} MB); ${f.reportsStored} reports stored; ${f.rescores} rescore jobs finished (full and queued by ingest)`,
+  );
 }
 
 const version = execFileSync(BUILT_BINARY, ["version"]).toString().trim();

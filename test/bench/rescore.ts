@@ -49,9 +49,13 @@ async function measure(backend: string) {
     await adminQuery(`drop database if exists ${pgName} with (force)`);
     await adminQuery(`create database ${pgName}`);
   }
-  const target = backend === "postgres"
-    ? { backend: "postgres" as const, url: Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${pgName}` }).toString() }
-    : { backend: "sqlite" as const, path: join(dir, "bench.db") };
+  const target =
+    backend === "postgres"
+      ? {
+          backend: "postgres" as const,
+          url: Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${pgName}` }).toString(),
+        }
+      : { backend: "sqlite" as const, path: join(dir, "bench.db") };
   const db = await openDb(target);
   try {
     await migrate(db, Date.now());
@@ -69,8 +73,10 @@ async function measure(backend: string) {
     const t0 = performance.now();
     await rescoreTests(sampled(store, sample), seeded.project, ids, Date.now());
     const ms = performance.now() - t0;
-    console.log(`${backend}: ${ids.length} tests, ${seeded.results} results — full rescore ${(ms / 1000).toFixed(1)} s; ` +
-      `heap ${(before.heapUsed / MB).toFixed(0)} → peak ${(peak.heap / MB).toFixed(0)} MB; RSS ${(before.rss / MB).toFixed(0)} → peak ${(peak.rss / MB).toFixed(0)} MB`);
+    console.log(
+      `${backend}: ${ids.length} tests, ${seeded.results} results — full rescore ${(ms / 1000).toFixed(1)} s; ` +
+        `heap ${(before.heapUsed / MB).toFixed(0)} → peak ${(peak.heap / MB).toFixed(0)} MB; RSS ${(before.rss / MB).toFixed(0)} → peak ${(peak.rss / MB).toFixed(0)} MB`,
+    );
   } finally {
     await db.close();
     rmSync(dir, { recursive: true, force: true });
@@ -78,4 +84,8 @@ async function measure(backend: string) {
   }
 }
 
-for (const backend of values.backends.split(",").map((b) => b.trim()).filter(Boolean)) await measure(backend);
+for (const backend of values.backends
+  .split(",")
+  .map((b) => b.trim())
+  .filter(Boolean))
+  await measure(backend);

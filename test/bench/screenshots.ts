@@ -17,17 +17,31 @@ if (seeded.code !== 0) throw new Error(seeded.output);
 const served = await serve(box);
 const admin = printedAdminToken(served.server.output());
 const api = async <T>(path: string, init: RequestInit = {}): Promise<T> =>
-  (await fetch(`${served.url}${path}`, { ...init, headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" } })).json() as Promise<T>;
+  (
+    await fetch(`${served.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+    })
+  ).json() as Promise<T>;
 
 // The demo history is dated in the past; the browser's clock is set to just after its last report so
 // "3 h ago" reads as it would on a live server.
-const runs = await api<{ runs: { run: string | null; startedAt: string; lastReportAt: string | null; failed: number }[] }>("/api/v1/projects/demo/runs?limit=50");
+const runs = await api<{
+  runs: { run: string | null; startedAt: string; lastReportAt: string | null; failed: number }[];
+}>("/api/v1/projects/demo/runs?limit=50");
 const lastAt = Date.parse(runs.runs[0].lastReportAt ?? runs.runs[0].startedAt) + 2 * 3600_000;
-const flaky = await api<{ tests: { id: string; name: string }[] }>("/api/v1/projects/demo/tests?status=flaky&limit=100");
-const quarantined = new Set((await api<{ tests: { testId: string }[] }>("/api/v1/projects/demo/quarantine")).tests.map((t) => t.testId));
+const flaky = await api<{ tests: { id: string; name: string }[] }>(
+  "/api/v1/projects/demo/tests?status=flaky&limit=100",
+);
+const quarantined = new Set(
+  (await api<{ tests: { testId: string }[] }>("/api/v1/projects/demo/quarantine")).tests.map((t) => t.testId),
+);
 const free = flaky.tests.find((t) => !quarantined.has(t.id)) ?? flaky.tests[0];
 if (!quarantined.has(free.id)) {
-  await api("/api/v1/projects/demo/quarantine", { method: "POST", body: JSON.stringify({ testId: free.id, reason: "flaky: races the cache warm-up", owner: "team-checkout" }) });
+  await api("/api/v1/projects/demo/quarantine", {
+    method: "POST",
+    body: JSON.stringify({ testId: free.id, reason: "flaky: races the cache warm-up", owner: "team-checkout" }),
+  });
 }
 const failedRun = runs.runs.find((r) => r.run && r.failed > 0)?.run ?? runs.runs[0].run!;
 
@@ -41,7 +55,10 @@ async function shoot(page: Page, path: string, name: string, ready: (p: Page) =>
 try {
   // The settings show tokens made just now: that pass keeps the real clock.
   for (const scheme of ["light", "dark", "real clock"] as const) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, colorScheme: scheme === "dark" ? "dark" : "light" });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 860 },
+      colorScheme: scheme === "dark" ? "dark" : "light",
+    });
     const page = await context.newPage();
     if (scheme !== "real clock") await page.clock.setFixedTime(lastAt);
     await page.goto(`${served.url}/`);

@@ -59,7 +59,9 @@ function renderReport(f: Figures): string {
         : "—";
     const range = `${Math.min(...row.readyMs).toFixed(0)}–${Math.max(...row.readyMs).toFixed(0)} ms`;
     const anon = `${median(row.anonMb).toFixed(1)} MB`;
-    lines.push(`| ${row.backend} | ${row.start} | ${ready.toFixed(0)} ms | ${range} | ${rss.toFixed(1)} MB | ${anon} | ${target} |`);
+    lines.push(
+      `| ${row.backend} | ${row.start} | ${ready.toFixed(0)} ms | ${range} | ${rss.toFixed(1)} MB | ${anon} | ${target} |`,
+    );
   }
   lines.push(
     "",
@@ -103,7 +105,10 @@ async function once(box: Sandbox, args: string[]): Promise<Sample> {
   void server.exited.then(() => (exited = true));
   for (;;) {
     if (exited) throw new Error(`serve exited before ready:\n${server.output()}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ok) break;
     await sleep(5);
   }
@@ -123,8 +128,20 @@ async function measure(label: string, args: string[]): Promise<Row[]> {
   const again: Sample[] = [];
   for (let i = 0; i < RUNS; i++) again.push(await once(box, args));
   return [
-    { backend: label, start: "first start", readyMs: first.map((r) => r.readyMs), rssMb: first.map((r) => r.rss), anonMb: first.map((r) => r.anon) },
-    { backend: label, start: "restart", readyMs: again.map((r) => r.readyMs), rssMb: again.map((r) => r.rss), anonMb: again.map((r) => r.anon) },
+    {
+      backend: label,
+      start: "first start",
+      readyMs: first.map((r) => r.readyMs),
+      rssMb: first.map((r) => r.rss),
+      anonMb: first.map((r) => r.anon),
+    },
+    {
+      backend: label,
+      start: "restart",
+      readyMs: again.map((r) => r.readyMs),
+      rssMb: again.map((r) => r.rss),
+      anonMb: again.map((r) => r.anon),
+    },
   ];
 }
 

@@ -31,25 +31,49 @@ const TARGET_MS = 300;
 
 /** The pages and the requests each makes first (as the pages in ui/pages/ do); `$T` is the top flaky test. */
 const PAGES: Record<string, string[]> = {
-  "project (first screen: flaky tab)": ["", "/quarantine", "/tests?status=flaky&sort=score&limit=100", "/runs?limit=50"],
+  "project (first screen: flaky tab)": [
+    "",
+    "/quarantine",
+    "/tests?status=flaky&sort=score&limit=100",
+    "/runs?limit=50",
+  ],
   "project, broken tab": ["/tests?status=broken&sort=score&limit=100"],
   "project, all tests by score": ["/tests?sort=score&limit=100"],
   "project, search": ["/tests?status=flaky&q=module4&limit=100"],
   "project, incidents tab": ["/incidents?limit=100"],
   "project, failures tab": ["/failures?limit=100"],
-  "test page": ["/tests/$T", "/quarantine", "/failures?limit=500", "/events?limit=200&test=$T", "/tests/$T/history?limit=100"],
-  "overview": ["@/api/v1/overview"],
+  "test page": [
+    "/tests/$T",
+    "/quarantine",
+    "/failures?limit=500",
+    "/events?limit=200&test=$T",
+    "/tests/$T/history?limit=100",
+  ],
+  overview: ["@/api/v1/overview"],
 };
 
 async function openBackend(backend: Backend, dir: string): Promise<{ db: Db; drop: () => Promise<void> }> {
-  if (backend === "sqlite") return { db: await openDb({ backend, path: join(dir, "bench.db") }), drop: async () => undefined };
-  if (backend === "pglite") return { db: await openDb({ backend, path: join(dir, "pg") }), drop: async () => undefined };
+  if (backend === "sqlite")
+    return { db: await openDb({ backend, path: join(dir, "bench.db") }), drop: async () => undefined };
+  if (backend === "pglite")
+    return { db: await openDb({ backend, path: join(dir, "pg") }), drop: async () => undefined };
   const name = `fg_bench_ui_${process.pid}`;
-  const admin = async (q: string) => { const c = new pg.Client(PG_ADMIN_URL); await c.connect(); try { await c.query(q); } finally { await c.end(); } };
+  const admin = async (q: string) => {
+    const c = new pg.Client(PG_ADMIN_URL);
+    await c.connect();
+    try {
+      await c.query(q);
+    } finally {
+      await c.end();
+    }
+  };
   await admin(`create database ${name}`);
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
-  return { db: await openDb({ backend, url: url.toString() }), drop: () => admin(`drop database if exists ${name} with (force)`) };
+  return {
+    db: await openDb({ backend, url: url.toString() }),
+    drop: () => admin(`drop database if exists ${name} with (force)`),
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -79,7 +103,9 @@ async function measure(backend: Backend): Promise<void> {
     };
     const top = JSON.parse((await call("/tests?status=flaky&sort=score&limit=1")).body).tests[0].id as string;
     const counts = JSON.parse((await call("@/api/v1/overview")).body).projects[0].counts;
-    console.log(`\n${backend}: ${seeded.tests} tests, ${seeded.reports} reports, ${seeded.results} results (seeded in ${(seeded.seedMs / 1000).toFixed(1)} s, full rescore ${(seeded.rescoreMs / 1000).toFixed(1)} s); ${counts.flaky} flaky, ${counts.broken} broken, ${counts.quarantined} quarantined`);
+    console.log(
+      `\n${backend}: ${seeded.tests} tests, ${seeded.reports} reports, ${seeded.results} results (seeded in ${(seeded.seedMs / 1000).toFixed(1)} s, full rescore ${(seeded.rescoreMs / 1000).toFixed(1)} s); ${counts.flaky} flaky, ${counts.broken} broken, ${counts.quarantined} quarantined`,
+    );
     for (const [page, paths] of Object.entries(PAGES)) {
       const resolved = paths.map((p) => p.replaceAll("$T", top));
       const sequential: number[] = [];
@@ -97,9 +123,19 @@ async function measure(backend: Backend): Promise<void> {
         parallel.push(performance.now() - t1);
         times.forEach((ms, i) => each[i].push(ms));
       }
-      const verdict = page.startsWith("project (first") ? (median(sequential) <= TARGET_MS ? `  ✓ ≤ ${TARGET_MS} ms` : `  ✗ > ${TARGET_MS} ms`) : "";
-      console.log(`  ${page}: ${median(sequential).toFixed(1)} ms one after another, ${median(parallel).toFixed(1)} ms in parallel${verdict}`);
-      resolved.forEach((p, i) => console.log(`      ${median(each[i]).toFixed(1).padStart(7)} ms  GET ${p.startsWith("@") ? p.slice(1) : base + p}`));
+      const verdict = page.startsWith("project (first")
+        ? median(sequential) <= TARGET_MS
+          ? `  ✓ ≤ ${TARGET_MS} ms`
+          : `  ✗ > ${TARGET_MS} ms`
+        : "";
+      console.log(
+        `  ${page}: ${median(sequential).toFixed(1)} ms one after another, ${median(parallel).toFixed(1)} ms in parallel${verdict}`,
+      );
+      resolved.forEach((p, i) =>
+        console.log(
+          `      ${median(each[i]).toFixed(1).padStart(7)} ms  GET ${p.startsWith("@") ? p.slice(1) : base + p}`,
+        ),
+      );
     }
     await app.stop();
   } finally {
@@ -109,5 +145,7 @@ async function measure(backend: Backend): Promise<void> {
   }
 }
 
-console.log(`UI server bench: ${TESTS} tests × ${RUNS} runs, median of ${ROUNDS} rounds (node ${process.version}, ${process.platform})`);
+console.log(
+  `UI server bench: ${TESTS} tests × ${RUNS} runs, median of ${ROUNDS} rounds (node ${process.version}, ${process.platform})`,
+);
 for (const backend of BACKENDS) await measure(backend);

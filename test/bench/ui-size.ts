@@ -23,7 +23,9 @@ try {
     if (url.endsWith(".js")) jsGzip += gz;
     console.log(`| ${url.replace(/-[A-Z0-9]{8}\./, ".")} | ${kb(bytes.length)} | ${kb(gz)} |`);
   }
-  console.log(`\nfirst page JS: ${kb(jsGzip)} gzipped (budget ${kb(BUDGET_JS_GZIP)}): ${jsGzip <= BUDGET_JS_GZIP ? "within" : "OVER"} budget`);
+  console.log(
+    `\nfirst page JS: ${kb(jsGzip)} gzipped (budget ${kb(BUDGET_JS_GZIP)}): ${jsGzip <= BUDGET_JS_GZIP ? "within" : "OVER"} budget`,
+  );
   if (jsGzip > BUDGET_JS_GZIP) process.exitCode = 1;
 } finally {
   rmSync(out, { recursive: true, force: true });

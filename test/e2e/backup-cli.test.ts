@@ -7,7 +7,9 @@ import { adminQuery, PG_ADMIN_URL } from "../helpers/backends.ts";
 import { freePort, run, sandbox, start, stop, waitReady } from "./process.ts";
 
 const dbs: string[] = [];
-afterAll(async () => { for (const d of dbs) await adminQuery(`drop database if exists ${d} with (force)`); });
+afterAll(async () => {
+  for (const d of dbs) await adminQuery(`drop database if exists ${d} with (force)`);
+});
 
 async function pgDatabase(): Promise<string> {
   const name = `fg_e2e_bk_${process.pid}_${dbs.length}`;
@@ -22,15 +24,27 @@ async function pgDatabase(): Promise<string> {
 describe.each(["sqlite", "pglite", "postgres"] as const)("flakeguard backup and restore on %s", (backend) => {
   it("restores what was backed up into an empty target and refuses a non-empty one", async () => {
     const box = sandbox();
-    const source = backend === "postgres" ? ["--database-url", await pgDatabase()] : backend === "pglite" ? ["--data-dir", "a", "--database-url", "pglite:a/pg"] : ["--data-dir", "a"];
-    const target = backend === "postgres" ? ["--database-url", await pgDatabase()] : backend === "pglite" ? ["--data-dir", "b", "--database-url", "pglite:b/pg"] : ["--data-dir", "b"];
+    const source =
+      backend === "postgres"
+        ? ["--database-url", await pgDatabase()]
+        : backend === "pglite"
+          ? ["--data-dir", "a", "--database-url", "pglite:a/pg"]
+          : ["--data-dir", "a"];
+    const target =
+      backend === "postgres"
+        ? ["--database-url", await pgDatabase()]
+        : backend === "pglite"
+          ? ["--data-dir", "b", "--database-url", "pglite:b/pg"]
+          : ["--data-dir", "b"];
     expect((await run(box, ["migrate", ...source])).code).toBe(0);
     const created = await run(box, ["project", "create", "web", ...source]);
     expect(created.code, created.output).toBe(0);
 
     const backup = await run(box, ["backup", "--to", "b.fgbackup", ...source]);
     expect(backup.code, backup.output).toBe(0);
-    expect(backup.output).toMatch(new RegExp(`backup written: .*b\\.fgbackup .*${backend}, schema \\w+, 1 project\\(s\\)`));
+    expect(backup.output).toMatch(
+      new RegExp(`backup written: .*b\\.fgbackup .*${backend}, schema \\w+, 1 project\\(s\\)`),
+    );
     const check = await run(box, ["restore", "--check", "b.fgbackup"]);
     expect(check.output).toContain("backup complete");
 
@@ -51,10 +65,24 @@ describe("flakeguard backup on a PGlite database a server holds", () => {
   it("names the server's way to back up", async () => {
     const box = sandbox();
     const port = await freePort();
-    const server = start(box, ["serve", "--port", String(port), "--data-dir", join(box.dir, "d"), "--database-url", `pglite:${join(box.dir, "d", "pg")}`]);
+    const server = start(box, [
+      "serve",
+      "--port",
+      String(port),
+      "--data-dir",
+      join(box.dir, "d"),
+      "--database-url",
+      `pglite:${join(box.dir, "d", "pg")}`,
+    ]);
     try {
       await waitReady(server, port);
-      const r = await run(box, ["backup", "--data-dir", join(box.dir, "d"), "--database-url", `pglite:${join(box.dir, "d", "pg")}`]);
+      const r = await run(box, [
+        "backup",
+        "--data-dir",
+        join(box.dir, "d"),
+        "--database-url",
+        `pglite:${join(box.dir, "d", "pg")}`,
+      ]);
       expect(r.code).toBe(1);
       expect(r.output).toMatch(/in use by another flakeguard process .*POST \/api\/v1\/backups/);
     } finally {

@@ -12,9 +12,18 @@ describe("the executable refuses bad input with one line", () => {
   it.each([
     [["serve", "--bogus"], /^flakeguard serve: Unknown option '--bogus'/],
     [["frobnicate"], /^flakeguard: unknown command 'frobnicate'/],
-    [["serve", "--database-url", "mysql://u:secret@h/db"], /DATABASE_URL: unsupported database URL "mysql:\/\/u:\*\*\*@h\/db"/],
-    [["serve", "--database-url", "postgres://u:secret@127.0.0.1:1/db"], /^flakeguard serve: cannot reach PostgreSQL at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/db/],
-    [["serve", "--data-dir", "/proc/flakeguard"], /^flakeguard serve: data directory \/proc\/flakeguard (cannot be created|is not writable)/],
+    [
+      ["serve", "--database-url", "mysql://u:secret@h/db"],
+      /DATABASE_URL: unsupported database URL "mysql:\/\/u:\*\*\*@h\/db"/,
+    ],
+    [
+      ["serve", "--database-url", "postgres://u:secret@127.0.0.1:1/db"],
+      /^flakeguard serve: cannot reach PostgreSQL at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/db/,
+    ],
+    [
+      ["serve", "--data-dir", "/proc/flakeguard"],
+      /^flakeguard serve: data directory \/proc\/flakeguard (cannot be created|is not writable)/,
+    ],
     [["serve", "--port", "http"], /^flakeguard serve: --port: must be an integer/],
     [["serve", "--config", "nope.ts"], /^flakeguard serve: config file .*nope\.ts: not found/],
   ])("%j", async (args, message) => {
@@ -36,9 +45,12 @@ describe("the executable refuses bad input with one line", () => {
 
   it("loads a TypeScript config file inside the executable", async () => {
     const box = sandbox();
-    writeFileSync(join(box.dir, "flakeguard.config.ts"), `import { defineConfig } from "flakeguard";
+    writeFileSync(
+      join(box.dir, "flakeguard.config.ts"),
+      `import { defineConfig } from "flakeguard";
       const port: number = 9123;
-      export default defineConfig({ port, logLevel: "warn" });`);
+      export default defineConfig({ port, logLevel: "warn" });`,
+    );
     const { code, output } = await run(box, ["config"]);
     expect(code).toBe(0);
     expect(output).toMatch(/^port = 9123 +# file/m);

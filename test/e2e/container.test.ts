@@ -26,14 +26,22 @@ const volume = `fg-e2e-${id}`;
 const work = mkdtempSync(join(tmpdir(), "fg-container-"));
 // podman-compose passes no runtime flags: containers.conf sets runc and the limits for every podman call.
 const containersConf = join(work, "containers.conf");
-writeFileSync(containersConf, `[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n\n[engine]\nruntime = "${RUNC}"\n`);
+writeFileSync(
+  containersConf,
+  `[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n\n[engine]\nruntime = "${RUNC}"\n`,
+);
 const env = { ...process.env, CONTAINERS_CONF: containersConf, BUILDAH_FORMAT: "docker" };
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function podman(args: string[], opts: { check?: boolean; timeout?: number } = {}): { code: number; out: string } {
-  const r = spawnSync("podman", ["--runtime", RUNC, ...args], { env, encoding: "utf8", timeout: opts.timeout ?? 300_000 });
+  const r = spawnSync("podman", ["--runtime", RUNC, ...args], {
+    env,
+    encoding: "utf8",
+    timeout: opts.timeout ?? 300_000,
+  });
   const out = `${r.stdout ?? ""}${r.stderr ?? ""}`;
-  if ((opts.check ?? true) && r.status !== 0) throw new Error(`podman ${args.join(" ")} exited ${r.status}: ${out.slice(-2000)}`);
+  if ((opts.check ?? true) && r.status !== 0)
+    throw new Error(`podman ${args.join(" ")} exited ${r.status}: ${out.slice(-2000)}`);
   return { code: r.status ?? -1, out };
 }
 
@@ -43,7 +51,10 @@ function ensureBase(): void {
   if (!existsSync(BASE_CACHE)) {
     const dir = mkdtempSync(join(tmpdir(), "fg-rootfs-"));
     try {
-      execFileSync("debootstrap", ["--variant=minbase", "bookworm", dir, "http://deb.debian.org/debian"], { stdio: "inherit", timeout: 1_200_000 });
+      execFileSync("debootstrap", ["--variant=minbase", "bookworm", dir, "http://deb.debian.org/debian"], {
+        stdio: "inherit",
+        timeout: 1_200_000,
+      });
       mkdirSync(join(BASE_CACHE, ".."), { recursive: true });
       execFileSync("tar", ["-C", dir, "-cf", `${BASE_CACHE}.partial`, "."]);
       execFileSync("mv", [`${BASE_CACHE}.partial`, BASE_CACHE]);
@@ -60,7 +71,9 @@ async function waitReady(port: number, limitMs = 90_000): Promise<void> {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`, { signal: AbortSignal.timeout(2000) });
       if (res.status === 200) return;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     if (Date.now() > until) throw new Error(`no /readyz on port ${port} within ${limitMs} ms`);
     await new Promise((r) => setTimeout(r, 300));
   }
@@ -69,8 +82,19 @@ async function waitReady(port: number, limitMs = 90_000): Promise<void> {
 const JUNIT = `<?xml version="1.0"?><testsuite name="box"><testcase classname="box.A" name="works"/><testcase classname="box.A" name="breaks"><failure message="no">x</failure></testcase></testsuite>`;
 const admin = `fga_${randomBytes(24).toString("base64url")}`;
 
-async function api(port: number, method: string, path: string, body?: string, type = "application/json", token = admin) {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, body, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": type } : {}) } });
+async function api(
+  port: number,
+  method: string,
+  path: string,
+  body?: string,
+  type = "application/json",
+  token = admin,
+) {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    body,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": type } : {}) },
+  });
   return { status: res.status, body: await res.json() };
 }
 
@@ -89,7 +113,20 @@ describe("the container image under podman", () => {
     // The build context is the repository; .dockerignore keeps only dist/flakeguard (built by global setup).
     podman(["build", "--format", "docker", "-t", image, "-f", join(root, "Dockerfile"), root], { timeout: 600_000 });
     port = await freePort();
-    podman(["run", "-d", "--name", name, ...ULIMITS, "-p", `127.0.0.1:${port}:8080`, "-v", `${volume}:/data`, "-e", `FLAKEGUARD_ADMIN_TOKEN=${admin}`, image]);
+    podman([
+      "run",
+      "-d",
+      "--name",
+      name,
+      ...ULIMITS,
+      "-p",
+      `127.0.0.1:${port}:8080`,
+      "-v",
+      `${volume}:/data`,
+      "-e",
+      `FLAKEGUARD_ADMIN_TOKEN=${admin}`,
+      image,
+    ]);
     await waitReady(port);
   }, 1_500_000);
 
@@ -132,10 +169,14 @@ describe("the container image under podman", () => {
     const viaApi = await api(port, "POST", "/api/v1/backups");
     expect(viaApi.status, JSON.stringify(viaApi.body)).toBe(201);
     expect(viaApi.body.name).toMatch(/^flakeguard-sqlite-\d{8}T\d{9}Z\.fgbackup$/);
-    expect(podman(["exec", name, "flakeguard", "restore", "--check", `/data/backups/${viaApi.body.name}`]).out).toMatch(/backup complete/);
+    expect(podman(["exec", name, "flakeguard", "restore", "--check", `/data/backups/${viaApi.body.name}`]).out).toMatch(
+      /backup complete/,
+    );
     const out = podman(["exec", name, "flakeguard", "backup", "--to", "/data/backups/now.fgbackup"]).out;
     expect(out).toMatch(/backup written: \/data\/backups\/now\.fgbackup .*sqlite/);
-    expect(podman(["exec", name, "flakeguard", "restore", "--check", "/data/backups/now.fgbackup"]).out).toMatch(/backup complete/);
+    expect(podman(["exec", name, "flakeguard", "restore", "--check", "/data/backups/now.fgbackup"]).out).toMatch(
+      /backup complete/,
+    );
   });
 });
 
@@ -144,10 +185,17 @@ describe("deploy/docker-compose.yml through deploy.sh and podman-compose", () =>
   const composeImage = `localhost/flakeguard-${project}`;
   const state = join(work, "state");
   const composeEnv = (port: number) => ({
-    ...env, FLAKEGUARD_COMPOSE: "podman-compose", FLAKEGUARD_COMPOSE_PROJECT: project, FLAKEGUARD_STATE_DIR: state, FLAKEGUARD_IMAGE: composeImage,
-    FLAKEGUARD_PUBLISH: `127.0.0.1:${port}`, FLAKEGUARD_ADMIN_TOKEN: admin, FLAKEGUARD_HEALTH_TIMEOUT: "90",
+    ...env,
+    FLAKEGUARD_COMPOSE: "podman-compose",
+    FLAKEGUARD_COMPOSE_PROJECT: project,
+    FLAKEGUARD_STATE_DIR: state,
+    FLAKEGUARD_IMAGE: composeImage,
+    FLAKEGUARD_PUBLISH: `127.0.0.1:${port}`,
+    FLAKEGUARD_ADMIN_TOKEN: admin,
+    FLAKEGUARD_HEALTH_TIMEOUT: "90",
   });
-  const deploy = (args: string[], port: number) => spawnSync(join(root, "deploy/deploy.sh"), args, { env: composeEnv(port), encoding: "utf8", timeout: 600_000 });
+  const deploy = (args: string[], port: number) =>
+    spawnSync(join(root, "deploy/deploy.sh"), args, { env: composeEnv(port), encoding: "utf8", timeout: 600_000 });
   let port: number;
 
   beforeAll(async () => {

@@ -24,7 +24,10 @@ async function databaseArgs(backend: Backend, dir: string): Promise<{ args: stri
   await adminQuery(`create database ${name}`);
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
-  return { args: ["--database-url", url.toString()], drop: () => adminQuery(`drop database if exists ${name} with (force)`) };
+  return {
+    args: ["--database-url", url.toString()],
+    drop: () => adminQuery(`drop database if exists ${name} with (force)`),
+  };
 }
 
 describe("deno is installed from npm", () => {
@@ -49,7 +52,18 @@ describe.each(BACKENDS)("deno task serve on %s", (backend) => {
     const db = await databaseArgs(backend, dir);
     drop = db.drop;
     // The `--` form the docs show: Deno passes it on and `serve` must ignore it.
-    const args = ["task", "serve", "--", "--port", String(port), "--host", "127.0.0.1", "--data-dir", join(dir, "data"), ...db.args];
+    const args = [
+      "task",
+      "serve",
+      "--",
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+      "--data-dir",
+      join(dir, "data"),
+      ...db.args,
+    ];
     child = spawn(DENO, args, {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
@@ -90,7 +104,10 @@ describe.each(BACKENDS)("deno task serve on %s", (backend) => {
     const deadline = Date.now() + 90_000; // the first start under Deno type-strips every module
     let status = 0;
     while (Date.now() < deadline && !gone && status !== 200) {
-      status = await api("/readyz").then((r) => r.status, () => 0);
+      status = await api("/readyz").then(
+        (r) => r.status,
+        () => 0,
+      );
       if (status !== 200) await new Promise((r) => setTimeout(r, 250));
     }
     expect(status, `not ready; output:\n${output}`).toBe(200);
@@ -110,9 +127,17 @@ describe.each(BACKENDS)("deno task serve on %s", (backend) => {
   it("parses and stores an uploaded report (in its parse worker thread)", async () => {
     const token = output.match(ADMIN_TOKEN)![0];
     const post = (path: string, body: string, type: string) =>
-      fetch(`http://127.0.0.1:${port}${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": type }, body });
+      fetch(`http://127.0.0.1:${port}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": type },
+        body,
+      });
     expect((await post("/api/v1/projects", '{"slug":"deno"}', "application/json")).status).toBe(201);
-    const res = await post("/api/v1/projects/deno/reports?commit=abc", '<testsuite name="s"><testcase classname="a" name="passes"/><testcase classname="a" name="fails"><failure message="no"/></testcase></testsuite>', "application/xml");
+    const res = await post(
+      "/api/v1/projects/deno/reports?commit=abc",
+      '<testsuite name="s"><testcase classname="a" name="passes"/><testcase classname="a" name="fails"><failure message="no"/></testcase></testsuite>',
+      "application/xml",
+    );
     expect(res.status, await res.clone().text()).toBe(201);
     expect((await res.json()).reports[0].counts).toMatchObject({ tests: 2, passed: 1, failed: 1 });
   });

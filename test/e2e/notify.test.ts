@@ -16,7 +16,9 @@ describe("notifications through the executable", () => {
   let hook: FakeWebhook;
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method, headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body),
+      method,
+      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: await res.json() };
   };
@@ -30,7 +32,11 @@ describe("notifications through the executable", () => {
     [slack, hook] = await Promise.all([startFakeSlack(), startFakeWebhook()]);
     const box = sandbox();
     port = await freePort();
-    server = start({ ...box, env: { ...box.env, FLAKEGUARD_PUBLIC_URL: "https://fg.example" } }, ["serve", "--port", String(port)]);
+    server = start({ ...box, env: { ...box.env, FLAKEGUARD_PUBLIC_URL: "https://fg.example" } }, [
+      "serve",
+      "--port",
+      String(port),
+    ]);
     await waitReady(server, port);
     admin = /fga_[A-Za-z0-9_-]+/.exec(server.output())![0];
     expect((await api("POST", "/api/v1/projects", { slug: "web" })).status).toBe(201);
@@ -41,8 +47,14 @@ describe("notifications through the executable", () => {
   });
 
   it("delivers a Slack test message and a signed webhook, and shows both sent", async () => {
-    const s = await api("POST", "/api/v1/projects/web/integrations", { kind: "slack", config: { webhookUrl: slack.webhookUrl } });
-    const w = await api("POST", "/api/v1/projects/web/integrations", { kind: "webhook", config: { url: hook.url, secret: SECRET } });
+    const s = await api("POST", "/api/v1/projects/web/integrations", {
+      kind: "slack",
+      config: { webhookUrl: slack.webhookUrl },
+    });
+    const w = await api("POST", "/api/v1/projects/web/integrations", {
+      kind: "webhook",
+      config: { url: hook.url, secret: SECRET },
+    });
     expect([s.status, w.status]).toEqual([201, 201]);
     expect((await api("POST", `/api/v1/projects/web/integrations/${s.body.id}/test`)).status).toBe(202);
     const queued = await api("POST", `/api/v1/projects/web/integrations/${w.body.id}/test`);
@@ -51,7 +63,10 @@ describe("notifications through the executable", () => {
     const { headers, body } = hook.received[0];
     expect(headers["x-flakeguard-delivery"]).toBe(queued.body.delivery.id);
     expect(verifySignature(SECRET, body, String(headers["x-flakeguard-signature"]), Date.now())).toBe(true);
-    expect(JSON.parse(body)).toMatchObject({ type: "ping", project: { slug: "web", url: "https://fg.example/projects/web" } });
+    expect(JSON.parse(body)).toMatchObject({
+      type: "ping",
+      project: { slug: "web", url: "https://fg.example/projects/web" },
+    });
     expect(await until(() => false, 500)).toBe(false); // nothing more arrives
     expect([slack.messages.length, hook.received.length]).toEqual([1, 1]);
     const deliveries = await api("GET", "/api/v1/projects/web/deliveries");

@@ -8,8 +8,11 @@ import { freePort, run, sandbox, start, stop, waitReady, type Running, type Sand
 const FIXTURES = join(import.meta.dirname, "..", "fixtures", "run");
 
 /** argv of a test command that writes `fixture` (if any) as out/junit.xml and exits 123. */
-const failingCommand = (fixture?: string) =>
-  ["sh", "-c", `${fixture ? `mkdir -p out && cat '${join(FIXTURES, fixture)}' > out/junit.xml; ` : ""}echo tests ran; exit 123`];
+const failingCommand = (fixture?: string) => [
+  "sh",
+  "-c",
+  `${fixture ? `mkdir -p out && cat '${join(FIXTURES, fixture)}' > out/junit.xml; ` : ""}echo tests ran; exit 123`,
+];
 
 describe("run and quarantine through the executable", () => {
   let box: Sandbox;
@@ -18,9 +21,18 @@ describe("run and quarantine through the executable", () => {
   let admin: string;
   let upload: string;
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`http://127.0.0.1:${port}${path}`, { ...init, headers: { authorization: `Bearer ${admin}`, ...init.headers } });
+    fetch(`http://127.0.0.1:${port}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${admin}`, ...init.headers },
+    });
   const withEnv = (token: string) => ({
-    ...box, env: { ...box.env, FLAKEGUARD_SERVER: `http://127.0.0.1:${port}`, FLAKEGUARD_PROJECT: "web", FLAKEGUARD_TOKEN: token },
+    ...box,
+    env: {
+      ...box.env,
+      FLAKEGUARD_SERVER: `http://127.0.0.1:${port}`,
+      FLAKEGUARD_PROJECT: "web",
+      FLAKEGUARD_TOKEN: token,
+    },
   });
   /** Runs the wrapper from a clean out/, so no report of an earlier case is taken for this one's. */
   const wrap = (command: string[]) => {
@@ -34,7 +46,11 @@ describe("run and quarantine through the executable", () => {
     server = start(box, ["serve", "--port", String(port)]);
     await waitReady(server, port);
     admin = /fga_[A-Za-z0-9_-]+/.exec(server.output())![0];
-    const created = await api("/api/v1/projects", { method: "POST", headers: { "content-type": "application/json" }, body: '{"slug":"web"}' });
+    const created = await api("/api/v1/projects", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"slug":"web"}',
+    });
     expect(created.status).toBe(201);
     upload = (await (await api("/api/v1/projects/web/tokens", { method: "POST" })).json()).token;
     // A first run makes the server know the tests; the coupon test then gets quarantined by a person.
@@ -45,10 +61,28 @@ describe("run and quarantine through the executable", () => {
   });
 
   it("quarantines a test by suite::name with an admin token and lists it with the upload token", async () => {
-    const add = await run(withEnv(admin), ["quarantine", "add", "checkout.cart::applies a coupon", "--reason", "times out on slow runners", "--owner", "ana", "--expires", "30d"]);
+    const add = await run(withEnv(admin), [
+      "quarantine",
+      "add",
+      "checkout.cart::applies a coupon",
+      "--reason",
+      "times out on slow runners",
+      "--owner",
+      "ana",
+      "--expires",
+      "30d",
+    ]);
     expect(add.code, add.output).toBe(0);
     expect(add.output).toMatch(/^quarantined checkout\.cart::applies a coupon \(\S+\), mode mute, until /);
-    const refused = await run(withEnv(upload), ["quarantine", "add", "checkout.cart::adds an item", "--reason", "r", "--owner", "o"]);
+    const refused = await run(withEnv(upload), [
+      "quarantine",
+      "add",
+      "checkout.cart::adds an item",
+      "--reason",
+      "r",
+      "--owner",
+      "o",
+    ]);
     expect(refused.code).toBe(1);
     expect(refused.output.trim().split("\n")).toHaveLength(1);
     const ls = await run(withEnv(upload), ["quarantine", "ls", "--format", "text"]);

@@ -18,7 +18,10 @@ describe("web UI in a browser", () => {
   // Uncaught errors in the page fail the test they happen in.
   const pageErrors: string[] = [];
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${served.url}${path}`, { ...init, headers: { authorization: `Bearer ${admin}`, "content-type": "application/json", ...init.headers } });
+    fetch(`${served.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json", ...init.headers },
+    });
 
   beforeAll(async () => {
     box = sandbox();
@@ -76,7 +79,9 @@ describe("web UI in a browser", () => {
     await page.locator("html[data-live=sse]").waitFor({ state: "attached" });
 
     const upload = await fetch(`${served.url}/api/v1/projects/web/reports?commit=abc123&branch=main&run=1`, {
-      method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/xml" }, body: JUNIT,
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/xml" },
+      body: JUNIT,
     });
     expect(upload.status).toBeLessThan(300);
     await page.getByText("First report received").waitFor();
@@ -93,8 +98,15 @@ describe("web UI in a browser", () => {
     expect(seeded.code, seeded.output).toBe(0);
     served = await serve(box);
 
-    const flaky = (await (await api("/api/v1/projects/demo/tests?status=flaky&limit=500")).json()).tests as { id: string; name: string }[];
-    const quarantined = new Set(((await (await api("/api/v1/projects/demo/quarantine")).json()).tests as { testId: string }[]).map((q) => q.testId));
+    const flaky = (await (await api("/api/v1/projects/demo/tests?status=flaky&limit=500")).json()).tests as {
+      id: string;
+      name: string;
+    }[];
+    const quarantined = new Set(
+      ((await (await api("/api/v1/projects/demo/quarantine")).json()).tests as { testId: string }[]).map(
+        (q) => q.testId,
+      ),
+    );
     const target = flaky.find((t) => !quarantined.has(t.id));
     expect(target, "the demo history has a flaky test that is not quarantined").toBeDefined();
 
@@ -126,21 +138,33 @@ describe("web UI in a browser", () => {
   });
 
   it("updates the quarantine list live when a test is quarantined elsewhere", async () => {
-    const tests = (await (await api("/api/v1/projects/demo/tests?status=flaky&limit=500")).json()).tests as { id: string; name: string }[];
-    const active = new Set(((await (await api("/api/v1/projects/demo/quarantine")).json()).tests as { testId: string }[]).map((q) => q.testId));
+    const tests = (await (await api("/api/v1/projects/demo/tests?status=flaky&limit=500")).json()).tests as {
+      id: string;
+      name: string;
+    }[];
+    const active = new Set(
+      ((await (await api("/api/v1/projects/demo/quarantine")).json()).tests as { testId: string }[]).map(
+        (q) => q.testId,
+      ),
+    );
     const other = tests.find((t) => !active.has(t.id))!;
     await page.goto(`${served.url}/projects/demo/quarantine`);
     await page.getByRole("table").waitFor();
     await page.locator("html[data-live=sse]").waitFor({ state: "attached" });
     const row = page.getByRole("row").filter({ hasText: other.name });
     expect(await row.count()).toBe(0);
-    const added = await api("/api/v1/projects/demo/quarantine", { method: "POST", body: JSON.stringify({ testId: other.id, reason: "quarantined from the CLI", owner: "ops" }) });
+    const added = await api("/api/v1/projects/demo/quarantine", {
+      method: "POST",
+      body: JSON.stringify({ testId: other.id, reason: "quarantined from the CLI", owner: "ops" }),
+    });
     expect(added.status).toBe(201);
     await row.getByText("quarantined from the CLI").waitFor();
   });
 
   it("shows a run's failures with their verdicts", async () => {
-    const tests = (await (await api("/api/v1/projects/demo/tests?status=flaky&limit=1")).json()).tests as { id: string }[];
+    const tests = (await (await api("/api/v1/projects/demo/tests?status=flaky&limit=1")).json()).tests as {
+      id: string;
+    }[];
     const detail = await (await api(`/api/v1/projects/demo/tests/${tests[0].id}`)).json();
     const failedRun = (detail.history as { run: string; outcome: string }[]).find((o) => o.outcome === "failed")!.run;
     await page.goto(`${served.url}/projects/demo/runs/${encodeURIComponent(failedRun)}`);
@@ -149,10 +173,18 @@ describe("web UI in a browser", () => {
   });
 
   it("fits a 320 px wide screen without sideways scrolling, and switches to the dark theme", async () => {
-    const flaky = (await (await api("/api/v1/projects/demo/tests?status=flaky&limit=1")).json()).tests as { id: string }[];
+    const flaky = (await (await api("/api/v1/projects/demo/tests?status=flaky&limit=1")).json()).tests as {
+      id: string;
+    }[];
     await page.setViewportSize({ width: 320, height: 640 });
     try {
-      for (const path of ["/", "/projects/demo", `/projects/demo/tests/${flaky[0].id}`, "/projects/demo/quarantine", "/settings/tokens"]) {
+      for (const path of [
+        "/",
+        "/projects/demo",
+        `/projects/demo/tests/${flaky[0].id}`,
+        "/projects/demo/quarantine",
+        "/settings/tokens",
+      ]) {
         await page.goto(`${served.url}${path}`);
         await page.locator("main h1").waitFor();
         await page.getByText("Loading…").waitFor({ state: "detached" });
@@ -190,7 +222,10 @@ describe("web UI in a browser", () => {
   });
 
   it("signs in with a user name and password", async (ctx) => {
-    const created = await api("/api/v1/users", { method: "POST", body: JSON.stringify({ name: "ada", password: "correct horse battery", role: "member" }) });
+    const created = await api("/api/v1/users", {
+      method: "POST",
+      body: JSON.stringify({ name: "ada", password: "correct horse battery", role: "member" }),
+    });
     if (created.status === 404) ctx.skip();
     expect(created.status).toBe(201);
     await page.goto(`${served.url}/`);

@@ -13,7 +13,10 @@ describe("upload through the executable", () => {
   let admin: string;
   let token: string;
   const api = (path: string, init: RequestInit = {}, auth = admin) =>
-    fetch(`http://127.0.0.1:${port}${path}`, { ...init, headers: { authorization: `Bearer ${auth}`, ...init.headers } });
+    fetch(`http://127.0.0.1:${port}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${auth}`, ...init.headers },
+    });
 
   beforeAll(async () => {
     box = sandbox();
@@ -21,7 +24,15 @@ describe("upload through the executable", () => {
     server = start(box, ["serve", "--port", String(port)]);
     await waitReady(server, port);
     admin = /fga_[A-Za-z0-9_-]+/.exec(server.output())![0];
-    expect((await api("/api/v1/projects", { method: "POST", headers: { "content-type": "application/json" }, body: '{"slug":"web"}' })).status).toBe(201);
+    expect(
+      (
+        await api("/api/v1/projects", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: '{"slug":"web"}',
+        })
+      ).status,
+    ).toBe(201);
     token = (await (await api("/api/v1/projects/web/tokens", { method: "POST" })).json()).token;
   });
   afterAll(async () => {
@@ -36,9 +47,17 @@ describe("upload through the executable", () => {
       fs.copyFileSync(join(CORPUS, "ctrf/with-retries.json"), join(reports, "b.json"));
     });
     const env = {
-      ...box.env, FLAKEGUARD_SERVER: `http://127.0.0.1:${port}`, FLAKEGUARD_TOKEN: token, FLAKEGUARD_PROJECT: "web",
-      GITHUB_ACTIONS: "true", GITHUB_SHA: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", GITHUB_REF_NAME: "main",
-      GITHUB_RUN_ID: "8812", GITHUB_RUN_ATTEMPT: "2", GITHUB_JOB: "unit", GITHUB_EVENT_NAME: "push",
+      ...box.env,
+      FLAKEGUARD_SERVER: `http://127.0.0.1:${port}`,
+      FLAKEGUARD_TOKEN: token,
+      FLAKEGUARD_PROJECT: "web",
+      GITHUB_ACTIONS: "true",
+      GITHUB_SHA: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+      GITHUB_REF_NAME: "main",
+      GITHUB_RUN_ID: "8812",
+      GITHUB_RUN_ATTEMPT: "2",
+      GITHUB_JOB: "unit",
+      GITHUB_EVENT_NAME: "push",
     };
     const { code, output } = await run({ ...box, env }, ["upload", "--fail-on-error", "reports/*"]);
     expect(code, output).toBe(0);
@@ -46,13 +65,23 @@ describe("upload through the executable", () => {
     expect(new Set(ids).size).toBe(2);
     for (const id of new Set(ids)) {
       const report = await (await api(`/api/v1/projects/web/reports/${id}`, {}, token)).json();
-      expect(report).toMatchObject({ state: "processed", commit: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", run: "8812", attempt: 2, job: "unit" });
+      expect(report).toMatchObject({
+        state: "processed",
+        commit: "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678",
+        run: "8812",
+        attempt: 2,
+        job: "unit",
+      });
       expect(report.counts.flaky).toBe(1);
     }
   });
 
   it("refuses a corrupt report with a 4xx and keeps serving", async () => {
-    const res = await api("/api/v1/projects/web/reports", { method: "POST", body: readFileSync(join(CORPUS, "invalid/enricomi/corrupt-xml.xml")) }, token);
+    const res = await api(
+      "/api/v1/projects/web/reports",
+      { method: "POST", body: readFileSync(join(CORPUS, "invalid/enricomi/corrupt-xml.xml")) },
+      token,
+    );
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
     expect((await res.json()).error.message).toMatch(/refused/);
@@ -76,7 +105,11 @@ describe("upload through the executable", () => {
         sent += 1024;
       },
     });
-    const res = await api("/api/v1/projects/web/reports?commit=inflight", { method: "POST", body: stream, duplex: "half" } as RequestInit, token);
+    const res = await api(
+      "/api/v1/projects/web/reports?commit=inflight",
+      { method: "POST", body: stream, duplex: "half" } as RequestInit,
+      token,
+    );
     expect(res.status).toBe(201);
     expect((await res.json()).reports[0].counts.tests).toBe(200);
     expect((await server.exited).code).toBe(0);

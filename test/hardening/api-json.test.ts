@@ -3,18 +3,37 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 
-interface Schema { type?: string; properties?: Record<string, Schema>; items?: Schema; $ref?: string; anyOf?: Schema[]; oneOf?: Schema[] }
-interface Operation { method: string; path: string; body?: Schema; query: { name: string; schema: Schema }[] }
+interface Schema {
+  type?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  $ref?: string;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+}
+interface Operation {
+  method: string;
+  path: string;
+  body?: Schema;
+  query: { name: string; schema: Schema }[];
+}
 
 /** A value of a different JSON type than the schema asks for. */
 function wrongValue(schema: Schema): unknown {
   switch (schema.type) {
-    case "string": return 12345;
-    case "number": case "integer": return "not a number";
-    case "boolean": return "yes";
-    case "array": return { not: "an array" };
-    case "object": return ["not", "an", "object"];
-    default: return [[{}]];
+    case "string":
+      return 12345;
+    case "number":
+    case "integer":
+      return "not a number";
+    case "boolean":
+      return "yes";
+    case "array":
+      return { not: "an array" };
+    case "object":
+      return ["not", "an", "object"];
+    default:
+      return [[{}]];
   }
 }
 
@@ -22,7 +41,16 @@ function wrongValue(schema: Schema): unknown {
 function hostileBodies(schema: Schema, resolve: (s: Schema) => Schema): unknown[] {
   const object = resolve(schema);
   const fields = Object.entries(object.properties ?? {}).map(([k, v]) => [k, resolve(v)] as const);
-  const bodies: unknown[] = [null, 0, "text", true, [], [{}], {}, { "__proto__": { admin: true }, constructor: { prototype: 1 } }];
+  const bodies: unknown[] = [
+    null,
+    0,
+    "text",
+    true,
+    [],
+    [{}],
+    {},
+    { __proto__: { admin: true }, constructor: { prototype: 1 } },
+  ];
   bodies.push(Object.fromEntries(fields.map(([k, v]) => [k, wrongValue(v)])));
   for (const [k, v] of fields) bodies.push({ [k]: wrongValue(v) }, { [k]: null }, { [k]: "x".repeat(100_000) });
   bodies.push({ ...Object.fromEntries(fields.map(([k]) => [k, "x"])), unexpectedKey: 1, another: { deep: [1, 2] } });
@@ -38,10 +66,19 @@ describe("JSON of the wrong shape on every API route", () => {
     t = await startTestApp("sqlite");
     expect((await t.json("POST", "/api/v1/projects", { slug: "p" })).status).toBe(201);
     const doc = (await t.json("GET", "/api/v1/openapi.json")).body as {
-      paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema: Schema }> }; parameters?: { in: string; name: string; schema: Schema }[] }>>;
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content?: Record<string, { schema: Schema }> };
+            parameters?: { in: string; name: string; schema: Schema }[];
+          }
+        >
+      >;
       components?: { schemas?: Record<string, Schema> };
     };
-    resolve = (s) => (s.$ref ? doc.components?.schemas?.[s.$ref.split("/").pop()!] ?? {} : s);
+    resolve = (s) => (s.$ref ? (doc.components?.schemas?.[s.$ref.split("/").pop()!] ?? {}) : s);
     for (const [path, methods] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(methods)) {
         operations.push({
@@ -73,8 +110,19 @@ describe("JSON of the wrong shape on every API route", () => {
   it("answers every wrong-shaped body, bare value and extra key with a 4xx", async () => {
     for (const op of operations.filter((o) => o.body)) {
       for (const body of hostileBodies(op.body!, resolve)) {
-        const res = await t.request(op.path, { method: op.method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-        if (res.status < 300 && body !== null && typeof body === "object" && !Array.isArray(body) && Object.keys(body).length === 0) continue; // {} may be a valid body
+        const res = await t.request(op.path, {
+          method: op.method,
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
+        if (
+          res.status < 300 &&
+          body !== null &&
+          typeof body === "object" &&
+          !Array.isArray(body) &&
+          Object.keys(body).length === 0
+        )
+          continue; // {} may be a valid body
         await refusedCleanly(res, `${op.method} ${op.path} ${JSON.stringify(body).slice(0, 100)}`);
       }
     }
@@ -82,7 +130,12 @@ describe("JSON of the wrong shape on every API route", () => {
 
   it("answers broken JSON, a wrong content type and an oversized body with a 4xx", async () => {
     for (const op of operations.filter((o) => o.body)) {
-      for (const [type, body] of [["application/json", "{"], ["application/json", '{"a":'], ["text/plain", "{}"], ["application/json", `[${"1,".repeat(600_000)}1]`]]) {
+      for (const [type, body] of [
+        ["application/json", "{"],
+        ["application/json", '{"a":'],
+        ["text/plain", "{}"],
+        ["application/json", `[${"1,".repeat(600_000)}1]`],
+      ]) {
         const res = await t.request(op.path, { method: op.method, headers: { "content-type": type }, body });
         await refusedCleanly(res, `${op.method} ${op.path} ${type} ${body.slice(0, 20)}`);
       }
@@ -94,7 +147,11 @@ describe("JSON of the wrong shape on every API route", () => {
     for (const op of operations) {
       for (const value of junk) {
         const query = op.query.map((q) => `${q.name}=${encodeURIComponent(value)}`).join("&");
-        const res = await t.request(`${op.path}?${query}`, { method: op.method, headers: { "content-type": "application/json" }, body: op.method === "GET" ? undefined : "{}" });
+        const res = await t.request(`${op.path}?${query}`, {
+          method: op.method,
+          headers: { "content-type": "application/json" },
+          body: op.method === "GET" ? undefined : "{}",
+        });
         expect(res.status, `${op.method} ${op.path}?${query.slice(0, 80)}`).toBeLessThan(500);
       }
     }

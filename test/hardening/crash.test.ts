@@ -47,7 +47,18 @@ describe.each(CASES)("kill -9 during uploads on $backend", ({ backend, args }) =
         resolve();
       }, 8000);
     });
-    const log = await uploadStream({ ...first, api: async (...a) => { const r = await first.api(...a); if (r.status < 300) acked++; return r; } }, 4, killed);
+    const log = await uploadStream(
+      {
+        ...first,
+        api: async (...a) => {
+          const r = await first.api(...a);
+          if (r.status < 300) acked++;
+          return r;
+        },
+      },
+      4,
+      killed,
+    );
     expect((await first.running.exited).signal).toBe("SIGKILL");
     expect(log.acknowledged.length).toBeGreaterThanOrEqual(10);
     expect(log.acknowledged.some((a) => a.status === 202)).toBe(true);
@@ -57,7 +68,12 @@ describe.each(CASES)("kill -9 during uploads on $backend", ({ backend, args }) =
 
     // The crashed process's lock was taken over; a second live process on the same data directory is refused.
     if (backend !== "postgres") {
-      const second = await run({ ...box, env: { ...box.env, FLAKEGUARD_LOG_LEVEL: "warn" } }, ["serve", "--port", String(await freePort()), ...args()]);
+      const second = await run({ ...box, env: { ...box.env, FLAKEGUARD_LOG_LEVEL: "warn" } }, [
+        "serve",
+        "--port",
+        String(await freePort()),
+        ...args(),
+      ]);
       expect(second.code).not.toBe(0);
       expect(second.output).toMatch(/in use by another flakeguard process/);
     }

@@ -50,7 +50,8 @@ describe.runIf(root)("disk full under the embedded database", () => {
   it("refuses uploads with 507 while full, stays consistent, and accepts again when space returns", async () => {
     const data = join(mount, "data");
     s = await serve({ args: ["--data-dir", data], env: { FLAKEGUARD_UPLOAD_RATE_LIMIT: "0" } });
-    const upload = (n: number) => s!.api(`/api/v1/projects/p/reports?commit=d${n}`, { method: "POST", body: streamReport(n, true) });
+    const upload = (n: number) =>
+      s!.api(`/api/v1/projects/p/reports?commit=d${n}`, { method: "POST", body: streamReport(n, true) });
     for (let n = 0; n < 5; n++) expect([201, 202]).toContain((await upload(n)).status);
 
     const filler = join(mount, "filler");
@@ -63,7 +64,10 @@ describe.runIf(root)("disk full under the embedded database", () => {
     }
     expect(refused, "an upload refused while the disk is full").toBeDefined();
     expect(refused!.status).toBe(507);
-    expect((await refused!.json()).error).toMatchObject({ code: "insufficient_storage", message: expect.stringMatching(/disk is full/) });
+    expect((await refused!.json()).error).toMatchObject({
+      code: "insufficient_storage",
+      message: expect.stringMatching(/disk is full/),
+    });
     expect((await s.api("/livez")).status).toBe(200);
 
     rmSync(filler);

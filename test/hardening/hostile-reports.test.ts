@@ -12,22 +12,41 @@ const suite = (body: string) => `<testsuite name="s">${body}</testsuite>`;
 // Built before the server starts: building 50 MB strings blocks this process's event loop, and a keep-alive
 // socket the server closed meanwhile would fail the next upload on the client side.
 const BODIES = {
-  billionLaughs: enc(`<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;"><!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;"><!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;"><!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;"><!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;"><!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]><testsuite name="&lol9;"/>`),
-  quadraticBlowup: enc(`<!DOCTYPE r [<!ENTITY a "${"x".repeat(100_000)}">]>${suite(`<testcase name="t"><system-out>${"&a;".repeat(50_000)}</system-out></testcase>`)}`),
-  charRefsInText: enc(suite(`<testcase classname="c" name="refs"><system-out>${"&#65;".repeat(1_000_000)}</system-out></testcase>`)),
+  billionLaughs: enc(
+    `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;"><!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;"><!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;"><!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;"><!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;"><!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;"><!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">]><testsuite name="&lol9;"/>`,
+  ),
+  quadraticBlowup: enc(
+    `<!DOCTYPE r [<!ENTITY a "${"x".repeat(100_000)}">]>${suite(`<testcase name="t"><system-out>${"&a;".repeat(50_000)}</system-out></testcase>`)}`,
+  ),
+  charRefsInText: enc(
+    suite(`<testcase classname="c" name="refs"><system-out>${"&#65;".repeat(1_000_000)}</system-out></testcase>`),
+  ),
   charRefsInName: enc(suite(`<testcase classname="c" name="${"&#x42;".repeat(1_000_000)}"/>`)),
   deepNesting: enc(suite("<a>".repeat(100_000) + "</a>".repeat(100_000))),
   hugeAttribute: enc(`<testsuite name="${"x".repeat(50 * MiB)}"><testcase name="t"/></testsuite>`),
-  manyAttributes: enc(`<testsuite ${Array.from({ length: 100_000 }, (_, i) => `a${i}="1"`).join(" ")}><testcase name="t"/></testsuite>`),
-  millionTestcases: enc(suite(Array.from({ length: 1_000_000 }, (_, i) => `<testcase classname="c${i % 100}" name="t${i}" time="0.001"/>`).join(""))),
-  hundredMbOutput: enc(suite(`<testcase classname="c" name="loud"><system-out>${"x".repeat(100_000_000 - 200)}</system-out></testcase>`)),
+  manyAttributes: enc(
+    `<testsuite ${Array.from({ length: 100_000 }, (_, i) => `a${i}="1"`).join(" ")}><testcase name="t"/></testsuite>`,
+  ),
+  millionTestcases: enc(
+    suite(
+      Array.from({ length: 1_000_000 }, (_, i) => `<testcase classname="c${i % 100}" name="t${i}" time="0.001"/>`).join(
+        "",
+      ),
+    ),
+  ),
+  hundredMbOutput: enc(
+    suite(`<testcase classname="c" name="loud"><system-out>${"x".repeat(100_000_000 - 200)}</system-out></testcase>`),
+  ),
   gzipBomb: gzipSync(new Uint8Array(10 * MiB), { level: 9 }),
   bigGzipBomb: gzipSync(new Uint8Array(1024 * MiB), { level: 9 }),
 };
 
-const xxe = (kind: "file" | "http" | "parameter", url: string) => enc(kind === "parameter"
-  ? `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY % ext SYSTEM "${url}"> %ext;]>${suite('<testcase name="t"/>')}`
-  : `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY ext SYSTEM "${url}">]>${suite('<testcase name="&ext;"/>')}`);
+const xxe = (kind: "file" | "http" | "parameter", url: string) =>
+  enc(
+    kind === "parameter"
+      ? `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY % ext SYSTEM "${url}"> %ext;]>${suite('<testcase name="t"/>')}`
+      : `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY ext SYSTEM "${url}">]>${suite('<testcase name="&ext;"/>')}`,
+  );
 
 describe("hostile reports against the executable", () => {
   let s: Served;
@@ -55,20 +74,37 @@ describe("hostile reports against the executable", () => {
 
   /** Uploads with node:http (fetch gives up when the server answers before the whole body is sent). */
   const upload = (body: Uint8Array, headers: Record<string, string> = {}, query = "") =>
-    new Promise<{ status: number; body: { error?: { code: string; message: string }; reports?: { id: string; counts: Record<string, number> }[] } }>((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port: s.port, method: "POST", path: `/api/v1/projects/p/reports${query}`,
-        headers: { authorization: `Bearer ${s.token}`, "content-length": String(body.byteLength), ...headers } }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk: string) => (text += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
-      });
+    new Promise<{
+      status: number;
+      body: { error?: { code: string; message: string }; reports?: { id: string; counts: Record<string, number> }[] };
+    }>((resolve, reject) => {
+      const req = request(
+        {
+          host: "127.0.0.1",
+          port: s.port,
+          method: "POST",
+          path: `/api/v1/projects/p/reports${query}`,
+          headers: { authorization: `Bearer ${s.token}`, "content-length": String(body.byteLength), ...headers },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => (text += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : {} }));
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });
 
   /** Uploads, asserts the refusal, and that the server still answers. */
-  async function refused(body: Uint8Array, status: number, code: string, message: RegExp, headers: Record<string, string> = {}) {
+  async function refused(
+    body: Uint8Array,
+    status: number,
+    code: string,
+    message: RegExp,
+    headers: Record<string, string> = {},
+  ) {
     const res = await upload(body, headers);
     expect(res.status, JSON.stringify(res.body)).toBe(status);
     expect(res.body.error?.code).toBe(code);
@@ -116,7 +152,8 @@ describe("hostile reports against the executable", () => {
   });
 
   it("reads tags, attributes, results and names called __proto__, constructor and prototype as plain text", async () => {
-    const junit = suite(`<testcase classname="__proto__" name="constructor" __proto__="x" prototype="y" constructor="z"><__proto__ a="1"/><constructor/><prototype/><toString/></testcase>
+    const junit =
+      suite(`<testcase classname="__proto__" name="constructor" __proto__="x" prototype="y" constructor="z"><__proto__ a="1"/><constructor/><prototype/><toString/></testcase>
       <testcase classname="c" name="__proto__"><properties><property name="__proto__" value="x"/></properties></testcase><testcase classname="c" name="prototype"/>`);
     const res = await upload(enc(junit));
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -138,22 +175,51 @@ describe("hostile reports against the executable", () => {
 
   it("refuses a gzip bomb, and a stacked gzip, gzip one, with memory bounded by the upload limit", async () => {
     expect(BODIES.gzipBomb.byteLength).toBeLessThan(20 * 1024);
-    await refused(BODIES.gzipBomb, 415, "unsupported_format", /unrecognised report format/, { "content-encoding": "gzip" });
-    await refused(BODIES.bigGzipBomb, 413, "payload_too_large", /larger than the limit of 100 MiB \(after decompression\)/, { "content-encoding": "gzip" });
+    await refused(BODIES.gzipBomb, 415, "unsupported_format", /unrecognised report format/, {
+      "content-encoding": "gzip",
+    });
+    await refused(
+      BODIES.bigGzipBomb,
+      413,
+      "payload_too_large",
+      /larger than the limit of 100 MiB \(after decompression\)/,
+      { "content-encoding": "gzip" },
+    );
     const stacked = gzipSync(BODIES.bigGzipBomb, { level: 9 });
     await refused(stacked, 413, "payload_too_large", /after decompression/, { "content-encoding": "gzip, gzip" });
-    await refused(gzipSync(gzipSync(gzipSync(gzipSync(enc("<a/>"))))), 415, "unsupported_encoding", /more than 3 stacked/, { "content-encoding": "gzip, gzip, gzip, gzip" });
+    await refused(
+      gzipSync(gzipSync(gzipSync(gzipSync(enc("<a/>"))))),
+      415,
+      "unsupported_encoding",
+      /more than 3 stacked/,
+      { "content-encoding": "gzip, gzip, gzip, gzip" },
+    );
   });
 
   it("reads invalid UTF-8 with replacement characters and UTF-16 with a BOM; refuses NUL bytes and text after the root", async () => {
-    const invalidUtf8 = new Uint8Array([...enc('<testsuite name="s"><testcase classname="c" name="bad'), 0xff, 0xfe, 0xc3, ...enc('"/></testsuite>')]);
+    const invalidUtf8 = new Uint8Array([
+      ...enc('<testsuite name="s"><testcase classname="c" name="bad'),
+      0xff,
+      0xfe,
+      0xc3,
+      ...enc('"/></testsuite>'),
+    ]);
     expect((await upload(invalidUtf8)).status).toBe(201);
-    const utf16 = new Uint8Array([0xff, 0xfe, ...Buffer.from(suite('<testcase classname="c" name="ünïcode"/>'), "utf16le")]);
+    const utf16 = new Uint8Array([
+      0xff,
+      0xfe,
+      ...Buffer.from(suite('<testcase classname="c" name="ünïcode"/>'), "utf16le"),
+    ]);
     const read = await upload(utf16);
     expect(read.status).toBe(201);
     expect(read.body.reports?.[0].counts.tests).toBe(1);
     await refused(enc(suite('<testcase classname="c" name="nul\u0000"/>')), 400, "malformed", /disallowed character/);
-    await refused(enc(suite('<testcase classname="c" name="t"/>') + "trailing text"), 400, "malformed", /outside of root node/);
+    await refused(
+      enc(suite('<testcase classname="c" name="t"/>') + "trailing text"),
+      400,
+      "malformed",
+      /outside of root node/,
+    );
   });
 
   it("refuses a report with 10⁶ testcases by the configured limit, without running out of memory", async () => {
@@ -168,7 +234,8 @@ describe("hostile reports against the executable", () => {
       <testcase classname="c" name="negative" time="-5"/><testcase classname="c" name="huge" time="1e308"/><testcase classname="c" name="inf" time="Infinity"/>`);
     const res = await upload(enc(junit));
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    const ctrf = '{"results":{"tool":{"name":"x"},"summary":{},"tests":[{"name":"","status":"passed","duration":-1},{"name":"h","status":"passed","duration":1e308}]}}';
+    const ctrf =
+      '{"results":{"tool":{"name":"x"},"summary":{},"tests":[{"name":"","status":"passed","duration":-1},{"name":"h","status":"passed","duration":1e308}]}}';
     expect((await upload(enc(ctrf))).status).toBeLessThan(500);
     const tests = await (await s.api("/api/v1/projects/p/tests?q=nan")).json();
     for (const test of tests.tests) expect(JSON.stringify(test)).not.toMatch(/NaN|Infinity|1e\+308/);
@@ -182,7 +249,9 @@ describe("hostile reports against the executable", () => {
 
   it("stores a report uploaded 20 times concurrently once", async () => {
     const body = enc(suite('<testcase classname="c" name="same1"/><testcase classname="c" name="same2"/>'));
-    const reports = async () => ((await (await s.api("/api/v1/projects/p", {}, s.admin)).json()) as { counts: { reports: number } }).counts.reports;
+    const reports = async () =>
+      ((await (await s.api("/api/v1/projects/p", {}, s.admin)).json()) as { counts: { reports: number } }).counts
+        .reports;
     const before = await reports();
     const answers = await Promise.all(Array.from({ length: 20 }, () => upload(body, {}, "?commit=c0ffee&run=20x")));
     // One is processed in its request; the others arrive meanwhile and are stored raw and queued (202).

@@ -13,7 +13,10 @@ describe.runIf(BACKENDS.includes("postgres"))("PostgreSQL restarted under load",
 
   beforeAll(async () => {
     db = await startPrivatePg();
-    s = await serve({ args: ["--database-url", db.url], env: { FLAKEGUARD_INLINE_MAX_BYTES: "8192", FLAKEGUARD_UPLOAD_RATE_LIMIT: "0" } });
+    s = await serve({
+      args: ["--database-url", db.url],
+      env: { FLAKEGUARD_INLINE_MAX_BYTES: "8192", FLAKEGUARD_UPLOAD_RATE_LIMIT: "0" },
+    });
   });
   afterAll(async () => {
     if (s) await s.stop(30_000);
@@ -42,16 +45,25 @@ describe.runIf(BACKENDS.includes("postgres"))("PostgreSQL restarted under load",
     expect([200, 503]).toContain(read.status);
     db.start();
     // Uploads succeed again without restarting FlakeGuard.
-    await eventually(async () => (await s.api("/api/v1/projects/p/tests")).status === 200, 60_000, "API answering after the restart");
+    await eventually(
+      async () => (await s.api("/api/v1/projects/p/tests")).status === 200,
+      60_000,
+      "API answering after the restart",
+    );
     await new Promise((r) => setTimeout(r, 2000));
     stopStream();
     const log = await stream;
-    expect(log.failures.filter((f) => typeof f.status === "string"), "requests that failed without an answer").toEqual([]);
+    expect(
+      log.failures.filter((f) => typeof f.status === "string"),
+      "requests that failed without an answer",
+    ).toEqual([]);
     expect(log.failures.length, "uploads refused while the database was down").toBeGreaterThan(0);
     expect(retryAfter.length).toBeGreaterThan(0);
     for (const value of retryAfter) expect(Number(value)).toBeGreaterThan(0);
     const lastAck = Math.max(...log.acknowledged.map((a) => a.n));
-    expect(lastAck, "uploads acknowledged after the restart").toBeGreaterThan(Math.max(...log.failures.map((f) => f.n)));
+    expect(lastAck, "uploads acknowledged after the restart").toBeGreaterThan(
+      Math.max(...log.failures.map((f) => f.n)),
+    );
     // A queued report whose job failed during the outage is retried after the queue's backoff (up to a minute).
     await expectStoredWhole(s, log);
     expect(await s.ready()).toBe(true);

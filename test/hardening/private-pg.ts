@@ -22,7 +22,11 @@ export interface PrivatePg {
 /** Runs a PostgreSQL binary as the postgres user when we are root. */
 function pg(tool: string, args: string[]): void {
   const asRoot = process.getuid?.() === 0;
-  execFileSync(asRoot ? "runuser" : join(BIN, tool), asRoot ? ["-u", "postgres", "--", join(BIN, tool), ...args] : args, { stdio: "pipe", timeout: 60_000 });
+  execFileSync(
+    asRoot ? "runuser" : join(BIN, tool),
+    asRoot ? ["-u", "postgres", "--", join(BIN, tool), ...args] : args,
+    { stdio: "pipe", timeout: 60_000 },
+  );
 }
 
 /** Creates and starts a private PostgreSQL (trust auth, user postgres) on a free port. */
@@ -36,7 +40,19 @@ export async function startPrivatePg(): Promise<PrivatePg> {
   const data = join(dir, "data");
   const port = await freePort();
   pg("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"]);
-  const start = () => pg("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-w", "-t", "60", "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "start"]);
+  const start = () =>
+    pg("pg_ctl", [
+      "-D",
+      data,
+      "-l",
+      join(dir, "log"),
+      "-w",
+      "-t",
+      "60",
+      "-o",
+      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      "start",
+    ]);
   start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

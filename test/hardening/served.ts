@@ -38,7 +38,12 @@ export const ADMIN_TOKEN = "fga_hardeninghardeninghardening0123";
 export async function serve(options: ServeOptions = {}): Promise<Served> {
   const box = options.box ?? sandbox();
   const port = options.port ?? (await freePort());
-  const env = { ...box.env, FLAKEGUARD_ADMIN_TOKEN: options.admin ?? ADMIN_TOKEN, FLAKEGUARD_LOG_LEVEL: "warn", ...options.env };
+  const env = {
+    ...box.env,
+    FLAKEGUARD_ADMIN_TOKEN: options.admin ?? ADMIN_TOKEN,
+    FLAKEGUARD_LOG_LEVEL: "warn",
+    ...options.env,
+  };
   const running = start({ ...box, env }, ["serve", "--port", String(port), ...(options.args ?? [])]);
   await waitReady(running, port);
   const admin = options.admin ?? ADMIN_TOKEN;
@@ -50,12 +55,22 @@ export async function serve(options: ServeOptions = {}): Promise<Served> {
     return fetch(base + path, { ...init, headers });
   };
   if (!options.token) {
-    const created = await api("/api/v1/projects", { method: "POST", headers: { "content-type": "application/json" }, body: '{"slug":"p"}' }, admin);
+    const created = await api(
+      "/api/v1/projects",
+      { method: "POST", headers: { "content-type": "application/json" }, body: '{"slug":"p"}' },
+      admin,
+    );
     if (created.status !== 201) throw new Error(`creating project p: ${created.status} ${await created.text()}`);
-    token = ((await (await api("/api/v1/projects/p/tokens", { method: "POST" }, admin)).json()) as { token: string }).token;
+    token = ((await (await api("/api/v1/projects/p/tokens", { method: "POST" }, admin)).json()) as { token: string })
+      .token;
   }
   return {
-    box, running, port, admin, token, api,
+    box,
+    running,
+    port,
+    admin,
+    token,
+    api,
     rss: () => residentBytes(running.child.pid!),
     ready: async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200,
     stop: (limitMs) => stop(running, limitMs),

@@ -12,7 +12,11 @@ const GRACE_MS = 5000;
 describe("SIGTERM under load", () => {
   it("completes in-flight uploads, accepts no new ones, exits 0 within the grace period", async () => {
     const box = sandbox();
-    const env = { FLAKEGUARD_SHUTDOWN_GRACE_MS: String(GRACE_MS), FLAKEGUARD_INLINE_MAX_BYTES: "8192", FLAKEGUARD_UPLOAD_RATE_LIMIT: "0" };
+    const env = {
+      FLAKEGUARD_SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      FLAKEGUARD_INLINE_MAX_BYTES: "8192",
+      FLAKEGUARD_UPLOAD_RATE_LIMIT: "0",
+    };
     const s = await serve({ box, env });
     let signalled = 0;
     const exited = s.running.exited.then((e) => ({ ...e, ms: Date.now() - signalled }));
@@ -46,10 +50,18 @@ describe("SIGTERM under load", () => {
     await new Promise((resolve) => unused.once("connect", resolve));
     unused.on("error", () => undefined);
     const streamEnded = new Promise<void>((resolve, reject) => {
-      request({ host: "127.0.0.1", port: s.port, path: "/api/v1/stream", headers: { authorization: `Bearer ${s.admin}` } }, (res) => {
-        expect(res.statusCode).toBe(200);
-        res.on("data", () => undefined).on("end", resolve).on("error", reject);
-      }).on("error", reject).end();
+      request(
+        { host: "127.0.0.1", port: s.port, path: "/api/v1/stream", headers: { authorization: `Bearer ${s.admin}` } },
+        (res) => {
+          expect(res.statusCode).toBe(200);
+          res
+            .on("data", () => undefined)
+            .on("end", resolve)
+            .on("error", reject);
+        },
+      )
+        .on("error", reject)
+        .end();
     });
     const keepAlive = await s.api("/livez");
     await keepAlive.text();

@@ -28,17 +28,35 @@ function open(port: number): Raw {
 
 /** Resolves with what the server sent before closing, or rejects after `limitMs`. */
 function closedWithin(raw: Raw, limitMs: number): Promise<string> {
-  return Promise.race([raw.closed, new Promise<string>((_, reject) => setTimeout(() => reject(new Error(`still open after ${limitMs} ms; got: ${raw.received()}`)), limitMs))]);
+  return Promise.race([
+    raw.closed,
+    new Promise<string>((_, reject) =>
+      setTimeout(() => reject(new Error(`still open after ${limitMs} ms; got: ${raw.received()}`)), limitMs),
+    ),
+  ]);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("framing and slow clients against the executable", () => {
   let s: Served;
-  const head = (lines: string[]) => [`POST /api/v1/projects/p/reports HTTP/1.1`, "Host: test", `Authorization: Bearer ${s.token}`, ...lines, "", ""].join("\r\n");
+  const head = (lines: string[]) =>
+    [
+      `POST /api/v1/projects/p/reports HTTP/1.1`,
+      "Host: test",
+      `Authorization: Bearer ${s.token}`,
+      ...lines,
+      "",
+      "",
+    ].join("\r\n");
 
   beforeAll(async () => {
-    s = await serve({ env: { FLAKEGUARD_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS), FLAKEGUARD_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } });
+    s = await serve({
+      env: {
+        FLAKEGUARD_HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
+        FLAKEGUARD_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      },
+    });
   });
   afterAll(async () => {
     if (s) expect(await s.stop()).toBe(0);
@@ -84,7 +102,9 @@ describe("framing and slow clients against the executable", () => {
       const raw = open(s.port);
       slow.push(raw);
       const byHeaders = i % 2 === 0;
-      raw.socket.write(byHeaders ? "POST /api/v1/projects/p/reports HTTP/1.1\r\nHost: test\r\n" : head(["Content-Length: 100000"]));
+      raw.socket.write(
+        byHeaders ? "POST /api/v1/projects/p/reports HTTP/1.1\r\nHost: test\r\n" : head(["Content-Length: 100000"]),
+      );
       void (async () => {
         for (let n = 0; trickling && !raw.socket.destroyed; n++) {
           raw.socket.write(byHeaders ? `X-Slow-${n}: x\r\n` : "<");

@@ -8,7 +8,10 @@ export const TESTS_PER_UPLOAD = 20;
 /** Upload `n` of a stream: its own test names (k<n>z_…), padded past the inline limit when `queued`. */
 export function streamReport(n: number, queued: boolean): string {
   const pad = queued ? `<system-out>${"p".repeat(12_000)}</system-out>` : "";
-  const cases = Array.from({ length: TESTS_PER_UPLOAD }, (_, i) => `<testcase classname="crash" name="k${n}z_t${i}" time="0.01">${i === 0 ? pad : ""}</testcase>`);
+  const cases = Array.from(
+    { length: TESTS_PER_UPLOAD },
+    (_, i) => `<testcase classname="crash" name="k${n}z_t${i}" time="0.01">${i === 0 ? pad : ""}</testcase>`,
+  );
   return `<testsuite name="crash">${cases.join("")}</testsuite>`;
 }
 
@@ -23,41 +26,62 @@ export interface StreamLog {
  * Uploads from `connections` loops until `stop()` resolves; every third report is large enough to be queued.
  * `accept` says which failure statuses are expected (a 503 during a database restart); others fail the test.
  */
-export async function uploadStream(s: Served, connections: number, stop: Promise<unknown>, accept: (status: number | string) => boolean = () => true): Promise<StreamLog> {
+export async function uploadStream(
+  s: Served,
+  connections: number,
+  stop: Promise<unknown>,
+  accept: (status: number | string) => boolean = () => true,
+): Promise<StreamLog> {
   const log: StreamLog = { attempted: [], acknowledged: [], failures: [] };
   let stopped = false;
   void stop.then(() => (stopped = true));
   let next = 0;
-  await Promise.all(Array.from({ length: connections }, async () => {
-    while (!stopped) {
-      const n = next++;
-      log.attempted.push(n);
-      try {
-        const res = await s.api(`/api/v1/projects/p/reports?commit=c${n}`, { method: "POST", body: streamReport(n, n % 3 === 0), signal: AbortSignal.timeout(30_000) });
-        const body = (await res.json()) as { reports?: { id: string }[] };
-        if (res.status === 201 || res.status === 202) log.acknowledged.push({ n, id: body.reports![0].id, status: res.status });
-        else {
-          log.failures.push({ n, status: res.status });
-          expect(accept(res.status), `upload ${n}: ${res.status} ${JSON.stringify(body)}`).toBe(true);
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (!stopped) {
+        const n = next++;
+        log.attempted.push(n);
+        try {
+          const res = await s.api(`/api/v1/projects/p/reports?commit=c${n}`, {
+            method: "POST",
+            body: streamReport(n, n % 3 === 0),
+            signal: AbortSignal.timeout(30_000),
+          });
+          const body = (await res.json()) as { reports?: { id: string }[] };
+          if (res.status === 201 || res.status === 202)
+            log.acknowledged.push({ n, id: body.reports![0].id, status: res.status });
+          else {
+            log.failures.push({ n, status: res.status });
+            expect(accept(res.status), `upload ${n}: ${res.status} ${JSON.stringify(body)}`).toBe(true);
+          }
+        } catch (e) {
+          log.failures.push({ n, status: (e as Error).message });
+          if (stopped) break;
+          await new Promise((r) => setTimeout(r, 50));
         }
-      } catch (e) {
-        log.failures.push({ n, status: (e as Error).message });
-        if (stopped) break;
-        await new Promise((r) => setTimeout(r, 50));
       }
-    }
-  }));
+    }),
+  );
   return log;
 }
 
 /** Every acknowledged upload is processed with all its tests; every other one is stored whole or not at all. */
 export async function expectStoredWhole(s: Served, log: StreamLog): Promise<void> {
-  await eventually(async () => {
-    const project = (await (await s.api("/api/v1/projects/p", {}, s.admin)).json()) as { counts: { pendingReports: number } };
-    return project.counts.pendingReports === 0;
-  }, 180_000, "no pending reports");
+  await eventually(
+    async () => {
+      const project = (await (await s.api("/api/v1/projects/p", {}, s.admin)).json()) as {
+        counts: { pendingReports: number };
+      };
+      return project.counts.pendingReports === 0;
+    },
+    180_000,
+    "no pending reports",
+  );
   for (const { n, id } of log.acknowledged) {
-    const report = (await (await s.api(`/api/v1/projects/p/reports/${id}`)).json()) as { state: string; counts: { tests: number } | null };
+    const report = (await (await s.api(`/api/v1/projects/p/reports/${id}`)).json()) as {
+      state: string;
+      counts: { tests: number } | null;
+    };
     expect(report.state, `acknowledged upload ${n}`).toBe("processed");
     expect(report.counts?.tests, `acknowledged upload ${n}`).toBe(TESTS_PER_UPLOAD);
   }

@@ -17,15 +17,30 @@ export interface TestApp {
   request(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
   /** Sends JSON and parses the JSON answer (loosely typed: tests assert on its shape). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  json<T = any>(method: string, path: string, body?: unknown, token?: string | null): Promise<{ status: number; body: T }>;
+  json<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string | null,
+  ): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
 }
 
 /** Starts the app on a fresh database of `backend`, with config overrides. */
-export async function startTestApp(backend: Backend, overrides: Partial<Config> = {}, opts: { worker?: boolean; logTo?: NodeJS.WritableStream; clock?: () => number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  backend: Backend,
+  overrides: Partial<Config> = {},
+  opts: { worker?: boolean; logTo?: NodeJS.WritableStream; clock?: () => number } = {},
+): Promise<TestApp> {
   const { db, cleanup } = await freshDb(backend);
   const config = { ...loadConfig({ env: {}, cwd: mkdtempSync(join(tmpdir(), "fg-cwd-")) }).config, ...overrides };
-  const app = createApp({ config, db, log: opts.logTo ? createLogger("info", opts.logTo) : createLogger("silent"), worker: opts.worker ?? false, clock: opts.clock });
+  const app = createApp({
+    config,
+    db,
+    log: opts.logTo ? createLogger("info", opts.logTo) : createLogger("silent"),
+    worker: opts.worker ?? false,
+    clock: opts.clock,
+  });
   const admin = (await ensureAdminToken(app.store, undefined, Date.now())).generated!;
   const request = (path: string, init: RequestInit & { token?: string | null } = {}) => {
     const headers = new Headers(init.headers);
@@ -34,10 +49,13 @@ export async function startTestApp(backend: Backend, overrides: Partial<Config> 
     return Promise.resolve(app.http.request(path, { ...init, headers }));
   };
   return {
-    app, admin, request,
+    app,
+    admin,
+    request,
     async json(method, path, body, token) {
       const res = await request(path, {
-        method, token,
+        method,
+        token,
         headers: body === undefined ? {} : { "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
       });

@@ -13,7 +13,9 @@ export type Backend = "sqlite" | "pglite" | "postgres";
 
 /** Backends under test: FLAKEGUARD_TEST_BACKENDS (comma-separated), default all three. */
 export const BACKENDS: Backend[] = (process.env.FLAKEGUARD_TEST_BACKENDS ?? "sqlite,pglite,postgres")
-  .split(",").map((s) => s.trim()).filter(Boolean) as Backend[];
+  .split(",")
+  .map((s) => s.trim())
+  .filter(Boolean) as Backend[];
 
 /** The PostgreSQL server tests use (trust auth on this machine). */
 export const PG_ADMIN_URL = process.env.FLAKEGUARD_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -30,7 +32,13 @@ export async function freshDb(backend: Backend): Promise<TestDb> {
     const dir = mkdtempSync(join(tmpdir(), "fg-sqlite-"));
     const db = await openDb({ backend: "sqlite", path: join(dir, "test.db") });
     await migrate(db, Date.now());
-    return { db, cleanup: async () => { await db.close(); rmSync(dir, { recursive: true, force: true }); } };
+    return {
+      db,
+      cleanup: async () => {
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   if (backend === "pglite") {
     const template = new Blob([readFileSync(inject("pgliteTemplate"))]);

@@ -29,14 +29,25 @@ export async function startQuarantineServer(state: { tests: FakeTest[]; quaranti
   const server = await listenLocal((request, raw, response) => {
     const url = new URL(request.url ?? "/", "http://fake");
     const body = (request.headers["content-encoding"] === "gzip" ? gunzipSync(raw) : raw).toString();
-    const seen = { method: request.method ?? "", path: url.pathname, query: url.searchParams, auth: request.headers.authorization ?? "", body };
+    const seen = {
+      method: request.method ?? "",
+      path: url.pathname,
+      query: url.searchParams,
+      auth: request.headers.authorization ?? "",
+      body,
+    };
     requests.push(seen);
     answer(seen, state, response, request);
   });
   return { ...server, requests };
 }
 
-function answer(seen: SeenRequest, state: { tests: FakeTest[]; quarantined: QuarantineEntry[] }, response: ServerResponse, request: IncomingMessage) {
+function answer(
+  seen: SeenRequest,
+  state: { tests: FakeTest[]; quarantined: QuarantineEntry[] },
+  response: ServerResponse,
+  request: IncomingMessage,
+) {
   const send = (status: number, body: unknown) => {
     response.writeHead(status, { "content-type": typeof body === "string" ? "text/plain" : "application/json" });
     response.end(typeof body === "string" ? body : JSON.stringify(body));
@@ -48,7 +59,8 @@ function answer(seen: SeenRequest, state: { tests: FakeTest[]; quarantined: Quar
   const admin = seen.auth.startsWith("Bearer fga_");
   const route = `${seen.method} ${match[1]}`;
   const key = (q: QuarantineEntry) => `${q.suite}::${q.name}`;
-  if (route === "POST /reports") return send(201, { reports: [{ id: `r_${request.headers["content-type"]}`, status: "processed" }] });
+  if (route === "POST /reports")
+    return send(201, { reports: [{ id: `r_${request.headers["content-type"]}`, status: "processed" }] });
   if (route === "GET /tests") {
     const q = seen.query.get("q") ?? "";
     return send(200, { tests: state.tests.filter((t) => t.name.includes(q) || t.suite.includes(q)), nextCursor: null });
@@ -61,17 +73,35 @@ function answer(seen: SeenRequest, state: { tests: FakeTest[]; quarantined: Quar
     const tests = (JSON.parse(seen.body) as { tests: string[] }).tests;
     const found = (t: string) => state.quarantined.find((q) => q.testId === t || key(q) === t);
     return send(200, {
-      quarantined: tests.filter(found).map((t) => ({ test: t, testId: found(t)!.testId, mode: found(t)!.mode, reason: found(t)!.reason })),
+      quarantined: tests
+        .filter(found)
+        .map((t) => ({ test: t, testId: found(t)!.testId, mode: found(t)!.mode, reason: found(t)!.reason })),
       notQuarantined: tests.filter((t) => !found(t)),
     });
   }
   if (!admin) return error(403, "forbidden", "this needs an admin token");
   if (route === "POST /quarantine") {
-    const input = JSON.parse(seen.body) as { testId: string; reason: string; owner: string; expiresAt?: string; mode?: string };
+    const input = JSON.parse(seen.body) as {
+      testId: string;
+      reason: string;
+      owner: string;
+      expiresAt?: string;
+      mode?: string;
+    };
     const test = state.tests.find((t) => t.id === input.testId);
     if (!test) return error(404, "not_found", `test '${input.testId}' not found`);
-    const entry = { testId: test.id, suite: test.suite, name: test.name, file: test.file, mode: input.mode ?? "mute", reason: input.reason,
-      owner: input.owner, decidedBy: "admin", since: "2026-11-27T00:00:00.000Z", expiresAt: input.expiresAt ?? null };
+    const entry = {
+      testId: test.id,
+      suite: test.suite,
+      name: test.name,
+      file: test.file,
+      mode: input.mode ?? "mute",
+      reason: input.reason,
+      owner: input.owner,
+      decidedBy: "admin",
+      since: "2026-11-27T00:00:00.000Z",
+      expiresAt: input.expiresAt ?? null,
+    };
     state.quarantined.push(entry);
     return send(201, entry);
   }

@@ -8,7 +8,10 @@ import { listenLocal } from "./local-server.ts";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures/slack");
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
-const WEBHOOK_ANSWERS = JSON.parse(fixture("incoming-webhook.answers.json")) as Record<string, { status: number; body: string; headers?: Record<string, string> }>;
+const WEBHOOK_ANSWERS = JSON.parse(fixture("incoming-webhook.answers.json")) as Record<
+  string,
+  { status: number; body: string; headers?: Record<string, string> }
+>;
 
 /** A message Slack accepted. */
 export interface SlackMessage {
@@ -66,24 +69,38 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       if ("webhookError" in scripted) return webhookAnswer(res, scripted.webhookError);
       if (scripted.status === 429) {
         const retryAfter = "retryAfter" in scripted ? String(scripted.retryAfter) : "30";
-        return isApi ? apiAnswer(res, 429, fixture("chat.postMessage.ratelimited.json"), { "retry-after": retryAfter })
+        return isApi
+          ? apiAnswer(res, 429, fixture("chat.postMessage.ratelimited.json"), { "retry-after": retryAfter })
           : res.writeHead(429, { "content-type": "text/html", "retry-after": retryAfter }).end("rate_limited");
       }
-      return res.writeHead(scripted.status, { "content-type": "text/html" }).end(scripted.status >= 500 ? "rollup_error" : "error");
+      return res
+        .writeHead(scripted.status, { "content-type": "text/html" })
+        .end(scripted.status >= 500 ? "rollup_error" : "error");
     }
     let payload: { channel?: string; text?: string; blocks?: Record<string, unknown>[] };
     try {
       payload = JSON.parse(body.toString("utf8")) as typeof payload;
     } catch {
-      return isApi ? apiAnswer(res, 200, JSON.stringify({ ok: false, error: "invalid_json" })) : webhookAnswer(res, "invalid_payload");
+      return isApi
+        ? apiAnswer(res, 200, JSON.stringify({ ok: false, error: "invalid_json" }))
+        : webhookAnswer(res, "invalid_payload");
     }
     if (req.method !== "POST") return res.writeHead(405).end();
     if (url.pathname === "/api/chat.postMessage") {
-      if (req.headers.authorization !== `Bearer ${token}`) return apiAnswer(res, 200, fixture("chat.postMessage.invalid_auth.json"));
-      if (!payload.channel || !channels.has(payload.channel)) return apiAnswer(res, 200, fixture("chat.postMessage.channel_not_found.json"));
-      if ((payload.blocks?.length ?? 0) > 50) return apiAnswer(res, 200, fixture("chat.postMessage.invalid_blocks.json"));
+      if (req.headers.authorization !== `Bearer ${token}`)
+        return apiAnswer(res, 200, fixture("chat.postMessage.invalid_auth.json"));
+      if (!payload.channel || !channels.has(payload.channel))
+        return apiAnswer(res, 200, fixture("chat.postMessage.channel_not_found.json"));
+      if ((payload.blocks?.length ?? 0) > 50)
+        return apiAnswer(res, 200, fixture("chat.postMessage.invalid_blocks.json"));
       if (!payload.text && !payload.blocks) return apiAnswer(res, 200, JSON.stringify({ ok: false, error: "no_text" }));
-      messages.push({ via: "api", channel: payload.channel, text: payload.text, blocks: payload.blocks, at: Date.now() });
+      messages.push({
+        via: "api",
+        channel: payload.channel,
+        text: payload.text,
+        blocks: payload.blocks,
+        at: Date.now(),
+      });
       const ok = JSON.parse(fixture("chat.postMessage.ok.json")) as Record<string, unknown>;
       return apiAnswer(res, 200, JSON.stringify({ ...ok, channel: payload.channel, ts: `${ts++}.000100` }));
     }
@@ -98,10 +115,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   });
 
   return {
-    webhookUrl: `${server.url}${hook}`, apiUrl: `${server.url}/api`, token, messages,
-    get requests() { return requests; },
-    script: (...answers) => { queue.push(...answers); },
-    outage: (status) => { down = status; },
+    webhookUrl: `${server.url}${hook}`,
+    apiUrl: `${server.url}/api`,
+    token,
+    messages,
+    get requests() {
+      return requests;
+    },
+    script: (...answers) => {
+      queue.push(...answers);
+    },
+    outage: (status) => {
+      down = status;
+    },
     close: server.close,
   };
 }

@@ -35,9 +35,14 @@ export async function startFakeWebhook(): Promise<FakeWebhook> {
     else answer();
   });
   return {
-    url: `${server.url}/hooks/flakeguard`, received,
-    outage: (status) => { down = status; },
-    delay: (ms) => { wait = ms; },
+    url: `${server.url}/hooks/flakeguard`,
+    received,
+    outage: (status) => {
+      down = status;
+    },
+    delay: (ms) => {
+      wait = ms;
+    },
     close: server.close,
   };
 }

@@ -27,7 +27,10 @@ export default async function setup(project: TestProject) {
       await adminQuery(`drop database if exists ${pgTemplate}`);
       await adminQuery(`create database ${pgTemplate}`);
     } catch (e) {
-      throw new Error(`PostgreSQL is not reachable at ${PG_ADMIN_URL} (${(e as Error).message}); start it, or set FLAKEGUARD_TEST_BACKENDS to leave it out`, { cause: e });
+      throw new Error(
+        `PostgreSQL is not reachable at ${PG_ADMIN_URL} (${(e as Error).message}); start it, or set FLAKEGUARD_TEST_BACKENDS to leave it out`,
+        { cause: e },
+      );
     }
     const url = new URL(PG_ADMIN_URL);
     url.pathname = `/${pgTemplate}`;
@@ -39,6 +42,7 @@ export default async function setup(project: TestProject) {
   project.provide("pgTemplateDb", pgTemplate);
   return async () => {
     rmSync(dir, { recursive: true, force: true });
-    if (BACKENDS.includes("postgres")) await adminQuery(`drop database if exists ${pgTemplate} with (force)`).catch(() => undefined);
+    if (BACKENDS.includes("postgres"))
+      await adminQuery(`drop database if exists ${pgTemplate} with (force)`).catch(() => undefined);
   };
 }

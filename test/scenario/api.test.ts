@@ -41,15 +41,27 @@ describe.each(BACKENDS)("API on %s", (backend) => {
     expect(bad.body.error.message).toMatch(/^body\.slug: /);
     const extra = await t.json("POST", "/api/v1/projects", { slug: "x1", colour: "red" });
     expect(extra.status).toBe(400);
-    const notJson = await t.request("/api/v1/projects", { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+    const notJson = await t.request("/api/v1/projects", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{nope",
+    });
     expect(notJson.status).toBe(400);
-    expect((await t.json("GET", "/api/v1/projects")).body.projects.map((p: { slug: string }) => p.slug)).toEqual(["api", "web"]);
+    expect((await t.json("GET", "/api/v1/projects")).body.projects.map((p: { slug: string }) => p.slug)).toEqual([
+      "api",
+      "web",
+    ]);
   });
 
   it("shows a project with its counts, and 404 for an unknown one", async () => {
     const one = await t.json("GET", "/api/v1/projects/web");
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ slug: "web", name: "Web", defaultBranch: "main", counts: { reports: 0, pendingReports: 0 } });
+    expect(one.body).toMatchObject({
+      slug: "web",
+      name: "Web",
+      defaultBranch: "main",
+      counts: { reports: 0, pendingReports: 0 },
+    });
     const missing = await t.json("GET", "/api/v1/projects/nope");
     expect(missing.status).toBe(404);
     expect(missing.body.error.message).toContain("'nope'");
@@ -79,14 +91,21 @@ describe.each(BACKENDS)("API on %s", (backend) => {
   it("publishes an OpenAPI document of the routes", async () => {
     const doc = await t.json("GET", "/api/v1/openapi.json", undefined, null);
     expect(doc.status).toBe(200);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([
-      "/api/v1/projects", "/api/v1/projects/{project}", "/api/v1/projects/{project}/tokens", "/api/v1/projects/{project}/reports",
-    ]));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        "/api/v1/projects",
+        "/api/v1/projects/{project}",
+        "/api/v1/projects/{project}/tokens",
+        "/api/v1/projects/{project}/reports",
+      ]),
+    );
   });
 
   it("exports request metrics by route and status", async () => {
     const text = await (await t.request("/metrics", { token: null })).text();
-    expect(text).toMatch(/flakeguard_http_requests_total\{method="GET",route="\/api\/v1\/projects\/:project",status="200"\} \d+/);
+    expect(text).toMatch(
+      /flakeguard_http_requests_total\{method="GET",route="\/api\/v1\/projects\/:project",status="200"\} \d+/,
+    );
     expect(text).toContain("flakeguard_build_info");
     expect(text).toContain("flakeguard_process_resident_memory_bytes");
   });

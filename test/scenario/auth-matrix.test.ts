@@ -11,8 +11,19 @@ import type { Role } from "../../src/model/project.ts";
 import { BACKENDS } from "../helpers/backends.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 
-type Caller = "none" | "badToken" | "uploadOwn" | "uploadOther" | "adminToken" | "cookieNoCsrf" | "viewer" | "member" | "admin";
-const CALLERS: Caller[] = ["none", "badToken", "uploadOther", "uploadOwn", "cookieNoCsrf", "viewer", "member", "adminToken", "admin"];
+type Caller =
+  "none" | "badToken" | "uploadOwn" | "uploadOther" | "adminToken" | "cookieNoCsrf" | "viewer" | "member" | "admin";
+const CALLERS: Caller[] = [
+  "none",
+  "badToken",
+  "uploadOther",
+  "uploadOwn",
+  "cookieNoCsrf",
+  "viewer",
+  "member",
+  "adminToken",
+  "admin",
+];
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** Routes whose rule must not loosen by accident. */
@@ -37,10 +48,24 @@ function expected(access: Access, caller: Caller, method: string, path: string):
   if (access === "public") return "ok";
   if (caller === "none" || caller === "badToken") return 401;
   if (caller === "cookieNoCsrf") return SAFE.has(method) ? "ok" : 403;
-  const role = ({ uploadOwn: "upload", uploadOther: "upload", adminToken: "admin", viewer: "viewer", member: "member", admin: "admin" } as const)[caller];
+  const role = (
+    {
+      uploadOwn: "upload",
+      uploadOther: "upload",
+      adminToken: "admin",
+      viewer: "viewer",
+      member: "member",
+      admin: "admin",
+    } as const
+  )[caller];
   const allowed: Record<Access, string[]> = {
-    "public": [], "signed-in": ["upload", "viewer", "member", "admin"], "viewer": ["viewer", "member", "admin"],
-    "read": ["upload", "viewer", "member", "admin"], "upload": ["upload", "admin"], "member": ["member", "admin"], "admin": ["admin"],
+    public: [],
+    "signed-in": ["upload", "viewer", "member", "admin"],
+    viewer: ["viewer", "member", "admin"],
+    read: ["upload", "viewer", "member", "admin"],
+    upload: ["upload", "admin"],
+    member: ["member", "admin"],
+    admin: ["admin"],
   };
   if (!allowed[access].includes(role)) return 403;
   if (caller === "uploadOther" && path.includes(":project")) return 403;
@@ -66,7 +91,10 @@ describe.each(BACKENDS)("auth matrix on %s", (backend) => {
     secrets.push(t.admin, uploadOwn, uploadOther);
     for (const role of ["admin", "member", "viewer"] as const) {
       // The matrix never signs in with a password, so any hash will do (and scrypt is slow).
-      users[role] = (await t.app.store.users.createUser({ name: `m-${role}`, role, passwordHash: "scrypt$unused" }, Date.now()))!.id;
+      users[role] = (await t.app.store.users.createUser(
+        { name: `m-${role}`, role, passwordHash: "scrypt$unused" },
+        Date.now(),
+      ))!.id;
     }
   });
   afterAll(() => t?.close());
@@ -75,19 +103,36 @@ describe.each(BACKENDS)("auth matrix on %s", (backend) => {
   const session = async (role: Role) => {
     const minted = mintSession();
     secrets.push(minted.secret);
-    await t.app.store.sessions.createSession({ hash: minted.hash, userId: users[role], tokenId: null, role, expiresAt: Date.now() + 3_600_000, userAgent: null, ip: null }, Date.now());
+    await t.app.store.sessions.createSession(
+      {
+        hash: minted.hash,
+        userId: users[role],
+        tokenId: null,
+        role,
+        expiresAt: Date.now() + 3_600_000,
+        userAgent: null,
+        ip: null,
+      },
+      Date.now(),
+    );
     return { cookie: `fg_session=${minted.secret}`, csrf: csrfToken(minted.secret) };
   };
 
   /** The headers of a request as this caller. */
   const headersFor = async (caller: Caller): Promise<Record<string, string>> => {
     switch (caller) {
-      case "none": return {};
-      case "badToken": return { authorization: `Bearer ${mintToken("admin").secret}` };
-      case "uploadOwn": return { authorization: `Bearer ${uploadOwn}` };
-      case "uploadOther": return { authorization: `Bearer ${uploadOther}` };
-      case "adminToken": return { authorization: `Bearer ${t.admin}` };
-      case "cookieNoCsrf": return { cookie: (await session("admin")).cookie };
+      case "none":
+        return {};
+      case "badToken":
+        return { authorization: `Bearer ${mintToken("admin").secret}` };
+      case "uploadOwn":
+        return { authorization: `Bearer ${uploadOwn}` };
+      case "uploadOther":
+        return { authorization: `Bearer ${uploadOther}` };
+      case "adminToken":
+        return { authorization: `Bearer ${t.admin}` };
+      case "cookieNoCsrf":
+        return { cookie: (await session("admin")).cookie };
       default: {
         const s = await session(caller);
         return { cookie: s.cookie, "x-csrf-token": s.csrf };
@@ -99,14 +144,17 @@ describe.each(BACKENDS)("auth matrix on %s", (backend) => {
   const registered = () => {
     const seen = new Map<string, { method: string; path: string }>();
     for (const r of t.app.http.routes) {
-      if (r.path.startsWith("/api/") && r.method !== "ALL") seen.set(`${r.method} ${r.path}`, { method: r.method, path: r.path });
+      if (r.path.startsWith("/api/") && r.method !== "ALL")
+        seen.set(`${r.method} ${r.path}`, { method: r.method, path: r.path });
     }
     return [...seen.values()];
   };
   const rules = new Map(ROUTES.map((r) => [`${r.method} ${r.path}`, r.access]));
 
   it("has an access rule in the route table for every registered API route", () => {
-    const withoutRule = registered().map((r) => `${r.method} ${r.path}`).filter((k) => !rules.has(k));
+    const withoutRule = registered()
+      .map((r) => `${r.method} ${r.path}`)
+      .filter((k) => !rules.has(k));
     expect(withoutRule, "routes without an access rule in src/http/routes.ts").toEqual([]);
   });
 
@@ -126,7 +174,9 @@ describe.each(BACKENDS)("auth matrix on %s", (backend) => {
         const headers = await headersFor(caller);
         const unsafe = !SAFE.has(method);
         const res = await t.app.http.request(url, {
-          method, headers: unsafe ? { ...headers, "content-type": "application/json" } : headers, body: unsafe ? "{}" : undefined,
+          method,
+          headers: unsafe ? { ...headers, "content-type": "application/json" } : headers,
+          body: unsafe ? "{}" : undefined,
         });
         statuses.push(res.status);
         if ((res.headers.get("content-type") ?? "").includes("text/event-stream")) await res.body?.cancel();
@@ -136,7 +186,8 @@ describe.each(BACKENDS)("auth matrix on %s", (backend) => {
         if (got !== want) wrong.push(`${method} ${path} (${access}) as ${caller}: expected ${want}, got ${res.status}`);
       }
       // Credentials make no difference to a public route.
-      if (access === "public" && new Set(statuses).size !== 1) wrong.push(`${method} ${path} (public) answers differently by caller: ${statuses.join(",")}`);
+      if (access === "public" && new Set(statuses).size !== 1)
+        wrong.push(`${method} ${path} (public) answers differently by caller: ${statuses.join(",")}`);
     }
     expect(wrong).toEqual([]);
   });

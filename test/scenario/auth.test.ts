@@ -15,8 +15,13 @@ interface Browser {
   cookie: string;
   csrf: string;
   user: { id: string; name: string; role: string };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  call(method: string, path: string, body?: unknown, opts?: { csrf?: string | null }): Promise<{ status: number; body: any; res: Response }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: { csrf?: string | null },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ): Promise<{ status: number; body: any; res: Response }>;
 }
 
 describe.each(BACKENDS)("auth on %s", (backend) => {
@@ -25,16 +30,28 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
   let ip = 0;
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    t.request(path, { method: "POST", token: null, headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    t.request(path, {
+      method: "POST",
+      token: null,
+      headers: { "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
   const cookieFrom = (res: Response) => /fg_session=([^;]*)/.exec(res.headers.get("set-cookie") ?? "")?.[1] ?? "";
   const browser = (cookie: string, csrf: string, user: Browser["user"]): Browser => ({
-    cookie, csrf, user,
+    cookie,
+    csrf,
+    user,
     async call(method, path, body, opts = {}) {
       const headers: Record<string, string> = { cookie: `fg_session=${cookie}` };
       const token = opts.csrf === undefined ? csrf : opts.csrf;
       if (token !== null) headers["x-csrf-token"] = token;
       if (body !== undefined) headers["content-type"] = "application/json";
-      const res = await t.request(path, { method, token: null, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await t.request(path, {
+        method,
+        token: null,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       const text = await res.clone().text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined, res };
     },
@@ -53,14 +70,27 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp(backend, { sessionTtlMs: 2 * HOUR, sessionMaxAgeMs: 10 * HOUR, loginAttempts: 3, trustProxy: true }, { clock: () => now });
+    t = await startTestApp(
+      backend,
+      { sessionTtlMs: 2 * HOUR, sessionMaxAgeMs: 10 * HOUR, loginAttempts: 3, trustProxy: true },
+      { clock: () => now },
+    );
     expect((await t.json("POST", "/api/v1/projects", { slug: "web" })).status).toBe(201);
-    for (const [name, role] of [["ada", "admin"], ["mia", "member"], ["vic", "viewer"]]) await createUser(name, role);
+    for (const [name, role] of [
+      ["ada", "admin"],
+      ["mia", "member"],
+      ["vic", "viewer"],
+    ])
+      await createUser(name, role);
   });
   afterAll(() => t?.close());
 
   it("signs in with a name and password: HttpOnly SameSite=Lax cookie, Secure only over https, and a CSRF token", async () => {
-    const res = await post("/api/v1/session", { username: "vic", password: PASSWORD }, { "x-forwarded-for": "10.1.0.1" });
+    const res = await post(
+      "/api/v1/session",
+      { username: "vic", password: PASSWORD },
+      { "x-forwarded-for": "10.1.0.1" },
+    );
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.user).toMatchObject({ name: "vic", role: "viewer" });
@@ -71,7 +101,11 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
     expect(cookie).toMatch(/SameSite=Lax/);
     expect(cookie).toMatch(/Path=\//);
     expect(cookie).not.toMatch(/Secure/);
-    const https = await post("/api/v1/session", { username: "vic", password: PASSWORD }, { "x-forwarded-for": "10.1.0.1", "x-forwarded-proto": "https" });
+    const https = await post(
+      "/api/v1/session",
+      { username: "vic", password: PASSWORD },
+      { "x-forwarded-for": "10.1.0.1", "x-forwarded-proto": "https" },
+    );
     expect(https.headers.get("set-cookie")).toMatch(/; Secure/);
 
     const b = browser(cookieFrom(res), body.csrfToken, body.user);
@@ -79,13 +113,25 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
     expect(me.status).toBe(200);
     expect(me.body.user).toEqual(body.user);
     expect(me.body.csrfToken).not.toBe(body.csrfToken);
-    expect((await b.call("GET", "/api/v1/projects")).body.projects.map((p: { slug: string }) => p.slug)).toEqual(["web"]);
-    expect((await t.json("GET", "/api/v1/users")).body.users.find((u: { name: string }) => u.name === "vic").lastLoginAt).toBe(new Date(now).toISOString());
+    expect((await b.call("GET", "/api/v1/projects")).body.projects.map((p: { slug: string }) => p.slug)).toEqual([
+      "web",
+    ]);
+    expect(
+      (await t.json("GET", "/api/v1/users")).body.users.find((u: { name: string }) => u.name === "vic").lastLoginAt,
+    ).toBe(new Date(now).toISOString());
   });
 
   it("refuses a wrong password and an unknown name alike, and upload tokens cannot sign in", async () => {
-    const wrong = await post("/api/v1/session", { username: "vic", password: "not the password" }, { "x-forwarded-for": "10.2.0.1" });
-    const unknown = await post("/api/v1/session", { username: "nobody", password: PASSWORD }, { "x-forwarded-for": "10.2.0.1" });
+    const wrong = await post(
+      "/api/v1/session",
+      { username: "vic", password: "not the password" },
+      { "x-forwarded-for": "10.2.0.1" },
+    );
+    const unknown = await post(
+      "/api/v1/session",
+      { username: "nobody", password: PASSWORD },
+      { "x-forwarded-for": "10.2.0.1" },
+    );
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect((await wrong.json()).error.message).toBe((await unknown.json()).error.message);
@@ -97,23 +143,31 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
 
   it("throttles sign-in attempts per name and address: 429 with Retry-After, even for the right password; reset on success", async () => {
     const from = { "x-forwarded-for": "10.3.0.1" };
-    for (let i = 0; i < 3; i++) expect((await post("/api/v1/session", { username: "mia", password: "wrong password!" }, from)).status).toBe(401);
+    for (let i = 0; i < 3; i++)
+      expect((await post("/api/v1/session", { username: "mia", password: "wrong password!" }, from)).status).toBe(401);
     const refused = await post("/api/v1/session", { username: "mia", password: PASSWORD }, from);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await refused.json()).error.code).toBe("too_many_attempts");
     // Another address, or another name from this address, is not held back by mia's failures here.
-    expect((await post("/api/v1/session", { username: "mia", password: PASSWORD }, { "x-forwarded-for": "10.3.0.2" })).status).toBe(200);
+    expect(
+      (await post("/api/v1/session", { username: "mia", password: PASSWORD }, { "x-forwarded-for": "10.3.0.2" }))
+        .status,
+    ).toBe(200);
     expect((await post("/api/v1/session", { username: "vic", password: PASSWORD }, from)).status).toBe(200);
     now += 16 * MIN;
     expect((await post("/api/v1/session", { username: "mia", password: PASSWORD }, from)).status).toBe(200);
     // Success reset the count: three more failures are allowed before the next 429.
-    for (let i = 0; i < 2; i++) expect((await post("/api/v1/session", { username: "mia", password: "wrong password!" }, from)).status).toBe(401);
+    for (let i = 0; i < 2; i++)
+      expect((await post("/api/v1/session", { username: "mia", password: "wrong password!" }, from)).status).toBe(401);
     expect((await post("/api/v1/session", { username: "mia", password: PASSWORD }, from)).status).toBe(200);
     // Per address, across names: five times the per-name limit.
     const spray = { "x-forwarded-for": "10.3.0.3" };
     const statuses: number[] = [];
-    for (let i = 0; i < 16; i++) statuses.push((await post("/api/v1/session", { username: `guess${i}`, password: "wrong password!" }, spray)).status);
+    for (let i = 0; i < 16; i++)
+      statuses.push(
+        (await post("/api/v1/session", { username: `guess${i}`, password: "wrong password!" }, spray)).status,
+      );
     expect(statuses.slice(0, 15).every((s) => s === 401)).toBe(true);
     expect(statuses[15]).toBe(429);
   });
@@ -123,7 +177,12 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
     const missing = await ada.call("POST", "/api/v1/projects", { slug: "csrf-a" }, { csrf: null });
     expect(missing.status).toBe(403);
     expect(missing.body.error.code).toBe("csrf_failed");
-    const forged = await ada.call("POST", "/api/v1/projects", { slug: "csrf-a" }, { csrf: "AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" });
+    const forged = await ada.call(
+      "POST",
+      "/api/v1/projects",
+      { slug: "csrf-a" },
+      { csrf: "AAAAAAAAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" },
+    );
     expect(forged.status).toBe(403);
     // A CSRF token of another session does not work with this cookie.
     const other = await signIn({ username: "ada", password: PASSWORD });
@@ -159,7 +218,9 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
     const live = await signIn({ username: "mia", password: PASSWORD });
     const ended = await signIn({ username: "mia", password: PASSWORD });
     expect((await ended.call("DELETE", "/api/v1/session")).status).toBe(204);
-    const rows = async () => (await t.app.store.db.orm.select({ id: t.app.store.db.schema.sessions.id }).from(t.app.store.db.schema.sessions)).length;
+    const rows = async () =>
+      (await t.app.store.db.orm.select({ id: t.app.store.db.schema.sessions.id }).from(t.app.store.db.schema.sessions))
+        .length;
     const before = await rows();
     now += 27 * HOUR; // every session before now ended (2 h idle at most) more than a day ago
     expect((await live.call("GET", "/api/v1/session")).status).toBe(401);
@@ -180,8 +241,12 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
     expect(own.length).toBeGreaterThanOrEqual(2);
     expect(own.every((s: { user: string }) => s.user === "vic")).toBe(true);
     expect(own.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
-    const miaSession = (await mia.call("GET", "/api/v1/sessions")).body.sessions.find((s: { current: boolean }) => s.current);
-    expect((await ada.call("GET", "/api/v1/sessions")).body.sessions.map((s: { id: string }) => s.id)).toContain(miaSession.id);
+    const miaSession = (await mia.call("GET", "/api/v1/sessions")).body.sessions.find(
+      (s: { current: boolean }) => s.current,
+    );
+    expect((await ada.call("GET", "/api/v1/sessions")).body.sessions.map((s: { id: string }) => s.id)).toContain(
+      miaSession.id,
+    );
     expect((await vic.call("DELETE", `/api/v1/sessions/${miaSession.id}`)).status).toBe(404);
     expect((await mia.call("GET", "/api/v1/session")).status).toBe(200);
     expect((await ada.call("DELETE", `/api/v1/sessions/${miaSession.id}`)).status).toBe(204);
@@ -202,7 +267,9 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
     const mia = await signIn({ username: "mia", password: PASSWORD });
     const ada = await signIn({ username: "ada", password: PASSWORD });
     const report = '<testsuite name="app"><testcase classname="app.Suite" name="works" time="0.01"/></testsuite>';
-    expect((await t.request("/api/v1/projects/web/reports?commit=c1&branch=main", { method: "POST", body: report })).status).toBe(201);
+    expect(
+      (await t.request("/api/v1/projects/web/reports?commit=c1&branch=main", { method: "POST", body: report })).status,
+    ).toBe(201);
     const testId = (await vic.call("GET", "/api/v1/projects/web/tests")).body.tests[0].id;
     const quarantine = { testId, reason: "flaky on CI" };
 
@@ -231,8 +298,12 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
   });
 
   it("manages users: weak passwords and taken names refused, a new password or deletion ends their sessions", async () => {
-    expect((await t.json("POST", "/api/v1/users", { name: "short", password: "2short", role: "viewer" })).status).toBe(400);
-    expect((await t.json("POST", "/api/v1/users", { name: "vic", password: PASSWORD, role: "viewer" })).status).toBe(409);
+    expect((await t.json("POST", "/api/v1/users", { name: "short", password: "2short", role: "viewer" })).status).toBe(
+      400,
+    );
+    expect((await t.json("POST", "/api/v1/users", { name: "vic", password: PASSWORD, role: "viewer" })).status).toBe(
+      409,
+    );
     expect((await t.json("POST", "/api/v1/users", { name: "x", password: PASSWORD, role: "owner" })).status).toBe(400);
     const zoe = await createUser("zoe", "member");
     expect(JSON.stringify((await t.json("GET", "/api/v1/users")).body)).not.toMatch(/scrypt|password/i);
@@ -243,14 +314,30 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
     const s2 = await signIn({ username: "zoe", password: "another long password" });
     expect((await t.json("PATCH", `/api/v1/users/${zoe.id}`, { disabled: true })).body.disabled).toBe(true);
     expect((await s2.call("GET", "/api/v1/session")).status).toBe(401);
-    expect((await post("/api/v1/session", { username: "zoe", password: "another long password" }, { "x-forwarded-for": "10.4.0.1" })).status).toBe(401);
+    expect(
+      (
+        await post(
+          "/api/v1/session",
+          { username: "zoe", password: "another long password" },
+          { "x-forwarded-for": "10.4.0.1" },
+        )
+      ).status,
+    ).toBe(401);
     expect((await t.json("PATCH", `/api/v1/users/${zoe.id}`, { disabled: false })).status).toBe(200);
     const s3 = await signIn({ username: "zoe", password: "another long password" });
 
     expect((await t.request(`/api/v1/users/${zoe.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await s3.call("GET", "/api/v1/session")).status).toBe(401);
     expect((await t.request(`/api/v1/users/${zoe.id}`, { method: "DELETE" })).status).toBe(404);
-    expect((await post("/api/v1/session", { username: "zoe", password: "another long password" }, { "x-forwarded-for": "10.4.0.2" })).status).toBe(401);
+    expect(
+      (
+        await post(
+          "/api/v1/session",
+          { username: "zoe", password: "another long password" },
+          { "x-forwarded-for": "10.4.0.2" },
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it("lists tokens with prefix and last use (never the hash); a revoked token gets 401 and its sessions end", async () => {
@@ -259,17 +346,31 @@ describe.each(BACKENDS)("auth on %s", (backend) => {
     const listed = await t.json("GET", "/api/v1/tokens");
     expect(listed.status).toBe(200);
     const mine = listed.body.tokens.find((x: { id: string }) => x.id === issued.id);
-    expect(mine).toEqual({ id: issued.id, scope: "upload", prefix: issued.token.slice(0, 8), project: "web", name: "ci", createdAt: expect.any(String), lastUsedAt: new Date(now).toISOString() });
-    const hashes = (await t.app.store.db.orm.select({ hash: t.app.store.db.schema.tokens.hash }).from(t.app.store.db.schema.tokens)).map((r) => r.hash);
+    expect(mine).toEqual({
+      id: issued.id,
+      scope: "upload",
+      prefix: issued.token.slice(0, 8),
+      project: "web",
+      name: "ci",
+      createdAt: expect.any(String),
+      lastUsedAt: new Date(now).toISOString(),
+    });
+    const hashes = (
+      await t.app.store.db.orm.select({ hash: t.app.store.db.schema.tokens.hash }).from(t.app.store.db.schema.tokens)
+    ).map((r) => r.hash);
     const text = JSON.stringify(listed.body);
     for (const h of hashes) expect(text).not.toContain(h);
     expect(text).not.toContain(issued.token);
-    expect(listed.body.tokens.some((x: { scope: string; project: null }) => x.scope === "admin" && x.project === null)).toBe(true);
+    expect(
+      listed.body.tokens.some((x: { scope: string; project: null }) => x.scope === "admin" && x.project === null),
+    ).toBe(true);
 
     expect((await t.request(`/api/v1/tokens/${issued.id}`, { method: "DELETE" })).status).toBe(204);
     expect((await t.request("/api/v1/projects/web", { token: issued.token })).status).toBe(401);
     expect((await t.request(`/api/v1/tokens/${issued.id}`, { method: "DELETE" })).status).toBe(404);
-    expect((await t.json("GET", "/api/v1/tokens")).body.tokens.some((x: { id: string }) => x.id === issued.id)).toBe(false);
+    expect((await t.json("GET", "/api/v1/tokens")).body.tokens.some((x: { id: string }) => x.id === issued.id)).toBe(
+      false,
+    );
 
     // An admin token signs in as admin; revoking the token ends that session.
     const second = (await t.json("POST", "/api/v1/projects/web/tokens", { scope: "admin", name: "ops" })).body;

@@ -37,13 +37,24 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 /** A database target of `backend` that does not hold anything yet (PostgreSQL: an empty database). */
 async function emptyTarget(backend: Backend, name: string): Promise<{ target: DatabaseTarget; drop(): Promise<void> }> {
   const dir = join(work, name);
-  if (backend === "sqlite") return { target: { backend, path: join(dir, "flakeguard.db") }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  if (backend === "pglite") return { target: { backend, path: join(dir, "pg") }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  if (backend === "sqlite")
+    return {
+      target: { backend, path: join(dir, "flakeguard.db") },
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
+  if (backend === "pglite")
+    return {
+      target: { backend, path: join(dir, "pg") },
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   const db = `fg_bk_${process.pid}_${name.replace(/\W/g, "_")}_${Math.random().toString(36).slice(2, 8)}`;
   await adminQuery(`create database ${db}`);
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${db}`;
-  return { target: { backend, url: url.toString() }, drop: () => adminQuery(`drop database if exists ${db} with (force)`) };
+  return {
+    target: { backend, url: url.toString() },
+    drop: () => adminQuery(`drop database if exists ${db} with (force)`),
+  };
 }
 
 async function openTarget(target: DatabaseTarget): Promise<Db> {
@@ -55,12 +66,21 @@ async function openTarget(target: DatabaseTarget): Promise<Db> {
 const urlOf = (t: DatabaseTarget) => (t.backend === "postgres" ? t.url : `${t.backend}:${t.path}`);
 
 function appOn(db: Db, target: DatabaseTarget, overrides: Partial<Config> = {}): App {
-  const config = { ...loadConfig({ env: {}, cwd: work }).config, databaseUrl: urlOf(target), backupDir: join(work, "backups-" + target.backend), ...overrides };
+  const config = {
+    ...loadConfig({ env: {}, cwd: work }).config,
+    databaseUrl: urlOf(target),
+    backupDir: join(work, "backups-" + target.backend),
+    ...overrides,
+  };
   return createApp({ config, db, log: createLogger("silent"), worker: false });
 }
 
 async function call(app: App, token: string, method: string, path: string, body?: string) {
-  const res = await app.http.request(path, { method, body, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/xml" } : {}) } });
+  const res = await app.http.request(path, {
+    method,
+    body,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/xml" } : {}) },
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -69,11 +89,14 @@ async function call(app: App, token: string, method: string, path: string, body?
 async function answers(app: App, token: string, reportIds: string[]) {
   const tests = await call(app, token, "GET", "/api/v1/projects/web/tests");
   const one = await call(app, token, "GET", `/api/v1/projects/web/tests/${tests.body.tests[0].id}`);
-  const reports = await Promise.all(reportIds.map((id) => call(app, token, "GET", `/api/v1/projects/web/reports/${id}`)));
+  const reports = await Promise.all(
+    reportIds.map((id) => call(app, token, "GET", `/api/v1/projects/web/reports/${id}`)),
+  );
   return {
     projects: (await call(app, token, "GET", "/api/v1/projects")).body,
     project: (await call(app, token, "GET", "/api/v1/projects/web")).body,
-    tests: tests.body, test: one.body,
+    tests: tests.body,
+    test: one.body,
     reports: reports.map((r) => r.body),
     failures: (await call(app, token, "GET", "/api/v1/projects/web/failures")).body,
     quarantine: (await call(app, token, "GET", "/api/v1/projects/web/quarantine")).status,
@@ -86,7 +109,9 @@ describe.each(BACKENDS)("backup and restore on %s", (backend) => {
   let before: Awaited<ReturnType<typeof answers>>;
   let reportIds: string[];
   const drops: (() => Promise<void>)[] = [];
-  afterAll(async () => { for (const d of drops) await d().catch(() => undefined); });
+  afterAll(async () => {
+    for (const d of drops) await d().catch(() => undefined);
+  });
 
   beforeAll(async () => {
     const source = await emptyTarget(backend, "source");
@@ -95,11 +120,21 @@ describe.each(BACKENDS)("backup and restore on %s", (backend) => {
     await migrate(db, Date.now());
     const app = appOn(db, source.target, { backupKeep: 2 });
     admin = (await ensureAdminToken(app.store, undefined, Date.now())).generated!;
-    const created = await app.http.request("/api/v1/projects", { method: "POST", body: JSON.stringify({ slug: "web", name: "Web" }), headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" } });
+    const created = await app.http.request("/api/v1/projects", {
+      method: "POST",
+      body: JSON.stringify({ slug: "web", name: "Web" }),
+      headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+    });
     expect(created.status).toBe(201);
     reportIds = [];
     for (let i = 0; i < 6; i++) {
-      const up = await call(app, admin, "POST", `/api/v1/projects/web/reports?commit=c${i}&branch=main&run=${i}`, junit(i % 2 === 0));
+      const up = await call(
+        app,
+        admin,
+        "POST",
+        `/api/v1/projects/web/reports?commit=c${i}&branch=main&run=${i}`,
+        junit(i % 2 === 0),
+      );
       expect(up.status).toBe(201);
       reportIds.push(up.body.reports[0].id);
     }
@@ -133,7 +168,13 @@ describe.each(BACKENDS)("backup and restore on %s", (backend) => {
     try {
       expect(await answers(app, admin, reportIds)).toEqual(before);
       // The restored database takes new writes.
-      const up = await call(app, admin, "POST", "/api/v1/projects/web/reports?commit=after&branch=main&run=99", junit(false));
+      const up = await call(
+        app,
+        admin,
+        "POST",
+        "/api/v1/projects/web/reports?commit=after&branch=main&run=99",
+        junit(false),
+      );
       expect(up.status).toBe(201);
     } finally {
       await app.stop();
@@ -149,7 +190,9 @@ describe.each(BACKENDS)("backup and restore on %s", (backend) => {
     truncateSync(truncated, statSync(truncated).size - 100);
     const t1 = await emptyTarget(backend, "trunc");
     drops.push(t1.drop);
-    await expect(restoreBackup({ file: truncated, target: t1.target })).rejects.toThrow(/incomplete: \d+ of \d+ payload bytes/);
+    await expect(restoreBackup({ file: truncated, target: t1.target })).rejects.toThrow(
+      /incomplete: \d+ of \d+ payload bytes/,
+    );
 
     const altered = join(work, `altered-${backend}.fgbackup`);
     const bytes = readFileSync(file);
@@ -166,8 +209,13 @@ describe.each(BACKENDS)("backup and restore on %s", (backend) => {
   });
 
   it("refuses a backup of another backend, naming the DATABASE_URL to use", async () => {
-    const other: DatabaseTarget = backend === "sqlite" ? { backend: "pglite", path: join(work, "x-pg") } : { backend: "sqlite", path: join(work, "x.db") };
-    await expect(restoreBackup({ file, target: other })).rejects.toThrow(new RegExp(`is a ${backend} backup .* set DATABASE_URL=`));
+    const other: DatabaseTarget =
+      backend === "sqlite"
+        ? { backend: "pglite", path: join(work, "x-pg") }
+        : { backend: "sqlite", path: join(work, "x.db") };
+    await expect(restoreBackup({ file, target: other })).rejects.toThrow(
+      new RegExp(`is a ${backend} backup .* set DATABASE_URL=`),
+    );
   });
 });
 
@@ -179,14 +227,24 @@ describe.each(BACKENDS)("online backup on %s", (backend) => {
     try {
       await migrate(db, Date.now());
       let release!: () => void;
-      const gate = new Promise<void>((r) => { release = r; });
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
       const writing = db.tx(async (orm) => {
         for (const slug of ["one", "two"]) {
-          await orm.insert(db.schema.projects).values({ id: `p-${slug}`, slug, name: slug, defaultBranch: "main", createdAt: 1 });
+          await orm
+            .insert(db.schema.projects)
+            .values({ id: `p-${slug}`, slug, name: slug, defaultBranch: "main", createdAt: 1 });
         }
         await gate;
       });
-      const backingUp = createBackup({ db, postgresUrl: source.target.backend === "postgres" ? source.target.url : undefined, dir: join(work, `online-${backend}`), now: Date.now(), version: "test" });
+      const backingUp = createBackup({
+        db,
+        postgresUrl: source.target.backend === "postgres" ? source.target.url : undefined,
+        dir: join(work, `online-${backend}`),
+        now: Date.now(),
+        version: "test",
+      });
       await new Promise((r) => setTimeout(r, 200));
       release();
       await writing;
@@ -211,7 +269,15 @@ describe.each(BACKENDS)("scheduled backup on %s", (backend) => {
     try {
       await migrate(db, Date.now());
       const def = SCHEDULES.find((d) => d.name === "backup")!;
-      const o = { store: app.store, clock: Date.now, log: createLogger("silent"), rescore: "17 * * * *", backup: "15 2 * * *", wake: () => undefined, schedulerId: "test" };
+      const o = {
+        store: app.store,
+        clock: Date.now,
+        log: createLogger("silent"),
+        rescore: "17 * * * *",
+        backup: "15 2 * * *",
+        wake: () => undefined,
+        schedulerId: "test",
+      };
       expect(def.cron(o)).toBe("15 2 * * *");
       expect(def.cron({ ...o, backup: undefined })).toBe("off"); // startSchedules starts no cron for it
       for (let day = 1; day <= 3; day++) {
@@ -234,7 +300,10 @@ describe.each(BACKENDS)("scheduled backup on %s", (backend) => {
 
 describe.each(BACKENDS)("backup of an older schema on %s", (backend) => {
   it("backs up and restores a database on the first migration only; migrate then brings it up to date", async () => {
-    const exec = (db: Db, statement: string) => (db.dialect === "pg" ? db.orm.execute(sql.raw(statement)) : (db.orm as unknown as { run(q: unknown): unknown }).run(sql.raw(statement)));
+    const exec = (db: Db, statement: string) =>
+      db.dialect === "pg"
+        ? db.orm.execute(sql.raw(statement))
+        : (db.orm as unknown as { run(q: unknown): unknown }).run(sql.raw(statement));
     const source = await emptyTarget(backend, "older");
     const fresh = await emptyTarget(backend, "older_restored");
     const db = await openTarget(source.target);
@@ -243,8 +312,17 @@ describe.each(BACKENDS)("backup of an older schema on %s", (backend) => {
       await exec(db, "create table flakeguard_migrations (name text primary key, applied_at bigint not null)");
       for (const statement of migrationStatements(first)) await exec(db, statement);
       await exec(db, `insert into flakeguard_migrations (name, applied_at) values ('${first.name}', 1)`);
-      await exec(db, "insert into projects (id, slug, name, default_branch, created_at) values ('p1', 'old', 'Old', 'main', 1)");
-      const { file: f, manifest } = await createBackup({ db, postgresUrl: source.target.backend === "postgres" ? source.target.url : undefined, dir: join(work, `older-${backend}`), now: Date.now(), version: "test" });
+      await exec(
+        db,
+        "insert into projects (id, slug, name, default_branch, created_at) values ('p1', 'old', 'Old', 'main', 1)",
+      );
+      const { file: f, manifest } = await createBackup({
+        db,
+        postgresUrl: source.target.backend === "postgres" ? source.target.url : undefined,
+        dir: join(work, `older-${backend}`),
+        now: Date.now(),
+        version: "test",
+      });
       expect(manifest.migrations).toEqual([first.name]);
       expect(manifest.counts.projects).toBe(1);
       expect(Object.keys(manifest.counts).length).toBeLessThan(tableNames().length); // newer tables are not there yet
@@ -275,8 +353,14 @@ describe("backup retention (keep N)", () => {
     for (let i = 0; i < 4; i++) await createBackup({ db, dir, now: t0 + i * 86_400_000, version: "test" });
     await db.close();
     writeFileSync(join(dir, "notes.txt"), "mine");
-    expect(await pruneBackups(dir, 2)).toEqual(["flakeguard-sqlite-20260102T030000000Z.fgbackup", "flakeguard-sqlite-20260101T030000000Z.fgbackup"]);
-    expect((await listBackups(dir)).map((b) => b.name)).toEqual(["flakeguard-sqlite-20260104T030000000Z.fgbackup", "flakeguard-sqlite-20260103T030000000Z.fgbackup"]);
+    expect(await pruneBackups(dir, 2)).toEqual([
+      "flakeguard-sqlite-20260102T030000000Z.fgbackup",
+      "flakeguard-sqlite-20260101T030000000Z.fgbackup",
+    ]);
+    expect((await listBackups(dir)).map((b) => b.name)).toEqual([
+      "flakeguard-sqlite-20260104T030000000Z.fgbackup",
+      "flakeguard-sqlite-20260103T030000000Z.fgbackup",
+    ]);
     expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("mine");
   });
 });
@@ -287,7 +371,12 @@ describe.each(BACKENDS)("retention of raw results on %s", (backend) => {
     const t = await startTestApp(backend, { retentionDays: 90 }, { clock: () => now });
     try {
       await t.json("POST", "/api/v1/projects", { slug: "web" });
-      const upload = (body: string, commit: string) => t.request(`/api/v1/projects/web/reports?commit=${commit}&branch=main`, { method: "POST", body, headers: { "content-type": "application/xml" } });
+      const upload = (body: string, commit: string) =>
+        t.request(`/api/v1/projects/web/reports?commit=${commit}&branch=main`, {
+          method: "POST",
+          body,
+          headers: { "content-type": "application/xml" },
+        });
       const old: string[] = [];
       for (let i = 0; i < 4; i++) old.push((await (await upload(junit(i % 2 === 0), `old${i}`)).json()).reports[0].id);
       now += 100 * 86_400_000;
@@ -299,19 +388,31 @@ describe.each(BACKENDS)("retention of raw results on %s", (backend) => {
       const resultsOfFresh = await count(`select count(*) as n from results where report_id = '${fresh}'`);
       expect(verdictsBefore).toBeGreaterThan(0);
 
-      const runsOfAdds = () => count("select max(v.runs) as n from verdicts v join tests t on t.id = v.test_id where t.name = 'adds' and v.variant = ''");
+      const runsOfAdds = () =>
+        count(
+          "select max(v.runs) as n from verdicts v join tests t on t.id = v.test_id where t.name = 'adds' and v.variant = ''",
+        );
       expect(await runsOfAdds()).toBe(5);
 
       await t.app.store.jobs.enqueueJob({ kind: PRUNE_RESULTS_JOB, payload: {} }, now);
       expect(await t.app.runJobsOnce()).toBe(2); // the pruning, then the rescore of the project it queued
       expect(await runsOfAdds()).toBe(1); // scored from what is left: the fresh report
 
-      expect(await count(`select count(*) as n from results where report_id in (${old.map((id) => `'${id}'`).join(",")})`)).toBe(0);
-      expect(await count(`select count(*) as n from reports where raw is not null and id in (${old.map((id) => `'${id}'`).join(",")})`)).toBe(0);
+      expect(
+        await count(`select count(*) as n from results where report_id in (${old.map((id) => `'${id}'`).join(",")})`),
+      ).toBe(0);
+      expect(
+        await count(
+          `select count(*) as n from reports where raw is not null and id in (${old.map((id) => `'${id}'`).join(",")})`,
+        ),
+      ).toBe(0);
       expect(await count(`select count(*) as n from results where report_id = '${fresh}'`)).toBe(resultsOfFresh);
       expect(await count("select count(*) as n from verdicts")).toBe(verdictsBefore);
       // The report rows and the tests stay readable.
-      expect((await t.json("GET", `/api/v1/projects/web/reports/${old[0]}`)).body).toMatchObject({ state: "processed", counts: { tests: 3 } });
+      expect((await t.json("GET", `/api/v1/projects/web/reports/${old[0]}`)).body).toMatchObject({
+        state: "processed",
+        counts: { tests: 3 },
+      });
       expect((await t.json("GET", "/api/v1/projects/web/tests")).body.tests).toHaveLength(3);
       // Scoring goes on over what is left: a new upload is scored and a second pass prunes nothing more.
       expect((await upload(junit(false), "new2")).status).toBe(201);
@@ -328,11 +429,17 @@ describe.each(BACKENDS)("retention of raw results on %s", (backend) => {
     const t = await startTestApp(backend, { retentionDays: 0 }, { clock: () => now });
     try {
       await t.json("POST", "/api/v1/projects", { slug: "web" });
-      await t.request("/api/v1/projects/web/reports?commit=a", { method: "POST", body: junit(true), headers: { "content-type": "application/xml" } });
+      await t.request("/api/v1/projects/web/reports?commit=a", {
+        method: "POST",
+        body: junit(true),
+        headers: { "content-type": "application/xml" },
+      });
       now += 1000 * 86_400_000;
       await t.app.store.jobs.enqueueJob({ kind: PRUNE_RESULTS_JOB, payload: {} }, now);
       await t.app.runJobsOnce();
-      expect(Number((await t.app.store.db.rows<{ n: number | string }>(sql.raw("select count(*) as n from results")))[0].n)).toBe(4);
+      expect(
+        Number((await t.app.store.db.rows<{ n: number | string }>(sql.raw("select count(*) as n from results")))[0].n),
+      ).toBe(4);
     } finally {
       await t.close();
     }

@@ -7,9 +7,17 @@ const HOUR = 3_600_000;
 
 /** A JUnit report: `cases` maps test name → outcomes of its attempts ("p" pass, "f" fail). */
 function junit(cases: Record<string, string>, message = "assertion failed"): string {
-  const body = Object.entries(cases).map(([name, attempts]) => [...attempts].map((a) => a === "p"
-    ? `<testcase classname="app.Suite" name="${name}" time="0.01"/>`
-    : `<testcase classname="app.Suite" name="${name}" time="0.01"><failure message="${message}">at app.js:1</failure></testcase>`).join("")).join("\n");
+  const body = Object.entries(cases)
+    .map(([name, attempts]) =>
+      [...attempts]
+        .map((a) =>
+          a === "p"
+            ? `<testcase classname="app.Suite" name="${name}" time="0.01"/>`
+            : `<testcase classname="app.Suite" name="${name}" time="0.01"><failure message="${message}">at app.js:1</failure></testcase>`,
+        )
+        .join(""),
+    )
+    .join("\n");
   return `<testsuite name="app">${body}</testsuite>`;
 }
 
@@ -22,7 +30,13 @@ describe.each(BACKENDS)("detection on %s", (backend) => {
     expect(res.status, await res.clone().text()).toBe(201);
     return (await res.json()).reports[0].id as string;
   };
-  const tests = async (query = "") => (await t.json("GET", `/api/v1/projects/web/tests?limit=100${query}`)).body.tests as { id: string; name: string; status: string; score: number }[];
+  const tests = async (query = "") =>
+    (await t.json("GET", `/api/v1/projects/web/tests?limit=100${query}`)).body.tests as {
+      id: string;
+      name: string;
+      status: string;
+      score: number;
+    }[];
 
   beforeAll(async () => {
     t = await startTestApp(backend, {}, { clock: () => now });
@@ -35,8 +49,14 @@ describe.each(BACKENDS)("detection on %s", (backend) => {
     }
     // an outage: most tests fail with one message; the job is re-run and passes
     const down = Object.fromEntries([...Object.keys(healthy), "flaps"].map((n) => [n, "f"]));
-    await upload("commit=c11&branch=main&run=r11&job=unit", junit({ ...down, regresses: "f" }, "connect ECONNREFUSED 127.0.0.1:5432"));
-    await upload("commit=c11&branch=main&run=r11&job=unit&attempt=2", junit({ ...healthy, flaps: "p", regresses: "f" }));
+    await upload(
+      "commit=c11&branch=main&run=r11&job=unit",
+      junit({ ...down, regresses: "f" }, "connect ECONNREFUSED 127.0.0.1:5432"),
+    );
+    await upload(
+      "commit=c11&branch=main&run=r11&job=unit&attempt=2",
+      junit({ ...healthy, flaps: "p", regresses: "f" }),
+    );
   });
   afterAll(() => t?.close());
 
@@ -46,7 +66,9 @@ describe.each(BACKENDS)("detection on %s", (backend) => {
     const detail = (await t.json("GET", `/api/v1/projects/web/tests/${flaky[0].id}`)).body;
     expect(detail.verdict.status).toBe("flaky");
     expect(detail.verdict.score).toBeGreaterThan(0.5);
-    expect(detail.verdict.evidence.map((e: { text: string }) => e.text).join("\n")).toMatch(/retry.*r3|r3.*retry|retry.*r7|r7.*retry/i);
+    expect(detail.verdict.evidence.map((e: { text: string }) => e.text).join("\n")).toMatch(
+      /retry.*r3|r3.*retry|retry.*r7|r7.*retry/i,
+    );
     expect(detail.history.length).toBe(12);
   });
 
@@ -73,10 +95,19 @@ describe.each(BACKENDS)("detection on %s", (backend) => {
   it("classifies each failure of a run", async () => {
     const outage = (await t.json("GET", "/api/v1/projects/web/runs/r11/verdict")).body;
     expect(outage.reports).toHaveLength(2);
-    const classes = new Set(outage.failures.filter((f: { reportId: string }) => f.reportId === outage.reports[0].id).map((f: { class: string }) => f.class));
+    const classes = new Set(
+      outage.failures
+        .filter((f: { reportId: string }) => f.reportId === outage.reports[0].id)
+        .map((f: { class: string }) => f.class),
+    );
     expect([...classes]).toEqual(["incident"]);
     const retried = (await t.json("GET", "/api/v1/projects/web/runs/r7/verdict")).body;
-    expect(retried.failures.map((f: { name: string; class: string }) => [f.name, f.class])).toEqual(expect.arrayContaining([["flaps", "known-flaky"], ["regresses", "new-failure"]]));
+    expect(retried.failures.map((f: { name: string; class: string }) => [f.name, f.class])).toEqual(
+      expect.arrayContaining([
+        ["flaps", "known-flaky"],
+        ["regresses", "new-failure"],
+      ]),
+    );
     expect(retried.blocking).toBe(1);
     expect((await t.json("GET", "/api/v1/projects/web/runs/nope/verdict")).status).toBe(404);
   });
@@ -85,7 +116,8 @@ describe.each(BACKENDS)("detection on %s", (backend) => {
     const first = (await t.json("GET", "/api/v1/projects/web/tests?limit=5&sort=score")).body;
     expect(first.tests).toHaveLength(5);
     expect(first.tests[0].name).toBe("flaps");
-    const second = (await t.json("GET", `/api/v1/projects/web/tests?limit=100&sort=score&cursor=${first.nextCursor}`)).body;
+    const second = (await t.json("GET", `/api/v1/projects/web/tests?limit=100&sort=score&cursor=${first.nextCursor}`))
+      .body;
     expect(second.tests).toHaveLength(9);
     expect(new Set([...first.tests, ...second.tests].map((x: { id: string }) => x.id)).size).toBe(14);
     expect(second.nextCursor).toBeNull();

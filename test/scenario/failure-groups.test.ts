@@ -17,28 +17,90 @@ describe.each(BACKENDS)("failure groups of a batch on %s", (backend) => {
   });
   afterAll(() => tdb?.cleanup());
 
-  const report = (n: number, failures: { test: string; fingerprint: string; message: string }[], passing: string[]): StoredReport => {
-    const tests = [...failures.map((f) => f.test), ...passing].map((name) => ({ id: `${project.id}-${name}`, projectId: project.id, suite: "s", name, file: "" }));
+  const report = (
+    n: number,
+    failures: { test: string; fingerprint: string; message: string }[],
+    passing: string[],
+  ): StoredReport => {
+    const tests = [...failures.map((f) => f.test), ...passing].map((name) => ({
+      id: `${project.id}-${name}`,
+      projectId: project.id,
+      suite: "s",
+      name,
+      file: "",
+    }));
     const result = (name: string, status: "passed" | "failed", f?: { fingerprint: string; message: string }) => ({
-      testId: `${project.id}-${name}`, attempt: 1, status, final: true, durationMs: 1,
-      message: f?.message ?? null, stack: f ? `at ${name}.js:1` : null, fingerprint: f?.fingerprint ?? null, output: null,
+      testId: `${project.id}-${name}`,
+      attempt: 1,
+      status,
+      final: true,
+      durationMs: 1,
+      message: f?.message ?? null,
+      stack: f ? `at ${name}.js:1` : null,
+      fingerprint: f?.fingerprint ?? null,
+      output: null,
     });
     return {
-      id: `report-${n}`, run: `run-${n}`, job: "unit", commit: null,
-      rows: { format: "junit", counts: {}, tests, results: [...failures.map((f) => result(f.test, "failed", f)), ...passing.map((name) => result(name, "passed"))] },
+      id: `report-${n}`,
+      run: `run-${n}`,
+      job: "unit",
+      commit: null,
+      rows: {
+        format: "junit",
+        counts: {},
+        tests,
+        results: [
+          ...failures.map((f) => result(f.test, "failed", f)),
+          ...passing.map((name) => result(name, "passed")),
+        ],
+      },
     };
   };
 
   it("adds up a fingerprint's sightings across the batch's reports and keeps the first sample", async () => {
     const passing = Array.from({ length: 20 }, (_, i) => `ok${i}`); // a few failures among many passes: no incident
-    await recordAndChooseRescore(store, project, [
-      report(1, [{ test: "a", fingerprint: "fp-x", message: "first" }, { test: "b", fingerprint: "fp-x", message: "second" }], passing),
-      report(2, [{ test: "a", fingerprint: "fp-x", message: "third" }, { test: "c", fingerprint: "fp-y", message: "other" }], passing),
-    ], 500);
+    await recordAndChooseRescore(
+      store,
+      project,
+      [
+        report(
+          1,
+          [
+            { test: "a", fingerprint: "fp-x", message: "first" },
+            { test: "b", fingerprint: "fp-x", message: "second" },
+          ],
+          passing,
+        ),
+        report(
+          2,
+          [
+            { test: "a", fingerprint: "fp-x", message: "third" },
+            { test: "c", fingerprint: "fp-y", message: "other" },
+          ],
+          passing,
+        ),
+      ],
+      500,
+    );
     const groups = await store.failures.groupsByFingerprint(project.id, ["fp-x", "fp-y"]);
-    expect(groups.get("fp-x")).toMatchObject({ occurrences: 3, message: "first", stack: "at a.js:1", firstSeenAt: 500, lastSeenAt: 500 });
+    expect(groups.get("fp-x")).toMatchObject({
+      occurrences: 3,
+      message: "first",
+      stack: "at a.js:1",
+      firstSeenAt: 500,
+      lastSeenAt: 500,
+    });
     expect(groups.get("fp-y")).toMatchObject({ occurrences: 1, message: "other" });
-    await recordAndChooseRescore(store, project, [report(3, [{ test: "b", fingerprint: "fp-x", message: "later" }], passing)], 900);
-    expect((await store.failures.groupsByFingerprint(project.id, ["fp-x"])).get("fp-x")).toMatchObject({ occurrences: 4, message: "first", lastSeenAt: 900 });
+    await recordAndChooseRescore(
+      store,
+      project,
+      [report(3, [{ test: "b", fingerprint: "fp-x", message: "later" }], passing)],
+      900,
+    );
+    expect((await store.failures.groupsByFingerprint(project.id, ["fp-x"])).get("fp-x")).toMatchObject({
+      occurrences: 4,
+      message: "first",
+      lastSeenAt: 900,
+    });
   });
 });

@@ -23,14 +23,32 @@ describe.each(BACKENDS)("GitHub token mode on %s", (backend) => {
     writeFileSync(join(dir, "junit.xml"), report);
     // FlakeGuard in process (Hono's fetch), GitHub over the network (the fake).
     const command = createUploadCommand({
-      fetch: (input, init) => (String(input).startsWith(SERVER) ? Promise.resolve(t.app.http.request(String(input).slice(SERVER.length), init)) : fetch(input, init)),
-      sleep: async () => undefined, random: () => 0, now: Date.now, requestTimeoutMs: 10_000,
+      fetch: (input, init) =>
+        String(input).startsWith(SERVER)
+          ? Promise.resolve(t.app.http.request(String(input).slice(SERVER.length), init))
+          : fetch(input, init),
+      sleep: async () => undefined,
+      random: () => 0,
+      now: Date.now,
+      requestTimeoutMs: 10_000,
     });
     const out: string[] = [];
-    const code = await command.run(["--github-token", "ghp_personalToken123", "--pr", "9", "--run", run, "--commit", `c${run}`, "junit.xml"], {
-      env: { FLAKEGUARD_SERVER: SERVER, FLAKEGUARD_TOKEN: upload, FLAKEGUARD_PROJECT: "cli", GITHUB_REPOSITORY: REPO, GITHUB_API_URL: gh.url },
-      cwd: dir, stdout: (l) => out.push(l), stderr: (l) => out.push(l), stopSignal: new Promise(() => {}),
-    });
+    const code = await command.run(
+      ["--github-token", "ghp_personalToken123", "--pr", "9", "--run", run, "--commit", `c${run}`, "junit.xml"],
+      {
+        env: {
+          FLAKEGUARD_SERVER: SERVER,
+          FLAKEGUARD_TOKEN: upload,
+          FLAKEGUARD_PROJECT: "cli",
+          GITHUB_REPOSITORY: REPO,
+          GITHUB_API_URL: gh.url,
+        },
+        cwd: dir,
+        stdout: (l) => out.push(l),
+        stderr: (l) => out.push(l),
+        stopSignal: new Promise(() => {}),
+      },
+    );
     expect(code).toBe(0);
     return out.join("\n");
   };
@@ -48,18 +66,27 @@ describe.each(BACKENDS)("GitHub token mode on %s", (backend) => {
   });
 
   it("creates the PR comment, edits it in place, and stays silent when the outcome is unchanged", async () => {
-    const first = await run(`<testsuite name="s"><testcase classname="s" name="a"><failure message="x">boom</failure></testcase><testcase classname="s" name="b"/></testsuite>`, "1");
+    const first = await run(
+      `<testsuite name="s"><testcase classname="s" name="a"><failure message="x">boom</failure></testcase><testcase classname="s" name="b"/></testsuite>`,
+      "1",
+    );
     expect(first).toContain("PR #9 comment created");
     expect(comments()).toHaveLength(1);
     expect(comments()[0].body.startsWith(COMMENT_MARKER)).toBe(true);
     expect(gh.calls("POST", /\/issues\/9\/comments$/)[0].authorization).toBe("Bearer ghp_personalToken123");
 
-    const second = await run(`<testsuite name="s"><testcase classname="s" name="a"/><testcase classname="s" name="b"><failure message="y">bang</failure></testcase></testsuite>`, "2");
+    const second = await run(
+      `<testsuite name="s"><testcase classname="s" name="a"/><testcase classname="s" name="b"><failure message="y">bang</failure></testcase></testsuite>`,
+      "2",
+    );
     expect(second).toContain("PR #9 comment updated");
     expect(comments()).toHaveLength(1);
     expect(comments()[0].body).toContain("s › b");
 
-    const third = await run(`<testsuite name="s"><testcase classname="s" name="a"/><testcase classname="s" name="b"><failure message="y">bang</failure></testcase></testsuite>`, "3");
+    const third = await run(
+      `<testsuite name="s"><testcase classname="s" name="a"/><testcase classname="s" name="b"><failure message="y">bang</failure></testcase></testsuite>`,
+      "3",
+    );
     expect(third).toContain("PR #9 comment unchanged");
     expect(gh.calls("PATCH", /\/issues\/comments\/\d+$/)).toHaveLength(1);
     expect(comments()).toHaveLength(1);
@@ -73,7 +100,10 @@ describe.each(BACKENDS)("GitHub token mode on %s", (backend) => {
     expect(link.status, JSON.stringify(link.body)).toBe(200);
     expect(link.body).toEqual({ repository: "octo-org/server-repo", project: "srv", installationId: null });
     const report = `<testsuite name="s"><testcase classname="s" name="z"><failure message="x">boom</failure></testcase></testsuite>`;
-    const res = await t.request("/api/v1/projects/srv/reports?pr=12&run=77&commit=abc", { method: "POST", body: report });
+    const res = await t.request("/api/v1/projects/srv/reports?pr=12&run=77&commit=abc", {
+      method: "POST",
+      body: report,
+    });
     expect(res.status).toBe(201);
     await t.app.runJobsOnce();
     const posted = gh.calls("POST", /^\/repos\/octo-org\/server-repo\/issues\/12\/comments$/, 201);

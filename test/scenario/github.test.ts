@@ -19,21 +19,33 @@ const SECRET = "It's a Secret to Everybody";
 const APP_ID = "1143210";
 const REPO = "octo-org/widgets";
 const FIXTURES = join(import.meta.dirname, "../fixtures/github");
-const fixture = (name: string) => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8")) as { headers: Record<string, string>; body: Record<string, unknown> };
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), "utf8")) as {
+    headers: Record<string, string>;
+    body: Record<string, unknown>;
+  };
 const enc = new TextEncoder();
 
 /** A JUnit report: `cases` maps "Suite::name" (or a name in app.Suite) → attempts ("p" pass, "f" fail). */
 function junit(cases: Record<string, string>): string {
-  const body = Object.entries(cases).map(([key, attempts]) => {
-    const [suite, name] = key.includes("::") ? key.split("::") : ["app.Suite", key];
-    return [...attempts].map((a) => a === "p"
-      ? `<testcase classname="${suite}" name="${name}" time="0.01"/>`
-      : `<testcase classname="${suite}" name="${name}" time="0.01"><failure message="${name} broke">at ${name}.js:1</failure></testcase>`).join("");
-  }).join("\n");
+  const body = Object.entries(cases)
+    .map(([key, attempts]) => {
+      const [suite, name] = key.includes("::") ? key.split("::") : ["app.Suite", key];
+      return [...attempts]
+        .map((a) =>
+          a === "p"
+            ? `<testcase classname="${suite}" name="${name}" time="0.01"/>`
+            : `<testcase classname="${suite}" name="${name}" time="0.01"><failure message="${name} broke">at ${name}.js:1</failure></testcase>`,
+        )
+        .join("");
+    })
+    .join("\n");
   return `<testsuite name="app">${body}</testsuite>`;
 }
 const zip = (files: Record<string, string | Uint8Array>) =>
-  zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === "string" ? enc.encode(v) : v])), { level: 9 });
+  zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, typeof v === "string" ? enc.encode(v) : v])), {
+    level: 9,
+  });
 const passing = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`steady${i}`, "p"]));
 
 describe.each(BACKENDS)("GitHub App on %s", (backend) => {
@@ -43,7 +55,11 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
   let deliveries = 0;
   const sha = (n: number) => n.toString(16).padStart(40, "a");
 
-  const deliver = async (name: string, body: Record<string, unknown>, o: { id?: string; signature?: string | null } = {}) => {
+  const deliver = async (
+    name: string,
+    body: Record<string, unknown>,
+    o: { id?: string; signature?: string | null } = {},
+  ) => {
     const { headers } = fixture(name);
     const raw = JSON.stringify(body);
     const id = o.id ?? `delivery-${++deliveries}`;
@@ -55,24 +71,52 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
   };
   const workflowRun = (run: number, head: string, pr: number | null, attempt = 1) => {
     const f = fixture("workflow_run.completed").body as { workflow_run: Record<string, unknown> };
-    return { ...f, workflow_run: { ...f.workflow_run, id: run, head_sha: head, run_attempt: attempt, html_url: `https://github.com/${REPO}/actions/runs/${run}`, pull_requests: pr === null ? [] : [{ number: pr, head: { sha: head } }] } };
+    return {
+      ...f,
+      workflow_run: {
+        ...f.workflow_run,
+        id: run,
+        head_sha: head,
+        run_attempt: attempt,
+        html_url: `https://github.com/${REPO}/actions/runs/${run}`,
+        pull_requests: pr === null ? [] : [{ number: pr, head: { sha: head } }],
+      },
+    };
   };
   const pushRun = async (run: number, pr: number | null, cases: Record<string, string>) => {
     now += 3_600_000;
-    gh.setArtifacts(REPO, run, { "junit-results": zip({ "flakeguard.json": JSON.stringify({ job: "unit", variant: { os: "linux" } }), "reports/unit.xml": junit({ ...passing, ...cases }) }) });
+    gh.setArtifacts(REPO, run, {
+      "junit-results": zip({
+        "flakeguard.json": JSON.stringify({ job: "unit", variant: { os: "linux" } }),
+        "reports/unit.xml": junit({ ...passing, ...cases }),
+      }),
+    });
     const res = await deliver("workflow_run.completed", workflowRun(run, sha(run), pr));
     expect(res.status).toBe(202);
     await t.app.runJobsOnce();
   };
   const project = async () => (await t.app.store.projects.getProject("widgets"))!;
   const comments = (pr: number) => (gh.comments.get(REPO) ?? []).filter((c) => c.issue === pr);
-  const testId = async (name: string) => ((await t.json("GET", `/api/v1/projects/widgets/tests?limit=100&q=${name}`)).body.tests as { id: string; name: string }[]).find((x) => x.name === name)!.id;
+  const testId = async (name: string) =>
+    (
+      (await t.json("GET", `/api/v1/projects/widgets/tests?limit=100&q=${name}`)).body.tests as {
+        id: string;
+        name: string;
+      }[]
+    ).find((x) => x.name === name)!.id;
 
   beforeAll(async () => {
     const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    gh = await startFakeGitHub({ appPublicKey: publicKey.export({ type: "spki", format: "pem" }).toString(), appId: APP_ID });
+    gh = await startFakeGitHub({
+      appPublicKey: publicKey.export({ type: "spki", format: "pem" }).toString(),
+      appId: APP_ID,
+    });
     const pem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-    t = await startTestApp(backend, { githubAppId: APP_ID, githubPrivateKey: pem, githubWebhookSecret: SECRET, githubApiUrl: gh.url }, { clock: () => now });
+    t = await startTestApp(
+      backend,
+      { githubAppId: APP_ID, githubPrivateKey: pem, githubWebhookSecret: SECRET, githubApiUrl: gh.url },
+      { clock: () => now },
+    );
   });
   afterAll(async () => {
     await t?.close();
@@ -84,13 +128,21 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     const missing = await deliver("installation.created", body, { id: "unsigned", signature: null });
     expect(missing.status).toBe(401);
     expect(missing.body.error.code).toBe("bad_signature");
-    const wrong = await deliver("installation.created", body, { id: "forged", signature: signBody("not the secret", JSON.stringify(body)) });
+    const wrong = await deliver("installation.created", body, {
+      id: "forged",
+      signature: signBody("not the secret", JSON.stringify(body)),
+    });
     expect(wrong.status).toBe(401);
     const garbage = await deliver("installation.created", body, { id: "garbage", signature: "sha256=zz" });
     expect(garbage.status).toBe(401);
-    for (const id of ["unsigned", "forged", "garbage"]) expect(await t.app.store.github.getDelivery(id)).toBeUndefined();
+    for (const id of ["unsigned", "forged", "garbage"])
+      expect(await t.app.store.github.getDelivery(id)).toBeUndefined();
     // Events and actions we do not act on are acknowledged and not stored either.
-    const created = await deliver("check_run.requested_action", { ...fixture("check_run.requested_action").body, action: "created" }, { id: "other-action" });
+    const created = await deliver(
+      "check_run.requested_action",
+      { ...fixture("check_run.requested_action").body, action: "created" },
+      { id: "other-action" },
+    );
     expect(created).toMatchObject({ status: 202, body: { status: "ignored" } });
     expect(await t.app.store.github.getDelivery("other-action")).toBeUndefined();
     expect(await t.app.store.jobs.countPendingJobs()).toBe(0);
@@ -108,10 +160,15 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     expect(await t.app.runJobsOnce()).toBe(1);
     const widgets = await project();
     expect(widgets).toMatchObject({ slug: "widgets", name: REPO });
-    expect(await t.app.store.github.getRepository(REPO)).toMatchObject({ installationId: "61234567", projectId: widgets.id });
+    expect(await t.app.store.github.getRepository(REPO)).toMatchObject({
+      installationId: "61234567",
+      projectId: widgets.id,
+    });
     const docs = await t.app.store.projects.getProject("docs.site");
     expect((await t.app.store.github.getRepository("octo-org/Docs.Site"))?.projectId).toBe(docs!.id);
-    expect((await t.app.store.events.listEvents(widgets.id)).filter((e) => e.kind === "github.repository.linked")).toHaveLength(1);
+    expect(
+      (await t.app.store.events.listEvents(widgets.id)).filter((e) => e.kind === "github.repository.linked"),
+    ).toHaveLength(1);
     expect((await t.app.store.github.getDelivery(f.headers["X-GitHub-Delivery"]))?.processedAt).not.toBeNull();
   });
 
@@ -121,8 +178,12 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     expect((await t.json("PUT", "/api/v1/projects/widgets/policy", { autoQuarantine: false })).status).toBe(200);
     const broken = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`breaks${i}`, "f"]));
     gh.setArtifacts(REPO, 101, {
-      "junit-results": zip({ "flakeguard.json": JSON.stringify({ job: "unit", variant: { os: "linux", node: "22" } }), "reports/unit.xml": junit({ ...passing, ...broken, flapper: "fp" }), "screenshot.png": new Uint8Array([1, 2, 3]) }),
-      "coverage": zip({ "lcov.json": "{}" }),
+      "junit-results": zip({
+        "flakeguard.json": JSON.stringify({ job: "unit", variant: { os: "linux", node: "22" } }),
+        "reports/unit.xml": junit({ ...passing, ...broken, flapper: "fp" }),
+        "screenshot.png": new Uint8Array([1, 2, 3]),
+      }),
+      coverage: zip({ "lcov.json": "{}" }),
     });
     now += 3_600_000;
     const first = await deliver("workflow_run.completed", workflowRun(101, sha(101), 7));
@@ -139,9 +200,20 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     expect(verdict.body.reports).toHaveLength(1);
     expect(verdict.body.summary).toMatchObject({ "new-failure": 60, "known-flaky": 1 });
     const report = await t.json("GET", `/api/v1/projects/widgets/reports/${verdict.body.reports[0].id}`);
-    expect(report.body).toMatchObject({ commit: sha(101), branch: "feature/retry-login", pr: "7", run: "101", job: "unit", attempt: 1, variant: { os: "linux", node: "22" }, filename: "junit-results/reports/unit.xml" });
+    expect(report.body).toMatchObject({
+      commit: sha(101),
+      branch: "feature/retry-login",
+      pr: "7",
+      run: "101",
+      job: "unit",
+      attempt: 1,
+      variant: { os: "linux", node: "22" },
+      filename: "junit-results/reports/unit.xml",
+    });
     expect(gh.calls("GET", /\/actions\/artifacts\/\d+\/zip$/)).toHaveLength(1); // "coverage" does not match the patterns
-    expect(gh.requests.filter((r) => r.path.startsWith("/_blobs/")).every((r) => r.authorization === undefined)).toBe(true);
+    expect(gh.requests.filter((r) => r.path.startsWith("/_blobs/")).every((r) => r.authorization === undefined)).toBe(
+      true,
+    );
     expect(gh.tokensIssued).toBe(1); // one installation token, reused by every request
 
     expect(gh.checkRuns).toHaveLength(1);
@@ -151,7 +223,11 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     const posts = gh.calls("POST", /\/check-runs$/);
     expect(posts[0].body.output.annotations).toHaveLength(50);
     expect(gh.calls("PATCH", /\/check-runs\/\d+$/).map((r) => r.body.output.annotations.length)).toEqual([10]);
-    expect(check.actions.map((a) => (a as { identifier: string }).identifier)).toEqual(["quarantine", "rerun", "open-issue"]);
+    expect(check.actions.map((a) => (a as { identifier: string }).identifier)).toEqual([
+      "quarantine",
+      "rerun",
+      "open-issue",
+    ]);
     expect(check.output.title).toBe("60 new failures; 1 flaky, 0 quarantined");
     expect(check.output.summary).toContain("…and 11 more");
 
@@ -161,7 +237,11 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
 
     const issues = gh.issues.get(REPO)!;
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ title: "Flaky test: app.Suite › flapper", labels: ["flakeguard", "flaky-test"], state: "open" });
+    expect(issues[0]).toMatchObject({
+      title: "Flaky test: app.Suite › flapper",
+      labels: ["flakeguard", "flaky-test"],
+      state: "open",
+    });
   });
 
   it("edits the one PR comment in place across pushes and says nothing when nothing changed", async () => {
@@ -187,7 +267,9 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     });
     expect((await deliver("workflow_run.completed", workflowRun(104, sha(104), null))).status).toBe(202);
     await t.app.runJobsOnce();
-    const refused = (await t.app.store.events.listEvents((await project()).id)).filter((e) => e.kind === "github.artifact.refused");
+    const refused = (await t.app.store.events.listEvents((await project()).id)).filter(
+      (e) => e.kind === "github.artifact.refused",
+    );
     expect(refused.map((e) => e.data.what).sort()).toEqual(["artifact 'bomb-test-results'", "artifact 'evil-junit'"]);
     expect(refused.find((e) => e.data.what === "artifact 'bomb-test-results'")!.data.reason).toMatch(/zip bomb/);
     expect(refused.find((e) => e.data.what === "artifact 'evil-junit'")!.data.reason).toMatch(/'\.\.' segment/);
@@ -211,9 +293,13 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     expect(await t.app.runJobsOnce()).toBe(0);
     // It went through the outbox: one row for the comment, sent on its second attempt, under the project's github integration.
     const rows = await t.app.store.outbox.listDeliveries((await project()).id, { limit: 200 });
-    const comment = rows.filter((r) => r.channel === "github" && (r.payload.github as { what: string; pr?: number }).pr === 8);
+    const comment = rows.filter(
+      (r) => r.channel === "github" && (r.payload.github as { what: string; pr?: number }).pr === 8,
+    );
     expect(comment).toEqual([expect.objectContaining({ status: "sent", attempts: 2, eventType: "github.publish" })]);
-    expect((await t.app.store.integrations.listIntegrations((await project()).id)).map((i) => i.kind)).toEqual(["github"]);
+    expect((await t.app.store.integrations.listIntegrations((await project()).id)).map((i) => i.kind)).toEqual([
+      "github",
+    ]);
     const metrics = await (await t.request("/metrics")).text();
     expect(metrics).toContain('flakeguard_notifications_total{channel="github",outcome="retried"} 1');
     expect(metrics).toMatch(/flakeguard_notifications_total\{channel="github",outcome="sent"\} \d+/);
@@ -234,12 +320,22 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
 
   it("performs the check run's actions: quarantine the flaky failures, re-run the failed jobs", async () => {
     const f = fixture("check_run.requested_action").body as Record<string, Record<string, unknown>>;
-    const action = (identifier: string) => ({ ...f, check_run: { ...f.check_run, head_sha: sha(103), external_id: "103" }, requested_action: { identifier } });
+    const action = (identifier: string) => ({
+      ...f,
+      check_run: { ...f.check_run, head_sha: sha(103), external_id: "103" },
+      requested_action: { identifier },
+    });
     const before = gh.calls("PATCH", /\/check-runs\/\d+$/).length;
     expect((await deliver("check_run.requested_action", action("quarantine"))).status).toBe(202);
     await t.app.runJobsOnce();
-    const list = (await t.json("GET", "/api/v1/projects/widgets/quarantine")).body.tests as { name: string; decidedBy: string; owner: string }[];
-    expect(list).toEqual([expect.objectContaining({ name: "flapper", decidedBy: "github:monalisa", owner: "monalisa" })]);
+    const list = (await t.json("GET", "/api/v1/projects/widgets/quarantine")).body.tests as {
+      name: string;
+      decidedBy: string;
+      owner: string;
+    }[];
+    expect(list).toEqual([
+      expect.objectContaining({ name: "flapper", decidedBy: "github:monalisa", owner: "monalisa" }),
+    ]);
     const refreshed = gh.calls("PATCH", /\/check-runs\/\d+$/).slice(before);
     expect(refreshed).toHaveLength(1);
     expect(refreshed[0].body.output.summary).toContain("quarantined");
@@ -251,7 +347,9 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
 
     // "Re-run" on the check run in GitHub's UI publishes it again, in place.
     const patches = gh.calls("PATCH", /\/check-runs\/\d+$/).length;
-    expect((await deliver("check_run.requested_action", { ...action("rerun"), action: "rerequested" })).status).toBe(202);
+    expect((await deliver("check_run.requested_action", { ...action("rerun"), action: "rerequested" })).status).toBe(
+      202,
+    );
     await t.app.runJobsOnce();
     expect(gh.calls("PATCH", /\/check-runs\/\d+$/)).toHaveLength(patches + 1);
     expect(gh.checkRuns.filter((c) => c.external_id === "103")).toHaveLength(1);
@@ -262,11 +360,14 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
     const issue = gh.issues.get(REPO)!.find((i) => i.title.includes("flapper"))!;
     await pushRun(106, null, {});
     expect(issue.state).toBe("open"); // still quarantined
-    expect((await t.request(`/api/v1/projects/widgets/quarantine/${id}?reason=fixed`, { method: "DELETE" })).status).toBe(200);
+    expect(
+      (await t.request(`/api/v1/projects/widgets/quarantine/${id}?reason=fixed`, { method: "DELETE" })).status,
+    ).toBe(200);
     // The scheduled sync closes it without waiting for another CI run.
     const sync = async () => {
       now += 15 * 60_000;
-      for (const job of await SCHEDULES.find((s) => s.name === "github-issues")!.jobs(t.app.store, now)) await t.app.store.jobs.enqueueJob(job, now);
+      for (const job of await SCHEDULES.find((s) => s.name === "github-issues")!.jobs(t.app.store, now))
+        await t.app.store.jobs.enqueueJob(job, now);
       return t.app.runJobsOnce();
     };
     expect(await sync()).toBe(2); // the sync, then the delivery of its outbox event
@@ -288,12 +389,23 @@ describe.each(BACKENDS)("GitHub App on %s", (backend) => {
 
   it("links a repository of an installation it never heard of (its event was missed) and says when a run has no reports", async () => {
     now += 3_600_000;
-    const body = workflowRun(201, sha(201), null) as Record<string, unknown> & { workflow_run: Record<string, unknown> };
-    const repository = { ...(body.repository as Record<string, unknown>), name: "gadgets", full_name: "octo-org/gadgets" };
-    expect((await deliver("workflow_run.completed", { ...body, repository, installation: { id: 70000001 } })).status).toBe(202);
+    const body = workflowRun(201, sha(201), null) as Record<string, unknown> & {
+      workflow_run: Record<string, unknown>;
+    };
+    const repository = {
+      ...(body.repository as Record<string, unknown>),
+      name: "gadgets",
+      full_name: "octo-org/gadgets",
+    };
+    expect(
+      (await deliver("workflow_run.completed", { ...body, repository, installation: { id: 70000001 } })).status,
+    ).toBe(202);
     await t.app.runJobsOnce();
     const gadgets = await t.app.store.projects.getProject("gadgets");
-    expect(await t.app.store.github.getRepository("octo-org/gadgets")).toMatchObject({ installationId: "70000001", projectId: gadgets!.id });
+    expect(await t.app.store.github.getRepository("octo-org/gadgets")).toMatchObject({
+      installationId: "70000001",
+      projectId: gadgets!.id,
+    });
     const check = gh.checkRuns.find((c) => c.external_id === "201")!;
     expect(check).toMatchObject({ conclusion: "neutral", output: { title: "No test reports found" } });
     expect(check.output.summary).toContain("no test report was found");

@@ -16,22 +16,57 @@ describe.each(BACKENDS)("test histories held in memory on %s", (backend) => {
   const ids = ["a", "b", "c"].map((n) => `hc-${n}`);
   let n = 0;
 
-  const result = (testId: string, attempt: number, status: ResultRow["status"], final: boolean, fingerprint: string | null = null): ResultRow =>
-    ({ testId, attempt, status, final, durationMs: 1, message: null, stack: null, fingerprint, output: null });
+  const result = (
+    testId: string,
+    attempt: number,
+    status: ResultRow["status"],
+    final: boolean,
+    fingerprint: string | null = null,
+  ): ResultRow => ({
+    testId,
+    attempt,
+    status,
+    final,
+    durationMs: 1,
+    message: null,
+    stack: null,
+    fingerprint,
+    output: null,
+  });
   const report = (results: ResultRow[]): { report: NewReport; rows: ReportRows } => {
     n++;
     return {
       report: {
-        projectId, commit: `c${n}`, branch: "main", pr: null, run: `r${n}`, job: "unit", attempt: 1, variant: "", filename: null,
-        dedupeKey: `hc-${n}`, contentHash: `h${n}`, format: "junit", rawSize: 0, raw: new Uint8Array(),
+        projectId,
+        commit: `c${n}`,
+        branch: "main",
+        pr: null,
+        run: `r${n}`,
+        job: "unit",
+        attempt: 1,
+        variant: "",
+        filename: null,
+        dedupeKey: `hc-${n}`,
+        contentHash: `h${n}`,
+        format: "junit",
+        rawSize: 0,
+        raw: new Uint8Array(),
       },
-      rows: { format: "junit", counts: {}, results, tests: ids.map((id) => ({ id, projectId, suite: "s", name: id, file: "" })) },
+      rows: {
+        format: "junit",
+        counts: {},
+        results,
+        tests: ids.map((id) => ({ id, projectId, suite: "s", name: id, file: "" })),
+      },
     };
   };
   const noJob = async () => undefined;
   const passing = () => report(ids.map((id) => result(id, 1, "passed", true)));
   const same = async (limit: number) => {
-    const [held, read] = await Promise.all([store.history.observations(ids, limit), reference.history.observations(ids, limit)]);
+    const [held, read] = await Promise.all([
+      store.history.observations(ids, limit),
+      reference.history.observations(ids, limit),
+    ]);
     expect(held).toEqual(read);
     return read;
   };
@@ -49,17 +84,43 @@ describe.each(BACKENDS)("test histories held in memory on %s", (backend) => {
   it("reads a held test from memory, with every report stored since added in order", async () => {
     expect((await same(3)).get(ids[0])).toHaveLength(3); // now held, 3 newest
     // Inline: a retried test (fail, fail, pass) whose fingerprints differ, and one that failed.
-    await store.reports.saveProcessed([report([
-      result(ids[0], 1, "failed", false, "fp-b"), result(ids[0], 2, "error", false, "fp-a"), result(ids[0], 3, "passed", true),
-      result(ids[1], 1, "failed", true, "fp-c"), result(ids[2], 1, "skipped", true)])], 2000);
+    await store.reports.saveProcessed(
+      [
+        report([
+          result(ids[0], 1, "failed", false, "fp-b"),
+          result(ids[0], 2, "error", false, "fp-a"),
+          result(ids[0], 3, "passed", true),
+          result(ids[1], 1, "failed", true, "fp-c"),
+          result(ids[2], 1, "skipped", true),
+        ]),
+      ],
+      2000,
+    );
     const afterInline = await same(3);
-    expect(afterInline.get(ids[0])![2]).toMatchObject({ outcome: "passed", retriedPass: true, attempts: 3, fingerprint: "fp-a", commit: `c${n}` });
-    expect(afterInline.get(ids[1])![2]).toMatchObject({ outcome: "failed", retriedPass: false, attempts: 1, fingerprint: "fp-c" });
+    expect(afterInline.get(ids[0])![2]).toMatchObject({
+      outcome: "passed",
+      retriedPass: true,
+      attempts: 3,
+      fingerprint: "fp-a",
+      commit: `c${n}`,
+    });
+    expect(afterInline.get(ids[1])![2]).toMatchObject({
+      outcome: "failed",
+      retriedPass: false,
+      attempts: 1,
+      fingerprint: "fp-c",
+    });
     expect(afterInline.get(ids[2])![2]).toMatchObject({ outcome: "skipped" });
     // Queued, stored in a batch of two.
     const queued = [passing(), passing()];
-    const saved = [...await store.reports.saveQueued([queued[0].report], 3000, noJob), ...await store.reports.saveQueued([queued[1].report], 3001, noJob)];
-    await store.reports.completeReports(saved.map((s, i) => ({ reportId: s.id, rows: queued[i].rows })), 3002);
+    const saved = [
+      ...(await store.reports.saveQueued([queued[0].report], 3000, noJob)),
+      ...(await store.reports.saveQueued([queued[1].report], 3001, noJob)),
+    ];
+    await store.reports.completeReports(
+      saved.map((s, i) => ({ reportId: s.id, rows: queued[i].rows })),
+      3002,
+    );
     expect((await same(3)).get(ids[0])!.map((o) => o.commit)).toEqual([`c${n - 2}`, `c${n - 1}`, `c${n}`]);
     // Received before everything held (its id sorts first): not among the newest three, but counted with a longer limit.
     await store.reports.saveProcessed([passing()], 500);
@@ -71,8 +132,19 @@ describe.each(BACKENDS)("test histories held in memory on %s", (backend) => {
     await same(5);
     const ok = passing();
     const bad = report([result(ids[0], 1, "passed", true), result("hc-unknown", 1, "failed", true)]); // a test never stored: refused
-    const saved = [...await store.reports.saveQueued([ok.report], 4000, noJob), ...await store.reports.saveQueued([bad.report], 4001, noJob)];
-    await expect(store.reports.completeReports([{ reportId: saved[0].id, rows: ok.rows }, { reportId: saved[1].id, rows: bad.rows }], 4001)).rejects.toThrow();
+    const saved = [
+      ...(await store.reports.saveQueued([ok.report], 4000, noJob)),
+      ...(await store.reports.saveQueued([bad.report], 4001, noJob)),
+    ];
+    await expect(
+      store.reports.completeReports(
+        [
+          { reportId: saved[0].id, rows: ok.rows },
+          { reportId: saved[1].id, rows: bad.rows },
+        ],
+        4001,
+      ),
+    ).rejects.toThrow();
     await same(5);
     await store.reports.completeReports([{ reportId: saved[0].id, rows: ok.rows }], 4002);
     expect((await same(5)).get(ids[0])![4].commit).toBe(`c${n - 1}`);
@@ -88,8 +160,13 @@ describe.each(BACKENDS)("test histories held in memory on %s", (backend) => {
   it("is held only where this process writes every result (not on PostgreSQL)", async () => {
     await same(5);
     // Behind the store's back: the newest result of a test, gone from the database.
-    await tdb.db.rows(sql`delete from results where test_id = ${ids[1]} and report_id = (select max(report_id) from results where test_id = ${ids[1]}) returning test_id`);
-    const [held, read] = await Promise.all([store.history.observations(ids, 5), reference.history.observations(ids, 5)]);
+    await tdb.db.rows(
+      sql`delete from results where test_id = ${ids[1]} and report_id = (select max(report_id) from results where test_id = ${ids[1]}) returning test_id`,
+    );
+    const [held, read] = await Promise.all([
+      store.history.observations(ids, 5),
+      reference.history.observations(ids, 5),
+    ]);
     if (backend === "postgres") expect(held).toEqual(read);
     else expect(held.get(ids[1])!.at(-1)!.reportId).not.toBe(read.get(ids[1])!.at(-1)!.reportId);
   });

@@ -27,10 +27,16 @@ const RETRIED = `<testsuite name="app">
 describe.each(BACKENDS)("test identity on %s", (backend) => {
   let t: TestApp;
   const tests = async (project: string, query = "") =>
-    (await t.json("GET", `/api/v1/projects/${project}/tests?limit=100${query}`)).body.tests as { name: string; status: string }[];
+    (await t.json("GET", `/api/v1/projects/${project}/tests?limit=100${query}`)).body.tests as {
+      name: string;
+      status: string;
+    }[];
   const upload = async (project: string, body: string) => {
     await t.json("POST", "/api/v1/projects", { slug: project });
-    const res = await t.request(`/api/v1/projects/${project}/reports?commit=c1&branch=main&run=r1&job=unit`, { method: "POST", body });
+    const res = await t.request(`/api/v1/projects/${project}/reports?commit=c1&branch=main&run=r1&job=unit`, {
+      method: "POST",
+      body,
+    });
     expect(res.status, await res.clone().text()).toBe(201);
     return (await res.json()).reports[0].counts as { tests: number; flaky: number };
   };

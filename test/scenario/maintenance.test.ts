@@ -21,7 +21,11 @@ describe.each(BACKENDS)("table upkeep on %s", (backend) => {
     const schedule = SCHEDULES.find((s) => s.name === "vacuum")!;
     expect(await store.maintenance.tablesToVacuum()).toEqual([]); // a fresh database: nothing grew
     const p = await store.projects.createProject({ slug: "v", name: "V", defaultBranch: "main" }, 1);
-    for (let i = 0; i < 300; i++) await store.events.recordEvent({ projectId: p.id, kind: "grow", actor: "test", data: { pad: "x".repeat(1000), i } }, i);
+    for (let i = 0; i < 300; i++)
+      await store.events.recordEvent(
+        { projectId: p.id, kind: "grow", actor: "test", data: { pad: "x".repeat(1000), i } },
+        i,
+      );
     const jobs = await schedule.jobs(store, 60_000);
     if (backend !== "pglite") {
       expect(jobs).toEqual([]); // autovacuum (PostgreSQL) or nothing to do (SQLite)
@@ -29,9 +33,14 @@ describe.each(BACKENDS)("table upkeep on %s", (backend) => {
     }
     expect(jobs).toHaveLength(1);
     expect(jobs[0].payload.tables).toContain("events");
-    const pages = async () => (await tdb.db.rows<{ relpages: number }>(sql`select relpages from pg_class where relname = 'events'`))[0].relpages;
+    const pages = async () =>
+      (await tdb.db.rows<{ relpages: number }>(sql`select relpages from pg_class where relname = 'events'`))[0]
+        .relpages;
     expect(await pages()).toBe(0); // never analyzed: the planner would guess
-    await vacuumJob.run({ id: 1, kind: jobs[0].kind, payload: jobs[0].payload } as Job, { store, clock: Date.now } as unknown as JobDeps);
+    await vacuumJob.run(
+      { id: 1, kind: jobs[0].kind, payload: jobs[0].payload } as Job,
+      { store, clock: Date.now } as unknown as JobDeps,
+    );
     expect(await pages()).toBeGreaterThan(8);
     expect(await store.maintenance.tablesToVacuum()).not.toContain("events");
     expect(await schedule.jobs(store, 120_000)).toEqual([]);

@@ -5,7 +5,10 @@ import { BACKENDS } from "../helpers/backends.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 
 const report = (name: string, cases: string) => `<testsuite name="${name}">${cases}</testsuite>`;
-const PASSING = report("a", `<testcase classname="c" name="one"/><testcase classname="c" name="two"/><testcase classname="c" name="three"><skipped/></testcase>`);
+const PASSING = report(
+  "a",
+  `<testcase classname="c" name="one"/><testcase classname="c" name="two"/><testcase classname="c" name="three"><skipped/></testcase>`,
+);
 
 /** The value of one sample, e.g. `flakeguard_parse_failures_total{reason="malformed"}`; undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
@@ -46,7 +49,9 @@ describe.each(BACKENDS)("metrics on %s", (backend) => {
     expect(sample(text, "flakeguard_ingest_duration_seconds_count", { mode: "inline" })).toBe(2); // the duplicate was handled too
     expect(sample(text, "flakeguard_build_info", { backend })).toBe(1);
     expect(text).toMatch(/flakeguard_build_info\{version="[^"]+",backend="[^"]+",runtime="[^"]+"\} 1/);
-    expect(sample(text, "flakeguard_http_requests_total", { route: "/api/v1/projects/:project/reports", status: "201" })).toBe(2);
+    expect(
+      sample(text, "flakeguard_http_requests_total", { route: "/api/v1/projects/:project/reports", status: "201" }),
+    ).toBe(2);
   });
 
   it("shows the queue backing up, then the job's duration and last success once a worker ran it", async () => {
@@ -65,7 +70,9 @@ describe.each(BACKENDS)("metrics on %s", (backend) => {
     text = await scrape();
     expect(sample(text, "flakeguard_queue_depth", { state: "queued" })).toBe(0);
     expect(sample(text, "flakeguard_queue_oldest_age_seconds")).toBe(0);
-    expect(sample(text, "flakeguard_job_last_success_timestamp_seconds", { kind: "process-report" })).toBe((now - 31_000) / 1000);
+    expect(sample(text, "flakeguard_job_last_success_timestamp_seconds", { kind: "process-report" })).toBe(
+      (now - 31_000) / 1000,
+    );
     expect(sample(text, "flakeguard_job_duration_seconds_count", { kind: "process-report", outcome: "ok" })).toBe(1);
     expect(sample(text, "flakeguard_reports_ingested_total", { format: "junit" })).toBe(2);
     expect(sample(text, "flakeguard_results_ingested_total")).toBe(103);
@@ -73,11 +80,24 @@ describe.each(BACKENDS)("metrics on %s", (backend) => {
   });
 
   it("shows tests per project by status, quarantined ones too, without per-test labels", async () => {
-    const tests = (await t.json("GET", "/api/v1/projects/web/tests?limit=500")).body.tests as { id: string; status: string }[];
-    expect((await t.json("POST", "/api/v1/projects/web/quarantine", { testId: tests[0].id, reason: "hangs on CI", owner: "ana" })).status).toBe(201);
+    const tests = (await t.json("GET", "/api/v1/projects/web/tests?limit=500")).body.tests as {
+      id: string;
+      status: string;
+    }[];
+    expect(
+      (
+        await t.json("POST", "/api/v1/projects/web/quarantine", {
+          testId: tests[0].id,
+          reason: "hangs on CI",
+          owner: "ana",
+        })
+      ).status,
+    ).toBe(201);
     now += 31_000;
     const text = await scrape();
-    const byStatus = Object.fromEntries([...text.matchAll(/^flakeguard_tests\{project="web",status="(\w+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
+    const byStatus = Object.fromEntries(
+      [...text.matchAll(/^flakeguard_tests\{project="web",status="(\w+)"\} (\d+)$/gm)].map((m) => [m[1], Number(m[2])]),
+    );
     expect(byStatus.quarantined).toBe(1);
     const expected: Record<string, number> = {};
     for (const x of tests) expected[x.status] = (expected[x.status] ?? 0) + 1;

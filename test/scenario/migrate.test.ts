@@ -32,7 +32,9 @@ describe.runIf(BACKENDS.includes("postgres"))("migrations on PostgreSQL", () => 
     try {
       const rows = await opened[0].db.rows<{ name: string }>(sql`select name from flakeguard_migrations`);
       expect(rows.map((r) => r.name)).toEqual(embeddedMigrations(opened[0].db).map((m) => m.name));
-      const tables = await opened[1].db.rows<{ n: string }>(sql`select count(*) as n from information_schema.tables where table_schema = 'public'`);
+      const tables = await opened[1].db.rows<{ n: string }>(
+        sql`select count(*) as n from information_schema.tables where table_schema = 'public'`,
+      );
       expect(Number(tables[0].n)).toBe(Object.keys(pgSchema).length + 1); // + flakeguard_migrations
     } finally {
       await Promise.all(opened.map((o) => o.release()));
@@ -42,6 +44,8 @@ describe.runIf(BACKENDS.includes("postgres"))("migrations on PostgreSQL", () => 
   it("refuses to start on a stale schema with --migrate=false, naming the fix", async () => {
     const url = await emptyDatabase();
     const config = { ...loadConfig({ env: { DATABASE_URL: url, FLAKEGUARD_MIGRATE: "false" }, cwd: "/tmp" }).config };
-    await expect(openDatabase(config, "/tmp", {}, log, Date.now)).rejects.toThrow(/schema is out of date .*`flakeguard migrate`/);
+    await expect(openDatabase(config, "/tmp", {}, log, Date.now)).rejects.toThrow(
+      /schema is out of date .*`flakeguard migrate`/,
+    );
   });
 });

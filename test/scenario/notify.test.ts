@@ -23,13 +23,31 @@ const SECRET = "whsec-test-secret-0123456789";
 
 /** A JUnit report: `cases` maps test name → outcomes of its attempts ("p" pass, "f" fail). */
 function junit(cases: Record<string, string>): string {
-  const body = Object.entries(cases).map(([name, attempts]) => [...attempts].map((a) => a === "p"
-    ? `<testcase classname="app.Suite" name="${name}" time="0.01"/>`
-    : `<testcase classname="app.Suite" name="${name}" time="0.01"><failure message="boom">at app.js:1</failure></testcase>`).join("")).join("\n");
+  const body = Object.entries(cases)
+    .map(([name, attempts]) =>
+      [...attempts]
+        .map((a) =>
+          a === "p"
+            ? `<testcase classname="app.Suite" name="${name}" time="0.01"/>`
+            : `<testcase classname="app.Suite" name="${name}" time="0.01"><failure message="boom">at app.js:1</failure></testcase>`,
+        )
+        .join(""),
+    )
+    .join("\n");
   return `<testsuite name="app">${body}</testsuite>`;
 }
 
-interface Delivery { id: string; integrationId: string; eventType: string; status: string; attempts: number; nextAttemptAt: string | null; lastStatus: number | null; lastError: string | null; test: { name: string } | null }
+interface Delivery {
+  id: string;
+  integrationId: string;
+  eventType: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  test: { name: string } | null;
+}
 
 describe.each(BACKENDS)("notifications on %s", (backend) => {
   let t: TestApp;
@@ -43,15 +61,24 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
     now += HOUR;
     run++;
     const started = performance.now();
-    const res = await t.request(`/api/v1/projects/web/reports?commit=c${run}&branch=main&run=r${run}&job=unit`, { method: "POST", body: junit({ ...steady, ...cases }) });
+    const res = await t.request(`/api/v1/projects/web/reports?commit=c${run}&branch=main&run=r${run}&job=unit`, {
+      method: "POST",
+      body: junit({ ...steady, ...cases }),
+    });
     expect(res.status, await res.clone().text()).toBe(201);
     expect((await res.json()).status ?? "processed").toBe("processed");
     return performance.now() - started;
   };
-  const deliveries = async (query = "") => (await t.json("GET", `/api/v1/projects/web/deliveries?limit=500${query}`)).body as { deliveries: Delivery[]; counts: Record<string, number> };
+  const deliveries = async (query = "") =>
+    (await t.json("GET", `/api/v1/projects/web/deliveries?limit=500${query}`)).body as {
+      deliveries: Delivery[];
+      counts: Record<string, number>;
+    };
   const metric = async (channel: string, outcome: string) => {
     const text = await (await t.request("/metrics", { token: null })).text();
-    const m = text.match(new RegExp(`^flakeguard_notifications_total\\{channel="${channel}",outcome="${outcome}"\\} (\\d+)`, "m"));
+    const m = text.match(
+      new RegExp(`^flakeguard_notifications_total\\{channel="${channel}",outcome="${outcome}"\\} (\\d+)`, "m"),
+    );
     return m ? Number(m[1]) : 0;
   };
   const slackTexts = () => slack.messages.map((m) => JSON.stringify(m.blocks));
@@ -59,15 +86,32 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
 
   beforeAll(async () => {
     [slack, hook] = await Promise.all([startFakeSlack(), startFakeWebhook()]);
-    t = await startTestApp(backend, { publicUrl: "https://flakeguard.example", notifyTimeoutMs: 2000 }, { clock: () => now });
+    t = await startTestApp(
+      backend,
+      { publicUrl: "https://flakeguard.example", notifyTimeoutMs: 2000 },
+      { clock: () => now },
+    );
     await t.json("POST", "/api/v1/projects", { slug: "web", name: "Web" });
-    const put = await t.json("PUT", "/api/v1/projects/web/policy", { cap: 10, flaky_threshold: 0.5, min_occurrences: 5, min_recent_failures: 2 });
+    const put = await t.json("PUT", "/api/v1/projects/web/policy", {
+      cap: 10,
+      flaky_threshold: 0.5,
+      min_occurrences: 5,
+      min_recent_failures: 2,
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
-    const s = await t.json("POST", "/api/v1/projects/web/integrations", { kind: "slack", name: "#flaky", config: { webhookUrl: slack.webhookUrl } });
+    const s = await t.json("POST", "/api/v1/projects/web/integrations", {
+      kind: "slack",
+      name: "#flaky",
+      config: { webhookUrl: slack.webhookUrl },
+    });
     expect(s.status, JSON.stringify(s.body)).toBe(201);
     ids.slack = s.body.id;
     now += SECOND;
-    const w = await t.json("POST", "/api/v1/projects/web/integrations", { kind: "webhook", config: { url: hook.url, secret: SECRET }, events: ["test.flaky", "test.quarantined"] });
+    const w = await t.json("POST", "/api/v1/projects/web/integrations", {
+      kind: "webhook",
+      config: { url: hook.url, secret: SECRET },
+      events: ["test.flaky", "test.quarantined"],
+    });
     expect(w.status, JSON.stringify(w.body)).toBe(201);
     ids.webhook = w.body.id;
   });
@@ -77,19 +121,46 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
   });
 
   it("manages integrations with secrets masked, admin only", async () => {
-    const list = (await t.json("GET", "/api/v1/projects/web/integrations")).body.integrations as { id: string; kind: string; config: Record<string, string>; events: string[] }[];
+    const list = (await t.json("GET", "/api/v1/projects/web/integrations")).body.integrations as {
+      id: string;
+      kind: string;
+      config: Record<string, string>;
+      events: string[];
+    }[];
     expect(list.map((i) => i.kind)).toEqual(["slack", "webhook"]);
     expect(list[0].config.webhookUrl).toMatch(/^\*\*\*\*.{4}$/);
     expect(list[0].events).toEqual(["test.flaky", "test.broken", "test.quarantined", "test.released", "digest"]);
     expect(list[1].config).toEqual({ url: hook.url, secret: "****6789" });
-    const patched = await t.json("PATCH", `/api/v1/projects/web/integrations/${ids.webhook}`, { config: { url: hook.url, secret: "****6789" } });
+    const patched = await t.json("PATCH", `/api/v1/projects/web/integrations/${ids.webhook}`, {
+      config: { url: hook.url, secret: "****6789" },
+    });
     expect(patched.status).toBe(200);
-    expect((await t.app.store.integrations.getIntegration(patched.body.id ? (await t.app.store.projects.getProject("web"))!.id : "", ids.webhook))?.config.secret).toBe(SECRET);
-    const bad = await t.json("POST", "/api/v1/projects/web/integrations", { kind: "webhook", config: { url: "ftp://x" } });
+    expect(
+      (
+        await t.app.store.integrations.getIntegration(
+          patched.body.id ? (await t.app.store.projects.getProject("web"))!.id : "",
+          ids.webhook,
+        )
+      )?.config.secret,
+    ).toBe(SECRET);
+    const bad = await t.json("POST", "/api/v1/projects/web/integrations", {
+      kind: "webhook",
+      config: { url: "ftp://x" },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain("config.url");
-    expect((await t.json("POST", "/api/v1/projects/web/integrations", { kind: "pager", config: {} })).body.error.message).toContain("unknown integration kind 'pager'");
-    expect((await t.json("POST", "/api/v1/projects/web/integrations", { kind: "slack", config: { webhookUrl: slack.webhookUrl }, events: ["test.exploded"] })).status).toBe(400);
+    expect(
+      (await t.json("POST", "/api/v1/projects/web/integrations", { kind: "pager", config: {} })).body.error.message,
+    ).toContain("unknown integration kind 'pager'");
+    expect(
+      (
+        await t.json("POST", "/api/v1/projects/web/integrations", {
+          kind: "slack",
+          config: { webhookUrl: slack.webhookUrl },
+          events: ["test.exploded"],
+        })
+      ).status,
+    ).toBe(400);
     const upload = (await t.json("POST", "/api/v1/projects/web/tokens", {})).body.token;
     expect((await t.json("GET", "/api/v1/projects/web/integrations", undefined, upload)).status).toBe(403);
     expect((await t.json("GET", "/api/v1/projects/web/deliveries", undefined, upload)).status).toBe(403);
@@ -109,9 +180,14 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
     expect(verifySignature("another-secret-0123456789", body, signature, signedAt)).toBe(false);
     const payload = JSON.parse(body);
     expect(payload).toMatchObject({
-      id: headers["x-flakeguard-delivery"], type: "test.flaky",
+      id: headers["x-flakeguard-delivery"],
+      type: "test.flaky",
       project: { slug: "web", name: "Web", url: "https://flakeguard.example/projects/web" },
-      test: { suite: "app.Suite", name: "flapsA", url: expect.stringMatching(/^https:\/\/flakeguard\.example\/projects\/web\/tests\//) },
+      test: {
+        suite: "app.Suite",
+        name: "flapsA",
+        url: expect.stringMatching(/^https:\/\/flakeguard\.example\/projects\/web\/tests\//),
+      },
       verdict: { to: "flaky" },
     });
     const flakyMessages = slackTexts().filter((m) => m.includes("became flaky"));
@@ -143,15 +219,35 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
   it("a change and its notifications commit together: a failing outbox write undoes the change", async () => {
     const project = (await t.app.store.projects.getProject("web"))!;
     const s1 = ((await t.json("GET", "/api/v1/projects/web/tests?q=steady1")).body.tests as { id: string }[])[0].id;
-    const entry = { projectId: project.id, testId: s1, mode: "mute" as const, reason: "x", owner: null, decidedBy: "test", expiresAt: null };
+    const entry = {
+      projectId: project.id,
+      testId: s1,
+      mode: "mute" as const,
+      reason: "x",
+      owner: null,
+      decidedBy: "test",
+      expiresAt: null,
+    };
     const event = { projectId: project.id, kind: "quarantine.added", actor: "test", data: {} };
-    await expect(t.app.store.quarantine.quarantine(entry, event, now, async () => { throw new Error("outbox down"); })).rejects.toThrow("outbox down");
+    await expect(
+      t.app.store.quarantine.quarantine(entry, event, now, async () => {
+        throw new Error("outbox down");
+      }),
+    ).rejects.toThrow("outbox down");
     expect((await t.app.store.quarantine.activeFor([s1])).size).toBe(0);
-    expect((await t.app.store.events.listEvents(project.id, 500)).some((e) => e.kind === "quarantine.added" && e.actor === "test")).toBe(false);
+    expect(
+      (await t.app.store.events.listEvents(project.id, 500)).some(
+        (e) => e.kind === "quarantine.added" && e.actor === "test",
+      ),
+    ).toBe(false);
   });
 
   it("429 with Retry-After, then success: delivered exactly once, after the wait", async () => {
-    const bot = await t.json("POST", "/api/v1/projects/web/integrations", { kind: "slack", name: "bot", config: { token: slack.token, channel: "#ci", apiUrl: slack.apiUrl } });
+    const bot = await t.json("POST", "/api/v1/projects/web/integrations", {
+      kind: "slack",
+      name: "bot",
+      config: { token: slack.token, channel: "#ci", apiUrl: slack.apiUrl },
+    });
     expect(bot.status, JSON.stringify(bot.body)).toBe(201);
     now += 10 * SECOND;
     slack.script({ status: 429, retryAfter: 3 });
@@ -161,7 +257,12 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
     const requests = slack.requests;
     await t.app.runJobsOnce();
     let d = (await deliveries()).deliveries.find((x) => x.id === id)!;
-    expect(d).toMatchObject({ status: "pending", attempts: 1, lastStatus: 429, nextAttemptAt: new Date(now + 3 * SECOND).toISOString() });
+    expect(d).toMatchObject({
+      status: "pending",
+      attempts: 1,
+      lastStatus: 429,
+      nextAttemptAt: new Date(now + 3 * SECOND).toISOString(),
+    });
     now += 2 * SECOND;
     await t.app.runJobsOnce();
     expect(slack.requests).toBe(requests + 1); // Retry-After honoured: nothing before it passed
@@ -197,7 +298,7 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
       const next = Date.parse(d.nextAttemptAt!);
       gaps.push(next - now);
       now = next;
-      uploadMs = Math.max(uploadMs, await send({ steady0: "p" }) );
+      uploadMs = Math.max(uploadMs, await send({ steady0: "p" }));
       now -= HOUR; // send() moved the clock an hour: the outage goes on at the pace of the retries
     }
     expect(d).toMatchObject({ status: "failed", lastStatus: 503 });
@@ -220,7 +321,15 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
     const project = (await t.app.store.projects.getProject("web"))!;
     expect(await digestProjects(t.app.store)).toEqual([project.id]);
     const digest = SCHEDULES.find((x) => x.name === "digest")!;
-    const o: ScheduleOptions = { store: t.app.store, clock: () => now, log: createLogger("silent"), rescore: "0 * * * *", digest: "0 9 * * *", wake: () => undefined, schedulerId: "test" };
+    const o: ScheduleOptions = {
+      store: t.app.store,
+      clock: () => now,
+      log: createLogger("silent"),
+      rescore: "0 * * * *",
+      digest: "0 9 * * *",
+      wake: () => undefined,
+      schedulerId: "test",
+    };
     expect(digest.cron(o)).toBe("0 9 * * *");
     now += HOUR;
     const before = slack.messages.length;
@@ -252,17 +361,38 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
     d = (await deliveries()).deliveries.find((x) => x.id === slow)!;
     expect(d).toMatchObject({ status: "sent", attempts: 2 });
 
-    const wrong = await t.json("POST", "/api/v1/projects/web/integrations", { kind: "slack", name: "wrong", config: { token: slack.token, channel: "#nope", apiUrl: slack.apiUrl }, events: [] });
+    const wrong = await t.json("POST", "/api/v1/projects/web/integrations", {
+      kind: "slack",
+      name: "wrong",
+      config: { token: slack.token, channel: "#nope", apiUrl: slack.apiUrl },
+      events: [],
+    });
     const failing = (await t.json("POST", `/api/v1/projects/web/integrations/${wrong.body.id}/test`)).body.delivery.id;
     await t.app.runJobsOnce();
     d = (await deliveries()).deliveries.find((x) => x.id === failing)!;
-    expect(d).toMatchObject({ status: "failed", attempts: 1, lastStatus: 200, lastError: "chat.postMessage: channel_not_found" });
+    expect(d).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      lastStatus: 200,
+      lastError: "chat.postMessage: channel_not_found",
+    });
 
     const lost = (await t.json("POST", `/api/v1/projects/web/integrations/${ids.webhook}/test`)).body.delivery.id;
     await t.app.store.db.rows(sql`delete from jobs where kind = 'deliver-notifications' returning id`);
     expect(await t.app.runJobsOnce()).toBe(0);
-    const o: ScheduleOptions = { store: t.app.store, clock: () => now, log: createLogger("silent"), rescore: "0 * * * *", wake: () => undefined, schedulerId: "test" };
-    await fireTick(o, SCHEDULES.find((x) => x.name === "deliver-notifications")!, now);
+    const o: ScheduleOptions = {
+      store: t.app.store,
+      clock: () => now,
+      log: createLogger("silent"),
+      rescore: "0 * * * *",
+      wake: () => undefined,
+      schedulerId: "test",
+    };
+    await fireTick(
+      o,
+      SCHEDULES.find((x) => x.name === "deliver-notifications")!,
+      now,
+    );
     await t.app.runJobsOnce();
     expect((await deliveries()).deliveries.find((x) => x.id === lost)).toMatchObject({ status: "sent", attempts: 1 });
   });
@@ -273,12 +403,17 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
     expect(all.counts.pending + all.counts.sending).toBe(0);
     expect(all.counts.sent).toBe(all.deliveries.filter((d) => d.status === "sent").length);
     const failed = await deliveries("&status=failed");
-    expect(failed.deliveries.map((d) => [d.eventType, d.lastStatus])).toEqual([["ping", 200], ["ping", 503]]);
+    expect(failed.deliveries.map((d) => [d.eventType, d.lastStatus])).toEqual([
+      ["ping", 200],
+      ["ping", 503],
+    ]);
     const page = await t.json("GET", "/api/v1/projects/web/deliveries?limit=2");
     expect(page.body.deliveries).toHaveLength(2);
     const next = await t.json("GET", `/api/v1/projects/web/deliveries?limit=2&cursor=${page.body.nextCursor}`);
     expect(next.body.deliveries[0].id < page.body.deliveries[1].id).toBe(true);
-    expect(await metric("slack", "sent")).toBe(all.deliveries.filter((d) => d.status === "sent" && d.integrationId !== ids.webhook).length);
+    expect(await metric("slack", "sent")).toBe(
+      all.deliveries.filter((d) => d.status === "sent" && d.integrationId !== ids.webhook).length,
+    );
     expect(await metric("webhook", "sent")).toBe(hook.received.length);
   });
 

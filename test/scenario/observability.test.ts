@@ -30,7 +30,8 @@ describe("observability and limits", () => {
 
   it("refuses a JSON body over 1 MiB with a 413 naming the limit, and stores nothing", async () => {
     const res = await t.request("/api/v1/projects", {
-      method: "POST", headers: { "content-type": "application/json" },
+      method: "POST",
+      headers: { "content-type": "application/json" },
       body: JSON.stringify({ slug: "big", name: "x".repeat(2 * 1024 * 1024) }),
     });
     expect(res.status).toBe(413);
@@ -43,7 +44,10 @@ describe("observability and limits", () => {
     const small = await startTestApp("sqlite", { maxUploadBytes: 4096 });
     try {
       await small.json("POST", "/api/v1/projects", { slug: "web" });
-      const res = await small.request("/api/v1/projects/web/reports", { method: "POST", body: `<testsuite>${"<testcase name='x'/>".repeat(500)}</testsuite>` });
+      const res = await small.request("/api/v1/projects/web/reports", {
+        method: "POST",
+        body: `<testsuite>${"<testcase name='x'/>".repeat(500)}</testsuite>`,
+      });
       expect(res.status).toBe(413);
       expect((await res.json()).error.message).toMatch(/larger than the limit of 4 KiB/);
     } finally {

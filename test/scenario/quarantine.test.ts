@@ -12,13 +12,29 @@ const DAY = 24 * HOUR;
 
 /** A JUnit report: `cases` maps test name → outcomes of its attempts ("p" pass, "f" fail). */
 function junit(cases: Record<string, string>): string {
-  const body = Object.entries(cases).map(([name, attempts]) => [...attempts].map((a) => a === "p"
-    ? `<testcase classname="app.Suite" name="${name}" time="0.01"/>`
-    : `<testcase classname="app.Suite" name="${name}" time="0.01"><failure message="boom">at app.js:1</failure></testcase>`).join("")).join("\n");
+  const body = Object.entries(cases)
+    .map(([name, attempts]) =>
+      [...attempts]
+        .map((a) =>
+          a === "p"
+            ? `<testcase classname="app.Suite" name="${name}" time="0.01"/>`
+            : `<testcase classname="app.Suite" name="${name}" time="0.01"><failure message="boom">at app.js:1</failure></testcase>`,
+        )
+        .join(""),
+    )
+    .join("\n");
   return `<testsuite name="app">${body}</testsuite>`;
 }
 
-interface Entry { testId: string; suite: string; name: string; mode: string; reason: string; decidedBy: string; expiresAt: string }
+interface Entry {
+  testId: string;
+  suite: string;
+  name: string;
+  mode: string;
+  reason: string;
+  decidedBy: string;
+  expiresAt: string;
+}
 
 describe.each(BACKENDS)("quarantine on %s", (backend) => {
   let t: TestApp;
@@ -29,12 +45,22 @@ describe.each(BACKENDS)("quarantine on %s", (backend) => {
   const send = async (cases: Record<string, string>) => {
     now += HOUR;
     run++;
-    const res = await t.request(`/api/v1/projects/web/reports?commit=c${run}&branch=main&run=r${run}&job=unit`, { method: "POST", body: junit({ ...steady, regresses: run >= 5 ? "f" : "p", ...cases }) });
+    const res = await t.request(`/api/v1/projects/web/reports?commit=c${run}&branch=main&run=r${run}&job=unit`, {
+      method: "POST",
+      body: junit({ ...steady, regresses: run >= 5 ? "f" : "p", ...cases }),
+    });
     expect(res.status, await res.clone().text()).toBe(201);
   };
-  const list = async (token?: string) => (await t.json("GET", "/api/v1/projects/web/quarantine", undefined, token)).body.tests as Entry[];
+  const list = async (token?: string) =>
+    (await t.json("GET", "/api/v1/projects/web/quarantine", undefined, token)).body.tests as Entry[];
   const names = async () => (await list()).map((e) => e.name).sort();
-  const idOf = async (name: string) => ((await t.json("GET", `/api/v1/projects/web/tests?limit=100&q=${name}`)).body.tests as { id: string; name: string }[]).find((x) => x.name === name)!.id;
+  const idOf = async (name: string) =>
+    (
+      (await t.json("GET", `/api/v1/projects/web/tests?limit=100&q=${name}`)).body.tests as {
+        id: string;
+        name: string;
+      }[]
+    ).find((x) => x.name === name)!.id;
   const events = async () => t.app.store.events.listEvents((await t.app.store.projects.getProject("web"))!.id, 500);
   const rescoreAll = async () => {
     const project = (await t.app.store.projects.getProject("web"))!;
@@ -45,7 +71,12 @@ describe.each(BACKENDS)("quarantine on %s", (backend) => {
     t = await startTestApp(backend, {}, { clock: () => now });
     await t.json("POST", "/api/v1/projects", { slug: "web" });
     upload = (await t.json("POST", "/api/v1/projects/web/tokens", {})).body.token;
-    const put = await t.json("PUT", "/api/v1/projects/web/policy", { cap: 1, flaky_threshold: 0.5, min_occurrences: 5, min_recent_failures: 2 });
+    const put = await t.json("PUT", "/api/v1/projects/web/policy", {
+      cap: 1,
+      flaky_threshold: 0.5,
+      min_occurrences: 5,
+      min_recent_failures: 2,
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     // flapsA and flapsB fail then pass on retry once and fail outright once, on separate commits;
     // "regresses" breaks from run 5 on.
@@ -59,7 +90,12 @@ describe.each(BACKENDS)("quarantine on %s", (backend) => {
     const tests = await list();
     expect(tests).toHaveLength(1);
     expect(["flapsA", "flapsB"]).toContain(tests[0].name);
-    expect(tests[0]).toMatchObject({ suite: "app.Suite", mode: "mute", decidedBy: "policy", reason: expect.stringMatching(/flaky \(score/) });
+    expect(tests[0]).toMatchObject({
+      suite: "app.Suite",
+      mode: "mute",
+      decidedBy: "policy",
+      reason: expect.stringMatching(/flaky \(score/),
+    });
     expect(Date.parse(tests[0].expiresAt) - now).toBeGreaterThan(29 * DAY);
     const added = (await events()).filter((e) => e.kind === "quarantine.added");
     expect(added).toHaveLength(1);
@@ -75,7 +111,16 @@ describe.each(BACKENDS)("quarantine on %s", (backend) => {
 
   it("quarantines the second flaky test once the cap is raised and it fails again", async () => {
     const other = (await list())[0].name === "flapsA" ? "flapsB" : "flapsA";
-    expect((await t.json("PUT", "/api/v1/projects/web/policy", { cap: 10, flaky_threshold: 0.5, min_occurrences: 5, min_recent_failures: 2 })).status).toBe(200);
+    expect(
+      (
+        await t.json("PUT", "/api/v1/projects/web/policy", {
+          cap: 10,
+          flaky_threshold: 0.5,
+          min_occurrences: 5,
+          min_recent_failures: 2,
+        })
+      ).status,
+    ).toBe(200);
     await send({ [other]: "f", flapsA: other === "flapsA" ? "f" : "p", flapsB: other === "flapsB" ? "f" : "p" });
     expect(await names()).toEqual(["flapsA", "flapsB"]);
   });
@@ -85,7 +130,9 @@ describe.each(BACKENDS)("quarantine on %s", (backend) => {
     expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
     expect((await res.text()).split("\n").sort()).toEqual(["", "app.Suite::flapsA", "app.Suite::flapsB"]);
     const etag = res.headers.get("etag")!;
-    expect((await t.request("/api/v1/projects/web/quarantine?format=text", { headers: { "if-none-match": etag } })).status).toBe(304);
+    expect(
+      (await t.request("/api/v1/projects/web/quarantine?format=text", { headers: { "if-none-match": etag } })).status,
+    ).toBe(304);
     const json = await t.request("/api/v1/projects/web/quarantine");
     const jsonTag = json.headers.get("etag")!;
     expect(jsonTag).not.toBe(etag);
@@ -96,34 +143,80 @@ describe.each(BACKENDS)("quarantine on %s", (backend) => {
 
   it("checks tests by id and by suite::name", async () => {
     const a = await idOf("flapsA");
-    const body = (await t.json("POST", "/api/v1/projects/web/quarantine/check", { tests: [a, "app.Suite::flapsB", "app.Suite::steady0", "nope"] })).body;
-    expect(body.quarantined.map((q: { test: string; testId: string; mode: string }) => [q.test, q.testId === a || q.test === "app.Suite::flapsB", q.mode]))
-      .toEqual([[a, true, "mute"], ["app.Suite::flapsB", true, "mute"]]);
+    const body = (
+      await t.json("POST", "/api/v1/projects/web/quarantine/check", {
+        tests: [a, "app.Suite::flapsB", "app.Suite::steady0", "nope"],
+      })
+    ).body;
+    expect(
+      body.quarantined.map((q: { test: string; testId: string; mode: string }) => [
+        q.test,
+        q.testId === a || q.test === "app.Suite::flapsB",
+        q.mode,
+      ]),
+    ).toEqual([
+      [a, true, "mute"],
+      ["app.Suite::flapsB", true, "mute"],
+    ]);
     expect(body.notQuarantined).toEqual(["app.Suite::steady0", "nope"]);
     expect((await t.json("POST", "/api/v1/projects/web/quarantine/check", { tests: "x" })).status).toBe(400);
   });
 
   it("lets upload tokens read and check, not change", async () => {
     expect(await list(upload)).toHaveLength(2);
-    const listed = (await t.json("GET", "/api/v1/projects/web/tests?status=quarantined", undefined, upload)).body.tests as { name: string }[];
+    const listed = (await t.json("GET", "/api/v1/projects/web/tests?status=quarantined", undefined, upload)).body
+      .tests as { name: string }[];
     expect(listed.map((x) => x.name).sort()).toEqual(["flapsA", "flapsB"]);
-    expect((await t.json("POST", "/api/v1/projects/web/quarantine/check", { tests: ["app.Suite::flapsA"] }, upload)).body.quarantined).toHaveLength(1);
+    expect(
+      (await t.json("POST", "/api/v1/projects/web/quarantine/check", { tests: ["app.Suite::flapsA"] }, upload)).body
+        .quarantined,
+    ).toHaveLength(1);
     const s0 = await idOf("steady0");
-    expect((await t.json("POST", "/api/v1/projects/web/quarantine", { testId: s0, reason: "x", owner: "me" }, upload)).status).toBe(403);
-    expect((await t.json("DELETE", `/api/v1/projects/web/quarantine/${await idOf("flapsA")}`, undefined, upload)).status).toBe(403);
+    expect(
+      (await t.json("POST", "/api/v1/projects/web/quarantine", { testId: s0, reason: "x", owner: "me" }, upload))
+        .status,
+    ).toBe(403);
+    expect(
+      (await t.json("DELETE", `/api/v1/projects/web/quarantine/${await idOf("flapsA")}`, undefined, upload)).status,
+    ).toBe(403);
     expect((await t.json("PUT", "/api/v1/projects/web/policy", { cap: 1 }, upload)).status).toBe(403);
   });
 
   it("quarantines by hand: 201, then 409; 404 for an unknown test, 400 for a bad body", async () => {
     const s0 = await idOf("steady0");
-    const add = await t.json("POST", "/api/v1/projects/web/quarantine", { testId: s0, reason: "hangs on CI", owner: "ana", mode: "skip", expiresAt: new Date(now + 7 * DAY).toISOString() });
+    const add = await t.json("POST", "/api/v1/projects/web/quarantine", {
+      testId: s0,
+      reason: "hangs on CI",
+      owner: "ana",
+      mode: "skip",
+      expiresAt: new Date(now + 7 * DAY).toISOString(),
+    });
     expect(add.status, JSON.stringify(add.body)).toBe(201);
-    expect(add.body).toMatchObject({ testId: s0, name: "steady0", mode: "skip", reason: "hangs on CI", owner: "ana", expiresAt: new Date(now + 7 * DAY).toISOString() });
+    expect(add.body).toMatchObject({
+      testId: s0,
+      name: "steady0",
+      mode: "skip",
+      reason: "hangs on CI",
+      owner: "ana",
+      expiresAt: new Date(now + 7 * DAY).toISOString(),
+    });
     expect(add.body.decidedBy).toMatch(/^token:/);
-    expect((await t.json("POST", "/api/v1/projects/web/quarantine", { testId: s0, reason: "again", owner: "ana" })).status).toBe(409);
-    expect((await t.json("POST", "/api/v1/projects/web/quarantine", { testId: "nope", reason: "x", owner: "ana" })).status).toBe(404);
+    expect(
+      (await t.json("POST", "/api/v1/projects/web/quarantine", { testId: s0, reason: "again", owner: "ana" })).status,
+    ).toBe(409);
+    expect(
+      (await t.json("POST", "/api/v1/projects/web/quarantine", { testId: "nope", reason: "x", owner: "ana" })).status,
+    ).toBe(404);
     expect((await t.json("POST", "/api/v1/projects/web/quarantine", { testId: s0, owner: "ana" })).status).toBe(400);
-    expect((await t.json("POST", "/api/v1/projects/web/quarantine", { testId: s0, reason: "x", expiresAt: new Date(now - DAY).toISOString() })).status).toBe(400);
+    expect(
+      (
+        await t.json("POST", "/api/v1/projects/web/quarantine", {
+          testId: s0,
+          reason: "x",
+          expiresAt: new Date(now - DAY).toISOString(),
+        })
+      ).status,
+    ).toBe(400);
     const del = await t.json("DELETE", `/api/v1/projects/web/quarantine/${s0}?reason=fixed`);
     expect(del.status).toBe(200);
     expect((await t.json("DELETE", `/api/v1/projects/web/quarantine/${s0}`)).status).toBe(409);
@@ -137,8 +230,14 @@ describe.each(BACKENDS)("quarantine on %s", (backend) => {
     await send({ flapsB: "f" }); // flaky evidence again: rescored, policy applied
     expect(await names()).toEqual(["flapsA"]);
     const released = (await events()).find((e) => e.kind === "quarantine.released" && e.data.testId === b);
-    expect(released).toMatchObject({ actor: expect.stringMatching(/^token:/), data: { reason: "investigating", automatic: false } });
-    expect((await t.json("POST", "/api/v1/projects/web/quarantine", { testId: b, reason: "person says so", owner: "bo" })).status).toBe(201);
+    expect(released).toMatchObject({
+      actor: expect.stringMatching(/^token:/),
+      data: { reason: "investigating", automatic: false },
+    });
+    expect(
+      (await t.json("POST", "/api/v1/projects/web/quarantine", { testId: b, reason: "person says so", owner: "bo" }))
+        .status,
+    ).toBe(201);
     expect(await names()).toEqual(["flapsA", "flapsB"]);
   });
 
@@ -168,9 +267,16 @@ describe.each(BACKENDS)("quarantine on %s", (backend) => {
   });
 
   it("previews a policy without saving it, and names unknown keys", async () => {
-    const preview = await t.json("POST", "/api/v1/projects/web/policy/preview", { policy: { threshold: 0.5, minFailures: 2 }, days: 40 });
+    const preview = await t.json("POST", "/api/v1/projects/web/policy/preview", {
+      policy: { threshold: 0.5, minFailures: 2 },
+      days: 40,
+    });
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
-    expect(preview.body.wouldQuarantine.map((h: { name: string }) => h.name).sort()).toEqual(["fixme", "flapsA", "flapsB"]);
+    expect(preview.body.wouldQuarantine.map((h: { name: string }) => h.name).sort()).toEqual([
+      "fixme",
+      "flapsA",
+      "flapsB",
+    ]);
     expect((await t.json("GET", "/api/v1/projects/web/policy")).body.policy.cap).toBe(10);
     const bad = await t.json("PUT", "/api/v1/projects/web/policy", { cap: 2, colour: "red" });
     expect(bad.status).toBe(400);

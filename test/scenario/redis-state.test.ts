@@ -21,7 +21,10 @@ describe("Redis shared state", () => {
     a = await redisSharedState({ url: REDIS_URL, prefix: p, log });
     b = await redisSharedState({ url: REDIS_URL, prefix: p, log });
   });
-  afterAll(async () => { await a?.close(); await b?.close(); });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+  });
 
   it("counts hits of one key across replicas against one limit, and forgets it on reset", async () => {
     const got = [];
@@ -69,8 +72,9 @@ describe("Redis shared state", () => {
 describe("Redis outages", () => {
   it("refuses to start when Redis cannot be reached, naming REDIS_URL", async () => {
     const port = await closedPort();
-    await expect(redisSharedState({ url: `redis://:secret@127.0.0.1:${port}`, prefix: prefix(), log, connectTimeoutMs: 2000 }))
-      .rejects.toThrow(/cannot reach Redis at .*127\.0\.0\.1:\d+ \(REDIS_URL\)/);
+    await expect(
+      redisSharedState({ url: `redis://:secret@127.0.0.1:${port}`, prefix: prefix(), log, connectTimeoutMs: 2000 }),
+    ).rejects.toThrow(/cannot reach Redis at .*127\.0\.0\.1:\d+ \(REDIS_URL\)/);
   });
 
   it("fails open while Redis is gone and shares state again once it is back", async () => {
@@ -119,14 +123,22 @@ async function tcpProxy(target: string) {
   const sockets = new Set<Socket>();
   let server: Server | undefined;
   let port = 0;
-  const open = () => new Promise<void>((resolve) => {
-    server = createServer((client) => {
-      const upstream = connect(Number(targetPort || 6379), hostname);
-      for (const s of [client, upstream]) { sockets.add(s); s.on("close", () => sockets.delete(s)); s.on("error", () => undefined); }
-      client.pipe(upstream).pipe(client);
+  const open = () =>
+    new Promise<void>((resolve) => {
+      server = createServer((client) => {
+        const upstream = connect(Number(targetPort || 6379), hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.on("close", () => sockets.delete(s));
+          s.on("error", () => undefined);
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.listen(port, "127.0.0.1", () => {
+        port = (server!.address() as { port: number }).port;
+        resolve();
+      });
     });
-    server.listen(port, "127.0.0.1", () => { port = (server!.address() as { port: number }).port; resolve(); });
-  });
   const cut = async () => {
     const closed = new Promise((r) => server!.close(r)); // resolves once every connection is gone
     for (const s of sockets) s.destroy();
@@ -134,9 +146,14 @@ async function tcpProxy(target: string) {
   };
   await open();
   return {
-    get port() { return port; },
+    get port() {
+      return port;
+    },
     cut,
     restore: open,
-    close: async () => { if (server?.listening) await cut(); else for (const s of sockets) s.destroy(); },
+    close: async () => {
+      if (server?.listening) await cut();
+      else for (const s of sockets) s.destroy();
+    },
   };
 }

@@ -40,7 +40,11 @@ describe.each(BACKENDS)("report upload on %s", (backend) => {
     t.request(`/api/v1/projects/web/reports${query}`, { method: "POST", body, headers, token: upload });
 
   it("stores a JUnit report with its retries and answers 201 with counts", async () => {
-    const res = await post(JUNIT, "?commit=abc123&branch=main&run=77&job=unit&attempt=2&variant=os=linux&variant=node=24", { "content-type": "application/xml" });
+    const res = await post(
+      JUNIT,
+      "?commit=abc123&branch=main&run=77&job=unit&attempt=2&variant=os=linux&variant=node=24",
+      { "content-type": "application/xml" },
+    );
     expect(res.status).toBe(201);
     const body = await res.json();
     expect(body.reports).toHaveLength(1);
@@ -48,8 +52,15 @@ describe.each(BACKENDS)("report upload on %s", (backend) => {
     expect(body.reports[0].counts).toMatchObject({ tests: 3, passed: 2, skipped: 1, flaky: 1, attempts: 4 });
     const got = await t.json("GET", `/api/v1/projects/web/reports/${body.reports[0].id}`, undefined, upload);
     expect(got.body).toMatchObject({
-      state: "processed", format: "junit", commit: "abc123", branch: "main", run: "77", job: "unit", attempt: 2,
-      variant: { node: "24", os: "linux" }, counts: { tests: 3 },
+      state: "processed",
+      format: "junit",
+      commit: "abc123",
+      branch: "main",
+      run: "77",
+      job: "unit",
+      attempt: 2,
+      variant: { node: "24", os: "linux" },
+      counts: { tests: 3 },
     });
     expect(await count(t, "results")).toBe(4);
     expect(await count(t, "tests")).toBe(3);
@@ -75,7 +86,9 @@ describe.each(BACKENDS)("report upload on %s", (backend) => {
   });
 
   it("accepts gzip, stacked gzip, and sniffs CTRF JSON", async () => {
-    const gz = await post(gzipSync(corpus("junit/enricomi/pytest/junit.fail.xml")), "?commit=gz", { "content-encoding": "gzip" });
+    const gz = await post(gzipSync(corpus("junit/enricomi/pytest/junit.fail.xml")), "?commit=gz", {
+      "content-encoding": "gzip",
+    });
     expect(gz.status).toBe(201);
     const twice = await post(gzipSync(gzipSync(JUNIT)), "?commit=gz2", { "content-encoding": "gzip, gzip" });
     expect(twice.status).toBe(201);
@@ -99,8 +112,10 @@ describe.each(BACKENDS)("report upload on %s", (backend) => {
     const reports = await count(t, "reports");
     const results = await count(t, "results");
     for (const [file, status] of [
-      ["invalid/enricomi/non-xml.xml", [400, 415, 422]], ["invalid/enricomi/corrupt-xml.xml", [400, 422]],
-      ["invalid/enricomi/non-junit.xml", [415, 422]], ["invalid/enricomi/empty.xml", [400, 415, 422]],
+      ["invalid/enricomi/non-xml.xml", [400, 415, 422]],
+      ["invalid/enricomi/corrupt-xml.xml", [400, 422]],
+      ["invalid/enricomi/non-junit.xml", [415, 422]],
+      ["invalid/enricomi/empty.xml", [400, 415, 422]],
       ["invalid/enricomi/non-json.json", [400, 415, 422]],
     ] as const) {
       const res = await post(corpus(file), `?commit=${encodeURIComponent(file)}`);
@@ -129,7 +144,10 @@ describe.each(BACKENDS)("report upload on %s", (backend) => {
   });
 
   it("queues a large report (202), processes it in the worker, and counts it pending until then", async () => {
-    const cases = Array.from({ length: 2000 }, (_, i) => `<testcase classname="big.Suite" name="case ${i}" time="0.001"/>`).join("\n");
+    const cases = Array.from(
+      { length: 2000 },
+      (_, i) => `<testcase classname="big.Suite" name="case ${i}" time="0.001"/>`,
+    ).join("\n");
     const big = `<testsuite name="big">${cases}</testsuite>`;
     const res = await post(big, "?commit=big");
     expect(res.status).toBe(202);
@@ -174,7 +192,12 @@ describe.each(BACKENDS)("uploads in a burst on %s", (backend) => {
   afterAll(() => t?.close());
 
   const post = (body: string, commit: string) =>
-    t.request(`/api/v1/projects/web/reports?commit=${commit}&branch=main`, { method: "POST", body, headers: { "content-type": "application/xml" }, token: upload });
+    t.request(`/api/v1/projects/web/reports?commit=${commit}&branch=main`, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/xml" },
+      token: upload,
+    });
 
   it("answers 202 once stored raw, then stores the queued reports in one batch, an unreadable one marked failed", async () => {
     const answers = [];
@@ -187,7 +210,9 @@ describe.each(BACKENDS)("uploads in a burst on %s", (backend) => {
     expect((await t.json("GET", "/api/v1/projects/web")).body.counts.pendingReports).toBe(4);
 
     await t.app.runJobsOnce();
-    const states = await Promise.all(answers.map(async (a) => (await t.json("GET", `/api/v1/projects/web/reports/${a.id}`)).body));
+    const states = await Promise.all(
+      answers.map(async (a) => (await t.json("GET", `/api/v1/projects/web/reports/${a.id}`)).body),
+    );
     expect(states.map((s) => s.state)).toEqual(["processed", "processed", "failed", "processed"]);
     expect(states[0].counts).toMatchObject({ tests: 3, flaky: 1, attempts: 4 });
     expect(states[2].error.code).toBe("malformed");
@@ -196,19 +221,32 @@ describe.each(BACKENDS)("uploads in a burst on %s", (backend) => {
     // One batch: the worker claimed all four jobs at once and timed one queued ingest.
     const metrics = await (await t.request("/metrics", { token: null })).text();
     expect(metrics).toMatch(/^flakeguard_ingest_duration_seconds_count\{mode="queued"\} 1$/m);
-    const jobs = await t.app.store.db.rows<{ state: string; attempts: number | string }>(sql.raw("select state, attempts from jobs where kind = 'process-report'"));
-    expect(jobs.map((j) => [j.state, Number(j.attempts)])).toEqual([["done", 1], ["done", 1], ["done", 1], ["done", 1]]);
+    const jobs = await t.app.store.db.rows<{ state: string; attempts: number | string }>(
+      sql.raw("select state, attempts from jobs where kind = 'process-report'"),
+    );
+    expect(jobs.map((j) => [j.state, Number(j.attempts)])).toEqual([
+      ["done", 1],
+      ["done", 1],
+      ["done", 1],
+      ["done", 1],
+    ]);
     // The batch was scored like uploads processed one by one: the retried test is flaky evidence.
     const tests = (await t.json("GET", "/api/v1/projects/web/tests?limit=10")).body.tests as { name: string }[];
     expect(tests.map((x) => x.name).sort()).toEqual(["adds", "flaps", "skips"]);
   });
   it("scores queued reports through rescore jobs, shown as pending, and takes a project's due rescores in one run", async () => {
-    const project = (await t.json("GET", "/api/v1/projects/web")).body as { id: string; counts: { pendingRescores: number } };
+    const project = (await t.json("GET", "/api/v1/projects/web")).body as {
+      id: string;
+      counts: { pendingRescores: number };
+    };
     expect(project.counts.pendingRescores).toBe(0); // the first test's batch was rescored by runJobsOnce
     const ids = await t.app.store.tests.listTestIds(project.id);
     expect(ids.length).toBeGreaterThanOrEqual(3);
     for (const part of [ids.slice(0, 2), ids.slice(1)]) {
-      await t.app.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId: project.id, testIds: part } }, Date.now());
+      await t.app.store.jobs.enqueueJob(
+        { kind: RESCORE_JOB, payload: { projectId: project.id, testIds: part } },
+        Date.now(),
+      );
     }
     expect((await t.json("GET", "/api/v1/projects/web")).body.counts.pendingRescores).toBe(2);
     expect(await t.app.runJobsOnce()).toBe(1); // one run took both jobs
@@ -218,10 +256,18 @@ describe.each(BACKENDS)("uploads in a burst on %s", (backend) => {
   });
   it("queues an upload past a long backlog but answers only once the queue drains (backpressure)", async () => {
     await t.app.store.db.tx(async (orm) => {
-      for (let i = 0; i < BURST_BACKLOG_MAX; i++) await t.app.store.jobs.enqueueJob({ kind: PROCESS_REPORT_JOB, payload: { reportId: `gone-${i}` } }, Date.now(), orm);
+      for (let i = 0; i < BURST_BACKLOG_MAX; i++)
+        await t.app.store.jobs.enqueueJob(
+          { kind: PROCESS_REPORT_JOB, payload: { reportId: `gone-${i}` } },
+          Date.now(),
+          orm,
+        );
     });
     let answered = false;
-    const pending = post(JUNIT, "backpressure").then((res) => { answered = true; return res; });
+    const pending = post(JUNIT, "backpressure").then((res) => {
+      answered = true;
+      return res;
+    });
     // Queued before the answer waits: durable whatever the client does.
     await expect.poll(() => count(t, "reports where commit_sha = 'backpressure'"), { timeout: 5_000 }).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 600)); // three looks at the backlog
@@ -231,6 +277,9 @@ describe.each(BACKENDS)("uploads in a burst on %s", (backend) => {
     expect(res.status).toBe(202);
     const report = (await res.json()).reports[0] as { id: string; status: string };
     expect(report.status).toBe("queued");
-    expect((await t.json("GET", `/api/v1/projects/web/reports/${report.id}`)).body).toMatchObject({ state: "processed", counts: { tests: 3 } });
+    expect((await t.json("GET", `/api/v1/projects/web/reports/${report.id}`)).body).toMatchObject({
+      state: "processed",
+      counts: { tests: 3 },
+    });
   });
 });

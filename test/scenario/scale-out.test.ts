@@ -9,7 +9,8 @@ import { createLogger } from "../../src/lib/log.ts";
 import { BACKENDS } from "../helpers/backends.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 
-const JUNIT = (n: number) => `<testsuite name="s">${Array.from({ length: n }, (_, i) => `<testcase classname="c" name="t${i}"/>`).join("")}</testsuite>`;
+const JUNIT = (n: number) =>
+  `<testsuite name="s">${Array.from({ length: n }, (_, i) => `<testcase classname="c" name="t${i}"/>`).join("")}</testsuite>`;
 
 async function count(t: TestApp, query: string): Promise<number> {
   const rows = await t.app.store.db.rows<{ n: number | string }>(sql.raw(query));
@@ -20,7 +21,12 @@ describe.each(BACKENDS)("scale-out on %s", (backend) => {
   let t: TestApp;
   let now = Date.UTC(2026, 0, 1, 12, 0, 0);
   const options = (schedulerId: string): ScheduleOptions => ({
-    store: t.app.store, clock: () => now, log: createLogger("silent"), rescore: "0 * * * *", wake: () => undefined, schedulerId,
+    store: t.app.store,
+    clock: () => now,
+    log: createLogger("silent"),
+    rescore: "0 * * * *",
+    wake: () => undefined,
+    schedulerId,
   });
   beforeAll(async () => {
     t = await startTestApp(backend, { inlineMaxBytes: 0 }, { clock: () => now });
@@ -41,7 +47,11 @@ describe.each(BACKENDS)("scale-out on %s", (backend) => {
   });
 
   it("runs real croner schedules in two schedulers: every tick's jobs are enqueued exactly once", async () => {
-    const every = { ...SCHEDULES.find((s) => s.name === "release-quarantine")!, name: "test-every-second", cron: () => "* * * * * *" };
+    const every = {
+      ...SCHEDULES.find((s) => s.name === "release-quarantine")!,
+      name: "test-every-second",
+      cron: () => "* * * * * *",
+    };
     // Two schedulers on the same database (two replicas), each running the same every-second schedule.
     const a = startSchedules(options("replica-a"), [every]);
     const b = startSchedules(options("replica-b"), [every]);
@@ -51,10 +61,13 @@ describe.each(BACKENDS)("scale-out on %s", (backend) => {
     await new Promise((r) => setTimeout(r, 300)); // a tick in flight finishes its transaction
     const ticks = await count(t, "select count(*) as n from schedule_ticks where schedule = 'test-every-second'");
     expect(ticks).toBeGreaterThanOrEqual(2);
-    const jobs = await t.app.store.db.rows<{ tick: string | number; n: number | string }>(sql.raw(
-      backend === "sqlite"
-        ? "select json_extract(payload, '$.tickAt') as tick, count(*) as n from jobs where kind = 'release-quarantine' group by tick"
-        : "select payload->>'tickAt' as tick, count(*) as n from jobs where kind = 'release-quarantine' group by tick"));
+    const jobs = await t.app.store.db.rows<{ tick: string | number; n: number | string }>(
+      sql.raw(
+        backend === "sqlite"
+          ? "select json_extract(payload, '$.tickAt') as tick, count(*) as n from jobs where kind = 'release-quarantine' group by tick"
+          : "select payload->>'tickAt' as tick, count(*) as n from jobs where kind = 'release-quarantine' group by tick",
+      ),
+    );
     expect(jobs).toHaveLength(ticks);
     expect(jobs.every((j) => Number(j.n) === 1)).toBe(true);
     await t.app.runJobsOnce();
@@ -62,7 +75,11 @@ describe.each(BACKENDS)("scale-out on %s", (backend) => {
 
   it("hands a dead worker's job to another after its lease, and the report's results are stored once", async () => {
     const tok = await t.json("POST", "/api/v1/projects/web/tokens", { scope: "upload" });
-    const res = await t.request("/api/v1/projects/web/reports?commit=dead1", { method: "POST", body: JUNIT(5), token: tok.body.token });
+    const res = await t.request("/api/v1/projects/web/reports?commit=dead1", {
+      method: "POST",
+      body: JUNIT(5),
+      token: tok.body.token,
+    });
     expect(res.status).toBe(202);
     const { reports } = await res.json();
     // Worker A claims the job, does the work, and dies before marking the job done.
@@ -70,7 +87,9 @@ describe.each(BACKENDS)("scale-out on %s", (backend) => {
     expect(claimed?.kind).toBe("process-report");
     await t.app.uploads.processQueued(reports[0].id);
     await t.app.runJobsOnce(); // the rescore its processing queued, not the leased job:
-    expect(await count(t, "select count(*) as n from jobs where kind = 'process-report' and state = 'running'")).toBe(1);
+    expect(await count(t, "select count(*) as n from jobs where kind = 'process-report' and state = 'running'")).toBe(
+      1,
+    );
     now += 60_000 + 1; // past the lease (60 s by default; nobody renews it: its worker died)
     expect(await t.app.runJobsOnce()).toBeGreaterThanOrEqual(1);
     expect(await count(t, `select count(*) as n from results where report_id = '${reports[0].id}'`)).toBe(5);
@@ -81,9 +100,21 @@ describe.each(BACKENDS)("scale-out on %s", (backend) => {
     const slow: JobDefinition = { kind: "slow-test-job", run: () => new Promise((r) => setTimeout(r, 1200)) };
     await t.app.store.jobs.enqueueJob({ kind: slow.kind, payload: {} }, Date.now());
     const log = createLogger("silent");
-    const o = { jobs: t.app.store.jobs, registry: new Map([[slow.kind, slow]]), deps: {} as never, log, clock: Date.now, leaseMs: 300 };
+    const o = {
+      jobs: t.app.store.jobs,
+      registry: new Map([[slow.kind, slow]]),
+      deps: {} as never,
+      log,
+      clock: Date.now,
+      leaseMs: 300,
+    };
     const running = runNextJob(o, "worker-slow");
-    const lockedBy = async () => (await t.app.store.db.rows<{ locked_by: string | null }>(sql.raw("select locked_by from jobs where kind = 'slow-test-job'")))[0]?.locked_by;
+    const lockedBy = async () =>
+      (
+        await t.app.store.db.rows<{ locked_by: string | null }>(
+          sql.raw("select locked_by from jobs where kind = 'slow-test-job'"),
+        )
+      )[0]?.locked_by;
     while ((await lockedBy()) !== "worker-slow") await new Promise((r) => setTimeout(r, 10)); // claimed before anyone else looks
     const stolen: unknown[] = [];
     const deadline = Date.now() + 1000;
@@ -94,7 +125,9 @@ describe.each(BACKENDS)("scale-out on %s", (backend) => {
     }
     expect(await running).toBe(true);
     expect(stolen).toEqual([]);
-    const rows = await t.app.store.db.rows<{ state: string; attempts: number }>(sql.raw("select state, attempts from jobs where kind = 'slow-test-job'"));
+    const rows = await t.app.store.db.rows<{ state: string; attempts: number }>(
+      sql.raw("select state, attempts from jobs where kind = 'slow-test-job'"),
+    );
     expect(rows.map((r) => [r.state, Number(r.attempts)])).toEqual([["done", 1]]);
   });
 
@@ -111,7 +144,9 @@ describe.each(BACKENDS)("scale-out on %s", (backend) => {
 
 describe("--role worker", () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp("sqlite", { role: "worker" }); });
+  beforeAll(async () => {
+    t = await startTestApp("sqlite", { role: "worker" });
+  });
   afterAll(() => t?.close());
 
   it("serves /livez, /readyz and /metrics, and no API", async () => {
@@ -126,16 +161,27 @@ describe("--role worker", () => {
 
 describe("API rate limit (in memory)", () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp("sqlite", { apiRateLimit: 5, uploadRateLimit: 2 }, { clock: () => Date.UTC(2026, 0, 1, 12, 0, 30) }); });
+  beforeAll(async () => {
+    t = await startTestApp(
+      "sqlite",
+      { apiRateLimit: 5, uploadRateLimit: 2 },
+      { clock: () => Date.UTC(2026, 0, 1, 12, 0, 30) },
+    );
+  });
   afterAll(() => t?.close());
 
   it("gives uploads their own budget per token, apart from the rest of the API", async () => {
     await t.json("POST", "/api/v1/projects", { slug: "web" }); // API hit 1 of 5 for the admin token
     const token = (await t.json("POST", "/api/v1/projects/web/tokens", { scope: "upload" })).body.token; // hit 2
-    const up = async (i: number) => (await t.request(`/api/v1/projects/web/reports?commit=u${i}`, { method: "POST", body: JUNIT(1), token })).status;
+    const up = async (i: number) =>
+      (await t.request(`/api/v1/projects/web/reports?commit=u${i}`, { method: "POST", body: JUNIT(1), token })).status;
     expect([await up(1), await up(2), await up(3)]).toEqual([201, 201, 429]);
     const other = (await t.json("POST", "/api/v1/projects/web/tokens", { scope: "upload" })).body.token; // hit 3
-    expect(await (await t.request("/api/v1/projects/web/reports?commit=u9", { method: "POST", body: JUNIT(1), token: other })).status).toBe(201);
+    expect(
+      await (
+        await t.request("/api/v1/projects/web/reports?commit=u9", { method: "POST", body: JUNIT(1), token: other })
+      ).status,
+    ).toBe(201);
     expect((await t.request("/api/v1/projects/web/quarantine", { token })).status).toBe(200); // its API budget is untouched
   });
 

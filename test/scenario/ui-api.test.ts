@@ -11,9 +11,17 @@ const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 /** A JUnit report: `cases` maps test name → outcomes of its attempts ("p" pass, "f" fail). */
 function junit(cases: Record<string, string>): string {
-  const body = Object.entries(cases).map(([name, attempts]) => [...attempts].map((a) => a === "p"
-    ? `<testcase classname="app.Suite" name="${name}" time="0.01"/>`
-    : `<testcase classname="app.Suite" name="${name}" time="0.01"><failure message="assertion failed">at app.js:1</failure></testcase>`).join("")).join("\n");
+  const body = Object.entries(cases)
+    .map(([name, attempts]) =>
+      [...attempts]
+        .map((a) =>
+          a === "p"
+            ? `<testcase classname="app.Suite" name="${name}" time="0.01"/>`
+            : `<testcase classname="app.Suite" name="${name}" time="0.01"><failure message="assertion failed">at app.js:1</failure></testcase>`,
+        )
+        .join(""),
+    )
+    .join("\n");
   return `<testsuite name="app">${body}</testsuite>`;
 }
 
@@ -33,7 +41,10 @@ function sseReader(res: Response) {
           const lines = block.split("\n").filter((l) => !l.startsWith(":"));
           if (lines.length === 0) continue;
           const event = lines.find((l) => l.startsWith("event: "))?.slice(7) ?? "message";
-          const data = lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+          const data = lines
+            .filter((l) => l.startsWith("data: "))
+            .map((l) => l.slice(6))
+            .join("\n");
           return { event, data: data ? JSON.parse(data) : {} };
         }
         const { done, value } = await reader.read();
@@ -56,13 +67,20 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
     return (await res.json()).reports[0].id as string;
   };
   const testId = async (name: string) =>
-    ((await t.json("GET", `/api/v1/projects/web/tests?limit=100&q=${name}`)).body.tests as { id: string; name: string }[]).find((x) => x.name === name)!.id;
+    (
+      (await t.json("GET", `/api/v1/projects/web/tests?limit=100&q=${name}`)).body.tests as {
+        id: string;
+        name: string;
+      }[]
+    ).find((x) => x.name === name)!.id;
   /** What the hourly full rescore does at this moment: verdicts, then today's counts. */
   const rescore = async () => {
     const project = (await t.app.store.projects.getProject("web"))!;
     await t.app.store.jobs.enqueueJob({ kind: "rescore", payload: { projectId: project.id } }, now);
     expect(await t.app.runJobsOnce()).toBeGreaterThan(0);
-    const counts = (await t.json("GET", "/api/v1/overview")).body.projects.find((p: { slug: string }) => p.slug === "web").counts;
+    const counts = (await t.json("GET", "/api/v1/overview")).body.projects.find(
+      (p: { slug: string }) => p.slug === "web",
+    ).counts;
     snapshots.set(dayOf(now), { flaky: counts.flaky, broken: counts.broken });
   };
 
@@ -80,7 +98,11 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
       await upload("web", `commit=c${i}&branch=main&run=r${i}&job=unit&variant=os=linux`, junit(cases));
       if (i === 4 || i === 8) await rescore();
       if (i === 8) {
-        const q = await t.json("POST", "/api/v1/projects/web/quarantine", { testId: await testId("flaps"), reason: "flaky on CI", owner: "ana" });
+        const q = await t.json("POST", "/api/v1/projects/web/quarantine", {
+          testId: await testId("flaps"),
+          reason: "flaky on CI",
+          owner: "ana",
+        });
         expect(q.status).toBe(201);
       }
     }
@@ -121,7 +143,16 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
   it("runs: newest first, summed over reports, paged by cursor without gaps or repeats", async () => {
     const first = (await t.json("GET", "/api/v1/projects/web/runs?limit=4")).body;
     expect(first.runs.map((r: { run: string }) => r.run)).toEqual(["r10", "r9", "r8", "r7"]);
-    expect(first.runs[0]).toMatchObject({ commit: "c10", branch: "main", pr: null, reports: 1, pending: 0, tests: 8, failed: 1, flaky: 0 });
+    expect(first.runs[0]).toMatchObject({
+      commit: "c10",
+      branch: "main",
+      pr: null,
+      reports: 1,
+      pending: 0,
+      tests: 8,
+      failed: 1,
+      flaky: 0,
+    });
     expect(first.runs[3]).toMatchObject({ run: "r7", failed: 1, flaky: 1 });
     const seen = [...first.runs.map((r: { run: string }) => r.run)];
     let cursor = first.nextCursor;
@@ -137,30 +168,63 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
   it("history: one cell per report, newest first, retries visible as attempts", async () => {
     const cells = (await t.json("GET", `/api/v1/projects/web/tests/${await testId("flaps")}/history`)).body.cells;
     expect(cells).toHaveLength(10);
-    expect(cells.map((c: { run: string }) => c.run)).toEqual(["r10", "r9", "r8", "r7", "r6", "r5", "r4", "r3", "r2", "r1"]);
-    expect(cells[3]).toMatchObject({ run: "r7", commit: "c7", branch: "main", variant: "os=linux", outcome: "passed", attempts: ["failed", "passed"], incident: false });
+    expect(cells.map((c: { run: string }) => c.run)).toEqual([
+      "r10",
+      "r9",
+      "r8",
+      "r7",
+      "r6",
+      "r5",
+      "r4",
+      "r3",
+      "r2",
+      "r1",
+    ]);
+    expect(cells[3]).toMatchObject({
+      run: "r7",
+      commit: "c7",
+      branch: "main",
+      variant: "os=linux",
+      outcome: "passed",
+      attempts: ["failed", "passed"],
+      incident: false,
+    });
     expect(cells[0]).toMatchObject({ outcome: "passed", attempts: ["passed"] });
-    const broken = (await t.json("GET", `/api/v1/projects/web/tests/${await testId("regresses")}/history?limit=2`)).body.cells;
-    expect(broken.map((c: { outcome: string; attempts: string[] }) => [c.outcome, c.attempts])).toEqual([["failed", ["failed"]], ["failed", ["failed"]]]);
+    const broken = (await t.json("GET", `/api/v1/projects/web/tests/${await testId("regresses")}/history?limit=2`)).body
+      .cells;
+    expect(broken.map((c: { outcome: string; attempts: string[] }) => [c.outcome, c.attempts])).toEqual([
+      ["failed", ["failed"]],
+      ["failed", ["failed"]],
+    ]);
     expect((await t.json("GET", "/api/v1/projects/web/tests/nope/history")).status).toBe(404);
   });
 
   it("leaderboard: score with interval, failure rate, last failure, variants and owner", async () => {
     const flaky = (await t.json("GET", "/api/v1/projects/web/tests?status=flaky")).body.tests;
     expect(flaky).toHaveLength(1);
-    expect(flaky[0]).toMatchObject({ name: "flaps", status: "flaky", owner: "ana", quarantine: { owner: "ana", mode: expect.any(String) } });
+    expect(flaky[0]).toMatchObject({
+      name: "flaps",
+      status: "flaky",
+      owner: "ana",
+      quarantine: { owner: "ana", mode: expect.any(String) },
+    });
     expect(flaky[0].interval[0]).toBeLessThanOrEqual(flaky[0].score);
     expect(flaky[0].failureRate).toBeGreaterThanOrEqual(0);
     expect(flaky[0]).toHaveProperty("lastFailureAt"); // the verdict's: failures a retry did not rescue (none here)
     expect(flaky[0].variants.map((v: { variant: string }) => v.variant)).toEqual(["os=linux"]);
     // Every test by score: pages of scored tests come from the index (status by status); the rest from the scan.
-    const full = (await t.json("GET", "/api/v1/projects/web/tests?limit=100")).body.tests as { id: string; score: number }[];
+    const full = (await t.json("GET", "/api/v1/projects/web/tests?limit=100")).body.tests as {
+      id: string;
+      score: number;
+    }[];
     const positive = full.filter((x) => x.score > 0);
     expect(positive.length).toBeGreaterThan(0);
     const paged: string[] = [];
     let cursor: string | null = null;
     while (paged.length < full.length) {
-      const page: { tests: { id: string }[]; nextCursor: string | null } = (await t.json("GET", `/api/v1/projects/web/tests?limit=1${cursor ? `&cursor=${cursor}` : ""}`)).body;
+      const page: { tests: { id: string }[]; nextCursor: string | null } = (
+        await t.json("GET", `/api/v1/projects/web/tests?limit=1${cursor ? `&cursor=${cursor}` : ""}`)
+      ).body;
       paged.push(page.tests[0].id);
       cursor = page.nextCursor;
     }
@@ -170,7 +234,14 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
     const detail = (await t.json("GET", `/api/v1/projects/web/tests/${flaky[0].id}`)).body;
     expect(detail.quarantine).toMatchObject({ owner: "ana" });
     // its failure groups come with their sample message and stack
-    expect(detail.fingerprints).toEqual([expect.objectContaining({ count: 2, message: "assertion failed", stack: expect.stringContaining("app.js:1"), occurrences: expect.any(Number) })]);
+    expect(detail.fingerprints).toEqual([
+      expect.objectContaining({
+        count: 2,
+        message: "assertion failed",
+        stack: expect.stringContaining("app.js:1"),
+        occurrences: expect.any(Number),
+      }),
+    ]);
   });
 
   it("events: the audit trail of the project and of one test", async () => {
@@ -182,7 +253,9 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
     const own = (await t.json("GET", `/api/v1/projects/web/events?test=${flaps}`)).body.events;
     expect(own.length).toBeGreaterThan(0);
     expect(own.every((e: { data: { testId: string } }) => e.data.testId === flaps)).toBe(true);
-    expect((await t.json("GET", `/api/v1/projects/web/events?test=${await testId("steady0")}`)).body.events).toEqual([]);
+    expect((await t.json("GET", `/api/v1/projects/web/events?test=${await testId("steady0")}`)).body.events).toEqual(
+      [],
+    );
   });
 
   it("about: version, runtime, backend, migrations, shared state", async () => {
@@ -203,7 +276,11 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
       expect(await events.next()).toEqual({ event: "ready", data: { project: "web" } });
       // Another project's report first: the filter must skip it, so the next event is web's.
       await upload("api", "commit=a2&branch=main&run=a2&job=unit", junit({ one: "p", two: "f" }));
-      const reportId = await upload("web", "commit=c11&branch=main&run=r11&job=unit", junit({ steady0: "p", flaps: "fp" }));
+      const reportId = await upload(
+        "web",
+        "commit=c11&branch=main&run=r11&job=unit",
+        junit({ steady0: "p", flaps: "fp" }),
+      );
       // Verdicts (when any were rescored) are announced as they are saved, the report once it is fully processed.
       const seen = [await events.next()];
       while (seen.at(-1)!.event !== "report.processed") seen.push(await events.next());
@@ -240,7 +317,12 @@ describe.each(BACKENDS)("UI API on %s", (backend) => {
       const reportId = await upload("infra", "commit=i1&branch=main&run=i1&job=e2e", junit(down));
       const seen = [await events.next()];
       while (seen.at(-1)!.event !== "report.processed") seen.push(await events.next());
-      expect(seen.find((e) => e.event === "incident.opened")?.data).toMatchObject({ project: "infra", reportId, run: "i1", job: "e2e" });
+      expect(seen.find((e) => e.event === "incident.opened")?.data).toMatchObject({
+        project: "infra",
+        reportId,
+        run: "i1",
+        job: "e2e",
+      });
     } finally {
       await events.close();
     }

@@ -17,11 +17,17 @@ const SETTLE_MS = 30_000;
 /** A replay and its settling: ~20 s alone on this machine; room for a loaded one. */
 const REPLAY_TIMEOUT_MS = 180_000;
 
-interface Upload { query: string; xml: string; at: number }
+interface Upload {
+  query: string;
+  xml: string;
+  at: number;
+}
 
 const history = generateHistory({ seed: 11, tests: 40, commits: 25, oses: ["linux", "windows"] });
-const UPLOADS = [...history.uploads.map((u) => ({ query: uploadQuery(u.meta).toString(), xml: u.junitXml, at: u.receivedAt })), ...extraUploads()]
-  .sort((a, b) => a.at - b.at);
+const UPLOADS = [
+  ...history.uploads.map((u) => ({ query: uploadQuery(u.meta).toString(), xml: u.junitXml, at: u.receivedAt })),
+  ...extraUploads(),
+].sort((a, b) => a.at - b.at);
 
 /**
  * Hand-written reports of a job "extra" beside the generated ones: a test that breaks at one main commit
@@ -42,9 +48,20 @@ function extraUploads(): Upload[] {
     for (const os of ["linux", "windows"]) {
       for (const attempt of attempts) {
         const cases = { steady: true, breaksOnce: !breaks.has(p.commit), prOnly: p.commit !== prBreak };
-        const query = new URLSearchParams({ commit: p.commit, branch: p.branch, run: p.run, job: `extra (${os})`, attempt: String(attempt), variant: `os=${os}` });
+        const query = new URLSearchParams({
+          commit: p.commit,
+          branch: p.branch,
+          run: p.run,
+          job: `extra (${os})`,
+          attempt: String(attempt),
+          variant: `os=${os}`,
+        });
         if (p.pr !== null) query.set("pr", p.pr);
-        out.push({ query: query.toString(), xml: junit(cases), at: p.at + attempt * 600_000 + (os === "linux" ? 1000 : 2000) });
+        out.push({
+          query: query.toString(),
+          xml: junit(cases),
+          at: p.at + attempt * 600_000 + (os === "linux" ? 1000 : 2000),
+        });
       }
     }
   }
@@ -52,9 +69,11 @@ function extraUploads(): Upload[] {
 }
 
 function junit(cases: Record<string, boolean>): string {
-  const body = Object.entries(cases).map(([name, passed]) => passed
-    ? `<testcase classname="extra.Suite" name="${name}" time="0.01"/>`
-    : `<testcase classname="extra.Suite" name="${name}" time="0.01"><failure message="expected 1, got 2">at extra.js:1</failure></testcase>`);
+  const body = Object.entries(cases).map(([name, passed]) =>
+    passed
+      ? `<testcase classname="extra.Suite" name="${name}" time="0.01"/>`
+      : `<testcase classname="extra.Suite" name="${name}" time="0.01"><failure message="expected 1, got 2">at extra.js:1</failure></testcase>`,
+  );
   return `<testsuite name="extra">${body.join("")}</testsuite>`;
 }
 
@@ -65,14 +84,18 @@ type Verdicts = Record<string, { status: string; score: number }>;
  * A backend's replay: uploads in waves of `WAVE`, all of a wave at the clock time of its first, sent at once
  * or one after another (then each is processed in its request).
  */
-async function replay(t: TestApp, clock: { now: number }, together: boolean): Promise<{ inline: number; queued: number }> {
+async function replay(
+  t: TestApp,
+  clock: { now: number },
+  together: boolean,
+): Promise<{ inline: number; queued: number }> {
   const answered = { inline: 0, queued: 0 };
   const send = (u: Upload) => t.request(`/api/v1/projects/web/reports?${u.query}`, { method: "POST", body: u.xml });
   for (let i = 0; i < UPLOADS.length; i += WAVE) {
     const group = UPLOADS.slice(i, i + WAVE);
     clock.now = group[0].at;
     const answers: Response[] = [];
-    if (together) answers.push(...await Promise.all(group.map(send)));
+    if (together) answers.push(...(await Promise.all(group.map(send))));
     else for (const u of group) answers.push(await send(u));
     for (const res of answers) {
       expect([201, 202], await res.clone().text()).toContain(res.status);
@@ -86,7 +109,10 @@ async function replay(t: TestApp, clock: { now: number }, together: boolean): Pr
 async function settled(t: TestApp): Promise<void> {
   const deadline = Date.now() + SETTLE_MS;
   for (;;) {
-    const counts = (await t.json("GET", "/api/v1/projects/web")).body.counts as { pendingReports: number; pendingRescores: number };
+    const counts = (await t.json("GET", "/api/v1/projects/web")).body.counts as {
+      pendingReports: number;
+      pendingRescores: number;
+    };
     if (counts.pendingReports === 0 && counts.pendingRescores === 0) return;
     if (Date.now() > deadline) throw new Error(`not settled after ${SETTLE_MS} ms: ${JSON.stringify(counts)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -94,7 +120,12 @@ async function settled(t: TestApp): Promise<void> {
 }
 
 async function verdicts(t: TestApp): Promise<Verdicts> {
-  const tests = (await t.json("GET", "/api/v1/projects/web/tests?limit=500")).body.tests as { suite: string; name: string; status: string; score: number }[];
+  const tests = (await t.json("GET", "/api/v1/projects/web/tests?limit=500")).body.tests as {
+    suite: string;
+    name: string;
+    status: string;
+    score: number;
+  }[];
   return Object.fromEntries(tests.map((x) => [`${x.suite}::${x.name}`, { status: x.status, score: x.score }]));
 }
 

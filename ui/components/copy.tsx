@@ -17,9 +17,13 @@ export function CopyBlock({ label, text }: { label: string; text: string }) {
     <div class="snippet">
       <div class="toolbar">
         <strong>{label}</strong>
-        <button type="button" onClick={copy} aria-label={`Copy ${label}`}>{copied ? "Copied" : "Copy"}</button>
+        <button type="button" onClick={copy} aria-label={`Copy ${label}`}>
+          {copied ? "Copied" : "Copy"}
+        </button>
       </div>
-      <pre aria-label={label} tabIndex={0}>{text}</pre>
+      <pre aria-label={label} tabIndex={0}>
+        {text}
+      </pre>
     </div>
   );
 }

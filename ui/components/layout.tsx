@@ -17,12 +17,16 @@ function ThemeSwitch() {
   return (
     <label class="inline">
       <span class="label">Theme</span>
-      <select aria-label="Theme" value={theme} onChange={(e) => {
-        const next = (e.target as HTMLSelectElement).value as Theme;
-        localStorage.setItem(THEME_KEY, next);
-        applyTheme(next);
-        setTheme(next);
-      }}>
+      <select
+        aria-label="Theme"
+        value={theme}
+        onChange={(e) => {
+          const next = (e.target as HTMLSelectElement).value as Theme;
+          localStorage.setItem(THEME_KEY, next);
+          applyTheme(next);
+          setTheme(next);
+        }}
+      >
         <option value="system">system</option>
         <option value="light">light</option>
         <option value="dark">dark</option>
@@ -32,27 +36,53 @@ function ThemeSwitch() {
 }
 
 /** The page frame; `section` marks the current navigation entry. */
-export function Layout(props: { user: User; section: string; project?: string; onSignOut: () => void; children: ComponentChildren }) {
+export function Layout(props: {
+  user: User;
+  section: string;
+  project?: string;
+  onSignOut: () => void;
+  children: ComponentChildren;
+}) {
   const here = (id: string) => (id === props.section ? "page" : undefined);
   const q = props.project ? `/projects/${encodeURIComponent(props.project)}` : "";
   return (
     <>
-      <a class="skip-link" href="#main">Skip to content</a>
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
       <header class="top">
-        <a class="brand" href="/">FlakeGuard</a>
+        <a class="brand" href="/">
+          FlakeGuard
+        </a>
         <nav aria-label="Main">
-          <a href="/" aria-current={here("overview")}>Overview</a>
-          {q && <a href={q} aria-current={here("project")}>{props.project}</a>}
-          <a href={q ? `${q}/quarantine` : "/quarantine"} aria-current={here("quarantine")}>Quarantine</a>
-          <a href="/settings" aria-current={here("settings")}>Settings</a>
+          <a href="/" aria-current={here("overview")}>
+            Overview
+          </a>
+          {q && (
+            <a href={q} aria-current={here("project")}>
+              {props.project}
+            </a>
+          )}
+          <a href={q ? `${q}/quarantine` : "/quarantine"} aria-current={here("quarantine")}>
+            Quarantine
+          </a>
+          <a href="/settings" aria-current={here("settings")}>
+            Settings
+          </a>
         </nav>
         <div class="who">
           <ThemeSwitch />
-          <span class="name">{props.user.name} ({props.user.role})</span>
-          <button type="button" onClick={props.onSignOut}>Sign out</button>
+          <span class="name">
+            {props.user.name} ({props.user.role})
+          </span>
+          <button type="button" onClick={props.onSignOut}>
+            Sign out
+          </button>
         </div>
       </header>
-      <main id="main" tabIndex={-1}>{props.children}</main>
+      <main id="main" tabIndex={-1}>
+        {props.children}
+      </main>
     </>
   );
 }

@@ -20,8 +20,14 @@ export function Sparkline({ trend, label }: { trend: TrendDay[]; label: string }
   return (
     <svg class="spark" viewBox="0 0 100 40" preserveAspectRatio="none" role="img" aria-label={label}>
       {SERIES.map((s) => (
-        <polyline key={s} class={s} fill="none" stroke-width="1.5" vector-effect="non-scaling-stroke"
-          points={trend.map((d, i) => `${x(i)},${y(d[s])}`).join(" ")} />
+        <polyline
+          key={s}
+          class={s}
+          fill="none"
+          stroke-width="1.5"
+          vector-effect="non-scaling-stroke"
+          points={trend.map((d, i) => `${x(i)},${y(d[s])}`).join(" ")}
+        />
       ))}
     </svg>
   );

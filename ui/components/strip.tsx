@@ -40,25 +40,44 @@ function summary(cells: StripCell[]): string {
   return `${cells.length} runs: ${failed} failed, ${retried} passed on a retry${incidents ? `, ${incidents} during an incident` : ""}`;
 }
 
-const runHref = (project: string, run: string) => `/projects/${encodeURIComponent(project)}/runs/${encodeURIComponent(run)}`;
+const runHref = (project: string, run: string) =>
+  `/projects/${encodeURIComponent(project)}/runs/${encodeURIComponent(run)}`;
 
 /** The newest runs as a table: what the strip shows, reachable by keyboard and read by screen readers. */
 function RunList({ cells, project }: { cells: StripCell[]; project: string }) {
   return (
     <details>
       <summary>Newest runs as a list</summary>
-      <div class="table-wrap"><table>
-        <thead><tr><th>Run</th><th>Outcome</th><th>Commit</th><th class="hide-small">Variant</th><th>When</th></tr></thead>
-        <tbody>
-          {cells.slice(0, 30).map((c, i) => (
-            <tr key={i}>
-              <td>{c.run ? <a href={runHref(project, c.run)}>{c.run}</a> : "–"}</td>
-              <td>{c.outcome}{c.attempts.length > 1 && ` (${c.attempts.join(" → ")})`}{c.incident && " · incident"}</td>
-              <td><code>{short(c.commit)}</code></td><td class="hide-small">{c.variant || "–"}</td><td>{when(c.at)}</td>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>Run</th>
+              <th>Outcome</th>
+              <th>Commit</th>
+              <th class="hide-small">Variant</th>
+              <th>When</th>
             </tr>
-          ))}
-        </tbody>
-      </table></div>
+          </thead>
+          <tbody>
+            {cells.slice(0, 30).map((c, i) => (
+              <tr key={i}>
+                <td>{c.run ? <a href={runHref(project, c.run)}>{c.run}</a> : "–"}</td>
+                <td>
+                  {c.outcome}
+                  {c.attempts.length > 1 && ` (${c.attempts.join(" → ")})`}
+                  {c.incident && " · incident"}
+                </td>
+                <td>
+                  <code>{short(c.commit)}</code>
+                </td>
+                <td class="hide-small">{c.variant || "–"}</td>
+                <td>{when(c.at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </details>
   );
 }
@@ -71,15 +90,28 @@ export function HistoryStrip({ cells, project }: { cells: StripCell[]; project: 
     <div class="card">
       <div class="strip" role="list" aria-label={`History, oldest to newest: ${summary(cells)}`}>
         {variants.map((variant) => (
-          <div class="strip-row" role="listitem" key={variant} aria-label={`${variant || "all runs"}: ${summary(sorted.filter((c) => c.variant === variant))}`}>
+          <div
+            class="strip-row"
+            role="listitem"
+            key={variant}
+            aria-label={`${variant || "all runs"}: ${summary(sorted.filter((c) => c.variant === variant))}`}
+          >
             <span class="variant">{variant || "all runs"}</span>
             <div class="strip-cells">
               {byCommit(sorted.filter((c) => c.variant === variant)).map((group, i) => (
                 <span class="commit" key={i} title={`commit ${short(group[0].commit)}`}>
                   {group.map((c, j) => (
-                    <a key={j} class={`cell${c.incident ? " incident" : ""}`} title={describe(c)} tabIndex={-1} aria-hidden="true"
-                      href={c.run ? runHref(project, c.run) : undefined}>
-                      {(c.attempts.length ? c.attempts : [c.outcome]).map((a, k) => <i key={k} class={a} />)}
+                    <a
+                      key={j}
+                      class={`cell${c.incident ? " incident" : ""}`}
+                      title={describe(c)}
+                      tabIndex={-1}
+                      aria-hidden="true"
+                      href={c.run ? runHref(project, c.run) : undefined}
+                    >
+                      {(c.attempts.length ? c.attempts : [c.outcome]).map((a, k) => (
+                        <i key={k} class={a} />
+                      ))}
                     </a>
                   ))}
                 </span>
@@ -89,11 +121,37 @@ export function HistoryStrip({ cells, project }: { cells: StripCell[]; project: 
         ))}
       </div>
       <div class="legend" aria-hidden="true">
-        <span><i class="cell"><i class="passed" /></i>passed</span>
-        <span><i class="cell"><i class="failed" /></i>failed</span>
-        <span><i class="cell"><i class="failed" /><i class="passed" /></i>passed on retry</span>
-        <span><i class="cell incident"><i class="failed" /></i>incident</span>
-        <span><i class="cell"><i class="skipped" /></i>skipped</span>
+        <span>
+          <i class="cell">
+            <i class="passed" />
+          </i>
+          passed
+        </span>
+        <span>
+          <i class="cell">
+            <i class="failed" />
+          </i>
+          failed
+        </span>
+        <span>
+          <i class="cell">
+            <i class="failed" />
+            <i class="passed" />
+          </i>
+          passed on retry
+        </span>
+        <span>
+          <i class="cell incident">
+            <i class="failed" />
+          </i>
+          incident
+        </span>
+        <span>
+          <i class="cell">
+            <i class="skipped" />
+          </i>
+          skipped
+        </span>
       </div>
       <RunList cells={[...cells].sort((a, b) => (b.at ?? "").localeCompare(a.at ?? ""))} project={project} />
     </div>

@@ -19,17 +19,30 @@ interface Overview {
 async function overviewFromProjects(): Promise<Overview> {
   const { projects } = await get<{ projects: Project[] }>("/api/v1/projects");
   const count = async (slug: string, status: string) =>
-    (await get<{ tests: TestSummary[] }>(`/api/v1/projects/${seg(slug)}/tests?status=${status}&limit=500`)).tests.length;
-  const rows = await Promise.all(projects.map(async (p) => {
-    const [flaky, broken, quarantine, incidents] = await Promise.all([
-      count(p.slug, "flaky"), count(p.slug, "broken"),
-      get<{ tests: QuarantineEntry[] }>(`/api/v1/projects/${seg(p.slug)}/quarantine`),
-      get<{ incidents: Incident[] }>(`/api/v1/projects/${seg(p.slug)}/incidents?limit=5`),
-    ]);
-    const row: OverviewProject = { id: p.id, slug: p.slug, name: p.name, counts: { tests: 0, flaky, broken, quarantined: quarantine.tests.length }, trend: [] };
-    return { row, incidents: incidents.incidents.map((i) => ({ ...i, project: p.slug })) };
-  }));
-  const incidents = rows.flatMap((r) => r.incidents).sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? "")).slice(0, 10);
+    (await get<{ tests: TestSummary[] }>(`/api/v1/projects/${seg(slug)}/tests?status=${status}&limit=500`)).tests
+      .length;
+  const rows = await Promise.all(
+    projects.map(async (p) => {
+      const [flaky, broken, quarantine, incidents] = await Promise.all([
+        count(p.slug, "flaky"),
+        count(p.slug, "broken"),
+        get<{ tests: QuarantineEntry[] }>(`/api/v1/projects/${seg(p.slug)}/quarantine`),
+        get<{ incidents: Incident[] }>(`/api/v1/projects/${seg(p.slug)}/incidents?limit=5`),
+      ]);
+      const row: OverviewProject = {
+        id: p.id,
+        slug: p.slug,
+        name: p.name,
+        counts: { tests: 0, flaky, broken, quarantined: quarantine.tests.length },
+        trend: [],
+      };
+      return { row, incidents: incidents.incidents.map((i) => ({ ...i, project: p.slug })) };
+    }),
+  );
+  const incidents = rows
+    .flatMap((r) => r.incidents)
+    .sort((a, b) => (b.createdAt ?? "").localeCompare(a.createdAt ?? ""))
+    .slice(0, 10);
   return { projects: rows.map((r) => r.row), incidents };
 }
 
@@ -61,7 +74,16 @@ export function OverviewPage({ admin }: { admin: boolean }) {
   }, [none, admin]);
   const trend = data ? totalTrend(data.projects) : [];
   return (
-    <Page title="Overview" actions={admin && <a class="button" href="/setup">New project</a>}>
+    <Page
+      title="Overview"
+      actions={
+        admin && (
+          <a class="button" href="/setup">
+            New project
+          </a>
+        )
+      }
+    >
       <ErrorNote error={error} />
       {!data && !error && <Loading />}
       {data && data.projects.length === 0 && <Empty>No projects yet.</Empty>}
@@ -69,11 +91,19 @@ export function OverviewPage({ admin }: { admin: boolean }) {
       <div class="cards">
         {data?.projects.map((p) => (
           <section class="card" key={p.id} aria-labelledby={`p-${p.id}`}>
-            <h2 id={`p-${p.id}`} style="margin-top: 0"><a href={`/projects/${seg(p.slug)}`}>{p.name}</a></h2>
+            <h2 id={`p-${p.id}`} style="margin-top: 0">
+              <a href={`/projects/${seg(p.slug)}`}>{p.name}</a>
+            </h2>
             <div class="counts">
-              <a class="count" href={`/projects/${seg(p.slug)}?tab=flaky`}><b>{p.counts.flaky}</b> flaky</a>
-              <a class="count" href={`/projects/${seg(p.slug)}?tab=broken`}><b>{p.counts.broken}</b> broken</a>
-              <a class="count" href={`/projects/${seg(p.slug)}/quarantine`}><b>{p.counts.quarantined}</b> quarantined</a>
+              <a class="count" href={`/projects/${seg(p.slug)}?tab=flaky`}>
+                <b>{p.counts.flaky}</b> flaky
+              </a>
+              <a class="count" href={`/projects/${seg(p.slug)}?tab=broken`}>
+                <b>{p.counts.broken}</b> broken
+              </a>
+              <a class="count" href={`/projects/${seg(p.slug)}/quarantine`}>
+                <b>{p.counts.quarantined}</b> quarantined
+              </a>
             </div>
             <Sparkline trend={p.trend} label={`${p.name}: 30-day trend of flaky, broken and quarantined tests`} />
           </section>
@@ -82,20 +112,41 @@ export function OverviewPage({ admin }: { admin: boolean }) {
       <h2>Recent incidents</h2>
       {data && data.incidents.length === 0 && <Empty>No incidents: no report where most tests failed together.</Empty>}
       {data && data.incidents.length > 0 && (
-        <div class="table-wrap"><table>
-          <thead><tr><th>Project</th><th>Run</th><th>Cause</th><th class="num">Failing</th><th>When</th></tr></thead>
-          <tbody>
-            {data.incidents.map((i) => (
-              <tr key={i.id}>
-                <td>{i.project}</td>
-                <td>{i.run && i.project ? <a href={`/projects/${seg(i.project)}/runs/${seg(i.run)}`}>{i.run}</a> : (i.run ?? "–")}{i.job && <span class="sub">{i.job}</span>}</td>
-                <td>{i.cause ?? i.reason}</td>
-                <td class="num">{i.failing} / {i.total}</td>
-                <td><Ago at={i.createdAt} /></td>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th>Project</th>
+                <th>Run</th>
+                <th>Cause</th>
+                <th class="num">Failing</th>
+                <th>When</th>
               </tr>
-            ))}
-          </tbody>
-        </table></div>
+            </thead>
+            <tbody>
+              {data.incidents.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.project}</td>
+                  <td>
+                    {i.run && i.project ? (
+                      <a href={`/projects/${seg(i.project)}/runs/${seg(i.run)}`}>{i.run}</a>
+                    ) : (
+                      (i.run ?? "–")
+                    )}
+                    {i.job && <span class="sub">{i.job}</span>}
+                  </td>
+                  <td>{i.cause ?? i.reason}</td>
+                  <td class="num">
+                    {i.failing} / {i.total}
+                  </td>
+                  <td>
+                    <Ago at={i.createdAt} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Page>
   );

@@ -26,7 +26,11 @@ export function QuarantinePage({ slug, canChange, admin }: { slug: string; canCh
     setBusy(true);
     setFailure(null);
     try {
-      for (const id of picked) await request("DELETE", `${base}/quarantine/${seg(id)}?reason=${encodeURIComponent("released from the web UI")}`);
+      for (const id of picked)
+        await request(
+          "DELETE",
+          `${base}/quarantine/${seg(id)}?reason=${encodeURIComponent("released from the web UI")}`,
+        );
       setPicked(new Set());
     } catch (e) {
       setFailure(e as Error);
@@ -38,7 +42,10 @@ export function QuarantinePage({ slug, canChange, admin }: { slug: string; canCh
   const tests = data?.tests ?? [];
   const all = tests.length > 0 && tests.every((t) => picked.has(t.testId));
   return (
-    <Page title={`Quarantine — ${slug}`} sub="Quarantined tests still run (mute) or are skipped (skip); their failures do not fail CI.">
+    <Page
+      title={`Quarantine — ${slug}`}
+      sub="Quarantined tests still run (mute) or are skipped (skip); their failures do not fail CI."
+    >
       <ErrorNote error={error ?? failure} />
       {!data && !error && <Loading />}
       {data && tests.length === 0 && <Empty>No test is quarantined.</Empty>}
@@ -46,28 +53,65 @@ export function QuarantinePage({ slug, canChange, admin }: { slug: string; canCh
         <>
           {canChange && (
             <div class="toolbar">
-              <button type="button" class="danger" disabled={busy || picked.size === 0} onClick={release}>Release selected ({picked.size})</button>
+              <button type="button" class="danger" disabled={busy || picked.size === 0} onClick={release}>
+                Release selected ({picked.size})
+              </button>
             </div>
           )}
-          <div class="table-wrap"><table>
-            <thead><tr>
-              {canChange && <th><input type="checkbox" aria-label="Select all" checked={all} onChange={() => setPicked(all ? new Set() : new Set(tests.map((t) => t.testId)))} /></th>}
-              <th>Test</th><th>Reason</th><th>Owner</th><th>Since</th><th>Expires</th><th>Mode</th>
-            </tr></thead>
-            <tbody>
-              {tests.map((t) => (
-                <tr key={t.testId}>
-                  {canChange && <td><input type="checkbox" aria-label={`Select ${t.name}`} checked={picked.has(t.testId)} onChange={() => toggle(t.testId)} /></td>}
-                  <td><a href={`/projects/${seg(slug)}/tests/${seg(t.testId)}`}>{t.name}</a><span class="sub">{t.suite}</span></td>
-                  <td>{t.reason}<span class="sub">by {t.decidedBy}</span></td>
-                  <td>{t.owner ?? "–"}</td>
-                  <td><Ago at={t.since} /></td>
-                  <td>{t.expiresAt ? <Ago at={t.expiresAt} /> : "never"}</td>
-                  <td>{t.mode}</td>
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  {canChange && (
+                    <th>
+                      <input
+                        type="checkbox"
+                        aria-label="Select all"
+                        checked={all}
+                        onChange={() => setPicked(all ? new Set() : new Set(tests.map((t) => t.testId)))}
+                      />
+                    </th>
+                  )}
+                  <th>Test</th>
+                  <th>Reason</th>
+                  <th>Owner</th>
+                  <th>Since</th>
+                  <th>Expires</th>
+                  <th>Mode</th>
                 </tr>
-              ))}
-            </tbody>
-          </table></div>
+              </thead>
+              <tbody>
+                {tests.map((t) => (
+                  <tr key={t.testId}>
+                    {canChange && (
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={`Select ${t.name}`}
+                          checked={picked.has(t.testId)}
+                          onChange={() => toggle(t.testId)}
+                        />
+                      </td>
+                    )}
+                    <td>
+                      <a href={`/projects/${seg(slug)}/tests/${seg(t.testId)}`}>{t.name}</a>
+                      <span class="sub">{t.suite}</span>
+                    </td>
+                    <td>
+                      {t.reason}
+                      <span class="sub">by {t.decidedBy}</span>
+                    </td>
+                    <td>{t.owner ?? "–"}</td>
+                    <td>
+                      <Ago at={t.since} />
+                    </td>
+                    <td>{t.expiresAt ? <Ago at={t.expiresAt} /> : "never"}</td>
+                    <td>{t.mode}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
       <PolicyForm slug={slug} admin={admin} />

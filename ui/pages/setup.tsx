@@ -16,14 +16,19 @@ interface Created {
 /** Snippets for GitHub Actions, GitLab CI and the plain CLI, with this server and project filled in. */
 export function snippets(server: string, project: string, token: string): [string, string][] {
   return [
-    ["GitHub Actions", `      - name: Upload test reports to FlakeGuard
+    [
+      "GitHub Actions",
+      `      - name: Upload test reports to FlakeGuard
         if: \${{ !cancelled() }}
         env:
           FLAKEGUARD_SERVER: ${server}
           FLAKEGUARD_TOKEN: \${{ secrets.FLAKEGUARD_TOKEN }}
           FLAKEGUARD_PROJECT: ${project}
-        run: ./flakeguard upload 'reports/**/*.xml'`],
-    ["GitLab CI", `test:
+        run: ./flakeguard upload 'reports/**/*.xml'`,
+    ],
+    [
+      "GitLab CI",
+      `test:
   variables:
     FLAKEGUARD_SERVER: ${server}
     FLAKEGUARD_PROJECT: ${project}
@@ -31,11 +36,15 @@ export function snippets(server: string, project: string, token: string): [strin
   script:
     - npm test
   after_script:
-    - ./flakeguard upload 'reports/**/*.xml'`],
-    ["Command line", `export FLAKEGUARD_SERVER=${server}
+    - ./flakeguard upload 'reports/**/*.xml'`,
+    ],
+    [
+      "Command line",
+      `export FLAKEGUARD_SERVER=${server}
 export FLAKEGUARD_PROJECT=${project}
 export FLAKEGUARD_TOKEN=${token}
-./flakeguard upload 'reports/**/*.xml'`],
+./flakeguard upload 'reports/**/*.xml'`,
+    ],
   ];
 }
 
@@ -43,7 +52,9 @@ function Waiting({ created }: { created: Created }) {
   const slug = created.project.slug;
   const { data, reload } = useData(async () => {
     const project = await get<Project>(`/api/v1/projects/${seg(slug)}`);
-    const tests = project.counts?.reports ? (await get<{ tests: TestSummary[] }>(`/api/v1/projects/${seg(slug)}/tests?limit=500`)).tests : [];
+    const tests = project.counts?.reports
+      ? (await get<{ tests: TestSummary[] }>(`/api/v1/projects/${seg(slug)}/tests?limit=500`)).tests
+      : [];
     return { project, tests };
   }, [slug]);
   useLive(slug, reload);
@@ -56,8 +67,13 @@ function Waiting({ created }: { created: Created }) {
           <p>Waiting for the first report… This page updates by itself when it arrives.</p>
         ) : (
           <>
-            <p class="ok"><strong>First report received</strong> — {reports} report{reports === 1 ? "" : "s"}, {data?.tests.length ?? 0} tests so far.</p>
-            <a class="button primary" href={`/projects/${seg(slug)}`}>Open {created.project.name}</a>
+            <p class="ok">
+              <strong>First report received</strong> — {reports} report{reports === 1 ? "" : "s"},{" "}
+              {data?.tests.length ?? 0} tests so far.
+            </p>
+            <a class="button primary" href={`/projects/${seg(slug)}`}>
+              Open {created.project.name}
+            </a>
           </>
         )}
       </div>
@@ -77,7 +93,10 @@ export function Setup() {
     setError(null);
     try {
       const project = await request<Project>("POST", "/api/v1/projects", { slug, name });
-      const issued = await request<{ token: string }>("POST", `/api/v1/projects/${seg(slug)}/tokens`, { scope: "upload", name: "CI uploads" });
+      const issued = await request<{ token: string }>("POST", `/api/v1/projects/${seg(slug)}/tokens`, {
+        scope: "upload",
+        name: "CI uploads",
+      });
       setCreated({ project, token: issued.token });
     } catch (e) {
       setError(e as Error);
@@ -88,12 +107,23 @@ export function Setup() {
       <Page title="Set up a project" sub="A project collects the test reports of one repository.">
         <form class="stack card" onSubmit={submit}>
           <label for="slug">Project slug</label>
-          <input id="slug" name="slug" required pattern="[a-z0-9][a-z0-9._\-]*" placeholder="web" aria-describedby="slug-help" />
-          <span id="slug-help" class="muted">Lowercase letters, digits, ".", "_" or "-".</span>
+          <input
+            id="slug"
+            name="slug"
+            required
+            pattern="[a-z0-9][a-z0-9._\-]*"
+            placeholder="web"
+            aria-describedby="slug-help"
+          />
+          <span id="slug-help" class="muted">
+            Lowercase letters, digits, ".", "_" or "-".
+          </span>
           <label for="name">Display name (optional)</label>
           <input id="name" name="name" placeholder="Web app" />
           <ErrorNote error={error} />
-          <button class="primary" type="submit">Create project and upload token</button>
+          <button class="primary" type="submit">
+            Create project and upload token
+          </button>
         </form>
       </Page>
     );
@@ -103,11 +133,15 @@ export function Setup() {
     <Page title={`${created.project.name} is ready`}>
       <div class="card">
         <h2>Upload token</h2>
-        <p>Shown this once: store it as the CI secret <code>FLAKEGUARD_TOKEN</code>.</p>
+        <p>
+          Shown this once: store it as the CI secret <code>FLAKEGUARD_TOKEN</code>.
+        </p>
         <CopyBlock label="Upload token" text={created.token} />
       </div>
       <h2>Send reports from CI</h2>
-      {snippets(server, created.project.slug, created.token).map(([label, text]) => <CopyBlock key={label} label={label} text={text} />)}
+      {snippets(server, created.project.slug, created.token).map(([label, text]) => (
+        <CopyBlock key={label} label={label} text={text} />
+      ))}
       <Waiting created={created} />
     </Page>
   );

@@ -15,11 +15,20 @@ export function SignIn({ onSignedIn }: { onSignedIn: (user: User) => void }) {
     setBusy(true);
     setError(null);
     try {
-      const credentials = mode === "token" ? { token: field("token") } : { username: field("username"), password: String(form.get("password") ?? "") };
+      const credentials =
+        mode === "token"
+          ? { token: field("token") }
+          : { username: field("username"), password: String(form.get("password") ?? "") };
       onSignedIn(await signIn(credentials));
     } catch (e) {
       const retry = e instanceof ApiError && e.status === 429 ? " Too many attempts; wait a moment and try again." : "";
-      setError(new Error(e instanceof ApiError && e.status === 401 ? `Sign-in failed: ${mode === "token" ? "that token is not valid" : "wrong user name or password"}.` : `${(e as Error).message}${retry}`));
+      setError(
+        new Error(
+          e instanceof ApiError && e.status === 401
+            ? `Sign-in failed: ${mode === "token" ? "that token is not valid" : "wrong user name or password"}.`
+            : `${(e as Error).message}${retry}`,
+        ),
+      );
     } finally {
       setBusy(false);
     }
@@ -29,8 +38,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: (user: User) => void }) {
       <div class="card" style="max-width: 26rem; margin: 3rem auto">
         <h1>Sign in to FlakeGuard</h1>
         <div class="toolbar" role="radiogroup" aria-label="Sign in with">
-          <label class="inline"><input type="radio" name="mode" checked={mode === "token"} onChange={() => setMode("token")} /> Token</label>
-          <label class="inline"><input type="radio" name="mode" checked={mode === "password"} onChange={() => setMode("password")} /> User and password</label>
+          <label class="inline">
+            <input type="radio" name="mode" checked={mode === "token"} onChange={() => setMode("token")} /> Token
+          </label>
+          <label class="inline">
+            <input type="radio" name="mode" checked={mode === "password"} onChange={() => setMode("password")} /> User
+            and password
+          </label>
         </div>
         <form class="stack" onSubmit={submit}>
           {mode === "token" ? (
@@ -48,7 +62,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (user: User) => void }) {
             </>
           )}
           <ErrorNote error={error} />
-          <button class="primary" type="submit" disabled={busy}>Sign in</button>
+          <button class="primary" type="submit" disabled={busy}>
+            Sign in
+          </button>
         </form>
       </div>
     </main>

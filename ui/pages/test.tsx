@@ -22,15 +22,34 @@ function EvidenceList({ slug, evidence }: { slug: string; evidence: Evidence[] }
       {(all ? sorted : sorted.slice(0, EVIDENCE_SHOWN)).map((e, i) => (
         <li key={i}>
           {e.text}
-          {e.runs.length > 0 && <> — runs {e.runs.slice(0, 6).map((r, j) => <>{j > 0 && ", "}<a href={`/projects/${seg(slug)}/runs/${seg(r)}`}>{r}</a></>)}{e.runs.length > 6 && ` and ${e.runs.length - 6} more`}</>}
-          {e.commit && <> (commit <code>{short(e.commit)}</code>)</>}
+          {e.runs.length > 0 && (
+            <>
+              {" "}
+              — runs{" "}
+              {e.runs.slice(0, 6).map((r, j) => (
+                <>
+                  {j > 0 && ", "}
+                  <a href={`/projects/${seg(slug)}/runs/${seg(r)}`}>{r}</a>
+                </>
+              ))}
+              {e.runs.length > 6 && ` and ${e.runs.length - 6} more`}
+            </>
+          )}
+          {e.commit && (
+            <>
+              {" "}
+              (commit <code>{short(e.commit)}</code>)
+            </>
+          )}
           {e.variant && <span class="muted"> [{e.variant}]</span>}
         </li>
       ))}
       {sorted.length > EVIDENCE_SHOWN && (
-        <li class="muted"><button type="button" onClick={() => setAll(!all)} aria-expanded={all}>
-          {all ? "Show the strongest only" : `Show all ${sorted.length} pieces of evidence`}
-        </button></li>
+        <li class="muted">
+          <button type="button" onClick={() => setAll(!all)} aria-expanded={all}>
+            {all ? "Show the strongest only" : `Show all ${sorted.length} pieces of evidence`}
+          </button>
+        </li>
       )}
     </ul>
   );
@@ -42,14 +61,30 @@ function Variants({ variants }: { variants: Record<string, Verdict> }) {
   return (
     <>
       <h2>By variant</h2>
-      <div class="table-wrap"><table>
-        <thead><tr><th>Variant</th><th>Verdict</th><th class="num">Score</th><th class="num">Failure rate</th></tr></thead>
-        <tbody>
-          {rows.map(([variant, v]) => (
-            <tr key={variant}><td>{variant}</td><td><Badge status={v.status} /></td><td class="num">{scoreText(v.score, [v.low, v.high])}</td><td class="num">{pct(v.failureRate)}</td></tr>
-          ))}
-        </tbody>
-      </table></div>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>Variant</th>
+              <th>Verdict</th>
+              <th class="num">Score</th>
+              <th class="num">Failure rate</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map(([variant, v]) => (
+              <tr key={variant}>
+                <td>{variant}</td>
+                <td>
+                  <Badge status={v.status} />
+                </td>
+                <td class="num">{scoreText(v.score, [v.low, v.high])}</td>
+                <td class="num">{pct(v.failureRate)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }
@@ -60,17 +95,27 @@ function Audit({ events }: { events: AuditEvent[] | null }) {
   return (
     <ol class="card">
       {events.map((e) => (
-        <li key={e.id}><strong>{e.kind}</strong> by {e.actor} — {when(e.createdAt)}{typeof e.data?.reason === "string" && <>: {e.data.reason}</>}</li>
+        <li key={e.id}>
+          <strong>{e.kind}</strong> by {e.actor} — {when(e.createdAt)}
+          {typeof e.data?.reason === "string" && <>: {e.data.reason}</>}
+        </li>
       ))}
     </ol>
   );
 }
 
 /** Strip cells from the test's observations (servers without the history endpoint). */
-const toCells = (detail: TestDetail): StripCell[] => detail.history.map((o) => ({
-  run: o.run, commit: o.commit, branch: o.branch, variant: o.variant, at: o.receivedAt, outcome: o.outcome,
-  attempts: o.retriedPass ? ["failed", "passed"] : [o.outcome], incident: o.incident,
-}));
+const toCells = (detail: TestDetail): StripCell[] =>
+  detail.history.map((o) => ({
+    run: o.run,
+    commit: o.commit,
+    branch: o.branch,
+    variant: o.variant,
+    at: o.receivedAt,
+    outcome: o.outcome,
+    attempts: o.retriedPass ? ["failed", "passed"] : [o.outcome],
+    incident: o.incident,
+  }));
 
 /** The test page. */
 export function TestPage({ slug, id, canChange }: { slug: string; id: string; canChange: boolean }) {
@@ -85,7 +130,9 @@ export function TestPage({ slug, id, canChange }: { slug: string; id: string; ca
     ]);
     const mine = new Set(test.fingerprints.map((f) => f.fingerprint));
     return {
-      test, cells: history?.cells ?? toCells(test), entry: quarantine.tests.find((q) => q.testId === id),
+      test,
+      cells: history?.cells ?? toCells(test),
+      entry: quarantine.tests.find((q) => q.testId === id),
       groups: failures.failures.filter((g) => mine.has(g.fingerprint)),
       events: events && events.events,
     };
@@ -95,13 +142,41 @@ export function TestPage({ slug, id, canChange }: { slug: string; id: string; ca
   const { test, entry } = data;
   const v = test.verdict;
   return (
-    <Page title={test.name} sub={<>{test.suite}{test.file && ` · ${test.file}`} · first seen <Ago at={test.firstSeenAt} /></>}>
+    <Page
+      title={test.name}
+      sub={
+        <>
+          {test.suite}
+          {test.file && ` · ${test.file}`} · first seen <Ago at={test.firstSeenAt} />
+        </>
+      }
+    >
       <ErrorNote error={error} />
       <div class="counts">
-        {v && <span class="count"><Badge status={entry ? "quarantined" : v.status} /><span class="muted">{v.status}</span></span>}
-        {v && <span class="count"><b>{scoreText(v.score, [v.low, v.high])}</b> flakiness score (95 % interval)</span>}
-        {v && <span class="count"><b>{pct(v.failureRate)}</b> failed {v.failures} of {v.runs} runs</span>}
-        {v && <span class="count"><b><Ago at={v.lastFailureAt == null ? null : new Date(v.lastFailureAt).toISOString()} /></b> last failure</span>}
+        {v && (
+          <span class="count">
+            <Badge status={entry ? "quarantined" : v.status} />
+            <span class="muted">{v.status}</span>
+          </span>
+        )}
+        {v && (
+          <span class="count">
+            <b>{scoreText(v.score, [v.low, v.high])}</b> flakiness score (95 % interval)
+          </span>
+        )}
+        {v && (
+          <span class="count">
+            <b>{pct(v.failureRate)}</b> failed {v.failures} of {v.runs} runs
+          </span>
+        )}
+        {v && (
+          <span class="count">
+            <b>
+              <Ago at={v.lastFailureAt == null ? null : new Date(v.lastFailureAt).toISOString()} />
+            </b>{" "}
+            last failure
+          </span>
+        )}
       </div>
       <h2>History</h2>
       {data.cells.length ? <HistoryStrip cells={data.cells} project={slug} /> : <Empty>No runs recorded.</Empty>}

@@ -1,12 +1,6 @@
 /** Which CI system a job runs on; "none" when no known one is detected. */
 export type CiProvider =
-  | "github-actions"
-  | "gitlab-ci"
-  | "circleci"
-  | "buildkite"
-  | "jenkins"
-  | "azure-pipelines"
-  | "none";
+  "github-actions" | "gitlab-ci" | "circleci" | "buildkite" | "jenkins" | "azure-pipelines" | "none";
 
 /** What a CI job says about itself; every field is optional because providers expose different subsets. */
 export interface CiInfo {

@@ -15,7 +15,8 @@ export function detectGitHubActions(env: Env, readFile: ReadTextFile): CiInfo {
   const attempt = positiveInt(env.GITHUB_RUN_ATTEMPT);
   const repositoryUrl =
     env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY ? `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}` : undefined;
-  const url = repositoryUrl && run ? `${repositoryUrl}/actions/runs/${run}${attempt ? `/attempts/${attempt}` : ""}` : undefined;
+  const url =
+    repositoryUrl && run ? `${repositoryUrl}/actions/runs/${run}${attempt ? `/attempts/${attempt}` : ""}` : undefined;
   const common = { provider: "github-actions" as const, run, job: firstValue(env.GITHUB_JOB), attempt, url };
 
   if (!PULL_REQUEST_EVENTS.has(env.GITHUB_EVENT_NAME ?? "")) {

@@ -45,7 +45,13 @@ export interface CallOptions {
 }
 
 /** Calls `{server}/api/v1/projects/{project}{path}`; resolves to the 2xx body text, throws ApiRefusal otherwise. */
-export async function callApi(target: ApiTarget, deps: SendDeps, method: string, path: string, options: CallOptions = {}): Promise<string> {
+export async function callApi(
+  target: ApiTarget,
+  deps: SendDeps,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<string> {
   const url = `${target.server}/api/v1/projects/${encodeURIComponent(target.project)}${path}`;
   const stop = options.stop ?? new AbortController().signal;
   const attempt = async (): Promise<HttpAnswer> => {
@@ -61,13 +67,21 @@ export async function callApi(target: ApiTarget, deps: SendDeps, method: string,
     });
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
-  const answer = options.retry ? await withRetries(attempt, deps, stop, options.onRetry ?? (() => {})) : await attempt();
-  if (answer.status < 200 || answer.status >= 300) throw new ApiRefusal(describeErrorAnswer(answer.status, answer.text));
+  const answer = options.retry
+    ? await withRetries(attempt, deps, stop, options.onRetry ?? (() => {}))
+    : await attempt();
+  if (answer.status < 200 || answer.status >= 300)
+    throw new ApiRefusal(describeErrorAnswer(answer.status, answer.text));
   return answer.text;
 }
 
 /** Asks which of the tests (`suite::name` or ids) are quarantined; retried like an upload. */
-export async function checkQuarantine(target: ApiTarget, deps: SendDeps, tests: string[], options: CallOptions = {}): Promise<CheckedTest[]> {
+export async function checkQuarantine(
+  target: ApiTarget,
+  deps: SendDeps,
+  tests: string[],
+  options: CallOptions = {},
+): Promise<CheckedTest[]> {
   const text = await callApi(target, deps, "POST", "/quarantine/check", { ...options, body: { tests }, retry: true });
   const body = JSON.parse(text) as { quarantined?: unknown };
   if (!Array.isArray(body.quarantined)) throw new ApiRefusal("the server's check answer has no 'quarantined' list");
@@ -76,6 +90,8 @@ export async function checkQuarantine(target: ApiTarget, deps: SendDeps, tests: 
 
 /** The project's quarantine list. */
 export async function listQuarantine(target: ApiTarget, deps: SendDeps): Promise<QuarantineEntry[]> {
-  const body = JSON.parse(await callApi(target, deps, "GET", "/quarantine", { retry: true })) as { tests?: QuarantineEntry[] };
+  const body = JSON.parse(await callApi(target, deps, "GET", "/quarantine", { retry: true })) as {
+    tests?: QuarantineEntry[];
+  };
   return body.tests ?? [];
 }

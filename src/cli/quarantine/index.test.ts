@@ -36,8 +36,16 @@ async function cli(args: string[], token = "fga_admin") {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const io: CommandIO = {
-    env: { FLAKEGUARD_SERVER: server.url, FLAKEGUARD_PROJECT: "web", FLAKEGUARD_ADMIN_TOKEN: token, FLAKEGUARD_TOKEN: token },
-    cwd: "/", stdout: (l) => stdout.push(l), stderr: (l) => stderr.push(l), stopSignal: new Promise(() => {}),
+    env: {
+      FLAKEGUARD_SERVER: server.url,
+      FLAKEGUARD_PROJECT: "web",
+      FLAKEGUARD_ADMIN_TOKEN: token,
+      FLAKEGUARD_TOKEN: token,
+    },
+    cwd: "/",
+    stdout: (l) => stdout.push(l),
+    stderr: (l) => stderr.push(l),
+    stopSignal: new Promise(() => {}),
   };
   const code = await command.run(args.slice(1), io);
   return { code, stdout, stderr };
@@ -45,22 +53,47 @@ async function cli(args: string[], token = "fga_admin") {
 
 describe("flakeguard quarantine", () => {
   it("adds a test named by suite::name, matching suite and name exactly", async () => {
-    const result = await cli(["add", "checkout.cart::applies a coupon", "--reason", "slow runners", "--owner", "ana", "--expires", "30d", "--mode", "skip"]);
+    const result = await cli([
+      "add",
+      "checkout.cart::applies a coupon",
+      "--reason",
+      "slow runners",
+      "--owner",
+      "ana",
+      "--expires",
+      "30d",
+      "--mode",
+      "skip",
+    ]);
     expect(result.code).toBe(0);
-    expect(result.stdout[0]).toBe("quarantined checkout.cart::applies a coupon (t_coupon), mode skip, until 2026-12-27T10:00:00.000Z, owner ana");
+    expect(result.stdout[0]).toBe(
+      "quarantined checkout.cart::applies a coupon (t_coupon), mode skip, until 2026-12-27T10:00:00.000Z, owner ana",
+    );
     const post = server.requests.find((r) => r.method === "POST")!;
-    expect(JSON.parse(post.body)).toEqual({ testId: "t_coupon", reason: "slow runners", owner: "ana", expiresAt: "2026-12-27T10:00:00.000Z", mode: "skip" });
+    expect(JSON.parse(post.body)).toEqual({
+      testId: "t_coupon",
+      reason: "slow runners",
+      owner: "ana",
+      expiresAt: "2026-12-27T10:00:00.000Z",
+      mode: "skip",
+    });
     expect(server.requests[0].query.get("q")).toBe("applies a coupon");
   });
 
   it("resolves a suite that itself contains '::'", async () => {
-    expect((await cli(["add", "checkout.cart::legacy::applies a coupon", "--reason", "r", "--owner", "o"])).code).toBe(0);
+    expect((await cli(["add", "checkout.cart::legacy::applies a coupon", "--reason", "r", "--owner", "o"])).code).toBe(
+      0,
+    );
     expect(state.quarantined.map((q) => q.testId)).toEqual(["t_coupon2"]);
   });
 
   it("refuses an unknown or ambiguous suite::name with one clear line", async () => {
-    await expect(cli(["add", "checkout::nope", "--reason", "r", "--owner", "o"])).rejects.toThrow("no test 'checkout::nope' in project web");
-    await expect(cli(["add", "checkout::total", "--reason", "r", "--owner", "o"])).rejects.toThrow(/names 2 tests .*t_total_a \(a\.test\.ts\), t_total_b/);
+    await expect(cli(["add", "checkout::nope", "--reason", "r", "--owner", "o"])).rejects.toThrow(
+      "no test 'checkout::nope' in project web",
+    );
+    await expect(cli(["add", "checkout::total", "--reason", "r", "--owner", "o"])).rejects.toThrow(
+      /names 2 tests .*t_total_a \(a\.test\.ts\), t_total_b/,
+    );
     expect(state.quarantined).toEqual([]);
   });
 
@@ -78,19 +111,30 @@ describe("flakeguard quarantine", () => {
     await cli(["add", "t_coupon", "--reason", "r", "--owner", "o"]);
     const result = await cli(["rm", "checkout.cart::applies a coupon", "--reason", "fixed in #42"]);
     expect(result.stdout).toEqual(["released checkout.cart::applies a coupon (t_coupon)"]);
-    expect(server.requests.at(-1)).toMatchObject({ method: "DELETE", path: "/api/v1/projects/web/quarantine/t_coupon" });
+    expect(server.requests.at(-1)).toMatchObject({
+      method: "DELETE",
+      path: "/api/v1/projects/web/quarantine/t_coupon",
+    });
     expect(server.requests.at(-1)!.query.get("reason")).toBe("fixed in #42");
     expect(state.quarantined).toEqual([]);
   });
 
   it("prints the server's message when it refuses", async () => {
     await expect(cli(["rm", "t_coupon"])).rejects.toThrow("HTTP 404: not_found: that test is not quarantined");
-    await expect(cli(["add", "t_coupon", "--reason", "r", "--owner", "o"], "fgu_upload")).rejects.toThrow("HTTP 403: forbidden: this needs an admin token");
+    await expect(cli(["add", "t_coupon", "--reason", "r", "--owner", "o"], "fgu_upload")).rejects.toThrow(
+      "HTTP 403: forbidden: this needs an admin token",
+    );
   });
 
   it("reports mistakes through main as one line and exit 2", async () => {
     const stderr: string[] = [];
-    const io: CommandIO = { env: {}, cwd: "/", stdout: () => {}, stderr: (l) => stderr.push(l), stopSignal: new Promise(() => {}) };
+    const io: CommandIO = {
+      env: {},
+      cwd: "/",
+      stdout: () => {},
+      stderr: (l) => stderr.push(l),
+      stopSignal: new Promise(() => {}),
+    };
     expect(await main(["quarantine", "add", "t_coupon", "--owner", "o"], io)).toBe(2);
     expect(await main(["quarantine", "ls", "--format", "xml"], io)).toBe(2);
     expect(await main(["quarantine", "ls"], io)).toBe(2);

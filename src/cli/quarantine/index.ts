@@ -21,14 +21,23 @@ export function createQuarantineCommands(deps: SendDeps = defaultUploadDeps()): 
     async run(args, io) {
       const { values } = parseQuarantineArgs(args, { ...TARGET_FLAGS, format: { type: "string" } });
       const format = values.format ?? "table";
-      if (!["text", "json", "table"].includes(format)) throw new UsageError(`--format must be text, json or table; got '${format}'`);
+      if (!["text", "json", "table"].includes(format))
+        throw new UsageError(`--format must be text, json or table; got '${format}'`);
       const tests = await listQuarantine(resolveTarget(values, io.env, READ_TOKENS), deps);
       if (format === "json") io.stdout(JSON.stringify({ tests }, null, 2));
       else if (format === "text") for (const t of tests) io.stdout(`${t.suite}::${t.name}`);
       else if (tests.length === 0) io.stdout("no quarantined tests");
       else {
-        const rows = tests.map((t) => [`${t.suite}::${t.name}`, t.mode, t.reason, t.owner, t.expiresAt?.slice(0, 10) ?? "never", t.testId]);
-        for (const line of formatTable([["test", "mode", "reason", "owner", "expires", "id"], ...rows])) io.stdout(line);
+        const rows = tests.map((t) => [
+          `${t.suite}::${t.name}`,
+          t.mode,
+          t.reason,
+          t.owner,
+          t.expiresAt?.slice(0, 10) ?? "never",
+          t.testId,
+        ]);
+        for (const line of formatTable([["test", "mode", "reason", "owner", "expires", "id"], ...rows]))
+          io.stdout(line);
       }
       return 0;
     },
@@ -38,19 +47,28 @@ export function createQuarantineCommands(deps: SendDeps = defaultUploadDeps()): 
     summary: "Quarantine a test (admin token)",
     help: ADD_HELP,
     async run(args, io) {
-      const options = { ...TARGET_FLAGS, reason: { type: "string" }, owner: { type: "string" }, expires: { type: "string" }, mode: { type: "string" } } as const;
+      const options = {
+        ...TARGET_FLAGS,
+        reason: { type: "string" },
+        owner: { type: "string" },
+        expires: { type: "string" },
+        mode: { type: "string" },
+      } as const;
       const { values, positionals } = parseQuarantineArgs(args, options);
       if (positionals.length !== 1) throw new UsageError("quarantine add takes one <testId|suite::name>");
       if (!values.reason?.trim()) throw new UsageError("--reason is required: say why the test is quarantined");
       if (!values.owner?.trim()) throw new UsageError("--owner is required: who will fix it");
-      if (values.mode !== undefined && values.mode !== "mute" && values.mode !== "skip") throw new UsageError(`--mode must be mute or skip; got '${values.mode}'`);
+      if (values.mode !== undefined && values.mode !== "mute" && values.mode !== "skip")
+        throw new UsageError(`--mode must be mute or skip; got '${values.mode}'`);
       const expiresAt = values.expires === undefined ? undefined : parseExpiry(values.expires, deps.now());
       const target = resolveTarget(values, io.env, ADMIN_TOKENS);
       const testId = await resolveTestId(target, deps, positionals[0]);
       const body = { testId, reason: values.reason.trim(), owner: values.owner.trim(), expiresAt, mode: values.mode };
       await callApi(target, deps, "POST", "/quarantine", { body });
-      io.stdout(`quarantined ${positionals[0]}${testId === positionals[0] ? "" : ` (${testId})`}, mode ${values.mode ?? "mute"}` +
-        `${expiresAt ? `, until ${expiresAt}` : ""}, owner ${body.owner}`);
+      io.stdout(
+        `quarantined ${positionals[0]}${testId === positionals[0] ? "" : ` (${testId})`}, mode ${values.mode ?? "mute"}` +
+          `${expiresAt ? `, until ${expiresAt}` : ""}, owner ${body.owner}`,
+      );
       return 0;
     },
   };

@@ -31,7 +31,11 @@ export function parseQuarantineArgs<O extends NonNullable<ParseArgsConfig["optio
  * Server, token and project from flags, then the environment. `tokenVars` lists the variables to try in
  * order: add and rm prefer FLAKEGUARD_ADMIN_TOKEN, ls the upload token CI jobs already have.
  */
-export function resolveTarget(values: { server?: string; token?: string; project?: string }, env: Record<string, string | undefined>, tokenVars: string[]): ApiTarget {
+export function resolveTarget(
+  values: { server?: string; token?: string; project?: string },
+  env: Record<string, string | undefined>,
+  tokenVars: string[],
+): ApiTarget {
   const server = pick(values.server, env.FLAKEGUARD_SERVER);
   const project = pick(values.project, env.FLAKEGUARD_PROJECT);
   const token = pick(values.token, ...tokenVars.map((name) => env[name]));
@@ -56,7 +60,10 @@ export function parseExpiry(text: string, now: number): string {
   if (duration) at = now + Number(duration[1]) * hours[duration[2] as keyof typeof hours] * 3_600_000;
   else if (/^\d{4}-\d{2}-\d{2}$/.test(text.trim())) at = Date.parse(`${text.trim()}T23:59:59.999Z`);
   else at = /^\d{4}-\d{2}-\d{2}T/.test(text.trim()) ? Date.parse(text.trim()) : Number.NaN;
-  if (Number.isNaN(at)) throw new UsageError(`--expires must be a date (2026-12-31), a timestamp or a duration (30d, 12h, 2w); got "${text}"`);
+  if (Number.isNaN(at))
+    throw new UsageError(
+      `--expires must be a date (2026-12-31), a timestamp or a duration (30d, 12h, 2w); got "${text}"`,
+    );
   if (at <= now) throw new UsageError(`--expires ${text} is in the past`);
   return new Date(at).toISOString();
 }

@@ -26,12 +26,16 @@ export async function resolveTestId(target: ApiTarget, deps: SendDeps, given: st
   for (let page = 0; page < MAX_PAGES; page++) {
     const query = new URLSearchParams({ q: q.slice(0, 200), limit: "500" });
     if (cursor) query.set("cursor", cursor);
-    const body = JSON.parse(await callApi(target, deps, "GET", `/tests?${query}`)) as { tests?: ListedTest[]; nextCursor?: string | null };
+    const body = JSON.parse(await callApi(target, deps, "GET", `/tests?${query}`)) as {
+      tests?: ListedTest[];
+      nextCursor?: string | null;
+    };
     matches.push(...(body.tests ?? []).filter((t) => `${t.suite}::${t.name}` === given));
     cursor = body.nextCursor ?? null;
     if (!cursor) break;
   }
-  if (matches.length === 0) throw new FatalError(`no test '${given}' in project ${target.project} (suite and name must match exactly)`);
+  if (matches.length === 0)
+    throw new FatalError(`no test '${given}' in project ${target.project} (suite and name must match exactly)`);
   if (matches.length > 1) {
     const ids = matches.map((t) => `${t.id} (${t.file || "no file"})`).join(", ");
     throw new FatalError(`'${given}' names ${matches.length} tests in different files; pass one id: ${ids}`);

@@ -2,7 +2,12 @@
 export function formatTable(rows: string[][]): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, oneLine(cell).length)));
-  return rows.map((row) => row.map((cell, i) => oneLine(cell).padEnd(i === row.length - 1 ? 0 : widths[i])).join("  ").trimEnd());
+  return rows.map((row) =>
+    row
+      .map((cell, i) => oneLine(cell).padEnd(i === row.length - 1 ? 0 : widths[i]))
+      .join("  ")
+      .trimEnd(),
+  );
 }
 
 /** A reason with a newline would break the table; it is shown on one line. */

@@ -40,7 +40,11 @@ export function runChild({ command, cwd, env, stop }: ChildOptions): Promise<Chi
     );
     child.on("error", (error: NodeJS.ErrnoException) => {
       // The shell's convention: 127 for a command that does not exist, 126 for one that cannot be run.
-      resolve({ code: error.code === "ENOENT" ? 127 : 126, forwarded, startError: `cannot start ${file}: ${error.message}` });
+      resolve({
+        code: error.code === "ENOENT" ? 127 : 126,
+        forwarded,
+        startError: `cannot start ${file}: ${error.message}`,
+      });
     });
     child.on("exit", (code, signal) => {
       if (signal) resolve({ code: 128 + signalNumber(signal), signal, forwarded });

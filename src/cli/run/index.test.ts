@@ -10,8 +10,16 @@ import { createRunCommand } from "./index.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../../test/fixtures/run/", import.meta.url));
 const COUPON: QuarantineEntry = {
-  testId: "t_coupon", suite: "checkout.cart", name: "applies a coupon", file: "cart.test.ts", mode: "mute",
-  reason: "times out on slow runners", owner: "ana", decidedBy: "ana", since: "2026-11-01T00:00:00.000Z", expiresAt: null,
+  testId: "t_coupon",
+  suite: "checkout.cart",
+  name: "applies a coupon",
+  file: "cart.test.ts",
+  mode: "mute",
+  reason: "times out on slow runners",
+  owner: "ana",
+  decidedBy: "ana",
+  since: "2026-11-01T00:00:00.000Z",
+  expiresAt: null,
 };
 
 let workDir: string;
@@ -46,7 +54,12 @@ async function runWrapper(args: string[], options: { serverUrl?: string; stopSig
   const stdout: string[] = [];
   const stderr: string[] = [];
   const io: CommandIO = {
-    env: { ...process.env, FLAKEGUARD_SERVER: options.serverUrl ?? server!.url, FLAKEGUARD_TOKEN: "fgu_upload", FLAKEGUARD_PROJECT: "web" },
+    env: {
+      ...process.env,
+      FLAKEGUARD_SERVER: options.serverUrl ?? server!.url,
+      FLAKEGUARD_TOKEN: "fgu_upload",
+      FLAKEGUARD_PROJECT: "web",
+    },
     cwd: workDir,
     stdout: (line) => stdout.push(line),
     stderr: (line) => stderr.push(line),
@@ -88,7 +101,10 @@ describe("flakeguard run", () => {
 
   it("ignores a report left over from an earlier run", async () => {
     await mkdir(join(workDir, "out"));
-    await writeFile(join(workDir, "out/junit.xml"), "<testsuite name='old'><testcase name='x'><failure/></testcase></testsuite>");
+    await writeFile(
+      join(workDir, "out/junit.xml"),
+      "<testsuite name='old'><testcase name='x'><failure/></testcase></testsuite>",
+    );
     await utimes(join(workDir, "out/junit.xml"), new Date("2020-01-01"), new Date("2020-01-01"));
     const result = await runWrapper(["--reports", "out/*.xml", "--", ...writesReport(undefined, 1)]);
     expect(result.exitCode).toBe(1);
@@ -100,10 +116,14 @@ describe("flakeguard run", () => {
     const url = server!.url;
     await server!.close();
     server = undefined;
-    const result = await runWrapper(["--reports", "out/*.xml", "--", ...writesReport("quarantined-failure.xml", 123)], { serverUrl: url });
+    const result = await runWrapper(["--reports", "out/*.xml", "--", ...writesReport("quarantined-failure.xml", 123)], {
+      serverUrl: url,
+    });
     expect(result.exitCode).toBe(123);
     expect(result.stderr).toHaveLength(1);
-    expect(result.stderr[0]).toMatch(/^flakeguard run: warning: upload of out\/junit\.xml failed: .*ECONNREFUSED.*code 123$/);
+    expect(result.stderr[0]).toMatch(
+      /^flakeguard run: warning: upload of out\/junit\.xml failed: .*ECONNREFUSED.*code 123$/,
+    );
     expect(result.sleeps).toHaveLength(4); // retried as an upload is
   });
 
@@ -124,9 +144,13 @@ describe("flakeguard run", () => {
 
   it("forwards SIGTERM to the command and exits 128 + 15", async () => {
     // The stop signal has already arrived when the child starts; without forwarding it would sleep on.
-    const result = await runWrapper(["--reports", "out/*.xml", "--", "sh", "-c", "exec sleep 600"], { stopSignal: Promise.resolve("SIGTERM") });
+    const result = await runWrapper(["--reports", "out/*.xml", "--", "sh", "-c", "exec sleep 600"], {
+      stopSignal: Promise.resolve("SIGTERM"),
+    });
     expect(result.exitCode).toBe(143);
-    expect(result.stderr).toEqual(["flakeguard run: warning: interrupted by SIGTERM, reports not uploaded; exiting with the command's code 143"]);
+    expect(result.stderr).toEqual([
+      "flakeguard run: warning: interrupted by SIGTERM, reports not uploaded; exiting with the command's code 143",
+    ]);
   });
 
   it("passes on the exit code of a command killed by a signal of its own", async () => {
@@ -137,7 +161,13 @@ describe("flakeguard run", () => {
   it("warns once and keeps the code when the configuration is incomplete", async () => {
     const command = createRunCommand();
     const stderr: string[] = [];
-    const io: CommandIO = { env: { PATH: process.env.PATH }, cwd: workDir, stdout: () => {}, stderr: (l) => stderr.push(l), stopSignal: new Promise(() => {}) };
+    const io: CommandIO = {
+      env: { PATH: process.env.PATH },
+      cwd: workDir,
+      stdout: () => {},
+      stderr: (l) => stderr.push(l),
+      stopSignal: new Promise(() => {}),
+    };
     expect(await command.run(["--", "sh", "-c", "exit 3"], io)).toBe(3);
     expect(stderr).toHaveLength(1);
     expect(stderr[0]).toContain("no server");

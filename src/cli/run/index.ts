@@ -38,7 +38,12 @@ async function runWrapped(args: string[], io: CommandIO, deps: SendDeps): Promis
   }
   const readText = (path: string): string => readFileSync(resolve(io.cwd, path), "utf8");
   const ci = detectCiEnv(io.env, readText);
-  const plan = resolveUploadPlan({ flags: { ...parsed.flags, patterns: parsed.patterns }, env: io.env, ci, readTokenFile: readText });
+  const plan = resolveUploadPlan({
+    flags: { ...parsed.flags, patterns: parsed.patterns },
+    env: io.env,
+    ci,
+    readTokenFile: readText,
+  });
   const startedAt = Date.now(); // wall clock on purpose: it is compared with file mtimes
   const child = await runChild({ command: parsed.command, cwd: io.cwd, env: io.env, stop: io.stopSignal });
   const code = child.code;
@@ -81,7 +86,9 @@ async function settleFailure(
   let quarantined;
   try {
     const onRetry = (reason: string, delayMs: number, next: number, max: number) =>
-      io.stdout(`${PREFIX} quarantine check: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${next} of ${max})`);
+      io.stdout(
+        `${PREFIX} quarantine check: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${next} of ${max})`,
+      );
     quarantined = await checkQuarantine(plan, deps, failing, { onRetry });
   } catch (error) {
     return warn(`quarantine check failed: ${describeNetworkError(error)}`);
@@ -89,7 +96,9 @@ async function settleFailure(
   const byTest = new Map(quarantined.map((q) => [q.test, q]));
   const open = failing.filter((test) => !byTest.has(test));
   if (open.length > 0) {
-    io.stdout(`${PREFIX} ${open.length} failing test${open.length === 1 ? " is" : "s are"} not quarantined: ${open.slice(0, 5).join(", ")}${open.length > 5 ? ", …" : ""}`);
+    io.stdout(
+      `${PREFIX} ${open.length} failing test${open.length === 1 ? " is" : "s are"} not quarantined: ${open.slice(0, 5).join(", ")}${open.length > 5 ? ", …" : ""}`,
+    );
     return code;
   }
   io.stdout(`${PREFIX} the command failed (exit ${code}), but every failing test is quarantined:`);

@@ -50,9 +50,12 @@ export function parseRunArgs(args: string[]): RunArgs {
     throw new UsageError((error as Error).message);
   }
   if (flags.patterns.length > 0) {
-    throw new UsageError(`unexpected '${flags.patterns[0]}': put the test command after --, e.g. flakeguard run -- npm test`);
+    throw new UsageError(
+      `unexpected '${flags.patterns[0]}': put the test command after --, e.g. flakeguard run -- npm test`,
+    );
   }
-  if (command.length === 0 && !flags.help) throw new UsageError("no test command: flakeguard run [flags] -- <test command…>");
+  if (command.length === 0 && !flags.help)
+    throw new UsageError("no test command: flakeguard run [flags] -- <test command…>");
   const defaultPatterns = patterns.length === 0;
   return { flags, patterns: defaultPatterns ? DEFAULT_REPORT_GLOBS : patterns, defaultPatterns, command };
 }

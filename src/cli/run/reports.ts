@@ -11,12 +11,20 @@ const SKIPPED_DIRS = new Set(["node_modules", ".git"]);
  * The report files the patterns match that were modified at or after `since` (ms since the epoch). `since`
  * is rounded down to the second because some filesystems keep mtimes in whole seconds.
  */
-export async function findFreshReports(patterns: string[], cwd: string, since: number, skipVendored: boolean): Promise<ReportFile[]> {
+export async function findFreshReports(
+  patterns: string[],
+  cwd: string,
+  since: number,
+  skipVendored: boolean,
+): Promise<ReportFile[]> {
   const cutoff = Math.floor(since / 1000) * 1000;
   const { files } = skipVendored ? await expandSkipping(patterns, cwd) : await expandReportPatterns(patterns, cwd);
   const fresh: ReportFile[] = [];
   for (const file of files) {
-    const modified = await stat(file.path).then((s) => s.mtimeMs, () => -1);
+    const modified = await stat(file.path).then(
+      (s) => s.mtimeMs,
+      () => -1,
+    );
     if (modified >= cutoff) fresh.push(file);
   }
   return fresh;
@@ -32,7 +40,14 @@ async function expandSkipping(patterns: string[], cwd: string): Promise<{ files:
     for await (const match of glob(pattern, { cwd, exclude })) matches.push(match);
     for (const match of matches.sort()) {
       const path = resolve(cwd, match);
-      if (seen.has(path) || !(await stat(path).then((s) => s.isFile(), () => false))) continue;
+      if (
+        seen.has(path) ||
+        !(await stat(path).then(
+          (s) => s.isFile(),
+          () => false,
+        ))
+      )
+        continue;
       seen.add(path);
       files.push({ path, displayPath: match });
     }

@@ -33,7 +33,8 @@ export async function uploadReports(
     try {
       const request = { url, token: plan.token, contentType: contentTypeFor(file.path), gzippedBody: body };
       const answer = await sendReport(request, deps, stop, onRetry);
-      if (answer.status < 200 || answer.status >= 300) return `upload of ${file.displayPath} failed: ${describeErrorAnswer(answer.status, answer.text)}`;
+      if (answer.status < 200 || answer.status >= 300)
+        return `upload of ${file.displayPath} failed: ${describeErrorAnswer(answer.status, answer.text)}`;
       info(`uploaded ${file.displayPath}`);
     } catch (error) {
       return `upload of ${file.displayPath} failed: ${describeNetworkError(error)}`;

@@ -12,7 +12,10 @@ import { startRecordingServer } from "../../../test/helpers/fake-upload-server.t
 const TOKEN = "fgu_secret_token_value";
 const JUNIT = `<?xml version="1.0"?><testsuite name="s"><testcase name="t"/></testsuite>`;
 const CTRF = `{"results":{"tool":{"name":"vitest"},"tests":[]}}`;
-const created = (id: string) => ({ status: 201, body: { reports: [{ id, status: "processed", counts: { passed: 3, failed: 1 } }] } });
+const created = (id: string) => ({
+  status: 201,
+  body: { reports: [{ id, status: "processed", counts: { passed: 3, failed: 1 } }] },
+});
 
 let workDir: string;
 let server: Awaited<ReturnType<typeof startRecordingServer>> | undefined;
@@ -65,7 +68,10 @@ async function upload(args: string[], options: UploadOptions = {}) {
 describe("flakeguard upload", () => {
   it("posts each matched file gzipped, with bearer auth, a content type and the detected metadata", async () => {
     const eventPath = join(workDir, "event.json");
-    await writeFile(eventPath, await readFile(new URL("../../../test/fixtures/ci/github-pull_request.event.json", import.meta.url)));
+    await writeFile(
+      eventPath,
+      await readFile(new URL("../../../test/fixtures/ci/github-pull_request.event.json", import.meta.url)),
+    );
     const ciEnv = JSON.parse(
       await readFile(new URL("../../../test/fixtures/ci/github-pull_request.env.json", import.meta.url), "utf8"),
     ) as Record<string, string>;
@@ -147,7 +153,10 @@ describe("flakeguard upload", () => {
   });
 
   it("does not retry a 400 and prints the server's error message", async () => {
-    const reply = { status: 400, body: { error: { code: "bad_report", message: "not a JUnit, CTRF, TRX, NUnit or xUnit report" } } };
+    const reply = {
+      status: 400,
+      body: { error: { code: "bad_report", message: "not a JUnit, CTRF, TRX, NUnit or xUnit report" } },
+    };
     const result = await upload(["reports/junit.xml"], { replies: [reply] });
     expect(result.requests).toHaveLength(1);
     expect(result.sleeps).toEqual([]);
@@ -200,7 +209,9 @@ describe("flakeguard upload", () => {
 
   it("reads the token from FLAKEGUARD_TOKEN_FILE", async () => {
     await writeFile(join(workDir, "token"), "fgu_from_file\n");
-    const result = await upload(["reports/junit.xml"], { env: { FLAKEGUARD_TOKEN: "", FLAKEGUARD_TOKEN_FILE: "token" } });
+    const result = await upload(["reports/junit.xml"], {
+      env: { FLAKEGUARD_TOKEN: "", FLAKEGUARD_TOKEN_FILE: "token" },
+    });
     expect(result.requests[0].headers["authorization"]).toBe("Bearer fgu_from_file");
     expect(result.stdout).toContain("token from FLAKEGUARD_TOKEN_FILE");
     expect(result.output).not.toContain("fgu_from_file");

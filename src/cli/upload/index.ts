@@ -91,7 +91,10 @@ async function runUpload(args: string[], io: CommandIO, deps: SendDeps): Promise
 /** Uploads one file after another; resolves to how many were not uploaded. */
 async function uploadAll(plan: ReadyPlan, files: ReportFile[], io: CommandIO, deps: SendDeps) {
   const stop = new AbortController();
-  io.stopSignal.then((signal) => stop.abort(new Error(`interrupted by ${signal}`)), () => {});
+  io.stopSignal.then(
+    (signal) => stop.abort(new Error(`interrupted by ${signal}`)),
+    () => {},
+  );
   const url = reportsUrl(plan.server, plan.project, plan.metadata);
   let uploaded = 0;
   for (const file of files) {
@@ -99,16 +102,22 @@ async function uploadAll(plan: ReadyPlan, files: ReportFile[], io: CommandIO, de
     const prepared = await prepare(file, io);
     if (!prepared) continue;
     const onRetry = (reason: string, delayMs: number, next: number, max: number) =>
-      io.stderr(`${PREFIX} ${file.displayPath}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${next} of ${max})`);
+      io.stderr(
+        `${PREFIX} ${file.displayPath}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${next} of ${max})`,
+      );
     try {
       const request = { url, token: plan.token, contentType: contentTypeFor(file.path), gzippedBody: prepared.gzipped };
       const answer = await sendReport(request, deps, stop.signal, onRetry);
       if (answer.status >= 200 && answer.status < 300) {
         uploaded++;
-        io.stdout(`${PREFIX} sent ${prepared.summary}: ${describeReceipts(answer.status, readReceipts(answer.status, answer.text))}`);
+        io.stdout(
+          `${PREFIX} sent ${prepared.summary}: ${describeReceipts(answer.status, readReceipts(answer.status, answer.text))}`,
+        );
         continue;
       }
-      io.stderr(`${PREFIX} warning: ${file.displayPath} not uploaded: ${describeErrorAnswer(answer.status, answer.text)}`);
+      io.stderr(
+        `${PREFIX} warning: ${file.displayPath} not uploaded: ${describeErrorAnswer(answer.status, answer.text)}`,
+      );
       if (HOPELESS_STATUSES.has(answer.status)) {
         io.stderr(`${PREFIX} warning: not trying the remaining files; the server would refuse them the same way`);
         break;
@@ -121,7 +130,12 @@ async function uploadAll(plan: ReadyPlan, files: ReportFile[], io: CommandIO, de
 }
 
 /** Token mode: the PR comment from the run's verdict, when a GitHub token is given; failures are warnings. */
-async function githubTokenMode(flagToken: string | undefined, plan: ReadyPlan, io: CommandIO, deps: SendDeps): Promise<void> {
+async function githubTokenMode(
+  flagToken: string | undefined,
+  plan: ReadyPlan,
+  io: CommandIO,
+  deps: SendDeps,
+): Promise<void> {
   const target = githubCommentTarget(flagToken, plan, io.env);
   if (target === undefined) return;
   if (typeof target === "string") return void io.stderr(`${PREFIX} warning: ${target}`);

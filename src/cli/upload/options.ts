@@ -35,7 +35,9 @@ export function parseUploadArgs(args: string[]) {
     return { ...values, patterns: positionals };
   } catch (error) {
     // Keep node's first sentence ("Unknown option '--projct'"), drop its advice about positionals.
-    throw new Error((error as Error).message.split("\n")[0].replace(/\. To specify a positional.*$/, ""), { cause: error });
+    throw new Error((error as Error).message.split("\n")[0].replace(/\. To specify a positional.*$/, ""), {
+      cause: error,
+    });
   }
 }
 

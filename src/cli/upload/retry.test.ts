@@ -27,7 +27,9 @@ describe("backoffDelay", () => {
 
 describe("describeNetworkError", () => {
   it("shows the cause fetch hides", () => {
-    const error = new TypeError("fetch failed", { cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }) });
+    const error = new TypeError("fetch failed", {
+      cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }),
+    });
     expect(describeNetworkError(error)).toBe("fetch failed (ECONNREFUSED)");
   });
 });

@@ -20,8 +20,14 @@ export interface ReportRequest {
 /** `{server}/api/v1/projects/{project}/reports?commit=…&variant=k=v&…`, with only the metadata that is known. */
 export function reportsUrl(server: string, project: string, metadata: UploadMetadata): string {
   const query = new URLSearchParams();
-  const scalar = { commit: metadata.commit, branch: metadata.branch, pr: metadata.pr, run: metadata.run,
-    job: metadata.job, attempt: metadata.attempt };
+  const scalar = {
+    commit: metadata.commit,
+    branch: metadata.branch,
+    pr: metadata.pr,
+    run: metadata.run,
+    job: metadata.job,
+    attempt: metadata.attempt,
+  };
   for (const [key, value] of Object.entries(scalar)) {
     if (value !== undefined) query.append(key, String(value));
   }

@@ -43,7 +43,10 @@ async function fromSession(d: HttpDeps, secret: string): Promise<Principal> {
  * are sent) or the `fg_session` cookie. 401 when neither is valid. Which routes are public is told by
  * the route table (`isPublic`).
  */
-export function authenticate(d: HttpDeps, isPublic: (method: string, path: string) => boolean): MiddlewareHandler<HttpEnv> {
+export function authenticate(
+  d: HttpDeps,
+  isPublic: (method: string, path: string) => boolean,
+): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     if (isPublic(c.req.method, c.req.path)) return next();
     const header = c.req.header("authorization");
@@ -53,7 +56,8 @@ export function authenticate(d: HttpDeps, isPublic: (method: string, path: strin
       c.set("principal", await fromToken(d, m[1]));
     } else {
       const cookie = getCookie(c, SESSION_COOKIE);
-      if (!cookie) throw unauthorized("missing bearer token or session (send Authorization: Bearer <token>, or sign in)");
+      if (!cookie)
+        throw unauthorized("missing bearer token or session (send Authorization: Bearer <token>, or sign in)");
       c.set("principal", await fromSession(d, cookie));
       c.set("sessionSecret", cookie);
     }
@@ -70,8 +74,11 @@ export function guard(d: HttpDeps, access: Access): MiddlewareHandler<HttpEnv> {
     if (access === "public") return next();
     const principal = c.get("principal");
     if (!principal) throw unauthorized("missing bearer token or session");
-    if (principal.kind === "session" && !SAFE_METHODS.has(c.req.method)
-      && !verifyCsrfToken(c.get("sessionSecret") ?? "", c.req.header("x-csrf-token"))) {
+    if (
+      principal.kind === "session" &&
+      !SAFE_METHODS.has(c.req.method) &&
+      !verifyCsrfToken(c.get("sessionSecret") ?? "", c.req.header("x-csrf-token"))
+    ) {
       throw new AppError(403, "csrf_failed", "missing or wrong X-CSRF-Token header (take it from GET /api/v1/session)");
     }
     if (!allows(access, principal)) throw forbidden(refusalMessage(access));

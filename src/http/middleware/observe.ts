@@ -15,6 +15,9 @@ export function observe(log: Logger, metrics: HttpMetrics): MiddlewareHandler<Ht
     const status = String(c.res.status);
     metrics.requests.inc({ method: c.req.method, route, status });
     metrics.duration.observe({ method: c.req.method, route, status }, seconds);
-    requestLog.info({ method: c.req.method, path: c.req.path, route, status: c.res.status, ms: Math.round(seconds * 1000) }, "request");
+    requestLog.info(
+      { method: c.req.method, path: c.req.path, route, status: c.res.status, ms: Math.round(seconds * 1000) },
+      "request",
+    );
   };
 }

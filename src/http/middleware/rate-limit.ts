@@ -16,7 +16,11 @@ export function isUpload(method: string, path: string): boolean {
  * limiter, so with Redis every replica counts against the same budget. Over budget: 429 with Retry-After.
  * Runs after authentication; requests without a principal (public endpoints) are not counted here.
  */
-export function rateLimit(limiter: RateLimiter, config: Pick<Config, "uploadRateLimit" | "apiRateLimit">, clock: () => number): MiddlewareHandler<HttpEnv> {
+export function rateLimit(
+  limiter: RateLimiter,
+  config: Pick<Config, "uploadRateLimit" | "apiRateLimit">,
+  clock: () => number,
+): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {
     const principal = c.get("principal");
     if (!principal) return next();
@@ -31,9 +35,12 @@ export function rateLimit(limiter: RateLimiter, config: Pick<Config, "uploadRate
       "X-RateLimit-Reset": String(Math.ceil(clock() / 1000) + d.retryAfterS),
     };
     if (!d.allowed) {
-      throw new AppError(429, "rate_limited",
+      throw new AppError(
+        429,
+        "rate_limited",
         `too many ${upload ? "uploads" : "requests"} with this credential: the limit is ${limit} per minute; retry in ${d.retryAfterS} s`,
-        { ...headers, "Retry-After": String(d.retryAfterS) });
+        { ...headers, "Retry-After": String(d.retryAfterS) },
+      );
     }
     for (const [k, v] of Object.entries(headers)) c.header(k, v);
     await next();

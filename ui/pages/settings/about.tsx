@@ -18,16 +18,46 @@ interface AboutInfo {
 export function About() {
   const { data, error } = useData(() => getOptional<AboutInfo | null>("/api/v1/about", null), []);
   if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
-  if (data === null) return <Empty>This server does not describe itself yet; run <code>flakeguard version</code>.</Empty>;
+  if (data === null)
+    return (
+      <Empty>
+        This server does not describe itself yet; run <code>flakeguard version</code>.
+      </Empty>
+    );
   return (
     <dl class="card">
-      <dt>Version</dt><dd>{data.version}</dd>
-      {data.runtime && <><dt>Runtime</dt><dd>{data.runtime}</dd></>}
-      <dt>Database backend</dt><dd>{data.backend}</dd>
-      <dt>Migrations</dt><dd>{data.migrations.applied} applied{data.migrations.latest && <>, newest <code>{data.migrations.latest}</code></>}
-        {data.migrations.pending ? ` — ${data.migrations.pending} pending` : " — up to date"}</dd>
-      {data.sharedState && <><dt>Shared state</dt><dd>{data.sharedState === "memory" ? "in memory (one process)" : data.sharedState}</dd></>}
-      {data.startedAt && <><dt>Running since</dt><dd>{when(data.startedAt)}</dd></>}
+      <dt>Version</dt>
+      <dd>{data.version}</dd>
+      {data.runtime && (
+        <>
+          <dt>Runtime</dt>
+          <dd>{data.runtime}</dd>
+        </>
+      )}
+      <dt>Database backend</dt>
+      <dd>{data.backend}</dd>
+      <dt>Migrations</dt>
+      <dd>
+        {data.migrations.applied} applied
+        {data.migrations.latest && (
+          <>
+            , newest <code>{data.migrations.latest}</code>
+          </>
+        )}
+        {data.migrations.pending ? ` — ${data.migrations.pending} pending` : " — up to date"}
+      </dd>
+      {data.sharedState && (
+        <>
+          <dt>Shared state</dt>
+          <dd>{data.sharedState === "memory" ? "in memory (one process)" : data.sharedState}</dd>
+        </>
+      )}
+      {data.startedAt && (
+        <>
+          <dt>Running since</dt>
+          <dd>{when(data.startedAt)}</dd>
+        </>
+      )}
     </dl>
   );
 }
@@ -59,18 +89,40 @@ export function Backups({ admin }: { admin: boolean }) {
   };
   return (
     <>
-      {data && admin && <div class="toolbar"><button type="button" class="primary" disabled={busy} onClick={now}>Back up now</button></div>}
+      {data && admin && (
+        <div class="toolbar">
+          <button type="button" class="primary" disabled={busy} onClick={now}>
+            Back up now
+          </button>
+        </div>
+      )}
       <ErrorNote error={problem} />
       {data && data.backups.length > 0 && (
-        <ul class="card">{data.backups.map((b, i) => <li key={i}>{b.name ?? b.file}{b.size != null && ` — ${(b.size / 1024 / 1024).toFixed(1)} MB`}{b.createdAt && ` — ${when(b.createdAt)}`}</li>)}</ul>
+        <ul class="card">
+          {data.backups.map((b, i) => (
+            <li key={i}>
+              {b.name ?? b.file}
+              {b.size != null && ` — ${(b.size / 1024 / 1024).toFixed(1)} MB`}
+              {b.createdAt && ` — ${when(b.createdAt)}`}
+            </li>
+          ))}
+        </ul>
       )}
       {(!data || data.backups.length === 0) && (
         <div class="card">
-          <p>{data ? "No backups yet." : "This server lists no backups here."} Make one from the command line, while the server runs:</p>
+          <p>
+            {data ? "No backups yet." : "This server lists no backups here."} Make one from the command line, while the
+            server runs:
+          </p>
           <pre>flakeguard backup --keep 14</pre>
-          <p>It writes a checked file (manifest with row counts and a SHA-256, then the database copy) to the backup directory. Restore into an empty data directory or database:</p>
+          <p>
+            It writes a checked file (manifest with row counts and a SHA-256, then the database copy) to the backup
+            directory. Restore into an empty data directory or database:
+          </p>
           <pre>flakeguard restore FILE</pre>
-          <p class="muted">Scheduled backups: the <code>backupSchedule</code> setting.</p>
+          <p class="muted">
+            Scheduled backups: the <code>backupSchedule</code> setting.
+          </p>
         </div>
       )}
     </>

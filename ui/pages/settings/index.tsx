@@ -7,7 +7,15 @@ import { Sessions } from "./sessions.tsx";
 import { Tokens } from "./tokens.tsx";
 import { Users } from "./users.tsx";
 
-const TABS: [string, string][] = [["tokens", "Tokens"], ["users", "Users"], ["sessions", "Sessions"], ["integrations", "Integrations"], ["deliveries", "Deliveries"], ["backups", "Backups"], ["about", "About"]];
+const TABS: [string, string][] = [
+  ["tokens", "Tokens"],
+  ["users", "Users"],
+  ["sessions", "Sessions"],
+  ["integrations", "Integrations"],
+  ["deliveries", "Deliveries"],
+  ["backups", "Backups"],
+  ["about", "About"],
+];
 
 /** The settings page; `tab` comes from the URL (/settings/:tab). */
 export function SettingsPage({ tab = "tokens", admin }: { tab?: string; admin: boolean }) {

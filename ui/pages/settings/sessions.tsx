@@ -19,7 +19,10 @@ interface SessionRow {
 
 /** The sessions tab. */
 export function Sessions() {
-  const { data, error, reload } = useData(() => getOptional<{ sessions: SessionRow[] } | null>("/api/v1/sessions", null), []);
+  const { data, error, reload } = useData(
+    () => getOptional<{ sessions: SessionRow[] } | null>("/api/v1/sessions", null),
+    [],
+  );
   const [problem, setProblem] = useState<Error | null>(null);
   if (data === undefined) return error ? <ErrorNote error={error} /> : <Loading />;
   if (data === null) return <Empty>This server has no browser sessions: sign-in uses the token directly.</Empty>;
@@ -36,21 +39,55 @@ export function Sessions() {
   return (
     <>
       <ErrorNote error={problem} />
-      <div class="table-wrap"><table>
-        <thead><tr><th>Who</th><th>Role</th><th class="hide-small">Browser</th><th>Last seen</th><th class="hide-small">Expires</th><th><span class="muted">Actions</span></th></tr></thead>
-        <tbody>
-          {data.sessions.map((s) => (
-            <tr key={s.id}>
-              <td>{s.user ?? (s.tokenId ? "admin token" : "–")}{s.current && <span class="sub">this browser</span>}</td>
-              <td>{s.role}</td>
-              <td class="hide-small">{s.userAgent?.slice(0, 80) ?? "–"}<span class="sub">{s.ip}</span></td>
-              <td><Ago at={s.lastSeenAt} /></td>
-              <td class="hide-small"><Ago at={s.expiresAt} /></td>
-              <td>{!s.current && <button type="button" class="danger" aria-label={`Revoke the session of ${s.user ?? "admin token"}`} onClick={() => revoke(s)}>Revoke</button>}</td>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th>Who</th>
+              <th>Role</th>
+              <th class="hide-small">Browser</th>
+              <th>Last seen</th>
+              <th class="hide-small">Expires</th>
+              <th>
+                <span class="muted">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table></div>
+          </thead>
+          <tbody>
+            {data.sessions.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  {s.user ?? (s.tokenId ? "admin token" : "–")}
+                  {s.current && <span class="sub">this browser</span>}
+                </td>
+                <td>{s.role}</td>
+                <td class="hide-small">
+                  {s.userAgent?.slice(0, 80) ?? "–"}
+                  <span class="sub">{s.ip}</span>
+                </td>
+                <td>
+                  <Ago at={s.lastSeenAt} />
+                </td>
+                <td class="hide-small">
+                  <Ago at={s.expiresAt} />
+                </td>
+                <td>
+                  {!s.current && (
+                    <button
+                      type="button"
+                      class="danger"
+                      aria-label={`Revoke the session of ${s.user ?? "admin token"}`}
+                      onClick={() => revoke(s)}
+                    >
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }
