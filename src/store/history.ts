@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { AttemptStatus } from "../model/report.ts";
 import type { Observation } from "../model/verdict.ts";
-import { rawSqlite, sqliteAll } from "./bulk.ts";
-import type { Db } from "./db.ts";
+import { rawSqlite, sqliteAll } from "./backend/bulk.ts";
+import type { Db } from "./backend/db.ts";
 import type { HistoryCache, TestInReport } from "./history-cache.ts";
 
 /** What one test did in one report, folded over its attempts (the report's own fields come separately). */

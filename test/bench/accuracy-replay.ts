@@ -15,8 +15,8 @@ import type { DemoHistory } from "../../src/demo/types.ts";
 import { testKey } from "../../src/demo/types.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import pg from "pg";
-import { openDb, type Db } from "../../src/store/db.ts";
-import { migrate } from "../../src/store/migrate.ts";
+import { openDb, type Db } from "../../src/store/backend/db.ts";
+import { migrate } from "../../src/store/backend/migrate.ts";
 import type { Detections } from "./accuracy-baselines.ts";
 
 /** What a replay found: flaky calls (and when), and every test the default policy ever quarantined. */

@@ -12,8 +12,8 @@ import { loadConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { emitEvents } from "../../src/notify/emit.ts";
 import type { NotificationEvent } from "../../src/notify/events.ts";
-import { openDb } from "../../src/store/db.ts";
-import { migrate } from "../../src/store/migrate.ts";
+import { openDb } from "../../src/store/backend/db.ts";
+import { migrate } from "../../src/store/backend/migrate.ts";
 import { startFakeSlack } from "../helpers/fake-slack.ts";
 import { listenLocal } from "../helpers/local-server.ts";
 

@@ -14,12 +14,12 @@ import { PRUNE_RESULTS_JOB } from "../../src/jobs/prune-results.ts";
 import { fireTick, SCHEDULES } from "../../src/jobs/schedules.ts";
 import { ensureAdminToken } from "../../src/act/tokens.ts";
 import { createLogger } from "../../src/lib/log.ts";
-import { openDb, type Db } from "../../src/store/db.ts";
-import { embeddedMigrations, migrate } from "../../src/store/migrate.ts";
-import { migrationStatements } from "../../src/store/migration.ts";
-import { tableNames } from "../../src/store/backup.ts";
+import { openDb, type Db } from "../../src/store/backend/db.ts";
+import { embeddedMigrations, migrate } from "../../src/store/backend/migrate.ts";
+import { migrationStatements } from "../../src/store/backend/migration.ts";
+import { tableNames } from "../../src/store/backend/backup.ts";
 import { createStore } from "../../src/store/index.ts";
-import type { DatabaseTarget } from "../../src/store/url.ts";
+import type { DatabaseTarget } from "../../src/store/backend/url.ts";
 import { adminQuery, BACKENDS, PG_ADMIN_URL, type Backend } from "../helpers/backends.ts";
 import { startTestApp } from "../helpers/app.ts";
 
