@@ -7,7 +7,13 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import { FatalError } from "../lib/errors.ts";
 import { sqliteNativeBinding } from "../runtime/embedded.ts";
-import { appliedMigrations, sqliteFile, sqliteIntegrity, sqliteVacuumInto, tableCounts } from "../store/backend/backup.ts";
+import {
+  appliedMigrations,
+  sqliteFile,
+  sqliteIntegrity,
+  sqliteVacuumInto,
+  tableCounts,
+} from "../store/backend/backup.ts";
 import { openDb, type Db, type OpenOptions } from "../store/backend/db.ts";
 import { extractPayload, type Manifest } from "./file.ts";
 import { verifyRestored } from "./verify.ts";
