@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { Socket } from "node:net";
 import { serve as serveNode } from "@hono/node-server";
-import { ensureAdminToken } from "../act/tokens.ts";
+import { ensureAdminToken } from "../accounts/tokens.ts";
 import { createApp, openDatabase } from "../app.ts";
 import { FatalError } from "../lib/errors.ts";
 import { createLogger } from "../lib/log.ts";

@@ -12,7 +12,7 @@ import { loadConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/settings.ts";
 import { PRUNE_RESULTS_JOB } from "../../src/jobs/prune-results.ts";
 import { fireTick, SCHEDULES } from "../../src/jobs/schedules.ts";
-import { ensureAdminToken } from "../../src/act/tokens.ts";
+import { ensureAdminToken } from "../../src/accounts/tokens.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { openDb, type Db } from "../../src/store/backend/db.ts";
 import { embeddedMigrations, migrate } from "../../src/store/backend/migrate.ts";
