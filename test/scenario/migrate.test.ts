@@ -5,7 +5,7 @@ import { openDatabase } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { embeddedMigrations } from "../../src/store/backend/migrate.ts";
-import * as pgSchema from "../../src/store/schema/pg.ts";
+import * as pgSchema from "../../src/store/schema/pg/index.ts";
 import { BACKENDS, PG_ADMIN_URL, adminQuery } from "../helpers/backends.ts";
 
 const log = createLogger("silent");

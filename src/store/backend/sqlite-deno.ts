@@ -8,7 +8,7 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import { FatalError } from "../../lib/errors.ts";
 import { Mutex } from "../../lib/mutex.ts";
 import type { Db, Orm, Schema } from "./types.ts";
-import * as sqliteSchema from "../schema/sqlite.ts";
+import * as sqliteSchema from "../schema/sqlite/index.ts";
 import { SQLITE_PRAGMAS } from "./sqlite-pragmas.ts";
 
 type Row = Record<string, unknown>;

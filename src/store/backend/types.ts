@@ -1,7 +1,7 @@
 // The shape of an open database, apart from the code that opens one, so every backend driver can name it.
 import type { SQL } from "drizzle-orm";
 import type { PgDatabase } from "drizzle-orm/pg-core";
-import type * as pgSchema from "../schema/pg.ts";
+import type * as pgSchema from "../schema/pg/index.ts";
 import type { DatabaseTarget } from "./url.ts";
 
 /** The schema objects. SQLite's tables have the same names and columns, so store code is written once. */
