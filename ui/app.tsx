@@ -6,7 +6,7 @@ import { Empty, ErrorNote, Loading, Page } from "./components/bits.tsx";
 import { Layout } from "./components/layout.tsx";
 import { useData } from "./data.ts";
 import { OverviewPage } from "./pages/overview.tsx";
-import { ProjectPage } from "./pages/project.tsx";
+import { ProjectPage } from "./pages/project/index.tsx";
 import { QuarantinePage } from "./pages/quarantine.tsx";
 import { RunPage } from "./pages/run.tsx";
 import { SettingsPage } from "./pages/settings/index.tsx";
