@@ -7,7 +7,7 @@ import { Layout } from "./components/layout.tsx";
 import { useData } from "./data.ts";
 import { OverviewPage } from "./pages/overview.tsx";
 import { ProjectPage } from "./pages/project/index.tsx";
-import { QuarantinePage } from "./pages/quarantine.tsx";
+import { QuarantinePage } from "./pages/quarantine/index.tsx";
 import { RunPage } from "./pages/run.tsx";
 import { SettingsPage } from "./pages/settings/index.tsx";
 import { Setup } from "./pages/setup.tsx";

@@ -9,7 +9,7 @@ import { pct, scoreText, short, when } from "../format.ts";
 import { useLive } from "../live.ts";
 import type { AuditEvent, Evidence, FailureGroup, QuarantineEntry, TestDetail, Verdict } from "../types.ts";
 import { FailureGroups } from "./project/failure-groups.tsx";
-import { QuarantinePanel } from "./quarantine-form.tsx";
+import { QuarantinePanel } from "./quarantine/form.tsx";
 
 const EVIDENCE_SHOWN = 5;
 
