@@ -57,7 +57,7 @@ await step("parse worker bundle → dist/sea/parse-worker.cjs", () =>
 );
 const checkpointWorkerBundle = join(work, "checkpoint-worker.cjs");
 await step("checkpoint worker bundle → dist/sea/checkpoint-worker.cjs", () =>
-  bundleWorker(join(root, "src/store/checkpoint-worker.ts"), checkpointWorkerBundle),
+  bundleWorker(join(root, "src/store/backend/checkpoint-worker.ts"), checkpointWorkerBundle),
 );
 console.log(`build: bundle ${mb(statSync(bundle).size)}`);
 if (args.has("--bundle-only")) process.exit(0);

@@ -1,4 +1,4 @@
-// Writes src/store/migrations.generated.ts from migrations/<dialect>/ (drizzle-kit's output), so the
+// Writes src/store/backend/migrations.generated.ts from migrations/<dialect>/ (drizzle-kit's output), so the
 // migrations are embedded in the bundle and the executable without reading files at run time.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -26,5 +26,5 @@ export const pgMigrations: Migration[] = ${JSON.stringify(read("pg"), null, 2)};
 /** SQLite migrations, in order. */
 export const sqliteMigrations: Migration[] = ${JSON.stringify(read("sqlite"), null, 2)};
 `;
-writeFileSync(join(root, "src", "store", "migrations.generated.ts"), body);
-console.log("wrote src/store/migrations.generated.ts");
+writeFileSync(join(root, "src", "store", "backend", "migrations.generated.ts"), body);
+console.log("wrote src/store/backend/migrations.generated.ts");

@@ -8,7 +8,7 @@ import { RESCORE_JOB } from "./model/job.ts";
 import type { ReportRows } from "./model/ingest.ts";
 import type { Project } from "./model/project.ts";
 import type { PipelineDeps } from "./pipeline.ts";
-import type { Orm } from "./store/db.ts";
+import type { Orm } from "./store/backend/db.ts";
 
 /**
  * How long the rescore queued with an inline upload's reports waits for the upload's own analysis, at most:

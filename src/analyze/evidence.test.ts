@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Evidence } from "../model/verdict.ts";
 import { orderEvidence, percent, shortCommit, where } from "./evidence.ts";
-import { obs } from "./score.fixtures.ts";
+import { obs } from "../../test/helpers/score-histories.ts";
 
 const item = (kind: Evidence["kind"], weight: number): Evidence => ({ kind, weight, text: kind, runs: [] });
 

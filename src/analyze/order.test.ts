@@ -3,7 +3,7 @@ import { DEFAULT_POLICY } from "./policy.ts";
 import { policyEvidence } from "./policy-decide.ts";
 import { inCommitOrder, withoutOrphanReruns } from "./order.ts";
 import { scoreTest } from "./score.ts";
-import { ctx, HOUR, line, NOW, obs, shuffled } from "./score.fixtures.ts";
+import { ctx, HOUR, line, NOW, obs, shuffled } from "../../test/helpers/score-histories.ts";
 
 // Main passes for 20 commits, then breaks for good; while the newer commits fail, someone re-runs the
 // job of the last good commit, and that re-run (attempt 2) passes — arriving after the first failure.

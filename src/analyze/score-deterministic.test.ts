@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Observation } from "../model/verdict.ts";
 import { scoreTest } from "./score.ts";
-import { ctx, HOUR, NOW, obs, sha, shuffled } from "./score.fixtures.ts";
+import { ctx, HOUR, NOW, obs, sha, shuffled } from "../../test/helpers/score-histories.ts";
 
 /**
  * A main-branch history over commits, one report per variant per commit: `patterns` maps a variant to one

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scoreTest } from "./score.ts";
-import { ctx, HOUR, line } from "./score.fixtures.ts";
+import { ctx, HOUR, line } from "../../test/helpers/score-histories.ts";
 
 // Two variants over the same CI runs and commits (same id): Linux passes throughout.
 const matrix = (windows: string, o: { pr?: string; branch?: string } = {}) => [

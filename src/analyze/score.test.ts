@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Observation } from "../model/verdict.ts";
 import { scoreTest } from "./score.ts";
-import { ctx, DAY, HOUR, line, NOW, obs, sha } from "./score.fixtures.ts";
+import { ctx, DAY, HOUR, line, NOW, obs, sha } from "../../test/helpers/score-histories.ts";
 
 const kinds = (v: { evidence: { kind: string }[] }) => v.evidence.map((e) => e.kind);
 

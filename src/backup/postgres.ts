@@ -2,8 +2,8 @@
 // row counts go into the manifest; restored with pg_restore into an empty database in one transaction.
 import { join } from "node:path";
 import { FatalError } from "../lib/errors.ts";
-import { existingTables, withPostgresSnapshot } from "../store/backup.ts";
-import { openDb } from "../store/db.ts";
+import { existingTables, withPostgresSnapshot } from "../store/backend/backup.ts";
+import { openDb } from "../store/backend/db.ts";
 import { libpqTarget, runTool } from "./exec.ts";
 import { extractPayload, type Manifest } from "./file.ts";
 import { verifyRestored } from "./verify.ts";

@@ -7,8 +7,14 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import { FatalError } from "../lib/errors.ts";
 import { sqliteNativeBinding } from "../runtime/embedded.ts";
-import { appliedMigrations, sqliteFile, sqliteIntegrity, sqliteVacuumInto, tableCounts } from "../store/backup.ts";
-import { openDb, type Db, type OpenOptions } from "../store/db.ts";
+import {
+  appliedMigrations,
+  sqliteFile,
+  sqliteIntegrity,
+  sqliteVacuumInto,
+  tableCounts,
+} from "../store/backend/backup.ts";
+import { openDb, type Db, type OpenOptions } from "../store/backend/db.ts";
 import { extractPayload, type Manifest } from "./file.ts";
 import { verifyRestored } from "./verify.ts";
 import type { Dumped } from "./types.ts";

@@ -1,6 +1,6 @@
 import { FatalError } from "../lib/errors.ts";
-import { appliedMigrations, tableCounts } from "../store/backup.ts";
-import type { Db } from "../store/db.ts";
+import { appliedMigrations, tableCounts } from "../store/backend/backup.ts";
+import type { Db } from "../store/backend/db.ts";
 import type { Manifest } from "./file.ts";
 
 /** Checks a restored database against its manifest: the same migrations and the same rows in every table. */

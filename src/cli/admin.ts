@@ -1,5 +1,5 @@
-import { createProject } from "../act/projects.ts";
-import { issueToken } from "../act/tokens.ts";
+import { createProject } from "../accounts/projects.ts";
+import { issueToken } from "../accounts/tokens.ts";
 import { openDatabase } from "../app.ts";
 import { AppError } from "../lib/errors.ts";
 import { createLogger } from "../lib/log.ts";

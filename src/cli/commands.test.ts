@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { openDb } from "../store/db.ts";
+import { openDb } from "../store/backend/db.ts";
 import type { CommandIO } from "./command.ts";
 import { COMMANDS, main } from "./commands.ts";
 

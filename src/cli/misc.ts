@@ -2,7 +2,7 @@ import { dumpConfig } from "../config/dump.ts";
 import { createLogger } from "../lib/log.ts";
 import { openDatabase } from "../app.ts";
 import { pgliteEmbeddedOptions, sqliteNativeBinding } from "../runtime/embedded.ts";
-import { migrationStatus } from "../store/migrate.ts";
+import { migrationStatus } from "../store/backend/migrate.ts";
 import { runtimeName, VERSION } from "../version.ts";
 import { SERVER_FLAGS, SERVER_FLAGS_HELP, parseFlags } from "./args.ts";
 import { UsageError, type Command } from "./command.ts";

@@ -1,4 +1,4 @@
-import { createProject } from "../act/projects.ts";
+import { createProject } from "../accounts/projects.ts";
 import { createApp, openDatabase } from "../app.ts";
 import { generateHistory } from "../demo/generate.ts";
 import { uploadQuery } from "../demo/query.ts";

@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { Socket } from "node:net";
 import { serve as serveNode } from "@hono/node-server";
-import { ensureAdminToken } from "../act/tokens.ts";
+import { ensureAdminToken } from "../accounts/tokens.ts";
 import { createApp, openDatabase } from "../app.ts";
 import { FatalError } from "../lib/errors.ts";
 import { createLogger } from "../lib/log.ts";
@@ -20,7 +20,7 @@ import { VERSION } from "../version.ts";
 import { SERVER_FLAGS, SERVER_FLAGS_HELP, parseFlags } from "./args.ts";
 import type { Command } from "./command.ts";
 import { configFromFlags } from "./server-config.ts";
-import { parseDatabaseUrl } from "../store/url.ts";
+import { parseDatabaseUrl } from "../store/backend/url.ts";
 
 /** `flakeguard serve`: the API, the worker, the UI and /metrics in one process, or one role of a scaled-out install. */
 export const serveCommand: Command = {

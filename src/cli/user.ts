@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createUser } from "../act/users.ts";
+import { createUser } from "../accounts/users.ts";
 import { generatePassword } from "../auth/passwords.ts";
 import type { Role } from "../model/project.ts";
 import { withStore } from "./admin.ts";

@@ -1,4 +1,4 @@
-import { redactUrl } from "../store/url.ts";
+import { redactUrl } from "../store/backend/url.ts";
 import type { LoadedConfig } from "./load.ts";
 import { SETTINGS, envNames, type Config } from "./settings.ts";
 

@@ -3,7 +3,7 @@
  * project whose slug is the repository's name (created when missing); when that project already
  * belongs to another repository, `owner-name` is used instead. Links survive uninstalling.
  */
-import { createProject } from "../act/projects.ts";
+import { createProject } from "../accounts/projects.ts";
 import type { Project } from "../model/project.ts";
 import type { Store } from "../store/index.ts";
 import { ensureGitHubIntegration } from "./publish.ts";

@@ -1,5 +1,5 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { embeddedMigrations, migrationStatus } from "../store/migrate.ts";
+import { embeddedMigrations, migrationStatus } from "../store/backend/migrate.ts";
 import { runtimeName } from "../version.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";

@@ -1,5 +1,5 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { createProject, projectCounts } from "../act/projects.ts";
+import { createProject, projectCounts } from "../accounts/projects.ts";
 import { notFound } from "../lib/errors.ts";
 import type { Project } from "../model/project.ts";
 import type { Store } from "../store/index.ts";

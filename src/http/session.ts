@@ -1,7 +1,7 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
-import { signIn } from "../act/sessions.ts";
+import { signIn } from "../accounts/sessions.ts";
 import { SESSION_COOKIE, csrfToken } from "../auth/sessions.ts";
 import { notFound } from "../lib/errors.ts";
 import type { Principal } from "../model/project.ts";

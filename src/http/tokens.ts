@@ -1,5 +1,5 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { issueToken, revokeToken } from "../act/tokens.ts";
+import { issueToken, revokeToken } from "../accounts/tokens.ts";
 import { notFound } from "../lib/errors.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";

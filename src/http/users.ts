@@ -1,5 +1,5 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { createUser, deleteUser, updateUser } from "../act/users.ts";
+import { createUser, deleteUser, updateUser } from "../accounts/users.ts";
 import type { UserRecord } from "../model/user.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";

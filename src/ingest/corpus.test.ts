@@ -4,7 +4,7 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CORPUS } from "../../test/helpers/corpus.ts";
 import type { ParsedReport, ParsedTest } from "../model/report.ts";
-import { CORPUS_DEVIATIONS } from "./corpus-deviations.ts";
+import { CORPUS_DEVIATIONS } from "../../test/helpers/corpus-deviations.ts";
 import { ReportParseError } from "./errors.ts";
 import { parseReport } from "./registry.ts";
 

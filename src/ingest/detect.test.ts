@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { detectFormat } from "./detect.ts";
 import { ReportParseError } from "./errors.ts";
 import { parseReport } from "./registry.ts";
-import { bytes, chunked, parseError } from "./test-helpers.ts";
+import { bytes, chunked, parseError } from "../../test/helpers/ingest.ts";
 
 const junit = bytes(
   '<?xml version="1.0"?>\n<!-- generated --><testsuites><testsuite name="s"><testcase name="t"/></testsuite></testsuites>',

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_PARSE_LIMITS } from "../model/limits.ts";
 import { parseCtrf } from "./ctrf.ts";
 import { parseNUnit } from "./nunit.ts";
-import { bytes, parseError } from "./test-helpers.ts";
+import { bytes, parseError } from "../../test/helpers/ingest.ts";
 import { parseTrx } from "./trx.ts";
 import { parseXUnit } from "./xunit.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PARSE_LIMITS } from "../model/limits.ts";
 import { parseJUnit } from "./junit.ts";
-import { bytes, parseError } from "./test-helpers.ts";
+import { bytes, parseError } from "../../test/helpers/ingest.ts";
 
 const parse = (xml: string) => parseJUnit(bytes(xml), DEFAULT_PARSE_LIMITS);
 const suite = (cases: string, attributes = 'name="S"') =>

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_PARSE_LIMITS } from "../model/limits.ts";
 import { ReportParseError } from "./errors.ts";
 import { FORMATS, parseReport } from "./registry.ts";
-import { bytes } from "./test-helpers.ts";
+import { bytes } from "../../test/helpers/ingest.ts";
 
 const SEEDS = [
   '<testsuites><testsuite name="s"><testcase classname="c" name="t" time="1"><failure message="m">x</failure><flakyFailure/></testcase></testsuite></testsuites>',

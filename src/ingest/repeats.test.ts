@@ -6,7 +6,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseReport } from "./registry.ts";
-import { bytes } from "./test-helpers.ts";
+import { bytes } from "../../test/helpers/ingest.ts";
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), "../../test/fixtures/identity");
 const fixture = (name: string) => parseReport(readFileSync(resolve(FIXTURES, name)));

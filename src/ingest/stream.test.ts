@@ -6,7 +6,7 @@ import type { ParsedTest } from "../model/report.ts";
 import { ReportParseError } from "./errors.ts";
 import { BATCH_SIZE } from "./fold.ts";
 import { FORMATS, parseReport, parseReportStream, type TestBatch } from "./registry.ts";
-import { bytes, chunked } from "./test-helpers.ts";
+import { bytes, chunked } from "../../test/helpers/ingest.ts";
 
 const junit = (cases: string[]) => `<testsuites><testsuite name="S">${cases.join("\n")}</testsuite></testsuites>`;
 const cases = (count: number) =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from "../model/limits.ts";
-import { bytes, chunked, parseError } from "./test-helpers.ts";
+import { bytes, chunked, parseError } from "../../test/helpers/ingest.ts";
 import { readXml } from "./xml.ts";
 import type { ReportInput } from "./input.ts";
 

@@ -4,7 +4,7 @@
  */
 import type { Project } from "../model/project.ts";
 import type { TestVerdicts, VerdictStatus } from "../model/verdict.ts";
-import type { Orm } from "../store/db.ts";
+import type { Orm } from "../store/backend/db.ts";
 import type { Store } from "../store/index.ts";
 import type { AlsoWrite } from "../store/quarantine.ts";
 import { outboxRows, prepareEvents, writeRows } from "./emit.ts";

@@ -1,5 +1,5 @@
 /** Emission: events become outbox rows, one per interested integration, and a wake-up for the delivery job. Nothing is sent here. */
-import type { Orm } from "../store/db.ts";
+import type { Orm } from "../store/backend/db.ts";
 import type { Store } from "../store/index.ts";
 import type { Integration } from "../store/integrations.ts";
 import type { NewOutboxItem } from "../store/outbox.ts";

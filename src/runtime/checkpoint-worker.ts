@@ -1,7 +1,7 @@
 // How the SQLite checkpoint worker thread starts: inside the executable from the bundle build.ts embedded,
 // under node from the source file (Deno uses node:sqlite, whose checkpoints stay in the writer).
 import { Worker } from "node:worker_threads";
-import type { CheckpointWorkerSpawner } from "../store/checkpointer.ts";
+import type { CheckpointWorkerSpawner } from "../store/backend/checkpointer.ts";
 import { isSea, requireAsset } from "./sea.ts";
 
 /** Asset key of the checkpoint worker's bundle inside the executable. */
@@ -17,5 +17,5 @@ export function checkpointWorkerSpawner(): CheckpointWorkerSpawner {
     return (workerData) => new Worker(code, { eval: true, workerData, resourceLimits });
   }
   return (workerData) =>
-    new Worker(new URL("../store/checkpoint-worker.ts", import.meta.url), { workerData, resourceLimits });
+    new Worker(new URL("../store/backend/checkpoint-worker.ts", import.meta.url), { workerData, resourceLimits });
 }

@@ -1,7 +1,7 @@
 import { Redis, type RedisOptions } from "ioredis";
 import { FatalError } from "../lib/errors.ts";
 import type { Logger } from "../lib/log.ts";
-import { redactUrl } from "../store/url.ts";
+import { redactUrl } from "../store/backend/url.ts";
 import type { Bus, BusMessage } from "./bus.ts";
 import type { Cache } from "./cache.ts";
 import type { SharedState } from "./index.ts";

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "./db.ts";
+import type { Db } from "./backend/db.ts";
 
 /** A project's figures for the daily digest. */
 export interface ProjectSummary {

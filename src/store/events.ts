@@ -1,6 +1,6 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { AuditEvent } from "../model/project.ts";
-import type { Db, Orm } from "./db.ts";
+import type { Db, Orm } from "./backend/db.ts";
 
 /** An audit event to record. */
 export interface NewEvent {

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { inIds, pgArray, rawSqlite, sqliteRunEach } from "./bulk.ts";
-import type { Db, Orm } from "./db.ts";
+import { inIds, pgArray, rawSqlite, sqliteRunEach } from "./backend/bulk.ts";
+import type { Db, Orm } from "./backend/db.ts";
 
 /** One occurrence batch of a failure fingerprint from a report. */
 export interface FailureSighting {

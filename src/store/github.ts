@@ -1,6 +1,6 @@
 /** GitHub: installations, which project a repository reports into, webhook deliveries (each processed once), and what we posted. */
 import { and, eq, isNull } from "drizzle-orm";
-import type { Db, Orm } from "./db.ts";
+import type { Db, Orm } from "./backend/db.ts";
 
 /** A repository linked to a project. */
 export interface GitHubRepository {

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
-import type { Db } from "./db.ts";
+import type { Db } from "./backend/db.ts";
 
 /** An incident to record: a report where most tests failed together. */
 export interface NewIncident {

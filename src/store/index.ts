@@ -1,6 +1,6 @@
 import { KeyedMutex } from "../lib/mutex.ts";
-import { rawSqlite } from "./bulk.ts";
-import type { Db } from "./db.ts";
+import { rawSqlite } from "./backend/bulk.ts";
+import type { Db } from "./backend/db.ts";
 import { HistoryCache } from "./history-cache.ts";
 import { eventStore } from "./events.ts";
 import { failureStore } from "./failures.ts";

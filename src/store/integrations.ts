@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, lte, or } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
-import type { Db, Orm } from "./db.ts";
+import type { Db, Orm } from "./backend/db.ts";
 import type { NewEvent } from "./events.ts";
 
 /** A project's notification channel as stored (config holds its secrets; callers mask them). */

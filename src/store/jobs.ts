@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, lt, lte, max, min, or, sql, type SQL } from "drizzle-orm";
 import { RESCORE_JOB, type Job } from "../model/job.ts";
-import type { Db, Orm } from "./db.ts";
+import type { Db, Orm } from "./backend/db.ts";
 
 /** A job to enqueue. */
 export interface NewJob {

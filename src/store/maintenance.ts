@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "./db.ts";
+import type { Db } from "./backend/db.ts";
 
 /** A table has grown enough to vacuum once it holds this share more pages than when it was last vacuumed. */
 const GROWTH = 0.2;

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, lt, lte, min, or, sql } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
-import type { Db, Orm } from "./db.ts";
+import type { Db, Orm } from "./backend/db.ts";
 
 /** Where a notification is: waiting (or waiting for a retry), being sent, sent, or given up. */
 export type OutboxStatus = "pending" | "sending" | "sent" | "failed";

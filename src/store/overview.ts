@@ -2,7 +2,7 @@
 // over a window (daily snapshots of verdict counts, quarantines replayed from their start and end,
 // failures summed from the reports' counts).
 import { sql } from "drizzle-orm";
-import type { Db } from "./db.ts";
+import type { Db } from "./backend/db.ts";
 import type { IncidentRecord } from "./incidents.ts";
 import { reportCount } from "./runs.ts";
 

@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { Db } from "./db.ts";
+import type { Db } from "./backend/db.ts";
 import type { NewEvent } from "./events.ts";
 
 /** A project's saved policy body and who saved it. */

@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { AppError } from "../lib/errors.ts";
 import { newId } from "../lib/ids.ts";
 import type { Project } from "../model/project.ts";
-import type { Db } from "./db.ts";
+import type { Db } from "./backend/db.ts";
 
 /** Input for a new project. */
 export interface NewProject {

@@ -1,7 +1,7 @@
 import { and, desc, eq, lte, sql } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
-import { inIds } from "./bulk.ts";
-import type { Db, Orm } from "./db.ts";
+import { inIds } from "./backend/bulk.ts";
+import type { Db, Orm } from "./backend/db.ts";
 import type { NewEvent } from "./events.ts";
 
 /** One quarantine decision and, once released, its end. */

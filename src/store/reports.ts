@@ -1,8 +1,8 @@
 import { and, count, eq } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
 import type { ReportMeta, ReportRecord, ReportRows } from "../model/ingest.ts";
-import type { Db, Orm } from "./db.ts";
-import { commitGroup } from "./commit-group.ts";
+import type { Db, Orm } from "./backend/db.ts";
+import { commitGroup } from "./backend/commit-group.ts";
 import type { HistoryCache } from "./history-cache.ts";
 import { insertResults, type ReportResults } from "./results.ts";
 import { upsertTests } from "./tests.ts";

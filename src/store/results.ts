@@ -11,8 +11,8 @@ import {
   rawSqlite,
   sqliteInsertRows,
   type Cell,
-} from "./bulk.ts";
-import type { Orm, Schema } from "./db.ts";
+} from "./backend/bulk.ts";
+import type { Orm, Schema } from "./backend/db.ts";
 import { BATCH_ROWS } from "./tests.ts";
 
 const COLUMNS =

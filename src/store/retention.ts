@@ -1,5 +1,5 @@
 import { and, inArray, isNotNull, lt, ne, sql } from "drizzle-orm";
-import type { Db, Orm } from "./db.ts";
+import type { Db, Orm } from "./backend/db.ts";
 import type { HistoryCache } from "./history-cache.ts";
 
 /** What one retention pass removed. */

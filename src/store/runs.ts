@@ -2,7 +2,7 @@
 // cells: one per report, with every attempt in order, newest first.
 import { sql, type SQL } from "drizzle-orm";
 import type { AttemptStatus } from "../model/report.ts";
-import type { Db } from "./db.ts";
+import type { Db } from "./backend/db.ts";
 
 /** One CI run: its reports summed. A report uploaded without a run id is a run of its own (`run` null). */
 export interface RunSummary {

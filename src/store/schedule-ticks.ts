@@ -1,5 +1,5 @@
 import { and, count, eq, lt } from "drizzle-orm";
-import type { Db, Orm } from "./db.ts";
+import type { Db, Orm } from "./backend/db.ts";
 
 /** Schedule ticks: which replica fired which tick, so each tick fires once however many schedulers run. */
 export function scheduleTickStore(db: Db) {

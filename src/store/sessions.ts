@@ -2,7 +2,7 @@ import { and, desc, eq, gt, isNull, lt, or } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
 import type { Role } from "../model/project.ts";
 import type { SessionRecord } from "../model/user.ts";
-import type { Db } from "./db.ts";
+import type { Db } from "./backend/db.ts";
 
 /** A session to store: the hash of its secret, never the secret. */
 export interface NewSession {

@@ -1,5 +1,5 @@
 import { and, count, eq } from "drizzle-orm";
-import type { Db } from "./db.ts";
+import type { Db } from "./backend/db.ts";
 
 /** Tests of one project in one status (for the per-project gauges). */
 export interface ProjectTestCount {

@@ -1,7 +1,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { TestRow } from "../model/ingest.ts";
-import { isSqlite, PG_BATCH_ROWS, pgArray, rawSqlite, sqliteInsertRows } from "./bulk.ts";
-import type { Db, Orm, Schema } from "./db.ts";
+import { isSqlite, PG_BATCH_ROWS, pgArray, rawSqlite, sqliteInsertRows } from "./backend/bulk.ts";
+import type { Db, Orm, Schema } from "./backend/db.ts";
 
 /** Rows per INSERT through drizzle's builder: well under SQLite's and PostgreSQL's bound-parameter limits. */
 export const BATCH_ROWS = 500;

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNotNull, isNull, lt, or } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
 import type { TokenRecord, TokenScope } from "../model/project.ts";
-import type { Db } from "./db.ts";
+import type { Db } from "./backend/db.ts";
 
 /** A token to store: its hash and display prefix, never the secret. */
 export interface NewToken {

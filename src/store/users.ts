@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
 import type { Role } from "../model/project.ts";
 import type { UserRecord } from "../model/user.ts";
-import type { Db } from "./db.ts";
+import type { Db } from "./backend/db.ts";
 
 /** A stored user with the password hash, for sign-in only. */
 export type StoredUser = UserRecord & { passwordHash: string };

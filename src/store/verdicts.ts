@@ -1,7 +1,7 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
-import { inIds } from "./bulk.ts";
+import { inIds } from "./backend/bulk.ts";
 import type { TestVerdicts, Verdict, VerdictStatus } from "../model/verdict.ts";
-import type { Db, Orm } from "./db.ts";
+import type { Db, Orm } from "./backend/db.ts";
 
 /** A test with its verdict (less the evidence), as listed. */
 export interface TestListItem extends Omit<Verdict, "evidence"> {

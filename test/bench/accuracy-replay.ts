@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { rescoreTests } from "../../src/act/detect.ts";
-import { ensureAdminToken } from "../../src/act/tokens.ts";
+import { ensureAdminToken } from "../../src/accounts/tokens.ts";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { uploadQuery } from "../../src/demo/query.ts";
@@ -15,8 +15,8 @@ import type { DemoHistory } from "../../src/demo/types.ts";
 import { testKey } from "../../src/demo/types.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import pg from "pg";
-import { openDb, type Db } from "../../src/store/db.ts";
-import { migrate } from "../../src/store/migrate.ts";
+import { openDb, type Db } from "../../src/store/backend/db.ts";
+import { migrate } from "../../src/store/backend/migrate.ts";
 import type { Detections } from "./accuracy-baselines.ts";
 
 /** What a replay found: flaky calls (and when), and every test the default policy ever quarantined. */

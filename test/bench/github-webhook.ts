@@ -9,8 +9,8 @@ import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { signBody } from "../../src/github/signature.ts";
 import { createLogger } from "../../src/lib/log.ts";
-import { openDb } from "../../src/store/db.ts";
-import { migrate } from "../../src/store/migrate.ts";
+import { openDb } from "../../src/store/backend/db.ts";
+import { migrate } from "../../src/store/backend/migrate.ts";
 
 const n = Number(process.argv[process.argv.indexOf("--n") + 1]) || 500;
 const SECRET = "bench-secret";

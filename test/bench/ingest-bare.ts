@@ -12,8 +12,8 @@ import pg from "pg";
 import { newId } from "../../src/lib/ids.ts";
 import type { ResultRow, TestRow } from "../../src/model/ingest.ts";
 import { checkpointWorkerSpawner } from "../../src/runtime/checkpoint-worker.ts";
-import { openDb, type Db } from "../../src/store/db.ts";
-import { migrate } from "../../src/store/migrate.ts";
+import { openDb, type Db } from "../../src/store/backend/db.ts";
+import { migrate } from "../../src/store/backend/migrate.ts";
 import { copyFrom, copyText } from "./ingest-copy.ts";
 
 /** One bare method's figures. */

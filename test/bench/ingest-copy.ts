@@ -41,4 +41,4 @@ export function copyFrom(client: Client, statement: string, chunks: Iterable<Buf
 }
 
 /** One value in COPY text format: the store's own. */
-export { copyText } from "../../src/store/bulk.ts";
+export { copyText } from "../../src/store/backend/bulk.ts";

@@ -6,14 +6,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureAdminToken } from "../../src/act/tokens.ts";
+import { ensureAdminToken } from "../../src/accounts/tokens.ts";
 import { createApp, type App } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { emitEvents } from "../../src/notify/emit.ts";
 import type { NotificationEvent } from "../../src/notify/events.ts";
-import { openDb } from "../../src/store/db.ts";
-import { migrate } from "../../src/store/migrate.ts";
+import { openDb } from "../../src/store/backend/db.ts";
+import { migrate } from "../../src/store/backend/migrate.ts";
 import { startFakeSlack } from "../helpers/fake-slack.ts";
 import { listenLocal } from "../helpers/local-server.ts";
 

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { rescoreTests } from "../../src/act/detect.ts";
-import { openDb } from "../../src/store/db.ts";
+import { openDb } from "../../src/store/backend/db.ts";
 import { createStore, type Store } from "../../src/store/index.ts";
-import { migrate } from "../../src/store/migrate.ts";
+import { migrate } from "../../src/store/backend/migrate.ts";
 import { PG_ADMIN_URL, adminQuery } from "../helpers/backends.ts";
 import { seedProject } from "./ui-seed.ts";
 

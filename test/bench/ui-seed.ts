@@ -6,7 +6,7 @@
 // one job hits an outage (most of its tests fail with one message: an incident).
 import { createHash } from "node:crypto";
 import { recordFindings, rescoreTests } from "../../src/act/detect.ts";
-import { createProject } from "../../src/act/projects.ts";
+import { createProject } from "../../src/accounts/projects.ts";
 import { dedupeKey, testId } from "../../src/analyze/identity.ts";
 import { failureFingerprint } from "../../src/analyze/fingerprint.ts";
 import { Random } from "../../src/demo/random.ts";

@@ -9,12 +9,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import pg from "pg";
-import { ensureAdminToken } from "../../src/act/tokens.ts";
+import { ensureAdminToken } from "../../src/accounts/tokens.ts";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/lib/log.ts";
-import { openDb, type Db } from "../../src/store/db.ts";
-import { migrate } from "../../src/store/migrate.ts";
+import { openDb, type Db } from "../../src/store/backend/db.ts";
+import { migrate } from "../../src/store/backend/migrate.ts";
 import { seedProject } from "./ui-seed.ts";
 
 type Backend = "sqlite" | "pglite" | "postgres";

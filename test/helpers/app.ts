@@ -2,7 +2,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ensureAdminToken } from "../../src/act/tokens.ts";
+import { ensureAdminToken } from "../../src/accounts/tokens.ts";
 import { createApp, type App } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/settings.ts";

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
-import { openDb, type Db } from "../../src/store/db.ts";
-import { migrate } from "../../src/store/migrate.ts";
+import { openDb, type Db } from "../../src/store/backend/db.ts";
+import { migrate } from "../../src/store/backend/migrate.ts";
 
 /** A backend the suites run against. */
 export type Backend = "sqlite" | "pglite" | "postgres";

@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import type { TestProject } from "vitest/node";
-import { openDb } from "../../src/store/db.ts";
-import { migrate } from "../../src/store/migrate.ts";
+import { openDb } from "../../src/store/backend/db.ts";
+import { migrate } from "../../src/store/backend/migrate.ts";
 import { BACKENDS, PG_ADMIN_URL, adminQuery } from "./backends.ts";
 
 export default async function setup(project: TestProject) {

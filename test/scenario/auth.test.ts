@@ -1,7 +1,7 @@
 // Sign-in and authorization on every backend: passwords, admin-token sign-in, throttling, cookie flags,
 // CSRF, sliding and absolute expiry (injected clock), revocation, roles, users, tokens listing and revocation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureAdminToken } from "../../src/act/tokens.ts";
+import { ensureAdminToken } from "../../src/accounts/tokens.ts";
 import { PRUNE_SESSIONS_JOB } from "../../src/jobs/prune-sessions.ts";
 import { BACKENDS } from "../helpers/backends.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";

@@ -4,8 +4,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { createLogger } from "../../src/lib/log.ts";
-import { embeddedMigrations } from "../../src/store/migrate.ts";
-import * as pgSchema from "../../src/store/schema/pg.ts";
+import { embeddedMigrations } from "../../src/store/backend/migrate.ts";
+import * as pgSchema from "../../src/store/schema/pg/index.ts";
 import { BACKENDS, PG_ADMIN_URL, adminQuery } from "../helpers/backends.ts";
 
 const log = createLogger("silent");

@@ -1,8 +1,8 @@
-// What "settled" counts (act/projects.ts projectCounts): every rescore that will still change a verdict, on
+// What "settled" counts (accounts/projects.ts projectCounts): every rescore that will still change a verdict, on
 // every backend — and a project's rescores never run side by side on two workers.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectCounts } from "../../src/act/projects.ts";
+import { projectCounts } from "../../src/accounts/projects.ts";
 import { RESCORE_JOB } from "../../src/model/job.ts";
 import { PROCESS_REPORT_JOB } from "../../src/pipeline.ts";
 import type { NewReport } from "../../src/store/reports.ts";

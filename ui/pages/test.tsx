@@ -8,8 +8,8 @@ import { useData } from "../data.ts";
 import { pct, scoreText, short, when } from "../format.ts";
 import { useLive } from "../live.ts";
 import type { AuditEvent, Evidence, FailureGroup, QuarantineEntry, TestDetail, Verdict } from "../types.ts";
-import { FailureGroups } from "./project.tsx";
-import { QuarantinePanel } from "./quarantine-form.tsx";
+import { FailureGroups } from "./project/failure-groups.tsx";
+import { QuarantinePanel } from "./quarantine/form.tsx";
 
 const EVIDENCE_SHOWN = 5;
 

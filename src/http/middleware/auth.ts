@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
-import { resolveSession } from "../../act/sessions.ts";
+import { resolveSession } from "../../accounts/sessions.ts";
 import { allows, refusalMessage, type Access } from "../../auth/access.ts";
 import { SESSION_COOKIE, verifyCsrfToken } from "../../auth/sessions.ts";
 import { hashToken, sameHash, scopeOf } from "../../auth/tokens.ts";

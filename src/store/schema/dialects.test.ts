@@ -1,8 +1,8 @@
 import { getTableConfig as pgTable } from "drizzle-orm/pg-core";
 import { getTableConfig as sqliteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
-import * as pg from "./schema/pg.ts";
-import * as sqlite from "./schema/sqlite.ts";
+import * as pg from "./pg/index.ts";
+import * as sqlite from "./sqlite/index.ts";
 
 function shape(
   tables: Record<string, unknown>,

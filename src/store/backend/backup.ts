@@ -2,7 +2,7 @@
 import { getTableName, is, sql, type SQL } from "drizzle-orm";
 import { PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "./db.ts";
-import * as pgSchema from "./schema/pg.ts";
+import * as pgSchema from "../schema/pg/index.ts";
 
 // The tables of the connection's schema (PostgreSQL and PGlite).
 const PG_TABLES = "select table_name as name from information_schema.tables where table_schema = current_schema()";

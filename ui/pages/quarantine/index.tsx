@@ -1,12 +1,12 @@
 // Quarantine: the active list (reason, owner, since, expiry, mode) with bulk release, and the policy
 // form with a preview of what it would quarantine.
 import { useState } from "preact/hooks";
-import { get, request, seg } from "../api.ts";
-import { Ago, Empty, ErrorNote, Loading, Page } from "../components/bits.tsx";
-import { useData } from "../data.ts";
-import { useLive } from "../live.ts";
-import type { QuarantineEntry } from "../types.ts";
-import { PolicyForm } from "./policy.tsx";
+import { get, request, seg } from "../../api.ts";
+import { Ago, Empty, ErrorNote, Loading, Page } from "../../components/bits.tsx";
+import { useData } from "../../data.ts";
+import { useLive } from "../../live.ts";
+import type { QuarantineEntry } from "../../types.ts";
+import { PolicyForm } from "../policy.tsx";
 
 /** The quarantine page of a project. */
 export function QuarantinePage({ slug, canChange, admin }: { slug: string; canChange: boolean; admin: boolean }) {

@@ -1,9 +1,9 @@
 // Quarantine and release controls for one test: the state, a form (reason, owner, expiry, mode), release.
 import { useState } from "preact/hooks";
-import { request, seg } from "../api.ts";
-import { Ago, Badge, ErrorNote } from "../components/bits.tsx";
-import { when } from "../format.ts";
-import type { QuarantineEntry } from "../types.ts";
+import { request, seg } from "../../api.ts";
+import { Ago, Badge, ErrorNote } from "../../components/bits.tsx";
+import { when } from "../../format.ts";
+import type { QuarantineEntry } from "../../types.ts";
 
 /** The quarantine panel of a test page; `onChange` reloads the page's data. */
 export function QuarantinePanel(props: {

@@ -1,36 +1,16 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { PgDatabase } from "drizzle-orm/pg-core";
-import { FatalError } from "../lib/errors.ts";
-import { Mutex } from "../lib/mutex.ts";
+import { FatalError } from "../../lib/errors.ts";
+import { Mutex } from "../../lib/mutex.ts";
 import { BackgroundCheckpoints, SAFETY_AUTOCHECKPOINT_PAGES, type CheckpointWorkerSpawner } from "./checkpointer.ts";
 import { PGLITE_SERIALIZERS } from "./pglite-serializers.ts";
-import * as pgSchema from "./schema/pg.ts";
-import * as sqliteSchema from "./schema/sqlite.ts";
+import * as pgSchema from "../schema/pg/index.ts";
+import * as sqliteSchema from "../schema/sqlite/index.ts";
 import { SQLITE_PRAGMAS } from "./sqlite-pragmas.ts";
+import type { Db, Orm, Schema } from "./types.ts";
 import { redactUrl, type DatabaseTarget } from "./url.ts";
 
-/** The schema objects. SQLite's tables have the same names and columns, so store code is written once. */
-export type Schema = typeof pgSchema;
-/**
- * The query builder. Typed as PostgreSQL's; on SQLite it is drizzle's SQLite builder, whose calls used
- * by the store (select/insert/update/delete, onConflict, returning) have the same shape. The contract
- * test-suite runs every store function on all three backends to keep that honest.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Orm = PgDatabase<any, Schema>;
-
-/** An open database, whichever backend. */
-export interface Db {
-  backend: DatabaseTarget["backend"];
-  dialect: "sqlite" | "pg";
-  orm: Orm;
-  schema: Schema;
-  /** Runs fn in one transaction (on SQLite: BEGIN IMMEDIATE, one writer at a time). */
-  tx<T>(fn: (orm: Orm) => Promise<T>): Promise<T>;
-  /** Runs raw SQL and returns its rows. */
-  rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
-  close(): Promise<void>;
-}
+// The types live in their own file so that sqlite-deno.ts, which this file imports lazily, need not import it back.
+export type { Db, Orm, Schema } from "./types.ts";
 
 /** Options that only the embedded backends use (the single executable supplies them). */
 export interface OpenOptions {
@@ -43,7 +23,7 @@ export interface OpenOptions {
   onPoolError?: (err: Error) => void;
   /**
    * SQLite (better-sqlite3) on a file: checkpoints run in this worker thread instead of inside the
-   * writer's COMMIT (see store/checkpointer.ts). Without it the writer checkpoints every ~40 MB of log.
+   * writer's COMMIT (see checkpointer.ts). Without it the writer checkpoints every ~40 MB of log.
    */
   sqliteCheckpoints?: { spawn: CheckpointWorkerSpawner; addonFile?: string; onError: (err: Error) => void };
 }

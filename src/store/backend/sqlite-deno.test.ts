@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "./db.ts";
-import { createStore } from "./index.ts";
+import { createStore } from "../index.ts";
 import { migrate } from "./migrate.ts";
 import { bindable, openSqliteDeno } from "./sqlite-deno.ts";
 

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
-import { ConfigError } from "../lib/errors.ts";
+import { ConfigError } from "../../lib/errors.ts";
 
 /** Where the data lives: an embedded SQLite file, an embedded PGlite directory, or a PostgreSQL server. */
 export type DatabaseTarget =

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { FatalError } from "../lib/errors.ts";
+import { FatalError } from "../../lib/errors.ts";
 import type { Db, Orm } from "./db.ts";
 import { migrationStatements, type Migration } from "./migration.ts";
 import { pgMigrations, sqliteMigrations } from "./migrations.generated.ts";

@@ -5,10 +5,10 @@
 // which is how its unit test runs.
 import type { SQL, SQLWrapper } from "drizzle-orm";
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
-import { FatalError } from "../lib/errors.ts";
-import { Mutex } from "../lib/mutex.ts";
-import type { Db, Orm, Schema } from "./db.ts";
-import * as sqliteSchema from "./schema/sqlite.ts";
+import { FatalError } from "../../lib/errors.ts";
+import { Mutex } from "../../lib/mutex.ts";
+import type { Db, Orm, Schema } from "./types.ts";
+import * as sqliteSchema from "../schema/sqlite/index.ts";
 import { SQLITE_PRAGMAS } from "./sqlite-pragmas.ts";
 
 type Row = Record<string, unknown>;

@@ -1,5 +1,5 @@
 /** Hand-made histories for the scoring tests: one character per report, oldest first. */
-import type { Observation, ScoringContext } from "../model/verdict.ts";
+import type { Observation, ScoringContext } from "../../src/model/verdict.ts";
 
 export const HOUR = 60 * 60 * 1000;
 export const DAY = 24 * HOUR;

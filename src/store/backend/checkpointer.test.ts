@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { sql, type SQL } from "drizzle-orm";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { checkpointWorkerSpawner } from "../runtime/checkpoint-worker.ts";
+import { checkpointWorkerSpawner } from "../../runtime/checkpoint-worker.ts";
 import type { CheckpointAnswer } from "./checkpoint-protocol.ts";
 import { BackgroundCheckpoints } from "./checkpointer.ts";
 import { openDb, type Db, type Orm } from "./db.ts";

@@ -1,6 +1,6 @@
 /** Helpers for the ingest tests: bytes from text, chunked streams, and catching the parse error. */
 import { expect } from "vitest";
-import { ReportParseError } from "./errors.ts";
+import { ReportParseError } from "../../src/ingest/errors.ts";
 
 /** UTF-8 bytes of a string. */
 export const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
