@@ -22,7 +22,7 @@ import { createMetrics } from "./metrics/registry.ts";
 import { stateGauges } from "./metrics/state.ts";
 import { DEFAULT_PARSE_LIMITS } from "./model/limits.ts";
 import { inlineParsePool, type ParsePool } from "./parse-pool/pool.ts";
-import { createUploads, type Uploads } from "./pipeline.ts";
+import { createPipeline, type Uploads } from "./pipeline.ts";
 import { openDb, ping, type Db, type OpenOptions } from "./store/backend/db.ts";
 import { createStore, type Store } from "./store/index.ts";
 import { migrate, migrationStatus } from "./store/backend/migrate.ts";
@@ -126,7 +126,7 @@ export function createApp(o: AppOptions): App {
   const stopping = new AbortController();
   const parsePool = o.parsePool ?? inlineParsePool();
   const uploads = instrumentUploads(
-    createUploads({
+    createPipeline({
       store,
       clock,
       limits: { ...DEFAULT_PARSE_LIMITS, maxBytes: o.config.maxUploadBytes, maxTestcases: o.config.maxTestcases },
@@ -136,9 +136,9 @@ export function createApp(o: AppOptions): App {
       scoreOnIngest: o.config.scoreOnIngest,
       notifyWorker: () => worker?.wake(),
       publish,
+      github: { app: Boolean(o.config.githubAppId && o.config.githubPrivateKey), token: Boolean(o.config.githubToken) },
     }),
     metrics.ingest,
-    store,
   );
   stateGauges(metrics.registry, store, shared.cache, clock, (err) =>
     o.log.warn({ err }, "metrics: database counts unavailable"),

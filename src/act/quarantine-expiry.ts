@@ -1,7 +1,7 @@
 /** Expiry: a quarantine ends after its time and the test is scored again, so a still-flaky test comes back on evidence. */
 import { publishNothing, type Publish } from "../model/live.ts";
 import type { Store } from "../store/index.ts";
-import { rescoreTests } from "./detect.ts";
+import { rescoreTests } from "./rescore.ts";
 import { autoRelease } from "./quarantine.ts";
 
 /** Releases every expired quarantine (all projects), then rescores those tests; returns how many were released. */

@@ -4,7 +4,7 @@ import type { Policy } from "../analyze/policy.ts";
 import { scoreTest } from "../analyze/score.ts";
 import type { Project } from "../model/project.ts";
 import type { Store } from "../store/index.ts";
-import { HISTORY_LIMIT, RESCORE_BATCH, scoredAt } from "./detect.ts";
+import { HISTORY_LIMIT, RESCORE_BATCH, scoredAt } from "./rescore.ts";
 
 const DAY = 86_400_000;
 

@@ -19,7 +19,7 @@ export interface TestInReport {
  * test (it may have recovered), or of a healthy test that failed on the same commit elsewhere (same-commit
  * evidence), or of a quarantined test (its passes are what release it). These are scored before an inline
  * upload is answered; every test of the report, these included, is rescored by the worker right after
- * (pipeline-analyze.ts), so no verdict is left scored from a history without the report.
+ * (src/pipeline/act.ts), so no verdict is left scored from a history without the report.
  */
 export function testsToRescore(
   tests: TestInReport[],

@@ -1,8 +1,6 @@
 /** PUT /api/v1/projects/:project/github: link a repository to a project by hand (token mode, or to override the App's naming). */
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { emitPublish, ensureGitHubIntegration, type PublishTask } from "../github/publish.ts";
-import type { Project } from "../model/project.ts";
-import type { UploadOutcome } from "../pipeline.ts";
+import { ensureGitHubIntegration } from "../github/publish.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
 import { loadProject } from "./projects.ts";
@@ -62,32 +60,4 @@ export const linkGitHubHandler =
 function actorOf(p: unknown): string {
   const who = p as { actor?: string; kind: string; tokenId?: string };
   return who.actor ?? (who.tokenId ? `token:${who.tokenId}` : who.kind);
-}
-
-/**
- * After an upload through the API that names a PR and a run: the PR comment of each repository linked
- * to the project is queued in the outbox, when the server can act on it (its App installation, or githubToken).
- */
-export async function queuePrCommentAfterUpload(
-  d: HttpDeps,
-  project: Project,
-  meta: { pr?: string | null; run?: string | null; commit?: string | null },
-  outcomes: UploadOutcome[],
-): Promise<void> {
-  const pr = Number(meta.pr);
-  if (!meta.run || !Number.isInteger(pr) || pr <= 0 || outcomes.every((o) => o.duplicate)) return;
-  const app = Boolean(d.config.githubAppId && d.config.githubPrivateKey);
-  const repos = (await d.store.github.repositoriesOf(project.id)).filter(
-    (r) => (r.installationId && app) || d.config.githubToken,
-  );
-  const tasks = repos.map((r): PublishTask => ({
-    what: "pr-comment",
-    repo: r.fullName,
-    installationId: app ? r.installationId : null,
-    projectId: project.id,
-    run: meta.run!,
-    headSha: meta.commit ?? "",
-    pr,
-  }));
-  await emitPublish(d.store, tasks, `upload-${outcomes.find((o) => !o.duplicate)!.id}`, d.clock());
 }

@@ -1,5 +1,5 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import { canonicalVariant } from "../analyze/identity.ts";
+import { canonicalVariant } from "../ingest/identity.ts";
 import { AppError, notFound } from "../lib/errors.ts";
 import type { ReportRecord } from "../model/ingest.ts";
 import type { ReportFormat } from "../model/report.ts";
@@ -7,7 +7,6 @@ import { readUpload } from "./body.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
 import { loadProject } from "./projects.ts";
-import { queuePrCommentAfterUpload } from "./github-link.ts";
 import { ErrorSchema, ProjectParam, authErrors, badRequestResponse, iso, notFoundResponse } from "./schemas.ts";
 
 const FORMATS = ["auto", "junit", "ctrf", "trx", "nunit", "xunit"] as const;
@@ -129,8 +128,8 @@ export const uploadReportHandler =
         variant,
       },
       format,
+      { prComment: true },
     );
-    await queuePrCommentAfterUpload(d, project, q, outcomes);
     const queued = outcomes.some((o) => o.status === "queued");
     return c.json({ reports: outcomes }, queued ? 202 : 201);
   };

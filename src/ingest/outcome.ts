@@ -1,7 +1,7 @@
 /**
  * A test's outcome over its attempts, in one small integer: did any attempt pass, did any fail or error,
  * and the last attempt's status. Shared by the parser's fold (fold.ts) and the rows stage's fold by test id
- * (analyze/identity.ts), so both decide outcome, flakiness and counts the same way.
+ * (ingest/identity.ts), so both decide outcome, flakiness and counts the same way.
  */
 import type { AttemptStatus, ReportCounts } from "../model/report.ts";
 

@@ -1,27 +1,22 @@
 /**
- * The one table of report formats: how to recognise each and which parser reads it. Adding a format is
- * its parser file plus one line here. `parseReportStream` is the single entry point; `parseReport`
- * collects its batches into one report.
+ * Parsing a report of any format: `parseReportStream` is the single entry point; `parseReport` collects its
+ * batches into one report. The formats themselves are the table in format-table.ts.
  */
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from "../model/limits.ts";
-import type { ParsedReport, ReportFormat } from "../model/report.ts";
-import { parseCtrf, streamCtrf } from "./ctrf.ts";
-import { detectFormat, SNIFF_BYTES, type DetectOptions } from "./detect.ts";
+import type { ParsedReport } from "../model/report.ts";
+import { FORMATS } from "./format-table.ts";
 import { peekHead, type ReportInput } from "./input.ts";
-import { parseJUnit, streamJUnit } from "./junit.ts";
-import { parseNUnit, streamNUnit } from "./nunit.ts";
+import { detectFormat, SNIFF_BYTES, type DetectOptions } from "./sniff.ts";
 import {
   collecting,
   folded,
   type BatchConsumer,
-  type ReportParser,
   type ReportStreamer,
   type ReportSummary,
   type UnfoldedSummary,
 } from "./stream.ts";
-import { parseTrx, streamTrx } from "./trx.ts";
-import { parseXUnit, streamXUnit } from "./xunit.ts";
 
+export { FORMATS, type FormatEntry } from "./format-table.ts";
 export type {
   BatchConsumer,
   ReportParser,
@@ -30,25 +25,6 @@ export type {
   TestBatch,
   UnfoldedSummary,
 } from "./stream.ts";
-
-/** How a format is recognised when not named: JSON, or the XML root elements it uses. */
-export interface FormatEntry {
-  /** Streams the tests out in batches. */
-  stream: ReportStreamer;
-  /** Reads the report whole (a collector over `stream`). */
-  parse: ReportParser;
-  json?: true;
-  xmlRoots?: readonly string[];
-}
-
-/** Every format FlakeGuard reads. */
-export const FORMATS: Record<ReportFormat, FormatEntry> = {
-  junit: { stream: streamJUnit, parse: parseJUnit, xmlRoots: ["testsuites", "testsuite"] },
-  ctrf: { stream: streamCtrf, parse: parseCtrf, json: true },
-  trx: { stream: streamTrx, parse: parseTrx, xmlRoots: ["TestRun"] },
-  nunit: { stream: streamNUnit, parse: parseNUnit, xmlRoots: ["test-run", "test-results", "test-suite"] },
-  xunit: { stream: streamXUnit, parse: parseXUnit, xmlRoots: ["assemblies", "assembly"] },
-};
 
 /**
  * Parses a report of any supported format, handing its tests to `onBatch` as they complete (see TestBatch:
@@ -68,7 +44,7 @@ export async function parseReportStream(
 /**
  * Like `parseReportStream` without the parser's fold: every testcase is its own batch entry with its own
  * attempts (a Surefire rerun stays an attempt of its testcase), even when the same test comes again later,
- * and no counts. For a consumer that folds by test id itself (`streamedRows`, analyze/identity.ts): the
+ * and no counts. For a consumer that folds by test id itself (`streamedRows`, ingest/identity.ts): the
  * parser then keeps no name index.
  */
 export async function streamTestcases(

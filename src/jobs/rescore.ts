@@ -1,4 +1,4 @@
-import { rescoreTests } from "../act/detect.ts";
+import { rescoreTests } from "../act/rescore.ts";
 import { RESCORE_JOB } from "../model/job.ts";
 import type { Job } from "../model/job.ts";
 import type { JobDeps, JobDefinition } from "./registry.ts";

@@ -1,7 +1,6 @@
 import { Counter, Histogram, type Registry } from "prom-client";
 import { AppError } from "../lib/errors.ts";
-import type { Uploads } from "../pipeline.ts";
-import type { Store } from "../store/index.ts";
+import type { Pipeline, Uploads } from "../pipeline.ts";
 
 /** Report ingestion metrics. */
 export interface IngestMetrics {
@@ -53,31 +52,31 @@ export function ingestMetrics(registry: Registry): IngestMetrics {
   };
 }
 
-/** Wraps the pipeline's entry points so every upload is counted and timed, without the pipeline knowing. */
-export function instrumentUploads(inner: Uploads, m: IngestMetrics, store: Store): Uploads {
+/**
+ * The pipeline's entry points for HTTP and the worker, every upload and queued report counted and timed from
+ * what the pipeline's stages answer (the pipeline knows nothing of metrics).
+ */
+export function instrumentUploads(pipeline: Pipeline, m: IngestMetrics): Uploads {
   const processQueuedBatch = async (reportIds: string[]): Promise<Map<string, unknown>> => {
-    // The worker's outcome is in the report rows; count only the reports this call moved out of `queued`.
-    const before = await Promise.all(reportIds.map((id) => store.reports.getReportById(id)));
     const end = m.duration.startTimer({ mode: "queued" });
-    const errors = await inner.processQueuedBatch(reportIds);
+    const outcomes = await pipeline.processQueued(reportIds);
     end();
-    for (const [i, id] of reportIds.entries()) {
-      if (before[i]?.state !== "queued") continue;
-      const report = await store.reports.getReportById(id);
-      if (report?.state === "processed") {
-        m.reports.inc({ format: report.format ?? "unknown" });
-        m.results.inc(report.counts?.attempts ?? report.counts?.tests ?? 0);
-      } else if (report?.state === "failed" && report.error) {
-        m.parseFailures.inc({ reason: PARSE_REASONS.has(report.error.code) ? report.error.code : "other" });
-      }
+    const errors = new Map<string, unknown>();
+    for (const [id, outcome] of outcomes) {
+      if (outcome.status === "processed") {
+        m.reports.inc({ format: outcome.format });
+        m.results.inc(outcome.counts.attempts ?? outcome.counts.tests ?? 0);
+      } else if (outcome.status === "failed") {
+        m.parseFailures.inc({ reason: PARSE_REASONS.has(outcome.code) ? outcome.code : "other" });
+      } else errors.set(id, outcome.error);
     }
     return errors;
   };
   return {
-    async receive(project, files, meta, format) {
+    async receive(project, files, meta, format, options) {
       const end = m.duration.startTimer({ mode: "inline" });
       try {
-        const outcomes = await inner.receive(project, files, meta, format);
+        const outcomes = await pipeline.receive(project, files, meta, format, options);
         for (const o of outcomes) {
           if (o.duplicate || o.status !== "processed") continue;
           m.reports.inc({ format: o.format });

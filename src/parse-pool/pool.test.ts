@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { CORPUS } from "../../test/helpers/corpus.ts";
-import { parseRows } from "../analyze/parse-rows.ts";
+import { parseRows } from "../ingest/parse-rows.ts";
 import { ReportParseError } from "../ingest/errors.ts";
 import { DEFAULT_PARSE_LIMITS } from "../model/limits.ts";
 import { parseWorkerSpawner } from "../runtime/parse-worker.ts";

@@ -2,8 +2,8 @@
 // overlaps another's database writes (better-sqlite3 and PGlite run on the main thread) and a large
 // report does not hold up every other request for the seconds it takes.
 import type { Worker } from "node:worker_threads";
-import { parseRows } from "../analyze/parse-rows.ts";
-import type { DetectOptions } from "../ingest/detect.ts";
+import { parseRows } from "../ingest/parse-rows.ts";
+import type { DetectOptions } from "../ingest/sniff.ts";
 import { ReportParseError } from "../ingest/errors.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import type { ParseLimits } from "../model/limits.ts";

@@ -1,4 +1,4 @@
-import type { DetectOptions } from "../ingest/detect.ts";
+import type { DetectOptions } from "../ingest/sniff.ts";
 import type { ReportParseErrorCode } from "../ingest/errors.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import type { ParseLimits } from "../model/limits.ts";

@@ -1,7 +1,7 @@
 // The parse worker's entry: runs `parseRows` on what the pool sends and answers with the rows or the
 // parse error's code and message (an Error does not survive postMessage with its class).
 import { parentPort } from "node:worker_threads";
-import { parseRows } from "../analyze/parse-rows.ts";
+import { parseRows } from "../ingest/parse-rows.ts";
 import { ReportParseError } from "../ingest/errors.ts";
 import type { ParseTask, ParseAnswer } from "./protocol.ts";
 

@@ -58,7 +58,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     sessions: sessionStore(db),
     maintenance: maintenanceStore(db),
     retention: retentionStore(db, histories),
-    // Not SQL: rescores of one project in this process run one at a time (act/detect.ts says why).
+    // Not SQL: rescores of one project in this process run one at a time (act/rescore.ts says why).
     rescores: new KeyedMutex(),
   };
 }

@@ -3,8 +3,8 @@
 // no HTTP, no database, no quarantine policy (the API replay also rescores a quarantined test when it
 // passes). About 20 s a seed instead of minutes; on 2026-11-27 it gave the API replay's flaky calls exactly
 // on seeds 1–5. Figures for the docs still come from the API replay.
-import { HISTORY_LIMIT, scoredAt } from "../../src/act/detect.ts";
-import { canonicalVariant, reportRows } from "../../src/analyze/identity.ts";
+import { HISTORY_LIMIT, scoredAt } from "../../src/act/rescore.ts";
+import { canonicalVariant, reportRows } from "../../src/ingest/identity.ts";
 import { detectIncident } from "../../src/analyze/incidents.ts";
 import { testsToRescore, type TestInReport } from "../../src/analyze/rescore-set.ts";
 import { scoreTest } from "../../src/analyze/score.ts";
@@ -34,7 +34,7 @@ export async function replayOffline(history: DemoHistory, { hourlyRescore = fals
   const score = (key: string, now: number) => {
     const all = observations.get(key) ?? [];
     const window = all.length > HISTORY_LIMIT ? all.slice(-HISTORY_LIMIT) : all;
-    // As the server scores: at the test's newest observation, not the clock (act/detect.ts scoredAt).
+    // As the server scores: at the test's newest observation, not the clock (act/rescore.ts scoredAt).
     status.set(
       key,
       scoreTest(window, {

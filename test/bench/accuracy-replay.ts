@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { rescoreTests } from "../../src/act/detect.ts";
+import { rescoreTests } from "../../src/act/rescore.ts";
 import { ensureAdminToken } from "../../src/accounts/tokens.ts";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";

@@ -13,7 +13,7 @@ import { once } from "node:events";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { SaxesParser } from "saxes";
-import { streamedRows } from "../../src/analyze/identity.ts";
+import { streamedRows } from "../../src/ingest/identity.ts";
 import { parseReport, parseReportStream, streamTestcases, type TestBatch } from "../../src/ingest/registry.ts";
 import { DEFAULT_PARSE_LIMITS } from "../../src/model/limits.ts";
 

@@ -1,7 +1,7 @@
 // The reports the end-to-end ingest bench uploads, and the same rows for the bare inserts. One project
 // runs the same 2,000 tests in every CI run (so test identities repeat and only results grow); which
 // 5% fail rotates with the run, so the bodies differ too.
-import { reportRows } from "../../src/analyze/identity.ts";
+import { reportRows } from "../../src/ingest/identity.ts";
 import { parseReport } from "../../src/ingest/registry.ts";
 import type { ResultRow, TestRow } from "../../src/model/ingest.ts";
 import { DEFAULT_PARSE_LIMITS } from "../../src/model/limits.ts";

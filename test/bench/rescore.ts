@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { rescoreTests } from "../../src/act/detect.ts";
+import { rescoreTests } from "../../src/act/rescore.ts";
 import { openDb } from "../../src/store/backend/db.ts";
 import { createStore, type Store } from "../../src/store/index.ts";
 import { migrate } from "../../src/store/backend/migrate.ts";

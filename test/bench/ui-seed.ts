@@ -5,10 +5,11 @@
 // Healthy tests pass; ~2% flake (some passing on an in-run retry); ~0.3% break for good at some run;
 // one job hits an outage (most of its tests fail with one message: an incident).
 import { createHash } from "node:crypto";
-import { recordFindings, rescoreTests } from "../../src/act/detect.ts";
+import { recordFindings } from "../../src/act/findings.ts";
+import { rescoreTests } from "../../src/act/rescore.ts";
 import { createProject } from "../../src/accounts/projects.ts";
-import { dedupeKey, testId } from "../../src/analyze/identity.ts";
-import { failureFingerprint } from "../../src/analyze/fingerprint.ts";
+import { dedupeKey, testId } from "../../src/ingest/identity.ts";
+import { failureFingerprint } from "../../src/ingest/fingerprint.ts";
 import { Random } from "../../src/demo/random.ts";
 import type { ReportRows, ResultRow, TestRow } from "../../src/model/ingest.ts";
 import type { Project } from "../../src/model/project.ts";

@@ -3,7 +3,7 @@
 // what is returned is well-formed), and the failure-fingerprint normaliser on arbitrary and pathological text.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { failureFingerprint, normalizeFailure } from "../../src/analyze/fingerprint.ts";
+import { failureFingerprint, normalizeFailure } from "../../src/ingest/fingerprint.ts";
 import { ReportParseError } from "../../src/ingest/errors.ts";
 import { FORMATS, parseReport } from "../../src/ingest/registry.ts";
 import { DEFAULT_PARSE_LIMITS } from "../../src/model/limits.ts";

@@ -1,7 +1,7 @@
 // The failures of a batch of queued reports are added to their groups in one write: a fingerprint seen in
 // several reports counts once per sighting, and keeps the first report's sample.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAndChooseRescore, type StoredReport } from "../../src/act/detect.ts";
+import { recordAndChooseRescore, type StoredReport } from "../../src/act/findings.ts";
 import type { Project } from "../../src/model/project.ts";
 import { createStore, type Store } from "../../src/store/index.ts";
 import { BACKENDS, freshDb, type TestDb } from "../helpers/backends.ts";

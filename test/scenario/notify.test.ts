@@ -5,7 +5,7 @@
 // deliveries view; the metrics counter.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rescoreTests } from "../../src/act/detect.ts";
+import { rescoreTests } from "../../src/act/rescore.ts";
 import { digestProjects } from "../../src/jobs/digest.ts";
 import { fireTick, SCHEDULES, type ScheduleOptions } from "../../src/jobs/schedules.ts";
 import { createLogger } from "../../src/lib/log.ts";

@@ -2,7 +2,7 @@
 // quarantine up to the cap, broken tests never, the runner endpoints, a person's release and veto,
 // expiry, and release on evidence once a fixed test keeps passing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { rescoreTests } from "../../src/act/detect.ts";
+import { rescoreTests } from "../../src/act/rescore.ts";
 import { releaseExpired } from "../../src/act/quarantine-expiry.ts";
 import { BACKENDS } from "../helpers/backends.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";

@@ -1,5 +1,5 @@
-import type { DetectOptions } from "../ingest/detect.ts";
-import { streamTestcases } from "../ingest/registry.ts";
+import type { DetectOptions } from "./sniff.ts";
+import { streamTestcases } from "./registry.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import type { ParseLimits } from "../model/limits.ts";
 import { streamedRows } from "./identity.ts";

@@ -2,8 +2,7 @@
 import type { ReportFormat } from "../model/report.ts";
 import { ReportParseError } from "./errors.ts";
 import { createDecoder, sniffEncoding } from "./encoding.ts";
-// A cycle on purpose: registry.ts calls detectFormat, detectFormat reads the registry's table at call time.
-import { FORMATS } from "./registry.ts";
+import { FORMATS } from "./format-table.ts";
 
 /** What the uploader said about the report. */
 export interface DetectOptions {

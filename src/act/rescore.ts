@@ -1,12 +1,10 @@
-import { detectIncident } from "../analyze/incidents.ts";
+// Scoring tests from their stored history and acting on the verdicts: saved with the notifications of those
+// that changed, and the project's quarantine policy applied. The pipeline's act stage, the rescore job and
+// quarantine expiry all come here.
 import { scoreTest } from "../analyze/score.ts";
-import { testsToRescore, type TestInReport } from "../analyze/rescore-set.ts";
-import { reportOutcomes } from "../analyze/summary.ts";
-import type { ReportRows } from "../model/ingest.ts";
 import { publishNothing, type Publish } from "../model/live.ts";
 import type { Project } from "../model/project.ts";
 import type { Observation, TestVerdicts } from "../model/verdict.ts";
-import type { FailureSighting } from "../store/failures.ts";
 import type { ReportCache } from "../store/history.ts";
 import type { Store } from "../store/index.ts";
 import { verdictChangeWrite } from "../notify/changes.ts";
@@ -26,131 +24,6 @@ export const HISTORY_LIMIT = 500;
  * observations made the hourly full rescore hold ~300 MB of heap and block uploads for seconds.
  */
 export const RESCORE_BATCH = 25;
-
-/** A stored report and its rows, as the pipeline hands them to detection. */
-export interface StoredReport {
-  id: string;
-  run: string | null;
-  job: string | null;
-  commit: string | null;
-  rows: ReportRows;
-}
-
-/** Records what one stored report shows: an incident when most of its tests failed together, and its failures in their groups. */
-export async function recordFindings(store: Store, project: Project, r: StoredReport, now: number) {
-  const findings = await recordIncident(store, project, r, now);
-  await store.failures.recordFailures(project.id, findings.outcomes.sightings, now);
-  return findings;
-}
-
-/** A report's outcomes, and its incident recorded when most of its tests failed together. */
-async function recordIncident(store: Store, project: Project, r: StoredReport, now: number) {
-  const outcomes = reportOutcomes(r.rows);
-  const incident = detectIncident(outcomes.summary);
-  if (incident.incident) {
-    await store.incidents.recordIncident(
-      {
-        projectId: project.id,
-        reportId: r.id,
-        run: r.run,
-        job: r.job,
-        commit: r.commit,
-        cause: incident.cause,
-        reason: incident.reason,
-        failing: outcomes.summary.failing,
-        total: outcomes.summary.total,
-      },
-      now,
-    );
-  }
-  return { outcomes, incident };
-}
-
-/** The sightings of several reports as one list: counts of a fingerprint added up, the first report's sample kept. */
-function mergeSightings(lists: FailureSighting[][]): FailureSighting[] {
-  const merged = new Map<string, FailureSighting>();
-  for (const list of lists) {
-    for (const s of list) {
-      const seen = merged.get(s.fingerprint);
-      merged.set(s.fingerprint, seen ? { ...seen, count: seen.count + s.count } : s);
-    }
-  }
-  return [...merged.values()];
-}
-
-/**
- * Detection after a report is stored: records an incident when most tests failed together, adds its
- * failures to their groups, and rescores at once the tests whose status the report may change
- * (`testsToRescore`); the rest of its tests wait for the worker's merged rescore (pipeline-analyze.ts).
- */
-export async function detectAfterIngest(
-  store: Store,
-  project: Project,
-  reports: StoredReport[],
-  now: number,
-  publish: Publish = publishNothing,
-): Promise<number> {
-  return rescoreTests(
-    store,
-    project,
-    await recordAndChooseRescore(store, project, reports, now, publish),
-    now,
-    publish,
-  );
-}
-
-/** detectAfterIngest without the rescore: records each report's findings and returns the tests to rescore now. */
-export async function recordAndChooseRescore(
-  store: Store,
-  project: Project,
-  reports: StoredReport[],
-  now: number,
-  publish: Publish = publishNothing,
-): Promise<string[]> {
-  const { seen, sameCommit } = await recordBatchFindings(store, project, reports, now, publish);
-  const testIds = [...new Set(seen.map((t) => t.id))];
-  const [statuses, quarantined] = await Promise.all([
-    store.verdicts.overallStatuses(testIds),
-    store.quarantine.activeFor(testIds),
-  ]);
-  return [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit, new Set(quarantined.keys())))];
-}
-
-/** Records the findings of a batch of stored reports (incidents, failure groups); returns what each report said about each test. */
-export async function recordBatchFindings(
-  store: Store,
-  project: Project,
-  reports: StoredReport[],
-  now: number,
-  publish: Publish = publishNothing,
-  sameCommitToo = true,
-) {
-  const seen: TestInReport[] = [];
-  const sameCommit = new Set<string>();
-  const ids = reports.map((r) => r.id);
-  const sightings: FailureSighting[][] = [];
-  for (const r of reports) {
-    const { outcomes: o, incident } = await recordIncident(store, project, r, now);
-    sightings.push(o.sightings);
-    if (incident.incident) {
-      publish("incident.opened", project.id, {
-        project: project.slug,
-        reportId: r.id,
-        run: r.run,
-        job: r.job,
-        cause: incident.cause,
-      });
-    }
-    for (const t of r.rows.tests) {
-      seen.push({ id: t.id, failing: o.failing.has(t.id), retried: o.retried.has(t.id), incident: incident.incident });
-    }
-    if (sameCommitToo && r.commit)
-      for (const id of await store.history.failedOnCommit(project.id, r.commit, ids)) sameCommit.add(id);
-  }
-  // One write for the batch's failures: a transaction per report rewrote the same groups' pages report after report.
-  await store.failures.recordFailures(project.id, mergeSightings(sightings), now);
-  return { seen, sameCommit };
-}
 
 /**
  * Rescores tests from their stored history and saves the verdicts; returns how many were scored. Announces both live.

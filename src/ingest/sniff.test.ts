@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detectFormat } from "./detect.ts";
+import { detectFormat } from "./sniff.ts";
 import { ReportParseError } from "./errors.ts";
 import { parseReport } from "./registry.ts";
 import { bytes, chunked, parseError } from "../../test/helpers/ingest.ts";

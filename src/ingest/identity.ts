@@ -1,8 +1,8 @@
 import * as crypto from "node:crypto";
 import type { ReportMeta, ReportRows, ResultRow, TestRow } from "../model/ingest.ts";
 import type { Attempt, ParsedReport, ReportFormat } from "../model/report.ts";
-import { countOutcomes, invocationName, isRetry, nextState } from "../ingest/outcome.ts";
-import { detach, StringPool } from "../ingest/strings.ts";
+import { countOutcomes, invocationName, isRetry, nextState } from "./outcome.ts";
+import { detach, StringPool } from "./strings.ts";
 import { failureFingerprint } from "./fingerprint.ts";
 
 /** A test's stable id: hash of (project, suite/classname, name, file); parameters stay in the name. */
