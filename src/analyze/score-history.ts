@@ -4,7 +4,7 @@
  * "recovered" once the test passes again — instead of counting as flakiness; and isolated failures
  * (one run failing between passing runs), which no step change explains.
  */
-import type { Evidence, Observation, ScoringContext } from "../model/verdict.ts";
+import type { Observation, ScoringContext } from "../model/verdict.ts";
 import type { CommitIndex } from "./evidence-commits.ts";
 import { isFailing } from "./evidence-commits.ts";
 import { fixedBreak, isolatedEvidence, onDefaultBranch, openBreak, recovered, stepChange } from "./evidence-history.ts";

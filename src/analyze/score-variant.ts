@@ -1,6 +1,6 @@
 /** The verdict on one variant's observations: direct evidence, default-branch history, step changes. */
 import type { Evidence, Observation, ScoringContext, Verdict, VerdictStatus } from "../model/verdict.ts";
-import { CommitIndex, isFailing } from "./evidence-commits.ts";
+import { isFailing, type CommitIndex } from "./evidence-commits.ts";
 import { historyEvidence, incidentEvidence } from "./evidence-history.ts";
 import { orderEvidence, retryEvidence, runKey, sameCommitEvidence } from "./evidence.ts";
 import {
