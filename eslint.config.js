@@ -12,4 +12,9 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // CommonJS config files (.dependency-cruiser.cjs): `module.exports` is how they answer.
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } },
+  },
 );

@@ -1,5 +1,4 @@
 import { RESCORE_JOB } from "../model/job.ts";
-import { PROCESS_REPORT_JOB } from "../pipeline.ts";
 import type { Store } from "../store/index.ts";
 import type { Project } from "../model/project.ts";
 import type { EventStore } from "../store/events.ts";
@@ -33,7 +32,7 @@ export async function projectCounts(
   const [reports, rescores, processing] = await Promise.all([
     store.reports.countReports(projectId),
     store.jobs.countPendingJobs(RESCORE_JOB, projectId),
-    store.jobs.countPendingJobs(PROCESS_REPORT_JOB, projectId),
+    store.jobs.countPendingJobs("process-report", projectId),
   ]);
   return { ...reports, pendingRescores: rescores + processing };
 }

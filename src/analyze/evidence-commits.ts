@@ -4,7 +4,7 @@ import type { Observation } from "../model/verdict.ts";
 /**
  * Commit → first failing and first passing observation. Slots live in plain arrays that are reused
  * from call to call: scoring runs for every test of every report and must not allocate per commit.
- * Scoring is synchronous, so one index per user (created once per module that needs it) is safe.
+ * Scoring is synchronous, so a scoring run keeps one index per use (`ScoringScratch` in score.ts).
  */
 export class CommitIndex {
   private readonly slots = new Map<string, number>();

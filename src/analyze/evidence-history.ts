@@ -3,7 +3,7 @@ import type { Evidence, Observation, ScoringContext } from "../model/verdict.ts"
 import { isFailing } from "./evidence-commits.ts";
 import { percent, pin, runKey, shortCommit, where } from "./evidence.ts";
 import { EVIDENCE_PER_KIND, HALF_LIFE_MS, MIN_EPISODES, MIN_ISOLATED } from "./score-constants.ts";
-import type { History } from "./score-history.ts";
+import type { History } from "./history.ts";
 
 /**
  * Whether an observation is default-branch history. Reports without branch and PR say nothing either

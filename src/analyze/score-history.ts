@@ -4,7 +4,7 @@
  * "recovered" once the test passes again — instead of counting as flakiness; and isolated failures
  * (one run failing between passing runs), which no step change explains.
  */
-import type { Evidence, Observation, ScoringContext } from "../model/verdict.ts";
+import type { Observation, ScoringContext } from "../model/verdict.ts";
 import type { CommitIndex } from "./evidence-commits.ts";
 import { isFailing } from "./evidence-commits.ts";
 import { fixedBreak, isolatedEvidence, onDefaultBranch, openBreak, recovered, stepChange } from "./evidence-history.ts";
@@ -25,34 +25,10 @@ import {
   ISOLATED_WEIGHT,
   SAME_COMMIT_WEIGHT,
 } from "./score-constants.ts";
+import type { History } from "./history.ts";
 import { decay, noisyOr, streakNeeded } from "./stats.ts";
 
 export { onDefaultBranch } from "./evidence-history.ts";
-
-/** What the default-branch history says. Rate counts are decayed by age; regressions are left out. */
-export interface History {
-  rateFailures: number;
-  rateTotal: number;
-  /** Separate failure episodes (runs of failures, or retries) with passes between. */
-  episodes: number;
-  /** Runs of the latest episodes, newest last. */
-  episodeRuns: string[];
-  /** Observations on the default branch that counted. */
-  observations: number;
-  /** Failure episodes with passing runs before and after, in the last half-life, and their decayed weights combined. */
-  isolated: number;
-  isolatedWeight: number;
-  /** Isolated failures whose commit passed on another variant: direct evidence, newest last. */
-  confirmed: Evidence[];
-  /** The test is failing now, from some commit onward: a step change, or a deterministic failure (`brokenIsShort`). */
-  broken: Evidence | null;
-  brokenIsShort: boolean;
-  /** The latest regression that was fixed (failed in a row, then passed again). */
-  recovered: Evidence | null;
-  /** Deterministic breaks that a later commit fixed, and the commits of every deterministic break. */
-  fixedBreaks: number;
-  breakCommits: string[];
-}
 
 /**
  * Scan counted observations (oldest first) on the default branch. `commits` indexes them by commit;

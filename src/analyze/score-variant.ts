@@ -1,6 +1,6 @@
 /** The verdict on one variant's observations: direct evidence, default-branch history, step changes. */
 import type { Evidence, Observation, ScoringContext, Verdict, VerdictStatus } from "../model/verdict.ts";
-import { CommitIndex, isFailing } from "./evidence-commits.ts";
+import { isFailing, type CommitIndex } from "./evidence-commits.ts";
 import { historyEvidence, incidentEvidence } from "./evidence-history.ts";
 import { orderEvidence, retryEvidence, runKey, sameCommitEvidence } from "./evidence.ts";
 import {
@@ -18,9 +18,6 @@ import type { AtCommit } from "./deterministic.ts";
 import { scanHistory } from "./score-history.ts";
 import { decay, noisyOr, wilsonHigh, wilsonLow } from "./stats.ts";
 
-// Reused by every call (scoring is synchronous): no per-test allocation of a commit map.
-const commits = new CommitIndex();
-
 /** One variant's verdict, the commits it both passed and failed on (same-variant evidence), and its deterministic breaks. */
 export interface VariantScore {
   verdict: Verdict;
@@ -33,12 +30,16 @@ export function historyWeight(rate: number): number {
   return rate > HISTORY_FLOOR ? 1 - HISTORY_FLOOR / rate : 0;
 }
 
-/** Score observations of one variant, oldest first; `others` says what every variant did at a commit. */
+/**
+ * Score observations of one variant, oldest first; `others` says what every variant did at a commit.
+ * `commits` is the caller's scratch index, reset here: a scoring run reuses one for all its tests.
+ */
 export function scoreVariant(
   obs: readonly Observation[],
   ctx: ScoringContext,
   variant: string,
-  others?: AtCommit,
+  others: AtCommit | undefined,
+  commits: CommitIndex,
 ): VariantScore {
   commits.reset();
   let runs = 0,

@@ -19,11 +19,29 @@ import { inCommitOrder, withoutOrphanReruns } from "./order.ts";
  */
 export const STATUS_RANK: Record<VerdictStatus, number> = { flaky: 3, broken: 2, healthy: 1, new: 0 };
 
-// Separate from the per-variant index: both are in use while the overall verdict is merged.
-const commits = new CommitIndex();
+/**
+ * The commit indexes one scoring run reuses from test to test, so scoring a project's tests does not
+ * allocate per commit. Two: the per-variant one is reset while the overall one is still read.
+ */
+export interface ScoringScratch {
+  overall: CommitIndex;
+  variant: CommitIndex;
+}
 
-/** Score one test: every variant on its own, and overall as the worst of them plus cross-variant evidence. */
-export function scoreTest(history: readonly Observation[], ctx: ScoringContext): TestVerdicts {
+/** Fresh scratch for one scoring run (one synchronous loop over tests: do not share it across awaits). */
+export function scoringScratch(): ScoringScratch {
+  return { overall: new CommitIndex(), variant: new CommitIndex() };
+}
+
+/**
+ * Score one test: every variant on its own, and overall as the worst of them plus cross-variant evidence.
+ * Pass one `scratch` to score many tests in a row without allocating its indexes for each.
+ */
+export function scoreTest(
+  history: readonly Observation[],
+  ctx: ScoringContext,
+  scratch: ScoringScratch = scoringScratch(),
+): TestVerdicts {
   const obs = inCommitOrder(withoutOrphanReruns(history, ctx.completeHistory === true));
   let first: string | null = null;
   let several = false;
@@ -35,7 +53,7 @@ export function scoreTest(history: readonly Observation[], ctx: ScoringContext):
     }
   }
   if (!several) {
-    const { verdict } = scoreVariant(obs, ctx, first ?? "");
+    const { verdict } = scoreVariant(obs, ctx, first ?? "", undefined, scratch.variant);
     return { overall: verdict, variants: first ? { [first]: verdict } : {} };
   }
   const groups = new Map<string, Observation[]>();
@@ -44,7 +62,8 @@ export function scoreTest(history: readonly Observation[], ctx: ScoringContext):
     if (group) group.push(o);
     else groups.set(o.variant, [o]);
   }
-  indexCommits(obs);
+  const commits = scratch.overall;
+  indexCommits(obs, commits);
   // Every variant's view of a commit, plus where else it passed (a single-variant history has no elsewhere).
   const others: AtCommit = {
     ...ownCommits(obs, commits),
@@ -56,15 +75,15 @@ export function scoreTest(history: readonly Observation[], ctx: ScoringContext):
   const scores: VariantScore[] = [];
   const variants: Record<string, Verdict> = {};
   for (const name of [...groups.keys()].sort()) {
-    const score = scoreVariant(groups.get(name) as Observation[], ctx, name, others);
+    const score = scoreVariant(groups.get(name) as Observation[], ctx, name, others, scratch.variant);
     scores.push(score);
     if (name !== "") variants[name] = score.verdict;
   }
-  return { overall: merge(scores, crossVariant(obs, ctx, scores)), variants };
+  return { overall: merge(scores, crossVariant(obs, ctx, scores, commits)), variants };
 }
 
 // Every variant's counted observations by commit: which passed where.
-function indexCommits(obs: readonly Observation[]): void {
+function indexCommits(obs: readonly Observation[], commits: CommitIndex): void {
   commits.reset();
   for (let i = 0; i < obs.length; i++) {
     const o = obs[i];
@@ -75,7 +94,12 @@ function indexCommits(obs: readonly Observation[]): void {
 
 // Commits that passed on one variant and failed on another, and on no single variant did both (nor an
 // isolated failure); a variant's deterministic break (failed on every execution there) is no flake either.
-function crossVariant(obs: readonly Observation[], ctx: ScoringContext, scores: VariantScore[]): Evidence[] {
+function crossVariant(
+  obs: readonly Observation[],
+  ctx: ScoringContext,
+  scores: VariantScore[],
+  commits: CommitIndex,
+): Evidence[] {
   const out: Evidence[] = [];
   commits.eachMixed((failed, passed, last) => {
     const commit = obs[failed].commit as string;

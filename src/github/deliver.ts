@@ -1,5 +1,5 @@
 /** Sends one outbox item of the `github` channel: runs its publish task and says how it went, in the outbox's terms. */
-import type { DeliveryResult } from "../notify/registry.ts";
+import type { DeliveryResult } from "../notify/notifier.ts";
 import type { Store } from "../store/index.ts";
 import type { OutboxItem } from "../store/outbox.ts";
 import { GitHubError, GitHubRetryableError } from "./client.ts";

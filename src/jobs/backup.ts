@@ -1,18 +1,17 @@
 import { resolve } from "node:path";
 import { createBackup, pruneBackups } from "../backup/index.ts";
-import { FatalError } from "../lib/errors.ts";
 import { VERSION } from "../version.ts";
-import type { JobDefinition } from "./registry.ts";
+import type { JobKind } from "../model/job.ts";
+import type { JobDefinition } from "./definition.ts";
 
 /** The job kind of the scheduled backup. */
-export const BACKUP_JOB = "backup";
+export const BACKUP_JOB = "backup" satisfies JobKind;
 
 /** Writes a backup into backupDir and deletes all but the newest backupKeep there. */
-export const backupJob: JobDefinition = {
+export const backupJob: JobDefinition<"backup"> = {
   kind: BACKUP_JOB,
   async run(_job, deps) {
     const config = deps.config;
-    if (!config) throw new FatalError("backup job: no configuration");
     const dir = resolve(config.backupDir);
     const db = deps.store.db;
     const out = await createBackup({
@@ -23,6 +22,6 @@ export const backupJob: JobDefinition = {
       version: VERSION,
     });
     const deleted = await pruneBackups(dir, config.backupKeep);
-    deps.log?.info({ file: out.file, bytes: out.manifest.payload.bytes, deleted }, "backup written");
+    deps.log.info({ file: out.file, bytes: out.manifest.payload.bytes, deleted }, "backup written");
   },
 };

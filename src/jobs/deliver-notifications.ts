@@ -1,24 +1,24 @@
 import { deliverDue } from "../notify/deliver.ts";
 import { DELIVER_NOTIFICATIONS_JOB } from "../notify/emit.ts";
 import { githubSender } from "../github/deliver.ts";
-import type { JobDefinition } from "./registry.ts";
+import type { JobDefinition } from "./definition.ts";
 
 /**
  * Delivers due notifications (one round, see deliverDue) and queues itself again for the next due
  * one: the outbox, not this job, holds the state, so a lost or duplicate job costs nothing.
  */
-export const deliverNotificationsJob: JobDefinition = {
+export const deliverNotificationsJob: JobDefinition<"deliver-notifications"> = {
   kind: DELIVER_NOTIFICATIONS_JOB,
   async run(_job, deps) {
     const round = await deliverDue({
       store: deps.store,
       clock: deps.clock,
       log: deps.log,
-      publicUrl: deps.config?.publicUrl,
-      timeoutMs: deps.config?.notifyTimeoutMs ?? 10_000,
-      giveUpMs: deps.config?.notifyGiveUpMs ?? 3_600_000,
-      count: (channel, outcome, n) => deps.metrics?.notifications.inc({ channel, outcome }, n),
-      github: deps.github && githubSender(deps.github, deps.store, deps.clock),
+      publicUrl: deps.config.publicUrl,
+      timeoutMs: deps.config.notifyTimeoutMs,
+      giveUpMs: deps.config.notifyGiveUpMs,
+      count: (channel, outcome, n) => deps.metrics.notifications.inc({ channel, outcome }, n),
+      github: githubSender(deps.github, deps.store, deps.clock),
     });
     if (round.nextDueAt !== undefined) {
       const now = deps.clock();

@@ -1,10 +1,11 @@
 import { emitEvents } from "../notify/emit.ts";
 import type { Digest, NotificationEvent } from "../notify/events.ts";
+import type { JobKind } from "../model/job.ts";
 import type { Store } from "../store/index.ts";
-import type { JobDefinition } from "./registry.ts";
+import type { JobDefinition } from "./definition.ts";
 
 /** The job kind that sends one project's daily digest. */
-export const DIGEST_JOB = "notify-digest";
+export const DIGEST_JOB = "notify-digest" satisfies JobKind;
 
 /** The projects whose integrations take the digest (the daily schedule enqueues one job for each). */
 export async function digestProjects(store: Store): Promise<string[]> {
@@ -37,12 +38,12 @@ export async function buildDigest(store: Store, projectId: string, day: string):
 }
 
 /** Queues a project's daily digest; its key holds the day, so a second tick that day queues nothing. */
-export const digestJob: JobDefinition = {
+export const digestJob: JobDefinition<"notify-digest"> = {
   kind: DIGEST_JOB,
   async run(job, deps) {
-    const project = await deps.store.projects.getProjectById(String(job.payload.projectId));
+    const project = await deps.store.projects.getProjectById(job.payload.projectId);
     if (!project) return;
-    const at = Number(job.payload.tickAt ?? deps.clock());
+    const at = job.payload.tickAt ?? deps.clock();
     const day = new Date(at).toISOString().slice(0, 10);
     const event: NotificationEvent = {
       type: "digest",

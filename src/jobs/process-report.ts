@@ -1,30 +1,26 @@
 import { PROCESS_REPORT_JOB } from "../pipeline.ts";
-import type { JobDefinition } from "./registry.ts";
+import type { JobDefinition } from "./definition.ts";
 
 /**
  * Parses and stores a queued report (too large for the request, or sent during a burst). Due reports are
  * taken in batches: stored in one transaction and scored together.
  */
-export const processReportJob: JobDefinition = {
+export const processReportJob: JobDefinition<"process-report"> = {
   kind: PROCESS_REPORT_JOB,
   async run(job, deps) {
-    await deps.uploads.processQueued(String(job.payload.reportId));
+    await deps.uploads.processQueued(job.payload.reportId);
   },
   async runBatch(jobs, deps) {
-    const ids = jobs.map((j) => String(j.payload.reportId));
+    const ids = jobs.map((j) => j.payload.reportId);
     const errors = await deps.uploads.processQueuedBatch(ids);
     return new Map(
       jobs.flatMap((j, i) => (errors.has(ids[i]) ? [[j.id, errors.get(ids[i])] as [number, unknown]] : [])),
     );
   },
-  batchSize: (deps) => deps.config?.reportBatch ?? 1,
+  batchSize: (deps) => deps.config.reportBatch,
   // Given up on: the report is failed, not left queued for ever (pendingReports, and rescores that wait for them).
   async onDead(job, error, deps) {
     const message = `processing failed ${job.attempts} times; last error: ${error}`;
-    await deps.store.reports.failReport(
-      String(job.payload.reportId),
-      { code: "processing_failed", message },
-      deps.clock(),
-    );
+    await deps.store.reports.failReport(job.payload.reportId, { code: "processing_failed", message }, deps.clock());
   },
 };

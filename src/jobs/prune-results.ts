@@ -1,8 +1,8 @@
-import { RESCORE_JOB } from "../model/job.ts";
-import type { JobDefinition } from "./registry.ts";
+import { RESCORE_JOB, type JobKind } from "../model/job.ts";
+import type { JobDefinition } from "./definition.ts";
 
 /** The job kind of the daily retention pass. */
-export const PRUNE_RESULTS_JOB = "prune-results";
+export const PRUNE_RESULTS_JOB = "prune-results" satisfies JobKind;
 
 const DAY_MS = 24 * 3600_000;
 
@@ -11,16 +11,16 @@ const DAY_MS = 24 * 3600_000;
  * rescore of each project it pruned, with the prune: its verdicts change with the shorter history, and are
  * counted pending (pendingRescores) from the commit on.
  */
-export const pruneResultsJob: JobDefinition = {
+export const pruneResultsJob: JobDefinition<"prune-results"> = {
   kind: PRUNE_RESULTS_JOB,
   async run(_job, deps) {
-    const days = deps.config?.retentionDays ?? 90;
+    const days = deps.config.retentionDays;
     if (days === 0) return;
     const now = deps.clock();
     const pruned = await deps.store.retention.pruneRawResults(now - days * DAY_MS, async (orm, projectIds) => {
       for (const projectId of projectIds)
         await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId, cause: "retention" } }, now, orm);
     });
-    if (pruned.reports > 0) deps.log?.info({ ...pruned, retentionDays: days }, "raw results pruned");
+    if (pruned.reports > 0) deps.log.info({ ...pruned, retentionDays: days }, "raw results pruned");
   },
 };

@@ -1,7 +1,7 @@
 import { rescoreTests } from "../act/rescore.ts";
 import { RESCORE_JOB } from "../model/job.ts";
-import type { Job } from "../model/job.ts";
-import type { JobDeps, JobDefinition } from "./registry.ts";
+import type { Job, JobPayloads } from "../model/job.ts";
+import type { JobDeps, JobDefinition } from "./definition.ts";
 
 /** Rescore jobs taken at once: during a burst every stored batch queues one, mostly for the same tests. */
 const RESCORE_JOBS_PER_RUN = 256;
@@ -17,7 +17,7 @@ export const RESCORE_MAX_WAIT_MS = 15_000;
 const RESCORE_WAIT_STEP_MS = 1_000;
 
 /** Rescores a project's tests from their stored history (the given `testIds`, or all), then records today's counts for the trend. */
-export const rescoreJob: JobDefinition = {
+export const rescoreJob: JobDefinition<"rescore"> = {
   kind: RESCORE_JOB,
   async run(job, deps) {
     const failed = (await rescoreJobs([job], deps)).get(job.id);
@@ -29,16 +29,15 @@ export const rescoreJob: JobDefinition = {
 };
 
 /** Merges rescore jobs per project, then rescores each project, or queues the merged job again while its reports are being stored. */
-async function rescoreJobs(jobs: Job[], deps: JobDeps): Promise<Map<number, unknown>> {
-  const byProject = new Map<string, { jobs: Job[]; testIds: Set<string> | "all"; since: number }>();
+async function rescoreJobs(jobs: Job<"rescore">[], deps: JobDeps): Promise<Map<number, unknown>> {
+  const byProject = new Map<string, { jobs: Job<"rescore">[]; testIds: Set<string> | "all"; since: number }>();
   const now = deps.clock();
   for (const job of jobs) {
-    const projectId = String(job.payload.projectId);
+    const { projectId, waitingSince, testIds: ids } = job.payload;
     const entry = byProject.get(projectId) ?? { jobs: [], testIds: new Set<string>(), since: now };
     entry.jobs.push(job);
-    if (typeof job.payload.waitingSince === "number") entry.since = Math.min(entry.since, job.payload.waitingSince);
-    const ids = testIdsOf(job);
-    if (ids === "all") entry.testIds = "all";
+    if (waitingSince !== undefined) entry.since = Math.min(entry.since, waitingSince);
+    if (ids === undefined) entry.testIds = "all";
     else if (entry.testIds !== "all") for (const id of ids) entry.testIds.add(id);
     byProject.set(projectId, entry);
   }
@@ -48,7 +47,11 @@ async function rescoreJobs(jobs: Job[], deps: JobDeps): Promise<Map<number, unkn
     try {
       if (now - entry.since < RESCORE_MAX_WAIT_MS && (await deps.store.reports.hasQueuedReports(projectId))) {
         // One job in place of these (they complete): the batch that stores the last queued report hurries it.
-        const payload = { projectId, waitingSince: entry.since, ...(testIds === "all" ? {} : { testIds }) };
+        const payload: JobPayloads["rescore"] = {
+          projectId,
+          waitingSince: entry.since,
+          ...(testIds === "all" ? {} : { testIds }),
+        };
         await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload, runAt: now + RESCORE_WAIT_STEP_MS }, now);
         continue;
       }
@@ -58,10 +61,6 @@ async function rescoreJobs(jobs: Job[], deps: JobDeps): Promise<Map<number, unkn
     }
   }
   return errors;
-}
-
-function testIdsOf(job: Job): string[] | "all" {
-  return Array.isArray(job.payload.testIds) ? (job.payload.testIds as string[]) : "all";
 }
 
 async function rescoreProject(deps: JobDeps, projectId: string, testIds: string[] | "all"): Promise<void> {

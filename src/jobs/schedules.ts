@@ -2,7 +2,7 @@ import { Cron } from "croner";
 import type { Logger } from "../lib/log.ts";
 import { RESCORE_JOB } from "../model/job.ts";
 import type { Store } from "../store/index.ts";
-import type { NewJob } from "../store/jobs.ts";
+import type { NewJob } from "../model/job.ts";
 import { DELIVER_NOTIFICATIONS_JOB } from "../notify/emit.ts";
 import { PRUNE_OUTBOX_JOB } from "./deliver-prune.ts";
 import { DIGEST_JOB, digestProjects } from "./digest.ts";

@@ -3,12 +3,12 @@ import type { Logger } from "../lib/log.ts";
 import type { JobMetrics } from "../metrics/jobs.ts";
 import type { Job } from "../model/job.ts";
 import type { JobStore } from "../store/jobs.ts";
-import type { JobDefinition, JobDeps } from "./registry.ts";
+import type { JobDeps, JobRegistry } from "./definition.ts";
 
 /** Worker settings. */
 export interface WorkerOptions {
   jobs: JobStore;
-  registry: ReadonlyMap<string, JobDefinition>;
+  registry: JobRegistry;
   deps: JobDeps;
   log: Logger;
   clock: () => number;

@@ -4,7 +4,8 @@ import type { Store } from "../store/index.ts";
 import type { Integration } from "../store/integrations.ts";
 import type { OutboxItem } from "../store/outbox.ts";
 import { afterFailure } from "./backoff.ts";
-import { NOTIFIERS, type DeliveryResult, type Notifier } from "./registry.ts";
+import type { DeliveryResult, Notifier } from "./notifier.ts";
+import { NOTIFIERS } from "./registry.ts";
 
 /** What delivery needs. */
 export interface DeliveryDeps {

@@ -1,4 +1,5 @@
 /** Emission: events become outbox rows, one per interested integration, and a wake-up for the delivery job. Nothing is sent here. */
+import type { JobKind } from "../model/job.ts";
 import type { Orm } from "../store/backend/db.ts";
 import type { Store } from "../store/index.ts";
 import type { Integration } from "../store/integrations.ts";
@@ -7,7 +8,7 @@ import type { NotificationEvent } from "./events.ts";
 import { NOTIFIERS } from "./registry.ts";
 
 /** The job kind that delivers due outbox rows. */
-export const DELIVER_NOTIFICATIONS_JOB = "deliver-notifications";
+export const DELIVER_NOTIFICATIONS_JOB = "deliver-notifications" satisfies JobKind;
 
 /** The outbox rows for some events of one project: each event to every enabled integration that subscribed to its type. */
 export function outboxRows(integrations: Integration[], events: NotificationEvent[]): NewOutboxItem[] {

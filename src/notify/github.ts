@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import type { OutboxItem } from "../store/outbox.ts";
-import type { DeliveryContext, DeliveryResult, Notifier } from "./registry.ts";
+import type { DeliveryContext, DeliveryResult, Notifier } from "./notifier.ts";
 
 /** The one event type GitHub integrations take: "publish this piece of a run's outcome". */
 export const GITHUB_EVENT = "github.publish" as const;

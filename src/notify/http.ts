@@ -1,5 +1,5 @@
 /** One outbound HTTP request of a notifier, with a timeout, and its answer classified for retries. */
-import type { DeliveryContext, DeliveryResult } from "./registry.ts";
+import type { DeliveryContext, DeliveryResult } from "./notifier.ts";
 
 /** The answer: how it went, and the body text when there was one (Slack's API puts errors in it). */
 export interface PostAnswer {

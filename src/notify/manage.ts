@@ -7,7 +7,8 @@ import type { Integration } from "../store/integrations.ts";
 import type { OutboxItem } from "../store/outbox.ts";
 import { DELIVER_NOTIFICATIONS_JOB } from "./emit.ts";
 import { EVENT_TYPES, type EventType, type NotificationEvent } from "./events.ts";
-import { NOTIFIERS, type Notifier } from "./registry.ts";
+import type { Notifier } from "./notifier.ts";
+import { NOTIFIERS } from "./registry.ts";
 
 /** What a person sends to create or change an integration. */
 export interface IntegrationInput {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { OutboxItem } from "../store/outbox.ts";
 import type { NotificationEvent } from "./events.ts";
 import { postJson } from "./http.ts";
-import type { DeliveryContext, DeliveryResult, Notifier } from "./registry.ts";
+import type { DeliveryContext, DeliveryResult, Notifier } from "./notifier.ts";
 import { buildSlackMessage } from "./slack-blocks.ts";
 
 const SlackConfig = z.union(

@@ -5,7 +5,7 @@ import type { OutboxItem } from "../store/outbox.ts";
 import type { NotificationEvent } from "./events.ts";
 import { postJson } from "./http.ts";
 import { uiLink } from "./links.ts";
-import type { DeliveryContext, DeliveryResult, Notifier } from "./registry.ts";
+import type { DeliveryContext, DeliveryResult, Notifier } from "./notifier.ts";
 import { SIGNATURE_HEADER, signPayload } from "./signature.ts";
 
 const WebhookConfig = z

@@ -1,17 +1,10 @@
 import type { Logger } from "../lib/log.ts";
-import { memoryBus, type Bus } from "./bus.ts";
-import { memoryCache, type Cache } from "./cache.ts";
-import { memoryRateLimiter, type RateLimiter } from "./rate-limit.ts";
+import { memoryBus } from "./bus.ts";
+import { memoryCache } from "./cache.ts";
+import { memoryRateLimiter } from "./rate-limit.ts";
+import type { SharedState } from "./state.ts";
 
-/** State that replicas share when scaled out (Redis), or that one process keeps in memory. */
-export interface SharedState {
-  limiter: RateLimiter;
-  cache: Cache;
-  bus: Bus;
-  /** "memory" or "redis", for /metrics and the about page. */
-  kind: "memory" | "redis";
-  close(): Promise<void>;
-}
+export type { SharedState } from "./state.ts";
 
 /** The in-memory shared state of a single process. */
 export function memorySharedState(now: () => number): SharedState {

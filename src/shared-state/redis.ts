@@ -4,7 +4,7 @@ import type { Logger } from "../lib/log.ts";
 import { redactUrl } from "../store/backend/url.ts";
 import type { Bus, BusMessage } from "./bus.ts";
 import type { Cache } from "./cache.ts";
-import type { SharedState } from "./index.ts";
+import type { SharedState } from "./state.ts";
 import type { RateLimiter } from "./rate-limit.ts";
 
 /** Where the shared state lives and how keys are named. */

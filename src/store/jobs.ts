@@ -1,14 +1,6 @@
 import { and, asc, count, eq, inArray, lt, lte, max, min, or, sql, type SQL } from "drizzle-orm";
-import { RESCORE_JOB, type Job } from "../model/job.ts";
+import { RESCORE_JOB, type Job, type JobKind, type NewJob } from "../model/job.ts";
 import type { Db, Orm } from "./backend/db.ts";
-
-/** A job to enqueue. */
-export interface NewJob {
-  kind: string;
-  payload: Record<string, unknown>;
-  runAt?: number;
-  maxAttempts?: number;
-}
 
 /** The advisory lock a PostgreSQL claim holds for its transaction ("FGJOBS" in ASCII, so no other lock's key). */
 const CLAIM_LOCK = 0x46474a4f4253;
@@ -46,7 +38,7 @@ export function jobStore(db: Db) {
     where r.kind = ${RESCORE_JOB} and r.state = 'running' and r.locked_until >= ${now} and r.locked_by <> ${workerId}
       and ${projectOfRow(sql`r.payload`)} = ${projectOfRow(sql`${t.payload}`)}))`;
   /** Due jobs (of `kind`, when given), oldest first, marked running with this worker's lease. */
-  const claim = (workerId: string, now: number, leaseMs: number, limit: number, kind?: string): Promise<Job[]> =>
+  const claim = (workerId: string, now: number, leaseMs: number, limit: number, kind?: JobKind): Promise<Job[]> =>
     db.tx(async (orm) => {
       // Claims one at a time, so two cannot both see a project's rescores idle and take one each.
       if (db.dialect === "pg") await orm.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK}::bigint)`);
@@ -74,6 +66,7 @@ export function jobStore(db: Db) {
         })
         .where(inArray(t.id, ids))
         .returning({ id: t.id, kind: t.kind, payload: t.payload, attempts: t.attempts, maxAttempts: t.maxAttempts });
+      // Rows are read back as written by enqueueJob, whose payloads the compiler checked against their kind.
       return (jobs as Job[]).sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id));
     });
   return {
@@ -104,8 +97,14 @@ export function jobStore(db: Db) {
     },
 
     /** Claims up to `limit` more due jobs of one kind at once (a batch), oldest first. */
-    async claimJobsOfKind(workerId: string, now: number, leaseMs: number, kind: string, limit: number): Promise<Job[]> {
-      return limit > 0 ? claim(workerId, now, leaseMs, limit, kind) : [];
+    async claimJobsOfKind<K extends JobKind>(
+      workerId: string,
+      now: number,
+      leaseMs: number,
+      kind: K,
+      limit: number,
+    ): Promise<Job<K>[]> {
+      return limit > 0 ? ((await claim(workerId, now, leaseMs, limit, kind)) as Job<K>[]) : [];
     },
 
     /** Extends a running job's lease while its worker is alive; false when the job is no longer this worker's. */
@@ -158,7 +157,7 @@ export function jobStore(db: Db) {
     },
 
     /** How many jobs (of `kind`, and of one project by payload `projectId`, when given) wait: queued or running. */
-    async countPendingJobs(kind?: string, projectId?: string): Promise<number> {
+    async countPendingJobs(kind?: JobKind, projectId?: string): Promise<number> {
       const pending = or(eq(t.state, "queued"), eq(t.state, "running"));
       const [r] = await db.orm
         .select({ n: count() })
@@ -174,7 +173,7 @@ export function jobStore(db: Db) {
      * returns how many. Not others due later: a retry's backoff, or an inline upload's rescore that waits for
      * the upload's analysis (`hurryJob`).
      */
-    async hurryJobs(kind: string, projectId: string, now: number): Promise<number> {
+    async hurryJobs(kind: JobKind, projectId: string, now: number): Promise<number> {
       const waiting =
         db.dialect === "pg"
           ? sql`${t.payload}->>'waitingSince' is not null`

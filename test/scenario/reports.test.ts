@@ -258,7 +258,7 @@ describe.each(BACKENDS)("uploads in a burst on %s", (backend) => {
     await t.app.store.db.tx(async (orm) => {
       for (let i = 0; i < BURST_BACKLOG_MAX; i++)
         await t.app.store.jobs.enqueueJob(
-          { kind: PROCESS_REPORT_JOB, payload: { reportId: `gone-${i}` } },
+          { kind: PROCESS_REPORT_JOB, payload: { reportId: `gone-${i}`, projectId: "gone" } },
           Date.now(),
           orm,
         );

@@ -2,12 +2,12 @@
 // looks again a second later), for at most RESCORE_MAX_WAIT_MS; storing the last queued report hurries it.
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JobDeps } from "../../src/jobs/registry.ts";
 import { JOBS } from "../../src/jobs/registry.ts";
 import { RESCORE_MAX_WAIT_MS, rescoreJob } from "../../src/jobs/rescore.ts";
 import { runNextJob } from "../../src/jobs/worker.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { RESCORE_JOB, type Job } from "../../src/model/job.ts";
+import { jobDeps } from "../helpers/job-deps.ts";
 import { createStore, type Store } from "../../src/store/index.ts";
 import type { NewReport } from "../../src/store/reports.ts";
 import { PROCESS_REPORT_JOB, type Uploads } from "../../src/pipeline.ts";
@@ -38,9 +38,10 @@ describe.each(BACKENDS)("rescore during a burst on %s", (backend) => {
       raw: new Uint8Array([1]),
     };
   };
-  const deps = (now: number) => ({ store, clock: () => now }) as unknown as JobDeps;
-  const claimRescores = async (now: number): Promise<Job[]> => {
+  const deps = (now: number) => jobDeps(store, () => now);
+  const claimRescores = async (now: number): Promise<Job<"rescore">[]> => {
     const first = await store.jobs.claimJob("w", now, 60_000);
+    if (first && first.kind !== RESCORE_JOB) throw new Error(`a ${first.kind} job, not a rescore`);
     return first ? [first, ...(await store.jobs.claimJobsOfKind("w", now, 60_000, RESCORE_JOB, 10))] : [];
   };
   const queuedRescores = () =>
@@ -148,7 +149,11 @@ describe.each(BACKENDS)("rescore during a burst on %s", (backend) => {
   it("fails a report whose processing was given up on, so it holds back neither pendingReports nor rescores", async () => {
     const pendingBefore = (await store.reports.countReports(projectId)).pendingReports + 1;
     const [queued] = await store.reports.saveQueued([newReport()], 40_000, (orm, reportId) =>
-      store.jobs.enqueueJob({ kind: PROCESS_REPORT_JOB, payload: { reportId }, maxAttempts: 2 }, 40_000, orm),
+      store.jobs.enqueueJob(
+        { kind: PROCESS_REPORT_JOB, payload: { reportId, projectId }, maxAttempts: 2 },
+        40_000,
+        orm,
+      ),
     );
     const broken = {
       processQueued: async () => {
@@ -158,7 +163,7 @@ describe.each(BACKENDS)("rescore during a burst on %s", (backend) => {
     const worker = {
       jobs: store.jobs,
       registry: JOBS,
-      deps: { store, uploads: broken, clock: () => 40_000 },
+      deps: jobDeps(store, () => 40_000, { uploads: broken }),
       log: createLogger("silent"),
       clock: () => 40_000,
     };

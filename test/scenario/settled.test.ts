@@ -94,7 +94,7 @@ describe.each(BACKENDS)("settled on %s", (backend) => {
       t.app.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload: { projectId: project, testIds: [] } }, now);
     for (const p of [projectId, projectId, "other", projectId]) await enqueue(p);
     const first = await t.app.store.jobs.claimJob("w1", now, LEASE);
-    expect(first?.payload.projectId).toBe(projectId);
+    expect(first).toMatchObject({ kind: RESCORE_JOB, payload: { projectId } });
     const second = await t.app.store.jobs.claimJobsOfKind("w2", now, LEASE, RESCORE_JOB, 10);
     expect(second.map((j) => j.payload.projectId)).toEqual(["other"]);
     // The first worker's batch takes the project's other due rescores, to merge them.

@@ -98,36 +98,37 @@ describe.each(BACKENDS)("store contract on %s", (backend) => {
   });
 
   it("runs the job queue: due order, one claim per job, lease expiry hands a dead worker's job on, retries then dead", async () => {
-    await store.jobs.enqueueJob({ kind: "later", payload: { n: 2 }, runAt: 5_000, maxAttempts: 2 }, 1_000);
-    await store.jobs.enqueueJob({ kind: "now", payload: { n: 1 } }, 1_000);
+    // Two kinds whose payloads tell the jobs apart; the store runs nothing, so which kinds does not matter.
+    await store.jobs.enqueueJob({ kind: "prune-outbox", payload: { tickAt: 2 }, runAt: 5_000, maxAttempts: 2 }, 1_000);
+    await store.jobs.enqueueJob({ kind: "prune-sessions", payload: { tickAt: 1 } }, 1_000);
     expect(await store.jobs.countPendingJobs()).toBe(2);
     const first = await store.jobs.claimJob("w1", 2_000, 10_000);
-    expect(first).toMatchObject({ kind: "now", payload: { n: 1 }, attempts: 1 });
-    expect(await store.jobs.claimJob("w2", 2_000, 10_000)).toBeUndefined(); // "later" is not due, "now" is leased
+    expect(first).toMatchObject({ kind: "prune-sessions", payload: { tickAt: 1 }, attempts: 1 });
+    expect(await store.jobs.claimJob("w2", 2_000, 10_000)).toBeUndefined(); // the later one is not due, the first is leased
     // w1 dies: after its lease, w2 takes the job over
     const takeover = await store.jobs.claimJob("w2", 13_000, 10_000);
     expect(takeover).toMatchObject({ id: first!.id, attempts: 2 });
     await store.jobs.completeJob(takeover!.id, 14_000);
     const later = await store.jobs.claimJob("w2", 14_000, 10_000);
-    expect(later).toMatchObject({ kind: "later" });
+    expect(later).toMatchObject({ kind: "prune-outbox", payload: { tickAt: 2 } });
     await store.jobs.failJob(later!, "boom", 15_000, 60_000);
     expect(await store.jobs.claimJob("w2", 20_000, 10_000)).toBeUndefined(); // backing off
     const retry = await store.jobs.claimJob("w2", 60_000, 10_000);
-    expect(retry).toMatchObject({ kind: "later", attempts: 2 });
+    expect(retry).toMatchObject({ kind: "prune-outbox", attempts: 2 });
     await store.jobs.failJob(retry!, "boom again", 61_000, 120_000);
     expect(await store.jobs.claimJob("w2", 500_000, 10_000)).toBeUndefined(); // dead after max attempts
     expect(await store.jobs.countPendingJobs()).toBe(0);
   });
 
   it("claims each job exactly once under concurrent workers", async () => {
-    for (let i = 0; i < 20; i++) await store.jobs.enqueueJob({ kind: "race", payload: { i } }, 100_000);
+    for (let i = 0; i < 20; i++) await store.jobs.enqueueJob({ kind: "backup", payload: { tickAt: i } }, 100_000);
     const claimed: number[] = [];
     await Promise.all(
       Array.from({ length: 4 }, async (_, w) => {
         for (;;) {
           const job = await store.jobs.claimJob(`w${w}`, 100_001, 60_000);
           if (!job) return;
-          claimed.push(job.payload.i as number);
+          claimed.push(job.kind === "backup" ? (job.payload.tickAt ?? -1) : -1);
           await store.jobs.completeJob(job.id, 100_002);
         }
       }),
