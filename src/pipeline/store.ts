@@ -3,7 +3,7 @@
 // parsed, are completed in one transaction for many.
 import type { StoredReport } from "../act/findings.ts";
 import { keptBytes, type KeptBytes } from "../lib/kept-bytes.ts";
-import { RESCORE_JOB } from "../model/job.ts";
+import { RESCORE_JOB, type JobKind } from "../model/job.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import type { Project } from "../model/project.ts";
 import type { Orm } from "../store/backend/db.ts";
@@ -11,7 +11,7 @@ import type { CompletedReport, NewReport, SavedReport } from "../store/reports.t
 import type { ParsedQueued, PipelineDeps, QueuedOutcome, Received, StoredBatch, UploadOutcome } from "./types.ts";
 
 /** The job kind that processes a queued report. */
-export const PROCESS_REPORT_JOB = "process-report";
+export const PROCESS_REPORT_JOB = "process-report" satisfies JobKind;
 
 /**
  * Queued reports past which an upload's answer waits for the queue to drain (backpressure). It is queued
