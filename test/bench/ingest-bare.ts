@@ -181,9 +181,13 @@ export async function bareInsert(
       const one = await timed("prepared multi-row INSERT, one transaction", total, () => sqliteInsert(raw, rows()));
       raw.exec("delete from results");
       // What an upload must do: commit each report on its own, so an acknowledged upload is durable.
-      const perReport = await timed("the same, one transaction per 2,000-row report", total, () => {
-        for (const batch of batches(rows(), variants[0].length)) sqliteInsert(raw, batch);
-      });
+      const perReport = await timed(
+        `the same, one transaction per ${variants[0].length.toLocaleString("en")}-row report`,
+        total,
+        () => {
+          for (const batch of batches(rows(), variants[0].length)) sqliteInsert(raw, batch);
+        },
+      );
       raw.exec("delete from results");
       // What the server's write path does, without the server: 25 reports (50,000 rows) per transaction, each
       // transaction's rows grouped by test (store/results.ts), checkpoints in the background worker.

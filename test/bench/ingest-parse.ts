@@ -201,6 +201,11 @@ function measureAll(readers: Reader[], path: string): Record<Reader, ReaderFigur
   return runs;
 }
 
+/** The bare tokenizer on the report at `path`: the median of its runs, each in its own process. */
+export function measureTokenizer(path: string): ReaderFigures {
+  return median(measureAll(["tokenizer"], path).tokenizer);
+}
+
 /** Generates the reports (or reuses INGEST_BENCH_REPORT), measures the readers, prints tables, returns the medians. */
 export async function runParseBench(): Promise<ParseBenchResult> {
   const reused = process.env.INGEST_BENCH_REPORT;

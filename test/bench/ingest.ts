@@ -7,6 +7,8 @@
 // --backends sqlite,pglite,postgres, --deadline SECONDS per backend (240), --no-parse, --bare-runs N (3: the
 // bare insert's median is used). Environment: FLAKEGUARD_BENCH_SERVER_LOG=file keeps the server's whole log,
 // FLAKEGUARD_BENCH_CPU_PROF=dir (with --server source) a CPU profile of it.
+// --wide 200000,20000 runs instead the wide-report case (test/bench/ingest-wide.ts): one report of N distinct
+// tests per size, first upload and steady state, with --backends, --server and --bare-runs as above.
 import { readdirSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -17,6 +19,7 @@ import { bareInsert, type BareFigures, type BenchBackend } from "./ingest-bare.t
 import { runLoad, type LoadFigures } from "./ingest-load.ts";
 import { reportBodies, TESTS_PER_REPORT, variantRows } from "./ingest-reports.ts";
 import { chooseServer, describeServer, startServer, stopServer } from "./ingest-server.ts";
+import { runWide } from "./ingest-wide.ts";
 
 /** End to end must reach this share of the slower bare stage. */
 const TARGET_RATIO = 0.5;
@@ -148,12 +151,18 @@ function report(
   }
 }
 
-const parse = process.argv.includes("--no-parse") ? undefined : await runParseBench();
-const bodies = reportBodies();
-const rows = await variantRows("bench-bare", bodies);
-const runs = [];
-for (const backend of BACKENDS) {
-  console.error(`bench:ingest: ${NAMES[backend]}…`);
-  runs.push(await measureBackend(backend, bodies, rows));
+const WIDE = flag("wide");
+if (WIDE !== undefined) {
+  const sizes = WIDE.split(",").map(Number);
+  await runWide({ sizes, backends: BACKENDS, server: SERVER, pgAdminUrl: PG_ADMIN_URL, bareRuns: BARE_RUNS });
+} else {
+  const parse = process.argv.includes("--no-parse") ? undefined : await runParseBench();
+  const bodies = reportBodies();
+  const rows = await variantRows("bench-bare", bodies);
+  const runs = [];
+  for (const backend of BACKENDS) {
+    console.error(`bench:ingest: ${NAMES[backend]}…`);
+    runs.push(await measureBackend(backend, bodies, rows));
+  }
+  report(parse, runs);
 }
-report(parse, runs);
