@@ -1,7 +1,7 @@
 /** "What would this policy have quarantined over the last N days?" — a replay of stored history, saving nothing. */
 import { autoQuarantineDecision } from "../analyze/policy-decide.ts";
 import type { Policy } from "../analyze/policy.ts";
-import { scoreTest } from "../analyze/score.ts";
+import { scoreTest, scoringScratch } from "../analyze/score.ts";
 import type { Project } from "../model/project.ts";
 import type { Store } from "../store/index.ts";
 import { HISTORY_LIMIT, RESCORE_BATCH, scoredAt } from "./rescore.ts";
@@ -52,6 +52,7 @@ export async function previewPolicy(
       project.id,
       failed.map(([id]) => id),
     );
+    const scratch = scoringScratch(); // reused by every scoring below: each is synchronous
     for (const [id, history] of failed) {
       const name = names.get(id);
       if (!name) continue;
@@ -60,11 +61,15 @@ export async function previewPolicy(
         const seen = history.filter((o) => o.receivedAt <= cut);
         if (seen.length === 0) continue;
         // The verdict a rescore would have stored then: scored as of its newest observation (scoredAt).
-        const verdict = scoreTest(seen, {
-          defaultBranch: project.defaultBranch,
-          now: scoredAt(seen, cut),
-          completeHistory: history.length < HISTORY_LIMIT,
-        }).overall;
+        const verdict = scoreTest(
+          seen,
+          {
+            defaultBranch: project.defaultBranch,
+            now: scoredAt(seen, cut),
+            completeHistory: history.length < HISTORY_LIMIT,
+          },
+          scratch,
+        ).overall;
         const d = autoQuarantineDecision(
           policy,
           { testId: id, ...name, verdict, history: seen },

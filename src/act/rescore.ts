@@ -1,7 +1,7 @@
 // Scoring tests from their stored history and acting on the verdicts: saved with the notifications of those
 // that changed, and the project's quarantine policy applied. The pipeline's act stage, the rescore job and
 // quarantine expiry all come here.
-import { scoreTest } from "../analyze/score.ts";
+import { scoreTest, scoringScratch } from "../analyze/score.ts";
 import { publishNothing, type Publish } from "../model/live.ts";
 import type { Project } from "../model/project.ts";
 import type { Observation, TestVerdicts } from "../model/verdict.ts";
@@ -68,6 +68,8 @@ async function rescoreUnlocked(
     return histories;
   };
   const ahead: ReturnType<typeof read>[] = [];
+  // One set of commit indexes for the whole run: each test is scored synchronously, and scoring resets them.
+  const scratch = scoringScratch();
   for (let i = 0; i < testIds.length; i += RESCORE_BATCH) {
     const batch = testIds.slice(i, i + RESCORE_BATCH);
     if (ahead.length === 0) ahead.push(read(i));
@@ -86,7 +88,7 @@ async function rescoreUnlocked(
         now: scoredAt(history, now),
         completeHistory: history.length < HISTORY_LIMIT,
       };
-      verdicts.set(id, scoreTest(history, ctx));
+      verdicts.set(id, scoreTest(history, ctx, scratch));
     }
     const before = await store.verdicts.overallStatuses(batch);
     await store.verdicts.saveVerdicts(
