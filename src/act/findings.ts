@@ -2,7 +2,7 @@
 // each failure in its group. The analyze stage of the pipeline records them, then picks the tests whose
 // verdicts an upload answered in its request must score before answering.
 import { detectIncident } from "../analyze/incidents.ts";
-import { testsToRescore, type TestInReport } from "../analyze/rescore-set.ts";
+import { CLEAN_MIN_RUNS, testsToRescore, testsWhoseVerdictCanMove, type TestInReport } from "../analyze/rescore-set.ts";
 import { reportOutcomes } from "../analyze/summary.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import { publishNothing, type Publish } from "../model/live.ts";
@@ -16,14 +16,8 @@ export interface StoredReport {
   run: string | null;
   job: string | null;
   commit: string | null;
+  variant: string;
   rows: ReportRows;
-}
-
-/** Records what one stored report shows: an incident when most of its tests failed together, and its failures in their groups. */
-export async function recordFindings(store: Store, project: Project, r: StoredReport, now: number) {
-  const findings = await recordIncident(store, project, r, now);
-  await store.failures.recordFailures(project.id, findings.outcomes.sightings, now);
-  return findings;
 }
 
 /** A report's outcomes, and its incident recorded when most of its tests failed together. */
@@ -84,7 +78,13 @@ export async function recordBatchFindings(
       });
     }
     for (const t of r.rows.tests) {
-      seen.push({ id: t.id, failing: o.failing.has(t.id), retried: o.retried.has(t.id), incident: incident.incident });
+      seen.push({
+        id: t.id,
+        failing: o.failing.has(t.id),
+        retried: o.retried.has(t.id),
+        incident: incident.incident,
+        variant: r.variant,
+      });
     }
   }
   // One write for the batch's failures: a transaction per report rewrote the same groups' pages report after report.
@@ -92,37 +92,36 @@ export async function recordBatchFindings(
   return seen;
 }
 
-/**
- * The tests whose status these reports may change (`testsToRescore`), given what they said about each test:
- * the ones an upload answered in its request scores before answering.
- */
-export async function testsToScoreNow(
+/** The tests stored reports make worth scoring: those an inline upload scores before answering, and all whose verdict can move. */
+export interface TestsToScore {
+  /** Those whose status the reports may change (`testsToRescore`): scored before an inline upload is answered. */
+  now: string[];
+  /** Every test whose verdict the reports can change (`testsWhoseVerdictCanMove`): the rescore after them. */
+  canMove: string[];
+}
+
+/** Chooses, from what stored reports said about each test and the stored verdicts, the tests to score. */
+export async function testsToScore(
   store: Store,
   project: Project,
   reports: StoredReport[],
   seen: TestInReport[],
-): Promise<string[]> {
+): Promise<TestsToScore> {
   const ids = reports.map((r) => r.id);
   const sameCommit = new Set<string>();
   for (const r of reports) {
     if (r.commit) for (const id of await store.history.failedOnCommit(project.id, r.commit, ids)) sameCommit.add(id);
   }
   const testIds = [...new Set(seen.map((t) => t.id))];
-  const [statuses, quarantined] = await Promise.all([
-    store.verdicts.overallStatuses(testIds),
+  const [clean, quarantined] = await Promise.all([
+    store.verdicts.cleanVerdicts(testIds, CLEAN_MIN_RUNS),
     store.quarantine.activeFor(testIds),
   ]);
-  return [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit, new Set(quarantined.keys())))];
-}
-
-/** Records each report's findings and returns the tests to rescore now: recordBatchFindings, then testsToScoreNow. */
-export async function recordAndChooseRescore(
-  store: Store,
-  project: Project,
-  reports: StoredReport[],
-  now: number,
-  publish: Publish = publishNothing,
-): Promise<string[]> {
-  const seen = await recordBatchFindings(store, project, reports, now, publish);
-  return testsToScoreNow(store, project, reports, seen);
+  const held = new Set(quarantined.keys());
+  const canMove = testsWhoseVerdictCanMove(seen, (id) => clean.get(id), sameCommit, held);
+  const moving = new Set(canMove);
+  // A clean test's status is healthy; testsToRescore needs no more than that of the rest.
+  const statuses = await store.verdicts.overallStatuses(canMove);
+  const status = (id: string) => (moving.has(id) ? statuses.get(id) : "healthy");
+  return { now: [...new Set(testsToRescore(seen, status, sameCommit, held))], canMove };
 }

@@ -1,7 +1,7 @@
 // Scoring tests from their stored history and acting on the verdicts: saved with the notifications of those
 // that changed, and the project's quarantine policy applied. The pipeline's act stage, the rescore job and
 // quarantine expiry all come here.
-import { scoreTest, scoringScratch } from "../analyze/score.ts";
+import { scoreTest, scoringScratch, type ScoringScratch } from "../analyze/score.ts";
 import { publishNothing, type Publish } from "../model/live.ts";
 import type { Project } from "../model/project.ts";
 import type { Observation, TestVerdicts } from "../model/verdict.ts";
@@ -51,6 +51,21 @@ export function scoredAt(history: readonly Observation[], fallback: number): num
   return at === -Infinity ? fallback : at;
 }
 
+/** A test's verdicts from its stored history (its newest `HISTORY_LIMIT` observations), as a rescore saves them. */
+export function scoreHistory(
+  history: readonly Observation[],
+  project: Project,
+  now: number,
+  scratch: ScoringScratch = scoringScratch(),
+): TestVerdicts {
+  const ctx = {
+    defaultBranch: project.defaultBranch,
+    now: scoredAt(history, now),
+    completeHistory: history.length < HISTORY_LIMIT,
+  };
+  return scoreTest(history, ctx, scratch);
+}
+
 async function rescoreUnlocked(
   store: Store,
   project: Project,
@@ -81,15 +96,7 @@ async function rescoreUnlocked(
       ahead.push(read(next));
     const histories = await ahead.shift()!;
     const verdicts = new Map<string, TestVerdicts>();
-    for (const id of batch) {
-      const history = histories.get(id) ?? [];
-      const ctx = {
-        defaultBranch: project.defaultBranch,
-        now: scoredAt(history, now),
-        completeHistory: history.length < HISTORY_LIMIT,
-      };
-      verdicts.set(id, scoreTest(history, ctx, scratch));
-    }
+    for (const id of batch) verdicts.set(id, scoreHistory(histories.get(id) ?? [], project, now, scratch));
     const before = await store.verdicts.overallStatuses(batch);
     await store.verdicts.saveVerdicts(
       project.id,

@@ -9,6 +9,8 @@ export interface TestInReport {
   retried: boolean;
   /** The report was an incident: its failures are no evidence. */
   incident: boolean;
+  /** The report's variant ("" when none). */
+  variant: string;
 }
 
 /**
@@ -40,4 +42,40 @@ export function testsToRescore(
       out.push(t.id);
   }
   return out;
+}
+
+/**
+ * Runs a test's stored overall verdict must count before a pass may go unscored: a margin over `MIN_RUNS`, so
+ * the observations a pass pushes out of a full window (with a job re-run whose first run left it) cannot
+ * turn the test `new` again.
+ */
+export const CLEAN_MIN_RUNS = 50;
+
+/**
+ * The tests whose verdict these reports can change: every test they hold but those the reports only saw pass
+ * (or skip) while its stored verdict is clean (`clean(id)` gives the variants of its stored rows, undefined
+ * unless its overall verdict is healthy with no failure, evidence or score in its window and at least
+ * `CLEAN_MIN_RUNS` runs), in the one variant it has ever run in, not quarantined (passes release a
+ * quarantine), and with no other report failing it on the same commit (that would be new evidence).
+ *
+ * Scoring such a test gives the verdict it has: its window holds passes and skips only, before and after, so
+ * status, score, bounds below, failures, last failure and evidence stay as stored. Only `runs`, `failureRate`'s
+ * denominator and the upper bound `high` move with each pass; the API reads those of a clean test from its
+ * history when it shows them (act/current-verdicts.ts). A test of several variants is always scored: a pass
+ * of one pushes the others' observations out of the shared window and can turn one of them `new`.
+ */
+export function testsWhoseVerdictCanMove(
+  tests: TestInReport[],
+  clean: (id: string) => readonly string[] | undefined,
+  failedOnSameCommit: ReadonlySet<string>,
+  quarantined: ReadonlySet<string>,
+): string[] {
+  const out = new Set<string>();
+  for (const t of tests) {
+    if (out.has(t.id)) continue;
+    const variants = clean(t.id);
+    const onlyVariant = variants !== undefined && variants.length <= 1 && (variants[0] ?? "") === t.variant;
+    if (t.failing || t.retried || !onlyVariant || quarantined.has(t.id) || failedOnSameCommit.has(t.id)) out.add(t.id);
+  }
+  return [...out];
 }

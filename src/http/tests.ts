@@ -6,6 +6,7 @@ import { loadProject } from "./projects.ts";
 import { ProjectParam, authErrors, badRequestResponse, iso, notFoundResponse } from "./schemas.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import type { ActiveQuarantine } from "../store/quarantine.ts";
+import { currentVerdicts, mayLag, withCurrentFigures } from "../act/current-verdicts.ts";
 
 const STATUSES = ["flaky", "broken", "healthy", "new", "quarantined"] as const;
 
@@ -93,17 +94,27 @@ export const listTestsHandler =
     const limit = q.limit ?? 50;
     const after = q.cursor ? decodeCursor(q.cursor, sort) : undefined;
     const quarantinedOnly = q.status === "quarantined";
+    const variant = q.variant ?? "";
     const ids = quarantinedOnly ? (await d.store.quarantine.listActive(project.id)).map((x) => x.testId) : undefined;
     const items = await d.store.verdicts.listTests(project.id, {
       status: q.status === "quarantined" ? undefined : q.status,
       q: q.q,
       sort,
-      variant: q.variant ?? "",
+      variant,
       limit: limit + 1,
       after,
       ids,
     });
-    const page = items.slice(0, limit);
+    const lagging = items.slice(0, limit).filter(mayLag);
+    const current = await currentVerdicts(
+      d.store,
+      project,
+      lagging.map((t) => t.id),
+      d.clock(),
+    );
+    const page = items
+      .slice(0, limit)
+      .map((t) => withCurrentFigures(t, variant ? current.get(t.id)?.variants[variant] : current.get(t.id)?.overall));
     const last = page.at(-1);
     const pageIds = page.map((t) => t.id);
     const [variants, quarantines] = await Promise.all([
@@ -162,11 +173,20 @@ export const getTestHandler =
     const project = await loadProject(d.store, c, slug);
     const test = await d.store.tests.getTest(project.id, id);
     if (!test) throw notFound(`test '${id}' in project '${slug}'`);
-    const [verdicts, histories, quarantines] = await Promise.all([
+    const [stored, histories, quarantines] = await Promise.all([
       d.store.verdicts.testVerdicts(id),
       d.store.history.observations([id], 200),
       d.store.quarantine.activeFor([id]),
     ]);
+    const current = Object.values(stored).some(mayLag)
+      ? (await currentVerdicts(d.store, project, [id], d.clock())).get(id)
+      : undefined;
+    const verdicts = Object.fromEntries(
+      Object.entries(stored).map(([name, v]) => [
+        name,
+        mayLag(v) ? withCurrentFigures(v, name ? current?.variants[name] : current?.overall) : v,
+      ]),
+    );
     const history = (histories.get(id) ?? []).reverse();
     const fingerprints = new Map<string, number>();
     for (const o of history)

@@ -16,7 +16,10 @@ export const RESCORE_MAX_WAIT_MS = 15_000;
 /** How often a waiting rescore looks again whether the project's queued reports are stored. */
 const RESCORE_WAIT_STEP_MS = 1_000;
 
-/** Rescores a project's tests from their stored history (the given `testIds`, or all), then records today's counts for the trend. */
+/**
+ * Rescores a project's tests from their stored history (the given `testIds`, its flaky and quarantined ones
+ * with `unsettled`, or all), then records today's counts for the trend.
+ */
 export const rescoreJob: JobDefinition<"rescore"> = {
   kind: RESCORE_JOB,
   async run(job, deps) {
@@ -30,14 +33,19 @@ export const rescoreJob: JobDefinition<"rescore"> = {
 
 /** Merges rescore jobs per project, then rescores each project, or queues the merged job again while its reports are being stored. */
 async function rescoreJobs(jobs: Job<"rescore">[], deps: JobDeps): Promise<Map<number, unknown>> {
-  const byProject = new Map<string, { jobs: Job<"rescore">[]; testIds: Set<string> | "all"; since: number }>();
+  const byProject = new Map<
+    string,
+    { jobs: Job<"rescore">[]; testIds: Set<string> | "all"; unsettled: boolean; since: number }
+  >();
   const now = deps.clock();
   for (const job of jobs) {
-    const { projectId, waitingSince, testIds: ids } = job.payload;
-    const entry = byProject.get(projectId) ?? { jobs: [], testIds: new Set<string>(), since: now };
+    const { projectId, waitingSince, testIds: ids, unsettled } = job.payload;
+    const entry = byProject.get(projectId) ?? { jobs: [], testIds: new Set<string>(), unsettled: false, since: now };
     entry.jobs.push(job);
     if (waitingSince !== undefined) entry.since = Math.min(entry.since, waitingSince);
-    if (ids === undefined) entry.testIds = "all";
+    // Without scoring on ingest the tick is the only scoring there is: it scores every test.
+    if (unsettled && deps.config.scoreOnIngest) entry.unsettled = true;
+    else if (ids === undefined) entry.testIds = "all";
     else if (entry.testIds !== "all") for (const id of ids) entry.testIds.add(id);
     byProject.set(projectId, entry);
   }
@@ -51,11 +59,12 @@ async function rescoreJobs(jobs: Job<"rescore">[], deps: JobDeps): Promise<Map<n
           projectId,
           waitingSince: entry.since,
           ...(testIds === "all" ? {} : { testIds }),
+          ...(entry.unsettled && testIds !== "all" ? { unsettled: true as const } : {}),
         };
         await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload, runAt: now + RESCORE_WAIT_STEP_MS }, now);
         continue;
       }
-      await rescoreProject(deps, projectId, testIds);
+      await rescoreProject(deps, projectId, testIds, entry.unsettled);
     } catch (e) {
       for (const job of entry.jobs) errors.set(job.id, e);
     }
@@ -63,10 +72,22 @@ async function rescoreJobs(jobs: Job<"rescore">[], deps: JobDeps): Promise<Map<n
   return errors;
 }
 
-async function rescoreProject(deps: JobDeps, projectId: string, testIds: string[] | "all"): Promise<void> {
+async function rescoreProject(
+  deps: JobDeps,
+  projectId: string,
+  testIds: string[] | "all",
+  unsettled: boolean,
+): Promise<void> {
   const project = await deps.store.projects.getProjectById(projectId);
   if (!project) return; // deleted since
-  const ids = testIds === "all" ? await deps.store.tests.listTestIds(project.id) : testIds;
+  let ids = testIds === "all" ? await deps.store.tests.listTestIds(project.id) : testIds;
+  if (unsettled && testIds !== "all") {
+    const [flaky, held] = await Promise.all([
+      deps.store.verdicts.testIdsWithStatus(project.id, "flaky"),
+      deps.store.quarantine.listActive(project.id),
+    ]);
+    ids = [...new Set([...ids, ...flaky, ...held.map((q) => q.testId)])];
+  }
   await rescoreTests(deps.store, project, ids, deps.clock(), deps.publish);
   await deps.store.overview.saveDailyCounts(project.id, deps.clock());
 }

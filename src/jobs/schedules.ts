@@ -46,11 +46,17 @@ export interface ScheduleDefinition {
 
 /** Every schedule. */
 export const SCHEDULES: ScheduleDefinition[] = [
+  // Verdicts do not move with the clock (scored at each test's newest run); what time changes is whom the
+  // quarantine policy may take — a flaky test once a person's veto ends or the cap frees a slot — and whom
+  // it releases. So each tick rescores a project's flaky and quarantined tests, not all of them.
   {
     name: "rescore",
     cron: (o) => o.rescore,
     jobs: async (store, tickAt) =>
-      (await store.projects.listProjects()).map((p) => ({ kind: RESCORE_JOB, payload: { projectId: p.id, tickAt } })),
+      (await store.projects.listProjects()).map((p) => ({
+        kind: RESCORE_JOB,
+        payload: { projectId: p.id, tickAt, unsettled: true as const },
+      })),
   },
   // Every 10 minutes: expiry is a promise to people, so it should not wait for the hourly rescore.
   {

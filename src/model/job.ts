@@ -7,10 +7,18 @@ export interface JobPayloads {
   /** A stored raw report to parse; `projectId` lets the queue count a project's pending reports. */
   "process-report": { reportId: string; projectId: string };
   /**
-   * Rescores a project's tests: `testIds`, or all. `waitingSince` marks a rescore that waits for the
-   * project's queued reports; `tickAt` the schedule's tick; `cause` why it was queued ("retention", or the error that stopped an inline analysis).
+   * Rescores a project's tests: `testIds`, or with `unsettled` its flaky and quarantined ones, or all.
+   * `waitingSince` marks a rescore that waits for the project's queued reports; `tickAt` the schedule's
+   * tick; `cause` why it was queued ("retention", or the error that stopped an inline analysis).
    */
-  rescore: { projectId: string; testIds?: string[]; waitingSince?: number; tickAt?: number; cause?: string };
+  rescore: {
+    projectId: string;
+    testIds?: string[];
+    unsettled?: true;
+    waitingSince?: number;
+    tickAt?: number;
+    cause?: string;
+  };
   "release-quarantine": { tickAt?: number };
   "deliver-notifications": { tickAt?: number };
   /** One project's digest of the day of `tickAt`. */

@@ -1,8 +1,9 @@
 // The act stage: verdicts of the tests chosen by analysis scored and acted on (saved with the notifications of
-// those that changed, quarantine policy applied; act/rescore.ts), the rescore of every test the reports
-// touched made due or queued, and an API upload's PR comment queued. Every test of a stored report is rescored
-// after its findings are recorded: its history changed, and a verdict left as scored before that change would
-// differ from one scored after it — by how uploads happened to interleave, not by what they said.
+// those that changed, quarantine policy applied; act/rescore.ts), the rescore of every test whose verdict the
+// reports can change made due or queued, and an API upload's PR comment queued. Those tests are rescored after
+// the findings are recorded: their history changed, and a verdict left as scored before that change would
+// differ from one scored after it — by how uploads happened to interleave, not by what they said. The others
+// (a pass of a clean test: analyze/rescore-set.ts) keep the verdict a rescore would give them.
 import { commentOnPullRequest, type UploadMeta } from "../act/comment-on-pr.ts";
 import { rescoreTests } from "../act/rescore.ts";
 import { RESCORE_JOB } from "../model/job.ts";
@@ -27,14 +28,16 @@ export async function actOnAnalysis(deps: PipelineDeps, batch: StoredBatch, anal
     }
   }
   const now = deps.clock();
-  if (batch.rescoreJob !== undefined) await deps.store.jobs.hurryJob(batch.rescoreJob, now);
+  // The rescore queued with the reports names all their tests (so a crash before this point loses none);
+  // now it is narrowed to those whose verdict can move.
+  if (batch.rescoreJob !== undefined) await deps.store.jobs.hurryJob(batch.rescoreJob, now, analysis.canMove);
   else {
     // Queued reports come in bursts: while more of the project's reports are queued, its rescore waits for
     // them (jobs/rescore.ts); once the last is stored, the waiting rescore is made due now, to run with this one.
     const cause = analysis.cause;
     const payload = {
       projectId: project.id,
-      testIds: testsOf(reports.map((r) => r.rows)),
+      testIds: analysis.canMove ?? testsOf(reports.map((r) => r.rows)),
       ...(cause ? { cause } : {}),
     };
     await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload }, now);

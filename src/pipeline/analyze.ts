@@ -1,6 +1,7 @@
 // The analyze stage: what stored reports show, recorded (incidents, failure groups; act/findings.ts), and the
-// tests an upload answered in its request must score before answering (those whose status it may change).
-import { recordBatchFindings, testsToScoreNow } from "../act/findings.ts";
+// tests worth scoring: those whose verdict the reports can change, and of them the ones an upload answered in
+// its request scores before answering (those whose status it may change).
+import { recordBatchFindings, testsToScore } from "../act/findings.ts";
 import type { PipelineDeps, StoredBatch } from "./types.ts";
 
 /** What the analysis of stored reports leaves to the act stage. */
@@ -9,6 +10,8 @@ export interface Analysis {
   at: number;
   /** The tests to score now (reports answered in their request), if any. */
   scoreNow?: string[];
+  /** The tests whose verdict the reports can change: the rescore after them scores these (all, when unknown). */
+  canMove?: string[];
   /** Why the analysis failed, if it did: the reports are already committed, so their rescore runs anyway. */
   cause?: string;
 }
@@ -24,8 +27,9 @@ export async function analyzeStored(deps: PipelineDeps, batch: StoredBatch): Pro
   const at = deps.clock();
   try {
     const seen = await recordBatchFindings(store, batch.project, batch.reports, at, publish);
-    if (batch.rescoreJob === undefined) return { at };
-    return { at, scoreNow: await testsToScoreNow(store, batch.project, batch.reports, seen) };
+    const chosen = await testsToScore(store, batch.project, batch.reports, seen);
+    if (batch.rescoreJob === undefined) return { at, canMove: chosen.canMove };
+    return { at, scoreNow: chosen.now, canMove: chosen.canMove };
   } catch (e) {
     return { at, cause: (e as Error).message };
   }

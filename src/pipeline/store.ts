@@ -119,7 +119,7 @@ export async function storeQueued(
     if (!meta) continue;
     outcomes.set(reportId, { status: "processed", format: rows.format, counts: rows.counts });
     const list = byProject.get(meta.projectId) ?? [];
-    list.push({ id: reportId, run: meta.run, job: meta.job, commit: meta.commit, rows });
+    list.push({ id: reportId, run: meta.run, job: meta.job, commit: meta.commit, variant: meta.variant, rows });
     byProject.set(meta.projectId, list);
   }
   const batches: StoredBatch[] = [];
@@ -185,5 +185,5 @@ function outcome(s: SavedReport, r: Received, status: "processed" | "queued"): U
 }
 
 function stored(id: string, report: NewReport, rows: ReportRows): StoredReport {
-  return { id, run: report.run, job: report.job, commit: report.commit, rows };
+  return { id, run: report.run, job: report.job, commit: report.commit, variant: report.variant, rows };
 }

@@ -188,13 +188,27 @@ export function jobStore(db: Db) {
       return rows.length;
     },
 
-    /** Makes one queued job due now (if it still waits for a later time). */
-    async hurryJob(id: number, now: number): Promise<void> {
+    /**
+     * Makes one queued job due now (if it still waits for a later time); with `testIds`, its payload's
+     * `testIds` become those (a rescore queued for all of a report's tests, narrowed once they are known).
+     */
+    async hurryJob(id: number, now: number, testIds?: string[]): Promise<void> {
+      const ids = JSON.stringify(testIds ?? null);
+      const payload =
+        testIds === undefined
+          ? {}
+          : {
+              payload:
+                db.dialect === "pg"
+                  ? sql`jsonb_set(${t.payload}, '{testIds}', ${ids}::jsonb)`
+                  : sql`json_set(${t.payload}, '$.testIds', json(${ids}))`,
+            };
+      const earlier = db.dialect === "pg" ? sql`least(${t.runAt}, ${now})` : sql`min(${t.runAt}, ${now})`;
       await db.tx((orm) =>
         orm
           .update(t)
-          .set({ runAt: now, updatedAt: now })
-          .where(and(eq(t.id, id), eq(t.state, "queued"), sql`${t.runAt} > ${now}`)),
+          .set({ runAt: earlier, updatedAt: now, ...payload })
+          .where(and(eq(t.id, id), eq(t.state, "queued"))),
       );
     },
 

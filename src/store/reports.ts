@@ -40,6 +40,7 @@ export interface CompletedReport {
   run: string | null;
   job: string | null;
   commit: string | null;
+  variant: string;
 }
 
 /** Reports: stored raw and idempotently, processed inline or later by the queue. */
@@ -131,13 +132,21 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
       const meta = new Map<string, CompletedReport>();
       for (const { reportId, rows } of items) {
         const cur = await orm
-          .select({ state: t.state, projectId: t.projectId, run: t.ciRun, job: t.job, commit: t.commitSha })
+          .select({
+            state: t.state,
+            projectId: t.projectId,
+            run: t.ciRun,
+            job: t.job,
+            commit: t.commitSha,
+            variant: t.variant,
+          })
           .from(t)
           .where(eq(t.id, reportId))
           .limit(1);
         if (cur.length === 0 || cur[0].state !== "queued") continue;
         await store(orm, cur[0].projectId, reportId, rows, now, written);
-        meta.set(reportId, { projectId: cur[0].projectId, run: cur[0].run, job: cur[0].job, commit: cur[0].commit });
+        const { state: _state, ...completed } = cur[0];
+        meta.set(reportId, completed);
       }
       await flush(orm, written);
       return { written, meta };

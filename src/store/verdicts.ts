@@ -27,6 +27,9 @@ export interface TestQuery {
   ids?: string[];
 }
 
+/** Test ids per read of `cleanVerdicts`: a 200,000-test report is read in pieces, not one parameter list. */
+const CLEAN_READ_IDS = 5_000;
+
 /** Verdicts per test and variant ("" is overall). */
 export function verdictStore(db: Db) {
   const v = db.schema.verdicts;
@@ -142,6 +145,39 @@ export function verdictStore(db: Db) {
         }
         await then?.(orm);
       });
+    },
+
+    /**
+     * Of `testIds`, those whose overall verdict is clean — healthy, no failure, score, evidence or last failure
+     * in its window, at least `minRuns` runs — each with the variants of its per-variant rows.
+     */
+    async cleanVerdicts(testIds: string[], minRuns: number): Promise<Map<string, string[]>> {
+      const out = new Map<string, string[]>();
+      for (let i = 0; i < testIds.length; i += CLEAN_READ_IDS) {
+        const ids = testIds.slice(i, i + CLEAN_READ_IDS);
+        const noEvidence = db.dialect === "pg" ? sql`jsonb_array_length(o.evidence) = 0` : sql`o.evidence = '[]'`;
+        const rows = await db.rows<{ testId: string; variant: string | null }>(sql`
+          select o.test_id as "testId", w.variant as "variant" from verdicts o
+          left join verdicts w on w.test_id = o.test_id and w.variant <> ''
+          where ${inIds(db.dialect, sql`o.test_id`, ids)} and o.variant = '' and o.status = 'healthy'
+            and o.failures = 0 and o.score = 0 and o.low = 0 and o.last_failure_at is null and o.runs >= ${minRuns}
+            and ${noEvidence}`);
+        for (const r of rows) {
+          const variants = out.get(r.testId) ?? [];
+          if (r.variant !== null) variants.push(r.variant);
+          out.set(r.testId, variants);
+        }
+      }
+      return out;
+    },
+
+    /** The tests of a project whose overall verdict has `status`, read along the status index. */
+    async testIdsWithStatus(projectId: string, status: VerdictStatus): Promise<string[]> {
+      const rows = await db.orm
+        .select({ id: v.testId })
+        .from(v)
+        .where(and(eq(v.projectId, projectId), eq(v.variant, ""), eq(v.status, status)));
+      return rows.map((r) => r.id);
     },
 
     /** The overall status of each of `testIds` that has a verdict. */

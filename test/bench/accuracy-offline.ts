@@ -88,10 +88,17 @@ export async function replayOffline(history: DemoHistory, { hourlyRescore = fals
       });
       observations.set(key, list);
       runs.set(key, (runs.get(key) ?? 0) + 1);
-      seen.push({ id: key, failing: outcomes.failing.has(id), retried: outcomes.retried.has(id), incident });
+      seen.push({
+        id: key,
+        failing: outcomes.failing.has(id),
+        retried: outcomes.retried.has(id),
+        incident,
+        variant: canonicalVariant(meta.variant),
+      });
       if (failed) failedOn.set(meta.commit, (failedOn.get(meta.commit) ?? new Set()).add(key));
     }
-    // The server scores the tests whose status may change before it answers, and every test of the report right after.
+    // The server scores the tests whose status may change before it answers, and the rest whose verdict can move right
+    // after; here every test of the report is scored, as a full rescore would: the API replay must match it.
     for (const key of new Set([...testsToRescore(seen, (k) => status.get(k), sameCommit), ...keys.values()]))
       score(key, receivedAt);
     read();

@@ -4,6 +4,8 @@
 // (SQLite's driver is synchronous, so a timer would never fire during a batch). Run with --expose-gc
 // (the npm script does) so "before" is the live heap, not garbage.
 // Flags: --backends sqlite,postgres, --tests N, --runs N.
+// --periodic N runs instead the scheduled rescore of a project of N distinct tests (test/bench/rescore-periodic.ts),
+// with --flaky K of them flaky and --full to time the old every-test job beside it.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,12 +16,16 @@ import { createStore, type Store } from "../../src/store/index.ts";
 import { migrate } from "../../src/store/backend/migrate.ts";
 import { PG_ADMIN_URL, adminQuery } from "../helpers/backends.ts";
 import { seedProject } from "./ui-seed.ts";
+import { runPeriodic } from "./rescore-periodic.ts";
 
 const { values } = parseArgs({
   options: {
     backends: { type: "string", default: "sqlite,postgres" },
     tests: { type: "string", default: "2000" },
     runs: { type: "string", default: "400" },
+    periodic: { type: "string" },
+    flaky: { type: "string", default: "0" },
+    full: { type: "boolean", default: false },
   },
 });
 const MB = 1048576;
@@ -84,8 +90,10 @@ async function measure(backend: string) {
   }
 }
 
-for (const backend of values.backends
+const backends = values.backends
   .split(",")
   .map((b) => b.trim())
-  .filter(Boolean))
-  await measure(backend);
+  .filter(Boolean);
+if (values.periodic)
+  await runPeriodic({ backends, tests: Number(values.periodic), flaky: Number(values.flaky), full: values.full });
+else for (const backend of backends) await measure(backend);

@@ -5,7 +5,7 @@
 // Healthy tests pass; ~2% flake (some passing on an in-run retry); ~0.3% break for good at some run;
 // one job hits an outage (most of its tests fail with one message: an incident).
 import { createHash } from "node:crypto";
-import { recordFindings } from "../../src/act/findings.ts";
+import { recordBatchFindings } from "../../src/act/findings.ts";
 import { rescoreTests } from "../../src/act/rescore.ts";
 import { createProject } from "../../src/accounts/projects.ts";
 import { dedupeKey, testId } from "../../src/ingest/identity.ts";
@@ -104,10 +104,10 @@ export async function seedProject(
         ],
         now,
       );
-      await recordFindings(
+      await recordBatchFindings(
         store,
         project,
-        { id: saved.id, run: meta.run, job: meta.job, commit: meta.commit, rows },
+        [{ id: saved.id, run: meta.run, job: meta.job, commit: meta.commit, variant: meta.variant, rows }],
         now,
       );
       reports++;

@@ -1,7 +1,7 @@
 // The failures of a batch of queued reports are added to their groups in one write: a fingerprint seen in
 // several reports counts once per sighting, and keeps the first report's sample.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAndChooseRescore, type StoredReport } from "../../src/act/findings.ts";
+import { recordBatchFindings, type StoredReport } from "../../src/act/findings.ts";
 import type { Project } from "../../src/model/project.ts";
 import { createStore, type Store } from "../../src/store/index.ts";
 import { BACKENDS, freshDb, type TestDb } from "../helpers/backends.ts";
@@ -45,6 +45,7 @@ describe.each(BACKENDS)("failure groups of a batch on %s", (backend) => {
       run: `run-${n}`,
       job: "unit",
       commit: null,
+      variant: "",
       rows: {
         format: "junit",
         counts: {},
@@ -59,7 +60,7 @@ describe.each(BACKENDS)("failure groups of a batch on %s", (backend) => {
 
   it("adds up a fingerprint's sightings across the batch's reports and keeps the first sample", async () => {
     const passing = Array.from({ length: 20 }, (_, i) => `ok${i}`); // a few failures among many passes: no incident
-    await recordAndChooseRescore(
+    await recordBatchFindings(
       store,
       project,
       [
@@ -91,7 +92,7 @@ describe.each(BACKENDS)("failure groups of a batch on %s", (backend) => {
       lastSeenAt: 500,
     });
     expect(groups.get("fp-y")).toMatchObject({ occurrences: 1, message: "other" });
-    await recordAndChooseRescore(
+    await recordBatchFindings(
       store,
       project,
       [report(3, [{ test: "b", fingerprint: "fp-x", message: "later" }], passing)],

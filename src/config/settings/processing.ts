@@ -53,6 +53,6 @@ export const PROCESSING_SETTINGS = {
   rescoreSchedule: {
     type: "string",
     default: "17 * * * *",
-    doc: "cron schedule of the full rescore of every project (croner syntax)",
+    doc: "cron schedule of the rescore of each project's flaky and quarantined tests (every test with scoreOnIngest off; croner syntax)",
   },
 } satisfies SettingRows;
