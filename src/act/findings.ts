@@ -1,8 +1,15 @@
 // What stored reports show besides verdicts: an incident when most of a report's tests failed together, and
 // each failure in its group. The analyze stage of the pipeline records them, then picks the tests whose
-// verdicts an upload answered in its request must score before answering.
+// verdicts an upload answered in its request must score before answering, and what the rescore after needs.
 import { detectIncident } from "../analyze/incidents.ts";
-import { CLEAN_MIN_RUNS, testsToRescore, testsWhoseVerdictCanMove, type TestInReport } from "../analyze/rescore-set.ts";
+import {
+  CLEAN_MIN_RUNS,
+  passesToScore,
+  scoringNeeds,
+  testsToRescore,
+  type ScoringNeeds,
+  type TestInReport,
+} from "../analyze/rescore-set.ts";
 import { reportOutcomes } from "../analyze/summary.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import { publishNothing, type Publish } from "../model/live.ts";
@@ -92,36 +99,51 @@ export async function recordBatchFindings(
   return seen;
 }
 
-/** The tests stored reports make worth scoring: those an inline upload scores before answering, and all whose verdict can move. */
+/** The tests stored reports make worth scoring: those an inline upload scores before answering, and the rescore's needs. */
 export interface TestsToScore {
-  /** Those whose status the reports may change (`testsToRescore`): scored before an inline upload is answered. */
-  now: string[];
-  /** Every test whose verdict the reports can change (`testsWhoseVerdictCanMove`): the rescore after them. */
-  canMove: string[];
+  /** Those whose status the reports may change (`testsToRescore`), when asked: scored before an inline upload answers. */
+  now?: string[];
+  /** What the rescore after the reports scores (`scoringNeeds`); which of their passes it leaves out it decides when it runs. */
+  needs: ScoringNeeds;
 }
 
-/** Chooses, from what stored reports said about each test and the stored verdicts, the tests to score. */
+/** Chooses, from what stored reports said about each test (and, for `now`, the stored verdicts), the tests to score. */
 export async function testsToScore(
   store: Store,
   project: Project,
   reports: StoredReport[],
   seen: TestInReport[],
+  now: boolean,
 ): Promise<TestsToScore> {
   const ids = reports.map((r) => r.id);
   const sameCommit = new Set<string>();
   for (const r of reports) {
     if (r.commit) for (const id of await store.history.failedOnCommit(project.id, r.commit, ids)) sameCommit.add(id);
   }
+  const needs = scoringNeeds(seen, sameCommit);
+  if (!now) return { needs };
   const testIds = [...new Set(seen.map((t) => t.id))];
-  const [clean, quarantined] = await Promise.all([
-    store.verdicts.cleanVerdicts(testIds, CLEAN_MIN_RUNS),
+  const [statuses, quarantined] = await Promise.all([
+    store.verdicts.overallStatuses(testIds),
     store.quarantine.activeFor(testIds),
   ]);
   const held = new Set(quarantined.keys());
-  const canMove = testsWhoseVerdictCanMove(seen, (id) => clean.get(id), sameCommit, held);
-  const moving = new Set(canMove);
-  // A clean test's status is healthy; testsToRescore needs no more than that of the rest.
-  const statuses = await store.verdicts.overallStatuses(canMove);
-  const status = (id: string) => (moving.has(id) ? statuses.get(id) : "healthy");
-  return { now: [...new Set(testsToRescore(seen, status, sameCommit, held))], canMove };
+  return { now: [...new Set(testsToRescore(seen, (id) => statuses.get(id), sameCommit, held))], needs };
+}
+
+/**
+ * The tests a rescore scores for `needs`: those the reports require, and of those they only saw pass, the
+ * ones whose stored verdict is not clean now (`passesToScore`). Called by the rescore job, which runs one at a
+ * time per project across replicas: a verdict read here was saved by a rescore that read the history before
+ * — or else, the one scoring it after reads these reports too.
+ */
+export async function testsNeedingScore(store: Store, needs: ScoringNeeds): Promise<string[]> {
+  const passed = Object.values(needs.passes).flat();
+  if (passed.length === 0) return needs.testIds;
+  const [clean, quarantined] = await Promise.all([
+    store.verdicts.cleanVerdicts(passed, CLEAN_MIN_RUNS),
+    store.quarantine.activeFor(passed),
+  ]);
+  const moving = passesToScore(needs.passes, (id) => clean.get(id), new Set(quarantined.keys()));
+  return [...needs.testIds, ...moving];
 }

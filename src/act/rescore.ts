@@ -19,25 +19,34 @@ import { applyQuarantinePolicy } from "./quarantine.ts";
 export const HISTORY_LIMIT = 500;
 
 /**
- * Tests scored per batch, ~12,500 observations at most. Small on purpose: a batch's histories are read and
- * scored in one go, and with SQLite's synchronous driver nothing else runs meanwhile. 500 tests × 200
- * observations made the hourly full rescore hold ~300 MB of heap and block uploads for seconds.
+ * Observations a batch of tests holds at most, and its tests at least and at most. A batch's histories are
+ * read and scored in one go, and with SQLite's synchronous driver nothing else runs meanwhile: 500 tests ×
+ * 200 observations made the hourly full rescore hold ~300 MB of heap and block uploads for seconds. So the
+ * first batch has `RESCORE_BATCH` tests and each next one as many as its predecessor's histories say fit
+ * the budget: a wide report's new tests (one or two observations each) go 2,000 at a time, not 25 — each
+ * batch also reads statuses, quarantines and the policy, which cost 800 round trips for 20,000 tests.
  */
 export const RESCORE_BATCH = 25;
+const BATCH_OBSERVATIONS = 12_500;
+const MAX_BATCH = 2_000;
 
 /**
  * Rescores tests from their stored history and saves the verdicts; returns how many were scored. Announces both live.
+ * `testIds` may be a function that chooses them, called once the project's lock is held.
  * A project's rescores in this process run one at a time: two side by side (an upload's and the worker's)
  * could save in the other order than they read, leaving a verdict scored from the older history.
  */
 export function rescoreTests(
   store: Store,
   project: Project,
-  testIds: string[],
+  testIds: string[] | (() => Promise<string[]>),
   now: number,
   publish: Publish = publishNothing,
 ): Promise<number> {
-  return store.rescores.run(project.id, () => rescoreUnlocked(store, project, testIds, now, publish));
+  // Tests given as a function are chosen inside the lock: from verdicts no rescore of this process is saving.
+  return store.rescores.run(project.id, async () =>
+    rescoreUnlocked(store, project, typeof testIds === "function" ? await testIds() : testIds, now, publish),
+  );
 }
 
 /**
@@ -77,26 +86,34 @@ async function rescoreUnlocked(
   // Read once for all batches: every batch's tests ran in mostly the same reports.
   const reports: ReportCache = new Map();
   // The next batches' histories are read while this one is scored and saved, where reads run side by side.
-  const read = (i: number) => {
-    const histories = store.history.observations(testIds.slice(i, i + RESCORE_BATCH), HISTORY_LIMIT, reports);
-    histories.catch(() => undefined); // a read ahead still pending when a batch fails must not be an unhandled rejection
-    return histories;
+  let size = RESCORE_BATCH;
+  let next = 0;
+  const ahead: { batch: string[]; histories: Promise<Map<string, Observation[]>> }[] = [];
+  const readAhead = () => {
+    while (ahead.length < store.history.readsAtOnce && next < testIds.length) {
+      const batch = testIds.slice(next, next + size);
+      next += batch.length;
+      const histories = store.history.observations(batch, HISTORY_LIMIT, reports);
+      histories.catch(() => undefined); // a read ahead still pending when a batch fails must not be an unhandled rejection
+      ahead.push({ batch, histories });
+    }
   };
-  const ahead: ReturnType<typeof read>[] = [];
   // One set of commit indexes for the whole run: each test is scored synchronously, and scoring resets them.
   const scratch = scoringScratch();
-  for (let i = 0; i < testIds.length; i += RESCORE_BATCH) {
-    const batch = testIds.slice(i, i + RESCORE_BATCH);
-    if (ahead.length === 0) ahead.push(read(i));
-    for (
-      let next = i + ahead.length * RESCORE_BATCH;
-      ahead.length < store.history.readsAtOnce && next < testIds.length;
-      next += RESCORE_BATCH
-    )
-      ahead.push(read(next));
-    const histories = await ahead.shift()!;
+  for (readAhead(); ahead.length > 0; readAhead()) {
+    const { batch, histories: read } = ahead.shift()!;
+    const histories = await read;
+    let observations = 0;
     const verdicts = new Map<string, TestVerdicts>();
-    for (const id of batch) verdicts.set(id, scoreHistory(histories.get(id) ?? [], project, now, scratch));
+    for (const id of batch) {
+      const history = histories.get(id) ?? [];
+      observations += history.length;
+      verdicts.set(id, scoreHistory(history, project, now, scratch));
+    }
+    size = Math.max(
+      RESCORE_BATCH,
+      Math.min(MAX_BATCH, Math.floor(BATCH_OBSERVATIONS / (observations / batch.length || 1))),
+    );
     const before = await store.verdicts.overallStatuses(batch);
     await store.verdicts.saveVerdicts(
       project.id,
@@ -108,7 +125,7 @@ async function rescoreUnlocked(
     changed.quarantined.push(...applied.quarantined);
     changed.released.push(...applied.released);
     // Let requests waiting on the event loop in between: a full rescore of a big project takes seconds.
-    if (i + RESCORE_BATCH < testIds.length) await new Promise((resolve) => setTimeout(resolve, 0));
+    if (next < testIds.length || ahead.length > 0) await new Promise((resolve) => setImmediate(resolve));
   }
   if (testIds.length > 0) publish("verdicts.changed", project.id, { project: project.slug, tests: testIds.length });
   if (changed.quarantined.length + changed.released.length > 0)

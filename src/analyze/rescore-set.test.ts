@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { VerdictStatus } from "../model/verdict.ts";
-import { testsToRescore, testsWhoseVerdictCanMove, type TestInReport } from "./rescore-set.ts";
+import { mergeNeeds, passesToScore, scoringNeeds, testsToRescore, type TestInReport } from "./rescore-set.ts";
 
 const statuses: Record<string, VerdictStatus> = {
   healthy: "healthy",
@@ -64,46 +64,72 @@ describe("testsToRescore", () => {
   });
 });
 
-describe("testsWhoseVerdictCanMove", () => {
-  // Clean stored verdicts: "one" never ran in a variant, "linux" only in os=linux, "matrix" in two.
-  const clean: Record<string, string[]> = { one: [], linux: ["os=linux"], matrix: ["os=linux", "os=mac"], held: [] };
-  const move = (tests: Partial<TestInReport>[], sameCommit: string[] = [], quarantined: string[] = []) =>
-    testsWhoseVerdictCanMove(
+describe("scoringNeeds", () => {
+  const needs = (tests: Partial<TestInReport>[], sameCommit: string[] = []) =>
+    scoringNeeds(
       tests.map((t) => ({ id: "", failing: false, retried: false, incident: false, variant: "", ...t })),
-      (id) => clean[id],
       new Set(sameCommit),
-      new Set(quarantined),
     );
 
-  it("leaves out a pass of a clean test in its only variant", () => {
-    expect(move([{ id: "one" }, { id: "linux", variant: "os=linux" }])).toEqual([]);
-  });
-
-  it("scores a test without a clean verdict, and any failure or retry even of a clean one", () => {
+  it("must score failures (in an incident too: they leave incident evidence), retries and same-commit failures", () => {
     expect(
-      move([{ id: "unknown" }, { id: "one", failing: true }, { id: "linux", variant: "os=linux", retried: true }]),
-    ).toEqual(["unknown", "one", "linux"]);
+      needs(
+        [
+          { id: "a", failing: true },
+          { id: "b", failing: true, incident: true },
+          { id: "c", retried: true },
+          { id: "d" },
+          { id: "e", variant: "os=linux" },
+        ],
+        ["d"],
+      ),
+    ).toEqual({ testIds: ["a", "b", "c", "d"], passes: { "os=linux": ["e"] } });
   });
 
-  it("scores a failure in an incident report: it leaves incident evidence", () => {
-    expect(move([{ id: "one", failing: true, incident: true }])).toEqual(["one"]);
-  });
-
-  it("scores a test in a new variant, or one of several variants", () => {
+  it("must score a test one report saw pass and another fail, or that passed in two variants", () => {
     expect(
-      move([
-        { id: "linux", variant: "os=mac" },
-        { id: "matrix", variant: "os=linux" },
-        { id: "one", variant: "os=linux" },
+      needs([
+        { id: "a" },
+        { id: "a", failing: true },
+        { id: "a" },
+        { id: "b", variant: "os=linux" },
+        { id: "b", variant: "os=mac" },
+        { id: "c" },
+        { id: "c" },
       ]),
-    ).toEqual(["linux", "matrix", "one"]);
+    ).toEqual({ testIds: ["a", "b"], passes: { "": ["c"] } });
   });
 
-  it("scores a quarantined test and one that failed elsewhere on the same commit", () => {
-    expect(move([{ id: "one" }, { id: "held" }], ["one"], ["held"])).toEqual(["one", "held"]);
+  it("merges two rescores' needs: a test passed in two variants across them must be scored", () => {
+    const merged = mergeNeeds(
+      { testIds: ["a"], passes: { "os=linux": ["b", "c"], "": ["a"] } },
+      { testIds: ["d"], passes: { "os=mac": ["c"], "os=linux": ["b"] } },
+    );
+    expect(merged.testIds.sort()).toEqual(["a", "c", "d"]);
+    expect(merged.passes).toEqual({ "os=linux": ["b"] });
+  });
+});
+
+describe("passesToScore", () => {
+  // Clean stored verdicts: "one" never ran in a variant, "linux" only in os=linux, "matrix" in two.
+  const clean: Record<string, string[]> = { one: [], linux: ["os=linux"], matrix: ["os=linux", "os=mac"], held: [] };
+  const score = (passes: Record<string, string[]>, quarantined: string[] = []) =>
+    passesToScore(passes, (id) => clean[id], new Set(quarantined));
+
+  it("leaves out a pass of a clean test in its only variant", () => {
+    expect(score({ "": ["one"], "os=linux": ["linux"] })).toEqual([]);
   });
 
-  it("scores a test once when a later report of the batch fails it", () => {
-    expect(move([{ id: "one" }, { id: "one", failing: true }, { id: "one" }])).toEqual(["one"]);
+  it("scores a test without a clean verdict, one in a new variant, and one of several variants", () => {
+    expect(score({ "": ["unknown"], "os=mac": ["linux", "matrix"], "os=linux": ["one"] })).toEqual([
+      "unknown",
+      "linux",
+      "matrix",
+      "one",
+    ]);
+  });
+
+  it("scores a quarantined test: its passes are what release it", () => {
+    expect(score({ "": ["one", "held"] }, ["held"])).toEqual(["held"]);
   });
 });

@@ -52,11 +52,60 @@ export function testsToRescore(
 export const CLEAN_MIN_RUNS = 50;
 
 /**
- * The tests whose verdict these reports can change: every test they hold but those the reports only saw pass
- * (or skip) while its stored verdict is clean (`clean(id)` gives the variants of its stored rows, undefined
- * unless its overall verdict is healthy with no failure, evidence or score in its window and at least
- * `CLEAN_MIN_RUNS` runs), in the one variant it has ever run in, not quarantined (passes release a
- * quarantine), and with no other report failing it on the same commit (that would be new evidence).
+ * What reports alone say about rescoring their tests: `testIds` must be scored (they failed, passed on a
+ * retry, failed elsewhere on the same commit, or ran in several variants); `passes` (by variant) they only
+ * saw pass or skip, which the rescore leaves out if their stored verdict is clean then (`passesToScore`).
+ */
+export interface ScoringNeeds {
+  testIds: string[];
+  passes: Record<string, string[]>;
+}
+
+/** The scoring needs of reports, from what each said about each test and the tests failed on their commits elsewhere. */
+export function scoringNeeds(tests: TestInReport[], failedOnSameCommit: ReadonlySet<string>): ScoringNeeds {
+  const must = new Set<string>();
+  const passed = new Map<string, string>();
+  for (const t of tests) {
+    if (must.has(t.id)) continue;
+    const seenIn = passed.get(t.id);
+    if (t.failing || t.retried || failedOnSameCommit.has(t.id) || (seenIn !== undefined && seenIn !== t.variant)) {
+      must.add(t.id);
+      passed.delete(t.id);
+    } else passed.set(t.id, t.variant);
+  }
+  return { testIds: [...must], passes: byVariant(passed) };
+}
+
+/** Two rescores' needs as one (due jobs of a project are merged): a test passed in two variants must be scored. */
+export function mergeNeeds(a: ScoringNeeds, b: ScoringNeeds): ScoringNeeds {
+  const must = new Set([...a.testIds, ...b.testIds]);
+  const passed = new Map<string, string>();
+  for (const needs of [a, b]) {
+    for (const [variant, ids] of Object.entries(needs.passes)) {
+      for (const id of ids) {
+        if (must.has(id)) continue;
+        const seenIn = passed.get(id);
+        if (seenIn !== undefined && seenIn !== variant) {
+          must.add(id);
+          passed.delete(id);
+        } else passed.set(id, variant);
+      }
+    }
+  }
+  return { testIds: [...must], passes: byVariant(passed) };
+}
+
+function byVariant(passed: Map<string, string>): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [id, variant] of passed) (out[variant] ??= []).push(id);
+  return out;
+}
+
+/**
+ * Of the tests reports only saw pass, those whose verdict a rescore can still change: all but those whose
+ * stored verdict is clean (`clean(id)` gives the variants of its stored rows, undefined unless its overall
+ * verdict is healthy with no failure, evidence or score in its window and at least `CLEAN_MIN_RUNS` runs),
+ * in the one variant the test has ever run in, and not quarantined (passes are what release a quarantine).
  *
  * Scoring such a test gives the verdict it has: its window holds passes and skips only, before and after, so
  * status, score, bounds below, failures, last failure and evidence stay as stored. Only `runs`, `failureRate`'s
@@ -64,18 +113,18 @@ export const CLEAN_MIN_RUNS = 50;
  * history when it shows them (act/current-verdicts.ts). A test of several variants is always scored: a pass
  * of one pushes the others' observations out of the shared window and can turn one of them `new`.
  */
-export function testsWhoseVerdictCanMove(
-  tests: TestInReport[],
+export function passesToScore(
+  passes: Record<string, string[]>,
   clean: (id: string) => readonly string[] | undefined,
-  failedOnSameCommit: ReadonlySet<string>,
   quarantined: ReadonlySet<string>,
 ): string[] {
-  const out = new Set<string>();
-  for (const t of tests) {
-    if (out.has(t.id)) continue;
-    const variants = clean(t.id);
-    const onlyVariant = variants !== undefined && variants.length <= 1 && (variants[0] ?? "") === t.variant;
-    if (t.failing || t.retried || !onlyVariant || quarantined.has(t.id) || failedOnSameCommit.has(t.id)) out.add(t.id);
+  const out: string[] = [];
+  for (const [variant, ids] of Object.entries(passes)) {
+    for (const id of ids) {
+      const variants = clean(id);
+      const onlyVariant = variants !== undefined && variants.length <= 1 && (variants[0] ?? "") === variant;
+      if (!onlyVariant || quarantined.has(id)) out.push(id);
+    }
   }
-  return [...out];
+  return out;
 }

@@ -1,4 +1,6 @@
+import { testsNeedingScore } from "../act/findings.ts";
 import { rescoreTests } from "../act/rescore.ts";
+import { mergeNeeds, type ScoringNeeds } from "../analyze/rescore-set.ts";
 import { RESCORE_JOB } from "../model/job.ts";
 import type { Job, JobPayloads } from "../model/job.ts";
 import type { JobDeps, JobDefinition } from "./definition.ts";
@@ -31,40 +33,53 @@ export const rescoreJob: JobDefinition<"rescore"> = {
   batchSize: () => RESCORE_JOBS_PER_RUN,
 };
 
+/** What the due rescore jobs of one project ask for, merged. */
+interface ProjectRescore {
+  jobs: Job<"rescore">[];
+  /** Every test, or what the reports need (and the flaky and quarantined tests, with `unsettled`). */
+  needs: ScoringNeeds | "all";
+  unsettled: boolean;
+  since: number;
+}
+
 /** Merges rescore jobs per project, then rescores each project, or queues the merged job again while its reports are being stored. */
 async function rescoreJobs(jobs: Job<"rescore">[], deps: JobDeps): Promise<Map<number, unknown>> {
-  const byProject = new Map<
-    string,
-    { jobs: Job<"rescore">[]; testIds: Set<string> | "all"; unsettled: boolean; since: number }
-  >();
+  const byProject = new Map<string, ProjectRescore>();
   const now = deps.clock();
   for (const job of jobs) {
-    const { projectId, waitingSince, testIds: ids, unsettled } = job.payload;
-    const entry = byProject.get(projectId) ?? { jobs: [], testIds: new Set<string>(), unsettled: false, since: now };
+    const { projectId, waitingSince, testIds, passes, unsettled } = job.payload;
+    const entry: ProjectRescore = byProject.get(projectId) ?? {
+      jobs: [],
+      needs: { testIds: [], passes: {} },
+      unsettled: false,
+      since: now,
+    };
     entry.jobs.push(job);
     if (waitingSince !== undefined) entry.since = Math.min(entry.since, waitingSince);
     // Without scoring on ingest the tick is the only scoring there is: it scores every test.
     if (unsettled && deps.config.scoreOnIngest) entry.unsettled = true;
-    else if (ids === undefined) entry.testIds = "all";
-    else if (entry.testIds !== "all") for (const id of ids) entry.testIds.add(id);
+    else if (testIds === undefined) entry.needs = "all";
+    else if (entry.needs !== "all") entry.needs = mergeNeeds(entry.needs, { testIds, passes: passes ?? {} });
     byProject.set(projectId, entry);
   }
   const errors = new Map<number, unknown>();
   for (const [projectId, entry] of byProject) {
-    const testIds = entry.testIds === "all" ? "all" : [...entry.testIds];
     try {
       if (now - entry.since < RESCORE_MAX_WAIT_MS && (await deps.store.reports.hasQueuedReports(projectId))) {
         // One job in place of these (they complete): the batch that stores the last queued report hurries it.
         const payload: JobPayloads["rescore"] = {
           projectId,
           waitingSince: entry.since,
-          ...(testIds === "all" ? {} : { testIds }),
-          ...(entry.unsettled && testIds !== "all" ? { unsettled: true as const } : {}),
+          ...(entry.needs === "all" ? {} : { testIds: entry.needs.testIds }),
+          ...(entry.needs !== "all" && Object.keys(entry.needs.passes).length > 0
+            ? { passes: entry.needs.passes }
+            : {}),
+          ...(entry.unsettled && entry.needs !== "all" ? { unsettled: true as const } : {}),
         };
         await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload, runAt: now + RESCORE_WAIT_STEP_MS }, now);
         continue;
       }
-      await rescoreProject(deps, projectId, testIds, entry.unsettled);
+      await rescoreProject(deps, projectId, entry);
     } catch (e) {
       for (const job of entry.jobs) errors.set(job.id, e);
     }
@@ -72,22 +87,21 @@ async function rescoreJobs(jobs: Job<"rescore">[], deps: JobDeps): Promise<Map<n
   return errors;
 }
 
-async function rescoreProject(
-  deps: JobDeps,
-  projectId: string,
-  testIds: string[] | "all",
-  unsettled: boolean,
-): Promise<void> {
+async function rescoreProject(deps: JobDeps, projectId: string, entry: ProjectRescore): Promise<void> {
   const project = await deps.store.projects.getProjectById(projectId);
   if (!project) return; // deleted since
-  let ids = testIds === "all" ? await deps.store.tests.listTestIds(project.id) : testIds;
-  if (unsettled && testIds !== "all") {
+  const { store } = deps;
+  const choose = async (): Promise<string[]> => {
+    if (entry.needs === "all") return store.tests.listTestIds(project.id);
+    const ids = await testsNeedingScore(store, entry.needs);
+    if (!entry.unsettled) return ids;
     const [flaky, held] = await Promise.all([
-      deps.store.verdicts.testIdsWithStatus(project.id, "flaky"),
-      deps.store.quarantine.listActive(project.id),
+      store.verdicts.testIdsWithStatus(project.id, "flaky"),
+      store.quarantine.listActive(project.id),
     ]);
-    ids = [...new Set([...ids, ...flaky, ...held.map((q) => q.testId)])];
-  }
-  await rescoreTests(deps.store, project, ids, deps.clock(), deps.publish);
-  await deps.store.overview.saveDailyCounts(project.id, deps.clock());
+    return [...new Set([...ids, ...flaky, ...held.map((q) => q.testId)])];
+  };
+  // Chosen under the project's lock: which passes are left out depends on the verdicts stored when it runs.
+  await rescoreTests(store, project, choose, deps.clock(), deps.publish);
+  await store.overview.saveDailyCounts(project.id, deps.clock());
 }

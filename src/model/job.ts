@@ -7,13 +7,15 @@ export interface JobPayloads {
   /** A stored raw report to parse; `projectId` lets the queue count a project's pending reports. */
   "process-report": { reportId: string; projectId: string };
   /**
-   * Rescores a project's tests: `testIds`, or with `unsettled` its flaky and quarantined ones, or all.
+   * Rescores a project's tests: `testIds` and those of `passes` (by variant) whose verdict is not clean when
+   * it runs, or with `unsettled` its flaky and quarantined ones, or all.
    * `waitingSince` marks a rescore that waits for the project's queued reports; `tickAt` the schedule's
    * tick; `cause` why it was queued ("retention", or the error that stopped an inline analysis).
    */
   rescore: {
     projectId: string;
     testIds?: string[];
+    passes?: Record<string, string[]>;
     unsettled?: true;
     waitingSince?: number;
     tickAt?: number;

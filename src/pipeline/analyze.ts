@@ -2,6 +2,7 @@
 // tests worth scoring: those whose verdict the reports can change, and of them the ones an upload answered in
 // its request scores before answering (those whose status it may change).
 import { recordBatchFindings, testsToScore } from "../act/findings.ts";
+import type { ScoringNeeds } from "../analyze/rescore-set.ts";
 import type { PipelineDeps, StoredBatch } from "./types.ts";
 
 /** What the analysis of stored reports leaves to the act stage. */
@@ -10,8 +11,8 @@ export interface Analysis {
   at: number;
   /** The tests to score now (reports answered in their request), if any. */
   scoreNow?: string[];
-  /** The tests whose verdict the reports can change: the rescore after them scores these (all, when unknown). */
-  canMove?: string[];
+  /** What the rescore after the reports scores (all their tests, when unknown). */
+  needs?: ScoringNeeds;
   /** Why the analysis failed, if it did: the reports are already committed, so their rescore runs anyway. */
   cause?: string;
 }
@@ -27,9 +28,8 @@ export async function analyzeStored(deps: PipelineDeps, batch: StoredBatch): Pro
   const at = deps.clock();
   try {
     const seen = await recordBatchFindings(store, batch.project, batch.reports, at, publish);
-    const chosen = await testsToScore(store, batch.project, batch.reports, seen);
-    if (batch.rescoreJob === undefined) return { at, canMove: chosen.canMove };
-    return { at, scoreNow: chosen.now, canMove: chosen.canMove };
+    const chosen = await testsToScore(store, batch.project, batch.reports, seen, batch.rescoreJob !== undefined);
+    return { at, scoreNow: chosen.now, needs: chosen.needs };
   } catch (e) {
     return { at, cause: (e as Error).message };
   }

@@ -189,19 +189,17 @@ export function jobStore(db: Db) {
     },
 
     /**
-     * Makes one queued job due now (if it still waits for a later time); with `testIds`, its payload's
-     * `testIds` become those (a rescore queued for all of a report's tests, narrowed once they are known).
+     * Makes one queued job due now (if it still waits for a later time); `patch` replaces top-level fields of
+     * its payload (a rescore queued for all of a report's tests, given what the analysis found they need).
      */
-    async hurryJob(id: number, now: number, testIds?: string[]): Promise<void> {
-      const ids = JSON.stringify(testIds ?? null);
+    async hurryJob(id: number, now: number, patch?: Record<string, unknown>): Promise<void> {
+      const json = JSON.stringify(patch ?? {});
       const payload =
-        testIds === undefined
+        patch === undefined
           ? {}
           : {
               payload:
-                db.dialect === "pg"
-                  ? sql`jsonb_set(${t.payload}, '{testIds}', ${ids}::jsonb)`
-                  : sql`json_set(${t.payload}, '$.testIds', json(${ids}))`,
+                db.dialect === "pg" ? sql`${t.payload} || ${json}::jsonb` : sql`json_patch(${t.payload}, ${json})`,
             };
       const earlier = db.dialect === "pg" ? sql`least(${t.runAt}, ${now})` : sql`min(${t.runAt}, ${now})`;
       await db.tx((orm) =>

@@ -15,7 +15,7 @@ import { BACKENDS } from "../helpers/backends.ts";
 
 const MINUTE = 60_000;
 /** Uploads of the long job: past the 500-observation window, so observations leave it while passes are skipped. */
-const LONG_RUNS = 560;
+const LONG_RUNS = 520;
 /** How long a replay may take to read settled once its uploads are answered. */
 const SETTLE_MS = 60_000;
 const REPLAY_TIMEOUT_MS = 300_000;
@@ -26,7 +26,7 @@ interface Upload {
   at: number;
 }
 
-const history = generateHistory({ seed: 7, tests: 40, commits: 70, oses: ["linux"] });
+const history = generateHistory({ seed: 7, tests: 40, commits: 60, oses: ["linux"] });
 const start = history.uploads[0].receivedAt;
 
 /** The generated history, and two hand-written jobs beside it. */

@@ -180,7 +180,7 @@ describe("the same history gives the same verdicts", () => {
       expect(await verdicts(t)).toEqual(reference);
     });
 
-    it("keeps them: a day later the scheduled jobs, the full rescore among them, change none", async () => {
+    it("keeps them: a day later the scheduled jobs, the hourly rescore among them, change none", async () => {
       const before = await verdicts(t);
       clock.now += DAY;
       // What each schedule's tick enqueues (jobs/schedules.ts); not the backup, which writes files.
