@@ -30,7 +30,8 @@ export async function actOnAnalysis(deps: PipelineDeps, batch: StoredBatch, anal
   const now = deps.clock();
   // The rescore queued with the reports names all their tests (so a crash before this point loses none);
   // now it gets the analysis' needs, to leave out the passes of clean tests.
-  if (batch.rescoreJob !== undefined) await deps.store.jobs.hurryJob(batch.rescoreJob, now, analysis.needs && { ...analysis.needs });
+  if (batch.rescoreJob !== undefined)
+    await deps.store.jobs.hurryJob(batch.rescoreJob, now, analysis.needs && { ...analysis.needs });
   else {
     // Queued reports come in bursts: while more of the project's reports are queued, its rescore waits for
     // them (jobs/rescore.ts); once the last is stored, the waiting rescore is made due now, to run with this one.

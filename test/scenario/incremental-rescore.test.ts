@@ -125,7 +125,7 @@ describe.each(BACKENDS)("on %s, scoring only the tests whose verdict can move", 
     clock = { now: start };
     t = await startTestApp(backend, {}, { worker: true, clock: () => clock.now });
     await t.json("POST", "/api/v1/projects", { slug: "web", defaultBranch: "main" });
-    // The long job only on the first backend: 560 uploads more cost the others minutes and test nothing new.
+    // The long job only on the first backend: 520 uploads more cost the others minutes and test nothing new.
     for (const u of uploads(backend === BACKENDS[0])) {
       clock.now = u.at;
       const res = await t.request(`/api/v1/projects/web/reports?${u.query}`, { method: "POST", body: u.xml });
