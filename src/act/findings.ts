@@ -107,13 +107,13 @@ export interface TestsToScore {
   needs: ScoringNeeds;
 }
 
-/** Chooses, from what stored reports said about each test (and, for `now`, the stored verdicts), the tests to score. */
+/** Chooses, from what stored reports said about each test (and, `inline`, the stored verdicts), the tests to score. */
 export async function testsToScore(
   store: Store,
   project: Project,
   reports: StoredReport[],
   seen: TestInReport[],
-  now: boolean,
+  inline: boolean,
 ): Promise<TestsToScore> {
   const ids = reports.map((r) => r.id);
   const sameCommit = new Set<string>();
@@ -121,7 +121,7 @@ export async function testsToScore(
     if (r.commit) for (const id of await store.history.failedOnCommit(project.id, r.commit, ids)) sameCommit.add(id);
   }
   const needs = scoringNeeds(seen, sameCommit);
-  if (!now) return { needs };
+  if (!inline) return { needs };
   const testIds = [...new Set(seen.map((t) => t.id))];
   const [statuses, quarantined] = await Promise.all([
     store.verdicts.overallStatuses(testIds),
@@ -133,9 +133,10 @@ export async function testsToScore(
 
 /**
  * The tests a rescore scores for `needs`: those the reports require, and of those they only saw pass, the
- * ones whose stored verdict is not clean now (`passesToScore`). Called by the rescore job, which runs one at a
- * time per project across replicas: a verdict read here was saved by a rescore that read the history before
- * — or else, the one scoring it after reads these reports too.
+ * ones whose stored verdict is not clean now (`passesToScore`). The rescore job calls it under the project's
+ * lock, and a project's rescore jobs run one at a time across replicas: a verdict read here was saved by a
+ * rescore that read the history before, and if that history lacked these reports, a clean verdict stays
+ * clean with their passes added.
  */
 export async function testsNeedingScore(store: Store, needs: ScoringNeeds): Promise<string[]> {
   const passed = Object.values(needs.passes).flat();
