@@ -25,6 +25,9 @@ export const HISTORY_LIMIT = 500;
  */
 export const RESCORE_BATCH = 25;
 
+/** Told after each batch how many of a rescore's tests are scored, and of how many (act/progress.ts throttles the writes). */
+export type RescoreProgress = (done: number, total: number) => Promise<void> | void;
+
 /**
  * Rescores tests from their stored history and saves the verdicts; returns how many were scored. Announces both live.
  * A project's rescores in this process run one at a time: two side by side (an upload's and the worker's)
@@ -36,8 +39,9 @@ export function rescoreTests(
   testIds: string[],
   now: number,
   publish: Publish = publishNothing,
+  onProgress?: RescoreProgress,
 ): Promise<number> {
-  return store.rescores.run(project.id, () => rescoreUnlocked(store, project, testIds, now, publish));
+  return store.rescores.run(project.id, () => rescoreUnlocked(store, project, testIds, now, publish, onProgress));
 }
 
 /**
@@ -57,6 +61,7 @@ async function rescoreUnlocked(
   testIds: string[],
   now: number,
   publish: Publish,
+  onProgress?: RescoreProgress,
 ): Promise<number> {
   const changed = { quarantined: [] as string[], released: [] as string[] };
   // Read once for all batches: every batch's tests ran in mostly the same reports.
@@ -100,6 +105,7 @@ async function rescoreUnlocked(
     const applied = await applyQuarantinePolicy(store, project, verdicts, histories, now);
     changed.quarantined.push(...applied.quarantined);
     changed.released.push(...applied.released);
+    await onProgress?.(Math.min(i + RESCORE_BATCH, testIds.length), testIds.length);
     // Let requests waiting on the event loop in between: a full rescore of a big project takes seconds.
     if (i + RESCORE_BATCH < testIds.length) await new Promise((resolve) => setTimeout(resolve, 0));
   }

@@ -1,3 +1,4 @@
+import { rescoreProgress } from "../act/progress.ts";
 import { rescoreTests } from "../act/rescore.ts";
 import { RESCORE_JOB } from "../model/job.ts";
 import type { Job, JobPayloads } from "../model/job.ts";
@@ -67,6 +68,17 @@ async function rescoreProject(deps: JobDeps, projectId: string, testIds: string[
   const project = await deps.store.projects.getProjectById(projectId);
   if (!project) return; // deleted since
   const ids = testIds === "all" ? await deps.store.tests.listTestIds(project.id) : testIds;
-  await rescoreTests(deps.store, project, ids, deps.clock(), deps.publish);
+  // Written where every replica reads it: the reports this rescore covers show "scoring N of M".
+  const progress = rescoreProgress(deps.store, project.id, deps.clock);
+  await progress.start(ids.length);
+  let done = 0;
+  try {
+    await rescoreTests(deps.store, project, ids, deps.clock(), deps.publish, (n) => {
+      done = n;
+      return progress.progress(n);
+    });
+  } finally {
+    await progress.finish(done);
+  }
   await deps.store.overview.saveDailyCounts(project.id, deps.clock());
 }

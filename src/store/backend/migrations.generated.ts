@@ -34,6 +34,10 @@ export const pgMigrations: Migration[] = [
   {
     "name": "0007_glorious_jackpot",
     "sql": "DROP INDEX \"results_test_report_attempt_idx\";--> statement-breakpoint\nCREATE INDEX \"results_test_history_idx\" ON \"results\" USING btree (\"test_id\",\"report_id\",\"attempt\",\"status\",\"final\",\"fingerprint\");"
+  },
+  {
+    "name": "0008_shiny_expediter",
+    "sql": "CREATE TABLE \"report_stages\" (\n\t\"report_id\" text PRIMARY KEY NOT NULL,\n\t\"stage\" text NOT NULL,\n\t\"at\" bigint NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE \"rescore_progress\" (\n\t\"project_id\" text PRIMARY KEY NOT NULL,\n\t\"done\" integer NOT NULL,\n\t\"total\" integer NOT NULL,\n\t\"started_at\" bigint NOT NULL,\n\t\"updated_at\" bigint NOT NULL,\n\t\"finished_at\" bigint\n);\n--> statement-breakpoint\nALTER TABLE \"report_stages\" ADD CONSTRAINT \"report_stages_report_id_reports_id_fk\" FOREIGN KEY (\"report_id\") REFERENCES \"public\".\"reports\"(\"id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nALTER TABLE \"rescore_progress\" ADD CONSTRAINT \"rescore_progress_project_id_projects_id_fk\" FOREIGN KEY (\"project_id\") REFERENCES \"public\".\"projects\"(\"id\") ON DELETE cascade ON UPDATE no action;"
   }
 ];
 
@@ -70,5 +74,9 @@ export const sqliteMigrations: Migration[] = [
   {
     "name": "0007_omniscient_jocasta",
     "sql": "DROP INDEX `results_test_report_attempt_idx`;--> statement-breakpoint\nCREATE INDEX `results_test_history_idx` ON `results` (`test_id`,`report_id`,`attempt`,`status`,`final`,`fingerprint`);"
+  },
+  {
+    "name": "0008_flippant_warhawk",
+    "sql": "CREATE TABLE `report_stages` (\n\t`report_id` text PRIMARY KEY NOT NULL,\n\t`stage` text NOT NULL,\n\t`at` integer NOT NULL,\n\tFOREIGN KEY (`report_id`) REFERENCES `reports`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE TABLE `rescore_progress` (\n\t`project_id` text PRIMARY KEY NOT NULL,\n\t`done` integer NOT NULL,\n\t`total` integer NOT NULL,\n\t`started_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`finished_at` integer,\n\tFOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade\n);\n"
   }
 ];
