@@ -14,3 +14,8 @@ CREATE TABLE `rescore_progress` (
 	`finished_at` integer,
 	FOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade
 );
+--> statement-breakpoint
+DROP INDEX `tests_project_idx`;--> statement-breakpoint
+CREATE INDEX `tests_project_id_idx` ON `tests` (`project_id`,`id`);--> statement-breakpoint
+CREATE INDEX `verdicts_project_failures_idx` ON `verdicts` (`project_id`,`variant`,failures desc,`test_id`) WHERE failures > 0;--> statement-breakpoint
+CREATE INDEX `verdicts_project_last_failure_idx` ON `verdicts` (`project_id`,`variant`,last_failure_at desc,`test_id`) WHERE last_failure_at is not null;
