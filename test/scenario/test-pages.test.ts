@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeCursor } from "../../src/http/cursor.ts";
 import type { TestVerdicts, Verdict } from "../../src/model/verdict.ts";
+import { failureStore, TESTS_PER_GROUP } from "../../src/store/failures.ts";
 import { listTests } from "../../src/store/test-list.ts";
 import { upsertTests } from "../../src/store/tests.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
@@ -135,5 +136,64 @@ describe.each(BACKENDS)("paginated test list on %s", (backend) => {
     }
     expect(seen.length).toBeGreaterThan(0);
     expect(Math.max(...seen)).toBeLessThanOrEqual(20);
+  });
+
+  it("reads a failure group shared by many tests with its count and a sample cut in SQL", async () => {
+    const shared = 3 * TESTS_PER_GROUP;
+    const results = Array.from({ length: shared }, (_, i) => ({
+      testId: idOf(TESTS - 1 - i),
+      attempt: 1,
+      status: "failed" as const,
+      final: true,
+      durationMs: null,
+      message: "timeout",
+      stack: null,
+      fingerprint: "fp-timeout",
+      output: null,
+    }));
+    await t.app.store.reports.saveProcessed(
+      [
+        {
+          report: {
+            commit: "c",
+            branch: "main",
+            pr: null,
+            run: "r",
+            job: null,
+            attempt: 1,
+            variant: "",
+            filename: null,
+            projectId,
+            dedupeKey: "groups",
+            contentHash: "h",
+            format: "junit",
+            rawSize: 0,
+            raw: new Uint8Array(),
+          },
+          rows: { format: "junit", tests: [], counts: {}, results },
+        },
+      ],
+      1,
+    );
+    await t.app.store.failures.recordFailures(
+      projectId,
+      [{ fingerprint: "fp-timeout", message: "timeout", stack: null, count: shared }],
+      1,
+    );
+    const db = t.app.store.db;
+    const seen: number[] = [];
+    const counted = {
+      ...db,
+      rows: async <T>(q: Parameters<typeof db.rows>[0]) => {
+        const rows = await db.rows<T>(q);
+        seen.push(rows.length);
+        return rows;
+      },
+    } as typeof db;
+    const [group] = await failureStore(counted).listFailureGroups(projectId, 10);
+    expect(group.tests).toBe(shared);
+    const sample = results.map((r) => r.testId).sort();
+    expect(group.testIds).toEqual(sample.slice(0, TESTS_PER_GROUP));
+    expect(Math.max(...seen)).toBe(TESTS_PER_GROUP);
   });
 });

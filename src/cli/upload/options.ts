@@ -1,10 +1,19 @@
 import { parseArgs } from "node:util";
 import { positiveInt } from "../ci-env/common.ts";
 import type { CiInfo, Env } from "../ci-env/index.ts";
-import { DEFAULT_WAIT_TIMEOUT_MS, parseWaitTimeout } from "./wait.ts";
 
 /** Report formats the server parses; without --format it detects the format itself. */
 export const UPLOAD_FORMATS = ["junit", "ctrf", "trx", "nunit", "xunit"] as const;
+
+/** How long --wait waits for settled verdicts without --wait-timeout. */
+export const DEFAULT_WAIT_TIMEOUT_MS = 10 * 60_000;
+/** Parses --wait-timeout: seconds ("90"), or with a unit ("90s", "10m", "1h"); undefined when it is not one. */
+export function parseWaitTimeout(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(value.trim());
+  if (!m) return undefined;
+  const ms = Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "s" | "m" | "h"];
+  return ms > 0 ? ms : undefined;
+}
 
 const FLAG_SPEC = {
   server: { type: "string" },

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../../test/helpers/app.ts";
 import type { CommandIO } from "../command.ts";
 import { createUploadCommand } from "./index.ts";
-import { parseWaitTimeout } from "./wait.ts";
+import { parseWaitTimeout } from "./options.ts";
 
 const SERVER = "http://flakeguard.test";
 const junit = (failing: string[], passing: string[]) =>

@@ -8,8 +8,6 @@ import type { CommandIO } from "../command.ts";
 import type { ReadyPlan } from "./options.ts";
 import type { SendDeps } from "./send.ts";
 
-/** How long --wait waits for settled verdicts without --wait-timeout. */
-export const DEFAULT_WAIT_TIMEOUT_MS = 10 * 60_000;
 /** How often a report is asked for its stage. */
 const POLL_MS = 1_000;
 /** Outside a terminal (a CI log), a progress line at most this often, unless the stage changed. */
@@ -25,14 +23,6 @@ interface ReportProgress {
   scoring?: { done: number; total: number } | null;
   reason?: string | null;
   error?: { message?: string } | null;
-}
-
-/** Parses --wait-timeout: seconds ("90"), or with a unit ("90s", "10m", "1h"); undefined when it is not one. */
-export function parseWaitTimeout(value: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(value.trim());
-  if (!m) return undefined;
-  const ms = Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "s" | "m" | "h"];
-  return ms > 0 ? ms : undefined;
 }
 
 /** How the wait ended: every report settled (or failed), or the time ran out (or the process was stopped). */
