@@ -29,13 +29,25 @@ afterAll(async () => {
 });
 
 /** Runs `flakeguard upload` with `args` on a report of `xml`; `worker: false` leaves the jobs unrun. */
-async function upload(xml: string, args: string[], options: { worker?: boolean; tty?: boolean } = {}) {
+async function upload(
+  xml: string,
+  args: string[],
+  options: { worker?: boolean; tty?: boolean; failGets?: number } = {},
+) {
   const file = join(workDir, "junit.xml");
   await writeFile(file, xml);
   let now = Date.parse("2026-12-01T12:00:00Z");
+  let failGets = options.failGets ?? 0;
   const sleeps: number[] = [];
   const command = createUploadCommand({
-    fetch: (input, init) => Promise.resolve(t.app.http.request(String(input), init)),
+    fetch: (input, init) => {
+      // The first `failGets` reads of a report answer 502, as a proxy would while the server restarts.
+      if (String(input).includes("/reports/") && failGets > 0) {
+        failGets--;
+        return Promise.resolve(new Response("bad gateway", { status: 502 }));
+      }
+      return Promise.resolve(t.app.http.request(String(input), init));
+    },
     sleep: async (ms) => {
       sleeps.push(ms);
       now += ms;
@@ -99,6 +111,19 @@ describe("flakeguard upload --wait", () => {
       worker: false,
     });
     expect(strict.exitCode).toBe(1);
+    await t.app.runJobsOnce();
+  });
+
+  it("rides out a few failed polls, and gives up with a warning after five in a row", async () => {
+    const flaky = await upload(junit([], ["ok"]), ["--wait", "--run", "r6", "--commit", "c6"], {
+      failGets: 2,
+    });
+    expect(flaky.stdout).toContain("not read (GET reports/");
+    expect(flaky.stdout).toContain("no failing test; exiting 0");
+    expect(flaky.exitCode).toBe(0);
+    const down = await upload(junit([], ["ok2"]), ["--wait", "--run", "r7", "--commit", "c7"], { failGets: 99 });
+    expect(down.stderr).toContain("cannot read the verdicts: GET reports/");
+    expect(down.exitCode).toBe(0);
     await t.app.runJobsOnce();
   });
 

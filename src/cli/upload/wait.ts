@@ -12,6 +12,8 @@ import type { SendDeps } from "./send.ts";
 const POLL_MS = 1_000;
 /** Outside a terminal (a CI log), a progress line at most this often, unless the stage changed. */
 const LOG_EVERY_MS = 5_000;
+/** Polls in a row that may fail (a server restarting, a proxy's 502) before the wait gives up. */
+const POLL_ERRORS_MAX = 5;
 /** Failures listed one per line; the rest are counted. */
 const FAILURES_LISTED = 20;
 
@@ -46,10 +48,19 @@ export async function waitForReports(
   const failed: { id: string; reason: string }[] = [];
   let lastLine = "";
   let lastAt = -Infinity;
+  let errors = 0;
   for (;;) {
     const progress: string[] = [];
     for (const id of pending) {
-      const report = await getJson<ReportProgress>(plan, `reports/${encodeURIComponent(id)}`, deps);
+      let report: ReportProgress;
+      try {
+        report = await getJson<ReportProgress>(plan, `reports/${encodeURIComponent(id)}`, deps);
+        errors = 0;
+      } catch (error) {
+        if (++errors >= POLL_ERRORS_MAX) throw error;
+        progress.push(`report ${id} not read (${(error as Error).message})`);
+        continue;
+      }
       const stage = report.stage ?? (report.state === "processed" ? "stored" : (report.state ?? "unknown"));
       if (stage === "settled") pending.delete(id);
       else if (stage === "failed") {
