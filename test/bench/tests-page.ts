@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql, type SQL } from "drizzle-orm";
+import pg from "pg";
 import { ensureAdminToken } from "../../src/accounts/tokens.ts";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
@@ -19,30 +20,53 @@ const flag = (name: string): string | undefined => {
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
 const N = Number(flag("tests") ?? 1_000_000);
+const BACKEND = flag("backend") ?? "sqlite";
+const PG_ADMIN_URL = process.env.FLAKEGUARD_BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const dir = mkdtempSync(join(tmpdir(), "fg-tests-page-"));
-const db = await openDb({ backend: "sqlite", path: join(dir, "bench.db") });
+const pgName = `fg_tests_page_${process.pid}`;
+const admin = async (statement: string) => {
+  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await client.connect();
+  await client.query(statement);
+  await client.end();
+};
+let db;
+if (BACKEND === "postgres") {
+  await admin(`create database ${pgName}`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${pgName}`;
+  db = await openDb({ backend: "postgres", url: url.toString() }, { poolSize: 5 });
+} else db = await openDb({ backend: "sqlite", path: join(dir, "bench.db") });
 await migrate(db, Date.now());
 const config = loadConfig({ env: {}, cwd: dir }).config;
 const app = createApp({ config, db, log: createLogger("silent"), worker: false });
-const admin = (await ensureAdminToken(app.store, undefined, Date.now())).generated!;
+const token = (await ensureAdminToken(app.store, undefined, Date.now())).generated!;
 const call = async (path: string) => {
-  const res = await app.http.request(path, { headers: { authorization: `Bearer ${admin}` } });
+  const res = await app.http.request(path, { headers: { authorization: `Bearer ${token}` } });
   if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as Record<string, unknown>;
 };
 const created = await app.http.request("/api/v1/projects", {
   method: "POST",
-  headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+  headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
   body: JSON.stringify({ slug: "huge" }),
 });
 const projectId = ((await created.json()) as { id: string }).id;
 
 // Writes without rows to answer (better-sqlite3 refuses `all` on them).
-const exec = (q: SQL) => db.tx(async (orm) => void (await (orm as unknown as { run(q: SQL): unknown }).run(q)));
+const exec = (q: SQL) =>
+  db.dialect === "pg"
+    ? db.rows(q).then(() => undefined)
+    : db.tx(async (orm) => void (await (orm as unknown as { run(q: SQL): unknown }).run(q)));
 let t0 = performance.now();
-await exec(sql`with recursive n(i) as (select 0 union all select i + 1 from n where i < ${N - 1})
-  insert into tests (id, project_id, suite, name, file, first_seen_at, last_seen_at)
-  select printf('t%08d', i), ${projectId}, 'suite ' || (i % 100), 'test ' || i, 'f' || (i % 1000) || '.ts', 0, 0 from n`);
+const numbers =
+  db.dialect === "pg"
+    ? sql`select i from generate_series(0, ${N - 1}) as g(i)`
+    : sql`with recursive n(i) as (select 0 union all select i + 1 from n where i < ${N - 1}) select i from n`;
+const testId = db.dialect === "pg" ? sql`'t' || lpad(i::text, 8, '0')` : sql`printf('t%08d', i)`;
+await exec(sql`insert into tests (id, project_id, suite, name, file, first_seen_at, last_seen_at)
+  select ${testId}, ${projectId}, 'suite ' || (i % 100), 'test ' || i, 'f' || (i % 1000) || '.ts', 0, 0
+  from (${numbers}) as n`);
 // i % 100: 0 flaky, 1 broken, 2..89 healthy, 90..99 never scored.
 await exec(sql`insert into verdicts (test_id, variant, project_id, status, score, low, high, failure_rate, runs,
     failures, last_failure_at, evidence, updated_at)
@@ -95,4 +119,7 @@ for (const [name, path] of cases) {
   console.log(`${name.padEnd(32)} ${times[2].toFixed(1).padStart(8)} ms  (${rows} rows)`);
 }
 await app.stop();
+if (BACKEND === "postgres" && !process.env.FLAKEGUARD_BENCH_KEEP)
+  await admin(`drop database if exists ${pgName} with (force)`);
+else if (BACKEND === "postgres") console.log(`kept database ${pgName}`);
 rmSync(dir, { recursive: true, force: true });
