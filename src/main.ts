@@ -12,6 +12,7 @@ const io: CommandIO = {
   stdout: (line) => process.stdout.write(line + "\n"),
   stderr: (line) => process.stderr.write(line + "\n"),
   stopSignal,
+  tty: process.stdout.isTTY === true,
 };
 
 main(process.argv.slice(2), io).then(

@@ -8,6 +8,7 @@ import { useData } from "./data.ts";
 import { OverviewPage } from "./pages/overview.tsx";
 import { ProjectPage } from "./pages/project/index.tsx";
 import { QuarantinePage } from "./pages/quarantine/index.tsx";
+import { ReportPage } from "./pages/report.tsx";
 import { RunPage } from "./pages/run.tsx";
 import { SettingsPage } from "./pages/settings/index.tsx";
 import { Setup } from "./pages/setup.tsx";
@@ -34,6 +35,7 @@ const ROUTES: Route[] = [
     (p, c) => <TestPage slug={p.project} id={p.id} canChange={c.canChange} />,
   ],
   ["/projects/:project/runs/:run", "project", (p) => <RunPage slug={p.project} run={p.run} />],
+  ["/projects/:project/reports/:id", "project", (p) => <ReportPage slug={p.project} id={p.id} />],
   [
     "/projects/:project/quarantine",
     "quarantine",

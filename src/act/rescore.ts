@@ -30,6 +30,9 @@ export const RESCORE_BATCH = 25;
 const BATCH_OBSERVATIONS = 12_500;
 const MAX_BATCH = 2_000;
 
+/** Told after each batch how many of a rescore's tests are scored, and of how many (act/progress.ts throttles the writes). */
+export type RescoreProgress = (done: number, total: number) => Promise<void> | void;
+
 /**
  * Rescores tests from their stored history and saves the verdicts; returns how many were scored. Announces both live.
  * `testIds` may be a function that chooses them, called once the project's lock is held.
@@ -42,10 +45,18 @@ export function rescoreTests(
   testIds: string[] | (() => Promise<string[]>),
   now: number,
   publish: Publish = publishNothing,
+  onProgress?: RescoreProgress,
 ): Promise<number> {
   // Tests given as a function are chosen inside the lock: from verdicts no rescore of this process is saving.
   return store.rescores.run(project.id, async () =>
-    rescoreUnlocked(store, project, typeof testIds === "function" ? await testIds() : testIds, now, publish),
+    rescoreUnlocked(
+      store,
+      project,
+      typeof testIds === "function" ? await testIds() : testIds,
+      now,
+      publish,
+      onProgress,
+    ),
   );
 }
 
@@ -81,12 +92,14 @@ async function rescoreUnlocked(
   testIds: string[],
   now: number,
   publish: Publish,
+  onProgress?: RescoreProgress,
 ): Promise<number> {
   const changed = { quarantined: [] as string[], released: [] as string[] };
   // Read once for all batches: every batch's tests ran in mostly the same reports.
   const reports: ReportCache = new Map();
   // The next batches' histories are read while this one is scored and saved, where reads run side by side.
   let size = RESCORE_BATCH;
+  let done = 0;
   let next = 0;
   const ahead: { batch: string[]; histories: Promise<Map<string, Observation[]>> }[] = [];
   const readAhead = () => {
@@ -124,6 +137,8 @@ async function rescoreUnlocked(
     const applied = await applyQuarantinePolicy(store, project, verdicts, histories, now);
     changed.quarantined.push(...applied.quarantined);
     changed.released.push(...applied.released);
+    done += batch.length;
+    await onProgress?.(done, testIds.length);
     // Let requests waiting on the event loop in between: a full rescore of a big project takes seconds.
     if (next < testIds.length || ahead.length > 0) await new Promise((resolve) => setImmediate(resolve));
   }

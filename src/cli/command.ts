@@ -18,6 +18,8 @@ export interface CommandIO {
   stderr: (line: string) => void;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   stopSignal: Promise<string>;
+  /** Whether stdout is a terminal (progress lines as often as they change there, every few seconds in a CI log). */
+  tty?: boolean;
 }
 
 /** An error a command reports as one line and a non-zero exit, without a stack trace. */

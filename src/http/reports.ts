@@ -1,4 +1,5 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
+import { reportProgress, type ReportProgress } from "../act/progress.ts";
 import { canonicalVariant } from "../ingest/identity.ts";
 import { AppError, notFound } from "../lib/errors.ts";
 import type { ReportRecord } from "../model/ingest.ts";
@@ -79,6 +80,15 @@ const ReportSchema = z
     size: z.number(),
     receivedAt: z.string().nullable(),
     processedAt: z.string().nullable(),
+    stage: z.enum(["queued", "parsing", "stored", "scoring", "settled", "failed"]).openapi({
+      description:
+        "where the report is on its way to final verdicts: queued → parsing → stored → scoring → settled, or failed",
+    }),
+    scoring: z
+      .object({ done: z.number(), total: z.number() })
+      .nullable()
+      .openapi({ description: "while scoring: tests scored so far, and in all, by the project's running rescore" }),
+    reason: z.string().nullable().openapi({ description: "while failed: why" }),
   })
   .openapi("Report");
 
@@ -134,8 +144,8 @@ export const uploadReportHandler =
     return c.json({ reports: outcomes }, queued ? 202 : 201);
   };
 
-/** The report as the API shows it. */
-export function reportJson(r: ReportRecord) {
+/** The report as the API shows it, with its progress. */
+export function reportJson(r: ReportRecord, progress: ReportProgress) {
   const variant = Object.fromEntries(
     r.variant ? r.variant.split(",").map((kv) => kv.split("=", 2) as [string, string]) : [],
   );
@@ -156,6 +166,7 @@ export function reportJson(r: ReportRecord) {
     size: r.rawSize,
     receivedAt: iso(r.receivedAt),
     processedAt: iso(r.processedAt),
+    ...progress,
   };
 }
 
@@ -167,5 +178,5 @@ export const getReportHandler =
     const project = await loadProject(d.store, c, slug);
     const report = await d.store.reports.getReport(project.id, id);
     if (!report) throw notFound(`report '${id}' in project '${slug}'`);
-    return c.json(reportJson(report), 200);
+    return c.json(reportJson(report, await reportProgress(d.store, report, d.clock())), 200);
   };

@@ -93,9 +93,7 @@ export const listTestsHandler =
     const sort = q.sort ?? "score";
     const limit = q.limit ?? 50;
     const after = q.cursor ? decodeCursor(q.cursor, sort) : undefined;
-    const quarantinedOnly = q.status === "quarantined";
     const variant = q.variant ?? "";
-    const ids = quarantinedOnly ? (await d.store.quarantine.listActive(project.id)).map((x) => x.testId) : undefined;
     const items = await d.store.verdicts.listTests(project.id, {
       status: q.status === "quarantined" ? undefined : q.status,
       q: q.q,
@@ -103,7 +101,7 @@ export const listTestsHandler =
       variant,
       limit: limit + 1,
       after,
-      ids,
+      quarantined: q.status === "quarantined",
     });
     const lagging = items.slice(0, limit).filter(mayLag);
     const current = await currentVerdicts(

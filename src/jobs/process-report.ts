@@ -8,10 +8,13 @@ import type { JobDefinition } from "./definition.ts";
 export const processReportJob: JobDefinition<"process-report"> = {
   kind: PROCESS_REPORT_JOB,
   async run(job, deps) {
+    await deps.store.progress.markStage([job.payload.reportId], "parsing", deps.clock());
     await deps.uploads.processQueued(job.payload.reportId);
   },
   async runBatch(jobs, deps) {
     const ids = jobs.map((j) => j.payload.reportId);
+    // One write per batch, for GET …/reports/:id: these are being parsed, no longer waiting in the queue.
+    await deps.store.progress.markStage(ids, "parsing", deps.clock());
     const errors = await deps.uploads.processQueuedBatch(ids);
     return new Map(
       jobs.flatMap((j, i) => (errors.has(ids[i]) ? [[j.id, errors.get(ids[i])] as [number, unknown]] : [])),

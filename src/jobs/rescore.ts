@@ -1,4 +1,5 @@
 import { testsNeedingScore } from "../act/findings.ts";
+import { rescoreProgress } from "../act/progress.ts";
 import { rescoreTests } from "../act/rescore.ts";
 import { mergeNeeds, type ScoringNeeds } from "../analyze/rescore-set.ts";
 import { RESCORE_JOB } from "../model/job.ts";
@@ -91,17 +92,36 @@ async function rescoreProject(deps: JobDeps, projectId: string, entry: ProjectRe
   const project = await deps.store.projects.getProjectById(projectId);
   if (!project) return; // deleted since
   const { store } = deps;
-  const choose = async (): Promise<string[]> => {
-    if (entry.needs === "all") return store.tests.listTestIds(project.id);
-    const ids = await testsNeedingScore(store, entry.needs);
-    if (!entry.unsettled) return ids;
-    const [flaky, held] = await Promise.all([
-      store.verdicts.testIdsWithStatus(project.id, "flaky"),
-      store.quarantine.listActive(project.id),
-    ]);
-    return [...new Set([...ids, ...flaky, ...held.map((q) => q.testId)])];
-  };
+  // Written where every replica reads it: the reports this rescore covers show "scoring N of M".
+  const progress = rescoreProgress(store, project.id, deps.clock);
+  let started = false;
+  let done = 0;
   // Chosen under the project's lock: which passes are left out depends on the verdicts stored when it runs.
-  await rescoreTests(store, project, choose, deps.clock(), deps.publish);
+  const choose = async (): Promise<string[]> => {
+    const ids = await testsToChoose(store, project.id, entry);
+    await progress.start(ids.length);
+    started = true;
+    return ids;
+  };
+  try {
+    await rescoreTests(store, project, choose, deps.clock(), deps.publish, (n) => {
+      done = n;
+      return progress.progress(n);
+    });
+  } finally {
+    if (started) await progress.finish(done);
+  }
   await store.overview.saveDailyCounts(project.id, deps.clock());
+}
+
+/** The tests a project's merged rescore scores: every one, or what its reports need plus, `unsettled`, the flaky and quarantined. */
+async function testsToChoose(store: JobDeps["store"], projectId: string, entry: ProjectRescore): Promise<string[]> {
+  if (entry.needs === "all") return store.tests.listTestIds(projectId);
+  const ids = await testsNeedingScore(store, entry.needs);
+  if (!entry.unsettled) return ids;
+  const [flaky, held] = await Promise.all([
+    store.verdicts.testIdsWithStatus(projectId, "flaky"),
+    store.quarantine.listActive(projectId),
+  ]);
+  return [...new Set([...ids, ...flaky, ...held.map((q) => q.testId)])];
 }

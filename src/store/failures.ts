@@ -128,13 +128,25 @@ export function failureStore(db: Db) {
         groups.map((g) => sql`${g.fingerprint}`),
         sql`, `,
       );
-      const pairs = await db.rows<{ fingerprint: string; testId: string }>(sql`
-        select distinct fingerprint, test_id as "testId" from results
-        where fingerprint in (${fps}) and project_id = ${projectId} order by fingerprint, test_id`);
-      const byFp = new Map<string, string[]>();
-      for (const p of pairs) byFp.set(p.fingerprint, [...(byFp.get(p.fingerprint) ?? []), p.testId]);
+      // Each group's first TESTS_PER_GROUP tests and its count of tests, cut in SQL: a failure shared by
+      // thousands of tests (a timeout, a crashed runner) used to bring every one of them into memory.
+      const pairs = await db.rows<{ fingerprint: string; testId: string; n: number | string }>(sql`
+        select fingerprint, "testId", n from (
+          select fingerprint, test_id as "testId",
+            row_number() over (partition by fingerprint order by test_id) as rn,
+            count(*) over (partition by fingerprint) as n
+          from (select distinct fingerprint, test_id from results
+            where fingerprint in (${fps}) and project_id = ${projectId}) d
+        ) x
+        where rn <= ${TESTS_PER_GROUP} order by fingerprint, "testId"`);
+      const byFp = new Map<string, { ids: string[]; n: number }>();
+      for (const p of pairs) {
+        const entry = byFp.get(p.fingerprint) ?? { ids: [], n: Number(p.n) };
+        entry.ids.push(p.testId);
+        byFp.set(p.fingerprint, entry);
+      }
       return groups.map((g) => {
-        const ids = byFp.get(g.fingerprint) ?? [];
+        const found = byFp.get(g.fingerprint);
         return {
           fingerprint: g.fingerprint,
           message: g.message,
@@ -142,8 +154,8 @@ export function failureStore(db: Db) {
           occurrences: g.occurrences,
           firstSeenAt: g.firstSeenAt,
           lastSeenAt: g.lastSeenAt,
-          tests: ids.length,
-          testIds: ids.slice(0, TESTS_PER_GROUP),
+          tests: found?.n ?? 0,
+          testIds: found?.ids ?? [],
         };
       });
     },

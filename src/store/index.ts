@@ -11,6 +11,7 @@ import { verdictStore } from "./verdicts.ts";
 import { jobStore } from "./jobs.ts";
 import { projectStore } from "./projects.ts";
 import { reportStore } from "./reports.ts";
+import { progressStore } from "./progress.ts";
 import { tokenStore } from "./tokens.ts";
 import { quarantineStore } from "./quarantine.ts";
 import { policyStore } from "./policies.ts";
@@ -38,6 +39,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     events: eventStore(db),
     // Group commit only where one connection serialises every transaction anyway (SQLite, PGlite).
     reports: reportStore(db, db.backend === "postgres" ? 0 : (options.groupCommitMs ?? 0), histories),
+    progress: progressStore(db),
     jobs: jobStore(db),
     tests: testStore(db),
     history: historyStore(db, histories),

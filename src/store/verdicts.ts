@@ -1,31 +1,10 @@
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { inIds } from "./backend/bulk.ts";
 import type { TestVerdicts, Verdict, VerdictStatus } from "../model/verdict.ts";
 import type { Db, Orm } from "./backend/db.ts";
+import { listTests, type TestListItem, type TestQuery } from "./test-list.ts";
 
-/** A test with its verdict (less the evidence), as listed. */
-export interface TestListItem extends Omit<Verdict, "evidence"> {
-  id: string;
-  suite: string;
-  name: string;
-  file: string;
-  lastSeenAt: number;
-}
-
-/** How the test list is sorted. */
-export type TestSort = "score" | "failures" | "recent";
-
-/** Filters of the test list; `after` is the keyset cursor (the last item of the previous page). */
-export interface TestQuery {
-  status?: VerdictStatus;
-  q?: string;
-  sort: TestSort;
-  variant: string;
-  limit: number;
-  after?: { value: number; id: string };
-  /** Only these tests (e.g. the quarantined ones). */
-  ids?: string[];
-}
+export type { TestListItem, TestQuery, TestSort } from "./test-list.ts";
 
 /** Test ids per read of `cleanVerdicts`: a 200,000-test report is read in pieces, not one parameter list. */
 const CLEAN_READ_IDS = 5_000;
@@ -33,69 +12,6 @@ const CLEAN_READ_IDS = 5_000;
 /** Verdicts per test and variant ("" is overall). */
 export function verdictStore(db: Db) {
   const v = db.schema.verdicts;
-  /** A page of tests; `stored` lists only tests with a stored verdict of `query.status`. */
-  async function listPage(projectId: string, query: TestQuery, stored: boolean): Promise<TestListItem[]> {
-    // A status other than `new` is always a stored verdict: an inner join driven by the verdicts'
-    // (project, variant, status, score desc, test) index reads those rows only, not every test of the
-    // project, and sorted by score it reads them in index order and stops at the page's end.
-    const scored = stored || (query.status !== undefined && query.status !== "new");
-    const key: Record<TestSort, SQL> = {
-      score: scored ? sql`v.score` : sql`coalesce(v.score, 0)`,
-      failures: sql`coalesce(v.failures, 0)`,
-      recent: sql`coalesce(v.last_failure_at, 0)`,
-    };
-    const id = scored ? sql`v.test_id` : sql`t.id`;
-    // PostgreSQL sorts DESC with NULLs first unless told; the index has them last (score is never NULL).
-    const nulls = scored && query.sort === "score" && db.dialect === "pg" ? sql` nulls last` : sql``;
-    const conditions: SQL[] = [sql`t.project_id = ${projectId}`];
-    if (scored) conditions.push(sql`v.project_id = ${projectId} and v.status = ${query.status}`);
-    else if (query.status) conditions.push(sql`coalesce(v.status, 'new') = ${query.status}`);
-    if (query.ids) {
-      if (query.ids.length === 0) return [];
-      conditions.push(
-        sql`t.id in (${sql.join(
-          query.ids.map((id) => sql`${id}`),
-          sql`, `,
-        )})`,
-      );
-    }
-    if (query.q) {
-      const like = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      conditions.push(
-        sql`(lower(t.name) like ${like} escape '\\' or lower(t.suite) like ${like} escape '\\' or lower(t.file) like ${like} escape '\\')`,
-      );
-    }
-    if (query.after) {
-      conditions.push(
-        sql`(${key[query.sort]} < ${query.after.value} or (${key[query.sort]} = ${query.after.value} and ${id} > ${query.after.id}))`,
-      );
-    }
-    const rows = await db.rows<Record<string, unknown>>(sql`
-      select t.id, t.suite, t.name, t.file, t.last_seen_at as "lastSeenAt",
-        coalesce(v.status, 'new') as status, coalesce(v.score, 0) as score, coalesce(v.low, 0) as low,
-        coalesce(v.high, 1) as high, coalesce(v.failure_rate, 0) as "failureRate", coalesce(v.runs, 0) as runs,
-        coalesce(v.failures, 0) as failures, v.last_failure_at as "lastFailureAt"
-      from tests t ${scored ? sql`join` : sql`left join`} verdicts v on v.test_id = t.id and v.variant = ${query.variant}
-      where ${sql.join(conditions, sql` and `)}
-      order by ${key[query.sort]} desc${nulls}, ${id} asc
-      limit ${query.limit}`);
-    return rows.map((r) => ({
-      id: String(r.id),
-      suite: String(r.suite),
-      name: String(r.name),
-      file: String(r.file),
-      status: r.status as VerdictStatus,
-      score: Number(r.score),
-      low: Number(r.low),
-      high: Number(r.high),
-      failureRate: Number(r.failureRate),
-      runs: Number(r.runs),
-      failures: Number(r.failures),
-      lastFailureAt: r.lastFailureAt == null ? null : Number(r.lastFailureAt),
-      lastSeenAt: Number(r.lastSeenAt),
-    }));
-  }
-
   return {
     /** Replaces the verdicts of the given tests, overall and per variant; `then` writes in the same transaction (the outbox). */
     async saveVerdicts(
@@ -234,25 +150,10 @@ export function verdictStore(db: Db) {
       return Object.fromEntries(rows.map((r) => [r.variant, toVerdict(r)]));
     },
 
-    /** A page of a project's tests with their verdicts (tests never scored count as `new`). */
-    async listTests(projectId: string, query: TestQuery): Promise<TestListItem[]> {
-      // Every test by score: merge each status's index range (read in order, a page at most each). Exact
-      // while the page holds only scores above 0, as a test never scored counts as 0; else the full scan.
-      if (!query.status && !query.q && !query.ids && query.sort === "score") {
-        const parts = await Promise.all(STATUSES.map((status) => listPage(projectId, { ...query, status }, true)));
-        const page = parts
-          .flat()
-          .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-          .slice(0, query.limit);
-        if (page.length === query.limit && page.every((t) => t.score > 0)) return page;
-      }
-      return listPage(projectId, query, false);
-    },
+    /** A page of a project's tests with their verdicts (tests never scored count as `new`); see test-list.ts. */
+    listTests: (projectId: string, query: TestQuery): Promise<TestListItem[]> => listTests(db, projectId, query),
   };
 }
-
-/** Every verdict status, for reading the leaderboard index one status range at a time. */
-const STATUSES: VerdictStatus[] = ["flaky", "broken", "healthy", "new"];
 
 function toVerdict(r: {
   status: string;

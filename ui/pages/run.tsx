@@ -57,7 +57,13 @@ export function RunPage({ slug, run }: { slug: string; run: string }) {
             {data.reports.length} report{data.reports.length === 1 ? "" : "s"}
             {data.reports.some((r) => r.incident) && " (incident)"}
           </summary>
-          {data.reports.map((r) => r.job ?? "job").join(", ")}
+          {data.reports.map((r, i) => (
+            <span key={r.id}>
+              {i > 0 && ", "}
+              <a href={`/projects/${seg(slug)}/reports/${seg(r.id)}`}>{r.job ?? "job"}</a>
+              {r.state === "processed" ? "" : ` (${r.state})`}
+            </span>
+          ))}
         </details>
       }
     >

@@ -24,6 +24,11 @@ Flags:
   --github-token T    token mode: after the upload, create or edit this PR's FlakeGuard comment with a
                       personal or installation token (env FLAKEGUARD_GITHUB_TOKEN; repository from
                       GITHUB_REPOSITORY, API from GITHUB_API_URL); needs --pr and --run (detected on Actions)
+  --wait              after the upload, wait until the reports' verdicts are settled (printing each
+                      report's stage: queued, parsing, stored, scoring N of M tests), then print the
+                      run's verdict and exit like \`flakeguard run\`: 1 when a failing test is not
+                      quarantined, 0 otherwise (a wait that cannot finish is a warning, exit 0)
+  --wait-timeout D    how long --wait waits: seconds, or 90s, 10m, 1h (default 10m; implies --wait)
   --fail-on-error     exit non-zero when the upload fails
   --dry-run           print what would be sent, send nothing
   -h, --help          this text
@@ -34,4 +39,5 @@ honouring Retry-After. The token is never printed.
 Examples:
   flakeguard upload --project web 'reports/**/*.xml'
   flakeguard upload --variant os=linux --variant node=24 --fail-on-error junit.xml
+  flakeguard upload --wait --wait-timeout 5m 'reports/**/*.xml'
 `;

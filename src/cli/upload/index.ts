@@ -17,6 +17,7 @@ import { describeErrorAnswer, readReceipts } from "./response.ts";
 import { describeNetworkError } from "./retry.ts";
 import type { SendDeps } from "./send.ts";
 import { redactUrl, reportsUrl, sendReport } from "./send.ts";
+import { printRunVerdict, waitForReports } from "./wait.ts";
 
 const PREFIX = "flakeguard upload:";
 /** Answers that every further file would get too; uploading the rest only repeats the warning. */
@@ -75,20 +76,60 @@ async function runUpload(args: string[], io: CommandIO, deps: SendDeps): Promise
     io.stderr(`${PREFIX} warning: no report files found, nothing uploaded`);
     return plan.failOnError ? 1 : 0;
   }
-  const failed = await uploadAll(plan, files, io, deps);
+  const { failed, ids } = await uploadAll(plan, files, io, deps);
+  // With --wait the PR comment is written from settled verdicts, after the wait.
+  const waitCode = plan.waitTimeoutMs === undefined ? undefined : await waitAndReport(plan, ids, io, deps);
   if (failed < files.length) await githubTokenMode(flags["github-token"], plan, io, deps);
   if (failed === 0) {
     io.stdout(`${PREFIX} uploaded ${files.length} of ${files.length} files`);
-    return 0;
+    return waitCode ?? 0;
   }
   io.stderr(
     `${PREFIX} warning: ${failed} of ${files.length} files not uploaded` +
       (plan.failOnError ? "" : "; exiting 0 so the build is not failed (pass --fail-on-error to fail it)"),
   );
-  return plan.failOnError ? 1 : 0;
+  return plan.failOnError ? 1 : Math.max(0, waitCode ?? 0);
 }
 
-/** Uploads one file after another; resolves to how many were not uploaded. */
+/**
+ * --wait: waits until the uploaded reports' verdicts are settled, then prints the run's verdict; its exit code
+ * is `flakeguard run`'s (1 when a failing test is not quarantined). A wait that cannot finish (time out, a
+ * refused report, the server unreachable) is a warning, and exits 0 unless --fail-on-error.
+ */
+async function waitAndReport(plan: ReadyPlan, ids: string[], io: CommandIO, deps: SendDeps): Promise<number> {
+  const problem = (why: string) => {
+    io.stderr(`${PREFIX} warning: ${why}` + (plan.failOnError ? "" : "; exiting 0 (pass --fail-on-error to fail)"));
+    return plan.failOnError ? 1 : 0;
+  };
+  if (ids.length === 0) return problem("no report id to wait for");
+  const stop = new AbortController();
+  io.stopSignal.then(
+    (signal) => stop.abort(new Error(`interrupted by ${signal}`)),
+    () => {},
+  );
+  try {
+    const timeout = plan.waitTimeoutMs ?? 0;
+    const waited = await waitForReports(plan, ids, deps, io, timeout, stop.signal, PREFIX);
+    for (const f of waited.failed) io.stderr(`${PREFIX} warning: report ${f.id} failed: ${f.reason}`);
+    if (!waited.settled)
+      return problem(
+        stop.signal.aborted
+          ? "interrupted before the verdicts settled"
+          : `verdicts not settled within ${timeout / 1000}s`,
+      );
+    io.stdout(`${PREFIX} verdicts settled`);
+    if (waited.failed.length > 0) return problem(`${waited.failed.length} report(s) failed`);
+    if (!plan.metadata.run) {
+      io.stdout(`${PREFIX} no CI run id (pass --run) to read the run's verdict by; exiting 0`);
+      return 0;
+    }
+    return await printRunVerdict(plan, plan.metadata.run, deps, io, PREFIX);
+  } catch (error) {
+    return problem(`cannot read the verdicts: ${describeNetworkError(error)}`);
+  }
+}
+
+/** Uploads one file after another; resolves to how many were not uploaded, and the ids of the reports uploaded. */
 async function uploadAll(plan: ReadyPlan, files: ReportFile[], io: CommandIO, deps: SendDeps) {
   const stop = new AbortController();
   io.stopSignal.then(
@@ -97,6 +138,7 @@ async function uploadAll(plan: ReadyPlan, files: ReportFile[], io: CommandIO, de
   );
   const url = reportsUrl(plan.server, plan.project, plan.metadata);
   let uploaded = 0;
+  const ids: string[] = [];
   for (const file of files) {
     if (stop.signal.aborted) break;
     const prepared = await prepare(file, io);
@@ -110,9 +152,9 @@ async function uploadAll(plan: ReadyPlan, files: ReportFile[], io: CommandIO, de
       const answer = await sendReport(request, deps, stop.signal, onRetry);
       if (answer.status >= 200 && answer.status < 300) {
         uploaded++;
-        io.stdout(
-          `${PREFIX} sent ${prepared.summary}: ${describeReceipts(answer.status, readReceipts(answer.status, answer.text))}`,
-        );
+        const receipts = readReceipts(answer.status, answer.text);
+        for (const r of receipts) if (r.id) ids.push(r.id);
+        io.stdout(`${PREFIX} sent ${prepared.summary}: ${describeReceipts(answer.status, receipts)}`);
         continue;
       }
       io.stderr(
@@ -126,7 +168,7 @@ async function uploadAll(plan: ReadyPlan, files: ReportFile[], io: CommandIO, de
       io.stderr(`${PREFIX} warning: ${file.displayPath} not uploaded: ${describeNetworkError(error)}`);
     }
   }
-  return files.length - uploaded;
+  return { failed: files.length - uploaded, ids };
 }
 
 /** Token mode: the PR comment from the run's verdict, when a GitHub token is given; failures are warnings. */

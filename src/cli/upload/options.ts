@@ -5,6 +5,16 @@ import type { CiInfo, Env } from "../ci-env/index.ts";
 /** Report formats the server parses; without --format it detects the format itself. */
 export const UPLOAD_FORMATS = ["junit", "ctrf", "trx", "nunit", "xunit"] as const;
 
+/** How long --wait waits for settled verdicts without --wait-timeout. */
+export const DEFAULT_WAIT_TIMEOUT_MS = 10 * 60_000;
+/** Parses --wait-timeout: seconds ("90"), or with a unit ("90s", "10m", "1h"); undefined when it is not one. */
+export function parseWaitTimeout(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h)?$/.exec(value.trim());
+  if (!m) return undefined;
+  const ms = Number(m[1]) * { s: 1_000, m: 60_000, h: 3_600_000 }[(m[2] ?? "s") as "s" | "m" | "h"];
+  return ms > 0 ? ms : undefined;
+}
+
 const FLAG_SPEC = {
   server: { type: "string" },
   token: { type: "string" },
@@ -20,6 +30,8 @@ const FLAG_SPEC = {
   "github-token": { type: "string" },
   "fail-on-error": { type: "boolean" },
   "dry-run": { type: "boolean" },
+  wait: { type: "boolean" },
+  "wait-timeout": { type: "string" },
   help: { type: "boolean", short: "h" },
   // main() reads --debug from argv for stack traces; accepted here so strict parsing does not reject it.
   debug: { type: "boolean" },
@@ -63,6 +75,8 @@ export interface UploadPlan {
   patterns: string[];
   failOnError: boolean;
   dryRun: boolean;
+  /** --wait: how long to wait for settled verdicts after the upload; undefined without it. */
+  waitTimeoutMs?: number;
   ci: CiInfo;
   /** Configuration mistakes, one line each; any of them stops a real upload. */
   problems: string[];
@@ -111,6 +125,12 @@ export function resolveUploadPlan({ flags, env, ci, readTokenFile }: PlanInputs)
   for (const variant of metadata.variants) {
     if (!/^[^=\s]+=.+$/.test(variant)) problems.push(`--variant must be key=value, got "${variant}"`);
   }
+  let waitTimeoutMs = flags.wait ? DEFAULT_WAIT_TIMEOUT_MS : undefined;
+  if (flags["wait-timeout"] !== undefined) {
+    waitTimeoutMs = parseWaitTimeout(flags["wait-timeout"]);
+    if (waitTimeoutMs === undefined)
+      problems.push(`--wait-timeout must be a duration such as 600, 90s or 10m, got "${flags["wait-timeout"]}"`);
+  }
   if (metadata.format !== undefined && !(UPLOAD_FORMATS as readonly string[]).includes(metadata.format)) {
     problems.push(`--format must be one of ${UPLOAD_FORMATS.join(", ")}; got "${metadata.format}"`);
   }
@@ -124,6 +144,7 @@ export function resolveUploadPlan({ flags, env, ci, readTokenFile }: PlanInputs)
     patterns: flags.patterns,
     failOnError: flags["fail-on-error"] ?? false,
     dryRun: flags["dry-run"] ?? false,
+    waitTimeoutMs,
     ci,
     problems,
   };

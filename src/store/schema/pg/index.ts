@@ -7,3 +7,4 @@ export * from "./jobs.ts";
 export * from "./events.ts";
 export * from "./notifications.ts";
 export * from "./github.ts";
+export * from "./progress.ts";

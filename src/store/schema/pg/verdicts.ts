@@ -1,4 +1,5 @@
 /** What analysis concludes: verdicts per test, incidents, failure groups and the daily counts. */
+import { sql } from "drizzle-orm";
 import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, uniqueIndex } from "drizzle-orm/pg-core";
 import { millis } from "./columns.ts";
 import { projects } from "./accounts.ts";
@@ -27,6 +28,14 @@ export const verdicts = pgTable(
     primaryKey({ columns: [t.testId, t.variant] }),
     // The leaderboard (a status, best score first) reads this index in order and stops at the page's end.
     index("verdicts_project_status_score_idx").on(t.projectId, t.variant, t.status, t.score.desc(), t.testId),
+    // The test list by failures or by latest failure: only tests that failed have a row, so they cost a write
+    // only when a failing test is scored, and a page reads them in order.
+    index("verdicts_project_failures_idx")
+      .on(t.projectId, t.variant, t.failures.desc(), t.testId)
+      .where(sql`failures > 0`),
+    index("verdicts_project_last_failure_idx")
+      .on(t.projectId, t.variant, t.lastFailureAt.desc(), t.testId)
+      .where(sql`last_failure_at is not null`),
   ],
 );
 
