@@ -3,13 +3,14 @@
 // verdicts an upload answered in its request must score before answering, and what the rescore after needs.
 import { detectIncident } from "../analyze/incidents.ts";
 import {
+  byVariant,
   CLEAN_MIN_RUNS,
   passesToScore,
   scoringNeeds,
   testsToRescore,
-  type ScoringNeeds,
   type TestInReport,
 } from "../analyze/rescore-set.ts";
+import type { ScoringNeeds } from "../model/job.ts";
 import { reportOutcomes } from "../analyze/summary.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import { publishNothing, type Publish } from "../model/live.ts";
@@ -147,4 +148,23 @@ export async function testsNeedingScore(store: Store, needs: ScoringNeeds): Prom
   ]);
   const moving = passesToScore(needs.passes, (id) => clean.get(id), new Set(quarantined.keys()));
   return [...needs.testIds, ...moving];
+}
+
+/** Two rescores' needs as one (due jobs of a project are merged): a test passed in two variants must be scored. */
+export function mergeNeeds(a: ScoringNeeds, b: ScoringNeeds): ScoringNeeds {
+  const must = new Set([...a.testIds, ...b.testIds]);
+  const passed = new Map<string, string>();
+  for (const needs of [a, b]) {
+    for (const [variant, ids] of Object.entries(needs.passes)) {
+      for (const id of ids) {
+        if (must.has(id)) continue;
+        const seenIn = passed.get(id);
+        if (seenIn !== undefined && seenIn !== variant) {
+          must.add(id);
+          passed.delete(id);
+        } else passed.set(id, variant);
+      }
+    }
+  }
+  return { testIds: [...must], passes: byVariant(passed) };
 }

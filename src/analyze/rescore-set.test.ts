@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { VerdictStatus } from "../model/verdict.ts";
-import { mergeNeeds, passesToScore, scoringNeeds, testsToRescore, type TestInReport } from "./rescore-set.ts";
+import { passesToScore, scoringNeeds, testsToRescore, type TestInReport } from "./rescore-set.ts";
 
 const statuses: Record<string, VerdictStatus> = {
   healthy: "healthy",
@@ -98,15 +98,6 @@ describe("scoringNeeds", () => {
         { id: "c" },
       ]),
     ).toEqual({ testIds: ["a", "b"], passes: { "": ["c"] } });
-  });
-
-  it("merges two rescores' needs: a test passed in two variants across them must be scored", () => {
-    const merged = mergeNeeds(
-      { testIds: ["a"], passes: { "os=linux": ["b", "c"], "": ["a"] } },
-      { testIds: ["d"], passes: { "os=mac": ["c"], "os=linux": ["b"] } },
-    );
-    expect(merged.testIds.sort()).toEqual(["a", "c", "d"]);
-    expect(merged.passes).toEqual({ "os=linux": ["b"] });
   });
 });
 

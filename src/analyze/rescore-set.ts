@@ -1,3 +1,4 @@
+import type { ScoringNeeds } from "../model/job.ts";
 import type { VerdictStatus } from "../model/verdict.ts";
 
 /** What one report says about one test, as far as choosing whom to rescore goes. */
@@ -51,16 +52,6 @@ export function testsToRescore(
  */
 export const CLEAN_MIN_RUNS = 50;
 
-/**
- * What reports alone say about rescoring their tests: `testIds` must be scored (they failed, passed on a
- * retry, failed elsewhere on the same commit, or ran in several variants); `passes` (by variant) they only
- * saw pass or skip, which the rescore leaves out if their stored verdict is clean then (`passesToScore`).
- */
-export interface ScoringNeeds {
-  testIds: string[];
-  passes: Record<string, string[]>;
-}
-
 /** The scoring needs of reports, from what each said about each test and the tests failed on their commits elsewhere. */
 export function scoringNeeds(tests: TestInReport[], failedOnSameCommit: ReadonlySet<string>): ScoringNeeds {
   const must = new Set<string>();
@@ -76,26 +67,8 @@ export function scoringNeeds(tests: TestInReport[], failedOnSameCommit: Readonly
   return { testIds: [...must], passes: byVariant(passed) };
 }
 
-/** Two rescores' needs as one (due jobs of a project are merged): a test passed in two variants must be scored. */
-export function mergeNeeds(a: ScoringNeeds, b: ScoringNeeds): ScoringNeeds {
-  const must = new Set([...a.testIds, ...b.testIds]);
-  const passed = new Map<string, string>();
-  for (const needs of [a, b]) {
-    for (const [variant, ids] of Object.entries(needs.passes)) {
-      for (const id of ids) {
-        if (must.has(id)) continue;
-        const seenIn = passed.get(id);
-        if (seenIn !== undefined && seenIn !== variant) {
-          must.add(id);
-          passed.delete(id);
-        } else passed.set(id, variant);
-      }
-    }
-  }
-  return { testIds: [...must], passes: byVariant(passed) };
-}
-
-function byVariant(passed: Map<string, string>): Record<string, string[]> {
+/** Tests by the variant each passed in. */
+export function byVariant(passed: Map<string, string>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [id, variant] of passed) (out[variant] ??= []).push(id);
   return out;

@@ -1,7 +1,7 @@
-import { testsNeedingScore } from "../act/findings.ts";
+import { mergeNeeds, testsNeedingScore } from "../act/findings.ts";
 import { rescoreProgress } from "../act/progress.ts";
 import { rescoreTests } from "../act/rescore.ts";
-import { mergeNeeds, type ScoringNeeds } from "../analyze/rescore-set.ts";
+import type { ScoringNeeds } from "../model/job.ts";
 import { RESCORE_JOB } from "../model/job.ts";
 import type { Job, JobPayloads } from "../model/job.ts";
 import type { JobDeps, JobDefinition } from "./definition.ts";

@@ -14,8 +14,8 @@ export interface JobPayloads {
    */
   rescore: {
     projectId: string;
-    testIds?: string[];
-    passes?: Record<string, string[]>;
+    testIds?: ScoringNeeds["testIds"];
+    passes?: ScoringNeeds["passes"];
     unsettled?: true;
     waitingSince?: number;
     tickAt?: number;
@@ -51,3 +51,13 @@ export type NewJob<K extends JobKind = JobKind> = {
 
 /** The job kind that rescores a project's tests (all, or `testIds`). */
 export const RESCORE_JOB = "rescore" satisfies JobKind;
+
+/**
+ * What reports alone say about rescoring their tests: `testIds` must be scored (they failed, passed on a
+ * retry, failed elsewhere on the same commit, or ran in several variants); `passes` (by variant) they only
+ * saw pass or skip, which the rescore leaves out if their stored verdict is clean then (analyze/rescore-set.ts).
+ */
+export interface ScoringNeeds {
+  testIds: string[];
+  passes: Record<string, string[]>;
+}

@@ -2,7 +2,7 @@
 // tests worth scoring: those whose verdict the reports can change, and of them the ones an upload answered in
 // its request scores before answering (those whose status it may change).
 import { recordBatchFindings, testsToScore } from "../act/findings.ts";
-import type { ScoringNeeds } from "../analyze/rescore-set.ts";
+import type { ScoringNeeds } from "../model/job.ts";
 import type { PipelineDeps, StoredBatch } from "./types.ts";
 
 /** What the analysis of stored reports leaves to the act stage. */
