@@ -2,6 +2,7 @@
 // overlaps another's database writes (better-sqlite3 and PGlite run on the main thread) and a large
 // report does not hold up every other request for the seconds it takes.
 import type { Worker } from "node:worker_threads";
+import { appendDrained } from "../ingest/identity.ts";
 import { parseRows } from "../ingest/parse-rows.ts";
 import type { DetectOptions } from "../ingest/sniff.ts";
 import { ReportParseError } from "../ingest/errors.ts";
@@ -31,7 +32,7 @@ export function inlineParsePool(): ParsePool {
 
 interface Slot {
   worker: Worker | undefined;
-  pending: Map<number, { resolve: (rows: ReportRows) => void; reject: (e: unknown) => void }>;
+  pending: Map<number, { rows: ReportRows; resolve: (rows: ReportRows) => void; reject: (e: unknown) => void }>;
   /** Whether the worker has parsed a large report since it started: it is stopped once idle. */
   large: boolean;
 }
@@ -63,8 +64,9 @@ export function workerParsePool(size: number, spawn: () => Worker, recycleBytes 
     worker.on("message", (answer: ParseAnswer) => {
       const task = slot.pending.get(answer.id);
       if (!task) return;
+      if ("piece" in answer) return appendDrained(task.rows, answer.piece);
       slot.pending.delete(answer.id);
-      if ("rows" in answer) task.resolve(answer.rows);
+      if ("done" in answer) task.resolve({ ...task.rows, ...answer.done });
       else if ("refused" in answer) task.reject(new ReportParseError(answer.refused.code, answer.refused.message));
       else task.reject(new Error(answer.failed));
       if (slot.large && slot.pending.size === 0 && slot.worker === worker) {
@@ -89,7 +91,9 @@ export function workerParsePool(size: number, spawn: () => Worker, recycleBytes 
       const id = nextId++;
       if (bytes.byteLength >= recycleBytes) slot.large = true;
       return new Promise<ReportRows>((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject });
+        // Filled piece by piece; the format is the worker's last word.
+        const rows: ReportRows = { format: "junit", tests: [], results: [], counts: {} };
+        slot.pending.set(id, { rows, resolve, reject });
         const task: ParseTask = {
           id,
           projectId,
