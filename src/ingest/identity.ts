@@ -53,11 +53,9 @@ interface StreamedEntry {
  * id (possible only through a NUL in a CTRF name) are one test here.
  */
 export function streamedRows(projectId: string) {
-  // Rows not yet handed out by `drain`; `tests` and `results` hold those from positions `testBase` and
-  // `resultBase` of the report on.
+  // Rows not yet handed out by `drain`: `results` holds those from position `resultBase` of the report on.
   let tests: TestRow[] = [];
   let results: ResultRow[] = [];
-  let testBase = 0;
   let resultBase = 0;
   // Positions of results already drained that stopped being final since (their test came back).
   let unfinal: number[] = [];
@@ -149,7 +147,6 @@ export function streamedRows(projectId: string) {
      */
     drain(): DrainedRows {
       const out = { tests, results, unfinal };
-      testBase += tests.length;
       resultBase += results.length;
       tests = [];
       results = [];
