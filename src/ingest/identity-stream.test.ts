@@ -10,7 +10,7 @@ import { ReportParseError } from "./errors.ts";
 import { parseReport, parseReportStream, streamTestcases } from "./registry.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import { DEFAULT_PARSE_LIMITS } from "../model/limits.ts";
-import { reportRows, streamedRows } from "./identity.ts";
+import { appendDrained, reportRows, streamedRows } from "./identity.ts";
 
 function reportFiles(folder: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
@@ -42,6 +42,30 @@ async function both(bytes: Uint8Array) {
 const junit = (cases: string[]) => new TextEncoder().encode(`<testsuite name="s">${cases.join("")}</testsuite>`);
 
 describe("streamedRows", () => {
+  it("hands out in drained pieces the rows finish gives, a result drained before it stopped being final included", async () => {
+    const cases = Array.from({ length: 3000 }, (_, i) => `<testcase classname="c" name="t${i}"/>`);
+    cases[5] = `<testcase classname="c" name="t5"><failure message="boom">at x</failure></testcase>`;
+    cases.push(`<testcase classname="c" name="t5"/>`);
+    const whole = streamedRows("p");
+    const pieces = streamedRows("p");
+    const got: ReportRows = { format: "junit", tests: [], results: [], counts: {} };
+    let drains = 0;
+    const summary = await streamTestcases(junit(cases), {}, DEFAULT_PARSE_LIMITS, (b) => {
+      whole.add(b.tests);
+      pieces.add(b.tests);
+      appendDrained(got, pieces.drain());
+      drains++;
+    });
+    appendDrained(got, pieces.drain());
+    expect(drains).toBeGreaterThan(1);
+    const expected = whole.finish(summary.format);
+    expect(expected.results.filter((r) => r.testId === expected.tests[5].id).map((r) => r.final)).toEqual([
+      false,
+      true,
+    ]);
+    expect({ ...got, format: summary.format, counts: pieces.counts() }).toEqual(expected);
+  });
+
   it("gives the collected report's rows and counts when a test is retried thousands of testcases later", async () => {
     const cases = Array.from(
       { length: 3000 },

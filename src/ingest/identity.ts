@@ -53,11 +53,17 @@ interface StreamedEntry {
  * id (possible only through a NUL in a CTRF name) are one test here.
  */
 export function streamedRows(projectId: string) {
-  const tests: TestRow[] = [];
-  const results: ResultRow[] = [];
+  // Rows not yet handed out by `drain`: `results` holds those from position `resultBase` of the report on.
+  let tests: TestRow[] = [];
+  let results: ResultRow[] = [];
+  let resultBase = 0;
+  // Positions of results already drained that stopped being final since (their test came back).
+  let unfinal: number[] = [];
   const byId = new Map<string, number>();
-  // Per test, by its index in `tests`: attempts so far, the index in `results` of its latest attempt (final
-  // until another comes; -1 while it has none), and its outcome state.
+  // Per test, by its index (its position in the report's tests): its id, attempts so far, the position in
+  // the report's results of its latest attempt (final until another comes; -1 while it has none), and its
+  // outcome state.
+  const ids: string[] = [];
   const attemptCounts: number[] = [];
   const lastResult: number[] = [];
   const states: number[] = [];
@@ -73,8 +79,9 @@ export function streamedRows(projectId: string) {
     const id = testId(projectId, suite, name, file);
     let index = byId.get(id);
     if (index === undefined) {
-      index = tests.length;
+      index = ids.length;
       byId.set(id, index);
+      ids.push(id);
       tests.push({ id, projectId, suite: suites.intern(suite), name: detach(name), file: files.intern(file) });
       attemptCounts.push(0);
       lastResult.push(-1);
@@ -94,6 +101,12 @@ export function streamedRows(projectId: string) {
     latest.set(key, index);
     return index;
   }
+  const counts = (): Record<string, number> => ({ ...countOutcomes(states, ids.length, resultBase + results.length) });
+  // The result at a report position is final no more.
+  function notFinal(position: number): void {
+    if (position >= resultBase) results[position - resultBase].final = false;
+    else unfinal.push(position);
+  }
 
   return {
     /** Takes one batch's entries, in report order. */
@@ -101,14 +114,14 @@ export function streamedRows(projectId: string) {
       for (let i = 0; i < entries.length; i++) {
         const t = entries[i];
         const file = t.file ?? "";
-        const known = tests.length;
+        const known = ids.length;
         let index = indexOf(t.suite, t.name, file);
         if (index < known) {
           const current = latest.get(index) ?? index;
           index = isRetry(states[current]) ? current : nextInvocation(index, t.suite, t.name, file);
         }
-        const id = tests[index].id;
-        if (lastResult[index] >= 0 && t.attempts.length > 0) results[lastResult[index]].final = false;
+        const id = ids[index];
+        if (lastResult[index] >= 0 && t.attempts.length > 0) notFinal(lastResult[index]);
         let n = attemptCounts[index];
         let state = states[index];
         for (const a of t.attempts) {
@@ -119,15 +132,49 @@ export function streamedRows(projectId: string) {
         states[index] = state;
         if (t.attempts.length > 0) {
           results[results.length - 1].final = true;
-          lastResult[index] = results.length - 1;
+          lastResult[index] = resultBase + results.length - 1;
         }
       }
     },
-    /** The rows and the report's counts, once the report is read. */
-    finish(format: ReportFormat): ReportRows {
-      return { format, tests, results, counts: { ...countOutcomes(states, tests.length, results.length) } };
+    /** Results taken and not yet drained. */
+    get pending(): number {
+      return results.length;
     },
+    /**
+     * Hands out the rows taken since the last drain, and the report positions of results drained before that
+     * are final no more: appended to those drained before, with those positions marked not final, they are
+     * the rows `finish` gives (see `appendDrained`). Lets a parse worker send a big report in pieces.
+     */
+    drain(): DrainedRows {
+      const out = { tests, results, unfinal };
+      resultBase += results.length;
+      tests = [];
+      results = [];
+      unfinal = [];
+      return out;
+    },
+    /** The rows and the report's counts, once the report is read (without `drain`: with it, see `counts`). */
+    finish(format: ReportFormat): ReportRows {
+      return { format, tests, results, counts: counts() };
+    },
+    /** The report's counts, once the report is read (with `drain`, the rows go by drain). */
+    counts,
   };
+}
+
+/** Rows handed out by `streamedRows().drain()`. */
+export interface DrainedRows {
+  tests: TestRow[];
+  results: ResultRow[];
+  /** Report positions of results drained before that are final no more. */
+  unfinal: number[];
+}
+
+/** Appends drained rows to a report's rows (in place), marking earlier results not final as they say. */
+export function appendDrained(rows: ReportRows, drained: DrainedRows): void {
+  for (const t of drained.tests) rows.tests.push(t);
+  for (const r of drained.results) rows.results.push(r);
+  for (const position of drained.unfinal) rows.results[position].final = false;
 }
 
 function resultRow(testId: string, attempt: number, a: Attempt, final: boolean): ResultRow {

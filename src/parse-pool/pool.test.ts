@@ -56,6 +56,27 @@ describe("parse pool", () => {
     expect(started).toBe(2);
   });
 
+  it("stops a worker once idle after a large report, and starts a new one for the next", async () => {
+    let started = 0;
+    const spawn = parseWorkerSpawner(256);
+    pool = workerParsePool(
+      1,
+      () => {
+        started++;
+        return spawn();
+      },
+      REPORT.byteLength + 1,
+    );
+    await pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS);
+    await pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS);
+    expect(started).toBe(1); // small reports: the worker stays
+    const large = Buffer.concat([REPORT, Buffer.from("\n")]);
+    const rows = await pool.parse("p1", large, {}, DEFAULT_PARSE_LIMITS);
+    expect(rows).toEqual(await parseRows("p1", REPORT, {}, DEFAULT_PARSE_LIMITS));
+    await pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS);
+    expect(started).toBe(2);
+  });
+
   it("parses in this thread when no worker can be started", async () => {
     pool = workerParsePool(1, () => {
       throw new Error("no worker threads here");

@@ -1,6 +1,7 @@
 import type { DetectOptions } from "../ingest/sniff.ts";
 import type { ReportParseErrorCode } from "../ingest/errors.ts";
-import type { ReportRows } from "../model/ingest.ts";
+import type { DrainedRows } from "../ingest/identity.ts";
+import type { ReportFormat } from "../model/report.ts";
 import type { ParseLimits } from "../model/limits.ts";
 
 /** One report to parse, as sent to a worker. */
@@ -12,8 +13,12 @@ export interface ParseTask {
   limits: ParseLimits;
 }
 
-/** A worker's answer: the rows, the parser's refusal, or an unexpected failure. */
+/**
+ * A worker's answer: the rows in pieces as they are read (`piece`, then `done` with the format and counts),
+ * the parser's refusal, or an unexpected failure.
+ */
 export type ParseAnswer =
-  | { id: number; rows: ReportRows }
+  | { id: number; piece: DrainedRows }
+  | { id: number; done: { format: ReportFormat; counts: Record<string, number> } }
   | { id: number; refused: { code: ReportParseErrorCode; message: string } }
   | { id: number; failed: string };

@@ -21,7 +21,8 @@ export async function upsertTests(orm: Orm, schema: Schema, rows: TestRow[], now
       sqliteInsertRows(
         raw,
         SQLITE_HEAD,
-        rows.map((r) => [r.id, r.projectId, r.suite, r.name, r.file, now, now]),
+        rows.length,
+        (i) => [rows[i].id, rows[i].projectId, rows[i].suite, rows[i].name, rows[i].file, now, now],
         SQLITE_TAIL,
       );
       return;

@@ -78,21 +78,34 @@ export function rawPgClient(orm: Orm): RawPgClient | undefined {
 /** Rows per chunk written to a COPY stream. */
 const COPY_CHUNK_ROWS = 2_000;
 
+/** Row `i` of a bulk write, as values in the columns' order (made when it is written, not all at once). */
+export type RowAt = (i: number) => Cell[];
+
 /**
- * Runs `COPY table (columns) FROM STDIN` on PostgreSQL over `rows`, in the caller's transaction: 20 %
- * faster than INSERT … unnest() in the bare insert (54k against 45k rows/s), and no array literals to build.
+ * Runs `COPY table (columns) FROM STDIN` on PostgreSQL over rows `0 … count - 1` (`rowAt`), in the caller's
+ * transaction: 20 % faster than INSERT … unnest() in the bare insert (54k against 45k rows/s), and no array
+ * literals to build. Rows are made chunk by chunk as the stream asks, so a 200,000-row report never has
+ * them all as arrays at once.
  */
-export async function pgCopyRows(client: RawPgClient, table: string, columns: string, rows: Cell[][]): Promise<void> {
-  if (rows.length === 0) return;
+export async function pgCopyRows(
+  client: RawPgClient,
+  table: string,
+  columns: string,
+  count: number,
+  rowAt: RowAt,
+): Promise<void> {
+  if (count === 0) return;
   function* chunks(): Generator<string> {
-    for (let i = 0; i < rows.length; i += COPY_CHUNK_ROWS) yield copyLines(rows.slice(i, i + COPY_CHUNK_ROWS));
+    for (let i = 0; i < count; i += COPY_CHUNK_ROWS) yield copyLines(i, Math.min(count, i + COPY_CHUNK_ROWS), rowAt);
   }
   await pipeline(Readable.from(chunks()), client.query(copyFromStdin(`copy ${table} (${columns}) from stdin`)));
 }
 
-/** Rows in COPY's text format: tab-separated values, one line each. */
-function copyLines(rows: Cell[][]): string {
-  return rows.map((row) => row.map(copyText).join("\t")).join("\n") + "\n";
+/** Rows `from … to - 1` in COPY's text format: tab-separated values, one line each. */
+function copyLines(from: number, to: number, rowAt: RowAt): string {
+  let text = "";
+  for (let i = from; i < to; i++) text += rowAt(i).map(copyText).join("\t") + "\n";
+  return text;
 }
 
 /** One value in COPY's text format: `\N` for null, backslash escapes for the separators. */
@@ -106,13 +119,20 @@ export function copyText(value: Cell): string {
 }
 
 /**
- * Runs `COPY table (columns) FROM '/dev/blob'` on PGlite over `rows` (arrays in the columns' order), in the
- * caller's transaction. PGlite's own bulk path: INSERT … unnest() made PGlite's JS serialise every value
- * into array literals and its Postgres parse them back (bench:ingest, bare: COPY 15–25 % faster).
+ * Runs `COPY table (columns) FROM '/dev/blob'` on PGlite over rows `from … to - 1` (`rowAt`), in the caller's
+ * transaction. PGlite's own bulk path: INSERT … unnest() made PGlite's JS serialise every value into array
+ * literals and its Postgres parse them back (bench:ingest, bare: COPY 15–25 % faster).
  */
-export async function pgliteCopyRows(raw: RawPglite, table: string, columns: string, rows: Cell[][]): Promise<void> {
-  if (rows.length === 0) return;
-  const text = copyLines(rows);
+export async function pgliteCopyRows(
+  raw: RawPglite,
+  table: string,
+  columns: string,
+  from: number,
+  to: number,
+  rowAt: RowAt,
+): Promise<void> {
+  if (to <= from) return;
+  const text = copyLines(from, to, rowAt);
   await raw.query(`copy ${table} (${columns}) from '/dev/blob'`, [], { blob: new Blob([text]) });
 }
 
@@ -136,21 +156,21 @@ export function sqliteAll<T>(raw: RawSqlite, text: string, params: Cell[]): T[] 
 }
 
 /**
- * Runs `head VALUES (…),(…) tail` over `rows` (arrays in the head's column order) on better-sqlite3,
- * SQLITE_ROWS rows per statement; full-size statements are prepared once per connection.
+ * Runs `head VALUES (…),(…) tail` over rows `0 … count - 1` (`rowAt`, values in the head's column order) on
+ * better-sqlite3, SQLITE_ROWS rows per statement; full-size statements are prepared once per connection.
  */
-export function sqliteInsertRows(raw: RawSqlite, head: string, rows: Cell[][], tail = ""): void {
-  if (rows.length === 0) return;
-  const width = rows[0].length;
+export function sqliteInsertRows(raw: RawSqlite, head: string, count: number, rowAt: RowAt, tail = ""): void {
+  if (count === 0) return;
+  const width = rowAt(0).length;
   const perStatement = Math.min(SQLITE_ROWS, Math.floor(SQLITE_MAX_VARIABLES / width));
   const tuple = `(${Array(width).fill("?").join(",")})`;
   const text = (n: number) => `${head} values ${Array(n).fill(tuple).join(",")} ${tail}`;
-  for (let i = 0; i < rows.length; i += perStatement) {
-    const n = Math.min(perStatement, rows.length - i);
-    // One flat array per statement, filled in place: a million results made three arrays each before.
+  for (let i = 0; i < count; i += perStatement) {
+    const n = Math.min(perStatement, count - i);
+    // One flat array per statement, filled in place; a row's array lives only until it is copied here.
     const params: Cell[] = new Array(n * width);
     for (let r = 0, k = 0; r < n; r++) {
-      for (const v of rows[i + r]) params[k++] = typeof v === "boolean" ? Number(v) : v; // better-sqlite3 binds no booleans: 0/1, as drizzle stores them
+      for (const v of rowAt(i + r)) params[k++] = typeof v === "boolean" ? Number(v) : v; // better-sqlite3 binds no booleans: 0/1, as drizzle stores them
     }
     const statement = n === perStatement ? prepared(raw, text(perStatement)) : raw.prepare(text(n));
     statement.run(params);
