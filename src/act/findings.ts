@@ -168,3 +168,14 @@ export function mergeNeeds(a: ScoringNeeds, b: ScoringNeeds): ScoringNeeds {
   }
   return { testIds: [...must], passes: byVariant(passed) };
 }
+
+/** `needs` less some tests (scored already). */
+export function withoutTests(needs: ScoringNeeds, scored: readonly string[]): ScoringNeeds {
+  const done = new Set(scored);
+  const passes: Record<string, string[]> = {};
+  for (const [variant, ids] of Object.entries(needs.passes)) {
+    const left = ids.filter((id) => !done.has(id));
+    if (left.length > 0) passes[variant] = left;
+  }
+  return { testIds: needs.testIds.filter((id) => !done.has(id)), passes };
+}

@@ -5,6 +5,7 @@
 // differ from one scored after it — by how uploads happened to interleave, not by what they said. The others
 // (a pass of a clean test: analyze/rescore-set.ts) keep the verdict a rescore would give them.
 import { commentOnPullRequest, type UploadMeta } from "../act/comment-on-pr.ts";
+import { withoutTests } from "../act/findings.ts";
 import { rescoreTests } from "../act/rescore.ts";
 import { RESCORE_JOB } from "../model/job.ts";
 import type { Project } from "../model/project.ts";
@@ -20,9 +21,13 @@ import type { PipelineDeps, ReceiveOptions, StoredBatch, UploadOutcome } from ".
 export async function actOnAnalysis(deps: PipelineDeps, batch: StoredBatch, analysis?: Analysis): Promise<void> {
   if (!analysis) return;
   const { project, reports } = batch;
+  let needs = analysis.needs;
   if (analysis.scoreNow) {
     try {
       await rescoreTests(deps.store, project, analysis.scoreNow, analysis.at, deps.publish);
+      // Scored under the project's lock from a history holding these reports; where this process is the only
+      // writer, every later save of these tests read them too, so the rescore after need not score them again.
+      if (needs && deps.store.onlyWriter) needs = withoutTests(needs, analysis.scoreNow);
     } catch {
       // The rescore queued with the reports scores these tests too.
     }
@@ -30,15 +35,14 @@ export async function actOnAnalysis(deps: PipelineDeps, batch: StoredBatch, anal
   const now = deps.clock();
   // The rescore queued with the reports names all their tests (so a crash before this point loses none);
   // now it gets the analysis' needs, to leave out the passes of clean tests.
-  if (batch.rescoreJob !== undefined)
-    await deps.store.jobs.hurryJob(batch.rescoreJob, now, analysis.needs && { ...analysis.needs });
+  if (batch.rescoreJob !== undefined) await deps.store.jobs.hurryJob(batch.rescoreJob, now, needs && { ...needs });
   else {
     // Queued reports come in bursts: while more of the project's reports are queued, its rescore waits for
     // them (jobs/rescore.ts); once the last is stored, the waiting rescore is made due now, to run with this one.
     const cause = analysis.cause;
     const payload = {
       projectId: project.id,
-      ...(analysis.needs ?? { testIds: testsOf(reports.map((r) => r.rows)) }),
+      ...(needs ?? { testIds: testsOf(reports.map((r) => r.rows)) }),
       ...(cause ? { cause } : {}),
     };
     await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload }, now);

@@ -62,6 +62,8 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     retention: retentionStore(db, histories),
     // Not SQL: rescores of one project in this process run one at a time (act/rescore.ts says why).
     rescores: new KeyedMutex(),
+    /** Every write of results and verdicts goes through this process (SQLite, PGlite; not PostgreSQL). */
+    onlyWriter: ownsResults(db),
   };
 }
 

@@ -52,8 +52,8 @@ describe.each(BACKENDS)("settled on %s", (backend) => {
       body: xml,
     });
     expect(res.status).toBe(201);
-    // Both tests, due now that the upload's analysis is done: the failing one to score, the passing one to
-    // score unless its verdict is clean when the rescore runs (its history changed).
+    // Due now that the upload's analysis is done: on PostgreSQL (other replicas may write) the failing test to
+    // score and the passing one to score unless its verdict is clean when the rescore runs.
     const jobs = await t.app.store.db.rows<{ id: number | string; payload: unknown; runAt: number | string }>(
       sql`select id, payload, run_at as "runAt" from jobs where kind = 'rescore' and state = 'queued' order by id`,
     );
@@ -65,8 +65,13 @@ describe.each(BACKENDS)("settled on %s", (backend) => {
       testIds: string[];
       passes: Record<string, string[]>;
     };
-    expect(payload.testIds).toHaveLength(1);
-    expect(payload.passes[""]).toHaveLength(1);
+    if (t.app.store.onlyWriter) {
+      // Both were scored in the request from a history holding the upload, and no other process writes.
+      expect(payload).toMatchObject({ testIds: [], passes: {} });
+    } else {
+      expect(payload.testIds).toHaveLength(1);
+      expect(payload.passes[""]).toHaveLength(1);
+    }
     expect(await counts()).toMatchObject({ pendingReports: 0, pendingRescores: 2 });
     await t.app.runJobsOnce();
     expect(await counts()).toMatchObject({ pendingReports: 0, pendingRescores: 1 });
