@@ -13,6 +13,7 @@ import {
   type Cell,
 } from "./backend/bulk.ts";
 import type { Orm, Schema } from "./backend/db.ts";
+import { yielder } from "../lib/yield.ts";
 import { BATCH_ROWS } from "./tests.ts";
 
 const COLUMNS =
@@ -39,7 +40,7 @@ export interface ReportResults {
 export async function insertResults(orm: Orm, schema: Schema, reports: ReportResults[]): Promise<void> {
   if (isSqlite(orm)) {
     const raw = rawSqlite(orm);
-    if (raw) return sqliteInsertRows(raw, SQLITE_HEAD, byTest(reports));
+    if (raw) return sqliteInsertRows(raw, SQLITE_HEAD, await byTest(reports));
     // node:sqlite under Deno: no raw connection to prepare on, so drizzle's builder, in report order.
     const rows = reports.flatMap(({ projectId, reportId, rows }) => rows.map((r) => ({ projectId, reportId, ...r })));
     for (let i = 0; i < rows.length; i += BATCH_ROWS)
@@ -93,11 +94,14 @@ function cellsOf({ projectId, reportId, rows }: ReportResults): Cell[][] {
   return rows.map((r) => cellsOfRow(projectId, reportId, r));
 }
 
-// Rows in COLUMNS order, grouped by test id, each group in report order.
-function byTest(reports: ReportResults[]): Cell[][] {
+// Rows in COLUMNS order, grouped by test id, each group in report order; gives the event loop turns (lib/yield.ts).
+async function byTest(reports: ReportResults[]): Promise<Cell[][]> {
+  const maybeYield = yielder();
   const groups = new Map<string, Cell[][]>();
   for (const { projectId, reportId, rows } of reports) {
-    for (const r of rows) {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      if (i % 1024 === 0) await maybeYield();
       const row = cellsOfRow(projectId, reportId, r);
       const group = groups.get(r.testId);
       if (group) group.push(row);
@@ -108,6 +112,9 @@ function byTest(reports: ReportResults[]): Cell[][] {
   // Sorted by id as well: consecutive transactions then sweep the index in the same direction.
   const ids = [...groups.keys()].sort();
   const out: Cell[][] = [];
-  for (const id of ids) for (const row of groups.get(id)!) out.push(row);
+  for (let i = 0; i < ids.length; i++) {
+    if (i % 1024 === 0) await maybeYield();
+    for (const row of groups.get(ids[i])!) out.push(row);
+  }
   return out;
 }
