@@ -8,6 +8,7 @@ import type { Observation, TestVerdicts } from "../model/verdict.ts";
 import type { ReportCache } from "../store/history.ts";
 import type { Store } from "../store/index.ts";
 import { verdictChangeWrite } from "../notify/changes.ts";
+import { yielder } from "../lib/yield.ts";
 import { applyQuarantinePolicy } from "./quarantine.ts";
 
 /**
@@ -70,6 +71,7 @@ async function rescoreUnlocked(
   const ahead: ReturnType<typeof read>[] = [];
   // One set of commit indexes for the whole run: each test is scored synchronously, and scoring resets them.
   const scratch = scoringScratch();
+  const maybeYield = yielder();
   for (let i = 0; i < testIds.length; i += RESCORE_BATCH) {
     const batch = testIds.slice(i, i + RESCORE_BATCH);
     if (ahead.length === 0) ahead.push(read(i));
@@ -100,8 +102,9 @@ async function rescoreUnlocked(
     const applied = await applyQuarantinePolicy(store, project, verdicts, histories, now);
     changed.quarantined.push(...applied.quarantined);
     changed.released.push(...applied.released);
-    // Let requests waiting on the event loop in between: a full rescore of a big project takes seconds.
-    if (i + RESCORE_BATCH < testIds.length) await new Promise((resolve) => setTimeout(resolve, 0));
+    // Let requests waiting on the event loop in between: a full rescore of a big project takes seconds. Every
+    // ~20 ms, not after every batch: a timer per batch of 25 added ≥ 1 ms each, 40 s to a million tests.
+    await maybeYield();
   }
   if (testIds.length > 0) publish("verdicts.changed", project.id, { project: project.slug, tests: testIds.length });
   if (changed.quarantined.length + changed.released.length > 0)

@@ -44,7 +44,8 @@ export const DEFAULT_LEASE_MS = 60_000;
 /**
  * Claims one due job and runs it — with more due jobs of its kind when the kind runs in batches; false
  * when there was none. Failures are recorded, each job on its own, for a retry with backoff. Jobs of
- * projects that no worker runs a job of come first; `claim.idleProjectsOnly` takes only those.
+ * projects that no worker runs a job of come first; `claim.idleProjectsOnly` takes only those. A batch
+ * holds jobs of one project (or, for kinds of no project, any).
  */
 export async function runNextJob(o: WorkerOptions, workerId: string, claim: ClaimOptions = {}): Promise<boolean> {
   const leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
@@ -52,7 +53,10 @@ export async function runNextJob(o: WorkerOptions, workerId: string, claim: Clai
   if (!first) return false;
   const def = o.registry.get(first.kind);
   const more = def?.runBatch ? (def.batchSize?.(o.deps) ?? 1) - 1 : 0;
-  const jobs = [first, ...(await o.jobs.claimJobsOfKind(workerId, o.clock(), leaseMs, first.kind, more, claim))];
+  // The batch's other jobs are of the first one's project: taken along, another project's would wait for it.
+  const projectId = (first.payload as { projectId?: unknown }).projectId;
+  const same = typeof projectId === "string" ? { projectId } : claim;
+  const jobs = [first, ...(await o.jobs.claimJobsOfKind(workerId, o.clock(), leaseMs, first.kind, more, same))];
   const started = performance.now();
   const heartbeat = setInterval(
     () => {

@@ -5,7 +5,7 @@ import type { Worker } from "node:worker_threads";
 import { parseRows } from "../ingest/parse-rows.ts";
 import type { DetectOptions } from "../ingest/sniff.ts";
 import { ReportParseError } from "../ingest/errors.ts";
-import type { ReportRows } from "../model/ingest.ts";
+import type { ReportRows, ResultRow, TestRow } from "../model/ingest.ts";
 import type { ParseLimits } from "../model/limits.ts";
 import type { ParseAnswer, ParseTask } from "./protocol.ts";
 
@@ -31,7 +31,10 @@ export function inlineParsePool(): ParsePool {
 
 interface Slot {
   worker: Worker | undefined;
-  pending: Map<number, { resolve: (rows: ReportRows) => void; reject: (e: unknown) => void }>;
+  pending: Map<
+    number,
+    { resolve: (rows: ReportRows) => void; reject: (e: unknown) => void; tests: TestRow[]; results: ResultRow[] }
+  >;
 }
 
 /**
@@ -53,8 +56,14 @@ export function workerParsePool(size: number, spawn: () => Worker): ParsePool {
     worker.on("message", (answer: ParseAnswer) => {
       const task = slot.pending.get(answer.id);
       if (!task) return;
+      if ("part" in answer) {
+        // The rows come in parts, each decoded in a turn of its own (protocol.ts).
+        for (const row of answer.part.tests) task.tests.push(row);
+        for (const row of answer.part.results) task.results.push(row);
+        return;
+      }
       slot.pending.delete(answer.id);
-      if ("rows" in answer) task.resolve(answer.rows);
+      if ("rows" in answer) task.resolve({ ...answer.rows, tests: task.tests, results: task.results });
       else if ("refused" in answer) task.reject(new ReportParseError(answer.refused.code, answer.refused.message));
       else task.reject(new Error(answer.failed));
     });
@@ -73,7 +82,7 @@ export function workerParsePool(size: number, spawn: () => Worker): ParsePool {
       }
       const id = nextId++;
       return new Promise<ReportRows>((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject });
+        slot.pending.set(id, { resolve, reject, tests: [], results: [] });
         const task: ParseTask = {
           id,
           projectId,

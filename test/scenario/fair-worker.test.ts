@@ -97,7 +97,23 @@ describe.each(BACKENDS)("fair sharing between projects on %s", (backend) => {
     // With no idle project's job left, a main loop still takes the busy project's (FIFO within a project).
     const after = await t.app.store.jobs.claimJob("second-loop", now, LEASE);
     expect(after?.payload).toMatchObject({ projectId: projects.big });
-    // The spare loop would not have.
-    await t.app.store.jobs.completeJobs([next!.id], now);
+    await t.app.store.jobs.completeJobs([running!.id, next!.id, after!.id], now);
+  });
+
+  it("takes into a batch only the first job's project: another project's report waits for no huge one", async () => {
+    // Drain what the tests above left.
+    while (await runNextJob(worker, "main-loop")) {
+      /* runs every due job */
+    }
+    const big = await upload("big", 50);
+    const small = await upload("small", 3);
+    const bigAgain = await upload("big", 50);
+    // The main loop's batch of process-report jobs: both big reports, not the small one queued between them.
+    expect(await runNextJob(worker, "main-loop")).toBe(true);
+    expect([await state("big", big), await state("big", bigAgain), await state("small", small)]).toEqual([
+      "processed",
+      "processed",
+      "queued",
+    ]);
   });
 });
