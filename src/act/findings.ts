@@ -12,6 +12,7 @@ import {
 } from "../analyze/rescore-set.ts";
 import type { ScoringNeeds } from "../model/job.ts";
 import { reportOutcomes } from "../analyze/summary.ts";
+import { yielder } from "../lib/yield.ts";
 import type { ReportRows } from "../model/ingest.ts";
 import { publishNothing, type Publish } from "../model/live.ts";
 import type { Project } from "../model/project.ts";
@@ -73,6 +74,7 @@ export async function recordBatchFindings(
 ): Promise<TestInReport[]> {
   const seen: TestInReport[] = [];
   const sightings: FailureSighting[][] = [];
+  const maybeYield = yielder();
   for (const r of reports) {
     const { outcomes: o, incident } = await recordIncident(store, project, r, now);
     sightings.push(o.sightings);
@@ -85,7 +87,9 @@ export async function recordBatchFindings(
         cause: incident.cause,
       });
     }
-    for (const t of r.rows.tests) {
+    for (let i = 0; i < r.rows.tests.length; i++) {
+      if (i % 4096 === 0) await maybeYield(); // a million tests: turns for the event loop (lib/yield.ts)
+      const t = r.rows.tests[i];
       seen.push({
         id: t.id,
         failing: o.failing.has(t.id),

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "../lib/log.ts";
 import type { JobMetrics } from "../metrics/jobs.ts";
 import type { Job } from "../model/job.ts";
-import type { JobStore } from "../store/jobs.ts";
+import type { ClaimOptions, JobStore } from "../store/jobs.ts";
 import type { JobDeps, JobRegistry } from "./definition.ts";
 
 /** Worker settings. */
@@ -21,8 +21,13 @@ export interface WorkerOptions {
   pollMs?: number;
   /** Job durations by kind and outcome. */
   metrics?: JobMetrics;
-  /** Jobs run at once by `startWorker` (default 1). */
+  /** Jobs run at once by `startWorker` (default 1), besides the spare loop. */
   concurrency?: number;
+  /**
+   * Adds a spare loop that runs only jobs of projects no worker runs a job of now (default true): another
+   * project's small report is stored and scored while a huge one is in flight, instead of waiting behind it.
+   */
+  spareLoop?: boolean;
 }
 
 /** A running worker loop. */
@@ -38,15 +43,20 @@ export const DEFAULT_LEASE_MS = 60_000;
 
 /**
  * Claims one due job and runs it — with more due jobs of its kind when the kind runs in batches; false
- * when there was none. Failures are recorded, each job on its own, for a retry with backoff.
+ * when there was none. Failures are recorded, each job on its own, for a retry with backoff. Jobs of
+ * projects that no worker runs a job of come first; `claim.idleProjectsOnly` takes only those. A batch
+ * holds jobs of one project (or, for kinds of no project, any).
  */
-export async function runNextJob(o: WorkerOptions, workerId: string): Promise<boolean> {
+export async function runNextJob(o: WorkerOptions, workerId: string, claim: ClaimOptions = {}): Promise<boolean> {
   const leaseMs = o.leaseMs ?? DEFAULT_LEASE_MS;
-  const first = await o.jobs.claimJob(workerId, o.clock(), leaseMs);
+  const first = await o.jobs.claimJob(workerId, o.clock(), leaseMs, claim);
   if (!first) return false;
   const def = o.registry.get(first.kind);
   const more = def?.runBatch ? (def.batchSize?.(o.deps) ?? 1) - 1 : 0;
-  const jobs = [first, ...(await o.jobs.claimJobsOfKind(workerId, o.clock(), leaseMs, first.kind, more))];
+  // The batch's other jobs are of the first one's project: taken along, another project's would wait for it.
+  const projectId = (first.payload as { projectId?: unknown }).projectId;
+  const same = typeof projectId === "string" ? { projectId } : claim;
+  const jobs = [first, ...(await o.jobs.claimJobsOfKind(workerId, o.clock(), leaseMs, first.kind, more, same))];
   const started = performance.now();
   const heartbeat = setInterval(
     () => {
@@ -126,7 +136,13 @@ export function workerConcurrency(configured: number, backend: "sqlite" | "pglit
 
 /**
  * Starts `concurrency` loops (default 1) that claim due jobs from the database queue and run them: on
- * PostgreSQL two let one batch of reports parse while another is written (workerConcurrency).
+ * PostgreSQL two let one batch of reports parse while another is written (workerConcurrency). Plus, unless
+ * `spareLoop` is false, one spare loop for idle projects' jobs only: with every loop busy with one project's
+ * huge report or rescore, a FIFO queue made a 3-test report of another project wait 20–318 s (issue 22). It
+ * never takes a second job of a busy project, so a single project's burst is still stored in the big
+ * batches of one loop (on SQLite the cheapest), and on SQLite its transactions take turns with the other
+ * loop's at the writer lock: the long jobs' loops give the event loop turns (lib/yield.ts), and the long
+ * writes are split into chunks.
  */
 export function startWorker(o: WorkerOptions): Worker {
   const id = newWorkerId();
@@ -142,18 +158,19 @@ export function startWorker(o: WorkerOptions): Worker {
       const timer = setTimeout(wake, o.pollMs ?? 1000);
       sleepers.add(wake);
     });
-  const loop = async () => {
+  const loop = async (claim: ClaimOptions) => {
     while (!stopping) {
       let worked = false;
       try {
-        worked = await runNextJob(o, id);
+        worked = await runNextJob(o, id, claim);
       } catch (e) {
         o.log.error({ err: e }, "job queue unavailable");
       }
       if (!worked && !stopping) await idle();
     }
   };
-  const loops = Array.from({ length: Math.max(1, o.concurrency ?? 1) }, loop);
+  const loops = Array.from({ length: Math.max(1, o.concurrency ?? 1) }, () => loop({}));
+  if (o.spareLoop ?? true) loops.push(loop({ idleProjectsOnly: true }));
   const wakeAll = () => {
     for (const wake of [...sleepers]) wake();
   };

@@ -29,6 +29,19 @@ describe("parse pool", () => {
     for (const rows of got) expect(rows).toEqual(expected);
   });
 
+  it("gives the same rows, in order, for a report whose rows come back in several parts", async () => {
+    pool = workerParsePool(1, parseWorkerSpawner(256));
+    const cases = Array.from({ length: 25_003 }, (_, i) =>
+      i % 997 === 0
+        ? `<testcase classname="c${i % 13}" name="t${i}"><failure message="m${i}"/></testcase>`
+        : `<testcase classname="c${i % 13}" name="t${i}"/>`,
+    );
+    const wide = new TextEncoder().encode(`<testsuite name="s">${cases.join("")}</testsuite>`);
+    const expected = await parseRows("p1", wide, {}, DEFAULT_PARSE_LIMITS);
+    expect(expected.results.length).toBe(25_003);
+    expect(await pool.parse("p1", wide, {}, DEFAULT_PARSE_LIMITS)).toEqual(expected);
+  });
+
   it("passes the parser's refusal on as a ReportParseError with its code and status", async () => {
     pool = workerParsePool(1, parseWorkerSpawner(256));
     const refusal = pool.parse(

@@ -1,5 +1,6 @@
 import { and, count, eq } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
+import { yielder } from "../lib/yield.ts";
 import type { ReportMeta, ReportRecord, ReportRows } from "../model/ingest.ts";
 import type { Db, Orm } from "./backend/db.ts";
 import { commitGroup } from "./backend/commit-group.ts";
@@ -51,8 +52,11 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
   // rolled-back transaction can never make a test look stored. Tests are never deleted except with
   // their project, whose ids cannot come back (they hash the project id).
   const known = new Map<string, number>();
-  const remember = (ids: string[], now: number) => {
-    for (const id of ids) {
+  const remember = async (ids: string[], now: number) => {
+    const maybeYield = yielder(); // a million ids: turns for the event loop (lib/yield.ts)
+    for (let i = 0; i < ids.length; i++) {
+      if (i % 4096 === 0) await maybeYield();
+      const id = ids[i];
       known.delete(id); // re-inserting moves it to the end: the Map is oldest-first
       known.set(id, now);
     }
@@ -114,8 +118,8 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
   /** Writes the results of every report stored in this transaction at once, grouped by test (see insertResults). */
   const flush = (orm: Orm, written: Written) => insertResults(orm, db.schema, written.results);
   /** After a commit (never before: a rolled-back write must leave no trace): the tests stored, and the results for the history cache. */
-  const committed = (written: Written, now: number) => {
-    remember(written.tests, now);
+  const committed = async (written: Written, now: number) => {
+    await remember(written.tests, now);
     for (const r of written.results) histories?.add(r.reportId, r.rows);
   };
   /**
@@ -151,7 +155,7 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
       await flush(orm, written);
       return { written, meta };
     });
-    committed(done.written, now);
+    await committed(done.written, now);
     return done.meta;
   };
 
@@ -177,7 +181,7 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
         await then?.(orm, out);
         return { saved: out, written };
       });
-      committed(written, now);
+      await committed(written, now);
       return saved;
     },
 

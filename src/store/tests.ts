@@ -18,7 +18,7 @@ export async function upsertTests(orm: Orm, schema: Schema, rows: TestRow[], now
   if (isSqlite(orm)) {
     const raw = rawSqlite(orm);
     if (raw) {
-      sqliteInsertRows(
+      await sqliteInsertRows(
         raw,
         SQLITE_HEAD,
         rows.length,

@@ -69,6 +69,10 @@ export function tokenStore(db: Db) {
 
     /** Records a use, at most once a minute per token so verification stays a read. */
     async touchToken(id: string, now: number): Promise<void> {
+      // Read first: a write waits for the writer lock, which on SQLite a huge report's transaction holds for
+      // seconds, and every API request (a status poll too) waited behind it.
+      const [row] = await db.orm.select({ at: t.lastUsedAt }).from(t).where(eq(t.id, id)).limit(1);
+      if (!row || (row.at !== null && Number(row.at) >= now - 60_000)) return;
       await db.tx((orm) =>
         orm
           .update(t)

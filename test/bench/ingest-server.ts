@@ -40,6 +40,8 @@ export interface BenchServer {
   port: number;
   pid: number;
   uploadToken: string;
+  /** The admin token the server printed (to create more projects). */
+  adminToken: string;
   base: string;
   dir: string;
 }
@@ -93,10 +95,11 @@ export async function startServer(kind: ServerKind, databaseUrl?: (dir: string) 
   const base = `http://127.0.0.1:${port}/api/v1`;
   await call(`${base}/projects`, admin, { slug: "bench" });
   const { token } = (await call(`${base}/projects/bench/tokens`, admin, {})) as { token: string };
-  return { running, port, pid: child.pid ?? 0, uploadToken: token, base, dir };
+  return { running, port, pid: child.pid ?? 0, uploadToken: token, adminToken: admin, base, dir };
 }
 
-async function call(url: string, token: string, body: unknown): Promise<unknown> {
+/** POSTs JSON with a bearer token; throws on an answer of 300 or more. */
+export async function call(url: string, token: string, body: unknown): Promise<unknown> {
   const response = await fetch(url, {
     method: "POST",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },

@@ -9,6 +9,8 @@
 // FLAKEGUARD_BENCH_CPU_PROF=dir (with --server source) a CPU profile of it.
 // --wide 200000,20000 runs instead the wide-report case (test/bench/ingest-wide.ts): one report of N distinct
 // tests per size, first upload and steady state, with --backends, --server and --bare-runs as above.
+// --stall 1000000 runs instead the stall case (test/bench/ingest-stall.ts): one report of N testcases, and
+// beside it /livez, the event-loop lag and another project's 3-test reports (--backends default sqlite).
 import { readdirSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -19,6 +21,7 @@ import { bareInsert, type BareFigures, type BenchBackend } from "./ingest-bare.t
 import { runLoad, type LoadFigures } from "./ingest-load.ts";
 import { reportBodies, TESTS_PER_REPORT, variantRows } from "./ingest-reports.ts";
 import { chooseServer, describeServer, startServer, stopServer } from "./ingest-server.ts";
+import { runStall } from "./ingest-stall.ts";
 import { runWide } from "./ingest-wide.ts";
 
 /** End to end must reach this share of the slower bare stage. */
@@ -152,7 +155,11 @@ function report(
 }
 
 const WIDE = flag("wide");
-if (WIDE !== undefined) {
+const STALL = flag("stall");
+if (STALL !== undefined) {
+  const backends = (flag("backends") ?? "sqlite").split(",") as BenchBackend[];
+  await runStall({ size: Number(STALL), backends, server: SERVER, pgAdminUrl: PG_ADMIN_URL });
+} else if (WIDE !== undefined) {
   const sizes = WIDE.split(",").map(Number);
   await runWide({ sizes, backends: BACKENDS, server: SERVER, pgAdminUrl: PG_ADMIN_URL, bareRuns: BARE_RUNS });
 } else {

@@ -119,67 +119,70 @@ async function storedRows(t: TestApp, ids: string[]): Promise<Map<string, Verdic
 }
 
 // Not on PGlite: it runs the same SQL as PostgreSQL, at a third of its speed, and the replay is long.
-describe.each(BACKENDS.filter((b) => b !== "pglite"))("on %s, scoring only the tests whose verdict can move", (backend) => {
-  let t: TestApp;
-  let clock: { now: number };
-  beforeAll(async () => {
-    clock = { now: start };
-    t = await startTestApp(backend, {}, { worker: true, clock: () => clock.now });
-    await t.json("POST", "/api/v1/projects", { slug: "web", defaultBranch: "main" });
-    // The long job only on the first backend: 520 uploads more cost the others minutes and test nothing new.
-    for (const u of uploads(backend === BACKENDS[0])) {
-      clock.now = u.at;
-      const res = await t.request(`/api/v1/projects/web/reports?${u.query}`, { method: "POST", body: u.xml });
-      expect([201, 202], await res.clone().text()).toContain(res.status);
-    }
-    await settled(t);
-  }, REPLAY_TIMEOUT_MS);
-  afterAll(() => t?.close());
-
-  it("shows exactly what a full rescore of the same history shows", async () => {
-    const before = await shown(t);
-    const ids = (before.list as { id: string }[]).map((x) => x.id);
-    const storedBefore = await storedRows(t, ids);
-    const project = (await t.app.store.projects.getProject("web"))!;
-    await rescoreTests(t.app.store, project, ids, clock.now);
-    const after = await shown(t);
-    expect(after).toEqual(before);
-
-    // The history holds flaky tests, broken ones and clean ones, so agreement means something.
-    const statuses = (before.list as { status: string }[]).map((x) => x.status);
-    expect(statuses.filter((s) => s === "flaky").length).toBeGreaterThanOrEqual(2);
-    expect(statuses.filter((s) => s === "healthy").length).toBeGreaterThanOrEqual(20);
-
-    // Stored rows: all a person acts on is the full rescore's; only the figures a pass moves may lag.
-    const storedAfter = await storedRows(t, ids);
-    let lagged = 0;
-    for (const [key, full] of storedAfter) {
-      const incremental = storedBefore.get(key);
-      expect(incremental, key).toBeDefined();
-      const { runs, failureRate, high, ...rest } = full;
-      const { runs: r, failureRate: f, high: h, ...restBefore } = incremental!;
-      expect(restBefore, key).toEqual(rest);
-      if (r !== runs || f !== failureRate || h !== high) {
-        expect([r, f, full.status, full.failures], key).toEqual([r, 0, "healthy", 0]);
-        lagged++;
+describe.each(BACKENDS.filter((b) => b !== "pglite"))(
+  "on %s, scoring only the tests whose verdict can move",
+  (backend) => {
+    let t: TestApp;
+    let clock: { now: number };
+    beforeAll(async () => {
+      clock = { now: start };
+      t = await startTestApp(backend, {}, { worker: true, clock: () => clock.now });
+      await t.json("POST", "/api/v1/projects", { slug: "web", defaultBranch: "main" });
+      // The long job only on the first backend: 520 uploads more cost the others minutes and test nothing new.
+      for (const u of uploads(backend === BACKENDS[0])) {
+        clock.now = u.at;
+        const res = await t.request(`/api/v1/projects/web/reports?${u.query}`, { method: "POST", body: u.xml });
+        expect([201, 202], await res.clone().text()).toContain(res.status);
       }
-    }
-    expect(lagged).toBeGreaterThan(0);
-  });
+      await settled(t);
+    }, REPLAY_TIMEOUT_MS);
+    afterAll(() => t?.close());
 
-  if (backend === BACKENDS[0]) {
-    it("judges the long job's tests past their window as a full rescore does", async () => {
-      const list = (await t.json("GET", "/api/v1/projects/web/tests?limit=500&q=long.Suite")).body.tests as {
-        name: string;
-        status: string;
-        runs: number;
-      }[];
-      const byName = Object.fromEntries(list.map((x) => [x.name, x]));
-      // Its one failure left the window: healthy, and clean again.
-      expect(byName.failsOnce).toMatchObject({ status: "healthy", runs: 500 });
-      expect(byName.steady).toMatchObject({ status: "healthy", runs: 500 });
-      expect(byName.sometimesSkipped.status).toBe("healthy");
-      expect(byName.sometimesSkipped.runs).toBeLessThan(340);
+    it("shows exactly what a full rescore of the same history shows", async () => {
+      const before = await shown(t);
+      const ids = (before.list as { id: string }[]).map((x) => x.id);
+      const storedBefore = await storedRows(t, ids);
+      const project = (await t.app.store.projects.getProject("web"))!;
+      await rescoreTests(t.app.store, project, ids, clock.now);
+      const after = await shown(t);
+      expect(after).toEqual(before);
+
+      // The history holds flaky tests, broken ones and clean ones, so agreement means something.
+      const statuses = (before.list as { status: string }[]).map((x) => x.status);
+      expect(statuses.filter((s) => s === "flaky").length).toBeGreaterThanOrEqual(2);
+      expect(statuses.filter((s) => s === "healthy").length).toBeGreaterThanOrEqual(20);
+
+      // Stored rows: all a person acts on is the full rescore's; only the figures a pass moves may lag.
+      const storedAfter = await storedRows(t, ids);
+      let lagged = 0;
+      for (const [key, full] of storedAfter) {
+        const incremental = storedBefore.get(key);
+        expect(incremental, key).toBeDefined();
+        const { runs, failureRate, high, ...rest } = full;
+        const { runs: r, failureRate: f, high: h, ...restBefore } = incremental!;
+        expect(restBefore, key).toEqual(rest);
+        if (r !== runs || f !== failureRate || h !== high) {
+          expect([r, f, full.status, full.failures], key).toEqual([r, 0, "healthy", 0]);
+          lagged++;
+        }
+      }
+      expect(lagged).toBeGreaterThan(0);
     });
-  }
-});
+
+    if (backend === BACKENDS[0]) {
+      it("judges the long job's tests past their window as a full rescore does", async () => {
+        const list = (await t.json("GET", "/api/v1/projects/web/tests?limit=500&q=long.Suite")).body.tests as {
+          name: string;
+          status: string;
+          runs: number;
+        }[];
+        const byName = Object.fromEntries(list.map((x) => [x.name, x]));
+        // Its one failure left the window: healthy, and clean again.
+        expect(byName.failsOnce).toMatchObject({ status: "healthy", runs: 500 });
+        expect(byName.steady).toMatchObject({ status: "healthy", runs: 500 });
+        expect(byName.sometimesSkipped.status).toBe("healthy");
+        expect(byName.sometimesSkipped.runs).toBeLessThan(340);
+      });
+    }
+  },
+);

@@ -43,7 +43,7 @@ export const PROCESSING_SETTINGS = {
     default: 0,
     min: 0,
     max: 64,
-    doc: "jobs one process runs at once; 0: 1 on SQLite and PGlite (one loop stores bigger batches), 2 on PostgreSQL",
+    doc: "jobs one process runs at once, besides a spare loop for idle projects' jobs; 0: 1 on SQLite and PGlite (one loop stores bigger batches), 2 on PostgreSQL",
   },
   scoreOnIngest: {
     type: "boolean",

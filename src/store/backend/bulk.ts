@@ -9,6 +9,7 @@ import { pipeline } from "node:stream/promises";
 import { entityKind, is, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { from as copyFromStdin } from "pg-copy-streams";
 import { BaseSQLiteDatabase } from "drizzle-orm/sqlite-core";
+import { yielder } from "../../lib/yield.ts";
 import type { Orm } from "./db.ts";
 
 /** A value in a bulk row. */
@@ -157,10 +158,19 @@ export function sqliteAll<T>(raw: RawSqlite, text: string, params: Cell[]): T[] 
 
 /**
  * Runs `head VALUES (…),(…) tail` over rows `0 … count - 1` (`rowAt`, values in the head's column order) on
- * better-sqlite3, SQLITE_ROWS rows per statement; full-size statements are prepared once per connection.
+ * better-sqlite3, SQLITE_ROWS rows per statement; full-size statements are prepared once per connection. Gives
+ * the event loop a turn between statements every ~20 ms (lib/yield.ts), still inside the caller's transaction
+ * (the writer lock keeps other writers out meanwhile): a million rows in one go blocked it for seconds.
  */
-export function sqliteInsertRows(raw: RawSqlite, head: string, count: number, rowAt: RowAt, tail = ""): void {
+export async function sqliteInsertRows(
+  raw: RawSqlite,
+  head: string,
+  count: number,
+  rowAt: RowAt,
+  tail = "",
+): Promise<void> {
   if (count === 0) return;
+  const maybeYield = yielder();
   const width = rowAt(0).length;
   const perStatement = Math.min(SQLITE_ROWS, Math.floor(SQLITE_MAX_VARIABLES / width));
   const tuple = `(${Array(width).fill("?").join(",")})`;
@@ -174,6 +184,7 @@ export function sqliteInsertRows(raw: RawSqlite, head: string, count: number, ro
     }
     const statement = n === perStatement ? prepared(raw, text(perStatement)) : raw.prepare(text(n));
     statement.run(params);
+    await maybeYield();
   }
 }
 
