@@ -6,8 +6,9 @@
 // Beside them, in the same run and on the same file: the bare tokenizer and a bare insert of the same rows
 // into a freshly migrated database of the same kind. Targets: end to end ≥ 50 % of the slower bare stage,
 // first upload and steady state; server peak RSS (VmHWM) ≤ 400 MB on SQLite.
-// NOT BUILT YET (the issue's other case): the periodic rescore of a 1,000,000-test project. Event-loop lag,
-// /livez and another project's small report while a 1,000,000-testcase report is processed: `--stall`.
+// The issue's other cases live beside it: the periodic rescore of a 1,000,000-test project in
+// `npm run bench:rescore -- --periodic 1000000`; event-loop lag, /livez and another project's small report
+// while a 1,000,000-testcase report is processed in `--stall 1000000`.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -177,7 +178,7 @@ export async function runWide(options: WideOptions): Promise<void> {
     `Wide reports: one report of N distinct tests (~4 % failing with a ~2 KB stack), gzipped; server ${options.server}; load average ${loadavg().join(" ")}`,
   );
   console.log(
-    "NOT BUILT YET: the periodic rescore of a 1,000,000-test project (event-loop lag, /livez and another project's report during a 1,000,000-testcase upload: --stall 1000000).",
+    "Beside it: bench:rescore -- --periodic 1000000 (the hourly rescore of a 1,000,000-test project); bench:ingest -- --stall 1000000 (event loop, /livez, another project).",
   );
   for (const size of options.sizes) {
     const dir = mkdtempSync(join(tmpdir(), "flakeguard-wide-bench-"));
