@@ -5,6 +5,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import pg from "pg";
 import { BUILT_BINARY, freePort, stop, waitReady } from "../e2e/process.ts";
 import type { Running } from "../e2e/process.ts";
 
@@ -107,6 +108,47 @@ export async function call(url: string, token: string, body: unknown): Promise<u
   });
   if (response.status >= 300) throw new Error(`POST ${url}: ${response.status} ${await response.text()}`);
   return response.json();
+}
+
+/**
+ * Runs `fn` against a fresh server of `kind` on `backend`: SQLite or PGlite in the server's own directory, or
+ * a PostgreSQL database made for it (named `<dbPrefix>_<pid>`) on `pgAdminUrl` and dropped afterwards.
+ */
+export async function withBenchServer<T>(
+  backend: "sqlite" | "pglite" | "postgres",
+  kind: ServerKind,
+  pgAdminUrl: string,
+  dbPrefix: string,
+  fn: (server: BenchServer) => Promise<T>,
+): Promise<T> {
+  const dbName = `${dbPrefix}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: pgAdminUrl });
+  if (backend === "postgres") {
+    await admin.connect();
+    await admin.query(`create database ${dbName}`);
+  }
+  try {
+    const url = new URL(pgAdminUrl);
+    url.pathname = `/${dbName}`;
+    const server = await startServer(
+      kind,
+      backend === "sqlite"
+        ? undefined
+        : backend === "pglite"
+          ? (dir) => `pglite:${join(dir, "pg")}`
+          : () => url.toString(),
+    );
+    try {
+      return await fn(server);
+    } finally {
+      await stopServer(server);
+    }
+  } finally {
+    if (backend === "postgres") {
+      await admin.query(`drop database if exists ${dbName} with (force)`);
+      await admin.end();
+    }
+  }
 }
 
 /** Stops the server and removes its directory. */

@@ -9,18 +9,8 @@
 // Targets: lag p99 ≤ 100 ms, /livez always < 1 s, every small report settled within 5 s.
 import { gzipSync } from "node:zlib";
 import { loadavg } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
 import type { BenchBackend } from "./ingest-bare.ts";
-import {
-  call,
-  cpuSeconds,
-  rssMb,
-  startServer,
-  stopServer,
-  type BenchServer,
-  type ServerKind,
-} from "./ingest-server.ts";
+import { call, cpuSeconds, rssMb, withBenchServer, type BenchServer, type ServerKind } from "./ingest-server.ts";
 
 const LAG_P99_TARGET_MS = 100;
 const LIVEZ_TARGET_MS = 1000;
@@ -227,34 +217,9 @@ async function measure(server: BenchServer, body: Buffer): Promise<StallFigures>
 }
 
 async function onBackend(backend: BenchBackend, options: StallOptions, body: Buffer): Promise<StallFigures> {
-  const dbName = `fg_bench_stall_${process.pid}`;
-  const admin = new pg.Client({ connectionString: options.pgAdminUrl });
-  if (backend === "postgres") {
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-  }
-  try {
-    const url = new URL(options.pgAdminUrl);
-    url.pathname = `/${dbName}`;
-    const server = await startServer(
-      options.server,
-      backend === "sqlite"
-        ? undefined
-        : backend === "pglite"
-          ? (dir) => `pglite:${join(dir, "pg")}`
-          : () => url.toString(),
-    );
-    try {
-      return await measure(server, body);
-    } finally {
-      await stopServer(server);
-    }
-  } finally {
-    if (backend === "postgres") {
-      await admin.query(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
-    }
-  }
+  return withBenchServer(backend, options.server, options.pgAdminUrl, "fg_bench_stall", (server) =>
+    measure(server, body),
+  );
 }
 
 const percentile = (values: number[], p: number) => {

@@ -12,10 +12,9 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { bareInsert, type BareFigures, type BenchBackend } from "./ingest-bare.ts";
 import { measureTokenizer } from "./ingest-parse.ts";
-import { cpuSeconds, rssMb, startServer, stopServer, type BenchServer, type ServerKind } from "./ingest-server.ts";
+import { cpuSeconds, rssMb, withBenchServer, type BenchServer, type ServerKind } from "./ingest-server.ts";
 import { gzipped, wideRows, writeWideReport } from "./ingest-wide-report.ts";
 
 /** End to end must reach this share of the slower bare stage; the server's peak RSS on SQLite at most this. */
@@ -117,37 +116,12 @@ async function endToEnd(
   options: WideOptions,
   bodies: Buffer[],
 ): Promise<{ uploads: UploadFigures[]; peakReset: boolean }> {
-  const dbName = `fg_bench_wide_${process.pid}`;
-  const admin = new pg.Client({ connectionString: options.pgAdminUrl });
-  if (backend === "postgres") {
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-  }
-  try {
-    const url = new URL(options.pgAdminUrl);
-    url.pathname = `/${dbName}`;
-    const server = await startServer(
-      options.server,
-      backend === "sqlite"
-        ? undefined
-        : backend === "pglite"
-          ? (dir) => `pglite:${join(dir, "pg")}`
-          : () => url.toString(),
-    );
-    try {
-      const first = await upload(server, bodies[0], "a0000001");
-      const peakReset = resetPeak(server.pid);
-      const steady = await upload(server, bodies[1], "a0000002");
-      return { uploads: [first, steady], peakReset };
-    } finally {
-      await stopServer(server);
-    }
-  } finally {
-    if (backend === "postgres") {
-      await admin.query(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
-    }
-  }
+  return withBenchServer(backend, options.server, options.pgAdminUrl, "fg_bench_wide", async (server) => {
+    const first = await upload(server, bodies[0], "a0000001");
+    const peakReset = resetPeak(server.pid);
+    const steady = await upload(server, bodies[1], "a0000002");
+    return { uploads: [first, steady], peakReset };
+  });
 }
 
 /** The fastest non-informational bare insert, the median of `runs` runs each into a fresh database. */

@@ -15,12 +15,11 @@ import { readdirSync, statSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { runParseBench, type ParseBenchResult } from "./ingest-parse.ts";
 import { bareInsert, type BareFigures, type BenchBackend } from "./ingest-bare.ts";
 import { runLoad, type LoadFigures } from "./ingest-load.ts";
 import { reportBodies, TESTS_PER_REPORT, variantRows } from "./ingest-reports.ts";
-import { chooseServer, describeServer, startServer, stopServer } from "./ingest-server.ts";
+import { chooseServer, describeServer, withBenchServer } from "./ingest-server.ts";
 import { runStall } from "./ingest-stall.ts";
 import { runWide } from "./ingest-wide.ts";
 
@@ -55,35 +54,9 @@ async function measureBackend(
   bodies: Uint8Array<ArrayBuffer>[],
   rows: Awaited<ReturnType<typeof variantRows>>,
 ) {
-  const dbName = `fg_bench_e2e_${process.pid}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  let load: LoadFigures;
-  if (backend === "postgres") {
-    await admin.connect();
-    await admin.query(`create database ${dbName}`);
-  }
-  try {
-    const url = new URL(PG_ADMIN_URL);
-    url.pathname = `/${dbName}`;
-    const server = await startServer(
-      SERVER,
-      backend === "sqlite"
-        ? undefined
-        : backend === "pglite"
-          ? (dir) => `pglite:${join(dir, "pg")}`
-          : () => url.toString(),
-    );
-    try {
-      load = await runLoad(server, bodies, RESULTS, CLIENTS, DEADLINE_S * 1000);
-    } finally {
-      await stopServer(server);
-    }
-  } finally {
-    if (backend === "postgres") {
-      await admin.query(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
-    }
-  }
+  const load: LoadFigures = await withBenchServer(backend, SERVER, PG_ADMIN_URL, "fg_bench_e2e", (server) =>
+    runLoad(server, bodies, RESULTS, CLIENTS, DEADLINE_S * 1000),
+  );
   // The bare insert moves by ±10 % from run to run on this shared machine (the end to end by less): the
   // median of BARE_RUNS runs, each into a fresh database.
   const runs: BareFigures[][] = [];

@@ -2,7 +2,7 @@
 // the database on every backend, and the rescore job writing "scoring N of M" as it goes.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROCESS_REPORT_JOB } from "../../src/pipeline.ts";
-import type { NewReport } from "../../src/store/reports.ts";
+import { queuedReport as queuedReportOf } from "../helpers/ingest.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { BACKENDS } from "../helpers/backends.ts";
 
@@ -26,22 +26,7 @@ describe.each(BACKENDS)("report progress on %s", (backend) => {
     expect(res.status).toBe(201);
     return ((await res.json()) as { reports: { id: string }[] }).reports[0].id;
   };
-  const queuedReport = (n: number): NewReport => ({
-    projectId,
-    commit: `q${n}`,
-    branch: "main",
-    pr: null,
-    run: `q${n}`,
-    job: "unit",
-    attempt: 1,
-    variant: "",
-    filename: null,
-    dedupeKey: `progress-${n}`,
-    contentHash: `h${n}`,
-    format: "junit",
-    rawSize: 0,
-    raw: new Uint8Array([1]),
-  });
+  const queuedReport = (n: number) => queuedReportOf(projectId, n, "progress", `q${n}`, `q${n}`);
 
   beforeAll(async () => {
     t = await startTestApp(backend, {}, { clock: () => now });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectCounts } from "../../src/accounts/projects.ts";
 import { RESCORE_JOB } from "../../src/model/job.ts";
 import { PROCESS_REPORT_JOB } from "../../src/pipeline.ts";
-import type { NewReport } from "../../src/store/reports.ts";
+import { queuedReport as queuedReportOf } from "../helpers/ingest.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { BACKENDS } from "../helpers/backends.ts";
 
@@ -17,22 +17,7 @@ describe.each(BACKENDS)("settled on %s", (backend) => {
   const now = Date.UTC(2026, 10, 1);
   const counts = async () =>
     (await t.json("GET", "/api/v1/projects/web")).body.counts as { pendingReports: number; pendingRescores: number };
-  const queuedReport = (n: number): NewReport => ({
-    projectId,
-    commit: `c${n}`,
-    branch: "main",
-    pr: null,
-    run: `r${n}`,
-    job: "unit",
-    attempt: 1,
-    variant: "",
-    filename: null,
-    dedupeKey: `settled-${n}`,
-    contentHash: `h${n}`,
-    format: "junit",
-    rawSize: 0,
-    raw: new Uint8Array([1]),
-  });
+  const queuedReport = (n: number) => queuedReportOf(projectId, n, "settled");
 
   beforeAll(async () => {
     t = await startTestApp(backend, {}, { clock: () => now });
