@@ -21,7 +21,9 @@ export function progressStore(db: Db) {
     /** Notes the stage reached by some reports. */
     async markStage(reportIds: string[], stage: StoredStage, now: number): Promise<void> {
       if (reportIds.length === 0) return;
-      const rows = reportIds.map((reportId) => ({ reportId, stage, at: now }));
+      // Once each (a batch may hold two jobs of one report: one statement cannot update a row twice), in id
+      // order (two loops noting overlapping batches lock the rows in the same order: no deadlock).
+      const rows = [...new Set(reportIds)].sort().map((reportId) => ({ reportId, stage, at: now }));
       await db.tx((orm) =>
         orm
           .insert(stages)

@@ -38,8 +38,10 @@ export async function upsertTests(orm: Orm, schema: Schema, rows: TestRow[], now
     }
     return;
   }
-  for (let i = 0; i < rows.length; i += PG_BATCH_ROWS) {
-    const b = rows.slice(i, i + PG_BATCH_ROWS);
+  // In id order: two transactions upserting overlapping tests lock them in the same order, never a deadlock.
+  const ordered = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (let i = 0; i < ordered.length; i += PG_BATCH_ROWS) {
+    const b = ordered.slice(i, i + PG_BATCH_ROWS);
     await orm.execute(sql`insert into tests (id, project_id, suite, name, file, first_seen_at, last_seen_at)
       select u.*, ${now}::bigint, ${now}::bigint from unnest(
         ${pgArray(

@@ -1,6 +1,7 @@
 // One CI history replayed with concurrent uploads (inline and queued) into every backend, and once more one
 // upload at a time: once each project reads settled (pendingReports 0, pendingRescores 0), every test's
 // verdict is the same everywhere, and the scheduled rescore, run later, changes none of them.
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateHistory } from "../../src/demo/generate.ts";
 import { uploadQuery } from "../../src/demo/query.ts";
@@ -114,7 +115,13 @@ async function settled(t: TestApp): Promise<void> {
       pendingRescores: number;
     };
     if (counts.pendingReports === 0 && counts.pendingRescores === 0) return;
-    if (Date.now() > deadline) throw new Error(`not settled after ${SETTLE_MS} ms: ${JSON.stringify(counts)}`);
+    if (Date.now() > deadline) {
+      // What holds it back: a job that failed waits for a retry the test's clock never reaches.
+      const waiting = await t.app.store.db.rows(
+        sql`select kind, state, attempts, last_error as "lastError" from jobs where state in ('queued', 'running')`,
+      );
+      throw new Error(`not settled after ${SETTLE_MS} ms: ${JSON.stringify(counts)}; ${JSON.stringify(waiting)}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
