@@ -3,6 +3,7 @@ import { inIds } from "./backend/bulk.ts";
 import type { TestVerdicts, Verdict, VerdictStatus } from "../model/verdict.ts";
 import type { Db, Orm } from "./backend/db.ts";
 import { listTests, type TestListItem, type TestQuery } from "./test-list.ts";
+import { upsertVerdictRows } from "./verdict-rows.ts";
 
 export type { TestListItem, TestQuery, TestSort } from "./test-list.ts";
 
@@ -20,45 +21,9 @@ export function verdictStore(db: Db) {
       now: number,
       then?: (orm: Orm) => Promise<unknown>,
     ): Promise<void> {
-      const rows = [...verdicts.entries()].flatMap(([testId, tv]) =>
-        [["", tv.overall] as const, ...Object.entries(tv.variants)].map(([variant, x]) => ({
-          testId,
-          variant,
-          projectId,
-          status: x.status,
-          score: x.score,
-          low: x.low,
-          high: x.high,
-          failureRate: x.failureRate,
-          runs: x.runs,
-          failures: x.failures,
-          lastFailureAt: x.lastFailureAt,
-          evidence: x.evidence as unknown[],
-          updatedAt: now,
-        })),
-      );
-      if (rows.length === 0) return;
+      if (verdicts.size === 0) return;
       await db.tx(async (orm) => {
-        for (let i = 0; i < rows.length; i += 300) {
-          await orm
-            .insert(v)
-            .values(rows.slice(i, i + 300))
-            .onConflictDoUpdate({
-              target: [v.testId, v.variant],
-              set: {
-                status: sql`excluded.status`,
-                score: sql`excluded.score`,
-                low: sql`excluded.low`,
-                high: sql`excluded.high`,
-                failureRate: sql`excluded.failure_rate`,
-                runs: sql`excluded.runs`,
-                failures: sql`excluded.failures`,
-                lastFailureAt: sql`excluded.last_failure_at`,
-                evidence: sql`excluded.evidence`,
-                updatedAt: sql`excluded.updated_at`,
-              },
-            });
-        }
+        await upsertVerdictRows(orm, db.schema, projectId, verdicts, now);
         await then?.(orm);
       });
     },

@@ -189,7 +189,7 @@ export async function sqliteInsertRows(
 }
 
 /** One unnest() argument: a whole column as one array parameter, cast to `type[]`. */
-export function pgArray(values: Cell[], type: "text" | "int" | "bigint" | "bool"): SQL {
+export function pgArray(values: Cell[], type: "text" | "int" | "bigint" | "bool" | "float8"): SQL {
   return sql`${sql.param(values)}::${sql.raw(type)}[]`;
 }
 
