@@ -31,7 +31,10 @@ export type ReportCache = Map<
 /** Reports a cache holds at most (~200 bytes each); past it, it starts over. */
 const REPORT_CACHE_MAX = 100_000;
 
-/** The fields observations share, per report id (incident: the report was recorded as an infrastructure incident). */
+/**
+ * The fields observations share, per report id (incident: the report was recorded as an infrastructure
+ * incident). Only processed reports: a wide report stored in pieces is not seen until its last one commits.
+ */
 export async function reportsById(db: Db, reportIds: string[], cache: ReportCache) {
   let missing = reportIds.filter((id) => !cache.has(id));
   if (cache.size + missing.length > REPORT_CACHE_MAX) {
@@ -47,7 +50,7 @@ export async function reportsById(db: Db, reportIds: string[], cache: ReportCach
       select rep.id as "reportId", rep.ci_run as "run", rep.job as "job", rep.attempt as "jobAttempt",
         rep.commit_sha as "commit", rep.branch as "branch", rep.pr as "pr", rep.variant as "variant",
         rep.received_at as "receivedAt", case when exists (select 1 from incidents i where i.report_id = rep.id) then 1 else 0 end as "incident"
-      from reports rep where rep.id in (${ids})`);
+      from reports rep where rep.id in (${ids}) and rep.state = 'processed'`);
     for (const r of rows) {
       cache.set(r.reportId, {
         reportId: r.reportId,

@@ -88,7 +88,7 @@ export function historyStore(db: Db, cache?: HistoryCache) {
         from reports rep
         join results r on r.report_id = rep.id
         join tests t on t.id = r.test_id
-        where rep.project_id = ${projectId} and rep.ci_run = ${run}
+        where rep.project_id = ${projectId} and rep.ci_run = ${run} and rep.state = 'processed'
         group by rep.id, rep.job, rep.attempt, rep.variant, rep.commit_sha, t.id, t.suite, t.name, t.file
         having max(case when r.status in ('failed', 'error') then 1 else 0 end) = 1
         order by t.suite, t.name, rep.id`);
@@ -116,7 +116,7 @@ export function historyStore(db: Db, cache?: HistoryCache) {
       );
       const rows = await db.rows<{ testId: string }>(sql`
         select distinct r.test_id as "testId" from reports rep join results r on r.report_id = rep.id
-        where rep.project_id = ${projectId} and rep.commit_sha = ${commit} and rep.id not in (${skip})
+        where rep.project_id = ${projectId} and rep.commit_sha = ${commit} and rep.id not in (${skip}) and rep.state = 'processed'
           and r.status in ('failed', 'error')`);
       return new Set(rows.map((r) => r.testId));
     },

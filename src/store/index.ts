@@ -38,7 +38,12 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     tokens: tokenStore(db),
     events: eventStore(db),
     // Group commit only where one connection serialises every transaction anyway (SQLite, PGlite).
-    reports: reportStore(db, db.backend === "postgres" ? 0 : (options.groupCommitMs ?? 0), histories),
+    reports: reportStore(
+      db,
+      db.backend === "postgres" ? 0 : (options.groupCommitMs ?? 0),
+      histories,
+      options.pieceResults,
+    ),
     progress: progressStore(db),
     jobs: jobStore(db),
     tests: testStore(db),
@@ -73,6 +78,8 @@ export interface StoreOptions {
   groupCommitMs?: number;
   /** Rows of test history held in memory where this process is the only writer (default HISTORY_CACHE_ROWS; 0: none). */
   historyCacheRows?: number;
+  /** Results past which a queued report is stored in pieces of this many, a commit each (default PIECE_RESULTS). */
+  pieceResults?: number;
 }
 
 /** History rows held in memory at most: 2,000 tests × 500 reports, ~60 MB. */

@@ -1,12 +1,13 @@
 import { and, count, eq } from "drizzle-orm";
 import { newId } from "../lib/ids.ts";
 import { yielder } from "../lib/yield.ts";
-import type { ReportMeta, ReportRecord, ReportRows } from "../model/ingest.ts";
+import type { ReportMeta, ReportRecord, ReportRows, TestRow } from "../model/ingest.ts";
 import type { Db, Orm } from "./backend/db.ts";
 import { commitGroup } from "./backend/commit-group.ts";
 import type { HistoryCache } from "./history-cache.ts";
 import { insertResults, type ReportResults } from "./results.ts";
 import { upsertTests } from "./tests.ts";
+import { PIECE_RESULTS, testPieces } from "./report-pieces.ts";
 
 /** A report to store: its metadata, identity and the raw bytes (gzipped). */
 export interface NewReport extends ReportMeta {
@@ -45,7 +46,7 @@ export interface CompletedReport {
 }
 
 /** Reports: stored raw and idempotently, processed inline or later by the queue. */
-export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache) {
+export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache, pieceResults = PIECE_RESULTS) {
   const t = db.schema.reports;
   const grouped = commitGroup(db, groupCommitMs);
   // Test id → the last-seen time this process stored for it, written back only after a commit, so a
@@ -97,6 +98,12 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
       .limit(1);
     return { id: existing[0].id, created: false };
   };
+  /** Stores tests not written lately (moves their last-seen), noting them in `written` to remember once committed. */
+  const storeTests = async (orm: Orm, tests: TestRow[], now: number, written: Written) => {
+    const stale = tests.filter((x) => (known.get(x.id) ?? -Infinity) < now - LAST_SEEN_GRANULARITY_MS);
+    await upsertTests(orm, db.schema, stale, now);
+    for (const x of stale) written.tests.push(x.id);
+  };
   /** Stores a report's tests and state, noting in `written` what to remember once committed; its results wait for `flush`. */
   const store = async (
     orm: Orm,
@@ -106,13 +113,8 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
     now: number,
     written: Written,
   ) => {
-    const stale = rows.tests.filter((x) => (known.get(x.id) ?? -Infinity) < now - LAST_SEEN_GRANULARITY_MS);
-    await upsertTests(orm, db.schema, stale, now);
-    await orm
-      .update(t)
-      .set({ state: "processed", format: rows.format, counts: rows.counts, processedAt: now, error: null })
-      .where(eq(t.id, reportId));
-    for (const x of stale) written.tests.push(x.id);
+    await storeTests(orm, rows.tests, now, written);
+    await markProcessed(orm, reportId, rows, now);
     written.results.push({ projectId, reportId, rows: rows.results });
   };
   /** Writes the results of every report stored in this transaction at once, grouped by test (see insertResults). */
@@ -122,41 +124,93 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
     await remember(written.tests, now);
     for (const r of written.results) histories?.add(r.reportId, r.rows);
   };
+  /** A queued report's metadata, if it is still queued. */
+  const queuedMeta = async (orm: Orm, reportId: string): Promise<CompletedReport | undefined> => {
+    const cur = await orm
+      .select({
+        state: t.state,
+        projectId: t.projectId,
+        run: t.ciRun,
+        job: t.job,
+        commit: t.commitSha,
+        variant: t.variant,
+      })
+      .from(t)
+      .where(eq(t.id, reportId))
+      .limit(1);
+    if (cur.length === 0 || cur[0].state !== "queued") return undefined;
+    const { state: _state, ...meta } = cur[0];
+    return meta;
+  };
+  const markProcessed = (orm: Orm, reportId: string, rows: ReportRows, now: number) =>
+    orm
+      .update(t)
+      .set({ state: "processed", format: rows.format, counts: rows.counts, processedAt: now, error: null })
+      .where(eq(t.id, reportId));
   /**
    * Stores the results of several queued reports in one transaction (the worker's batches: one commit for
    * many reports); returns the metadata of those it stored, by id. Reports no longer queued are left alone.
+   * A report of more than `pieceResults` results is stored in pieces instead (completeInPieces).
    */
   const completeReports = async (
     items: { reportId: string; rows: ReportRows }[],
     now: number,
   ): Promise<Map<string, CompletedReport>> => {
+    const wide = items.filter((i) => i.rows.results.length > pieceResults);
+    const rest = items.filter((i) => i.rows.results.length <= pieceResults);
     // Its own transaction, not the group commit's: a batch is a group already, and the window would only delay it.
     const done = await db.tx(async (orm) => {
       const written: Written = { tests: [], results: [] };
       const meta = new Map<string, CompletedReport>();
-      for (const { reportId, rows } of items) {
-        const cur = await orm
-          .select({
-            state: t.state,
-            projectId: t.projectId,
-            run: t.ciRun,
-            job: t.job,
-            commit: t.commitSha,
-            variant: t.variant,
-          })
-          .from(t)
-          .where(eq(t.id, reportId))
-          .limit(1);
-        if (cur.length === 0 || cur[0].state !== "queued") continue;
-        await store(orm, cur[0].projectId, reportId, rows, now, written);
-        const { state: _state, ...completed } = cur[0];
+      for (const { reportId, rows } of rest) {
+        const completed = await queuedMeta(orm, reportId);
+        if (!completed) continue;
+        await store(orm, completed.projectId, reportId, rows, now, written);
         meta.set(reportId, completed);
       }
       await flush(orm, written);
       return { written, meta };
     });
     await committed(done.written, now);
+    for (const { reportId, rows } of wide) {
+      const completed = await completeInPieces(reportId, rows, now);
+      if (completed) done.meta.set(reportId, completed);
+    }
     return done.meta;
+  };
+  /**
+   * Stores one wide queued report in pieces of about `pieceResults` results, each its own commit, then marks it
+   * processed. One transaction for a million results held SQLite's only writer for ~40 s, and another
+   * project's 3-test report waited all that time (bench:ingest --stall). Until the last commit the report is
+   * still queued, and what reads histories skips results of reports not processed (history-reports.ts), so a
+   * half-stored report is seen by no verdict. Leftovers of an attempt that died half-way are deleted first.
+   */
+  const completeInPieces = async (
+    reportId: string,
+    rows: ReportRows,
+    now: number,
+  ): Promise<CompletedReport | undefined> => {
+    let first = true;
+    for (const piece of testPieces(rows, pieceResults)) {
+      const written = await db.tx(async (orm) => {
+        const meta = await queuedMeta(orm, reportId);
+        if (!meta) return undefined;
+        if (first) await orm.delete(db.schema.results).where(eq(db.schema.results.reportId, reportId));
+        const out: Written = { tests: [], results: [] };
+        await storeTests(orm, piece.tests, now, out);
+        out.results.push({ projectId: meta.projectId, reportId, rows: piece.results });
+        await flush(orm, out);
+        return out;
+      });
+      if (!written) return undefined; // completed or failed meanwhile
+      first = false;
+      await committed(written, now);
+    }
+    return db.tx(async (orm) => {
+      const meta = await queuedMeta(orm, reportId);
+      if (meta) await markProcessed(orm, reportId, rows, now);
+      return meta;
+    });
   };
 
   return {
@@ -204,14 +258,17 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache)
 
     completeReports,
 
-    /** Marks a queued report failed with the parse error. */
+    /** Marks a queued report failed with the parse error (or the queue's last one). */
     async failReport(reportId: string, error: { code: string; message: string }, now: number): Promise<void> {
-      await db.tx((orm) =>
-        orm
+      await db.tx(async (orm) => {
+        const failed = await orm
           .update(t)
           .set({ state: "failed", error, processedAt: now })
-          .where(and(eq(t.id, reportId), eq(t.state, "queued"))),
-      );
+          .where(and(eq(t.id, reportId), eq(t.state, "queued")))
+          .returning({ id: t.id });
+        // The pieces of a wide report whose storing died half-way (completeInPieces): unseen, but kept for nothing.
+        if (failed.length > 0) await orm.delete(db.schema.results).where(eq(db.schema.results.reportId, reportId));
+      });
     },
 
     /** A report of a project, without its raw bytes. */

@@ -125,7 +125,7 @@ export function runStore(db: Db) {
           rep.received_at as at, r.attempt, r.status, case when i.id is null then 0 else 1 end as incident
         from (
           select rep.id, rep.received_at from results r join reports rep on rep.id = r.report_id
-          where r.test_id = ${testId} and r.attempt = 1
+          where r.test_id = ${testId} and r.attempt = 1 and rep.state = 'processed'
           order by rep.received_at desc, rep.id desc limit ${limit}
         ) last
         join reports rep on rep.id = last.id

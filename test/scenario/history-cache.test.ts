@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ReportRows, ResultRow } from "../../src/model/ingest.ts";
 import { createStore, type Store } from "../../src/store/index.ts";
 import type { NewReport } from "../../src/store/reports.ts";
+import { insertResults } from "../../src/store/results.ts";
 import { BACKENDS, freshDb, type TestDb } from "../helpers/backends.ts";
 
 describe.each(BACKENDS)("test histories held in memory on %s", (backend) => {
@@ -62,9 +63,10 @@ describe.each(BACKENDS)("test histories held in memory on %s", (backend) => {
   };
   const noJob = async () => undefined;
   const passing = () => report(ids.map((id) => result(id, 1, "passed", true)));
-  const same = async (limit: number) => {
+  /** What `through` reads of the tests' histories, checked equal to what the database holds. */
+  const same = async (limit: number, through: Store = store) => {
     const [held, read] = await Promise.all([
-      store.history.observations(ids, limit),
+      through.history.observations(ids, limit),
       reference.history.observations(ids, limit),
     ]);
     expect(held).toEqual(read);
@@ -169,5 +171,42 @@ describe.each(BACKENDS)("test histories held in memory on %s", (backend) => {
     ]);
     if (backend === "postgres") expect(held).toEqual(read);
     else expect(held.get(ids[1])!.at(-1)!.reportId).not.toBe(read.get(ids[1])!.at(-1)!.reportId);
+  });
+
+  it("stores a wide queued report in pieces, seen by no history until its last piece commits", async () => {
+    // Last: writes through another store leave `store`'s cache behind. Reports past 2 results go in pieces of
+    // about 2 (a commit each); this store's cache sees its own writes.
+    const pieced = createStore(tdb.db, { pieceResults: 2 });
+    const before = await same(50, pieced);
+    const wide = report([
+      result(ids[1], 1, "passed", true),
+      result(ids[0], 1, "failed", false, "fp-w"),
+      result(ids[2], 1, "failed", true, "fp-x"),
+      result(ids[0], 2, "failed", false, "fp-w"),
+      result(ids[0], 3, "passed", true),
+    ]);
+    const [saved] = await pieced.reports.saveQueued([wide.report], 5000, noJob);
+    // An earlier attempt died half-way: two of its results are stored, its report still queued.
+    await tdb.db.tx((orm) =>
+      insertResults(orm, tdb.db.schema, [{ projectId, reportId: saved.id, rows: wide.rows.results.slice(0, 2) }]),
+    );
+    expect(await same(50, pieced)).toEqual(before);
+    expect((await pieced.runs.historyCells(ids[0], 50)).map((c) => c.reportId)).not.toContain(saved.id);
+    expect(await pieced.history.runFailures(projectId, wide.report.run!)).toEqual([]);
+    await pieced.reports.completeReports([{ reportId: saved.id, rows: wide.rows }], 5001);
+    const [{ n: stored }] = await tdb.db.rows<{ n: number | string }>(
+      sql`select count(*) as n from results where report_id = ${saved.id}`,
+    );
+    expect(Number(stored)).toBe(5); // the leftovers replaced, not added to
+    const after = await same(50, pieced);
+    expect(after.get(ids[0])!.at(-1)).toMatchObject({
+      reportId: saved.id,
+      outcome: "passed",
+      retriedPass: true,
+      attempts: 3,
+    });
+    expect(after.get(ids[2])!.at(-1)).toMatchObject({ reportId: saved.id, outcome: "failed", fingerprint: "fp-x" });
+    expect(after.get(ids[1])).toHaveLength(before.get(ids[1])!.length + 1);
+    expect((await pieced.reports.getReportById(saved.id))?.state).toBe("processed");
   });
 });
