@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ReportRows, ResultRow } from "../model/ingest.ts";
-import { testPieces } from "./report-pieces.ts";
+import { testPieces, type ReportPiece } from "./report-pieces.ts";
 
 const result = (testId: string, attempt: number): ResultRow => ({
   testId,
@@ -20,21 +20,27 @@ const rows = (tests: string[], results: ResultRow[]): ReportRows => ({
   results,
 });
 
+const all = async (pieces: AsyncIterable<ReportPiece>): Promise<ReportPiece[]> => {
+  const out: ReportPiece[] = [];
+  for await (const p of pieces) out.push(p);
+  return out;
+};
+
 describe("testPieces", () => {
-  it("cuts between tests, every attempt of a test in one piece, every result once", () => {
+  it("cuts between tests, every attempt of a test in one piece, every result once", async () => {
     // b's retries come at the end of the report, as a rerun appends them.
     const report = rows(
       ["a", "b", "c", "d", "e"],
       [result("a", 1), result("b", 1), result("c", 1), result("d", 1), result("e", 1), result("b", 2), result("b", 3)],
     );
-    const pieces = [...testPieces(report, 2)];
+    const pieces = await all(testPieces(report, 2));
     expect(pieces.map((p) => p.tests.map((t) => t.id))).toEqual([["a"], ["b"], ["c", "d"], ["e"]]);
     expect(pieces[1].results.map((r) => r.attempt)).toEqual([1, 2, 3]); // larger than a piece: its own
     expect(pieces.flatMap((p) => p.results)).toHaveLength(report.results.length);
   });
 
-  it("keeps results of a test the report does not list, and a listed test twice once", () => {
-    const pieces = [...testPieces(rows(["a", "a"], [result("a", 1), result("z", 1)]), 10)];
+  it("keeps results of a test the report does not list, and a listed test twice once", async () => {
+    const pieces = await all(testPieces(rows(["a", "a"], [result("a", 1), result("z", 1)]), 10));
     expect(pieces).toHaveLength(1);
     expect(pieces[0].results.map((r) => r.testId).sort()).toEqual(["a", "z"]);
   });

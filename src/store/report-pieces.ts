@@ -1,4 +1,5 @@
 // Cutting a wide report into pieces that are stored one commit each (reports.ts, completeInPieces).
+import { yielder } from "../lib/yield.ts";
 import type { ReportRows, ResultRow, TestRow } from "../model/ingest.ts";
 
 /**
@@ -17,16 +18,22 @@ export interface ReportPiece {
  * A report's tests and results in pieces of about `size` results, cut between tests: all attempts of a test
  * go in the same piece, because the history cache folds a test's attempts in one report into one row when
  * a piece commits (history-cache.ts `add`). A test with more than `size` results makes a piece of its own.
+ * Grouping a million results is a loop on the event loop: it gives it turns (lib/yield.ts).
  */
-export function* testPieces(rows: ReportRows, size: number): Generator<ReportPiece> {
+export async function* testPieces(rows: ReportRows, size: number): AsyncGenerator<ReportPiece> {
+  const maybeYield = yielder();
   const resultsOf = new Map<string, ResultRow[]>();
-  for (const r of rows.results) {
+  for (let i = 0; i < rows.results.length; i++) {
+    if (i % 4096 === 0) await maybeYield();
+    const r = rows.results[i];
     const list = resultsOf.get(r.testId);
     if (list) list.push(r);
     else resultsOf.set(r.testId, [r]);
   }
   let piece: ReportPiece = { tests: [], results: [] };
-  for (const test of rows.tests) {
+  for (let i = 0; i < rows.tests.length; i++) {
+    if (i % 4096 === 0) await maybeYield();
+    const test = rows.tests[i];
     const results = resultsOf.get(test.id) ?? [];
     resultsOf.delete(test.id); // taken once, even if a test were listed twice
     if (piece.results.length > 0 && piece.results.length + results.length > size) {

@@ -191,7 +191,7 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache,
     now: number,
   ): Promise<CompletedReport | undefined> => {
     let first = true;
-    for (const piece of testPieces(rows, pieceResults)) {
+    for await (const piece of testPieces(rows, pieceResults)) {
       const written = await db.tx(async (orm) => {
         const meta = await queuedMeta(orm, reportId);
         if (!meta) return undefined;
