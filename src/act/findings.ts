@@ -143,14 +143,16 @@ export async function testsToScore(
  * rescore that read the history before, and if that history lacked these reports, a clean verdict stays
  * clean with their passes added.
  */
-export async function testsNeedingScore(store: Store, needs: ScoringNeeds): Promise<string[]> {
+export async function testsNeedingScore(store: Store, projectId: string, needs: ScoringNeeds): Promise<string[]> {
   const passed = Object.values(needs.passes).flat();
   if (passed.length === 0) return needs.testIds;
+  // The project's quarantines, not those of the passed tests: a million ids in one IN list was one
+  // synchronous SQLite query of seconds (bench:ingest --stall), and a project holds few quarantines.
   const [clean, quarantined] = await Promise.all([
     store.verdicts.cleanVerdicts(passed, CLEAN_MIN_RUNS),
-    store.quarantine.activeFor(passed),
+    store.quarantine.listActive(projectId),
   ]);
-  const moving = passesToScore(needs.passes, (id) => clean.get(id), new Set(quarantined.keys()));
+  const moving = passesToScore(needs.passes, (id) => clean.get(id), new Set(quarantined.map((q) => q.testId)));
   return [...needs.testIds, ...moving];
 }
 

@@ -120,7 +120,9 @@ async function rescoreUnlocked(
     const histories = await read;
     let observations = 0;
     const verdicts = new Map<string, TestVerdicts>();
-    for (const id of batch) {
+    for (let k = 0; k < batch.length; k++) {
+      if (k % 256 === 0) await maybeYield();
+      const id = batch[k];
       const history = histories.get(id) ?? [];
       observations += history.length;
       verdicts.set(id, scoreHistory(history, project, now, scratch));
@@ -129,6 +131,7 @@ async function rescoreUnlocked(
       RESCORE_BATCH,
       Math.min(MAX_BATCH, Math.floor(BATCH_OBSERVATIONS / (observations / batch.length || 1))),
     );
+    await maybeYield();
     const before = await store.verdicts.overallStatuses(batch);
     await store.verdicts.saveVerdicts(
       project.id,

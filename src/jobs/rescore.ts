@@ -117,7 +117,7 @@ async function rescoreProject(deps: JobDeps, projectId: string, entry: ProjectRe
 /** The tests a project's merged rescore scores: every one, or what its reports need plus, `unsettled`, the flaky and quarantined. */
 async function testsToChoose(store: JobDeps["store"], projectId: string, entry: ProjectRescore): Promise<string[]> {
   if (entry.needs === "all") return store.tests.listTestIds(projectId);
-  const ids = await testsNeedingScore(store, entry.needs);
+  const ids = await testsNeedingScore(store, projectId, entry.needs);
   if (!entry.unsettled) return ids;
   const [flaky, held] = await Promise.all([
     store.verdicts.testIdsWithStatus(projectId, "flaky"),

@@ -1,5 +1,6 @@
 import { and, eq, sql } from "drizzle-orm";
 import { inIds } from "./backend/bulk.ts";
+import { yielder } from "../lib/yield.ts";
 import type { TestVerdicts, Verdict, VerdictStatus } from "../model/verdict.ts";
 import type { Db, Orm } from "./backend/db.ts";
 import { listTests, type TestListItem, type TestQuery } from "./test-list.ts";
@@ -34,7 +35,9 @@ export function verdictStore(db: Db) {
      */
     async cleanVerdicts(testIds: string[], minRuns: number): Promise<Map<string, string[]>> {
       const out = new Map<string, string[]>();
+      const maybeYield = yielder(); // each read is synchronous on SQLite: turns for the event loop between them
       for (let i = 0; i < testIds.length; i += CLEAN_READ_IDS) {
+        await maybeYield();
         const ids = testIds.slice(i, i + CLEAN_READ_IDS);
         const noEvidence = db.dialect === "pg" ? sql`jsonb_array_length(o.evidence) = 0` : sql`o.evidence = '[]'`;
         const rows = await db.rows<{ testId: string; variant: string | null }>(sql`
