@@ -39,6 +39,11 @@ describe("testPieces", () => {
     expect(pieces.flatMap((p) => p.results)).toHaveLength(report.results.length);
   });
 
+  it("goes in test id order, whatever the report's order", async () => {
+    const pieces = await all(testPieces(rows(["c", "a", "b"], [result("c", 1), result("a", 1), result("b", 1)]), 2));
+    expect(pieces.flatMap((p) => p.tests.map((t) => t.id))).toEqual(["a", "b", "c"]);
+  });
+
   it("keeps results of a test the report does not list, and a listed test twice once", async () => {
     const pieces = await all(testPieces(rows(["a", "a"], [result("a", 1), result("z", 1)]), 10));
     expect(pieces).toHaveLength(1);

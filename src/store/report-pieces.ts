@@ -1,4 +1,5 @@
 // Cutting a wide report into pieces that are stored one commit each (reports.ts, completeInPieces).
+import { sortInSlices } from "../lib/sort-in-slices.ts";
 import { yielder } from "../lib/yield.ts";
 import type { ReportRows, ResultRow, TestRow } from "../model/ingest.ts";
 
@@ -18,7 +19,10 @@ export interface ReportPiece {
  * A report's tests and results in pieces of about `size` results, cut between tests: all attempts of a test
  * go in the same piece, because the history cache folds a test's attempts in one report into one row when
  * a piece commits (history-cache.ts `add`). A test with more than `size` results makes a piece of its own.
- * Grouping a million results is a loop on the event loop: it gives it turns (lib/yield.ts).
+ * Pieces go in test id order, so each covers one stretch of the test-keyed indexes (tests, the results'
+ * history index): cut in report order, each piece of a 1,000,000-test report dirtied pages all over them,
+ * and its COMMIT wrote tens of MB to the log, one event-loop turn of up to 0.7 s under load. Grouping and
+ * sorting a million results are loops on the event loop: they give it turns (lib/yield.ts).
  */
 export async function* testPieces(rows: ReportRows, size: number): AsyncGenerator<ReportPiece> {
   const maybeYield = yielder();
@@ -31,9 +35,10 @@ export async function* testPieces(rows: ReportRows, size: number): AsyncGenerato
     else resultsOf.set(r.testId, [r]);
   }
   let piece: ReportPiece = { tests: [], results: [] };
-  for (let i = 0; i < rows.tests.length; i++) {
+  const ordered = await sortInSlices(rows.tests, (t) => t.id, maybeYield);
+  for (let i = 0; i < ordered.length; i++) {
     if (i % 4096 === 0) await maybeYield();
-    const test = rows.tests[i];
+    const test = ordered[i];
     const results = resultsOf.get(test.id) ?? [];
     resultsOf.delete(test.id); // taken once, even if a test were listed twice
     if (piece.results.length > 0 && piece.results.length + results.length > size) {
