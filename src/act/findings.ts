@@ -158,6 +158,9 @@ export async function testsNeedingScore(store: Store, projectId: string, needs: 
 
 /** Two rescores' needs as one (due jobs of a project are merged): a test passed in two variants must be scored. */
 export function mergeNeeds(a: ScoringNeeds, b: ScoringNeeds): ScoringNeeds {
+  // One job alone (the usual case, and a huge report's): nothing to merge, and no million-id loop in one turn.
+  if (isEmpty(a)) return b;
+  if (isEmpty(b)) return a;
   const must = new Set([...a.testIds, ...b.testIds]);
   const passed = new Map<string, string>();
   for (const needs of [a, b]) {
@@ -174,6 +177,9 @@ export function mergeNeeds(a: ScoringNeeds, b: ScoringNeeds): ScoringNeeds {
   }
   return { testIds: [...must], passes: byVariant(passed) };
 }
+
+const isEmpty = (needs: ScoringNeeds): boolean =>
+  needs.testIds.length === 0 && Object.values(needs.passes).every((ids) => ids.length === 0);
 
 /** `needs` less some tests (scored already). */
 export function withoutTests(needs: ScoringNeeds, scored: readonly string[]): ScoringNeeds {
