@@ -14,14 +14,16 @@ export interface ReportOutcomes {
 
 /** Folds a report's result rows into what detection needs: pure, one pass. */
 export function reportOutcomes(rows: ReportRows): ReportOutcomes {
-  const passed = new Set<string>();
   const failed = new Map<string, { fingerprint: string | null; message: string | null; stack: string | null }>();
   for (const r of rows.results) {
-    if (r.status === "passed") passed.add(r.testId);
-    else if ((r.status === "failed" || r.status === "error") && !failed.has(r.testId)) {
+    if ((r.status === "failed" || r.status === "error") && !failed.has(r.testId)) {
       failed.set(r.testId, { fingerprint: r.fingerprint, message: r.message, stack: r.stack });
     }
   }
+  // Passes of failed tests only: a set of every passing test was a million entries for a wide report.
+  const passed = new Set<string>();
+  if (failed.size > 0)
+    for (const r of rows.results) if (r.status === "passed" && failed.has(r.testId)) passed.add(r.testId);
   const byFingerprint: Record<string, number> = {};
   const samples = new Map<string, FailureSighting>();
   let failing = 0;
