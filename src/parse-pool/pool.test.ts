@@ -90,6 +90,26 @@ describe("parse pool", () => {
     expect(started).toBe(2);
   });
 
+  it("parses a small report in this thread while every worker is busy, a large one in a worker", async () => {
+    let started = 0;
+    const spawn = parseWorkerSpawner(256);
+    pool = workerParsePool(
+      1,
+      () => {
+        started++;
+        // The first worker never answers, as one busy with a 1,000,000-testcase report for a long while.
+        return started === 1 ? new Worker("setInterval(() => {}, 1000)", { eval: true }) : spawn();
+      },
+      8 * 1024 * 1024,
+      REPORT.byteLength,
+    );
+    void pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS).catch(() => undefined); // fails once closed
+    expect(await pool.parse("p1", REPORT, {}, DEFAULT_PARSE_LIMITS)).toEqual(
+      await parseRows("p1", REPORT, {}, DEFAULT_PARSE_LIMITS),
+    );
+    expect(started).toBe(1);
+  });
+
   it("parses in this thread when no worker can be started", async () => {
     pool = workerParsePool(1, () => {
       throw new Error("no worker threads here");
