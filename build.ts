@@ -21,6 +21,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CHECKPOINT_WORKER_ASSET } from "./src/runtime/checkpoint-worker.ts";
+import { CLI_CLIENT_ASSET, cliClientBuildOptions } from "./src/runtime/cli-client.ts";
 import { PARSE_WORKER_ASSET } from "./src/runtime/parse-worker.ts";
 import { sqliteAddonAssetKey } from "./src/runtime/sea.ts";
 import { buildUi } from "./ui/build.ts";
@@ -59,7 +60,13 @@ const checkpointWorkerBundle = join(work, "checkpoint-worker.cjs");
 await step("checkpoint worker bundle → dist/sea/checkpoint-worker.cjs", () =>
   bundleWorker(join(root, "src/store/backend/checkpoint-worker.ts"), checkpointWorkerBundle),
 );
-console.log(`build: bundle ${mb(statSync(bundle).size)}`);
+const cliClient = join(work, "cli-flakeguard.js");
+await step("CI client bundle for node18+ → dist/sea/cli-flakeguard.js", () =>
+  build(cliClientBuildOptions(root, cliClient)),
+);
+console.log(
+  `build: bundle ${mb(statSync(bundle).size)}, CI client ${(statSync(cliClient).size / 1024).toFixed(0)} KiB`,
+);
 if (args.has("--bundle-only")) process.exit(0);
 
 const sqliteAddon = join(root, "node_modules/better-sqlite3/build/Release/better_sqlite3.node");
@@ -69,6 +76,7 @@ const assets: Record<string, string> = {
   [sqliteAddonAssetKey(sqliteHash)]: sqliteAddon,
   [PARSE_WORKER_ASSET]: parseWorkerBundle,
   [CHECKPOINT_WORKER_ASSET]: checkpointWorkerBundle,
+  [CLI_CLIENT_ASSET]: cliClient,
   "pglite/pglite.wasm": join(root, "node_modules/@electric-sql/pglite/dist/pglite.wasm"),
   "pglite/initdb.wasm": join(root, "node_modules/@electric-sql/pglite/dist/initdb.wasm"),
   "pglite/pglite.data": join(root, "node_modules/@electric-sql/pglite/dist/pglite.data"),
