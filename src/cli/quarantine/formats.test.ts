@@ -1,7 +1,7 @@
-// Each runner format is checked against the runner itself where this machine has it (pytest, Vitest):
-// run the tests with a JUnit report, read it as the server does, quarantine some, run again with the
-// printed arguments, and see exactly those left out. Where it does not (Jest, Go, Maven, Gradle), golden
-// files hold the output, and the runner's documented matching rules are applied to it here.
+// Each runner format is checked against the runner itself where this machine has it (pytest, Vitest, Maven
+// Surefire): run the tests with a JUnit report, read it as the server does, quarantine some, run again
+// with the printed arguments, and see exactly those left out. Every format also has a golden file, and
+// where the runner is absent (Jest, Go, Gradle) its documented matching rules are applied to the output.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -101,6 +101,51 @@ it("top level", () => {});
     expect(skipped.sort()).toEqual(quarantined.map((t) => t.name).sort());
     expect(rest.filter((t) => t.outcome === "passed")).toHaveLength(2);
   }, 60_000);
+});
+
+const hasMaven = spawnSync("mvn", ["-v"]).status === 0;
+
+describe.skipIf(!hasMaven)("--format maven, with Maven Surefire (offline, from the local repository)", () => {
+  it("excludes exactly the quarantined methods through -Dsurefire.excludesFile, parameterized ones included", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fg-maven-"));
+    // Versions this machine's ~/.m2 holds; Surefire 3.2.5 is the newest that resolves offline with Maven 3.8.
+    write(dir, {
+      "pom.xml": `<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.acme</groupId><artifactId>demo</artifactId><version>1</version>
+  <properties><maven.compiler.release>17</maven.compiler.release><project.build.sourceEncoding>UTF-8</project.build.sourceEncoding></properties>
+  <dependencies>
+    <dependency><groupId>org.junit.jupiter</groupId><artifactId>junit-jupiter</artifactId><version>5.11.4</version><scope>test</scope></dependency>
+  </dependencies>
+  <build><plugins>
+    <plugin><artifactId>maven-compiler-plugin</artifactId><version>3.13.0</version></plugin>
+    <plugin><artifactId>maven-resources-plugin</artifactId><version>3.3.1</version></plugin>
+    <plugin><artifactId>maven-surefire-plugin</artifactId><version>3.2.5</version></plugin>
+  </plugins></build>
+</project>
+`,
+      "src/test/java/com/acme/LoginTest.java": `package com.acme;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+class LoginTest {
+  @Test void works() {}
+  @Test void retriesOn503() {}
+  @ParameterizedTest @ValueSource(ints = {1, 2}) void total(int n) {}
+}
+`,
+    });
+    const report = join(dir, "target/surefire-reports/TEST-com.acme.LoginTest.xml");
+    const mvn = (args: string[] = []) =>
+      execFileSync("mvn", ["-o", "-q", "test", ...args], { cwd: dir, encoding: "utf8" });
+    mvn();
+    const all = await testsOf(report);
+    expect(all.map((t) => t.name).sort()).toEqual(["retriesOn503", "total(int)[1]", "total(int)[2]", "works"]);
+    const quarantined = all.filter((t) => t.name !== "works");
+    writeFileSync(join(dir, "flaky.txt"), formatForRunner("maven", quarantined).join("\n") + "\n");
+    mvn(["-Dsurefire.excludesFile=flaky.txt"]);
+    expect((await testsOf(report)).map((t) => `${t.suite}::${t.name}`)).toEqual(["com.acme.LoginTest::works"]);
+  }, 180_000);
 });
 
 /** The quarantine the golden files are written from: names as each runner's JUnit reporter writes them. */
