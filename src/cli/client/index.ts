@@ -8,7 +8,7 @@ import { runChild } from "../run/child.ts";
 import { createRunCommand } from "../run/index.ts";
 import { parseRunArgs } from "../run/options.ts";
 import { createUploadCommand, defaultUploadDeps } from "../upload/index.ts";
-import type { SendDeps } from "../upload/send.ts";
+import { redactUrl, type SendDeps } from "../upload/send.ts";
 import { compatibleVersions, serverOf, serverVersion } from "./compat.ts";
 
 const DESCRIPTION = `FlakeGuard's CI client ${VERSION}: uploads test reports, wraps test commands, lists the quarantine.
@@ -60,7 +60,7 @@ function checked(command: Command, deps: SendDeps, version: string): Command {
       if (theirs === undefined || compatibleVersions(version, theirs)) return command.run(own, io);
       const why =
         `this client (${version}) does not work with the server's version ${theirs}; ` +
-        `fetch the client again: curl -fsSL "${server}/cli/flakeguard.js" -o flakeguard.js`;
+        `fetch the client again: curl -fsSL "${redactUrl(server ?? "").replace(/\/+$/, "")}/cli/flakeguard.js" -o flakeguard.js`;
       if (command.path[0] === "run") {
         const child = await runChild({
           command: parseRunArgs(args).command,
