@@ -39,9 +39,7 @@ export function arm64Inputs(root: string): { nodeBinary: string; sqliteAddon: st
     mkdirSync(addonDir, { recursive: true });
     for (const part of ["binding.gyp", "deps", "src", "package.json"])
       cpSync(join(sqliteSource, part), join(addonDir, part), { recursive: true });
-    const gyp =
-      execFileSync("npm", ["prefix", "-g"], { encoding: "utf8" }).trim() +
-      "/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js";
+    const gyp = nodeGyp();
     execFileSync(process.execPath, [gyp, "rebuild", "--release", "--arch=arm64", `--nodedir=${nodeDir}`, "-j", "2"], {
       cwd: addonDir,
       stdio: "inherit",
@@ -55,4 +53,16 @@ export function arm64Inputs(root: string): { nodeBinary: string; sqliteAddon: st
     });
   }
   return { nodeBinary: join(nodeDir, "bin/node"), sqliteAddon: addon };
+}
+
+/** npm's own node-gyp: npm names it to the scripts it runs; else beside the npm on PATH. */
+function nodeGyp(): string {
+  const candidates = [
+    process.env.npm_config_node_gyp,
+    join(execFileSync("npm", ["root", "-g"], { encoding: "utf8" }).trim(), "npm/node_modules/node-gyp/bin/node-gyp.js"),
+    "/usr/lib/node_modules/npm/node_modules/node-gyp/bin/node-gyp.js",
+  ];
+  const found = candidates.find((path) => path && existsSync(path));
+  if (!found) throw new Error(`node-gyp not found (looked at ${candidates.filter(Boolean).join(", ")})`);
+  return found;
 }
