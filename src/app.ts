@@ -28,7 +28,7 @@ import { createStore, type Store } from "./store/index.ts";
 import { migrate, migrationStatus } from "./store/backend/migrate.ts";
 import { parseDatabaseUrl } from "./store/backend/url.ts";
 import { runtimeName, VERSION } from "./version.ts";
-import type { UiAssets } from "./runtime/embedded.ts";
+import type { CliClientLoader, UiAssets } from "./runtime/embedded.ts";
 import { memorySharedState, type SharedState } from "./shared-state/index.ts";
 import { busPublisher } from "./shared-state/publish.ts";
 
@@ -106,6 +106,8 @@ export interface AppOptions {
   log: Logger;
   clock?: () => number;
   ui?: UiAssets;
+  /** The light CI client for GET /cli/flakeguard.js; none (404) when not given. */
+  cliClient?: CliClientLoader;
   /** Run the in-process worker (role all|worker); tests turn it off to drive jobs themselves. */
   worker?: boolean;
   /** Shared state (Redis when scaled out); in memory when not given. */
@@ -157,6 +159,7 @@ export function createApp(o: AppOptions): App {
       await ping(o.db);
     },
     ui: o.ui && o.ui.size > 0 ? serveUi(o.ui) : undefined,
+    cliClient: o.cliClient,
     stopping: stopping.signal,
   };
   // --role worker serves health and metrics only; the API belongs to the api replicas.

@@ -11,6 +11,7 @@ import {
   sqliteAddonFile,
   sqliteNativeBinding,
   uiAssets,
+  cliClient,
 } from "../runtime/embedded.ts";
 import { createSharedState } from "../shared-state/index.ts";
 import { jobStore } from "../store/jobs.ts";
@@ -94,7 +95,7 @@ ${SERVER_FLAGS_HELP}`,
       config.parseWorkers > 0
         ? workerParsePool(config.parseWorkers, parseWorkerSpawner(config.parseWorkerHeapMb))
         : inlineParsePool();
-    const app = createApp({ config, db: opened.db, log, ui: uiAssets(), shared, parsePool });
+    const app = createApp({ config, db: opened.db, log, ui: uiAssets(), cliClient: cliClient(), shared, parsePool });
     const admin = await ensureAdminToken(app.store, config.adminToken, Date.now());
     if (admin.generated) {
       io.stdout(

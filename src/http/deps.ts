@@ -6,6 +6,7 @@ import type { Store } from "../store/index.ts";
 import type { Uploads } from "../pipeline.ts";
 import type { HttpEnv } from "./env.ts";
 import type { SharedState } from "../shared-state/index.ts";
+import type { CliClientLoader } from "../runtime/cli-client.ts";
 
 /** What the HTTP layer needs; app.ts builds it. */
 export interface HttpDeps {
@@ -24,4 +25,6 @@ export interface HttpDeps {
   stopping?: AbortSignal;
   /** Serves the embedded UI for non-API paths, when there is one. */
   ui?: MiddlewareHandler<HttpEnv>;
+  /** The light CI client served at GET /cli/flakeguard.js (undefined: 404). */
+  cliClient?: CliClientLoader;
 }

@@ -5,7 +5,7 @@ import { errorBody } from "./errors.ts";
 
 /** /livez (the process answers), /readyz (database reachable, schema current), /metrics (Prometheus). */
 export function registerHealth(app: Hono<HttpEnv>, d: HttpDeps): void {
-  app.get("/livez", (c) => c.json({ status: "ok" }));
+  app.get("/livez", (c) => c.json({ status: "ok", version: d.version }));
   app.get("/readyz", async (c) => {
     try {
       await d.ready();

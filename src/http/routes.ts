@@ -77,6 +77,7 @@ import { aboutHandler, aboutRoute } from "./about.ts";
 import { createBackupHandler, createBackupRoute, listBackupsHandler, listBackupsRoute } from "./backups.ts";
 import { streamHandler, streamRoute } from "./stream.ts";
 import { githubWebhookHandler } from "./github.ts";
+import { cliClientHandler } from "./cli-client.ts";
 import { linkGitHubHandler, linkGitHubRoute } from "./github-link.ts";
 import {
   createIntegrationHandler,
@@ -102,6 +103,7 @@ import {
 export const ROUTES: readonly RouteRule[] = [
   openApiDocument("public", "/api/v1/openapi.json"),
   plain("public", "POST", "/api/v1/github/webhook", githubWebhookHandler), // authenticated by its signature
+  plain("public", "GET", "/cli/flakeguard.js", cliClientHandler), // the light CI client; holds no secret
   api("admin", linkGitHubRoute, linkGitHubHandler),
   api("admin", createProjectRoute, createProjectHandler),
   api("read", listProjectsRoute, listProjectsHandler),

@@ -14,6 +14,10 @@ export { checkpointWorkerSpawner } from "./checkpoint-worker.ts";
 export { pgliteEmbeddedOptions } from "./pglite.ts";
 /** Type of PGlite's file options. */
 export type { PgliteEmbeddedOptions } from "./pglite.ts";
+/** The light CI client's bytes: embedded, or bundled from source under plain node. */
+export { cliClient } from "./cli-client.ts";
+/** Type of the CI client loader. */
+export type { CliClientLoader } from "./cli-client.ts";
 /** The built web UI's files keyed by URL path. */
 export { uiAssets } from "./ui-assets.ts";
 /** Type of the UI file map. */

@@ -68,8 +68,8 @@ describe("web UI in a browser", () => {
     await page.getByLabel("Display name (optional)").fill("Web app");
     await page.getByRole("button", { name: "Create project and upload token" }).click();
     await page.getByRole("heading", { name: "Web app is ready" }).waitFor();
-    for (const label of ["GitHub Actions", "GitLab CI", "Command line"]) {
-      await expect.poll(() => page.getByLabel(label, { exact: true }).textContent()).toContain("FLAKEGUARD_PROJECT");
+    for (const label of ["GitHub Actions", "GitLab CI", "Any CI with Node.js", "Command line"]) {
+      await expect.poll(() => page.getByLabel(label, { exact: true }).textContent()).toContain(served.url);
     }
     const token = (await page.getByLabel("Upload token", { exact: true }).textContent())!.trim();
     expect(token).toMatch(/^fgu_/);

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureAdminToken } from "../../src/accounts/tokens.ts";
-import { createApp, type App } from "../../src/app.ts";
+import { createApp, type App, type AppOptions } from "../../src/app.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/settings.ts";
 import { createLogger } from "../../src/lib/log.ts";
@@ -30,7 +30,12 @@ export interface TestApp {
 export async function startTestApp(
   backend: Backend,
   overrides: Partial<Config> = {},
-  opts: { worker?: boolean; logTo?: NodeJS.WritableStream; clock?: () => number } = {},
+  opts: {
+    worker?: boolean;
+    logTo?: NodeJS.WritableStream;
+    clock?: () => number;
+    cliClient?: AppOptions["cliClient"];
+  } = {},
 ): Promise<TestApp> {
   const { db, cleanup } = await freshDb(backend);
   const config = { ...loadConfig({ env: {}, cwd: mkdtempSync(join(tmpdir(), "fg-cwd-")) }).config, ...overrides };
@@ -40,6 +45,7 @@ export async function startTestApp(
     log: opts.logTo ? createLogger("info", opts.logTo) : createLogger("silent"),
     worker: opts.worker ?? false,
     clock: opts.clock,
+    cliClient: opts.cliClient,
   });
   const admin = (await ensureAdminToken(app.store, undefined, Date.now())).generated!;
   const request = (path: string, init: RequestInit & { token?: string | null } = {}) => {

@@ -13,30 +13,42 @@ interface Created {
   token: string;
 }
 
-/** Snippets for GitHub Actions, GitLab CI and the plain CLI, with this server and project filled in. */
+/**
+ * Snippets with this server and project filled in, the ready-made CI steps first: the GitHub Action, the
+ * GitLab template, the light client this server serves (any CI with Node.js), then the executable.
+ */
 export function snippets(server: string, project: string, token: string): [string, string][] {
   return [
     [
       "GitHub Actions",
-      `      - name: Upload test reports to FlakeGuard
-        if: \${{ !cancelled() }}
-        env:
-          FLAKEGUARD_SERVER: ${server}
-          FLAKEGUARD_TOKEN: \${{ secrets.FLAKEGUARD_TOKEN }}
-          FLAKEGUARD_PROJECT: ${project}
-        run: ./flakeguard upload 'reports/**/*.xml'`,
+      `      - uses: flakeguard/flakeguard@v1
+        if: \${{ !cancelled() }}        # also after failed tests
+        with:
+          server: ${server}
+          token: \${{ secrets.FLAKEGUARD_TOKEN }}
+          project: ${project}
+          reports: reports/**/*.xml`,
     ],
     [
       "GitLab CI",
-      `test:
+      `include:
+  - remote: https://raw.githubusercontent.com/flakeguard/flakeguard/v1/ci/gitlab/flakeguard.gitlab-ci.yml
+
+test:
+  extends: .flakeguard-upload       # uploads in after_script, also after failed tests
   variables:
     FLAKEGUARD_SERVER: ${server}
     FLAKEGUARD_PROJECT: ${project}
+    FLAKEGUARD_REPORTS: reports/**/*.xml
     # FLAKEGUARD_TOKEN: a masked CI/CD variable
   script:
-    - npm test
-  after_script:
-    - ./flakeguard upload 'reports/**/*.xml'`,
+    - npm test`,
+    ],
+    [
+      "Any CI with Node.js",
+      `curl -fsSL ${server}/cli/flakeguard.js -o flakeguard.js
+FLAKEGUARD_SERVER=${server} FLAKEGUARD_PROJECT=${project} \\
+  node flakeguard.js upload 'reports/**/*.xml'     # FLAKEGUARD_TOKEN from a CI secret`,
     ],
     [
       "Command line",

@@ -1,3 +1,4 @@
+import { anySignal } from "../../lib/abort.ts";
 import { FatalError } from "../../lib/errors.ts";
 import { describeErrorAnswer } from "../upload/response.ts";
 import type { HttpAnswer } from "../upload/retry.ts";
@@ -63,7 +64,7 @@ export async function callApi(
         ...(options.body === undefined ? {} : { "content-type": "application/json" }),
       },
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.any([stop, AbortSignal.timeout(deps.requestTimeoutMs)]),
+      signal: anySignal([stop, AbortSignal.timeout(deps.requestTimeoutMs)]),
     });
     return { status: response.status, headers: response.headers, text: await response.text() };
   };

@@ -1,12 +1,17 @@
+import { RUNNER_FORMATS } from "./formats.ts";
 import { targetFlagsHelp } from "./options.ts";
 
 /** `flakeguard quarantine ls --help`. */
-export const LS_HELP = `Usage: flakeguard quarantine ls [--format table|text|json] [flags]
+export const LS_HELP = `Usage: flakeguard quarantine ls [--format F] [--mode mute|skip] [flags]
 
 Lists the project's quarantined tests. An upload token is enough.
 
 Flags:
-  --format F          table (default), text (one suite::name a line) or json
+  --format F          table (default), text (one suite::name a line), json, or a test runner's own words:
+${Object.entries(RUNNER_FORMATS)
+  .map(([name, what]) => `                        ${name.padEnd(7)} ${what}`)
+  .join("\n")}
+  --mode M            only the tests quarantined with mode mute, or skip (default: all)
 ${targetFlagsHelp("token (env FLAKEGUARD_TOKEN, then FLAKEGUARD_ADMIN_TOKEN)")}
 `;
 

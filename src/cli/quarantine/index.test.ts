@@ -107,6 +107,16 @@ describe("flakeguard quarantine", () => {
     expect(json.tests[0]).toMatchObject({ testId: "t_total_a", expiresAt: "2026-12-31T23:59:59.999Z" });
   });
 
+  it("lists in a test runner's words, all modes or one", async () => {
+    await cli(["add", "t_total_a", "--reason", "r", "--owner", "o", "--mode", "skip"]);
+    await cli(["add", "t_coupon", "--reason", "r", "--owner", "o"]);
+    const vitest = await cli(["ls", "--format", "vitest"], "fgu_upload");
+    expect(vitest.stdout).toEqual(["--testNamePattern=^(?!(?:total|applies a coupon)$)"]);
+    const skipOnly = await cli(["ls", "--format", "vitest", "--mode", "skip"], "fgu_upload");
+    expect(skipOnly.stdout).toEqual(["--testNamePattern=^(?!(?:total)$)"]);
+    await expect(cli(["ls", "--mode", "sometimes"], "fgu_upload")).rejects.toThrow("--mode must be mute or skip");
+  });
+
   it("releases a test with a reason", async () => {
     await cli(["add", "t_coupon", "--reason", "r", "--owner", "o"]);
     const result = await cli(["rm", "checkout.cart::applies a coupon", "--reason", "fixed in #42"]);
@@ -140,7 +150,7 @@ describe("flakeguard quarantine", () => {
     expect(await main(["quarantine", "ls"], io)).toBe(2);
     expect(stderr).toEqual([
       "flakeguard quarantine add: --reason is required: say why the test is quarantined",
-      "flakeguard quarantine ls: --format must be text, json or table; got 'xml'",
+      "flakeguard quarantine ls: --format must be one of table, text, json, pytest, jest, vitest, go, maven, gradle; got 'xml'",
       "flakeguard quarantine ls: missing --server (or FLAKEGUARD_SERVER), --project (or FLAKEGUARD_PROJECT), --token (or FLAKEGUARD_TOKEN or FLAKEGUARD_ADMIN_TOKEN)",
     ]);
   });

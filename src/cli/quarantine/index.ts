@@ -5,12 +5,15 @@ import { ADD_HELP, LS_HELP, RM_HELP } from "./help.ts";
 import { TARGET_FLAGS, parseExpiry, parseQuarantineArgs, resolveTarget } from "./options.ts";
 import { resolveTestId } from "./resolve.ts";
 import { formatTable } from "./table.ts";
+import { formatForRunner, RUNNER_FORMATS, type RunnerFormat } from "./formats.ts";
 import { defaultUploadDeps } from "../upload/index.ts";
 import type { SendDeps } from "../upload/send.ts";
 
 /** Reading the list is what CI jobs do, with the upload token they already hold; changing it takes an admin. */
 const READ_TOKENS = ["FLAKEGUARD_TOKEN", "FLAKEGUARD_ADMIN_TOKEN"];
 const ADMIN_TOKENS = ["FLAKEGUARD_ADMIN_TOKEN", "FLAKEGUARD_TOKEN"];
+/** What `ls --format` prints: for people, for scripts, or in a test runner's own words. */
+const LS_FORMATS = ["table", "text", "json", ...Object.keys(RUNNER_FORMATS)];
 
 /** Builds `flakeguard quarantine ls|add|rm` over the given network and clock. */
 export function createQuarantineCommands(deps: SendDeps = defaultUploadDeps()): Command[] {
@@ -19,12 +22,17 @@ export function createQuarantineCommands(deps: SendDeps = defaultUploadDeps()): 
     summary: "List a project's quarantined tests",
     help: LS_HELP,
     async run(args, io) {
-      const { values } = parseQuarantineArgs(args, { ...TARGET_FLAGS, format: { type: "string" } });
+      const flags = { ...TARGET_FLAGS, format: { type: "string" }, mode: { type: "string" } } as const;
+      const { values } = parseQuarantineArgs(args, flags);
       const format = values.format ?? "table";
-      if (!["text", "json", "table"].includes(format))
-        throw new UsageError(`--format must be text, json or table; got '${format}'`);
-      const tests = await listQuarantine(resolveTarget(values, io.env, READ_TOKENS), deps);
-      if (format === "json") io.stdout(JSON.stringify({ tests }, null, 2));
+      if (!LS_FORMATS.includes(format))
+        throw new UsageError(`--format must be one of ${LS_FORMATS.join(", ")}; got '${format}'`);
+      if (values.mode !== undefined && values.mode !== "mute" && values.mode !== "skip")
+        throw new UsageError(`--mode must be mute or skip; got '${values.mode}'`);
+      const listed = await listQuarantine(resolveTarget(values, io.env, READ_TOKENS), deps);
+      const tests = values.mode ? listed.filter((t) => t.mode === values.mode) : listed;
+      if (format in RUNNER_FORMATS) for (const line of formatForRunner(format as RunnerFormat, tests)) io.stdout(line);
+      else if (format === "json") io.stdout(JSON.stringify({ tests }, null, 2));
       else if (format === "text") for (const t of tests) io.stdout(`${t.suite}::${t.name}`);
       else if (tests.length === 0) io.stdout("no quarantined tests");
       else {

@@ -1,5 +1,6 @@
-import { glob, readFile, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
+import { globPaths } from "../../lib/glob.ts";
 import { parseReport } from "../../ingest/registry.ts";
 import type { ReportFile } from "../upload/files.ts";
 import { expandReportPatterns } from "../upload/files.ts";
@@ -36,9 +37,7 @@ async function expandSkipping(patterns: string[], cwd: string): Promise<{ files:
   const files: ReportFile[] = [];
   const exclude = (name: string) => name.split(/[\\/]/).some((part) => SKIPPED_DIRS.has(part));
   for (const pattern of patterns) {
-    const matches: string[] = [];
-    for await (const match of glob(pattern, { cwd, exclude })) matches.push(match);
-    for (const match of matches.sort()) {
+    for (const match of (await globPaths(pattern, cwd, exclude)).sort()) {
       const path = resolve(cwd, match);
       if (
         seen.has(path) ||

@@ -1,5 +1,6 @@
-import { glob, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { isAbsolute, relative, resolve } from "node:path";
+import { globPaths } from "../../lib/glob.ts";
 
 /** One report file found on disk. */
 export interface ReportFile {
@@ -21,8 +22,7 @@ export async function expandReportPatterns(patterns: string[], cwd: string): Pro
   const files: ReportFile[] = [];
   const unmatched: string[] = [];
   for (const pattern of patterns) {
-    const matches: string[] = [];
-    for await (const match of glob(pattern, { cwd })) matches.push(resolve(cwd, match));
+    const matches = (await globPaths(pattern, cwd)).map((match) => resolve(cwd, match));
     let matchedAFile = false;
     for (const path of matches.sort()) {
       if (!(await isFile(path))) continue;

@@ -1,3 +1,4 @@
+import { anySignal } from "../../lib/abort.ts";
 import type { HttpAnswer, RetryDeps, RetryNotice } from "./retry.ts";
 import { withRetries } from "./retry.ts";
 import type { UploadMetadata } from "./options.ts";
@@ -54,7 +55,7 @@ export async function sendReport(
         accept: "application/json",
       },
       body: request.gzippedBody,
-      signal: AbortSignal.any([stop, AbortSignal.timeout(deps.requestTimeoutMs)]),
+      signal: anySignal([stop, AbortSignal.timeout(deps.requestTimeoutMs)]),
     });
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
