@@ -1,14 +1,21 @@
 import type { Hono } from "hono";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
+import { diskProblem } from "./disk.ts";
 import { errorBody } from "./errors.ts";
 
-/** /livez (the process answers), /readyz (database reachable, schema current), /metrics (Prometheus). */
+/**
+ * /livez (the process answers), /readyz (database reachable, schema current; "degraded" with the reason
+ * when the data directory's disk is full), /metrics (Prometheus).
+ */
 export function registerHealth(app: Hono<HttpEnv>, d: HttpDeps): void {
   app.get("/livez", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
     try {
       await d.ready();
+      // Degraded is still 200: reads and the UI work, and restarting or unrouting the process frees no disk.
+      const reason = await diskProblem(d.config.dataDir);
+      if (reason) return c.json({ status: "degraded", reason, version: d.version, backend: d.store.db.backend });
       return c.json({ status: "ready", version: d.version, backend: d.store.db.backend });
     } catch (e) {
       c.header("Retry-After", "5");
