@@ -32,6 +32,7 @@ export interface Config {
   migrate: boolean;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   adminToken?: string;
+  metricsToken?: string;
   maxUploadBytes: number;
   maxTestcases: number;
   inlineMaxBytes: number;
@@ -75,6 +76,7 @@ export interface Config {
   notifyTimeoutMs: number;
   notifyGiveUpMs: number;
   notifyRetentionDays: number;
+  notifyAllowPrivate: boolean;
 }
 
 /** Some rows of the settings table, each keyed by its field of Config. */
