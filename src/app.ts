@@ -1,3 +1,5 @@
+import { Admission } from "./lib/admission.ts";
+import { ByteBudget } from "./lib/budget.ts";
 import type { Config } from "./config/settings.ts";
 import { createHttpApp } from "./http/server.ts";
 import { createGitHub } from "./github/service.ts";
@@ -117,6 +119,14 @@ export interface AppOptions {
 /** The composition root: builds every dependency once and wires them. */
 export function createApp(o: AppOptions): App {
   const clock = o.clock ?? Date.now;
+  // One budget of decompressed report bytes for uploads and artifact ingest; a single largest upload always fits.
+  const uploadBudget = new ByteBudget(Math.max(o.config.uploadMemoryBudget, o.config.maxUploadBytes));
+  const uploadAdmission = new Admission({
+    concurrency: o.config.uploadConcurrency || (o.db.backend === "postgres" ? 6 : 64),
+    maxWaiting: 10_000,
+    maxWaitMs: 30_000,
+    retryAfterSeconds: 5,
+  });
   const store = createStore(o.db, { groupCommitMs: o.config.groupCommitMs });
   const shared = o.shared ?? memorySharedState(clock);
   const metrics = createMetrics({ version: VERSION, backend: o.db.backend, runtime: runtimeName() });
@@ -133,6 +143,7 @@ export function createApp(o: AppOptions): App {
       parse: parsePool.parse,
       inlineMaxBytes: o.config.inlineMaxBytes,
       inlineConcurrency: o.config.inlineConcurrency,
+      budget: uploadBudget,
       scoreOnIngest: o.config.scoreOnIngest,
       notifyWorker: () => worker?.wake(),
       publish,
@@ -151,6 +162,8 @@ export function createApp(o: AppOptions): App {
     metrics,
     clock,
     version: VERSION,
+    uploadBudget,
+    uploadAdmission,
     shared,
     ready: async () => {
       if (draining) throw new Error("shutting down");
@@ -172,7 +185,7 @@ export function createApp(o: AppOptions): App {
       config: o.config,
       metrics,
       log: o.log,
-      github: createGitHub(o.config, clock),
+      github: createGitHub(o.config, clock, fetch, uploadBudget),
     },
     log: o.log,
     clock,

@@ -34,6 +34,9 @@ export interface Config {
   adminToken?: string;
   metricsToken?: string;
   maxUploadBytes: number;
+  maxUploadParts: number;
+  uploadMemoryBudget: number;
+  uploadConcurrency: number;
   maxTestcases: number;
   inlineMaxBytes: number;
   shutdownGraceMs: number;
