@@ -122,7 +122,7 @@ export function createApp(o: AppOptions): App {
   // One budget of decompressed report bytes for uploads and artifact ingest; a single largest upload always fits.
   const uploadBudget = new ByteBudget(Math.max(o.config.uploadMemoryBudget, o.config.maxUploadBytes));
   const uploadAdmission = new Admission({
-    concurrency: o.config.uploadConcurrency || (o.db.backend === "postgres" ? 6 : 64),
+    concurrency: o.config.uploadConcurrency,
     maxWaiting: 10_000,
     maxWaitMs: 30_000,
     retryAfterSeconds: 5,

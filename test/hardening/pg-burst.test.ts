@@ -11,6 +11,13 @@ const pgName = `fg_hard_burst_${process.pid}`;
 const pgUrl = () => Object.assign(new URL(PG_ADMIN_URL), { pathname: `/${pgName}` }).toString();
 const UPLOADS = 1000;
 
+/** Upload n: 200 tests of its own (about 17 KB), as a CI job's report might be. */
+const report = (n: number) =>
+  `<testsuite name="burst">${Array.from(
+    { length: 200 },
+    (_, i) => `<testcase classname="burst.Case${i % 20}" name="u${n}_t${i}" time="0.01"/>`,
+  ).join("")}</testsuite>`;
+
 describe.runIf(BACKENDS.includes("postgres" as never))("a burst of uploads on PostgreSQL", () => {
   let s: Served | undefined;
   afterAll(async () => {
@@ -28,7 +35,7 @@ describe.runIf(BACKENDS.includes("postgres" as never))("a burst of uploads on Po
         const res = await s!.api(`/api/v1/projects/p/reports?commit=b${n}`, {
           method: "POST",
           headers: { "content-type": "application/xml" },
-          body: `<testsuite name="burst"><testcase classname="burst" name="u${n}" time="0.01"/></testsuite>`,
+          body: report(n),
         });
         statuses.push(res.status);
         const body = (await res.json()) as { reports?: { id: string }[] };

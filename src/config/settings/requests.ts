@@ -17,10 +17,10 @@ export const REQUEST_SETTINGS = {
   },
   uploadConcurrency: {
     type: "integer",
-    default: 0,
-    min: 0,
-    max: 1000,
-    doc: "uploads storing at once; more wait their turn (up to 30 s, then 429 with Retry-After). 0: 6 on PostgreSQL (its pool has 10 connections), 64 on SQLite and PGlite",
+    default: 64,
+    min: 1,
+    max: 10_000,
+    doc: "uploads being received and stored at once; more wait their turn in memory (up to 30 s, then 429 with Retry-After) instead of on the database pool",
   },
   maxUploadParts: {
     type: "integer",
