@@ -124,7 +124,7 @@ export function createApp(o: AppOptions): App {
   const uploadAdmission = new Admission({
     concurrency: o.config.uploadConcurrency,
     maxWaiting: 10_000,
-    maxWaitMs: 30_000,
+    maxWaitMs: 45_000, // under the 60 s `flakeguard upload` gives a request, so it hears 429, not a timeout
     retryAfterSeconds: 5,
   });
   const store = createStore(o.db, { groupCommitMs: o.config.groupCommitMs });

@@ -69,5 +69,5 @@ describe.runIf(BACKENDS.includes("postgres" as never))("a burst of uploads on Po
       300_000,
       `all ${UPLOADS} reports processed`,
     );
-  });
+  }, 600_000);
 });

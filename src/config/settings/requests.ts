@@ -17,10 +17,10 @@ export const REQUEST_SETTINGS = {
   },
   uploadConcurrency: {
     type: "integer",
-    default: 64,
+    default: 256,
     min: 1,
     max: 10_000,
-    doc: "uploads being received and stored at once; more wait their turn in memory (up to 30 s, then 429 with Retry-After) instead of on the database pool",
+    doc: "uploads being received and stored at once; more wait their turn in memory (up to 45 s, then 429 with Retry-After) instead of on the database pool",
   },
   maxUploadParts: {
     type: "integer",
