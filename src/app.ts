@@ -1,3 +1,5 @@
+import { Admission } from "./lib/admission.ts";
+import { ByteBudget } from "./lib/budget.ts";
 import type { Config } from "./config/settings.ts";
 import { createHttpApp } from "./http/server.ts";
 import { createGitHub } from "./github/service.ts";
@@ -119,6 +121,14 @@ export interface AppOptions {
 /** The composition root: builds every dependency once and wires them. */
 export function createApp(o: AppOptions): App {
   const clock = o.clock ?? Date.now;
+  // One budget of decompressed report bytes for uploads and artifact ingest; a single largest upload always fits.
+  const uploadBudget = new ByteBudget(Math.max(o.config.uploadMemoryBudget, o.config.maxUploadBytes));
+  const uploadAdmission = new Admission({
+    concurrency: o.config.uploadConcurrency,
+    maxWaiting: 10_000,
+    maxWaitMs: 45_000, // under the 60 s `flakeguard upload` gives a request, so it hears 429, not a timeout
+    retryAfterSeconds: 5,
+  });
   const store = createStore(o.db, { groupCommitMs: o.config.groupCommitMs });
   const shared = o.shared ?? memorySharedState(clock);
   const metrics = createMetrics({ version: VERSION, backend: o.db.backend, runtime: runtimeName() });
@@ -135,6 +145,7 @@ export function createApp(o: AppOptions): App {
       parse: parsePool.parse,
       inlineMaxBytes: o.config.inlineMaxBytes,
       inlineConcurrency: o.config.inlineConcurrency,
+      budget: uploadBudget,
       scoreOnIngest: o.config.scoreOnIngest,
       notifyWorker: () => worker?.wake(),
       publish,
@@ -153,6 +164,8 @@ export function createApp(o: AppOptions): App {
     metrics,
     clock,
     version: VERSION,
+    uploadBudget,
+    uploadAdmission,
     shared,
     ready: async () => {
       if (draining) throw new Error("shutting down");
@@ -175,7 +188,7 @@ export function createApp(o: AppOptions): App {
       config: o.config,
       metrics,
       log: o.log,
-      github: createGitHub(o.config, clock),
+      github: createGitHub(o.config, clock, fetch, uploadBudget),
     },
     log: o.log,
     clock,

@@ -102,7 +102,10 @@ Flags:
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(seconds * 1000) });
       const ok = res.status === 200;
-      io.stdout(`${ok ? "healthy" : "unhealthy"}: ${url} answered ${res.status}`);
+      // Degraded (a full disk) stays healthy for Docker: a restart would not free the disk; say why.
+      const body = (await res.json().catch(() => ({}))) as { status?: string; reason?: string };
+      const state = !ok ? "unhealthy" : body.status === "degraded" ? `degraded (${body.reason})` : "healthy";
+      io.stdout(`${state}: ${url} answered ${res.status}`);
       return ok ? 0 : 1;
     } catch (e) {
       io.stdout(

@@ -7,7 +7,7 @@ import type { Store } from "../store/index.ts";
 import { ArtifactTooLarge, artifactMatcher, downloadArtifact, listRunArtifacts } from "./artifacts.ts";
 import type { GitHubClient } from "./client.ts";
 import type { GitHub } from "./service.ts";
-import { extractZip, ZipRefused } from "./unzip.ts";
+import { eachZipFile, extractZip, ZipRefused, type ZipFileEntry } from "./unzip.ts";
 
 /** The part of a workflow_run payload we read. */
 export interface WorkflowRun {
@@ -58,20 +58,23 @@ export async function ingestWorkflowRun(
     );
   };
   for (const artifact of artifacts) {
-    let files;
+    let zip;
+    let metaFile;
     try {
       if (artifact.size_in_bytes > gh.zipLimits.maxZipBytes)
         throw new ArtifactTooLarge(
           `it is ${artifact.size_in_bytes} bytes, over the limit of ${gh.zipLimits.maxZipBytes}`,
         );
-      const zip = await downloadArtifact(client, repo, artifact.id, gh.zipLimits.maxZipBytes, gh.fetch);
-      files = await extractZip(zip, gh.zipLimits, (p) => REPORT_FILE.test(p));
+      zip = await downloadArtifact(client, repo, artifact.id, gh.zipLimits.maxZipBytes, gh.fetch);
+      // Checks every entry's header against the limits and reads only flakeguard.json; the reports are
+      // then read one at a time below.
+      [metaFile] = await extractZip(zip, gh.zipLimits, (p) => p === META_FILE);
     } catch (e) {
       if (!(e instanceof ZipRefused || e instanceof ArtifactTooLarge)) throw e;
       await refuse(`artifact '${artifact.name}'`, e.message);
       continue;
     }
-    const meta = artifactMeta(files.find((f) => f.path === META_FILE)?.bytes);
+    const meta = artifactMeta(metaFile?.bytes);
     const base: Omit<ReportMeta, "filename"> = {
       commit: run.head_sha,
       branch: run.head_branch,
@@ -81,8 +84,8 @@ export async function ingestWorkflowRun(
       attempt: run.run_attempt ?? 1,
       variant: meta.variant,
     };
-    for (const f of files) {
-      if (f.path === META_FILE || f.bytes.byteLength === 0) continue;
+    const receive = async (f: ZipFileEntry) => {
+      if (f.bytes.byteLength === 0) return;
       try {
         await uploads.receive(project, [{ bytes: f.bytes, filename: `${artifact.name}/${f.path}` }], base);
         out.reports++;
@@ -92,6 +95,13 @@ export async function ingestWorkflowRun(
         if (e.code !== "unsupported_format" && e.code !== "not_a_report")
           await refuse(`report '${artifact.name}/${f.path}'`, e.message);
       }
+    };
+    try {
+      await eachZipFile(zip, gh.zipLimits, (p) => p !== META_FILE && REPORT_FILE.test(p), receive, gh.budget);
+    } catch (e) {
+      // Only an entry inflating past its declared size gets here (the headers were checked above).
+      if (!(e instanceof ZipRefused)) throw e;
+      await refuse(`artifact '${artifact.name}'`, e.message);
     }
   }
   return out;

@@ -1,4 +1,5 @@
 /** The GitHub side of FlakeGuard as one object: settings, the App's authentication, and a client per installation (or the token). */
+import type { ByteBudget } from "../lib/budget.ts";
 import type { Config } from "../config/settings.ts";
 import { createAppAuth, type AppAuth } from "./app-auth.ts";
 import { createGitHubClient, type GitHubClient } from "./client.ts";
@@ -21,6 +22,8 @@ export type GitHubSettings = Pick<
 export interface GitHub {
   settings: GitHubSettings;
   zipLimits: ZipLimits;
+  /** The decompressed bytes shared with uploads (uploadMemoryBudget): each artifact entry waits for its size. */
+  budget?: ByteBudget;
   /** The App's auth, when an App is configured. */
   app: AppAuth | undefined;
   /** A client acting as the installation, else with the token-mode token; undefined when neither is configured. */
@@ -32,7 +35,12 @@ export interface GitHub {
 const MAX_RATIO = 200;
 
 /** Builds the GitHub integration from the configuration. */
-export function createGitHub(config: Config, clock: () => number, fetchImpl: typeof fetch = fetch): GitHub {
+export function createGitHub(
+  config: Config,
+  clock: () => number,
+  fetchImpl: typeof fetch = fetch,
+  budget?: ByteBudget,
+): GitHub {
   const baseUrl = config.githubApiUrl;
   const app =
     config.githubAppId && config.githubPrivateKey
@@ -60,6 +68,7 @@ export function createGitHub(config: Config, clock: () => number, fetchImpl: typ
       maxEntries: config.githubArtifactMaxFiles,
       maxRatio: MAX_RATIO,
     },
+    budget,
     app,
     fetch: fetchImpl,
     clientFor(installationId) {

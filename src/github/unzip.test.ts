@@ -1,6 +1,7 @@
 import { zipSync } from "fflate";
 import { describe, expect, it } from "vitest";
-import { extractZip, unsafePath, ZipRefused, type ZipLimits } from "./unzip.ts";
+import { ByteBudget } from "../lib/budget.ts";
+import { eachZipFile, extractZip, unsafePath, ZipRefused, type ZipLimits } from "./unzip.ts";
 
 const enc = new TextEncoder();
 const LIMITS: ZipLimits = {
@@ -82,5 +83,41 @@ describe("artifact zips", () => {
       }
     }
     expect(await refusal(extractZip(bytes, LIMITS))).toMatch(/liar\.xml/);
+  });
+
+  it("hands files out one at a time, each holding its size of the budget, and nothing from a refused zip", async () => {
+    const files = { "a.xml": "a".repeat(3000), "b.xml": "b".repeat(5000), "skip.png": "x", "c.xml": "c".repeat(1000) };
+    const budget = new ByteBudget(6000);
+    const seen: [string, number, number][] = [];
+    await eachZipFile(
+      zip(files),
+      LIMITS,
+      (p) => p.endsWith(".xml"),
+      async (f) => {
+        seen.push([f.path, f.bytes.byteLength, budget.inUse]);
+        await new Promise((r) => setTimeout(r, 5));
+      },
+      budget,
+    );
+    expect(seen).toEqual([
+      ["a.xml", 3000, 3000],
+      ["b.xml", 5000, 5000],
+      ["c.xml", 1000, 1000],
+    ]);
+    expect(budget.inUse).toBe(0);
+    // The last entry breaks the total limit: checked on the headers first, so nothing was handed out.
+    const handed: string[] = [];
+    const tooMuch = zip({ "a.xml": "a", "big.xml": new Uint8Array(LIMITS.maxTotalBytes + 1) });
+    expect(
+      await refusal(
+        eachZipFile(
+          tooMuch,
+          { ...LIMITS, maxEntryBytes: 16 << 20, maxRatio: 1e9 },
+          () => true,
+          async (f) => void handed.push(f.path),
+        ),
+      ),
+    ).toMatch(/more than/);
+    expect(handed).toEqual([]);
   });
 });

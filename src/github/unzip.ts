@@ -1,5 +1,6 @@
 /** Reads a CI artifact zip under limits: sizes, entry count, compression ratio, and only plain relative paths. */
 import { fromBuffer, type Entry, type ZipFile } from "yauzl";
+import type { ByteBudget } from "../lib/budget.ts";
 
 /** The limits one artifact must stay within. */
 export interface ZipLimits {
@@ -44,8 +45,45 @@ export async function extractZip(
   limits: ZipLimits,
   pick: (path: string) => boolean = () => true,
 ): Promise<ZipFileEntry[]> {
+  const out: ZipFileEntry[] = [];
+  await eachZipFile(zip, limits, pick, async (f) => void out.push(f));
+  return out;
+}
+
+/**
+ * Hands the picked files of `zip` to `each` one at a time, each read only when the one before is done
+ * with, so one entry's bytes are held at once, not the artifact's (ten 99 MB entries took 1.9 GB; issue
+ * 23). Every limit is checked on the headers before any file is handed out, so a refused zip hands out
+ * nothing. With `budget`, each entry's size is taken from it (waiting) while the entry is held.
+ */
+export async function eachZipFile(
+  zip: Uint8Array,
+  limits: ZipLimits,
+  pick: (path: string) => boolean,
+  each: (f: ZipFileEntry) => Promise<void>,
+  budget?: ByteBudget,
+): Promise<void> {
   if (zip.byteLength > limits.maxZipBytes)
     throw new ZipRefused(`the zip is ${zip.byteLength} bytes, over the limit of ${limits.maxZipBytes}`);
+  const picked = new Set<string>();
+  await walk(zip, limits, async (path) => {
+    if (pick(path)) picked.add(path);
+  });
+  await walk(zip, limits, async (path, read) => {
+    if (!picked.has(path)) return;
+    const bytes = await read(budget);
+    try {
+      await each({ path, bytes: bytes.data });
+    } finally {
+      budget?.give(bytes.taken);
+    }
+  });
+}
+
+type ReadEntry = (budget?: ByteBudget) => Promise<{ data: Uint8Array; taken: number }>;
+
+/** Visits each file entry of `zip` after checking its header against `limits`; `read` inflates it. */
+async function walk(zip: Uint8Array, limits: ZipLimits, visit: (path: string, read: ReadEntry) => Promise<void>) {
   // decodeStrings off: yauzl would refuse bad names with its own wording; we check them ourselves, byte for byte.
   const file = await new Promise<ZipFile>((resolve, reject) =>
     fromBuffer(
@@ -58,7 +96,6 @@ export async function extractZip(
     file.close();
     throw new ZipRefused(`the zip has ${file.entryCount} entries, over the limit of ${limits.maxEntries}`);
   }
-  const out: ZipFileEntry[] = [];
   let total = 0;
   try {
     for (;;) {
@@ -83,13 +120,19 @@ export async function extractZip(
       total += entry.uncompressedSize;
       if (total > limits.maxTotalBytes)
         throw new ZipRefused(`the zip holds more than ${limits.maxTotalBytes} bytes extracted`);
-      if (!pick(path)) continue;
-      out.push({ path, bytes: await readEntry(file, entry, limits.maxEntryBytes) });
+      await visit(path, async (budget) => {
+        const taken = budget ? await budget.take(entry.uncompressedSize) : 0;
+        try {
+          return { data: await readEntry(file, entry, limits.maxEntryBytes), taken };
+        } catch (e) {
+          budget?.give(taken);
+          throw e;
+        }
+      });
     }
   } finally {
     file.close();
   }
-  return out;
 }
 
 function nextEntry(file: ZipFile): Promise<Entry | undefined> {

@@ -4,6 +4,7 @@ import { createBackup, listBackups, pruneBackups } from "../backup/index.ts";
 import { AppError } from "../lib/errors.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
+import { isStorageFull } from "./errors.ts";
 import { authErrors, ErrorSchema } from "./schemas.ts";
 
 const BackupFile = z
@@ -49,6 +50,10 @@ export const createBackupRoute = createRoute({
       description: "The backup failed (e.g. pg_dump missing)",
       content: { "application/json": { schema: ErrorSchema } },
     },
+    507: {
+      description: "The disk of backupDir is full (insufficient_storage); nothing was kept",
+      content: { "application/json": { schema: ErrorSchema } },
+    },
     ...authErrors,
   },
 });
@@ -83,6 +88,16 @@ export const createBackupHandler =
         version: d.version,
       });
     } catch (e) {
+      if (isStorageFull(e as Error)) {
+        throw new AppError(
+          507,
+          "insufficient_storage",
+          `backup failed: the disk of ${dir} is full; free space there and retry`,
+          {
+            "Retry-After": "60",
+          },
+        );
+      }
       throw new AppError(500, "backup_failed", `backup failed: ${(e as Error).message}`);
     }
     await pruneBackups(dir, d.config.backupKeep);

@@ -1,3 +1,4 @@
+import type { BudgetLease } from "../lib/budget.ts";
 import { AppError } from "../lib/errors.ts";
 
 /** One uploaded file: its bytes (decompressed), and what the client said about it. */
@@ -14,7 +15,7 @@ const ENCODINGS = new Set(["gzip", "x-gzip", "deflate", "identity"]);
  * with 413 as soon as the compressed or the decompressed bytes pass `maxBytes` — a gzip bomb costs at
  * most that much memory.
  */
-export async function readBody(req: Request, maxBytes: number): Promise<Uint8Array> {
+export async function readBody(req: Request, maxBytes: number, lease?: BudgetLease): Promise<Uint8Array> {
   const encodings = (req.headers.get("content-encoding") ?? "")
     .split(",")
     .map((e) => e.trim().toLowerCase())
@@ -26,14 +27,15 @@ export async function readBody(req: Request, maxBytes: number): Promise<Uint8Arr
   const declared = Number(req.headers.get("content-length") ?? NaN);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   if (!req.body) return new Uint8Array(0);
-  let stream: ReadableStream<Uint8Array> = req.body.pipeThrough(limiter(maxBytes));
-  for (const e of [...encodings].reverse()) {
-    if (e === "identity") continue;
+  const decoders = encodings.filter((e) => e !== "identity").reverse();
+  // The last stage's bytes are the ones held: they count against the shared budget.
+  let stream: ReadableStream<Uint8Array> = req.body.pipeThrough(limiter(maxBytes, decoders.length ? undefined : lease));
+  decoders.forEach((e, i) => {
     const format = e === "deflate" ? "deflate" : "gzip";
     stream = stream
       .pipeThrough(new DecompressionStream(format) as unknown as TransformStream<Uint8Array, Uint8Array>)
-      .pipeThrough(limiter(maxBytes));
-  }
+      .pipeThrough(limiter(maxBytes, i === decoders.length - 1 ? lease : undefined));
+  });
   try {
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch (e) {
@@ -49,16 +51,31 @@ export async function readBody(req: Request, maxBytes: number): Promise<Uint8Arr
   }
 }
 
-/** A pass-through that errors with 413 after `maxBytes`. */
-function limiter(maxBytes: number): TransformStream<Uint8Array, Uint8Array> {
+/** A pass-through that errors with 413 after `maxBytes`, and with 503 when `lease` cannot take a chunk. */
+function limiter(maxBytes: number, lease?: BudgetLease): TransformStream<Uint8Array, Uint8Array> {
   let seen = 0;
   return new TransformStream({
     transform(chunk, controller) {
       seen += chunk.byteLength;
       if (seen > maxBytes) controller.error(tooLarge(maxBytes));
+      else if (lease && !lease.tryTake(chunk.byteLength)) controller.error(overBudget());
       else controller.enqueue(chunk);
     },
   });
+}
+
+/**
+ * The shared budget of decompressed bytes is spent: nothing was stored, and the client should come back
+ * (`flakeguard upload` retries 503 after Retry-After). Refusing rather than waiting: a request that
+ * waited while holding part of the budget could hold it against the others forever.
+ */
+function overBudget(): AppError {
+  return new AppError(
+    503,
+    "busy",
+    "the server is holding as many uploaded bytes as its memory budget allows (uploadMemoryBudget); nothing was stored; retry shortly",
+    { "Retry-After": "2" },
+  );
 }
 
 function tooLarge(maxBytes: number): AppError {
@@ -81,10 +98,24 @@ export function formatBytes(n: number): string {
  * The files of an upload: each file part of a multipart body (a part named *.gz or sent as
  * application/gzip is decompressed), or the raw body as one file.
  */
-export async function readUpload(req: Request, maxBytes: number): Promise<UploadedFile[]> {
-  const body = await readBody(req, maxBytes);
+export async function readUpload(
+  req: Request,
+  maxBytes: number,
+  maxParts: number,
+  lease?: BudgetLease,
+): Promise<UploadedFile[]> {
+  const body = await readBody(req, maxBytes, lease);
   const type = req.headers.get("content-type") ?? undefined;
   if (!type || !/^multipart\/form-data/i.test(type)) return [{ bytes: body, contentType: type, filename: null }];
+  // Counted on the bytes before any part is parsed: each part costs far more than its bytes once read.
+  const parts = countParts(body, type);
+  if (parts > maxParts) {
+    throw new AppError(
+      413,
+      "too_many_parts",
+      `the multipart body has ${parts} parts, more than the limit of ${maxParts} (maxUploadParts); send fewer files per request`,
+    );
+  }
   let form: FormData;
   try {
     form = await new Response(body as BodyInit, { headers: { "content-type": type } }).formData();
@@ -102,7 +133,7 @@ export async function readUpload(req: Request, maxBytes: number): Promise<Upload
       const inflated = new Blob([bytes as BlobPart])
         .stream()
         .pipeThrough(new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>)
-        .pipeThrough(limiter(maxBytes - total));
+        .pipeThrough(limiter(maxBytes - total, lease));
       try {
         bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
       } catch (e) {
@@ -116,4 +147,21 @@ export async function readUpload(req: Request, maxBytes: number): Promise<Upload
   }
   if (files.length === 0) throw new AppError(400, "no_files", "the multipart body has no file parts");
   return files;
+}
+
+/**
+ * How many parts a multipart body holds: its boundary delimiters (`--boundary` at a line start), less the
+ * closing one. A boundary cannot occur inside a part, so this counts what formData() would read, in one
+ * pass over the bytes and without copying them; an unreadable body counts 0 (formData() then refuses it).
+ */
+export function countParts(body: Uint8Array, contentType: string): number {
+  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  if (!boundary) return 0;
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
+  let count = 0;
+  for (let at = bytes.indexOf(delimiter); at >= 0; at = bytes.indexOf(delimiter, at + delimiter.length)) {
+    if (at === 0 || bytes[at - 1] === 0x0a) count++;
+  }
+  return Math.max(0, count - 1);
 }

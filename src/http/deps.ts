@@ -1,5 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { Config } from "../config/settings.ts";
+import type { Admission } from "../lib/admission.ts";
+import type { ByteBudget } from "../lib/budget.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Metrics } from "../metrics/registry.ts";
 import type { Store } from "../store/index.ts";
@@ -17,6 +19,10 @@ export interface HttpDeps {
   metrics: Metrics;
   clock: () => number;
   version: string;
+  /** Decompressed report bytes held at once, shared with GitHub artifact ingest (uploadMemoryBudget). */
+  uploadBudget: ByteBudget;
+  /** Admission control in front of the database pool for uploads (uploadConcurrency). */
+  uploadAdmission: Admission;
   /** Rate limits, caches and live updates: per process, or shared through Redis. */
   shared: SharedState;
   /** Throws when the process is not ready to serve (database down, schema stale, shutting down). */

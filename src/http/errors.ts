@@ -77,7 +77,7 @@ function isDatabaseUnavailable(err: Error): boolean {
 }
 
 /** A full disk: SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100), the file system's ENOSPC. */
-function isStorageFull(err: Error): boolean {
+export function isStorageFull(err: Error): boolean {
   return causes(err).some(
     (e) =>
       ["SQLITE_FULL", "53100", "ENOSPC"].includes(e.code ?? "") ||

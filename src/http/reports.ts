@@ -120,28 +120,32 @@ function variantPairs(v: string | string[] | undefined): string {
 export const uploadReportHandler =
   (d: HttpDeps): RouteHandler<typeof uploadReportRoute, HttpEnv> =>
   async (c) => {
-    const project = await loadProject(d.store, c, c.req.valid("param").project);
     const q = c.req.valid("query");
     const variant = variantPairs(c.req.queries("variant") ?? q.variant);
-    const files = await readUpload(c.req.raw, d.config.maxUploadBytes);
-    const format = q.format && q.format !== "auto" ? (q.format as ReportFormat) : undefined;
-    const outcomes = await d.uploads.receive(
-      project,
-      files,
-      {
-        commit: q.commit ?? null,
-        branch: q.branch ?? null,
-        pr: q.pr ?? null,
-        run: q.run ?? null,
-        job: q.job ?? null,
-        attempt: q.attempt ?? 1,
-        variant,
-      },
-      format,
-      { prComment: true },
-    );
-    const queued = outcomes.some((o) => o.status === "queued");
-    return c.json({ reports: outcomes }, queued ? 202 : 201);
+    // Waits its turn before it touches the database (or 429), so a burst never waits on the pool itself.
+    return d.uploadAdmission.run(async () => {
+      const project = await loadProject(d.store, c, c.req.valid("param").project);
+      // The upload's decompressed bytes count against the shared budget until it is answered.
+      const lease = d.uploadBudget.lease();
+      try {
+        const files = await readUpload(c.req.raw, d.config.maxUploadBytes, d.config.maxUploadParts, lease);
+        const format = q.format && q.format !== "auto" ? (q.format as ReportFormat) : undefined;
+        const meta = {
+          commit: q.commit ?? null,
+          branch: q.branch ?? null,
+          pr: q.pr ?? null,
+          run: q.run ?? null,
+          job: q.job ?? null,
+          attempt: q.attempt ?? 1,
+          variant,
+        };
+        const outcomes = await d.uploads.receive(project, files, meta, format, { prComment: true });
+        const queued = outcomes.some((o) => o.status === "queued");
+        return c.json({ reports: outcomes }, queued ? 202 : 201);
+      } finally {
+        lease.release();
+      }
+    });
   };
 
 /** The report as the API shows it, with its progress. */

@@ -7,6 +7,7 @@ import type { HttpEnv } from "./env.ts";
 import { errorBody, renderError, validationError } from "./errors.ts";
 import { authenticate } from "./middleware/auth.ts";
 import { observe } from "./middleware/observe.ts";
+import { securityHeaders } from "./middleware/security-headers.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { isPublicRoute, registerRoutes } from "./routes.ts";
 
@@ -32,6 +33,7 @@ export function createHttpApp(d: HttpDeps): OpenAPIHono<HttpEnv> {
   });
   app.use("*", requestId());
   app.use("*", observe(d.log, d.metrics.http));
+  app.use("*", securityHeaders());
   app.use("/api/*", authenticate(d, isPublicRoute));
   app.use("/api/*", rateLimit(d.shared.limiter, d.config, d.clock));
   app.use("/api/*", async (c, next) =>

@@ -1,5 +1,4 @@
 import { createRoute, z, type RouteHandler } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import { deleteCookie, setCookie } from "hono/cookie";
 import { signIn } from "../accounts/sessions.ts";
 import { SESSION_COOKIE, csrfToken } from "../auth/sessions.ts";
@@ -9,6 +8,7 @@ import type { SessionRecord } from "../model/user.ts";
 import type { HttpDeps } from "./deps.ts";
 import type { HttpEnv } from "./env.ts";
 import { clientIp } from "./middleware/auth.ts";
+import { overHttps } from "./middleware/security-headers.ts";
 import { ErrorSchema, authErrors, badRequestResponse, iso, notFoundResponse } from "./schemas.ts";
 
 const SessionAnswer = z
@@ -33,11 +33,6 @@ const throttled = {
   },
 } as const;
 const noContent = { 204: { description: "Done" } } as const;
-
-/** Whether the browser reached us over https (directly or through a proxy that says so). */
-const overHttps = (c: Context<HttpEnv>) =>
-  new URL(c.req.url).protocol === "https:" ||
-  (c.req.header("x-forwarded-proto") ?? "").split(",")[0].trim().toLowerCase() === "https";
 
 /** Who the principal is, as GET /session shows it. */
 function whoAmI(p: Principal, name: string | undefined) {

@@ -5,12 +5,14 @@ import type { HttpEnv } from "./env.ts";
 import { errorBody, renderError } from "./errors.ts";
 import { registerHealth } from "./health.ts";
 import { observe } from "./middleware/observe.ts";
+import { securityHeaders } from "./middleware/security-headers.ts";
 
 /** The HTTP side of a `--role worker` process: /livez, /readyz and /metrics only; the API is the api replicas'. */
 export function createWorkerHttpApp(d: HttpDeps): OpenAPIHono<HttpEnv> {
   const app = new OpenAPIHono<HttpEnv>();
   app.use("*", requestId());
   app.use("*", observe(d.log, d.metrics.http));
+  app.use("*", securityHeaders());
   registerHealth(app, d);
   app.notFound((c) =>
     c.json(

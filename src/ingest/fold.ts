@@ -24,6 +24,11 @@ export { NO_PROPERTIES };
  */
 export const BATCH_SIZE = 250;
 
+/** The name given to the `n`th testcase without a name in a suite (1-based). */
+export function unnamedTestName(n: number): string {
+  return `(unnamed testcase ${n})`;
+}
+
 /** The writable properties of a test still being read, replacing the shared empty object on first use. */
 export function ownProperties(holder: { properties: Record<string, string> }): Record<string, string> {
   if (holder.properties === NO_PROPERTIES) holder.properties = {};
@@ -51,6 +56,8 @@ export class TestFolder {
   private readonly fold: boolean;
   // Without the fold: entries so far (each its own ordinal).
   private entries = 0;
+  // Per suite: testcases without a name so far (they are named by position, see unnamed()).
+  private readonly unnamedCounts = new Map<string, number>();
 
   /** `fold: false` hands every execution out as its own entry (see TestBatch) and counts nothing. */
   constructor(limits: ParseLimits, onBatch: BatchConsumer, fold = true) {
@@ -72,6 +79,7 @@ export class TestFolder {
     if (this.attempts > this.maxAttempts) {
       throw new ReportParseError("limit_exceeded", `more than ${this.maxAttempts} test executions in one report`);
     }
+    if (name.trim() === "") name = this.unnamed(suite);
     if (!this.fold) return this.pass(suite, name, file, line, properties, attempts);
     const suiteId = this.suiteNames.id(suite);
     const fileId = file === undefined ? -1 : this.fileNames.id(file);
@@ -112,6 +120,17 @@ export class TestFolder {
     this.batch.tests.push(test);
     this.batch.ordinals.push(ordinal);
     this.batch.firstAttempts.push(first);
+  }
+
+  /**
+   * The name of a testcase that has none: its position among its suite's unnamed testcases, so it is
+   * stored, counted and shown (not dropped unseen) and keeps its identity from run to run while the suite's
+   * unnamed testcases keep their order.
+   */
+  private unnamed(suite: string): string {
+    const n = (this.unnamedCounts.get(suite) ?? 0) + 1;
+    this.unnamedCounts.set(suite, n);
+    return unnamedTestName(n);
   }
 
   // One execution as its own entry: no key lookup, no pooled names (they may slice the decoded input, as

@@ -1,7 +1,17 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { ParsedReport } from "../model/report.ts";
-import { MAX_OUTPUT_CHARS, canonicalVariant, dedupeKey, failureOutput, reportRows, testId } from "./identity.ts";
+import { MAX_STORED_NAME } from "../model/limits.ts";
+import {
+  MAX_OUTPUT_CHARS,
+  canonicalVariant,
+  dedupeKey,
+  failureOutput,
+  reportRows,
+  storedName,
+  streamedRows,
+  testId,
+} from "./identity.ts";
 
 const report: ParsedReport = {
   format: "junit",
@@ -48,6 +58,23 @@ describe("test identity and report rows", () => {
     expect(testId("p", "s", "prüft ✓", "f.ts")).toBe(
       createHash("sha256").update("p\u0000s\u0000prüft ✓\u0000f.ts").digest("hex").slice(0, 32),
     );
+  });
+
+  it("stores names cut at MAX_STORED_NAME, each test keeping the id of its whole name", () => {
+    const long = (tail: string) => "n".repeat(1024 * 1024) + tail;
+    const test = (name: string) => ({ ...report.tests[1], suite: "s".repeat(MAX_STORED_NAME + 1), name });
+    const parsed: ParsedReport = { ...report, tests: [test(long("1")), test(long("2")), test("short")] };
+    const streamed = streamedRows("p");
+    streamed.add(parsed.tests);
+    for (const tests of [reportRows("p", parsed).tests, streamed.drain().tests]) {
+      expect(tests.map((t) => t.id)).toEqual(parsed.tests.map((t) => testId("p", t.suite, t.name, "b.test.js")));
+      expect(tests.map((t) => t.name.length)).toEqual([MAX_STORED_NAME, MAX_STORED_NAME, 5]);
+      expect(tests[0].name).toBe(`${"n".repeat(MAX_STORED_NAME - 1)}…`);
+      expect(tests[0].suite.length).toBe(MAX_STORED_NAME);
+    }
+    // A cut never leaves half of a surrogate pair.
+    expect(storedName("a".repeat(MAX_STORED_NAME - 3) + "😀".repeat(10))).toBe(`${"a".repeat(MAX_STORED_NAME - 3)}😀…`);
+    expect(storedName("a".repeat(MAX_STORED_NAME - 2) + "😀".repeat(10))).toBe(`${"a".repeat(MAX_STORED_NAME - 2)}…`);
   });
 
   it("makes one test row per test and one result per attempt, in order, with fingerprints on failures", () => {

@@ -1,5 +1,6 @@
 import * as crypto from "node:crypto";
 import type { ReportMeta, ReportRows, ResultRow, TestRow } from "../model/ingest.ts";
+import { MAX_STORED_NAME } from "../model/limits.ts";
 import type { Attempt, ParsedReport, ReportFormat } from "../model/report.ts";
 import { countOutcomes, invocationName, isRetry, nextState } from "./outcome.ts";
 import { detach, StringPool } from "./strings.ts";
@@ -17,6 +18,15 @@ const sha256Hex: (text: string) => string =
     ? (text) => crypto.hash("sha256", text, "hex")
     : (text) => crypto.createHash("sha256").update(text).digest("hex");
 
+/** A name as stored: whole up to MAX_STORED_NAME characters, else cut to that length ending in "…". */
+export function storedName(text: string): string {
+  if (text.length <= MAX_STORED_NAME) return text;
+  let end = MAX_STORED_NAME - 1;
+  // Never keep half of a surrogate pair: it is not text (PostgreSQL would refuse it).
+  if (/[\uD800-\uDBFF]/.test(text[end - 1])) end--;
+  return `${text.slice(0, end)}…`;
+}
+
 /** The rows to store for a parsed report: one test identity per test, one result per attempt. */
 export function reportRows(projectId: string, parsed: ParsedReport): ReportRows {
   const tests = new Map<string, TestRow>();
@@ -25,7 +35,9 @@ export function reportRows(projectId: string, parsed: ParsedReport): ReportRows 
   for (const t of parsed.tests) {
     const file = t.file ?? "";
     const id = testId(projectId, t.suite, t.name, file);
-    if (!tests.has(id)) tests.set(id, { id, projectId, suite: t.suite, name: t.name, file });
+    if (!tests.has(id)) {
+      tests.set(id, { id, projectId, suite: storedName(t.suite), name: storedName(t.name), file: storedName(file) });
+    }
     // A parser folds repeats into attempts; should two entries still share an identity, keep numbering on.
     const base = nextAttempt.get(id) ?? 0;
     t.attempts.forEach((a, i) => results.push(resultRow(id, base + i + 1, a, i === t.attempts.length - 1)));
@@ -82,7 +94,13 @@ export function streamedRows(projectId: string) {
       index = ids.length;
       byId.set(id, index);
       ids.push(id);
-      tests.push({ id, projectId, suite: suites.intern(suite), name: detach(name), file: files.intern(file) });
+      tests.push({
+        id,
+        projectId,
+        suite: suites.intern(storedName(suite)),
+        name: detach(storedName(name)),
+        file: files.intern(storedName(file)),
+      });
       attemptCounts.push(0);
       lastResult.push(-1);
       states.push(0);

@@ -158,8 +158,18 @@ describe("parseJUnit", () => {
     expect(report.tests[0].properties).toEqual({ owner: "team-a" });
   });
 
-  it("skips nameless testcases (nothing to identify them by)", async () => {
-    expect((await parse(suite(`<testcase/><testcase name=""/><testcase name="x"/>`))).counts.tests).toBe(1);
+  it("names nameless testcases by their position in the suite, so they are counted and kept", async () => {
+    const report = await parse(
+      `<testsuites><testsuite name="s"><testcase/><testcase name=" "><failure/></testcase><testcase name="x"/>` +
+        `</testsuite><testsuite name="other"><testcase classname="c"/></testsuite></testsuites>`,
+    );
+    expect(report.counts.tests).toBe(4);
+    expect(report.tests.map((t) => [t.suite, t.name, t.outcome])).toEqual([
+      ["s", "(unnamed testcase 1)", "passed"],
+      ["s", "(unnamed testcase 2)", "failed"],
+      ["s", "x", "passed"],
+      ["c", "(unnamed testcase 1)", "passed"],
+    ]);
   });
 
   it("refuses another root element with 422, naming it", async () => {

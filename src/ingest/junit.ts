@@ -63,8 +63,8 @@ export async function streamJUnit(
         if (text !== undefined) property.into[property.name] = text.trim();
         property = undefined;
       } else if (name === "testcase" && inCase) {
-        // A testcase without a name cannot be told apart from any other: skipped, as other tools do.
-        if (caseName) folder.add(caseSuite, caseName, caseFile, caseLine, caseProperties, result.attempts());
+        // A testcase without a name is named by its position (TestFolder.add), not dropped unseen.
+        folder.add(caseSuite, caseName ?? "", caseFile, caseLine, caseProperties, result.attempts());
         inCase = false;
       } else if (inCase) {
         result.close(name, text);

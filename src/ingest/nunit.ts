@@ -71,7 +71,7 @@ export async function streamNUnit(
       const bounded = text?.trim();
       if (name === "test-case") {
         const { suite, name: testName, properties, attempt } = testcase;
-        if (testName) folder.add(suite, testName, undefined, undefined, properties, [attempt]);
+        folder.add(suite, testName, undefined, undefined, properties, [attempt]);
         testcase = undefined;
       } else if (name === "failure") {
         inFailure = false;

@@ -97,7 +97,6 @@ export async function streamTrx(
   await readXml(input, limits, visitor);
   const folder = new TestFolder(limits, onBatch, fold);
   for (const { testId, testName, attempt } of results) {
-    if (!testName) continue;
     const suite = classById.get(testId) ?? "";
     // testName is often "Namespace.Class.Method": the suite already says the class.
     const name = suite && testName.startsWith(`${suite}.`) ? testName.slice(suite.length + 1) : testName;

@@ -52,7 +52,7 @@ export async function streamXUnit(
       const trimmed = text?.trim();
       if (name === "test") {
         const { suite, name: testName, properties, attempt } = test;
-        if (testName) folder.add(suite, testName, undefined, undefined, properties, [attempt]);
+        folder.add(suite, testName, undefined, undefined, properties, [attempt]);
         test = undefined;
       } else if (trimmed && (name === "message" || name === "reason")) {
         test.attempt.message = trimmed;

@@ -17,6 +17,7 @@ export const deliverNotificationsJob: JobDefinition<"deliver-notifications"> = {
       publicUrl: deps.config.publicUrl,
       timeoutMs: deps.config.notifyTimeoutMs,
       giveUpMs: deps.config.notifyGiveUpMs,
+      allowPrivate: deps.config.notifyAllowPrivate,
       count: (channel, outcome, n) => deps.metrics.notifications.inc({ channel, outcome }, n),
       github: githubSender(deps.github, deps.store, deps.clock),
     });

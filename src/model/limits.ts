@@ -26,3 +26,10 @@ export const DEFAULT_PARSE_LIMITS: ParseLimits = {
   maxTextLength: 64 * 1024,
   maxTestcases: 1_000_000,
 };
+
+/**
+ * Characters of a test's name, suite or file that are stored. Longer ones (an attribute may hold 1 MiB) are
+ * cut to this length, ending in "…"; the test's id is still the hash of the whole name, so two names that
+ * differ past the cut stay two tests.
+ */
+export const MAX_STORED_NAME = 4096;

@@ -15,6 +15,8 @@ export interface DeliveryDeps {
   publicUrl: string | undefined;
   timeoutMs: number;
   giveUpMs: number;
+  /** Whether loopback and private addresses may be sent to (notifyAllowPrivate). */
+  allowPrivate: boolean;
   /** Counts each notification's outcome per attempt: sent, retried, failed. */
   count?: (channel: string, outcome: "sent" | "retried" | "failed", n: number) => void;
   fetch?: typeof fetch;
@@ -74,6 +76,7 @@ async function deliverTo(d: DeliveryDeps, integration: Integration, round: Deliv
             timeoutMs: d.timeoutMs,
             now,
             fetch: d.fetch ?? fetch,
+            allowPrivate: d.allowPrivate,
             github: d.github,
           })
         : { ok: false, retry: false, status: null, error: `no channel '${integration.kind}'` };

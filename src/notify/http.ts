@@ -1,4 +1,5 @@
 /** One outbound HTTP request of a notifier, with a timeout, and its answer classified for retries. */
+import { refusedTarget } from "./address.ts";
 import type { DeliveryContext, DeliveryResult } from "./notifier.ts";
 
 /** The answer: how it went, and the body text when there was one (Slack's API puts errors in it). */
@@ -21,13 +22,18 @@ export function retryAfterMs(header: string | null, now: number): number | undef
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** POSTs `body` and classifies the answer; never throws (timeouts and network errors are retryable failures). */
+/**
+ * POSTs `body` and classifies the answer; never throws (timeouts and network errors are retryable
+ * failures; a loopback or private target, unless allowed, fails for good without a request).
+ */
 export async function postJson(
   url: string,
   body: string,
   headers: Record<string, string>,
   ctx: DeliveryContext,
 ): Promise<PostAnswer> {
+  const refused = ctx.allowPrivate ? undefined : await refusedTarget(url);
+  if (refused) return { result: { ok: false, retry: false, status: null, error: refused }, body: "" };
   let res: Response;
   try {
     res = await ctx.fetch(url, {

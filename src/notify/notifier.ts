@@ -13,6 +13,8 @@ export interface DeliveryContext {
   timeoutMs: number;
   now: number;
   fetch: typeof fetch;
+  /** Whether loopback and private addresses may be sent to (notifyAllowPrivate; see ./address.ts). */
+  allowPrivate: boolean;
   /** The github channel's sender (src/github/deliver.ts), when GitHub is configured. */
   github?: (item: OutboxItem) => Promise<DeliveryResult>;
 }

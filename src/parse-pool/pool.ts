@@ -14,7 +14,10 @@ import type { ParseAnswer, ParseTask } from "./protocol.ts";
 export type ParseReportRows = (
   projectId: string,
   bytes: Uint8Array,
-  options: DetectOptions,
+  options: DetectOptions & {
+    /** The caller is done with `bytes`: moved to the worker, not copied (a 99 MiB report held once, not twice). */
+    handOver?: boolean;
+  },
   limits: ParseLimits,
 ) => Promise<ReportRows>;
 
@@ -115,7 +118,9 @@ export function workerParsePool(
           options: { format: options.format, contentType: options.contentType },
           limits,
         };
-        worker.postMessage(task);
+        // Only a buffer the bytes have to themselves can move; a view into a shared one is copied.
+        const movable = options.handOver && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+        worker.postMessage(task, movable ? [bytes.buffer as ArrayBuffer] : []);
       });
     },
     async close() {

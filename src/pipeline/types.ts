@@ -1,4 +1,5 @@
 // What the pipeline's stages hand each other, what it needs, and the faces it shows to HTTP and the worker.
+import type { ByteBudget } from "../lib/budget.ts";
 import type { StoredReport } from "../act/findings.ts";
 import type { ReportMeta, ReportRows } from "../model/ingest.ts";
 import type { Publish } from "../model/live.ts";
@@ -18,6 +19,8 @@ export interface PipelineDeps {
   parse: ParseReportRows;
   /** Reports up to this size (bytes) are processed in the request; larger ones by the queue. */
   inlineMaxBytes: number;
+  /** Decompressed report bytes held at once, shared with uploads and artifact ingest (uploadMemoryBudget). */
+  budget: ByteBudget;
   /** Uploads processed in requests at once; while that many are, more are queued (202) and processed in batches. */
   inlineConcurrency: number;
   /** Wakes the in-process worker after a job is enqueued. */

@@ -291,22 +291,22 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache,
     async getRaw(
       id: string,
       options: { bytes?: boolean } = {},
-    ): Promise<{ raw?: Uint8Array; format: string | null; projectId: string } | undefined> {
+    ): Promise<{ raw?: Uint8Array; format: string | null; projectId: string; rawSize: number } | undefined> {
       if (options.bytes === false) {
         const rows = await db.orm
-          .select({ format: t.format, projectId: t.projectId })
+          .select({ format: t.format, projectId: t.projectId, rawSize: t.rawSize })
           .from(t)
           .where(eq(t.id, id))
           .limit(1);
         return rows[0];
       }
       const rows = await db.orm
-        .select({ raw: t.raw, format: t.format, projectId: t.projectId })
+        .select({ raw: t.raw, format: t.format, projectId: t.projectId, rawSize: t.rawSize })
         .from(t)
         .where(eq(t.id, id))
         .limit(1);
       return rows[0] && rows[0].raw
-        ? (rows[0] as { raw: Uint8Array; format: string | null; projectId: string })
+        ? (rows[0] as { raw: Uint8Array; format: string | null; projectId: string; rawSize: number })
         : undefined;
     },
 

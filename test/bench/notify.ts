@@ -29,6 +29,7 @@ async function freshApp(): Promise<{ app: App; admin: string; close(): Promise<v
     ...loadConfig({ env: {}, cwd: dir }).config,
     publicUrl: "https://fg.example",
     notifyTimeoutMs: 1000,
+    notifyAllowPrivate: true, // the receivers are local fakes
   };
   const app = createApp({ config, db, log: createLogger("silent"), worker: true });
   const admin = (await ensureAdminToken(app.store, undefined, Date.now())).generated!;

@@ -32,11 +32,13 @@ describe("notifications through the executable", () => {
     [slack, hook] = await Promise.all([startFakeSlack(), startFakeWebhook()]);
     const box = sandbox();
     port = await freePort();
-    server = start({ ...box, env: { ...box.env, FLAKEGUARD_PUBLIC_URL: "https://fg.example" } }, [
-      "serve",
-      "--port",
-      String(port),
-    ]);
+    server = start(
+      {
+        ...box,
+        env: { ...box.env, FLAKEGUARD_PUBLIC_URL: "https://fg.example", FLAKEGUARD_NOTIFY_ALLOW_PRIVATE: "true" },
+      },
+      ["serve", "--port", String(port)],
+    );
     await waitReady(server, port);
     admin = /fga_[A-Za-z0-9_-]+/.exec(server.output())![0];
     expect((await api("POST", "/api/v1/projects", { slug: "web" })).status).toBe(201);

@@ -1,6 +1,6 @@
 // Headless Chromium (Debian's package) driven by playwright-core, for the UI's browser tests and the
 // screenshot script; and a served sandbox with the admin token it printed.
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { freePort, start, stop, waitReady, type Running, type Sandbox } from "./process.ts";
 
 /** The browser: Debian's chromium, never a downloaded one. */
@@ -36,3 +36,27 @@ export function printedAdminToken(output: string): string {
   if (!m) throw new Error(`no admin token in the output:\n${output}`);
   return m[0];
 }
+
+/**
+ * Collects into `problems` what must fail a browser test: uncaught page errors, Content-Security-Policy
+ * violations (the page's securitypolicyviolation events, reported through the console) and console
+ * errors (Chromium also logs each refused load or inline script there).
+ */
+export async function watchPage(page: Page, problems: string[]): Promise<void> {
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(
+        `CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`,
+      );
+    });
+  });
+  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error" && !EXPECTED_CONSOLE_ERRORS.some((re) => re.test(m.text()))) {
+      problems.push(`console error: ${m.text()}`);
+    }
+  });
+}
+
+/** Console errors a test provokes on purpose: the browser logs a failed request's status (a wrong password's 401). */
+const EXPECTED_CONSOLE_ERRORS = [/^Failed to load resource: the server responded with a status of 4\d\d/];

@@ -4,7 +4,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { run, sandbox, type Sandbox } from "./process.ts";
-import { launchBrowser, printedAdminToken, serve, type Served } from "./ui-browser.ts";
+import { launchBrowser, printedAdminToken, serve, watchPage, type Served } from "./ui-browser.ts";
 
 const JUNIT = `<testsuite name="checkout"><testcase classname="checkout.Cart" name="adds an item"/>
 <testcase classname="checkout.Cart" name="removes an item"><failure message="expected 0, got 1">at Cart.remove</failure></testcase></testsuite>`;
@@ -15,7 +15,7 @@ describe("web UI in a browser", () => {
   let admin: string;
   let browser: Browser;
   let page: Page;
-  // Uncaught errors in the page fail the test they happen in.
+  // Uncaught errors, console errors and CSP violations in the page fail the test they happen in.
   const pageErrors: string[] = [];
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${served.url}${path}`, {
@@ -29,7 +29,7 @@ describe("web UI in a browser", () => {
     admin = printedAdminToken(served.server.output());
     browser = await launchBrowser();
     page = await browser.newPage();
-    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await watchPage(page, pageErrors);
   });
   afterEach(() => {
     expect(pageErrors.splice(0)).toEqual([]);
@@ -59,6 +59,38 @@ describe("web UI in a browser", () => {
     // Nothing is fetched from elsewhere: no CDN, no web fonts.
     expect(html).not.toMatch(/https?:\/\//);
     expect(await asset.text()).not.toMatch(/fonts\.googleapis|cdn\.jsdelivr|unpkg\.com/);
+  });
+
+  it("sends the security headers on the UI, its assets, the API and errors; the browser enforces the policy", async () => {
+    const html = await (await fetch(`${served.url}/`)).text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1];
+    const style = /href="(\/assets\/[^"]+\.css)"/.exec(html)![1];
+    for (const path of ["/", script, style, "/api/v1/projects", "/api/v1/nope", "/livez"]) {
+      const res = await fetch(`${served.url}${path}`);
+      const csp = res.headers.get("content-security-policy");
+      expect(csp, path).toContain("script-src 'self'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).not.toContain("unsafe-inline");
+      expect(res.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(res.headers.get("x-frame-options"), path).toBe("DENY");
+      expect(res.headers.get("referrer-policy"), path).toBe("same-origin");
+      expect(res.headers.get("strict-transport-security"), "no HSTS over plain HTTP").toBeNull();
+    }
+    const proxied = await fetch(`${served.url}/`, { headers: { "x-forwarded-proto": "https" } });
+    expect(proxied.headers.get("strict-transport-security")).toMatch(/^max-age=\d+/);
+    // An injected inline script does not run, and the watcher sees the violation (so it can fail a test).
+    await page.goto(`${served.url}/`);
+    await page.locator("#app *").first().waitFor();
+    const ran = await page.evaluate(async () => {
+      const s = document.createElement("script");
+      s.textContent = "window.__injected = true";
+      document.body.append(s);
+      await new Promise((r) => setTimeout(r, 100));
+      return (window as unknown as { __injected?: boolean }).__injected === true;
+    });
+    expect(ran).toBe(false);
+    await expect.poll(() => pageErrors.join("\n")).toMatch(/CSP violation: script-src/);
+    pageErrors.splice(0);
   });
 
   it("first run: signs in with the admin token, creates a project and upload token, shows CI snippets, then the first report arriving live", async () => {

@@ -1,5 +1,6 @@
 // The embedded database's disk fills up during uploads (a 20 MB tmpfs as the data directory): uploads are
-// refused with 507 naming the problem, nothing is corrupted, and uploads work again once space returns.
+// refused with 507 naming the problem, as are backups, /readyz says degraded, nothing is corrupted, and
+// uploads work again once space returns.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -69,8 +70,20 @@ describe.runIf(root)("disk full under the embedded database", () => {
       message: expect.stringMatching(/disk is full/),
     });
     expect((await s.api("/livez")).status).toBe(200);
+    // /readyz still answers 200 (reads work) but says degraded, and why.
+    const ready = await s.api("/readyz");
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: "degraded", reason: expect.stringMatching(/disk .* is full/) });
+    // A backup into the full disk says so, instead of a failed query.
+    const backup = await s.api("/api/v1/backups", { method: "POST" }, s.admin);
+    expect(backup.status).toBe(507);
+    expect((await backup.json()).error).toMatchObject({
+      code: "insufficient_storage",
+      message: expect.stringMatching(/backup failed: the disk of .* is full/),
+    });
 
     rmSync(filler);
+    expect(await (await s.api("/readyz")).json()).toMatchObject({ status: "ready" });
     const after = await upload(n + 1);
     expect([201, 202], await after.clone().text()).toContain(after.status);
     expect(await s.stop()).toBe(0);

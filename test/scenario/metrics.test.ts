@@ -105,3 +105,26 @@ describe.each(BACKENDS)("metrics on %s", (backend) => {
     expect(text).not.toMatch(/^flakeguard_tests\{[^}]*test(_id)?=/m);
   });
 });
+
+describe("metrics behind metricsToken", () => {
+  let t: TestApp;
+  const TOKEN = "scrape-me-0123456789abcdef";
+  beforeAll(async () => {
+    t = await startTestApp("sqlite", { metricsToken: TOKEN });
+  });
+  afterAll(() => t?.close());
+
+  it("answers 401 without the token or with another one (an admin token included), 200 with it", async () => {
+    for (const token of [null, "scrape-me-0123456789abcdeX", t.admin]) {
+      const res = await t.request("/metrics", { token });
+      expect(res.status, String(token)).toBe(401);
+      expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/);
+      expect((await res.json()).error.message).toMatch(/metricsToken/);
+    }
+    const ok = await t.request("/metrics", { token: TOKEN });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toMatch(/^flakeguard_build_info/m);
+    // Health stays open for probes.
+    expect((await t.request("/livez", { token: null })).status).toBe(200);
+  });
+});

@@ -88,7 +88,7 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
     [slack, hook] = await Promise.all([startFakeSlack(), startFakeWebhook()]);
     t = await startTestApp(
       backend,
-      { publicUrl: "https://flakeguard.example", notifyTimeoutMs: 2000 },
+      { publicUrl: "https://flakeguard.example", notifyTimeoutMs: 2000, notifyAllowPrivate: true },
       { clock: () => now },
     );
     await t.json("POST", "/api/v1/projects", { slug: "web", name: "Web" });

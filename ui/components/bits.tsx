@@ -15,7 +15,7 @@ export function Page(props: {
   }, [props.title]);
   return (
     <>
-      <div class="toolbar" style="justify-content: space-between">
+      <div class="toolbar spread">
         <h1>{props.title}</h1>
         {props.actions}
       </div>

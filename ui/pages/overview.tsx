@@ -91,7 +91,7 @@ export function OverviewPage({ admin }: { admin: boolean }) {
       <div class="cards">
         {data?.projects.map((p) => (
           <section class="card" key={p.id} aria-labelledby={`p-${p.id}`}>
-            <h2 id={`p-${p.id}`} style="margin-top: 0">
+            <h2 id={`p-${p.id}`} class="flush">
               <a href={`/projects/${seg(p.slug)}`}>{p.name}</a>
             </h2>
             <div class="counts">

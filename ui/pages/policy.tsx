@@ -75,12 +75,12 @@ export function PolicyForm({ slug, admin }: { slug: string; admin: boolean }) {
     <section aria-labelledby="policy-title">
       <h2 id="policy-title">Policy</h2>
       <form class="card" onSubmit={(e) => run(e, true)}>
-        <fieldset disabled={!admin} style="border: 0; padding: 0; margin: 0">
+        <fieldset disabled={!admin} class="bare">
           <label class="inline">
             <input type="checkbox" name="autoQuarantine" checked={Boolean(p.autoQuarantine)} /> Quarantine flaky tests
             automatically
           </label>
-          <div class="cards" style="margin-top: .5rem">
+          <div class="cards spaced">
             {NUMBERS.map(([key, label]) => (
               <div key={key}>
                 <label for={`policy-${key}`}>{label}</label>

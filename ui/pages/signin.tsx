@@ -35,7 +35,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: (user: User) => void }) {
   };
   return (
     <main id="main" class="signin">
-      <div class="card" style="max-width: 26rem; margin: 3rem auto">
+      <div class="card narrow">
         <h1>Sign in to FlakeGuard</h1>
         <div class="toolbar" role="radiogroup" aria-label="Sign in with">
           <label class="inline">

@@ -26,6 +26,11 @@ export const NOTIFY_SETTINGS = {
     min: 1000,
     doc: "how long a notification is retried before it is marked failed (ms)",
   },
+  notifyAllowPrivate: {
+    type: "boolean",
+    default: false,
+    doc: "let Slack and webhook integrations send to loopback, private and link-local addresses (off: such deliveries fail, naming this setting)",
+  },
   notifyRetentionDays: {
     type: "integer",
     default: 30,

@@ -9,6 +9,26 @@ export const REQUEST_SETTINGS = {
     min: 1024,
     doc: "largest report accepted, after decompression",
   },
+  uploadMemoryBudget: {
+    type: "bytes",
+    default: 128 * 1024 * 1024,
+    min: 1024 * 1024,
+    doc: "decompressed report bytes held at once by all uploads and GitHub artifact ingests (at least maxUploadBytes); past it uploads get 503 with Retry-After and artifact entries wait",
+  },
+  uploadConcurrency: {
+    type: "integer",
+    default: 256,
+    min: 1,
+    max: 10_000,
+    doc: "uploads being received and stored at once; more wait their turn in memory (up to 45 s, then 429 with Retry-After) instead of on the database pool",
+  },
+  maxUploadParts: {
+    type: "integer",
+    default: 1000,
+    min: 1,
+    max: 100_000,
+    doc: "most parts in one multipart upload (each file a report); more is refused (413) before any is read",
+  },
   maxTestcases: {
     type: "integer",
     default: 1_000_000,

@@ -42,4 +42,10 @@ export const SERVER_SETTINGS = {
     },
     doc: "admin token (fga_…); generated on first start when unset",
   },
+  metricsToken: {
+    type: "string",
+    secret: true,
+    pattern: { re: /^\S{16,}$/, says: "must be at least 16 characters without spaces" },
+    doc: "bearer token /metrics asks for (its labels name projects); unset: /metrics is open",
+  },
 } satisfies SettingRows;

@@ -32,7 +32,11 @@ export interface Config {
   migrate: boolean;
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   adminToken?: string;
+  metricsToken?: string;
   maxUploadBytes: number;
+  maxUploadParts: number;
+  uploadMemoryBudget: number;
+  uploadConcurrency: number;
   maxTestcases: number;
   inlineMaxBytes: number;
   shutdownGraceMs: number;
@@ -75,6 +79,7 @@ export interface Config {
   notifyTimeoutMs: number;
   notifyGiveUpMs: number;
   notifyRetentionDays: number;
+  notifyAllowPrivate: boolean;
 }
 
 /** Some rows of the settings table, each keyed by its field of Config. */

@@ -52,7 +52,7 @@ export function QuarantinePanel(props: {
     );
   return (
     <section class="card" aria-labelledby="quarantine-title">
-      <h2 id="quarantine-title" style="margin-top: 0">
+      <h2 id="quarantine-title" class="flush">
         Quarantine
       </h2>
       {entry ? (
