@@ -3,8 +3,8 @@
 // with the printed arguments, and see exactly those left out. Every format also has a golden file, and
 // where the runner is absent (Jest, Go, Gradle) its documented matching rules are applied to the output.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -103,7 +103,12 @@ it("top level", () => {});
   }, 60_000);
 });
 
-const hasMaven = spawnSync("mvn", ["-v"]).status === 0;
+// Maven runs offline: only where the local repository holds the plugins and JUnit this project pins.
+const m2 = join(homedir(), ".m2/repository");
+const hasMaven =
+  spawnSync("mvn", ["-v"]).status === 0 &&
+  existsSync(join(m2, "org/apache/maven/plugins/maven-surefire-plugin/3.2.5")) &&
+  existsSync(join(m2, "org/junit/jupiter/junit-jupiter/5.11.4"));
 
 describe.skipIf(!hasMaven)("--format maven, with Maven Surefire (offline, from the local repository)", () => {
   it("excludes exactly the quarantined methods through -Dsurefire.excludesFile, parameterized ones included", async () => {
