@@ -135,13 +135,15 @@ async function completeReports(
   parsed: { reportId: string; rows: ReportRows }[],
   outcomes: Map<string, QueuedOutcome>,
 ): Promise<Map<string, CompletedReport>> {
+  // A wide report stored in pieces fails alone, after the others committed: retried by the queue.
+  const failed = (reportId: string, error: unknown) => outcomes.set(reportId, { status: "retry", error });
   try {
-    return await deps.store.reports.completeReports(parsed, deps.clock());
+    return await deps.store.reports.completeReports(parsed, deps.clock(), failed);
   } catch {
     const completed = new Map<string, CompletedReport>();
     for (const item of parsed) {
       try {
-        for (const [id, meta] of await deps.store.reports.completeReports([item], deps.clock()))
+        for (const [id, meta] of await deps.store.reports.completeReports([item], deps.clock(), failed))
           completed.set(id, meta);
       } catch (e) {
         outcomes.set(item.reportId, { status: "retry", error: e }); // retried by the queue

@@ -150,11 +150,13 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache,
   /**
    * Stores the results of several queued reports in one transaction (the worker's batches: one commit for
    * many reports); returns the metadata of those it stored, by id. Reports no longer queued are left alone.
-   * A report of more than `pieceResults` results is stored in pieces instead (completeInPieces).
+   * A report of more than `pieceResults` results is stored in pieces instead (completeInPieces), after the
+   * others have committed: one that fails is told to `failed` (the others stay stored), or thrown without it.
    */
   const completeReports = async (
     items: { reportId: string; rows: ReportRows }[],
     now: number,
+    failed?: (reportId: string, error: unknown) => void,
   ): Promise<Map<string, CompletedReport>> => {
     const wide = items.filter((i) => i.rows.results.length > pieceResults);
     const rest = items.filter((i) => i.rows.results.length <= pieceResults);
@@ -173,8 +175,13 @@ export function reportStore(db: Db, groupCommitMs = 0, histories?: HistoryCache,
     });
     await committed(done.written, now);
     for (const { reportId, rows } of wide) {
-      const completed = await completeInPieces(reportId, rows, now);
-      if (completed) done.meta.set(reportId, completed);
+      try {
+        const completed = await completeInPieces(reportId, rows, now);
+        if (completed) done.meta.set(reportId, completed);
+      } catch (e) {
+        if (!failed) throw e;
+        failed(reportId, e); // left queued: its retry deletes the pieces stored and starts again
+      }
     }
     return done.meta;
   };

@@ -209,4 +209,40 @@ describe.each(BACKENDS)("test histories held in memory on %s", (backend) => {
     expect(after.get(ids[1])).toHaveLength(before.get(ids[1])!.length + 1);
     expect((await pieced.reports.getReportById(saved.id))?.state).toBe("processed");
   });
+
+  it("keeps a batch's other reports stored when a wide one fails half-way, and stores that one whole on its retry", async () => {
+    const pieced = createStore(tdb.db, { pieceResults: 2 });
+    const before = await same(50, pieced);
+    const small = passing();
+    const rows = [...ids.map((id) => result(id, 1, "passed", true)), result("hc-unknown", 1, "failed", true)];
+    const wide = report(rows); // its last piece names a test never stored: refused by the database
+    const saved = [
+      ...(await pieced.reports.saveQueued([small.report], 6000, noJob)),
+      ...(await pieced.reports.saveQueued([wide.report], 6001, noJob)),
+    ];
+    const failures: string[] = [];
+    const done = await pieced.reports.completeReports(
+      [
+        { reportId: saved[0].id, rows: small.rows },
+        { reportId: saved[1].id, rows: wide.rows },
+      ],
+      6002,
+      (reportId) => failures.push(reportId),
+    );
+    expect([...done.keys()]).toEqual([saved[0].id]);
+    expect(failures).toEqual([saved[1].id]);
+    expect((await pieced.reports.getReportById(saved[1].id))?.state).toBe("queued");
+    const after = await same(50, pieced); // the small report seen, not the wide one's stored pieces
+    expect(after.get(ids[0])!.map((o) => o.reportId)).toEqual([
+      ...before.get(ids[0])!.map((o) => o.reportId),
+      saved[0].id,
+    ]);
+    const fixed = { ...wide.rows, results: rows.slice(0, ids.length) };
+    await pieced.reports.completeReports([{ reportId: saved[1].id, rows: fixed }], 6003);
+    const [{ n }] = await tdb.db.rows<{ n: number | string }>(
+      sql`select count(*) as n from results where report_id = ${saved[1].id}`,
+    );
+    expect(Number(n)).toBe(ids.length);
+    expect((await same(50, pieced)).get(ids[2])!.at(-1)!.reportId).toBe(saved[1].id);
+  });
 });
