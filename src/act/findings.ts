@@ -125,7 +125,7 @@ export async function testsToScore(
   for (const r of reports) {
     if (r.commit) for (const id of await store.history.failedOnCommit(project.id, r.commit, ids)) sameCommit.add(id);
   }
-  const needs = scoringNeeds(seen, sameCommit);
+  const needs = scoringNeeds(seen, sameCommit, reports.length === 1); // one report names each test once
   if (!inline) return { needs };
   const testIds = [...new Set(seen.map((t) => t.id))];
   const [statuses, quarantined] = await Promise.all([

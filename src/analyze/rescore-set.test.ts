@@ -65,11 +65,28 @@ describe("testsToRescore", () => {
 });
 
 describe("scoringNeeds", () => {
-  const needs = (tests: Partial<TestInReport>[], sameCommit: string[] = []) =>
+  const needs = (tests: Partial<TestInReport>[], sameCommit: string[] = [], distinct = false) =>
     scoringNeeds(
       tests.map((t) => ({ id: "", failing: false, retried: false, incident: false, variant: "", ...t })),
       new Set(sameCommit),
+      distinct,
     );
+
+  it("gives the same needs for one report's tests with or without folding repeats", () => {
+    const report: Partial<TestInReport>[] = [
+      { id: "a", failing: true },
+      { id: "b", retried: true },
+      { id: "c" },
+      { id: "d" },
+      { id: "e", failing: true, incident: true },
+      { id: "f" },
+    ].map((t, i) => ({ ...t, variant: i % 2 === 0 ? "os=linux" : "" }));
+    expect(needs(report, ["d"], true)).toEqual(needs(report, ["d"]));
+    expect(needs(report, ["d"], true)).toEqual({
+      testIds: ["a", "b", "d", "e"],
+      passes: { "os=linux": ["c"], "": ["f"] },
+    });
+  });
 
   it("must score failures (in an incident too: they leave incident evidence), retries and same-commit failures", () => {
     expect(
