@@ -34,9 +34,12 @@ export async function testReportRows(db: Db, testIds: string[], limit: number): 
     // newest `limit` reports, not whole. Full rescore of 2,000 tests with 1,000 reports each: 5.8 → 2.5 s;
     // with 400 each (nothing to cut) one IN-list query for the batch was 10–30 % faster.
     const out: TestInReportRow[] = [];
-    const maybeYield = yielder(); // 2,000 synchronous reads at a time: turns for the event loop between them
+    // 2,000 synchronous reads at a time: turns for the event loop between them. Checked every 8 reads: a
+    // read of a test's index pages not cached yet takes a millisecond or more (every 128 reads made turns of
+    // 200 ms, the commonest long turn of bench:ingest --stall 1000000).
+    const maybeYield = yielder();
     for (let i = 0; i < testIds.length; i++) {
-      if (i % 128 === 0) await maybeYield();
+      if (i % 8 === 0) await maybeYield();
       for (const row of sqliteAll<TestInReportRow>(raw, SQLITE_TEST_HISTORY, [testIds[i], limit])) out.push(row);
     }
     return out;
