@@ -26,29 +26,26 @@ export interface ReportPiece {
  */
 export async function* testPieces(rows: ReportRows, size: number): AsyncGenerator<ReportPiece> {
   const maybeYield = yielder();
-  const resultsOf = new Map<string, ResultRow[]>();
-  for (let i = 0; i < rows.results.length; i++) {
-    if (i % 4096 === 0) await maybeYield();
-    const r = rows.results[i];
-    const list = resultsOf.get(r.testId);
-    if (list) list.push(r);
-    else resultsOf.set(r.testId, [r]);
-  }
+  // Both sorted by test id (results stably: a test's attempts keep their order), then walked side by side:
+  // no map of a million tests to their results.
+  const tests = await sortInSlices(rows.tests, (t) => t.id, maybeYield);
+  const results = await sortInSlices(rows.results, (r) => r.testId, maybeYield);
   let piece: ReportPiece = { tests: [], results: [] };
-  const ordered = await sortInSlices(rows.tests, (t) => t.id, maybeYield);
-  for (let i = 0; i < ordered.length; i++) {
+  let next = 0; // the first result not in a piece yet
+  for (let i = 0; i < tests.length; i++) {
     if (i % 4096 === 0) await maybeYield();
-    const test = ordered[i];
-    const results = resultsOf.get(test.id) ?? [];
-    resultsOf.delete(test.id); // taken once, even if a test were listed twice
-    if (piece.results.length > 0 && piece.results.length + results.length > size) {
+    const test = tests[i];
+    if (i > 0 && tests[i - 1].id === test.id) continue; // listed twice: stored once
+    // This test's results, and those of a test the report does not list (none expected) sorted before it.
+    let end = next;
+    while (end < results.length && results[end].testId <= test.id) end++;
+    if (piece.results.length > 0 && piece.results.length + (end - next) > size) {
       yield piece;
       piece = { tests: [], results: [] };
     }
     piece.tests.push(test);
-    for (const r of results) piece.results.push(r);
+    for (; next < end; next++) piece.results.push(results[next]);
   }
-  // Results of a test the report does not list (none expected) still go somewhere: the last piece.
-  for (const results of resultsOf.values()) for (const r of results) piece.results.push(r);
+  for (; next < results.length; next++) piece.results.push(results[next]); // unlisted, sorted after every test
   if (piece.tests.length > 0 || piece.results.length > 0) yield piece;
 }
