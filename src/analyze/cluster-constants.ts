@@ -1,0 +1,28 @@
+/** The constants of co-failure clusters, each with the reason for its value (docs/detection.md explains them). */
+
+/**
+ * A pair of tests must have failed together in at least this many reports (decayed as verdict evidence is):
+ * two shared failures among rare flakes are a coincidence often enough; three at random are rare, and a real
+ * shared cause at 3 % of runs shows three within ~100 runs.
+ */
+export const MIN_CO_FAILURES = 3;
+
+/**
+ * False-discovery rate of Benjamini–Hochberg over every pair of flaky tests: of the pairs called linked, at
+ * most this share are expected to be chance. Low, because one false pair can join two tests wrongly.
+ */
+export const CLUSTER_FDR = 0.01;
+
+/** Fewest tests a cluster has: two tests failing together are a pair (often one test's fixture in another), not a systemic cause. */
+export const MIN_CLUSTER_SIZE = 3;
+
+/**
+ * Each member of a cluster is linked (significant pair) to at least this share of the other members: a
+ * chain of pairs through one chance link must not join two causes into one cluster.
+ */
+export const MIN_LINKED_SHARE = 0.5;
+
+/** The explanation names where co-failures concentrate (variant, job, hours) when one place holds this share of them. */
+export const CONCENTRATION_SHARE = 0.6;
+/** …and when that share is at least this much above the place's share of the members' runs (else it is only where they run). */
+export const CONCENTRATION_LIFT = 0.2;

@@ -1,0 +1,150 @@
+/** The reports a set of flaky tests ran in, as bitsets: which ran where, which failed where, counted for a pair. */
+import type { Observation } from "../model/verdict.ts";
+import { isFailing } from "./evidence-commits.ts";
+
+/**
+ * Where an observation ran: its CI run, job, job attempt and variant (the report it came in, when the run is
+ * unknown). Two files of one job upload are one place: failures there shared their machine and moment.
+ */
+export function placeKey(o: Observation): string {
+  return o.run === null ? `\u0001${o.reportId}` : `${o.run}\u0000${o.job ?? ""}\u0000${o.jobAttempt}\u0000${o.variant}`;
+}
+
+/** Decayed counts of a pair over the reports both ran in, on the variants where both have failed. */
+export interface PairCounts {
+  ran: number;
+  a: number;
+  b: number;
+  both: number;
+}
+
+/** The places (run, job, attempt, variant) of some tests' histories, with each test's runs and failures there. */
+export class Reports {
+  /** Per place: newest arrival, variant, job. */
+  readonly at: number[] = [];
+  readonly variant: string[] = [];
+  readonly job: (string | null)[] = [];
+  /** The newest arrival of all: the time every weight is measured from. */
+  readonly now: number;
+  private readonly ran: Uint32Array[];
+  private readonly failed: Uint32Array[];
+  private readonly failing: number[][];
+  private readonly failVariants: Set<string>[];
+  private readonly fingerprints: Map<number, string>[];
+
+  constructor(histories: readonly (readonly Observation[])[]) {
+    const index = new Map<string, number>();
+    const places = histories.map((history) =>
+      history.map((o) => {
+        const key = placeKey(o);
+        let p = index.get(key);
+        if (p === undefined) {
+          p = this.at.length;
+          index.set(key, p);
+          this.at.push(o.receivedAt);
+          this.variant.push(o.variant);
+          this.job.push(o.job);
+        } else if (o.receivedAt > this.at[p]) this.at[p] = o.receivedAt;
+        return p;
+      }),
+    );
+    this.now = this.at.reduce((a, b) => Math.max(a, b), 0);
+    const words = Math.ceil(this.at.length / 32) || 1;
+    this.ran = [];
+    this.failed = [];
+    this.failing = [];
+    this.failVariants = [];
+    this.fingerprints = [];
+    histories.forEach((history, t) => {
+      const ran = new Uint32Array(words);
+      const failed = new Uint32Array(words);
+      const variants = new Set<string>();
+      const fingerprints = new Map<number, string>();
+      history.forEach((o, n) => {
+        if (o.incident || o.outcome === "skipped") return;
+        const p = places[t][n];
+        ran[p >>> 5] |= 1 << (p & 31);
+        if (!isFailing(o) && !o.retriedPass) return;
+        failed[p >>> 5] |= 1 << (p & 31);
+        variants.add(o.variant);
+        if (o.fingerprint !== null && !fingerprints.has(p)) fingerprints.set(p, o.fingerprint);
+      });
+      const failing: number[] = [];
+      for (let p = 0; p < this.at.length; p++) if (failed[p >>> 5] & (1 << (p & 31))) failing.push(p);
+      this.ran.push(ran);
+      this.failed.push(failed);
+      this.failing.push(failing);
+      this.failVariants.push(variants);
+      this.fingerprints.push(fingerprints);
+    });
+  }
+
+  /** Each place's weight: `weigh` of its age before `now` (the verdicts' decay). */
+  weights(weigh: (ageMs: number) => number): Float64Array {
+    return Float64Array.from(this.at, (at) => weigh(this.now - at));
+  }
+
+  /** The places test `t` failed at, in order. */
+  failuresOf(t: number): readonly number[] {
+    return this.failing[t];
+  }
+
+  /** The places any of these tests ran at (counted: not skipped, not in an incident). */
+  ranByAny(tests: readonly number[]): number[] {
+    const out: number[] = [];
+    for (let p = 0; p < this.at.length; p++)
+      if (tests.some((t) => (this.ran[t][p >>> 5] & (1 << (p & 31))) !== 0)) out.push(p);
+    return out;
+  }
+
+  /** The fingerprint of test `t`'s failure at place `p`, if it had one. */
+  fingerprintAt(t: number, p: number): string | null {
+    return this.fingerprints[t].get(p) ?? null;
+  }
+
+  /** How many places both tests failed at, undecayed: a cheap bound that skips most pairs. */
+  sharedFailures(i: number, j: number): number {
+    const a = this.failing[i];
+    const b = this.failing[j];
+    let n = 0;
+    for (let x = 0, y = 0; x < a.length && y < b.length;) {
+      if (a[x] === b[y]) {
+        n++;
+        x++;
+        y++;
+      } else if (a[x] < b[y]) x++;
+      else y++;
+    }
+    return n;
+  }
+
+  /**
+   * The pair's decayed counts over the places both ran at, on the variants where each has failed: a test that
+   * fails only on Windows says nothing by passing on Linux, and counting those passes would make two
+   * Windows-only flakes look linked.
+   */
+  counts(i: number, j: number, weights: Float64Array): PairCounts {
+    const out: PairCounts = { ran: 0, a: 0, b: 0, both: 0 };
+    const vi = this.failVariants[i];
+    const vj = this.failVariants[j];
+    const [ri, rj, fi, fj] = [this.ran[i], this.ran[j], this.failed[i], this.failed[j]];
+    for (let w = 0; w < ri.length; w++) {
+      let bits = ri[w] & rj[w];
+      while (bits !== 0) {
+        const low = bits & -bits;
+        const p = (w << 5) + (31 - Math.clz32(low));
+        bits ^= low;
+        const variant = this.variant[p];
+        if (!vi.has(variant) || !vj.has(variant)) continue;
+        const weight = weights[p];
+        const failA = (fi[w] & low) !== 0;
+        const failB = (fj[w] & low) !== 0;
+        out.ran += weight;
+        if (failA) out.a += weight;
+        if (failB) out.b += weight;
+        if (failA && failB) out.both += weight;
+      }
+    }
+    return out;
+  }
+}
