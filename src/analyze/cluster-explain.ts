@@ -1,13 +1,7 @@
 /** What a cluster rests on, and the same in plain words: together and alone, shared failures, where. */
+import type { ClusterPlace } from "../model/cluster.ts";
 import type { Reports } from "./cluster-reports.ts";
 import { CONCENTRATION_LIFT, CONCENTRATION_SHARE } from "./cluster-constants.ts";
-
-/** Where co-failures concentrate: one variant, job or six hours of the day (UTC) holding most of them. */
-export interface ClusterPlace {
-  kind: "variant" | "job" | "hours";
-  value: string;
-  reports: number;
-}
 
 /** The figures behind a cluster. */
 export interface ClusterStats {
