@@ -2,7 +2,7 @@
 // analyze/clusters.ts, matched to the stored clusters (a cluster keeps its id while it lasts), saved with the
 // notification of each new one. The cost is that of the flaky tests, not of all the project's tests.
 import { detectClusters, type FoundCluster } from "../analyze/clusters.ts";
-import { explainCluster } from "../analyze/cluster-explain.ts";
+import { explainCluster, sharedFailures } from "../analyze/cluster-explain.ts";
 import { newId } from "../lib/ids.ts";
 import type { Cluster } from "../model/cluster.ts";
 import type { Project } from "../model/project.ts";
@@ -34,15 +34,17 @@ export async function recomputeClusters(
   const found = detectClusters(
     flaky.map((id) => ({ id, suite: names.get(id)?.suite ?? "", history: histories.get(id) ?? [] })),
   );
-  const messages = await store.failures.groupsByFingerprint(project.id, [
-    ...new Set(found.flatMap((c) => c.stats.fingerprints.map((f) => f.fingerprint))),
+  // Each member's stack makes its own fingerprint of one cause: the messages say what they share.
+  const groups = await store.failures.groupsByFingerprint(project.id, [
+    ...new Set(found.flatMap((c) => c.stats.prints.flat())),
   ]);
-  const text = new Map([...messages].map(([fp, g]) => [fp, g.message ?? ""] as const).filter(([, m]) => m !== ""));
-  const next = matchClusters(project.id, found, stored, now, (c) => ({
-    ...c.stats,
-    text: explainCluster(c.stats, text),
-    fingerprints: c.stats.fingerprints.map((f) => ({ ...f, message: text.get(f.fingerprint) ?? null })),
-  }));
+  const messages = new Map<string, string>();
+  for (const [fp, g] of groups) if (g.message) messages.set(fp, g.message);
+  const next = matchClusters(project.id, found, stored, now, ({ stats }) => {
+    const shared = sharedFailures(stats, messages);
+    const { prints: _, ...figures } = stats;
+    return { ...figures, text: explainCluster(stats, shared), fingerprints: shared };
+  });
   const fresh = next.filter((c) => c.foundAt === now && !stored.some((s) => s.id === c.id));
   await store.clusters.saveClusters(project.id, next, await clusterFoundWrite(store, project, fresh, names, now));
   return fresh;

@@ -22,7 +22,9 @@ export const MIN_CLUSTER_SIZE = 3;
  */
 export const MIN_LINKED_SHARE = 0.5;
 
-/** The explanation names where co-failures concentrate (variant, job, hours) when one place holds this share of them. */
+/** The explanation names where co-failures concentrate (variant, job, hours) once there are this many of them… */
+export const CONCENTRATION_MIN_REPORTS = 5;
+/** …when one place holds this share of them… */
 export const CONCENTRATION_SHARE = 0.6;
 /** …and when that share is at least this much above the place's share of the members' runs (else it is only where they run). */
 export const CONCENTRATION_LIFT = 0.2;

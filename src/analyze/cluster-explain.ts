@@ -1,7 +1,7 @@
 /** What a cluster rests on, and the same in plain words: together and alone, shared failures, where. */
 import type { ClusterPlace } from "../model/cluster.ts";
 import type { Reports } from "./cluster-reports.ts";
-import { CONCENTRATION_LIFT, CONCENTRATION_SHARE } from "./cluster-constants.ts";
+import { CONCENTRATION_LIFT, CONCENTRATION_MIN_REPORTS, CONCENTRATION_SHARE } from "./cluster-constants.ts";
 
 /** The figures behind a cluster. */
 export interface ClusterStats {
@@ -13,8 +13,8 @@ export interface ClusterStats {
   /** Co-failures weighted by age as verdict evidence is (halving every 14 days). */
   weight: number;
   lastCoFailureAt: number | null;
-  /** The failure fingerprints most co-failures share (in how many co-failure reports a member failed so), top 3. */
-  fingerprints: { fingerprint: string; reports: number }[];
+  /** Per co-failure report, the distinct fingerprints of the members' failures there (sharedFailures reads them). */
+  prints: string[][];
   where: ClusterPlace[];
 }
 
@@ -32,7 +32,7 @@ export function clusterStats(
   let coFailures = 0;
   let weight = 0;
   let last: number | null = null;
-  const fingerprints = new Map<string, number>();
+  const prints: string[][] = [];
   const places = newPlaces();
   for (const [p, who] of failing) {
     if (who.length < 2) continue;
@@ -44,7 +44,7 @@ export function clusterStats(
       const fp = reports.fingerprintAt(m, p);
       if (fp !== null) seen.add(fp);
     }
-    for (const fp of seen) bump(fingerprints, fp);
+    prints.push([...seen].sort());
     notePlace(places, reports, p);
   }
   // Where the members ran at all: a place is named only when it holds more of the co-failures than of the runs.
@@ -56,7 +56,7 @@ export function clusterStats(
     const [value, n] = top(places[kind])[0] ?? ["", 0];
     const share = n / coFailures;
     const usual = (ran[kind].get(value) ?? 0) / Math.max(1, everywhere.length);
-    if (n > 0 && share >= CONCENTRATION_SHARE && share - usual >= CONCENTRATION_LIFT)
+    if (coFailures >= CONCENTRATION_MIN_REPORTS && share >= CONCENTRATION_SHARE && share - usual >= CONCENTRATION_LIFT)
       where.push({ kind, value, reports: n });
   }
   return {
@@ -66,28 +66,63 @@ export function clusterStats(
     failures: failing.size,
     weight,
     lastCoFailureAt: last,
-    fingerprints: top(fingerprints)
-      .slice(0, 3)
-      .map(([fingerprint, n]) => ({ fingerprint, reports: n })),
+    prints,
     where,
   };
 }
 
+/** A failure the co-failures share: one fingerprint, or one message over several (each test's stack differs). */
+export interface SharedFailure {
+  fingerprint: string;
+  message: string | null;
+  reports: number;
+}
+
+/**
+ * The failures most co-failure reports share, top 3: fingerprints grouped by their message with numbers and
+ * addresses masked (a test's own stack makes its own fingerprint of the same ECONNRESET), else by fingerprint.
+ */
+export function sharedFailures(stats: ClusterStats, messages: ReadonlyMap<string, string>): SharedFailure[] {
+  const byKey = new Map<string, { fingerprint: string; message: string | null; reports: number }>();
+  for (const place of stats.prints) {
+    const keys = new Set<string>();
+    for (const fp of place) {
+      const message = messages.get(fp);
+      const key = message ? `m:${maskMessage(message)}` : `f:${fp}`;
+      if (keys.has(key)) continue;
+      keys.add(key);
+      const entry = byKey.get(key) ?? { fingerprint: fp, message: message ? oneLine(message) : null, reports: 0 };
+      entry.reports++;
+      byKey.set(key, entry);
+    }
+  }
+  return [...byKey.values()]
+    .sort((a, b) => b.reports - a.reports || (a.fingerprint < b.fingerprint ? -1 : 1))
+    .slice(0, 3);
+}
+
+// A message's first line without what varies between occurrences: numbers, hex, timestamps, ports.
+function maskMessage(message: string): string {
+  return oneLine(message)
+    .replace(/0x[0-9a-f]+/gi, "<hex>")
+    .replace(/\d+/g, "<n>")
+    .toLowerCase();
+}
+
 /**
  * "8 tests in 5 suites failed together in 23 of the 31 reports where any of them failed (alone in 8), all with
- * `ECONNRESET …`, 19 of them on os=windows". `messages` names fingerprints by their failure message.
+ * `ECONNRESET …`, 19 of them on os=windows": `shared` are its sharedFailures.
  */
-export function explainCluster(stats: ClusterStats, messages: ReadonlyMap<string, string> = new Map()): string {
+export function explainCluster(stats: ClusterStats, shared: readonly SharedFailure[] = []): string {
   const { size, suites, coFailures, failures } = stats;
   const parts = [
     `${size} tests in ${suites} ${suites === 1 ? "suite" : "suites"} failed together in ${coFailures} of the ${failures} reports where any of them failed` +
       (failures > coFailures ? ` (one alone in ${failures - coFailures})` : ""),
   ];
-  const shared = stats.fingerprints[0];
-  if (shared && shared.reports >= CONCENTRATION_SHARE * coFailures) {
-    const message = messages.get(shared.fingerprint);
-    const named = message ? `\`${oneLine(message)}\`` : `failure fingerprint ${shared.fingerprint.slice(0, 12)}`;
-    parts.push(`${shared.reports === coFailures ? "all" : `${shared.reports} of them`} with ${named}`);
+  const [first] = shared;
+  if (first && first.reports >= CONCENTRATION_SHARE * coFailures) {
+    const named = first.message ? `\`${first.message}\`` : `failure fingerprint ${first.fingerprint.slice(0, 12)}`;
+    parts.push(`${first.reports === coFailures ? "all" : `${first.reports} of them`} with ${named}`);
   }
   for (const place of stats.where) {
     const count = place.reports === coFailures ? "all" : `${place.reports} of them`;

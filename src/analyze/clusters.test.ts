@@ -3,7 +3,7 @@ import { Random } from "../demo/random.ts";
 import type { Observation } from "../model/verdict.ts";
 import { HOUR, NOW, obs } from "../../test/helpers/score-histories.ts";
 import { benjaminiHochberg, coFailureTail } from "./cluster-stats.ts";
-import { explainCluster } from "./cluster-explain.ts";
+import { explainCluster, sharedFailures } from "./cluster-explain.ts";
 import { detectClusters, type ClusterCandidate } from "./clusters.ts";
 
 /** A project's flaky tests over `runs` job runs: each test fails on its own at `rate`, and when its shared cause fires. */
@@ -101,12 +101,27 @@ describe("detectClusters", () => {
 
   it("explains a cluster in plain words", () => {
     const [cluster] = detectClusters(project(300, members("a", 5, "net", 0), { net: 0.1 }));
-    const text = explainCluster(cluster.stats, new Map([["fp-net", "ECONNRESET from payments-sandbox\n  at x"]]));
+    const messages = new Map([["fp-net", "ECONNRESET from payments-sandbox\n  at x"]]);
+    const text = explainCluster(cluster.stats, sharedFailures(cluster.stats, messages));
     expect(text).toMatch(/^5 tests in 1 suite failed together in \d+ of the \d+ reports where any of them failed/);
     expect(text).toContain("all with `ECONNRESET from payments-sandbox`");
-    expect(explainCluster(cluster.stats)).toContain("all with failure fingerprint fp-net");
+    expect(explainCluster(cluster.stats, sharedFailures(cluster.stats, new Map()))).toContain(
+      "all with failure fingerprint fp-net",
+    );
     // They ran in one job, so naming it says nothing; nor does either OS, which co-failures share evenly.
     expect(text).not.toMatch(/in job|on os=/);
+  });
+
+  it("names the message the co-failures share when each test's stack makes its own fingerprint", () => {
+    const candidates = project(300, members("a", 5, "net"), { net: 0.1 });
+    for (const c of candidates) for (const o of c.history) if (o.fingerprint) o.fingerprint = `fp-${c.id}`;
+    const [cluster] = detectClusters(candidates);
+    const messages = new Map(
+      candidates.map((c, i) => [`fp-${c.id}`, `connect ECONNRESET 10.0.0.${i}:${5000 + i} (pool 0xab${i}f)`]),
+    );
+    const shared = sharedFailures(cluster.stats, messages);
+    expect(shared[0].reports).toBe(cluster.stats.coFailures);
+    expect(explainCluster(cluster.stats, shared)).toMatch(/, all with `connect ECONNRESET 10\.0\.0\.\d:\d+/);
   });
 
   it("says where co-failures concentrate", () => {

@@ -24,6 +24,13 @@ export function clusterStore(db: Db) {
       return row ? read(row) : null;
     },
 
+    /** The cluster a test belongs to, or null (a project has few clusters: read whole). */
+    async clusterOfTest(projectId: string, testId: string): Promise<Cluster | null> {
+      const rows = await db.orm.select().from(t).where(eq(t.projectId, projectId));
+      const row = rows.find((r) => (r.testIds as string[]).includes(testId));
+      return row ? read(row) : null;
+    },
+
     /**
      * Makes `clusters` the project's clusters (the others are gone), with `then` (the outbox write of the new
      * ones) in the same transaction.
