@@ -202,7 +202,9 @@ describe("generateHistory", () => {
     const plain = generateHistory({ seed: 5, tests: 120, commits: 40 });
     expect(Object.values(plain.truth).some((t) => t.cluster !== undefined)).toBe(false);
     const history = generateHistory({ seed: 5, tests: 120, commits: 40, clusters: 3 });
-    const members = Object.entries(history.truth).filter(([, t]) => t.cluster === 0).map(([key]) => key);
+    const members = Object.entries(history.truth)
+      .filter(([, t]) => t.cluster === 0)
+      .map(([key]) => key);
     expect(members.length).toBeGreaterThanOrEqual(4);
     // In every report of their job, they fail all together on the first attempt or (mostly) on their own.
     let together = 0;
