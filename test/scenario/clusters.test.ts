@@ -2,40 +2,13 @@
 // (a flaky sandbox) next to independent flaky tests gives one cluster, named on its members' pages, told once
 // to the integrations, and quarantined and released as one.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Random } from "../../src/demo/random.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { BACKENDS } from "../helpers/backends.ts";
+import { clusterHistory, LONERS, MEMBERS } from "../helpers/cluster-history.ts";
 import { startFakeWebhook, type FakeWebhook } from "../helpers/fake-webhook.ts";
 
 const HOUR = 3_600_000;
 const SETTLE_MS = 60_000;
-const MEMBERS = ["payments.Charge", "orders.Checkout", "billing.Invoice", "cart.Totals", "users.Wallet"];
-const LONERS = ["search.Ranking", "auth.Login", "catalog.Items", "shipping.Rates"];
-const STEADY = ["util.Format", "util.Parse", "util.Dates", "util.Money"];
-
-// A failure that passed on the in-run retry: flaky evidence at once, and a failure the report counts.
-function flakyCase(suite: string, message: string): string {
-  const file = `test/${suite.replace(".", "/")}.test.ts`;
-  const failure = `<failure message="${message}">${message}\n    at Object.run (${file}:12:7)</failure>`;
-  return `<testcase classname="${suite}" name="works" file="${file}" time="0.01">${failure}</testcase>
-    <testcase classname="${suite}" name="works" file="${file}" time="0.01"/>`;
-}
-
-function passingCase(suite: string): string {
-  return `<testcase classname="${suite}" name="works" file="test/${suite.replace(".", "/")}.test.ts" time="0.01"/>`;
-}
-
-function report(rng: Random): string {
-  const sandboxDown = rng.chance(0.2);
-  const cases = [
-    ...MEMBERS.map((s) =>
-      sandboxDown ? flakyCase(s, `read ECONNRESET from payments-sandbox:${rng.int(30000, 60000)}`) : passingCase(s),
-    ),
-    ...LONERS.map((s) => (rng.chance(0.2) ? flakyCase(s, `${s} timed out`) : passingCase(s))),
-    ...STEADY.map((s) => passingCase(s)),
-  ];
-  return `<testsuite name="all">${cases.join("\n")}</testsuite>`;
-}
 
 describe.each(BACKENDS)("co-failure clusters on %s", (backend) => {
   let t: TestApp;
@@ -60,12 +33,11 @@ describe.each(BACKENDS)("co-failure clusters on %s", (backend) => {
     // People decide here: automation would quarantine each flaky test on its own.
     const policy = await t.json("PUT", "/api/v1/projects/web/policy", { autoQuarantine: false });
     expect(policy.status, JSON.stringify(policy.body)).toBe(200);
-    const rng = new Random(7);
-    for (let i = 1; i <= 80; i++) {
+    for (const [n, body] of clusterHistory(80).entries()) {
       now += HOUR;
-      const res = await t.request(`/api/v1/projects/web/reports?commit=c${i}&branch=main&run=r${i}&job=unit`, {
+      const res = await t.request(`/api/v1/projects/web/reports?commit=c${n}&branch=main&run=r${n}&job=unit`, {
         method: "POST",
-        body: report(rng),
+        body,
       });
       expect(res.status, await res.clone().text()).toBe(201);
     }
