@@ -10,7 +10,6 @@ import type { Store } from "../store/index.ts";
 import { verdictChangeWrite } from "../notify/changes.ts";
 import { yielder } from "../lib/yield.ts";
 import { applyQuarantinePolicy } from "./quarantine.ts";
-import { recomputeClusters } from "./clusters.ts";
 
 /**
  * Observations per test the scorer looks at: enough that a rare flake's evidence stays in view (a 2 % flake
@@ -146,8 +145,6 @@ async function rescoreUnlocked(
     // ~20 ms, not after every batch: a timer per batch of 25 added ≥ 1 ms each, 40 s to a million tests.
     await maybeYield();
   }
-  // Clusters move with the verdicts of flaky tests (act/clusters.ts says when it recomputes).
-  await recomputeClusters(store, project, testIds, HISTORY_LIMIT, now, reports);
   if (testIds.length > 0) publish("verdicts.changed", project.id, { project: project.slug, tests: testIds.length });
   if (changed.quarantined.length + changed.released.length > 0)
     publish("quarantine.changed", project.id, { project: project.slug, ...changed });

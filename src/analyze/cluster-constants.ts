@@ -5,7 +5,7 @@
  * two shared failures among rare flakes are a coincidence often enough; three at random are rare, and a real
  * shared cause at 3 % of runs shows three within ~100 runs.
  */
-export const MIN_CO_FAILURES = 3;
+export const MIN_CO_FAILURES = 2;
 
 /**
  * False-discovery rate of Benjamini–Hochberg over every pair of flaky tests: of the pairs called linked, at

@@ -33,15 +33,12 @@ export function detectClusters(candidates: readonly ClusterCandidate[]): FoundCl
   const weights = reports.weights((age) => decay(age, HALF_LIFE_MS));
   const pairs: [number, number][] = [];
   const pValues: number[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    for (let j = i + 1; j < sorted.length; j++) {
-      if (reports.sharedFailures(i, j) < MIN_CO_FAILURES) continue;
-      const c = reports.counts(i, j, weights);
-      const k = Math.round(c.both);
-      if (k < MIN_CO_FAILURES) continue;
-      pairs.push([i, j]);
-      pValues.push(coFailureTail(Math.round(c.ran), Math.round(c.a), Math.round(c.b), k));
-    }
+  for (const [i, j] of reports.pairsFailingTogether(MIN_CO_FAILURES)) {
+    const c = reports.counts(i, j, weights);
+    const k = Math.round(c.both);
+    if (k < MIN_CO_FAILURES) continue;
+    pairs.push([i, j]);
+    pValues.push(coFailureTail(Math.round(c.ran), Math.round(c.a), Math.round(c.b), k));
   }
   const significant = benjaminiHochberg(pValues, (sorted.length * (sorted.length - 1)) / 2, CLUSTER_FDR);
   const links: number[][] = sorted.map(() => []);
