@@ -114,9 +114,11 @@ async function rescoreProject(deps: JobDeps, projectId: string, entry: ProjectRe
   } finally {
     if (started) await progress.finish(done);
   }
-  // Co-failure clusters move with the flaky tests' verdicts: once per rescore job, never in an upload's request.
+  // Co-failure clusters move when flaky tests fail: once per rescore job whose reports failed one (the tests the
+  // reports made it score; a pass moves them little, and the hourly tick's rescore of the flaky tests catches up).
+  const failed = entry.needs === "all" || entry.unsettled ? chosen : entry.needs.testIds;
   if (deps.config.clusters)
-    await store.rescores.run(project.id, () => recomputeClusters(store, project, chosen, HISTORY_LIMIT, deps.clock()));
+    await store.rescores.run(project.id, () => recomputeClusters(store, project, failed, HISTORY_LIMIT, deps.clock()));
   await store.overview.saveDailyCounts(project.id, deps.clock());
 }
 
