@@ -29,22 +29,34 @@ export class Reports {
   private readonly ran: Uint32Array[];
   private readonly failed: Uint32Array[];
   private readonly failing: number[][];
-  private readonly failVariants: Set<string>[];
+  /** Per place its variant's number, and per test which variant numbers it failed on. */
+  private readonly variantOf: number[] = [];
+  private readonly failVariants: Uint8Array[];
   private readonly fingerprints: Map<number, string>[];
 
   constructor(histories: readonly (readonly Observation[])[]) {
     const index = new Map<string, number>();
+    // A report is always one place: its key is built once per report, not once per observation.
+    const byReport = new Map<string, number>();
+    const variants = new Map<string, number>();
     const places = histories.map((history) =>
       history.map((o) => {
-        const key = placeKey(o);
-        let p = index.get(key);
+        let p = byReport.get(o.reportId);
         if (p === undefined) {
-          p = this.at.length;
-          index.set(key, p);
-          this.at.push(o.receivedAt);
-          this.variant.push(o.variant);
-          this.job.push(o.job);
-        } else if (o.receivedAt > this.at[p]) this.at[p] = o.receivedAt;
+          const key = placeKey(o);
+          p = index.get(key);
+          if (p === undefined) {
+            p = this.at.length;
+            index.set(key, p);
+            this.at.push(o.receivedAt);
+            this.variant.push(o.variant);
+            this.job.push(o.job);
+            if (!variants.has(o.variant)) variants.set(o.variant, variants.size);
+            this.variantOf.push(variants.get(o.variant) as number);
+          }
+          byReport.set(o.reportId, p);
+        }
+        if (o.receivedAt > this.at[p]) this.at[p] = o.receivedAt;
         return p;
       }),
     );
@@ -58,7 +70,7 @@ export class Reports {
     histories.forEach((history, t) => {
       const ran = new Uint32Array(words);
       const failed = new Uint32Array(words);
-      const variants = new Set<string>();
+      const failedOn = new Uint8Array(variants.size);
       const fingerprints = new Map<number, string>();
       history.forEach((o, n) => {
         if (o.incident || o.outcome === "skipped") return;
@@ -66,7 +78,7 @@ export class Reports {
         ran[p >>> 5] |= 1 << (p & 31);
         if (!isFailing(o) && !o.retriedPass) return;
         failed[p >>> 5] |= 1 << (p & 31);
-        variants.add(o.variant);
+        failedOn[this.variantOf[p]] = 1;
         if (o.fingerprint !== null && !fingerprints.has(p)) fingerprints.set(p, o.fingerprint);
       });
       const failing: number[] = [];
@@ -74,7 +86,7 @@ export class Reports {
       this.ran.push(ran);
       this.failed.push(failed);
       this.failing.push(failing);
-      this.failVariants.push(variants);
+      this.failVariants.push(failedOn);
       this.fingerprints.push(fingerprints);
     });
   }
@@ -141,8 +153,8 @@ export class Reports {
         const low = bits & -bits;
         const p = (w << 5) + (31 - Math.clz32(low));
         bits ^= low;
-        const variant = this.variant[p];
-        if (!vi.has(variant) || !vj.has(variant)) continue;
+        const v = this.variantOf[p];
+        if ((vi[v] & vj[v]) === 0) continue;
         const weight = weights[p];
         const failA = (fi[w] & low) !== 0;
         const failB = (fj[w] & low) !== 0;
