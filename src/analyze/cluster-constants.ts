@@ -12,7 +12,7 @@ export const MIN_CO_FAILURES = 2;
  * False-discovery rate of Benjamini–Hochberg over every pair of flaky tests: of the pairs called linked, at
  * most this share are expected to be chance. Low, because one false pair can join two tests wrongly.
  */
-export const CLUSTER_FDR = 0.05;
+export const CLUSTER_FDR = 0.01;
 
 /** Fewest tests a cluster has: two tests failing together are a pair (often one test's fixture in another), not a systemic cause. */
 export const MIN_CLUSTER_SIZE = 3;
