@@ -10,9 +10,11 @@ export const MIN_CO_FAILURES = 2;
 
 /**
  * False-discovery rate of Benjamini–Hochberg over every pair of flaky tests: of the pairs called linked, at
- * most this share are expected to be chance. Low, because one false pair can join two tests wrongly.
+ * most this share are expected to be chance; a false pair rarely makes a false member, since a member must link
+ * to half its cluster. bench:accuracy --clusters, seeds 1–3: 1 % → 5 % found clusters a median 27 member runs
+ * sooner (max lag 242 → 179 runs), with the same members and no independent flaky test clustered.
  */
-export const CLUSTER_FDR = 0.01;
+export const CLUSTER_FDR = 0.05;
 
 /** Fewest tests a cluster has: two tests failing together are a pair (often one test's fixture in another), not a systemic cause. */
 export const MIN_CLUSTER_SIZE = 3;
