@@ -5,6 +5,7 @@ import { currentUser, get, onSignedOut, signOut, type User } from "./api.ts";
 import { Empty, ErrorNote, Loading, Page } from "./components/bits.tsx";
 import { Layout } from "./components/layout.tsx";
 import { useData } from "./data.ts";
+import { ClusterPage } from "./pages/cluster.tsx";
 import { OverviewPage } from "./pages/overview.tsx";
 import { ProjectPage } from "./pages/project/index.tsx";
 import { QuarantinePage } from "./pages/quarantine/index.tsx";
@@ -33,6 +34,11 @@ const ROUTES: Route[] = [
     "/projects/:project/tests/:id",
     "project",
     (p, c) => <TestPage slug={p.project} id={p.id} canChange={c.canChange} />,
+  ],
+  [
+    "/projects/:project/clusters/:id",
+    "project",
+    (p, c) => <ClusterPage slug={p.project} id={p.id} canChange={c.canChange} />,
   ],
   ["/projects/:project/runs/:run", "project", (p) => <RunPage slug={p.project} run={p.run} />],
   ["/projects/:project/reports/:id", "project", (p) => <ReportPage slug={p.project} id={p.id} />],

@@ -87,6 +87,34 @@ export interface TestDetail {
   variants: Record<string, Verdict>;
   history: Observation[];
   fingerprints: { fingerprint: string; count: number }[];
+  /** The co-failure cluster the test belongs to, if any. */
+  cluster?: { id: string; size: number; text: string } | null;
+}
+
+/** A member of a co-failure cluster. */
+export interface ClusterMember {
+  id: string;
+  suite: string;
+  name: string;
+  file: string;
+  status: string | null;
+  quarantined: boolean;
+}
+
+/** A cluster of flaky tests that fail together (GET …/clusters). */
+export interface Cluster {
+  id: string;
+  tests: ClusterMember[];
+  coFailures: number;
+  failures: number;
+  evidence: {
+    text: string;
+    suites: number;
+    lastCoFailureAt: string | null;
+    fingerprints: { fingerprint: string; message: string | null; reports: number }[];
+    where: { kind: string; value: string; reports: number }[];
+  };
+  foundAt: string | null;
 }
 
 /** A failure group. */

@@ -1,5 +1,5 @@
 /** Runs one CI job in the simulation: each test's attempts, with in-run retries when the job has them. */
-import { brokenFailure, flakyFailure, outageFailure, type FailureText } from "./messages.ts";
+import { brokenFailure, clusterFailure, flakyFailure, outageFailure, type FailureText } from "./messages.ts";
 import type { SimTest } from "./population.ts";
 import type { Random } from "./random.ts";
 import type { DemoStatus } from "./types.ts";
@@ -22,6 +22,8 @@ export interface JobContext {
   retries: boolean;
   outage: Outage | null;
   time: number;
+  /** Planted clusters whose shared cause fires in this job execution. */
+  firing?: ReadonlySet<number>;
 }
 
 /** One attempt of a test, as it goes into the XML. */
@@ -46,9 +48,14 @@ export function runJob(rng: Random, tests: readonly SimTest[], ctx: JobContext):
     if (test.alwaysSkipped) return { test, attempts: [{ status: "skipped", durationMs: 0 }] };
     const steady = steadyFailure(rng, test, ctx);
     const rate = flakeRate(test, ctx.os, ctx.base);
+    const cluster = test.truth.cluster;
+    const hit = cluster !== undefined && ctx.firing?.has(cluster) === true;
     const attempts: SimAttempt[] = [];
     do {
-      const failing = steady ?? (rng.chance(rate) ? flakyFailure(test.cause, test.file, ctx.time, rng) : undefined);
+      // A cluster's cause fails the first attempt; a retry passes unless the test flakes on its own then.
+      const shared = hit && attempts.length === 0 ? clusterFailure(cluster, test.file, ctx.time, rng) : undefined;
+      const failing =
+        steady ?? shared ?? (rng.chance(rate) ? flakyFailure(test.cause, test.file, ctx.time, rng) : undefined);
       const durationMs = rng.int(3, 900);
       attempts.push(failing ? { status: "failed", durationMs, failure: failing } : { status: "passed", durationMs });
     } while (ctx.retries && attempts.at(-1)?.status === "failed" && attempts.length < MAX_ATTEMPTS);

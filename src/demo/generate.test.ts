@@ -197,4 +197,21 @@ describe("generateHistory", () => {
       expect(after.flatMap((u) => u.results.filter((r) => r.key === key)).some((r) => failed(r.attempts))).toBe(false);
     }
   });
+
+  it("plants clusters only when asked: members of one job fail together in the runs their cause fires", () => {
+    const plain = generateHistory({ seed: 5, tests: 120, commits: 40 });
+    expect(Object.values(plain.truth).some((t) => t.cluster !== undefined)).toBe(false);
+    const history = generateHistory({ seed: 5, tests: 120, commits: 40, clusters: 3 });
+    const members = Object.entries(history.truth)
+      .filter(([, t]) => t.cluster === 0)
+      .map(([key]) => key);
+    expect(members.length).toBeGreaterThanOrEqual(4);
+    // In every report of their job, they fail all together on the first attempt or (mostly) on their own.
+    let together = 0;
+    for (const upload of history.uploads) {
+      const mine = upload.results.filter((r) => members.includes(r.key));
+      if (mine.length > 0 && mine.every((r) => r.attempts[0] === "failed")) together++;
+    }
+    expect(together).toBeGreaterThan(0);
+  });
 });

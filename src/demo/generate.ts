@@ -8,6 +8,7 @@ import { jobSlot, planOutages, planPrBreaks, planRetries, RERUN_CHANCE } from ".
 import { buildPopulation, JOBS, planFlakeFixes, type SimTest } from "./population.ts";
 import { Random } from "./random.ts";
 import { buildTimeline, type Push } from "./timeline.ts";
+import { firingClusters, planClusters, type PlantedCluster } from "./clusters.ts";
 import type { DemoHistory, DemoUpload, GenerateOptions, TestTruth } from "./types.ts";
 
 const SECOND = 1000;
@@ -21,6 +22,8 @@ export function generateHistory(options: GenerateOptions): DemoHistory {
   const oses = options.oses ?? ["linux", "windows", "macos"];
   const tests = buildPopulation(rng, Math.max(40, options.tests ?? 300), commits, oses);
   planFlakeFixes(tests, commits, options.fixFlaky ?? 0);
+  // Planted after the other kinds (and only when asked): the histories of every seed without clusters stay as they were.
+  const clusters = planClusters(rng, tests, options.clusters ?? 0, oses);
   const { main, all } = buildTimeline(
     rng,
     commits,
@@ -52,12 +55,21 @@ export function generateHistory(options: GenerateOptions): DemoHistory {
           1,
           push.time + rng.int(240, 900) * SECOND,
           outages.get(jobSlot(index, job, os)) ?? null,
+          firingClusters(rng, clusters, job, os),
         );
         uploads.push(first);
         const failed = first.results.some((r) => r.attempts.at(-1) === "failed");
         if (reruns && (first.outage || (failed && rng.chance(push.pr ? RERUN_CHANCE.pr : RERUN_CHANCE.main)))) {
           uploads.push(
-            runOnce(rng, byJob.get(job) ?? [], run, 2, first.receivedAt + rng.int(1200, 3600) * SECOND, null),
+            runOnce(
+              rng,
+              byJob.get(job) ?? [],
+              run,
+              2,
+              first.receivedAt + rng.int(1200, 3600) * SECOND,
+              null,
+              firingClusters(rng, clusters, job, os),
+            ),
           );
         }
       }
@@ -70,7 +82,7 @@ export function generateHistory(options: GenerateOptions): DemoHistory {
     defaultBranch: "main",
     variants: oses.map((os) => `os=${os}`),
     uploads,
-    truth: finalTruth(tests, main, uploads),
+    truth: finalTruth(tests, main, uploads, clusters),
   };
 }
 
@@ -90,11 +102,12 @@ function runOnce(
   attempt: number,
   time: number,
   outage: Outage | null,
+  firing: ReadonlySet<number>,
 ): DemoUpload {
   const { push, os } = slot;
   // Suites in first-seen order, as the XML groups them: `results` mirrors the report's order.
   const executions = bySuite(
-    runJob(rng, tests, { os, base: push.base, breaks: slot.breaks, retries: slot.retries, outage, time }),
+    runJob(rng, tests, { os, base: push.base, breaks: slot.breaks, retries: slot.retries, outage, time, firing }),
   );
   const jobName = `${slot.job} (${os})`;
   return {
@@ -129,6 +142,7 @@ function finalTruth(
   tests: readonly SimTest[],
   main: readonly Push[],
   uploads: readonly DemoUpload[],
+  clusters: readonly PlantedCluster[],
 ): Record<string, TestTruth> {
   const truth: Record<string, TestTruth> = {};
   for (const test of tests) {
@@ -137,6 +151,9 @@ function finalTruth(
       truth[test.key].introduced = main[test.regression.from].commit;
       truth[test.key].fixed = main[test.regression.to]?.commit;
     }
+    // A member's failure rate, for recall: its own plus its cluster's (on its cluster's OS, as a flaky-variant's).
+    const cluster = clusters.find((c) => c.id === test.truth.cluster);
+    if (cluster) truth[test.key].rate = Math.min(1, (test.truth.rate ?? 0) + cluster.rate);
     if (test.flakeFixedAt !== undefined) truth[test.key].fixed = main[test.flakeFixedAt].commit;
     if (test.breaksAt) truth[test.key].breaks = test.breaksAt.map((i) => main[i].commit);
   }

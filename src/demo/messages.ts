@@ -59,3 +59,14 @@ export function outageFailure(cause: number, host: string, time: number, rng: Ra
     stack: `${type}: ${message}\n    at Connection.connect (node_modules/pg/lib/client.js:${rng.int(100, 140)}:18)`,
   };
 }
+
+/** What every member of planted cluster `cluster` prints when its shared cause fires: one message, each its own stack. */
+export function clusterFailure(cluster: number, file: string, time: number, rng: Random): FailureText {
+  const texts: [string, string][] = [
+    ["FetchError", `request to https://payments-sandbox.internal/v2/charges failed, reason: read ECONNRESET`],
+    ["Error", `fixture 'seeded-catalog' not ready: lock held by worker ${rng.int(1, 8)} since ${iso(time)}`],
+    ["TimeoutError", `waiting for selector "#session-banner" failed: timeout 30000ms exceeded`],
+  ];
+  const [type, message] = texts[cluster % texts.length];
+  return { type, message, stack: `${type}: ${message}\n${stack(file, rng)}` };
+}

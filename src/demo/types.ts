@@ -17,6 +17,8 @@ export interface TestTruth {
   pr?: string;
   /** One-commit break: the main commits it failed on, on every execution (each fixed by the next commit). */
   breaks?: string[];
+  /** A planted co-failure cluster's id: the test fails whenever its cluster's cause fires (and on its own at `rate`). */
+  cluster?: number;
   /** A parameterized test's later invocation (`name [N]` in the key): the same testcase name repeated in a report. */
   invocation?: number;
 }
@@ -82,6 +84,8 @@ export interface GenerateOptions {
   reruns?: boolean;
   /** Share of the flaky tests that get fixed partway through the history (default 0). */
   fixFlaky?: number;
+  /** Co-failure clusters to plant (default 0; bench:accuracy --clusters plants 6). */
+  clusters?: number;
   /** Simulated time of the first push, ms since the epoch (default 2025-01-06T09:00Z). */
   startTime?: number;
 }

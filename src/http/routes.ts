@@ -20,6 +20,16 @@ import {
   runVerdictRoute,
 } from "./findings.ts";
 import { getTestHandler, getTestRoute, listTestsHandler, listTestsRoute } from "./tests.ts";
+import {
+  getClusterHandler,
+  getClusterRoute,
+  listClustersHandler,
+  listClustersRoute,
+  quarantineClusterHandler,
+  quarantineClusterRoute,
+  releaseClusterHandler,
+  releaseClusterRoute,
+} from "./clusters.ts";
 import { getReportHandler, getReportRoute, uploadReportHandler, uploadReportRoute } from "./reports.ts";
 import {
   createTokenHandler,
@@ -127,6 +137,10 @@ export const ROUTES: readonly RouteRule[] = [
   api("read", listFailuresRoute, listFailuresHandler),
   api("read", listIncidentsRoute, listIncidentsHandler),
   api("read", runVerdictRoute, runVerdictHandler),
+  api("read", listClustersRoute, listClustersHandler),
+  api("read", getClusterRoute, getClusterHandler),
+  api("member", quarantineClusterRoute, quarantineClusterHandler),
+  api("member", releaseClusterRoute, releaseClusterHandler),
   api("read", listQuarantineRoute, listQuarantineHandler),
   api("read", checkQuarantineRoute, checkQuarantineHandler),
   api("member", addQuarantineRoute, addQuarantineHandler),

@@ -171,10 +171,11 @@ export const getTestHandler =
     const project = await loadProject(d.store, c, slug);
     const test = await d.store.tests.getTest(project.id, id);
     if (!test) throw notFound(`test '${id}' in project '${slug}'`);
-    const [stored, histories, quarantines] = await Promise.all([
+    const [stored, histories, quarantines, cluster] = await Promise.all([
       d.store.verdicts.testVerdicts(id),
       d.store.history.observations([id], 200),
       d.store.quarantine.activeFor([id]),
+      d.store.clusters.clusterOfTest(project.id, id),
     ]);
     const current = Object.values(stored).some(mayLag)
       ? (await currentVerdicts(d.store, project, [id], d.clock())).get(id)
@@ -202,6 +203,8 @@ export const getTestHandler =
         verdict: overall ?? null,
         variants,
         ...quarantineJson(quarantines.get(id)),
+        // The co-failure cluster it belongs to, if any: the cause may be shared (GET …/clusters/{id} has it all).
+        cluster: cluster && { id: cluster.id, size: cluster.testIds.length, text: cluster.evidence.text },
         history: history.map((o) => ({ ...o, receivedAt: iso(o.receivedAt) })),
         // Each with its failure group's sample message and stack, so the test page needs no list of every group.
         fingerprints: [...fingerprints.entries()]

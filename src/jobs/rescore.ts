@@ -1,6 +1,7 @@
 import { mergeNeeds, testsNeedingScore } from "../act/findings.ts";
 import { rescoreProgress } from "../act/progress.ts";
-import { rescoreTests } from "../act/rescore.ts";
+import { recomputeClusters } from "../act/clusters.ts";
+import { HISTORY_LIMIT, rescoreTests } from "../act/rescore.ts";
 import type { ScoringNeeds } from "../model/job.ts";
 import { RESCORE_JOB } from "../model/job.ts";
 import type { Job, JobPayloads } from "../model/job.ts";
@@ -96,11 +97,13 @@ async function rescoreProject(deps: JobDeps, projectId: string, entry: ProjectRe
   const progress = rescoreProgress(store, project.id, deps.clock);
   let started = false;
   let done = 0;
+  let chosen: string[] = [];
   // Chosen under the project's lock: which passes are left out depends on the verdicts stored when it runs.
   const choose = async (): Promise<string[]> => {
     const ids = await testsToChoose(store, project.id, entry);
     await progress.start(ids.length);
     started = true;
+    chosen = ids;
     return ids;
   };
   try {
@@ -111,6 +114,11 @@ async function rescoreProject(deps: JobDeps, projectId: string, entry: ProjectRe
   } finally {
     if (started) await progress.finish(done);
   }
+  // Co-failure clusters move when flaky tests fail: once per rescore job whose reports failed one (the tests the
+  // reports made it score; a pass moves them little, and the hourly tick's rescore of the flaky tests catches up).
+  const failed = entry.needs === "all" || entry.unsettled ? chosen : entry.needs.testIds;
+  if (deps.config.clusters)
+    await store.rescores.run(project.id, () => recomputeClusters(store, project, failed, HISTORY_LIMIT, deps.clock()));
   await store.overview.saveDailyCounts(project.id, deps.clock());
 }
 

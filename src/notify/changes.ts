@@ -2,13 +2,22 @@
  * The act stage's hooks: verdict and quarantine changes become notification events, written to the
  * outbox in the same transaction as the change (the store functions take the prepared write).
  */
+import type { Cluster } from "../model/cluster.ts";
 import type { Project } from "../model/project.ts";
 import type { TestVerdicts, VerdictStatus } from "../model/verdict.ts";
 import type { Orm } from "../store/backend/db.ts";
 import type { Store } from "../store/index.ts";
 import type { AlsoWrite } from "../store/quarantine.ts";
 import { outboxRows, prepareEvents, writeRows } from "./emit.ts";
-import { isNews, quarantineEvent, verdictEvents, type NotificationEvent, type ProjectRef } from "./events.ts";
+import {
+  CLUSTER_EVENT_TESTS,
+  clusterEvent,
+  isNews,
+  quarantineEvent,
+  verdictEvents,
+  type NotificationEvent,
+  type ProjectRef,
+} from "./events.ts";
 
 const ref = (p: Project): ProjectRef => ({ id: p.id, slug: p.slug, name: p.name });
 
@@ -86,4 +95,31 @@ export async function quarantineChangeWrite(
     );
     return writeRows(store, outboxRows(integrations, [event]), now, orm);
   };
+}
+
+/** The outbox write for clusters found for the first time: one event per cluster, not per member; undefined when none or no integration listens. */
+export async function clusterFoundWrite(
+  store: Store,
+  project: Project,
+  fresh: readonly Cluster[],
+  names: ReadonlyMap<string, { suite: string; name: string; file: string }>,
+  now: number,
+): Promise<((orm: Orm) => Promise<unknown>) | undefined> {
+  if (fresh.length === 0) return undefined;
+  const events = fresh.map((c) =>
+    clusterEvent(
+      ref(project),
+      {
+        id: c.id,
+        size: c.testIds.length,
+        text: c.evidence.text,
+        tests: c.testIds.slice(0, CLUSTER_EVENT_TESTS).flatMap((id) => {
+          const name = names.get(id);
+          return name ? [{ id, ...name }] : [];
+        }),
+      },
+      now,
+    ),
+  );
+  return prepareEvents(store, events, now);
 }

@@ -8,6 +8,7 @@ export const EVENT_TYPES = [
   "test.quarantined",
   "test.released",
   "verdict.changed",
+  "cluster.found", // a new cluster of flaky tests that fail together: one message for the cluster, not one per member
   "digest",
   "ping",
   "github.publish", // a check run, PR comment or issues of a workflow run, for the github channel only (src/notify/github.ts)
@@ -51,6 +52,18 @@ export interface QuarantineChange {
   expiresAt?: number | null;
 }
 
+/** A cluster of flaky tests that fail together: what it rests on in plain words, and its first members. */
+export interface ClusterRef {
+  id: string;
+  size: number;
+  text: string;
+  /** Its members, at most CLUSTER_EVENT_TESTS of them (`size` says how many there are). */
+  tests: TestRef[];
+}
+
+/** Members listed in a cluster's event: a message names a few, the page lists them all. */
+export const CLUSTER_EVENT_TESTS = 10;
+
 /** The daily summary of a project. */
 export interface Digest {
   day: string;
@@ -69,6 +82,7 @@ export interface NotificationEvent {
   verdict?: VerdictChange;
   quarantine?: QuarantineChange;
   digest?: Digest;
+  cluster?: ClusterRef;
   message?: string;
 }
 
@@ -115,4 +129,9 @@ export function quarantineEvent(
   now: number,
 ): NotificationEvent {
   return { type: `test.${kind}`, key: `test.${kind}:${q.id}`, occurredAt: now, project, test, quarantine: q };
+}
+
+/** The event of a cluster found for the first time; keyed by the cluster, so it is told once however often it is recomputed. */
+export function clusterEvent(project: ProjectRef, cluster: ClusterRef, now: number): NotificationEvent {
+  return { type: "cluster.found", key: `cluster.found:${cluster.id}`, occurredAt: now, project, cluster };
 }

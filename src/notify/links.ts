@@ -6,3 +6,9 @@ export function uiLink(publicUrl: string | undefined, projectSlug: string, testI
   const base = `${publicUrl.replace(/\/+$/, "")}/projects/${encodeURIComponent(projectSlug)}`;
   return testId ? `${base}/tests/${encodeURIComponent(testId)}` : base;
 }
+
+/** The UI page of one of a project's clusters. */
+export function clusterLink(publicUrl: string | undefined, projectSlug: string, clusterId: string): string | undefined {
+  const base = uiLink(publicUrl, projectSlug);
+  return base && `${base}/clusters/${encodeURIComponent(clusterId)}`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { quarantineEvent, verdictEvents, type NotificationEvent } from "./events.ts";
+import { clusterEvent, quarantineEvent, verdictEvents, type NotificationEvent } from "./events.ts";
 import { MAX_BLOCKS, buildSlackMessage, escapeMrkdwn } from "./slack-blocks.ts";
 
 const project = { id: "p1", slug: "web", name: "Web <app>" };
@@ -122,5 +122,26 @@ describe("verdictEvents", () => {
       "verdict.changed",
       "test.broken",
     ]);
+  });
+
+  it("tells a new cluster in one line with its explanation and members, not one line per member", () => {
+    const cluster = clusterEvent(
+      project,
+      {
+        id: "c1",
+        size: 12,
+        text: "12 tests in 5 suites failed together in 9 of the 11 reports",
+        tests: [1, 2, 3].map(test),
+      },
+      1000,
+    );
+    const m = buildSlackMessage([cluster], "https://fg.example");
+    expect(m.text).toBe("FlakeGuard · Web <app>: 1 new cluster of flaky tests that fail together");
+    const lines = JSON.stringify(m.blocks);
+    expect(lines).toContain("<https://fg.example/projects/web/clusters/c1|*12 flaky tests fail together*>");
+    expect(lines).toContain("12 tests in 5 suites failed together in 9 of the 11 reports");
+    expect(lines).toContain("<https://fg.example/projects/web/tests/t2|app.Suite › case 2 &amp; more>");
+    expect(lines).toContain("… and 9 more");
+    expect(cluster.key).toBe("cluster.found:c1");
   });
 });

@@ -1,6 +1,6 @@
 /** Block Kit messages for Slack: changes grouped by kind in one message, never more than Slack's 50 blocks. */
 import type { EventType, NotificationEvent } from "./events.ts";
-import { uiLink } from "./links.ts";
+import { clusterLink, uiLink } from "./links.ts";
 
 /** Slack's limit of blocks per message. */
 export const MAX_BLOCKS = 50;
@@ -23,6 +23,10 @@ const GROUPS: { type: EventType; title: (n: number) => string }[] = [
     type: "verdict.changed",
     title: (n) => `:arrows_counterclockwise: ${n} ${n === 1 ? "verdict" : "verdicts"} changed`,
   },
+  {
+    type: "cluster.found",
+    title: (n) => `:link: ${n} new ${n === 1 ? "cluster" : "clusters"} of flaky tests that fail together`,
+  },
   { type: "ping", title: () => ":wave: Test message" },
 ];
 const tests = (n: number) => (n === 1 ? "test" : "tests");
@@ -40,6 +44,7 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 /** One line about one event's test: linked name, and why. */
 function eventLine(e: NotificationEvent, publicUrl: string | undefined): string {
   if (e.type === "ping") return escapeMrkdwn(e.message ?? "FlakeGuard can post here.");
+  if (e.cluster) return clusterLine(e, publicUrl);
   const t = e.test!;
   const label = escapeMrkdwn(cut(`${t.suite ? `${t.suite} › ` : ""}${t.name}`, 200));
   const link = uiLink(publicUrl, e.project.slug, t.id);
@@ -57,6 +62,20 @@ function eventLine(e: NotificationEvent, publicUrl: string | undefined): string 
     return `${name}${where}\n${by}${until}: ${escapeMrkdwn(cut(q.reason, 500))}`;
   }
   return name;
+}
+
+/** A cluster: what it rests on, then its first members, linked. */
+function clusterLine(e: NotificationEvent, publicUrl: string | undefined): string {
+  const c = e.cluster!;
+  const link = clusterLink(publicUrl, e.project.slug, c.id);
+  const title = `*${c.size} flaky tests fail together*`;
+  const names = c.tests.map((t) => {
+    const label = escapeMrkdwn(cut(`${t.suite ? `${t.suite} › ` : ""}${t.name}`, 150));
+    const url = uiLink(publicUrl, e.project.slug, t.id);
+    return `• ${url ? `<${url}|${label}>` : label}`;
+  });
+  const more = c.size > c.tests.length ? [`… and ${c.size - c.tests.length} more`] : [];
+  return [link ? `<${link}|${title}>` : title, escapeMrkdwn(cut(c.text, 1000)), ...names, ...more].join("\n");
 }
 
 /** The blocks of a daily digest. */

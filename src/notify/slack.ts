@@ -79,7 +79,7 @@ export const slackNotifier: Notifier = {
   kind: "slack",
   config: SlackConfig as unknown as z.ZodType<Record<string, unknown>>,
   secrets: ["webhookUrl", "token"],
-  defaultEvents: ["test.flaky", "test.broken", "test.quarantined", "test.released", "digest"],
+  defaultEvents: ["test.flaky", "test.broken", "test.quarantined", "test.released", "cluster.found", "digest"],
   maxBatch: 20,
   minIntervalMs: 1000,
   send,

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { OutboxItem } from "../store/outbox.ts";
 import type { NotificationEvent } from "./events.ts";
 import { postJson } from "./http.ts";
-import { uiLink } from "./links.ts";
+import { clusterLink, uiLink } from "./links.ts";
 import type { DeliveryContext, DeliveryResult, Notifier } from "./notifier.ts";
 import { SIGNATURE_HEADER, signPayload } from "./signature.ts";
 
@@ -45,6 +45,9 @@ export function webhookBody(
         }
       : {}),
     ...(e.digest ? { digest: e.digest } : {}),
+    ...(e.cluster
+      ? { cluster: { ...e.cluster, url: clusterLink(publicUrl, e.project.slug, e.cluster.id) ?? null } }
+      : {}),
     ...(e.message ? { message: e.message } : {}),
   };
 }
@@ -67,7 +70,7 @@ export const webhookNotifier: Notifier = {
   kind: "webhook",
   config: WebhookConfig,
   secrets: ["secret"],
-  defaultEvents: ["test.flaky", "test.broken", "test.quarantined", "test.released", "verdict.changed"],
+  defaultEvents: ["test.flaky", "test.broken", "test.quarantined", "test.released", "verdict.changed", "cluster.found"],
   maxBatch: 1,
   minIntervalMs: 0,
   send,

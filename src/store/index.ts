@@ -6,6 +6,7 @@ import { eventStore } from "./events.ts";
 import { failureStore } from "./failures.ts";
 import { historyStore } from "./history.ts";
 import { incidentStore } from "./incidents.ts";
+import { clusterStore } from "./clusters.ts";
 import { testStore } from "./tests.ts";
 import { verdictStore } from "./verdicts.ts";
 import { jobStore } from "./jobs.ts";
@@ -50,6 +51,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     history: historyStore(db, histories),
     verdicts: verdictStore(db),
     incidents: incidentStore(db),
+    clusters: clusterStore(db),
     failures: failureStore(db),
     quarantine: quarantineStore(db),
     policies: policyStore(db),

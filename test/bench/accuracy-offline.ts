@@ -23,8 +23,21 @@ export interface OfflineReplay {
   everFlaky: Set<string>;
 }
 
+/** The replay's state after each report, for a section that reads more than verdicts (accuracy-clusters.ts). */
+export interface ReplayState {
+  /** Uploads replayed so far. */
+  n: number;
+  /** By test key, in arrival order, and each test's status and runs so far. */
+  observations: ReadonlyMap<string, Observation[]>;
+  status: ReadonlyMap<string, VerdictStatus>;
+  runs: ReadonlyMap<string, number>;
+}
+
 /** Replays a history straight through parse → incident → rescore set → scoreTest; `hourlyRescore` as in the API replay. */
-export async function replayOffline(history: DemoHistory, { hourlyRescore = false } = {}): Promise<OfflineReplay> {
+export async function replayOffline(
+  history: DemoHistory,
+  { hourlyRescore = false, afterReport }: { hourlyRescore?: boolean; afterReport?: (state: ReplayState) => void } = {},
+): Promise<OfflineReplay> {
   const observations = new Map<string, Observation[]>(); // by test key, in arrival order
   const status = new Map<string, VerdictStatus>();
   const failedOn = new Map<string, Set<string>>(); // commit → tests with a failing attempt there
@@ -102,6 +115,7 @@ export async function replayOffline(history: DemoHistory, { hourlyRescore = fals
     for (const key of new Set([...testsToRescore(seen, (k) => status.get(k), sameCommit), ...keys.values()]))
       score(key, receivedAt);
     read();
+    afterReport?.({ n: n + 1, observations, status, runs });
   }
   const detections: Detections = new Map(
     Object.keys(history.truth).map((key) => [

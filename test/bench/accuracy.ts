@@ -1,3 +1,4 @@
+// `--clusters`: the co-failure clusters section instead (accuracy-clusters.ts: planted clusters, offline replay).
 // `node test/bench/accuracy.ts [--seeds 1,2,3] [--tests N] [--commits N] [--fix-flaky SHARE] [--hourly-rescore] [--offline] [--profile no-retry] [--backends sqlite,pglite,postgres]`: how well flaky tests are told
 // from broken ones and outages. For each seed a demo CI history is generated (src/demo, which knows the
 // truth); FlakeGuard's verdicts (replayed through the real API) are scored beside the same-commit and
@@ -14,6 +15,7 @@ import { metrics, RECALL_MIN_RATE, type Metrics } from "./accuracy-metrics.ts";
 import { replayOffline } from "./accuracy-offline.ts";
 import { replayThroughApi, type Replay, type ReplayBackend } from "./accuracy-replay.ts";
 import { fixFigures, fixLine } from "./accuracy-fixes.ts";
+import { clustersSection } from "./accuracy-clusters.ts";
 
 export { metrics, type Metrics } from "./accuracy-metrics.ts";
 
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
     // The no-retry profile: one variant, no in-run retries, no job re-runs — one execution per commit.
     ...(flag("profile") === "no-retry" ? { oses: ["linux"], retries: false, reruns: false } : {}),
   };
+  if (process.argv.includes("--clusters")) return clustersSection(seeds, size);
   const totals = new Map<string, Metrics[]>();
   const backends = (flag("backends") ?? "sqlite").split(",") as ReplayBackend[];
   for (const seed of seeds) {

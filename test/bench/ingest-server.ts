@@ -60,6 +60,7 @@ export async function startServer(kind: ServerKind, databaseUrl?: (dir: string) 
   // many uploads are processed in their request before the rest are queued, batch size, worker concurrency.
   for (const name of [
     "FLAKEGUARD_SCORE_ON_INGEST",
+    "FLAKEGUARD_CLUSTERS",
     "FLAKEGUARD_GROUP_COMMIT_MS",
     "FLAKEGUARD_PARSE_WORKERS",
     "FLAKEGUARD_INLINE_CONCURRENCY",

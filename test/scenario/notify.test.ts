@@ -129,7 +129,14 @@ describe.each(BACKENDS)("notifications on %s", (backend) => {
     }[];
     expect(list.map((i) => i.kind)).toEqual(["slack", "webhook"]);
     expect(list[0].config.webhookUrl).toMatch(/^\*\*\*\*.{4}$/);
-    expect(list[0].events).toEqual(["test.flaky", "test.broken", "test.quarantined", "test.released", "digest"]);
+    expect(list[0].events).toEqual([
+      "test.flaky",
+      "test.broken",
+      "test.quarantined",
+      "test.released",
+      "cluster.found",
+      "digest",
+    ]);
     expect(list[1].config).toEqual({ url: hook.url, secret: "****6789" });
     const patched = await t.json("PATCH", `/api/v1/projects/web/integrations/${ids.webhook}`, {
       config: { url: hook.url, secret: "****6789" },

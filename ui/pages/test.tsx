@@ -182,6 +182,12 @@ export function TestPage({ slug, id, canChange }: { slug: string; id: string; ca
       {data.cells.length ? <HistoryStrip cells={data.cells} project={slug} /> : <Empty>No runs recorded.</Empty>}
       <h2>Why</h2>
       <EvidenceList slug={slug} evidence={v?.evidence ?? []} />
+      {test.cluster && (
+        <p class="card" id="test-cluster">
+          Fails together with {test.cluster.size - 1} other flaky tests: {test.cluster.text}.{" "}
+          <a href={`/projects/${seg(slug)}/clusters/${seg(test.cluster.id)}`}>See the cluster</a>
+        </p>
+      )}
       <Variants variants={test.variants} />
       <QuarantinePanel slug={slug} testId={id} entry={entry} canChange={canChange} onChange={reload} />
       <h2>Failure groups</h2>

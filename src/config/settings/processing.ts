@@ -50,6 +50,11 @@ export const PROCESSING_SETTINGS = {
     default: true,
     doc: "score the tests of each report as it arrives (false: only the scheduled rescore)",
   },
+  clusters: {
+    type: "boolean",
+    default: true,
+    doc: "find clusters of flaky tests that fail together after each rescore job (docs/detection.md)",
+  },
   rescoreSchedule: {
     type: "string",
     default: "17 * * * *",

@@ -43,6 +43,7 @@ export interface Config {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   scoreOnIngest: boolean;
+  clusters: boolean;
   rescoreSchedule: string;
   groupCommitMs: number;
   parseWorkers: number;

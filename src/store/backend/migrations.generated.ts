@@ -38,6 +38,10 @@ export const pgMigrations: Migration[] = [
   {
     "name": "0008_rapid_bastion",
     "sql": "CREATE TABLE \"report_stages\" (\n\t\"report_id\" text PRIMARY KEY NOT NULL,\n\t\"stage\" text NOT NULL,\n\t\"at\" bigint NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE \"rescore_progress\" (\n\t\"project_id\" text PRIMARY KEY NOT NULL,\n\t\"done\" integer NOT NULL,\n\t\"total\" integer NOT NULL,\n\t\"started_at\" bigint NOT NULL,\n\t\"updated_at\" bigint NOT NULL,\n\t\"finished_at\" bigint\n);\n--> statement-breakpoint\nDROP INDEX \"tests_project_idx\";--> statement-breakpoint\nALTER TABLE \"report_stages\" ADD CONSTRAINT \"report_stages_report_id_reports_id_fk\" FOREIGN KEY (\"report_id\") REFERENCES \"public\".\"reports\"(\"id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nALTER TABLE \"rescore_progress\" ADD CONSTRAINT \"rescore_progress_project_id_projects_id_fk\" FOREIGN KEY (\"project_id\") REFERENCES \"public\".\"projects\"(\"id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nCREATE INDEX \"tests_project_id_idx\" ON \"tests\" USING btree (\"project_id\",\"id\");--> statement-breakpoint\nCREATE INDEX \"verdicts_project_failures_idx\" ON \"verdicts\" USING btree (\"project_id\",\"variant\",\"failures\" DESC NULLS LAST,\"test_id\") WHERE failures > 0;--> statement-breakpoint\nCREATE INDEX \"verdicts_project_last_failure_idx\" ON \"verdicts\" USING btree (\"project_id\",\"variant\",\"last_failure_at\" DESC NULLS LAST,\"test_id\") WHERE last_failure_at is not null;"
+  },
+  {
+    "name": "0009_clusters",
+    "sql": "CREATE TABLE \"clusters\" (\n\t\"id\" text PRIMARY KEY NOT NULL,\n\t\"project_id\" text NOT NULL,\n\t\"test_ids\" jsonb NOT NULL,\n\t\"co_failures\" integer NOT NULL,\n\t\"failures\" integer NOT NULL,\n\t\"evidence\" jsonb NOT NULL,\n\t\"found_at\" bigint NOT NULL,\n\t\"updated_at\" bigint NOT NULL\n);\n--> statement-breakpoint\nALTER TABLE \"clusters\" ADD CONSTRAINT \"clusters_project_id_projects_id_fk\" FOREIGN KEY (\"project_id\") REFERENCES \"public\".\"projects\"(\"id\") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\nCREATE INDEX \"clusters_project_idx\" ON \"clusters\" USING btree (\"project_id\");"
   }
 ];
 
@@ -78,5 +82,9 @@ export const sqliteMigrations: Migration[] = [
   {
     "name": "0008_loving_kingpin",
     "sql": "CREATE TABLE `report_stages` (\n\t`report_id` text PRIMARY KEY NOT NULL,\n\t`stage` text NOT NULL,\n\t`at` integer NOT NULL,\n\tFOREIGN KEY (`report_id`) REFERENCES `reports`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE TABLE `rescore_progress` (\n\t`project_id` text PRIMARY KEY NOT NULL,\n\t`done` integer NOT NULL,\n\t`total` integer NOT NULL,\n\t`started_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\t`finished_at` integer,\n\tFOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nDROP INDEX `tests_project_idx`;--> statement-breakpoint\nCREATE INDEX `tests_project_id_idx` ON `tests` (`project_id`,`id`);--> statement-breakpoint\nCREATE INDEX `verdicts_project_failures_idx` ON `verdicts` (`project_id`,`variant`,failures desc,`test_id`) WHERE failures > 0;--> statement-breakpoint\nCREATE INDEX `verdicts_project_last_failure_idx` ON `verdicts` (`project_id`,`variant`,last_failure_at desc,`test_id`) WHERE last_failure_at is not null;"
+  },
+  {
+    "name": "0009_clusters",
+    "sql": "CREATE TABLE `clusters` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`project_id` text NOT NULL,\n\t`test_ids` text NOT NULL,\n\t`co_failures` integer NOT NULL,\n\t`failures` integer NOT NULL,\n\t`evidence` text NOT NULL,\n\t`found_at` integer NOT NULL,\n\t`updated_at` integer NOT NULL,\n\tFOREIGN KEY (`project_id`) REFERENCES `projects`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE INDEX `clusters_project_idx` ON `clusters` (`project_id`);"
   }
 ];

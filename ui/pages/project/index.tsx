@@ -1,11 +1,12 @@
-// Project: the flaky leaderboard, broken tests, recent runs, incidents and failure groups; the tab,
+// Project: the flaky leaderboard, broken tests, recent runs, co-failure clusters, incidents and failure groups; the tab,
 // search and sort live in the URL.
 import { get, isMissingRoute, seg } from "../../api.ts";
 import { ErrorNote, Loading, Page, Tabs } from "../../components/bits.tsx";
 import { useData } from "../../data.ts";
 import { useLive } from "../../live.ts";
 import { setQuery, useLocation } from "../../router.ts";
-import type { FailureGroup, Incident, Project, QuarantineEntry, TestSummary } from "../../types.ts";
+import type { Cluster, FailureGroup, Incident, Project, QuarantineEntry, TestSummary } from "../../types.ts";
+import { Clusters } from "./clusters.tsx";
 import { FailureGroups } from "./failure-groups.tsx";
 import { Incidents } from "./incidents.tsx";
 import { Runs } from "./runs.tsx";
@@ -15,6 +16,7 @@ const TABS: [string, string][] = [
   ["flaky", "Flaky"],
   ["broken", "Broken"],
   ["runs", "Runs"],
+  ["clusters", "Clusters"],
   ["incidents", "Incidents"],
   ["failures", "Failure groups"],
 ];
@@ -38,11 +40,12 @@ export function ProjectPage({ slug }: { slug: string }) {
       tab === "flaky" || tab === "broken"
         ? (await get<{ tests: TestSummary[] }>(`${base}/tests?status=${tab}&${params}`)).tests
         : [];
+    const clusters = tab === "clusters" ? (await get<{ clusters: Cluster[] }>(`${base}/clusters`)).clusters : [];
     const incidents =
       tab === "incidents" ? (await get<{ incidents: Incident[] }>(`${base}/incidents?limit=100`)).incidents : [];
     const failures =
       tab === "failures" ? (await get<{ failures: FailureGroup[] }>(`${base}/failures?limit=100`)).failures : [];
-    return { project, owners, tests, incidents, failures };
+    return { project, owners, tests, clusters, incidents, failures };
   }, [slug, tab, q, sort]);
   useLive(slug, reload);
   const href = (id: string) => `/projects/${seg(slug)}?${new URLSearchParams({ ...(q ? { q } : {}), tab: id })}`;
@@ -95,6 +98,7 @@ export function ProjectPage({ slug }: { slug: string }) {
         <TestTable slug={slug} tests={data.tests} owners={data.owners} />
       )}
       {tab === "runs" && <Runs slug={slug} />}
+      {data && tab === "clusters" && <Clusters slug={slug} clusters={data.clusters} />}
       {data && tab === "incidents" && <Incidents slug={slug} incidents={data.incidents} />}
       {data && tab === "failures" && <FailureGroups slug={slug} groups={data.failures} />}
     </Page>

@@ -16,7 +16,15 @@ interface Integration {
   enabled: boolean;
 }
 
-const EVENTS = ["test.flaky", "test.broken", "test.quarantined", "test.released", "verdict.changed", "digest"];
+const EVENTS = [
+  "test.flaky",
+  "test.broken",
+  "test.quarantined",
+  "test.released",
+  "verdict.changed",
+  "cluster.found",
+  "digest",
+];
 
 function AddForm({ base, onAdded }: { base: string; onAdded: (created: Integration) => void }) {
   const [kind, setKind] = useState("slack");

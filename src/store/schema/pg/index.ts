@@ -8,3 +8,4 @@ export * from "./events.ts";
 export * from "./notifications.ts";
 export * from "./github.ts";
 export * from "./progress.ts";
+export * from "./clusters.ts";
