@@ -22,7 +22,7 @@ describe.each(BACKENDS)("co-failure clusters on %s", (backend) => {
     hook = await startFakeWebhook();
     // With the worker: an upload scores in its request only the tests whose status may move; the rescore job
     // after it scores the rest, and recomputes the clusters.
-    t = await startTestApp(backend, {}, { worker: true, clock: () => now });
+    t = await startTestApp(backend, { notifyAllowPrivate: true }, { worker: true, clock: () => now }); // the webhook is a local fake
     await t.json("POST", "/api/v1/projects", { slug: "web", name: "Web" });
     const integration = await t.json("POST", "/api/v1/projects/web/integrations", {
       kind: "webhook",
