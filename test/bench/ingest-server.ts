@@ -29,10 +29,18 @@ export function describeServer(kind: ServerKind, newestSourceMs: number): string
   return `dist/flakeguard built ${new Date(built).toISOString()}${stale}`;
 }
 
-/** `FLAKEGUARD_BENCH_CPU_PROF=dir` (with `--server source`): the server writes a V8 CPU profile there on exit. */
+/**
+ * `FLAKEGUARD_BENCH_CPU_PROF=dir` (with `--server source`): the server writes a V8 CPU profile there on exit.
+ * With `FLAKEGUARD_BENCH_TURNS=1` too, sampled every 250 µs with test/bench/turn-marker.ts loaded, for
+ * test/bench/long-turns.ts to list the event loop's long turns.
+ */
 function profileFlags(): string[] {
   const dir = process.env.FLAKEGUARD_BENCH_CPU_PROF;
-  return dir ? ["--cpu-prof", "--cpu-prof-dir", dir] : [];
+  if (!dir) return [];
+  const turns = process.env.FLAKEGUARD_BENCH_TURNS
+    ? ["--cpu-prof-interval", "250", "--import", new URL("./turn-marker.ts", import.meta.url).pathname]
+    : [];
+  return ["--cpu-prof", "--cpu-prof-dir", dir, ...turns];
 }
 
 /** A running server with a project `bench` and its upload token. */
