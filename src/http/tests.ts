@@ -103,16 +103,16 @@ export const listTestsHandler =
       after,
       quarantined: q.status === "quarantined",
     });
-    const lagging = items.slice(0, limit).filter(mayLag);
+    const shown = items.slice(0, limit); // one more was read to know whether a next page exists
     const current = await currentVerdicts(
       d.store,
       project,
-      lagging.map((t) => t.id),
+      shown.filter(mayLag).map((t) => t.id),
       d.clock(),
     );
-    const page = items
-      .slice(0, limit)
-      .map((t) => withCurrentFigures(t, variant ? current.get(t.id)?.variants[variant] : current.get(t.id)?.overall));
+    const page = shown.map((t) =>
+      withCurrentFigures(t, variant ? current.get(t.id)?.variants[variant] : current.get(t.id)?.overall),
+    );
     const last = page.at(-1);
     const pageIds = page.map((t) => t.id);
     const [variants, quarantines] = await Promise.all([

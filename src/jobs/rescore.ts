@@ -69,14 +69,13 @@ async function rescoreJobs(jobs: Job<"rescore">[], deps: JobDeps): Promise<Map<n
     try {
       if (now - entry.since < RESCORE_MAX_WAIT_MS && (await deps.store.reports.hasQueuedReports(projectId))) {
         // One job in place of these (they complete): the batch that stores the last queued report hurries it.
+        const needs = entry.needs === "all" ? undefined : entry.needs; // no ids: every test
         const payload: JobPayloads["rescore"] = {
           projectId,
           waitingSince: entry.since,
-          ...(entry.needs === "all" ? {} : { testIds: entry.needs.testIds }),
-          ...(entry.needs !== "all" && Object.keys(entry.needs.passes).length > 0
-            ? { passes: entry.needs.passes }
-            : {}),
-          ...(entry.unsettled && entry.needs !== "all" ? { unsettled: true as const } : {}),
+          ...(needs ? { testIds: needs.testIds } : {}),
+          ...(needs && Object.keys(needs.passes).length > 0 ? { passes: needs.passes } : {}),
+          ...(needs && entry.unsettled ? { unsettled: true as const } : {}),
         };
         await deps.store.jobs.enqueueJob({ kind: RESCORE_JOB, payload, runAt: now + RESCORE_WAIT_STEP_MS }, now);
         continue;

@@ -2,6 +2,7 @@
 // slice of the full ordering that the cursor points at, and no query of a page returns more rows than the page.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeCursor } from "../../src/http/cursor.ts";
+import type { Db } from "../../src/store/backend/db.ts";
 import type { TestVerdicts, Verdict } from "../../src/model/verdict.ts";
 import { failureStore, TESTS_PER_GROUP } from "../../src/store/failures.ts";
 import { listTests } from "../../src/store/test-list.ts";
@@ -111,16 +112,8 @@ describe.each(BACKENDS)("paginated test list on %s", (backend) => {
   });
 
   it("reads a page with LIMIT: no query returns more rows than the page asks for", async () => {
-    const db = t.app.store.db;
-    const counted = {
-      ...db,
-      rows: async <T>(q: Parameters<typeof db.rows>[0]) => {
-        const rows = await db.rows<T>(q);
-        seen.push(rows.length);
-        return rows;
-      },
-    } as typeof db;
     const seen: number[] = [];
+    const counted = countingRows(t.app.store.db, seen);
     for (const sort of ["score", "failures", "recent"] as const) {
       const page = await listTests(counted, projectId, { sort, variant: "", limit: 20 });
       expect(page).toHaveLength(20);
@@ -180,16 +173,8 @@ describe.each(BACKENDS)("paginated test list on %s", (backend) => {
       [{ fingerprint: "fp-timeout", message: "timeout", stack: null, count: shared }],
       1,
     );
-    const db = t.app.store.db;
     const seen: number[] = [];
-    const counted = {
-      ...db,
-      rows: async <T>(q: Parameters<typeof db.rows>[0]) => {
-        const rows = await db.rows<T>(q);
-        seen.push(rows.length);
-        return rows;
-      },
-    } as typeof db;
+    const counted = countingRows(t.app.store.db, seen);
     const [group] = await failureStore(counted).listFailureGroups(projectId, 10);
     expect(group.tests).toBe(shared);
     const sample = results.map((r) => r.testId).sort();
@@ -197,3 +182,15 @@ describe.each(BACKENDS)("paginated test list on %s", (backend) => {
     expect(Math.max(...seen)).toBe(TESTS_PER_GROUP);
   });
 });
+
+/** `db` whose reads note how many rows each returned, in `seen`. */
+function countingRows(db: Db, seen: number[]): Db {
+  return {
+    ...db,
+    rows: async <T>(q: Parameters<Db["rows"]>[0]) => {
+      const rows = await db.rows<T>(q);
+      seen.push(rows.length);
+      return rows;
+    },
+  };
+}
