@@ -69,6 +69,17 @@ describe("HistoryCache", () => {
     expect(cache.get("c", 5)).toHaveLength(1);
   });
 
+  it("cuts a full cache back to 90 % of its budget at once, oldest tests first, not one test per put", () => {
+    const cache = new HistoryCache(100);
+    for (let i = 0; i < 100; i++) cache.put(`t${i}`, [row("r1")], 5);
+    expect(cache.size).toBe(100);
+    cache.put("t100", [row("r1")], 5); // over budget: cut to 90 rows, t0 … t10 out
+    expect(cache.size).toBe(90);
+    expect(cache.get("t10", 5)).toBeUndefined();
+    expect(cache.get("t11", 5)).toHaveLength(1);
+    expect(cache.get("t100", 5)).toHaveLength(1);
+  });
+
   it("gives a copy, so a report added later does not change what a caller holds", () => {
     const cache = new HistoryCache(10);
     cache.put("t", [row("r1")], 5);

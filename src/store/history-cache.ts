@@ -24,6 +24,9 @@ interface Entry {
   rows: TestInReport[];
 }
 
+/** Share of `maxRows` a full cache is cut back to, least recently used tests first. */
+const EVICT_TO = 0.9;
+
 /** Per-test newest reports, least recently used first out past `maxRows` rows in all. */
 export class HistoryCache {
   readonly #tests = new Map<string, Entry>();
@@ -53,8 +56,13 @@ export class HistoryCache {
     if (rows.length > this.maxRows) return;
     this.#tests.set(testId, { limit, rows });
     this.#rows += rows.length;
+    if (this.#rows <= this.maxRows) return;
+    // Down to 90 % in one pass, not one test per put: a Map iterates from its start over the holes its
+    // deletions left, so dropping the oldest test on every put of a full cache cost a walk past up to half a
+    // million holes each time (a million-test rescore through a cache of 250,000 rows: 2.4× the CPU).
+    const target = Math.floor(this.maxRows * EVICT_TO);
     for (const [id] of this.#tests) {
-      if (this.#rows <= this.maxRows) break;
+      if (this.#rows <= target) break;
       this.#drop(id);
     }
   }
